@@ -1,0 +1,97 @@
+# zhidu - build, test, fuzz and benchmark.
+#   make          build/zhidu (strict warnings)
+#   make asan     build/asan/zhidu with AddressSanitizer + UBSan
+#   make test     the whole suite (unit + file-driven) under the sanitizers
+#   make demo     the main job on the bundled example
+#   make fuzz     libFuzzer targets (clang), see docs/reliability.md
+# Missing Debian packages are installed by scripts/install-deps.sh.
+
+BUILD   ?= build
+CC      ?= gcc
+ifeq ($(origin CC),default)
+CC      := gcc
+endif
+CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L
+WARN    := -Wall -Wextra -Werror
+OPT     ?= -O2 -g
+SANFLAGS ?=
+CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(SANFLAGS) -I$(BUILD)/gen -Icompiler -Iruntime $(EXTRA_CFLAGS)
+LDLIBS  := -lsqlite3 -lcsv -lm
+
+GEN      := $(BUILD)/gen
+COMPILER_SRC := $(wildcard compiler/*.c)
+RUNTIME_SRC  := $(wildcard runtime/*.c)
+CLI_SRC      := $(wildcard cli/*.c)
+COMPILER_OBJ := $(COMPILER_SRC:%.c=$(BUILD)/%.o) $(GEN)/lexer.o $(GEN)/parser.o
+RUNTIME_OBJ  := $(RUNTIME_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ      := $(CLI_SRC:%.c=$(BUILD)/%.o)
+
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+DEPS_STAMP := $(BUILD)/.deps-ok
+
+.PHONY: all asan test demo fuzz bench clean deps
+all: $(BUILD)/zhidu
+
+# Install missing packages once per build directory (no-op when present).
+$(DEPS_STAMP):
+	@bash scripts/install-deps.sh
+	@mkdir -p $(BUILD) && touch $@
+
+deps: $(DEPS_STAMP)
+
+$(GEN)/parser.c $(GEN)/parser.h: compiler/parser.y | $(DEPS_STAMP)
+	@mkdir -p $(GEN)
+	bison -Wall -Werror --defines=$(GEN)/parser.h -o $(GEN)/parser.c $<
+
+$(GEN)/lexer.c: compiler/lexer.l $(GEN)/parser.h | $(DEPS_STAMP)
+	@mkdir -p $(GEN)
+	flex -o $@ $<
+
+$(GEN)/lexer.o: $(GEN)/lexer.c
+	$(CC) $(CFLAGS_ALL) -Wno-unused-function -c -o $@ $<
+
+# bison's default location initializer omits our byte-offset fields (they start at 0)
+$(GEN)/parser.o: $(GEN)/parser.c
+	$(CC) $(CFLAGS_ALL) -Wno-missing-field-initializers -c -o $@ $<
+
+$(BUILD)/%.o: %.c $(GEN)/parser.h | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+
+$(BUILD)/libzdcompiler.a: $(COMPILER_OBJ)
+	ar rcs $@ $^
+$(BUILD)/libzdruntime.a: $(RUNTIME_OBJ)
+	ar rcs $@ $^
+
+$(BUILD)/zhidu: $(CLI_OBJ) $(BUILD)/libzdcompiler.a $(BUILD)/libzdruntime.a
+	$(CC) $(SANFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libzdcompiler.a $(BUILD)/libzdruntime.a $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libzdcompiler.a $(BUILD)/libzdruntime.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itests/unit -o $@ $< $(BUILD)/libzdcompiler.a $(BUILD)/libzdruntime.a $(LDLIBS) -lcmocka
+
+unit-bins: $(UNIT_BIN)
+
+asan:
+	@$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g" \
+	  SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	  build/asan/zhidu unit-bins
+
+test: asan
+	@bash tests/run.sh build/asan
+
+demo: all
+	./$(BUILD)/zhidu check rules/gxnu.zd rules/units/wenxueyuan.zd
+
+fuzz:
+	@bash fuzz/build.sh
+
+bench: all
+	@bash bench/run.sh
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

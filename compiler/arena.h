@@ -1,0 +1,28 @@
+/* arena.h - bump allocator for everything that lives exactly as long as one
+ * compilation (AST nodes, symbols, interned strings). Ownership: the arena owns
+ * every block it returns; nothing allocated from it is freed individually. */
+#ifndef ZD_ARENA_H
+#define ZD_ARENA_H
+#include <stddef.h>
+
+typedef struct ArenaBlock ArenaBlock;
+typedef struct Arena {
+    ArenaBlock *head;
+} Arena;
+
+void arena_init(Arena *a);
+void arena_free(Arena *a);
+/* Zeroed memory, aligned for any type; aborts on out-of-memory. */
+void *arena_alloc(Arena *a, size_t size);
+char *arena_strndup(Arena *a, const char *s, size_t n);
+char *arena_strdup(Arena *a, const char *s);
+char *arena_printf(Arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A growable array of pointers whose storage comes from the arena. */
+typedef struct PtrVec {
+    void **items;
+    int len, cap;
+} PtrVec;
+void ptrvec_push(Arena *a, PtrVec *v, void *item);
+
+#endif

@@ -1,0 +1,333 @@
+/* diag.c - collecting and rendering diagnostics (text with caret, or JSON). */
+#define _POSIX_C_SOURCE 200809L
+#include "diag.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+    const char *name;
+    DiagSeverity severity;
+    const char *summary;
+} code_table[] = {
+#define DIAG(code, sev, summary) {#code, DIAG_##sev, summary},
+#include "diag_codes.def"
+#undef DIAG
+};
+
+const char *diag_code_name(DiagCode code) { return code_table[code].name; }
+const char *diag_code_summary(DiagCode code) { return code_table[code].summary; }
+DiagSeverity diag_code_severity(DiagCode code) { return code_table[code].severity; }
+
+void diag_init(DiagEngine *d, Arena *arena)
+{
+    memset(d, 0, sizeof *d);
+    d->arena = arena;
+    d->max_errors = 100;
+}
+
+static char *vformat(Arena *a, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0) n = 0;
+    char *p = arena_alloc(a, (size_t)n + 1);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    return p;
+}
+
+Diag *diag_report(DiagEngine *d, DiagCode code, SrcLoc loc, const char *fmt, ...)
+{
+    bool is_error = diag_code_severity(code) == DIAG_ERROR;
+    if (is_error && d->errors >= d->max_errors) {
+        if (!d->overflowed) {
+            d->overflowed = true;
+            Diag *over = arena_alloc(d->arena, sizeof *over);
+            over->code = DIAG_E0102;
+            over->loc = loc;
+            over->message = arena_printf(d->arena, "too many errors (%d); stopping here", d->max_errors);
+            if (d->last) d->last->next = over; else d->first = over;
+            d->last = over;
+            d->errors++;
+        }
+        return NULL;
+    }
+    Diag *diag = arena_alloc(d->arena, sizeof *diag);
+    diag->code = code;
+    diag->loc = loc;
+    va_list ap;
+    va_start(ap, fmt);
+    diag->message = vformat(d->arena, fmt, ap);
+    va_end(ap);
+    if (d->last) d->last->next = diag; else d->first = diag;
+    d->last = diag;
+    if (is_error) d->errors++; else d->warnings++;
+    return diag;
+}
+
+void diag_note(DiagEngine *d, Diag *diag, SrcLoc loc, const char *fmt, ...)
+{
+    if (!diag) return;
+    DiagNote *note = arena_alloc(d->arena, sizeof *note);
+    note->loc = loc;
+    va_list ap;
+    va_start(ap, fmt);
+    note->message = vformat(d->arena, fmt, ap);
+    va_end(ap);
+    DiagNote **tail = &diag->notes;
+    while (*tail) tail = &(*tail)->next;
+    *tail = note;
+}
+
+Source *source_from_memory(Arena *a, const char *path, const char *text, size_t len)
+{
+    Source *s = arena_alloc(a, sizeof *s);
+    s->path = arena_strdup(a, path);
+    s->text = arena_alloc(a, len + 1);
+    memcpy(s->text, text, len);
+    s->text[len] = '\0';
+    s->len = len;
+    return s;
+}
+
+Source *source_load(Arena *a, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap);
+    if (!buf) { fclose(f); errno = ENOMEM; return NULL; }
+    for (;;) {
+        if (len == cap) {
+            cap *= 2;
+            char *nb = realloc(buf, cap);
+            if (!nb) { free(buf); fclose(f); errno = ENOMEM; return NULL; }
+            buf = nb;
+        }
+        size_t n = fread(buf + len, 1, cap - len, f);
+        len += n;
+        if (n == 0) break;
+    }
+    int err = ferror(f) ? (errno ? errno : EIO) : 0;
+    fclose(f);
+    if (err) { free(buf); errno = err; return NULL; }
+    Source *s = source_from_memory(a, path, buf, len);
+    free(buf);
+    return s;
+}
+
+/* ---- rendering ---------------------------------------------------------- */
+
+/* Decodes one UTF-8 sequence at p (< end); returns its length, or 0 if invalid. */
+static int utf8_decode(const unsigned char *p, const unsigned char *end, uint32_t *cp)
+{
+    unsigned c = p[0];
+    int n;
+    uint32_t v, min;
+    if (c < 0x80) { *cp = c; return 1; }
+    if (c >= 0xC2 && c <= 0xDF) { n = 2; v = c & 0x1F; min = 0x80; }
+    else if (c >= 0xE0 && c <= 0xEF) { n = 3; v = c & 0x0F; min = 0x800; }
+    else if (c >= 0xF0 && c <= 0xF4) { n = 4; v = c & 0x07; min = 0x10000; }
+    else return 0;
+    if (end - p < n) return 0;
+    for (int i = 1; i < n; i++) {
+        if ((p[i] & 0xC0) != 0x80) return 0;
+        v = (v << 6) | (p[i] & 0x3F);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return 0;
+    *cp = v;
+    return n;
+}
+
+/* Terminal columns taken by a code point: East Asian wide ones take two. */
+static int display_width(uint32_t cp)
+{
+    if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+        (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+        (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+        (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD))
+        return 2;
+    return 1;
+}
+
+enum { SNIPPET_MAX_COLUMNS = 160 };
+
+/* Prints the source line holding loc and a caret line under the span. Long
+ * lines are cut to a window around the span; control bytes and invalid UTF-8
+ * are shown as '?', so the snippet itself is always valid UTF-8. */
+static void print_snippet(FILE *out, SrcLoc loc)
+{
+    const Source *src = loc.src;
+    if (!src || loc.off > src->len) return;
+    const unsigned char *text = (const unsigned char *)src->text;
+    const unsigned char *end = text + src->len;
+    size_t bol = loc.off;
+    while (bol > 0 && text[bol - 1] != '\n') bol--;
+    size_t eol = loc.off;
+    while (eol < src->len && text[eol] != '\n') eol++;
+    size_t span_end = loc.end > loc.off ? loc.end : loc.off + 1;
+    if (span_end > eol) span_end = eol > loc.off ? eol : loc.off + 1;
+
+    /* Start the window a little before the span when the line is long. */
+    size_t start = bol;
+    if (loc.off - bol > SNIPPET_MAX_COLUMNS / 2) {
+        start = loc.off - SNIPPET_MAX_COLUMNS / 4;
+        while (start > bol && (text[start] & 0xC0) == 0x80) start--;
+    }
+    char line[SNIPPET_MAX_COLUMNS * 4 + 16];
+    char caret[SNIPPET_MAX_COLUMNS * 2 + 16];
+    size_t ln = 0, cn = 0;
+    int width = 0;
+    if (start > bol) { memcpy(line, "...", 3); ln = 3; memcpy(caret, "   ", 3); cn = 3; }
+    const unsigned char *p = text + start;
+    while (p < text + eol && width < SNIPPET_MAX_COLUMNS) {
+        uint32_t cp;
+        int n = utf8_decode(p, end, &cp);
+        size_t here = (size_t)(p - text);
+        int w;
+        if (n == 0 || cp < 0x20 || cp == 0x7F) {
+            if (n == 0) n = 1;
+            w = (cp == '\t' && n == 1) ? 1 : 1;
+            line[ln++] = (n == 1 && *p == '\t') ? ' ' : '?';
+        } else {
+            memcpy(line + ln, p, (size_t)n);
+            ln += (size_t)n;
+            w = display_width(cp);
+        }
+        char mark = here < loc.off ? ' ' : here < span_end ? (here == loc.off ? '^' : '~') : '\0';
+        if (mark) for (int i = 0; i < w; i++) caret[cn++] = (mark == '^' && i > 0) ? '~' : mark;
+        width += w;
+        p += n;
+    }
+    if (p < text + eol) { memcpy(line + ln, "...", 3); ln += 3; }
+    if (loc.off >= eol) caret[cn++] = '^'; /* span at end of line: point past it */
+    line[ln] = '\0';
+    caret[cn] = '\0';
+    /* trim trailing spaces of the caret line */
+    while (cn > 0 && caret[cn - 1] == ' ') caret[--cn] = '\0';
+    fprintf(out, "  %s\n  %s\n", line, caret);
+}
+
+static const char *severity_word(DiagSeverity s)
+{
+    return s == DIAG_ERROR ? "error" : s == DIAG_WARNING ? "warning" : "note";
+}
+
+static int diag_cmp(const void *a, const void *b)
+{
+    const Diag *x = *(const Diag *const *)a, *y = *(const Diag *const *)b;
+    const char *px = x->loc.src ? x->loc.src->path : "", *py = y->loc.src ? y->loc.src->path : "";
+    int c = strcmp(px, py);
+    if (c) return c;
+    if (x->loc.off != y->loc.off) return x->loc.off < y->loc.off ? -1 : 1;
+    return 0;
+}
+
+/* Diagnostics sorted by file and position (stable: equal keys keep report order). */
+static Diag **sorted_diags(const DiagEngine *d, int *count)
+{
+    int n = 0;
+    for (Diag *g = d->first; g; g = g->next) n++;
+    Diag **v = malloc(sizeof(Diag *) * (size_t)(n ? n : 1));
+    if (!v) { *count = 0; return NULL; }
+    n = 0;
+    for (Diag *g = d->first; g; g = g->next) v[n++] = g;
+    /* insertion sort keeps it stable; lists are short (max_errors bounds them) */
+    for (int i = 1; i < n; i++) {
+        Diag *k = v[i];
+        int j = i - 1;
+        while (j >= 0 && diag_cmp(&v[j], &k) > 0) { v[j + 1] = v[j]; j--; }
+        v[j + 1] = k;
+    }
+    *count = n;
+    return v;
+}
+
+static void print_location(FILE *out, SrcLoc loc)
+{
+    if (loc.src) fprintf(out, "%s:%d:%d: ", loc.src->path, loc.line, loc.col);
+}
+
+void diag_print_text(const DiagEngine *d, FILE *out, bool color)
+{
+    int n;
+    Diag **v = sorted_diags(d, &n);
+    for (int i = 0; i < n; i++) {
+        const Diag *g = v[i];
+        DiagSeverity sev = diag_code_severity(g->code);
+        print_location(out, g->loc);
+        const char *on = "", *off = "";
+        if (color) { on = sev == DIAG_ERROR ? "\x1b[1;31m" : "\x1b[1;35m"; off = "\x1b[0m"; }
+        fprintf(out, "%s%s[%s]%s: %s\n", on, severity_word(sev), diag_code_name(g->code), off, g->message);
+        print_snippet(out, g->loc);
+        for (const DiagNote *note = g->notes; note; note = note->next) {
+            print_location(out, note->loc);
+            fprintf(out, "note: %s\n", note->message);
+            if (note->loc.src) print_snippet(out, note->loc);
+        }
+    }
+    free(v);
+}
+
+void json_write_string(FILE *out, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    const unsigned char *end = p + strlen(s);
+    fputc('"', out);
+    while (p < end) {
+        uint32_t cp;
+        int n = utf8_decode(p, end, &cp);
+        if (n == 0) { fputs("\\ufffd", out); p++; continue; }
+        if (cp == '"') fputs("\\\"", out);
+        else if (cp == '\\') fputs("\\\\", out);
+        else if (cp == '\n') fputs("\\n", out);
+        else if (cp == '\r') fputs("\\r", out);
+        else if (cp == '\t') fputs("\\t", out);
+        else if (cp < 0x20 || cp == 0x7F) fprintf(out, "\\u%04x", cp);
+        else fwrite(p, 1, (size_t)n, out);
+        p += n;
+    }
+    fputc('"', out);
+}
+
+static void json_loc(FILE *out, SrcLoc loc)
+{
+    if (!loc.src) { fputs("null", out); return; }
+    fputs("{\"file\":", out);
+    json_write_string(out, loc.src->path);
+    fprintf(out, ",\"line\":%d,\"column\":%d,\"end_line\":%d,\"end_column\":%d}", loc.line, loc.col,
+            loc.end_line, loc.end_col);
+}
+
+void diag_print_json(const DiagEngine *d, FILE *out)
+{
+    int n;
+    Diag **v = sorted_diags(d, &n);
+    fputs("{\"diagnostics\":[", out);
+    for (int i = 0; i < n; i++) {
+        const Diag *g = v[i];
+        if (i) fputc(',', out);
+        fprintf(out, "{\"severity\":\"%s\",\"code\":\"%s\",\"message\":",
+                severity_word(diag_code_severity(g->code)), diag_code_name(g->code));
+        json_write_string(out, g->message);
+        fputs(",\"location\":", out);
+        json_loc(out, g->loc);
+        fputs(",\"notes\":[", out);
+        for (const DiagNote *note = g->notes; note; note = note->next) {
+            if (note != g->notes) fputc(',', out);
+            fputs("{\"message\":", out);
+            json_write_string(out, note->message);
+            fputs(",\"location\":", out);
+            json_loc(out, note->loc);
+            fputc('}', out);
+        }
+        fputs("]}", out);
+    }
+    fprintf(out, "],\"errors\":%d,\"warnings\":%d}\n", d->errors, d->warnings);
+    free(v);
+}

@@ -1,0 +1,76 @@
+/* diag.h - source files, locations and diagnostics for one compilation.
+ * Every diagnostic carries a code (diag_codes.def), a location and optional
+ * notes; the engine collects them and renders them as text (with the source
+ * line and a caret) or as JSON. Owns: the source texts it loaded. */
+#ifndef ZD_DIAG_H
+#define ZD_DIAG_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include "arena.h"
+
+typedef struct Source {
+    const char *path; /* as given by the user, for messages */
+    char *text;       /* NUL-terminated copy; may contain NULs inside */
+    size_t len;
+} Source;
+
+/* A span of source: lines and columns are 1-based, columns count code points;
+ * off/end are byte offsets [off, end). */
+typedef struct SrcLoc {
+    const Source *src;
+    int line, col, end_line, end_col;
+    size_t off, end;
+} SrcLoc;
+
+typedef enum DiagSeverity { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE } DiagSeverity;
+
+typedef enum DiagCode {
+#define DIAG(code, sev, summary) DIAG_##code,
+#include "diag_codes.def"
+#undef DIAG
+    DIAG_CODE_COUNT
+} DiagCode;
+
+typedef struct DiagNote {
+    SrcLoc loc; /* loc.src may be NULL: a note without position */
+    const char *message;
+    struct DiagNote *next;
+} DiagNote;
+
+typedef struct Diag {
+    DiagCode code;
+    SrcLoc loc;
+    const char *message;
+    DiagNote *notes;
+    struct Diag *next;
+} Diag;
+
+typedef struct DiagEngine {
+    Arena *arena;
+    Diag *first, *last;
+    int errors, warnings;
+    int max_errors; /* after this many errors, further ones are dropped (one E0102) */
+    bool overflowed;
+} DiagEngine;
+
+void diag_init(DiagEngine *d, Arena *arena);
+const char *diag_code_name(DiagCode code);
+const char *diag_code_summary(DiagCode code);
+DiagSeverity diag_code_severity(DiagCode code);
+/* Report; returns the diagnostic so notes can be attached (NULL if dropped). */
+Diag *diag_report(DiagEngine *d, DiagCode code, SrcLoc loc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void diag_note(DiagEngine *d, Diag *diag, SrcLoc loc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Load a file into a Source allocated from the arena; NULL and errno on failure. */
+Source *source_load(Arena *a, const char *path);
+Source *source_from_memory(Arena *a, const char *path, const char *text, size_t len);
+
+void diag_print_text(const DiagEngine *d, FILE *out, bool color);
+void diag_print_json(const DiagEngine *d, FILE *out);
+/* Writes s as a JSON string literal (quotes included), escaping as needed. */
+void json_write_string(FILE *out, const char *s);
+
+#endif

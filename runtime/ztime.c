@@ -1,0 +1,135 @@
+/* ztime.c - civil date arithmetic (Howard Hinnant's days_from_civil and
+ * civil_from_days) and ISO 8601 parsing; no global state, no TZ. */
+#include "ztime.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int64_t zt_days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+void zt_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = (int64_t)yoe + era * 400 + (*m <= 2);
+}
+
+static bool is_leap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+bool zt_valid_date(int64_t y, unsigned m, unsigned d)
+{
+    static const unsigned mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m < 1 || m > 12 || d < 1) return false;
+    unsigned max = mdays[m - 1] + (m == 2 && is_leap(y));
+    return d <= max;
+}
+
+int zt_weekday_from_days(int64_t days)
+{
+    /* 1970-01-01 was a Thursday (3 when Monday is 0) */
+    int64_t w = (days + 3) % 7;
+    return (int)(w < 0 ? w + 7 : w);
+}
+
+static int digits(const char *s, size_t len, size_t at, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (at + (size_t)i >= len || s[at + i] < '0' || s[at + i] > '9') return 0;
+        v = v * 10 + (s[at + i] - '0');
+    }
+    *out = v;
+    return 1;
+}
+
+const char *zt_parse(const char *s, size_t len, ZtParsed *out)
+{
+    int y, mo, d, hh = 0, mm = 0, ss = 0;
+    memset(out, 0, sizeof *out);
+    if (!digits(s, len, 0, 4, &y) || len < 10 || s[4] != '-' || !digits(s, len, 5, 2, &mo) ||
+        s[7] != '-' || !digits(s, len, 8, 2, &d))
+        return "expected a date YYYY-MM-DD";
+    if (!zt_valid_date(y, (unsigned)mo, (unsigned)d)) return "no such date";
+    size_t i = 10;
+    if (i < len) {
+        if (s[i] != 'T' && s[i] != ' ') return "expected 'T' or a space before the time";
+        i++;
+        if (!digits(s, len, i, 2, &hh) || i + 2 >= len || s[i + 2] != ':' || !digits(s, len, i + 3, 2, &mm))
+            return "expected a time HH:MM";
+        i += 5;
+        if (i < len && s[i] == ':') {
+            if (!digits(s, len, i + 1, 2, &ss)) return "expected seconds after ':'";
+            i += 3;
+        }
+        if (hh > 23 || mm > 59 || ss > 59) return "hour, minute or second out of range";
+        out->has_time = true;
+        if (i < len) {
+            if (s[i] == 'Z' && i + 1 == len) {
+                out->has_offset = true;
+                i++;
+            } else if (s[i] == '+' || s[i] == '-') {
+                int oh, om;
+                if (!digits(s, len, i + 1, 2, &oh) || i + 3 >= len || s[i + 3] != ':' ||
+                    !digits(s, len, i + 4, 2, &om) || i + 6 != len)
+                    return "expected a zone offset +HH:MM or -HH:MM";
+                if (oh > 23 || om > 59) return "zone offset out of range";
+                out->has_offset = true;
+                out->offset_seconds = (s[i] == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+                i = len;
+            } else {
+                return "unexpected text after the time";
+            }
+        }
+    }
+    if (i != len) return "unexpected text after the date";
+    out->local_seconds = zt_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + hh * 3600 + mm * 60 + ss;
+    return NULL;
+}
+
+zt_instant zt_to_instant(const ZtParsed *p, int local_offset_seconds)
+{
+    return p->local_seconds - (p->has_offset ? p->offset_seconds : local_offset_seconds);
+}
+
+static int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+void zt_format(zt_instant t, int offset_seconds, char *buf, size_t size)
+{
+    int64_t local = t + offset_seconds;
+    int64_t days = floor_div(local, 86400);
+    int64_t secs = local - days * 86400;
+    int64_t y;
+    unsigned m, d;
+    zt_civil_from_days(days, &y, &m, &d);
+    int off = offset_seconds < 0 ? -offset_seconds : offset_seconds;
+    snprintf(buf, size, "%04lld-%02u-%02uT%02d:%02d:%02d%c%02d:%02d", (long long)y, m, d, (int)(secs / 3600),
+             (int)(secs / 60 % 60), (int)(secs % 60), offset_seconds < 0 ? '-' : '+', off / 3600, off / 60 % 60);
+}
+
+bool zt_parse_offset(const char *s, int *offset_seconds)
+{
+    if (!strcmp(s, "Z") || !strcmp(s, "UTC")) { *offset_seconds = 0; return true; }
+    if (!strcmp(s, "Asia/Shanghai")) { *offset_seconds = 8 * 3600; return true; }
+    int oh, om;
+    size_t len = strlen(s);
+    if (len == 6 && (s[0] == '+' || s[0] == '-') && digits(s, len, 1, 2, &oh) && s[3] == ':' &&
+        digits(s, len, 4, 2, &om) && oh <= 23 && om <= 59) {
+        *offset_seconds = (s[0] == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+        return true;
+    }
+    return false;
+}
