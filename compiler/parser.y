@@ -453,6 +453,9 @@ expr
 postfix
     : primary                    { $$ = $1; }
     | postfix '.' fname          { $$ = mk(ls, EX_FIELD, @$); $$->lhs = $1; $$->name = $3; $$->name_loc = L(@3); $$ = deepen(ls, $$, $1, NULL); }
+    | postfix '.' fname '(' opt_exprs ')'
+                                 { $$ = mk(ls, EX_CALL, @$); $$->lhs = $1; $$->name = $3; $$->name_loc = L(@3); $$->args = $5;
+                                   $$ = deepen(ls, $$, $1, NULL); }
     | postfix '[' expr ']'       { $$ = mk(ls, EX_INDEX, @$); $$->lhs = $1; $$->rhs = $3; $$ = deepen(ls, $$, $1, $3); }
     ;
 

@@ -1,0 +1,127 @@
+/* compiler.c - loads the extends chain of a rule file (relative paths, cycle
+ * and depth checks) and runs the parser and semantic analysis over it. */
+#define _XOPEN_SOURCE 700
+#include "compiler.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lexer.h"
+
+Compilation *compile_new(void)
+{
+    Compilation *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    arena_init(&c->arena);
+    diag_init(&c->diag, &c->arena);
+    return c;
+}
+
+void compile_free(Compilation *c)
+{
+    if (!c) return;
+    arena_free(&c->arena);
+    free(c);
+}
+
+/* The `extends` declaration of a file, after checking its place. */
+static Decl *find_extends(Compilation *c, AstFile *f)
+{
+    Decl *found = NULL;
+    for (int i = 0; i < f->decls.len; i++) {
+        Decl *d = f->decls.items[i];
+        if (d->kind != D_EXTENDS) continue;
+        if (found) {
+            Diag *g = diag_report(&c->diag, DIAG_E0305, d->loc, "a policy extends at most one other");
+            diag_note(&c->diag, g, found->loc, "first 'extends' is here");
+            continue;
+        }
+        if (i != 0) diag_report(&c->diag, DIAG_E0305, d->loc, "'extends' must be the first declaration of the file");
+        found = d;
+    }
+    return found;
+}
+
+static const char *resolve_relative(Arena *a, const char *from, const char *path)
+{
+    if (path[0] == '/') return path;
+    const char *slash = strrchr(from, '/');
+    if (!slash) return path;
+    return arena_printf(a, "%.*s/%s", (int)(slash - from), from, path);
+}
+
+static bool run(Compilation *c, Source *src)
+{
+    enum { MAX = COMPILE_MAX_EXTENDS_DEPTH + 1 };
+    AstFile *files[MAX];
+    char *real[MAX];
+    int n = 0;
+    files[n] = parse_source(&c->arena, &c->diag, src);
+    real[n] = realpath(src->path, NULL);
+    n++;
+    bool chain_ok = true;
+    for (;;) {
+        Decl *ext = find_extends(c, files[n - 1]);
+        if (!ext) break;
+        const char *path = resolve_relative(&c->arena, files[n - 1]->src->path, ext->text);
+        char *rp = realpath(path, NULL);
+        bool cycle = false;
+        for (int i = 0; i < n && rp; i++)
+            if (real[i] && !strcmp(real[i], rp)) {
+                Diag *g = diag_report(&c->diag, DIAG_E0301, ext->text_loc, "extends cycle: '%s' is already in the chain", ext->text);
+                SrcLoc none;
+                memset(&none, 0, sizeof none);
+                for (int k = i; k < n; k++)
+                    diag_note(&c->diag, g, none, "%s extends %s", files[k]->src->path,
+                              k + 1 < n ? files[k + 1]->src->path : ext->text);
+                cycle = true;
+                break;
+            }
+        if (cycle) { free(rp); chain_ok = false; break; }
+        if (n == MAX) {
+            diag_report(&c->diag, DIAG_E0301, ext->text_loc, "extends chain deeper than %d files", COMPILE_MAX_EXTENDS_DEPTH);
+            free(rp);
+            chain_ok = false;
+            break;
+        }
+        Source *parent = source_load(&c->arena, path);
+        if (!parent) {
+            diag_report(&c->diag, DIAG_E0300, ext->text_loc, "cannot read extended policy '%s': %s", path, strerror(errno));
+            free(rp);
+            chain_ok = false;
+            break;
+        }
+        files[n] = parse_source(&c->arena, &c->diag, parent);
+        real[n] = rp;
+        n++;
+    }
+    for (int i = 0; i < n; i++) free(real[i]);
+    /* root first */
+    c->chain = arena_alloc(&c->arena, sizeof(AstFile *) * (size_t)n);
+    for (int i = 0; i < n; i++) c->chain[i] = files[n - 1 - i];
+    c->nchain = n;
+    if (!chain_ok) {
+        /* check the file on its own so its other errors still show */
+        c->policy = sema_check(&c->arena, &c->diag, &files[0], 1);
+        return true;
+    }
+    c->policy = sema_check(&c->arena, &c->diag, c->chain, n);
+    return true;
+}
+
+bool compile_check_file(Compilation *c, const char *path)
+{
+    Source *src = source_load(&c->arena, path);
+    if (!src) {
+        c->io_errno = errno;
+        return false;
+    }
+    return run(c, src);
+}
+
+bool compile_check_text(Compilation *c, const char *path, const char *text, size_t len)
+{
+    return run(c, source_from_memory(&c->arena, path, text, len));
+}

@@ -1,0 +1,31 @@
+/* compiler.h - the compiler library's entry points: load a rule file and the
+ * files it extends, parse and check them. One Compilation owns everything
+ * (arena, diagnostics, AST, checked policy); compile_free releases it. */
+#ifndef ZD_COMPILER_H
+#define ZD_COMPILER_H
+#include <stdbool.h>
+#include <stddef.h>
+#include "ast.h"
+#include "diag.h"
+#include "sema.h"
+
+enum { COMPILE_MAX_EXTENDS_DEPTH = 16 };
+
+typedef struct Compilation {
+    Arena arena;
+    DiagEngine diag;
+    AstFile **chain;  /* root first, the requested file last */
+    int nchain;
+    Policy *policy;   /* NULL when the file could not be read */
+    int io_errno;     /* set when the requested file itself could not be read */
+} Compilation;
+
+Compilation *compile_new(void);
+void compile_free(Compilation *c);
+/* Parses and checks path (and what it extends). Returns false only when path
+ * itself cannot be read (c->io_errno says why); diagnostics are in c->diag. */
+bool compile_check_file(Compilation *c, const char *path);
+/* The same over text in memory; `extends` is resolved relative to path. */
+bool compile_check_text(Compilation *c, const char *path, const char *text, size_t len);
+
+#endif

@@ -1,0 +1,141 @@
+/* sema.h - the checked policy: symbols, types and the effective rules after
+ * resolving `extends`, renames, parameter settings, overrides and disables.
+ * sema_check() fills a Policy from the parsed files of one extends chain and
+ * reports every error it can find; codegen lowers a Policy without errors.
+ * All memory is in the compilation's arena. */
+#ifndef ZD_SEMA_H
+#define ZD_SEMA_H
+#include <stdbool.h>
+#include <stdint.h>
+#include "ast.h"
+
+typedef enum TypeKind {
+    T_ERROR,    /* already reported: suppresses cascades */
+    T_BOOL, T_INT, T_DURATION, T_TIME, T_TEXT, T_ID, T_PERSON,
+    T_ENUM,     /* en */
+    T_LIST,     /* elem; elem NULL = the empty set literal {} */
+    T_EVENT,    /* event_mask: which event types the value may be */
+    T_ROW,      /* a row of table */
+    T_TABLE,    /* the table itself (indexing, method calls) */
+    T_PERIOD,   /* a judged period; table set when it comes from a calendar */
+} TypeKind;
+
+typedef struct EnumSym EnumSym;
+typedef struct TableSym TableSym;
+
+struct Type {
+    TypeKind kind;
+    Type *elem;
+    EnumSym *en;
+    uint64_t event_mask;
+    TableSym *table;
+};
+
+typedef struct EnumMemberSym {
+    const char *name;    /* as declared */
+    const char *value;   /* the value in the log (changed by rename) */
+    const char *alias;   /* the name given by rename, if any */
+    SrcLoc loc;
+    EnumSym *owner;
+} EnumMemberSym;
+
+typedef enum EnumKind { ENUM_USER, ENUM_ROLE, ENUM_BODY, ENUM_WEEKDAY } EnumKind;
+
+struct EnumSym {
+    const char *name;
+    EnumKind kind;
+    SrcLoc loc;
+    EnumMemberSym **members;
+    int nmembers, cap;
+};
+
+typedef struct FieldSym {
+    const char *name;
+    const char *column;
+    Type *type;
+    bool optional;
+    SrcLoc loc;
+} FieldSym;
+
+typedef enum TableKind { TABLE_EVENTS, TABLE_ROSTER, TABLE_KEYED, TABLE_CALENDAR } TableKind;
+
+struct TableSym {
+    const char *name;     /* the policy's name for it */
+    const char *table;    /* the data set's table name */
+    TableKind kind;
+    FieldSym **fields;
+    int nfields;
+    int key;              /* TABLE_KEYED: index of the key field */
+    SrcLoc loc;
+    bool used;
+    bool from_leaf;       /* declared in the file being checked (for W0001) */
+};
+
+enum { MAX_EVENT_TYPES = 64 };
+
+typedef struct EventTypeSym {
+    const char *name;
+    const char *value;    /* events.type value */
+    int index;            /* bit in event masks */
+    Type **field_types;   /* per events-table field: NULL when not carried */
+    SrcLoc loc;
+} EventTypeSym;
+
+typedef struct ParamSym {
+    const char *name;
+    Type *type;
+    Expr *value;          /* effective value (after `set`) */
+    SrcLoc loc, value_loc;
+    bool used, from_leaf;
+} ParamSym;
+
+typedef struct DefSym {
+    const char *name;
+    Decl *decl;
+    Type **param_types;
+    Type *result;         /* NULL until checked */
+    bool checking;        /* recursion detection */
+    bool used, from_leaf;
+} DefSym;
+
+typedef struct RuleSym {
+    const char *name;
+    Decl *decl;           /* where it was declared (or replaced) */
+    ClauseList clauses;   /* effective clauses after overrides */
+    bool disabled;
+    const char *disabled_reason;
+    SrcLoc disabled_loc;
+    bool overridden, replaced;
+    /* filled by checking */
+    Severity severity;
+    bool periodic;        /* `every` (else `on`) */
+} RuleSym;
+
+typedef struct PolicyHeader {
+    const char *name, *title, *document, *units_column;
+    int64_t effective_local;  /* local civil seconds; 0 when absent */
+    bool has_effective;
+    int tz_offset;            /* seconds east of UTC */
+    SrcLoc loc;
+} PolicyHeader;
+
+typedef struct Policy {
+    PolicyHeader header;
+    EnumSym **enums;        int nenums;
+    EnumSym *roles, *bodies, *weekdays;
+    TableSym *events;       /* the event log binding (NULL if none) */
+    TableSym **tables;      int ntables;   /* reference tables */
+    EventTypeSym **event_types; int nevent_types;
+    ParamSym **params;      int nparams;
+    DefSym **defs;          int ndefs;
+    RuleSym **rules;        int nrules;
+    const Source **files;   int nfiles;    /* the extends chain, root first */
+} Policy;
+
+/* Checks the chain of files (root first, leaf last) and builds the policy.
+ * Errors go to diag; the Policy is returned even when there are errors. */
+Policy *sema_check(Arena *arena, DiagEngine *diag, AstFile **chain, int nchain);
+
+const char *type_name(Arena *a, const Type *t);
+
+#endif
