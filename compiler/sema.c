@@ -409,6 +409,13 @@ static void declare(Sema *s, Decl *d, bool is_root, bool has_parent)
     case D_TABLE:
     case D_CALENDAR: {
         if (!check_new_name(s, d->name, d->name_loc, "table")) break;
+        if (d->kind == D_ROSTER)
+            for (int i = 0; i < p->ntables; i++)
+                if (p->tables[i]->kind == TABLE_ROSTER) {
+                    Diag *g = diag_report(s->d, DIAG_E0201, d->name_loc, "a policy has one roster; '%s' is a second", d->name);
+                    diag_note(s->d, g, p->tables[i]->loc, "the roster is declared here");
+                    return;
+                }
         TableSym *t = declare_table(s, d, d->kind == D_ROSTER ? TABLE_ROSTER : d->kind == D_TABLE ? TABLE_KEYED : TABLE_CALENDAR);
         if (d->kind == D_TABLE) {
             t->key = field_index(t, d->name2);

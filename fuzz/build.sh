@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# build.sh - builds the libFuzzer targets with clang into build/fuzz/:
+#   build/fuzz/fuzz_frontend   lexer + parser + sema + diagnostic renderers
+# Generates its own flex/bison sources (build/fuzz/gen/) and compiles
+# compiler/*.c and runtime/*.c with -fsanitize=fuzzer,address,undefined;
+# it does not use the gcc build. Installs clang when missing.
+# Usage: bash fuzz/build.sh        (or: make fuzz)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+out=build/fuzz
+gen=$out/gen
+
+if ! command -v clang >/dev/null; then
+  ZHIDU_WITH_CLANG=1 bash scripts/install-deps.sh
+fi
+bash scripts/install-deps.sh   # flex, bison, headers
+CC=${FUZZ_CC:-clang}
+
+mkdir -p "$gen" "$out/obj"
+bison -Wall -Werror --defines="$gen/parser.h" -o "$gen/parser.c" compiler/parser.y
+flex -o "$gen/lexer.c" compiler/lexer.l
+
+cflags=(-std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fno-omit-frame-pointer
+        -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+        -I"$gen" -Icompiler -Iruntime)
+# the library objects are compiled without the fuzzer's main but with its
+# coverage instrumentation
+libflags=("${cflags[@]/-fsanitize=fuzzer,address,undefined/-fsanitize=fuzzer-no-link,address,undefined}")
+
+objs=()
+for src in compiler/*.c runtime/*.c "$gen/lexer.c" "$gen/parser.c"; do
+  obj=$out/obj/$(basename "${src%.c}").o
+  "$CC" "${libflags[@]}" -w -c -o "$obj" "$src"
+  objs+=("$obj")
+done
+"$CC" "${cflags[@]}" -o "$out/fuzz_frontend" fuzz/fuzz_frontend.c "${objs[@]}" -lm
+echo "built $out/fuzz_frontend"

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# generate.sh - writes the test rule files that cannot be typed in an editor:
+# raw invalid bytes, NUL bytes, an over-long name, and a file with more than
+# 100 errors. The generated files are committed; rerun this after editing it.
+#   bash tests/check/generate.sh
+set -eu
+cd "$(dirname "$0")/bad"
+
+header='policy 测试 { title "t" document "d" effective 2020-01-01 timezone "+08:00" }'
+rules_head='role 书记, 校长
+body 碰头会
+events "events" { id: id time: time type: text actor: person targets: list person kind: text }
+event meeting { actor, targets, kind: body }'
+
+# E0001: a rule file partly saved in GBK (书记 is CA E9 BC C7 in GBK), and a
+# stray Latin-1 byte. A run of bad bytes is reported once, at its first byte.
+{
+  printf '%s\n' '// Parts of the file saved in GBK instead of UTF-8, and a stray Latin-1 byte.'
+  printf '%s\n' '// A run of invalid bytes is reported once, at its first byte; a comment or a'
+  printf '%s\n' '// string is reported once, at its first invalid byte.'
+  printf '%s\n' '// expect: E0001 at 9:4 "invalid UTF-8 byte 0xCA in comment"'
+  printf '%s\n' '// expect: E0001 at 10:6 "invalid UTF-8 byte 0xCA"'
+  printf '%s\n' '// expect: E0001 at 18:21 "invalid UTF-8 byte 0xD6 in string literal"'
+  printf '%s\n' '// expect: E0001 at 19:15 "invalid UTF-8 byte 0xE9"'
+  printf '%s\n' "$header"
+  printf '// \xca\xe9\xbc\xc7\xa1\xa2\xd0\xa3\xb3\xa4\n'
+  printf 'role \xca\xe9\xbc\xc7 \n'
+  printf '%s\n' "$rules_head"
+  printf '%s\n' 'rule 碰头会周一召开 {'
+  printf '%s\n' '  tags O2'
+  printf '%s\n' '  clause "一(二)" "领导班子碰头会原则上隔周周一召开"'
+  printf '%s\n' '  severity in-principle'
+  printf '%s\n' '  on m: meeting where m.kind == 碰头会'
+  printf '%s\n' '  require weekday(m.time) == monday'
+  printf '  message "碰头会{m}\xd6\xdc\xd2\xbb"\n'
+  printf '  evidence m \xe9\n'
+  printf '%s\n' '}'
+} >lex_invalid_utf8.zd
+
+# E0002: control characters pasted from a word processor (form feed, escape).
+{
+  printf '%s\n' '// Control characters pasted from another program: a form feed between two'
+  printf '%s\n' '// declarations and an escape byte inside a rule. Tabs and CRLF are fine.'
+  printf '%s\n' '// expect: E0002 at 6:1 "control character 0x0C"'
+  printf '%s\n' '// expect: E0002 at 14:17 "control character 0x1B"'
+  printf '%s\r\n' "$header"
+  printf '\x0c\n'
+  printf '%s\n' "$rules_head"
+  printf '%s\n' 'rule 碰头会周一召开 {'
+  printf '\ttags O2\n'
+  printf '\tclause "一(二)" "领导班子碰头会原则上隔周周一召开"\n'
+  printf '%s\n' '  severity in-principle'
+  printf '%s\n' '  on m: meeting where m.kind == 碰头会'
+  printf '  require weekday\x1b(m.time) == monday\n'
+  printf '%s\n' '  message "碰头会{m}不是在周一召开"'
+  printf '%s\n' '}'
+} >lex_control_char.zd
+
+# E0007: NUL bytes, in a comment, between tokens and in a string.
+{
+  printf '%s\n' '// NUL bytes (a file damaged in transfer): in a comment, between two tokens'
+  printf '%s\n' '// and inside a string. Each is reported once.'
+  printf '%s\n' '// expect: E0007 at 8:12 "NUL byte in comment"'
+  printf '%s\n' '// expect: E0007 at 14:17 "NUL byte in source"'
+  printf '%s\n' '// expect: E0007 at 15:15 "NUL byte in string literal"'
+  printf '%s\n' "$header"
+  printf '%s\n' "$rules_head"
+  printf '// 碰头会隔周召开\x00\x00\n'
+  printf '%s\n' 'rule 碰头会周一召开 {'
+  printf '%s\n' '  tags O2'
+  printf '%s\n' '  clause "一(二)" "领导班子碰头会原则上隔周周一召开"'
+  printf '%s\n' '  severity in-principle'
+  printf '%s\n' '  on m: meeting where m.kind == 碰头会'
+  printf '  require weekday\x00(m.time) == monday\n'
+  printf '  message "碰头会\x00{m}不是在周一召开"\n'
+  printf '%s\n' '}'
+} >lex_nul_byte.zd
+
+# E0008: a clause's whole text pasted as a name (more than 1024 bytes). The
+# name is cut to 1024 bytes, the same way at each use, so the uses still match.
+long=$(printf '校党委书记校长原则上每周沟通不少于一次%.0s' $(seq 1 20))   # 20 x 19 chars x 3 bytes = 1140 bytes
+{
+  printf '%s\n' '// A clause text pasted as a parameter name: longer than 1024 bytes. The name'
+  printf '%s\n' '// is reported where it is declared and where it is used, and nothing else:'
+  printf '%s\n' '// both are cut to the same 1024 bytes, so the use still finds the declaration.'
+  printf '%s\n' '// expect: E0008 at 10:7 "identifier too long (1140 bytes"'
+  printf '%s\n' '// expect: E0008 at 16:22 "identifier too long (1140 bytes"'
+  printf '%s\n' "$header"
+  printf '%s\n' "$rules_head"
+  printf 'param %s = 1d\n' "$long"
+  printf '%s\n' 'rule 碰头会及时召开 {'
+  printf '%s\n' '  tags O2'
+  printf '%s\n' '  clause "一(二)" "领导班子碰头会原则上隔周周一召开"'
+  printf '%s\n' '  severity in-principle'
+  printf '%s\n' '  on m: meeting where m.kind == 碰头会'
+  printf '  require m.time < m.time + %s\n' "$long"
+  printf '%s\n' '  message "碰头会{m}"'
+  printf '%s\n' '}'
+} >lex_token_too_long.zd
+
+# E0102: 120 rules that each cite an undeclared role. The first 100 errors
+# are reported, then one E0102 where the 101st would have been.
+{
+  printf '%s\n' '// A generated file with 120 errors (one unknown role per rule). Only the'
+  printf '%s\n' '// first 100 are reported, then one E0102 at the 101st, and checking stops.'
+  for i in $(seq 1 100); do
+    printf '// expect: E0200 at %d:13 "unknown name '"'"'主任%d'"'"'"\n' $((i * 7 + 111)) "$i"
+  done
+  printf '// expect: E0102 at %d:13 "too many errors (100)"\n' $((101 * 7 + 111))
+  printf '%s\n' "$header"
+  printf '%s\n' 'events "events" { id: id time: time type: text actor: person }'
+  printf '%s\n' 'event report { actor }'
+  printf '%s\n' 'roster 名册 "roster" { person: person role: role from: time to: time }'
+  printf '%s\n' 'role 书记'
+  for i in $(seq 1 120); do
+    printf 'rule 规则%d {\n  tags T%d\n  clause "%d" "x"\n  severity must\n  on e: report\n  require e.actor in 主任%d at e.time\n  message "{e}"\n}\n' \
+      "$i" "$i" "$i" "$i"
+  done
+} >too_many_errors.zd
