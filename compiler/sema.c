@@ -653,7 +653,7 @@ static Type *resolve_typeref(Sema *s, TypeRef *tr)
         }
     }
     if (tr->is_list) {
-        if (t->kind == T_EVENT || t->kind == T_BOOL) {
+        if (!(is_stringish(t) || t->kind == T_PERSON || t->kind == T_ENUM)) {
             diag_report(s->d, DIAG_E0202, tr->loc, "a list of %s cannot be read from a log", type_name(s->a, t));
             return s->t_error;
         }
@@ -1153,8 +1153,9 @@ static Type *check_expr_inner(Sema *s, Scope *sc, Expr *e, Type *hint)
         for (int i = 0; i < e->args.len; i++) {
             Type *t = check_expr(s, sc, e->args.items[i], first ? first : elem);
             if (is_error(t)) continue;
-            if (t->kind == T_LIST || t->kind == T_BOOL || t->kind == T_TABLE || t->kind == T_PERIOD) {
-                diag_report(s->d, DIAG_E0202, e->args.items[i]->loc, "a set holds single values, not %s", type_name(s->a, t));
+            if (!(is_stringish(t) || t->kind == T_PERSON || t->kind == T_ENUM)) {
+                diag_report(s->d, DIAG_E0202, e->args.items[i]->loc,
+                            "a set holds persons, ids, texts or enumeration values, not %s", type_name(s->a, t));
                 continue;
             }
             if (!first) first = t;

@@ -7,25 +7,28 @@ set -eu
 cd "$(dirname "$0")/bad"
 
 header='policy 测试 { title "t" document "d" effective 2020-01-01 timezone "+08:00" }'
-rules_head='role 书记, 校长
-body 碰头会
+rules_tail='body 碰头会
 events "events" { id: id time: time type: text actor: person targets: list person kind: text }
 event meeting { actor, targets, kind: body }'
+rules_head="role 书记, 校长
+$rules_tail"
 
-# E0001: a rule file partly saved in GBK (书记 is CA E9 BC C7 in GBK), and a
-# stray Latin-1 byte. A run of bad bytes is reported once, at its first byte.
+# E0001: a rule file partly saved in GBK (书记 is CA E9 BC C7 in GBK, the
+# ideographic space A1 A1, 周一 D6 DC D2 BB), and a stray Latin-1 byte. A run
+# of bad bytes is reported once, at its first byte; a comment or a string once,
+# at its first bad byte.
 {
   printf '%s\n' '// Parts of the file saved in GBK instead of UTF-8, and a stray Latin-1 byte.'
-  printf '%s\n' '// A run of invalid bytes is reported once, at its first byte; a comment or a'
-  printf '%s\n' '// string is reported once, at its first invalid byte.'
+  printf '%s\n' '// A run of invalid bytes between tokens is reported once, at its first byte;'
+  printf '%s\n' '// a comment or a string is reported once, at its first invalid byte.'
   printf '%s\n' '// expect: E0001 at 9:4 "invalid UTF-8 byte 0xCA in comment"'
-  printf '%s\n' '// expect: E0001 at 10:6 "invalid UTF-8 byte 0xCA"'
-  printf '%s\n' '// expect: E0001 at 18:21 "invalid UTF-8 byte 0xD6 in string literal"'
-  printf '%s\n' '// expect: E0001 at 19:15 "invalid UTF-8 byte 0xE9"'
+  printf '%s\n' '// expect: E0001 at 10:13 "invalid UTF-8 byte 0xA1"'
+  printf '%s\n' '// expect: E0001 at 20:18 "invalid UTF-8 byte 0xD6 in string literal"'
+  printf '%s\n' '// expect: E0001 at 21:14 "invalid UTF-8 byte 0xE9"'
   printf '%s\n' "$header"
   printf '// \xca\xe9\xbc\xc7\xa1\xa2\xd0\xa3\xb3\xa4\n'
-  printf 'role \xca\xe9\xbc\xc7 \n'
-  printf '%s\n' "$rules_head"
+  printf 'role 书记, 校长 \xa1\xa1\n'
+  printf '%s\n' "$rules_tail"
   printf '%s\n' 'rule 碰头会周一召开 {'
   printf '%s\n' '  tags O2'
   printf '%s\n' '  clause "一(二)" "领导班子碰头会原则上隔周周一召开"'
@@ -42,7 +45,7 @@ event meeting { actor, targets, kind: body }'
   printf '%s\n' '// Control characters pasted from another program: a form feed between two'
   printf '%s\n' '// declarations and an escape byte inside a rule. Tabs and CRLF are fine.'
   printf '%s\n' '// expect: E0002 at 6:1 "control character 0x0C"'
-  printf '%s\n' '// expect: E0002 at 14:17 "control character 0x1B"'
+  printf '%s\n' '// expect: E0002 at 16:18 "control character 0x1B"'
   printf '%s\r\n' "$header"
   printf '\x0c\n'
   printf '%s\n' "$rules_head"
@@ -60,9 +63,9 @@ event meeting { actor, targets, kind: body }'
 {
   printf '%s\n' '// NUL bytes (a file damaged in transfer): in a comment, between two tokens'
   printf '%s\n' '// and inside a string. Each is reported once.'
-  printf '%s\n' '// expect: E0007 at 8:12 "NUL byte in comment"'
-  printf '%s\n' '// expect: E0007 at 14:17 "NUL byte in source"'
-  printf '%s\n' '// expect: E0007 at 15:15 "NUL byte in string literal"'
+  printf '%s\n' '// expect: E0007 at 11:11 "NUL byte in comment"'
+  printf '%s\n' '// expect: E0007 at 17:18 "NUL byte in source"'
+  printf '%s\n' '// expect: E0007 at 18:15 "NUL byte in string literal"'
   printf '%s\n' "$header"
   printf '%s\n' "$rules_head"
   printf '// 碰头会隔周召开\x00\x00\n'
@@ -83,8 +86,8 @@ long=$(printf '校党委书记校长原则上每周沟通不少于一次%.0s' $(
   printf '%s\n' '// A clause text pasted as a parameter name: longer than 1024 bytes. The name'
   printf '%s\n' '// is reported where it is declared and where it is used, and nothing else:'
   printf '%s\n' '// both are cut to the same 1024 bytes, so the use still finds the declaration.'
-  printf '%s\n' '// expect: E0008 at 10:7 "identifier too long (1140 bytes"'
-  printf '%s\n' '// expect: E0008 at 16:22 "identifier too long (1140 bytes"'
+  printf '%s\n' '// expect: E0008 at 11:7 "identifier too long (1140 bytes"'
+  printf '%s\n' '// expect: E0008 at 17:29 "identifier too long (1140 bytes"'
   printf '%s\n' "$header"
   printf '%s\n' "$rules_head"
   printf 'param %s = 1d\n' "$long"
@@ -104,9 +107,9 @@ long=$(printf '校党委书记校长原则上每周沟通不少于一次%.0s' $(
   printf '%s\n' '// A generated file with 120 errors (one unknown role per rule). Only the'
   printf '%s\n' '// first 100 are reported, then one E0102 at the 101st, and checking stops.'
   for i in $(seq 1 100); do
-    printf '// expect: E0200 at %d:13 "unknown name '"'"'主任%d'"'"'"\n' $((i * 7 + 111)) "$i"
+    printf '// expect: E0200 at %d:22 "unknown name '"'"'主任%d'"'"'"\n' $((i * 8 + 106)) "$i"
   done
-  printf '// expect: E0102 at %d:13 "too many errors (100)"\n' $((101 * 7 + 111))
+  printf '// expect: E0102 at %d:22 "too many errors (100)"\n' $((101 * 8 + 106))
   printf '%s\n' "$header"
   printf '%s\n' 'events "events" { id: id time: time type: text actor: person }'
   printf '%s\n' 'event report { actor }'
