@@ -61,9 +61,9 @@ $(BUILD)/%.o: %.c $(GEN)/parser.h | $(DEPS_STAMP)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
 
 $(BUILD)/libzdcompiler.a: $(COMPILER_OBJ)
-	ar rcs $@ $^
+	rm -f $@ && ar rcs $@ $^
 $(BUILD)/libzdruntime.a: $(RUNTIME_OBJ)
-	ar rcs $@ $^
+	rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/zhidu: $(CLI_OBJ) $(BUILD)/libzdcompiler.a $(BUILD)/libzdruntime.a
 	$(CC) $(SANFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libzdcompiler.a $(BUILD)/libzdruntime.a $(LDLIBS)

@@ -101,6 +101,49 @@ long=$(printf '校党委书记校长原则上每周沟通不少于一次%.0s' $(
   printf '%s\n' '}'
 } >lex_token_too_long.zd
 
+# E0101: a generated condition with more than 200 open brackets. Scanning stops
+# at the 201st '(' (the rest of the file is not checked).
+{
+  printf '%s\n' '// A generated condition nested 201 parentheses deep inside the rule'"'"'s "{":'
+  printf '%s\n' '// more than the 200 open brackets the scanner accepts. Checking stops there,'
+  printf '%s\n' '// with one error at the 201st open bracket (the 200th parenthesis).'
+  printf '%s\n' '// expect: E0101 at 13:210 "more than 200 open brackets"'
+  printf '%s\n' "$header"
+  printf '%s\n' 'events "events" { id: id time: time type: text actor: person }'
+  printf '%s\n' 'event report { actor }'
+  printf '%s\n' 'rule 报告人在册 {'
+  printf '%s\n' '  tags G1'
+  printf '%s\n' '  clause "1" "报告须有报告人。"'
+  printf '%s\n' '  severity must'
+  printf '%s\n' '  on e: report'
+  printf '  require '
+  for i in $(seq 1 201); do printf '('; done
+  printf 'present(e.actor)'
+  for i in $(seq 1 201); do printf ')'; done
+  printf '\n%s\n' '  message "{e}没有报告人"'
+  printf '%s\n' '}'
+} >nesting_brackets.zd
+
+# E0101: 6000 'not's in a row overflow the parser's stack (5000 entries).
+{
+  printf '%s\n' '// A generated condition with 6000 nested "not": the parser stack (5000'
+  printf '%s\n' '// entries) overflows; one error, at the token where it did.'
+  printf '%s\n' '// expect: E0101 at 12:19979 "nesting too deep for the parser"'
+  printf '%s\n' "$header"
+  printf '%s\n' 'events "events" { id: id time: time type: text actor: person }'
+  printf '%s\n' 'event report { actor }'
+  printf '%s\n' 'rule 报告人在册 {'
+  printf '%s\n' '  tags G1'
+  printf '%s\n' '  clause "1" "报告须有报告人。"'
+  printf '%s\n' '  severity must'
+  printf '%s\n' '  on e: report'
+  printf '  require '
+  for i in $(seq 1 6000); do printf 'not '; done
+  printf 'present(e.actor)\n'
+  printf '%s\n' '  message "{e}没有报告人"'
+  printf '%s\n' '}'
+} >nesting_parser_stack.zd
+
 # E0102: 120 rules that each cite an undeclared role. The first 100 errors
 # are reported, then one E0102 where the 101st would have been.
 {
