@@ -1315,25 +1315,43 @@ static Type *check_period(Sema *s, Scope *sc, PeriodSpec *ps)
     return t;
 }
 
-typedef struct TemplateCtx {
-    Sema *s;
-    Scope *sc;
-    SrcLoc loc;
-} TemplateCtx;
-
-/* Checks {name} and {name.field...} placeholders of a message; {{ and }} are braces. */
-static void check_template(Sema *s, Scope *sc, const char *text, SrcLoc loc, Scope *period_var)
+static void add_text_part(Sema *s, ExprList *parts, const char *from, const char *to, SrcLoc loc)
 {
-    (void)period_var;
-    const char *p = text;
+    if (to == from) return;
+    /* undouble {{ and }} */
+    char *text = arena_alloc(s->a, (size_t)(to - from) + 1);
+    size_t n = 0;
+    for (const char *q = from; q < to; q++) {
+        text[n++] = *q;
+        if ((q[0] == '{' || q[0] == '}') && q + 1 < to && q[1] == q[0]) q++;
+    }
+    text[n] = '\0';
+    Expr *e = arena_alloc(s->a, sizeof *e);
+    e->kind = EX_STRING;
+    e->loc = loc;
+    e->text = text;
+    e->type = s->t_text;
+    AST_PUSH(s->a, *parts, e);
+}
+
+/* Checks {name} and {name.field...} placeholders of a message ({{ and }} are
+ * braces) and splits it into parts: EX_STRING for text, checked expressions
+ * for placeholders, kept in the clause for code generation. */
+static void check_template(Sema *s, Scope *sc, RuleClause *c)
+{
+    const char *text = c->text;
+    SrcLoc loc = c->text_loc;
+    ExprList parts;
+    memset(&parts, 0, sizeof parts);
+    const char *p = text, *lit = text;
     while (*p) {
-        if (p[0] == '{' && p[1] == '{') { p += 2; continue; }
-        if (p[0] == '}' && p[1] == '}') { p += 2; continue; }
+        if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) { p += 2; continue; }
         if (*p == '}') {
             diag_report(s->d, DIAG_E0212, loc, "message has a '}' without '{' (write '}}' for a brace)");
             return;
         }
         if (*p != '{') { p++; continue; }
+        add_text_part(s, &parts, lit, p, loc);
         const char *start = ++p;
         while (*p && *p != '}' && *p != '{') p++;
         if (*p != '}') {
@@ -1341,39 +1359,37 @@ static void check_template(Sema *s, Scope *sc, const char *text, SrcLoc loc, Sco
             return;
         }
         char *path = arena_strndup(s->a, start, (size_t)(p - start));
-        p++;
+        lit = ++p;
         if (!*path) {
             diag_report(s->d, DIAG_E0212, loc, "message has an empty placeholder {}");
             continue;
         }
         char *dot = strchr(path, '.');
         if (dot) *dot = '\0';
-        Type *t;
-        Scope *v = lookup_var(sc, path);
-        if (v) { v->used = true; t = v->type; }
-        else {
-            ParamSym *pa = find_param(s, path);
-            if (!pa) {
-                diag_report(s->d, DIAG_E0212, loc, "message mentions {%s}, which is not a variable or parameter of this rule", path);
-                continue;
-            }
-            pa->used = true;
-            t = pa->type;
+        if (!lookup_var(sc, path) && !find_param(s, path)) {
+            diag_report(s->d, DIAG_E0212, loc, "message mentions {%s}, which is not a variable or parameter of this rule", path);
+            continue;
         }
-        while (dot && t && !is_error(t)) {
+        Expr *e = arena_alloc(s->a, sizeof *e);
+        e->kind = EX_NAME;
+        e->name = path;
+        e->loc = e->name_loc = loc;
+        while (dot) {
             char *name = dot + 1;
             dot = strchr(name, '.');
             if (dot) *dot = '\0';
-            Expr fe;
-            memset(&fe, 0, sizeof fe);
-            fe.name = name;
-            fe.name_loc = loc;
-            fe.loc = loc;
-            unsigned before = (unsigned)s->d->errors;
-            t = field_of(s, &fe, t);
-            if ((unsigned)s->d->errors != before) break;
+            Expr *f = arena_alloc(s->a, sizeof *f);
+            f->kind = EX_FIELD;
+            f->lhs = e;
+            f->name = name;
+            f->loc = f->name_loc = loc;
+            e = f;
         }
+        check_expr(s, sc, e, NULL);
+        AST_PUSH(s->a, parts, e);
     }
+    add_text_part(s, &parts, lit, p, loc);
+    c->list = parts;
 }
 
 static void check_rule(Sema *s, RuleSym *r)
@@ -1392,6 +1408,10 @@ static void check_rule(Sema *s, RuleSym *r)
         if (once && count[c->kind] > 1) {
             Diag *g = diag_report(s->d, DIAG_E0208, c->loc, "rule '%s' has more than one '%s'", r->name, clause_kind_name(c->kind));
             diag_note(s->d, g, firsts[c->kind]->loc, "first given here");
+            continue;
+        }
+        if ((c->kind == CL_FOR || c->kind == CL_LET || c->kind == CL_WHEN) && count[CL_REQUIRE]) {
+            diag_report(s->d, DIAG_E0218, c->loc, "'%s' must come before 'require'", clause_kind_name(c->kind));
             continue;
         }
         switch (c->kind) {
@@ -1478,7 +1498,7 @@ static void check_rule(Sema *s, RuleSym *r)
                     diag_report(s->d, DIAG_E0202, c->list.items[k]->loc, "evidence is an event, not %s", type_name(s->a, t));
             }
             break;
-        case CL_MESSAGE: check_template(s, sc, c->text, c->text_loc, NULL); break;
+        case CL_MESSAGE: check_template(s, sc, c); break;
         case CL_KIND_COUNT: break;
         }
     }

@@ -1,0 +1,182 @@
+/* disasm.c - the disassembler: one helper per operand layout, the synopsis of
+ * each opcode from opcodes.def, and the source position from the line table. */
+#include "disasm.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "ztime.h"
+
+static const char *vt_name(uint8_t t, char *buf, size_t size)
+{
+    static const char *names[] = {"text", "id", "person", "time", "duration", "int", "bool", "enum"};
+    const char *base = (t & ~VT_LIST_FLAG) < VT_COUNT ? names[t & ~VT_LIST_FLAG] : "?";
+    snprintf(buf, size, "%s%s", t & VT_LIST_FLAG ? "list " : "", base);
+    return buf;
+}
+
+static void print_const(const Program *p, uint32_t i, FILE *out)
+{
+    if (i >= p->nconsts) { fprintf(out, "<const %u?>", i); return; }
+    const ZConst *c = &p->consts[i];
+    char buf[40];
+    switch (c->kind) {
+    case CONST_STR: fprintf(out, "\"%s\"", program_string(p, (uint32_t)c->value)); break;
+    case CONST_INT: fprintf(out, "%" PRId64, c->value); break;
+    case CONST_DURATION: fprintf(out, "%" PRId64 "s", c->value); break;
+    case CONST_TIME: zt_format(c->value, p->meta.tz_offset, buf, sizeof buf); fputs(buf, out); break;
+    case CONST_MASK: {
+        fputs("{", out);
+        bool first = true;
+        for (uint32_t k = 0; k < p->nevent_types && k < 64; k++)
+            if ((uint64_t)c->value & ((uint64_t)1 << k)) {
+                fprintf(out, "%s%s", first ? "" : " ", program_string(p, p->event_types[k].name));
+                first = false;
+            }
+        fputs("}", out);
+        break;
+    }
+    case CONST_BOOL: fputs(c->value ? "true" : "false", out); break;
+    default: fprintf(out, "<kind %u?>", c->kind);
+    }
+}
+
+static const char *field_name(const Program *p, const ZTable *t, uint32_t f)
+{
+    return t && f < t->nfields ? program_string(p, t->fields[f].name) : "?";
+}
+
+static const ZTable *table_at(const Program *p, uint32_t b) { return b < p->ntables ? &p->tables[b] : NULL; }
+
+void disasm_insn(const Program *p, uint32_t i, uint32_t fstart, FILE *out)
+{
+    const Insn *in = &p->code[i];
+    if (in->op >= OPCODE_COUNT) { fprintf(out, "%5u  ??? (opcode %u)", i - fstart, in->op); return; }
+    const OpcodeInfo *info = &opcode_info[in->op];
+    char ops[200];
+    ops[0] = '\0';
+    FILE *o = fmemopen(ops, sizeof ops, "w");
+    if (!o) return;
+    static const char *formats[] = {"plain", "person", "time", "period", "event", "list", "persons", "duration"};
+    switch (info->layout) {
+    case LAYOUT_NONE: break;
+    case LAYOUT_CONST: fprintf(o, "#%u ", in->c); print_const(p, in->c, o); break;
+    case LAYOUT_PARAM: fprintf(o, "%s", in->c < p->nparams ? program_string(p, p->params[in->c].name) : "?"); break;
+    case LAYOUT_SLOT: fprintf(o, "s%u", in->a); break;
+    case LAYOUT_FIELD: fprintf(o, ".%s", field_name(p, &p->log, in->c)); break;
+    case LAYOUT_TFIELD: {
+        const ZTable *t = table_at(p, in->b);
+        fprintf(o, "%s.%s", t ? program_string(p, t->name) : "?", field_name(p, t, in->c));
+        break;
+    }
+    case LAYOUT_TABLE: { const ZTable *t = table_at(p, in->b); fprintf(o, "%s", t ? program_string(p, t->name) : "?"); break; }
+    case LAYOUT_COUNT: case LAYOUT_EMIT: fprintf(o, "%u", in->b); break;
+    case LAYOUT_FORMAT: fprintf(o, "%s", in->a < FMT_COUNT ? formats[in->a] : "?"); break;
+    case LAYOUT_JUMP: fprintf(o, "-> %u", in->c); break;
+    case LAYOUT_ITER: fprintf(o, "s%u, done -> %u", in->a, in->c); break;
+    case LAYOUT_LOOP: fprintf(o, "-> %u", in->c); break;
+    case LAYOUT_SCAN: fprintf(o, "s%u, ", in->a); print_const(p, in->c, o); break;
+    case LAYOUT_SCANF: fprintf(o, "s%u, .%s, ", in->a, field_name(p, &p->log, in->b)); print_const(p, in->c, o); break;
+    }
+    fclose(o);
+    const ZLine *ln = &p->lines[i];
+    fprintf(out, "%5u  %-14s %-34s ; %u:%u  %s", i - fstart, info->name, ops, ln->line, ln->col, info->synopsis);
+}
+
+static void print_table(const Program *p, const ZTable *t, FILE *out)
+{
+    static const char *kinds[] = {"events", "roster", "table", "calendar"};
+    char buf[32];
+    fprintf(out, "  %s %s \"%s\"", t->kind < ZT_KIND_COUNT ? kinds[t->kind] : "?", program_string(p, t->name),
+            program_string(p, t->table));
+    if (t->kind == ZT_KEYED) fprintf(out, " key %s", field_name(p, t, (uint32_t)t->key));
+    fputs("\n", out);
+    for (uint32_t i = 0; i < t->nfields; i++)
+        fprintf(out, "    %-12s %-14s <- column \"%s\"%s\n", program_string(p, t->fields[i].name), vt_name(t->fields[i].type, buf, sizeof buf),
+                program_string(p, t->fields[i].column), t->fields[i].optional ? " (optional)" : "");
+}
+
+void disasm_program(const Program *p, FILE *out)
+{
+    char buf[40];
+    const ZMeta *m = &p->meta;
+    fprintf(out, "policy %s: %s (%s)\n", program_string(p, m->name), program_string(p, m->title), program_string(p, m->document));
+    zt_format(m->effective, m->tz_offset, buf, sizeof buf);
+    fprintf(out, "  effective %s, time zone %+d:%02d", buf, m->tz_offset / 3600, (m->tz_offset < 0 ? -m->tz_offset : m->tz_offset) / 60 % 60);
+    if (m->units_column != ZNONE) fprintf(out, ", units column \"%s\"", program_string(p, m->units_column));
+    fputs("\n  sources:", out);
+    for (uint32_t i = 0; i < m->nfiles; i++) fprintf(out, " [%u] %s", i, program_string(p, m->files[i]));
+    fprintf(out, "\n  %u strings, %u constants, %u rules, %u functions, %u instructions\n\n", p->nstrings, p->nconsts, p->nrules,
+            p->nfuncs, p->ninsns);
+
+    fputs("constants:\n", out);
+    static const char *ck[] = {"str", "int", "duration", "time", "mask", "bool"};
+    for (uint32_t i = 0; i < p->nconsts; i++) {
+        fprintf(out, "  #%-4u %-8s ", i, p->consts[i].kind < CONST_KIND_COUNT ? ck[p->consts[i].kind] : "?");
+        print_const(p, i, out);
+        fputs("\n", out);
+    }
+    fputs("\nbindings:\n", out);
+    if (p->log.nfields) print_table(p, &p->log, out);
+    for (uint32_t i = 0; i < p->nevent_types; i++) {
+        fprintf(out, "  event %s = \"%s\" {", program_string(p, p->event_types[i].name), program_string(p, p->event_types[i].value));
+        for (uint32_t f = 0; f < p->log.nfields && f < 64; f++)
+            if (p->event_types[i].fields & ((uint64_t)1 << f)) fprintf(out, " %s", field_name(p, &p->log, f));
+        fputs(" }\n", out);
+    }
+    for (uint32_t i = 0; i < p->ntables; i++) print_table(p, &p->tables[i], out);
+    fputs("\nparameters:\n", out);
+    for (uint32_t i = 0; i < p->nparams; i++) {
+        fprintf(out, "  %s: %s = ", program_string(p, p->params[i].name), vt_name(p->params[i].type, buf, sizeof buf));
+        print_const(p, p->params[i].value, out);
+        fputs("\n", out);
+    }
+    fputs("\nrules:\n", out);
+    static const char *periods[] = {"day", "week", "month", "year", "weeks", "calendar"};
+    for (uint32_t i = 0; i < p->nrules; i++) {
+        const ZRule *r = &p->rules[i];
+        fprintf(out, "  [%u] %s  (%s:%u:%u)\n", i, program_string(p, r->name),
+                r->file < m->nfiles ? program_string(p, m->files[r->file]) : "?", r->line, r->col);
+        fputs("      tags:", out);
+        for (uint32_t k = 0; k < r->ntags; k++) fprintf(out, " %s", program_string(p, r->tags[k]));
+        fprintf(out, "\n      severity: %s\n", r->severity == 1 ? "must" : "in-principle");
+        for (uint32_t k = 0; k < r->nclauses; k++)
+            fprintf(out, "      clause %s: %s\n", program_string(p, r->clauses[k].id), program_string(p, r->clauses[k].text));
+        if (r->disabled) {
+            fprintf(out, "      DISABLED: %s\n", program_string(p, r->disabled_reason));
+            continue;
+        }
+        if (r->periodic) {
+            fprintf(out, "      every %s", r->period < ZP_KIND_COUNT ? periods[r->period] : "?");
+            if (r->period == ZP_WEEKS) fprintf(out, " (%u weeks)", r->weeks);
+            if (r->anchor == ZA_TIME) { fputs(" from ", out); print_const(p, r->anchor_const, out); }
+            if (r->period_table != ZNONE && r->period_table < p->ntables)
+                fprintf(out, " %s %s", r->anchor == ZA_CALENDAR ? "anchored on" : "of", program_string(p, p->tables[r->period_table].name));
+            if (r->period_filter != ZNONE) fprintf(out, " where f%u", r->period_filter);
+            if (r->unless_table != ZNONE && r->unless_table < p->ntables) {
+                fprintf(out, ", unless overlapping %s", program_string(p, p->tables[r->unless_table].name));
+                if (r->unless_filter != ZNONE) fprintf(out, " where f%u", r->unless_filter);
+            }
+            fputs("\n", out);
+        } else {
+            fputs("      on", out);
+            for (uint32_t k = 0; k < p->nevent_types && k < 64; k++)
+                if (r->trigger_mask & ((uint64_t)1 << k)) fprintf(out, " %s", program_string(p, p->event_types[k].name));
+            if (r->trigger_filter != ZNONE) fprintf(out, " where f%u", r->trigger_filter);
+            fputs("\n", out);
+        }
+        if (r->message != ZNONE) fprintf(out, "      message: %s\n", program_string(p, r->message));
+        fprintf(out, "      body: f%u\n", r->body);
+    }
+    fputs("\ncode:\n", out);
+    static const char *fkinds[] = {"body", "event filter", "row filter"};
+    for (uint32_t f = 0; f < p->nfuncs; f++) {
+        const ZFunc *fn = &p->funcs[f];
+        fprintf(out, "f%u: %s of rule %s (%u slots, stack %u)\n", f, fn->kind < ZF_KIND_COUNT ? fkinds[fn->kind] : "?",
+                fn->rule < p->nrules ? program_string(p, p->rules[fn->rule].name) : "?", fn->nslots, fn->max_stack);
+        for (uint32_t k = 0; k < fn->count && fn->start + k < p->ninsns; k++) {
+            disasm_insn(p, fn->start + k, fn->start, out);
+            fputs("\n", out);
+        }
+    }
+}

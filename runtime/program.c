@@ -1,0 +1,32 @@
+/* program.c - the opcode table (from opcodes.def) and Program lifetime. */
+#include "program.h"
+
+#include <stdlib.h>
+
+const OpcodeInfo opcode_info[OPCODE_COUNT] = {
+#define OP(name, layout, pops, pushes, synopsis) {#name, LAYOUT_##layout, pops, pushes, synopsis},
+#include "opcodes.def"
+#undef OP
+};
+
+Program *program_new(void)
+{
+    Program *p = calloc(1, sizeof *p);
+    if (!p) return NULL;
+    arena_init(&p->arena);
+    p->log.kind = ZT_EVENTS;
+    p->log.key = -1;
+    return p;
+}
+
+void program_free(Program *p)
+{
+    if (!p) return;
+    arena_free(&p->arena);
+    free(p);
+}
+
+const char *program_string(const Program *p, uint32_t index)
+{
+    return index < p->nstrings ? p->strings[index] : "";
+}

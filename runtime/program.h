@@ -1,0 +1,187 @@
+/* program.h - a compiled policy in memory: what codegen produces, what
+ * bytecode.c writes and reads (docs/bytecode.md), what verify.c proves safe
+ * and what the VM runs. Everything a Program points to lives in its arena;
+ * program_free releases it. Indexes are used instead of pointers throughout,
+ * so the same structure is the file format's content. */
+#ifndef ZD_PROGRAM_H
+#define ZD_PROGRAM_H
+#include <stdbool.h>
+#include <stdint.h>
+#include "arena.h"
+
+typedef enum Opcode {
+#define OP(name, layout, pops, pushes, synopsis) ZOP_##name,
+#include "opcodes.def"
+#undef OP
+    OPCODE_COUNT
+} Opcode;
+
+/* Which operands an instruction uses (checked by the verifier, printed by disasm). */
+typedef enum InsnLayout {
+    LAYOUT_NONE,   /* no operand */
+    LAYOUT_CONST,  /* c: constant index */
+    LAYOUT_PARAM,  /* c: parameter index */
+    LAYOUT_SLOT,   /* a: local slot */
+    LAYOUT_FIELD,  /* c: field of the event log */
+    LAYOUT_TFIELD, /* b: table, c: field of that table */
+    LAYOUT_TABLE,  /* b: table */
+    LAYOUT_COUNT,  /* b: a count */
+    LAYOUT_FORMAT, /* a: a FormatKind */
+    LAYOUT_JUMP,   /* c: forward target instruction (function-relative) */
+    LAYOUT_ITER,   /* a: slot, c: forward exit target */
+    LAYOUT_LOOP,   /* c: backward target, an *_NEXT instruction */
+    LAYOUT_SCAN,   /* a: slot, c: constant index of an event-type mask */
+    LAYOUT_SCANF,  /* a: slot, b: log field, c: constant index of a mask */
+    LAYOUT_EMIT,   /* b: number of message parts */
+} InsnLayout;
+
+typedef struct OpcodeInfo {
+    const char *name;
+    InsnLayout layout;
+    int pops, pushes;
+    const char *synopsis;
+} OpcodeInfo;
+extern const OpcodeInfo opcode_info[OPCODE_COUNT];
+
+/* One instruction: 8 bytes in the file, little-endian. */
+typedef struct Insn {
+    uint8_t op, a;
+    uint16_t b;
+    uint32_t c;
+} Insn;
+
+typedef enum FormatKind {
+    FMT_PLAIN, FMT_PERSON, FMT_TIME, FMT_PERIOD, FMT_EVENT, FMT_LIST, FMT_PERSONS, FMT_DURATION,
+    FMT_COUNT
+} FormatKind;
+
+/* Value types recorded in the file (bindings, parameters, constants). */
+typedef enum ValType {
+    VT_TEXT, VT_ID, VT_PERSON, VT_TIME, VT_DURATION, VT_INT, VT_BOOL, VT_ENUM,
+    VT_COUNT,
+    VT_LIST_FLAG = 0x80 /* or-ed in: a list of the base type */
+} ValType;
+
+typedef enum ConstKind { CONST_STR, CONST_INT, CONST_DURATION, CONST_TIME, CONST_MASK, CONST_BOOL, CONST_KIND_COUNT } ConstKind;
+
+typedef struct ZConst {
+    uint8_t kind;  /* ConstKind */
+    int64_t value; /* CONST_STR: string index; CONST_TIME: UTC seconds; CONST_MASK: bits */
+} ZConst;
+
+typedef struct ZField {
+    uint32_t name, column; /* string indexes */
+    uint8_t type;          /* ValType, possibly | VT_LIST_FLAG */
+    uint8_t optional;
+} ZField;
+
+typedef enum ZTableKind { ZT_EVENTS, ZT_ROSTER, ZT_KEYED, ZT_CALENDAR, ZT_KIND_COUNT } ZTableKind;
+
+typedef struct ZTable {
+    uint8_t kind;          /* ZTableKind */
+    uint32_t name, table;  /* policy name, data set table name */
+    int32_t key;           /* ZT_KEYED: key field; -1 otherwise */
+    uint32_t nfields;
+    ZField *fields;
+} ZTable;
+
+typedef struct ZEventType {
+    uint32_t name, value;  /* string indexes */
+    uint64_t fields;       /* bit i: carries field i of the event log */
+} ZEventType;
+
+typedef struct ZParam {
+    uint32_t name;
+    uint8_t type;          /* ValType */
+    uint32_t value;        /* constant index */
+} ZParam;
+
+typedef enum ZPeriodKind { ZP_DAY, ZP_WEEK, ZP_MONTH, ZP_YEAR, ZP_WEEKS, ZP_CALENDAR, ZP_KIND_COUNT } ZPeriodKind;
+typedef enum ZAnchorKind { ZA_NONE, ZA_TIME, ZA_CALENDAR, ZA_KIND_COUNT } ZAnchorKind;
+
+enum { ZNONE = 0xFFFFFFFFu }; /* "no such index" in optional references */
+
+typedef struct ZClauseRef {
+    uint32_t id, text;     /* string indexes */
+} ZClauseRef;
+
+typedef struct ZRule {
+    uint32_t name;
+    uint32_t ntags;
+    uint32_t *tags;        /* string indexes */
+    uint32_t nclauses;
+    ZClauseRef *clauses;
+    uint8_t severity;      /* 1 must, 2 in-principle */
+    uint8_t disabled;
+    uint32_t disabled_reason; /* string index or ZNONE */
+    uint32_t message;      /* the template as written (string index) */
+    uint16_t file;         /* source file index (into the meta's file list) */
+    uint32_t line, col;
+    uint8_t periodic;
+    /* event-triggered */
+    uint64_t trigger_mask;
+    uint32_t trigger_filter; /* function index or ZNONE */
+    /* periodic */
+    uint8_t period;        /* ZPeriodKind */
+    uint32_t weeks;        /* ZP_WEEKS: cycle length */
+    uint8_t anchor;        /* ZAnchorKind */
+    uint32_t anchor_const; /* ZA_TIME: constant index */
+    uint32_t period_table; /* ZP_CALENDAR / ZA_CALENDAR: calendar table, else ZNONE */
+    uint32_t period_filter;/* filter over that table's rows (function index or ZNONE) */
+    uint32_t unless_table; /* exemption calendar or ZNONE */
+    uint32_t unless_filter;
+    uint32_t body;         /* function index */
+} ZRule;
+
+typedef enum ZFuncKind { ZF_BODY, ZF_EVENT_FILTER, ZF_ROW_FILTER, ZF_KIND_COUNT } ZFuncKind;
+
+typedef struct ZFunc {
+    uint32_t start, count; /* instruction range in code */
+    uint16_t nslots, max_stack;
+    uint8_t kind;          /* ZFuncKind */
+    uint32_t rule;         /* owning rule */
+} ZFunc;
+
+typedef struct ZLine {
+    uint16_t file;
+    uint32_t line, col;
+} ZLine;
+
+typedef struct ZMeta {
+    uint32_t name, title, document; /* string indexes */
+    int64_t effective;     /* UTC seconds of the effective date's local midnight */
+    int32_t tz_offset;     /* seconds east of UTC */
+    uint32_t units_column; /* string index or ZNONE */
+    uint32_t nfiles;
+    uint32_t *files;       /* source file names, root first */
+} ZMeta;
+
+typedef struct Program {
+    Arena arena;
+    uint32_t nstrings;
+    const char **strings;  /* NUL-terminated, valid UTF-8 */
+    uint32_t *string_lens;
+    uint32_t nconsts;
+    ZConst *consts;
+    ZMeta meta;
+    ZTable log;            /* kind ZT_EVENTS; nfields 0 when the policy reads no log */
+    uint32_t nevent_types;
+    ZEventType *event_types;
+    uint32_t ntables;
+    ZTable *tables;
+    uint32_t nparams;
+    ZParam *params;
+    uint32_t nrules;
+    ZRule *rules;
+    uint32_t nfuncs;
+    ZFunc *funcs;
+    uint32_t ninsns;
+    Insn *code;
+    ZLine *lines;          /* one per instruction */
+} Program;
+
+Program *program_new(void);
+void program_free(Program *p);
+const char *program_string(const Program *p, uint32_t index); /* "" when out of range */
+
+#endif

@@ -1,0 +1,427 @@
+/* verify.c - the bytecode verifier (see verify.h). Rejections name the
+ * instruction or section and say what is wrong; nothing is executed. */
+#include "verify.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { MAX_STACK = 1024 };
+
+static int fail(char *err, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, size, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static bool is_next(uint8_t op) { return op == ZOP_ITER_NEXT || op == ZOP_PAIR_NEXT || op == ZOP_SCAN_NEXT; }
+static bool is_init(uint8_t op)
+{
+    return op == ZOP_ITER_INIT || op == ZOP_PAIR_INIT || op == ZOP_SCAN_INIT || op == ZOP_SCAN_INIT_EQ || op == ZOP_SCAN_INIT_IN;
+}
+
+/* Slots an instruction writes: [*lo, *hi]; false when none. */
+static bool writes(const Insn *in, uint32_t *lo, uint32_t *hi)
+{
+    switch (in->op) {
+    case ZOP_STORE: case ZOP_ITER_NEXT: case ZOP_SCAN_NEXT: *lo = *hi = in->a; return true;
+    case ZOP_PAIR_NEXT: *lo = in->a; *hi = in->a + 1u; return true;
+    case ZOP_ITER_INIT: case ZOP_SCAN_INIT: case ZOP_SCAN_INIT_EQ: case ZOP_SCAN_INIT_IN: *lo = in->a; *hi = in->a + 1u; return true;
+    case ZOP_PAIR_INIT: *lo = in->a; *hi = in->a + 2u; return true;
+    default: return false;
+    }
+}
+
+/* The hidden iterator-state slot of an *_INIT or *_NEXT. */
+static uint32_t state_slot(const Insn *in)
+{
+    return in->op == ZOP_PAIR_INIT || in->op == ZOP_PAIR_NEXT ? in->a + 2u : in->a + 1u;
+}
+
+static int pops_of(const Insn *in)
+{
+    int pops = opcode_info[in->op].pops;
+    if (pops >= 0) return pops;
+    if (in->op == ZOP_MAKE_LIST) return in->b;
+    return in->b + 2; /* VIOLATE / PENDING: subjects, evidence, b parts */
+}
+
+int verify_stack_depth(const Insn *code, uint32_t count, uint32_t nslots, int kind, char *err, size_t errsize)
+{
+    if (count == 0) return fail(err, errsize, "empty function");
+    int *depth = malloc(sizeof(int) * count);
+    bool *jumped_to = calloc(count, sizeof(bool));
+    if (!depth || !jumped_to) { free(depth); free(jumped_to); return fail(err, errsize, "out of memory"); }
+    for (uint32_t i = 0; i < count; i++) depth[i] = -1;
+    depth[0] = 0;
+    int max = 0, rc = 0;
+    /* state slots may only be touched by their iterators */
+    bool *is_state = calloc(nslots + 3u, sizeof(bool));
+    if (!is_state) { free(depth); free(jumped_to); return fail(err, errsize, "out of memory"); }
+    for (uint32_t i = 0; i < count; i++) {
+        const Insn *in = &code[i];
+        if (in->op >= OPCODE_COUNT) { rc = fail(err, errsize, "insn %u: unknown opcode %u", i, in->op); goto out; }
+        if (is_init(in->op) || is_next(in->op)) {
+            uint32_t s = state_slot(in);
+            if (s >= nslots) { rc = fail(err, errsize, "insn %u: iterator slot %u out of range (%u slots)", i, s, nslots); goto out; }
+            is_state[s] = true;
+        }
+    }
+#define MERGE(target, value)                                                                                       \
+    do {                                                                                                           \
+        uint32_t t_ = (target);                                                                                    \
+        if (t_ >= count && t_ == i + 1) { rc = fail(err, errsize, "insn %u: falls off the end of the function", i); goto out; } \
+        if (t_ >= count) { rc = fail(err, errsize, "insn %u: jump to %u, outside the function (%u insns)", i, t_, count); goto out; } \
+        if (depth[t_] < 0) depth[t_] = (value);                                                                     \
+        else if (depth[t_] != (value)) { rc = fail(err, errsize, "insn %u: stack depth %d meets depth %d at insn %u", i, (value), depth[t_], t_); goto out; } \
+    } while (0)
+    for (uint32_t i = 0; i < count; i++) {
+        const Insn *in = &code[i];
+        const OpcodeInfo *info = &opcode_info[in->op];
+        int d = depth[i];
+        if (d < 0) { rc = fail(err, errsize, "insn %u: unreachable", i); goto out; }
+        /* operands that name local slots */
+        if (info->layout == LAYOUT_SLOT || info->layout == LAYOUT_ITER || info->layout == LAYOUT_SCAN ||
+            info->layout == LAYOUT_SCANF) {
+            if (in->a >= nslots) { rc = fail(err, errsize, "insn %u: slot %u out of range (%u slots)", i, in->a, nslots); goto out; }
+        }
+        if ((in->op == ZOP_LOAD || in->op == ZOP_STORE) && is_state[in->a]) {
+            rc = fail(err, errsize, "insn %u: slot %u holds an iterator and cannot be loaded or stored", i, in->a);
+            goto out;
+        }
+        if (is_next(in->op)) {
+            if (i == 0 || !is_init(code[i - 1].op) || code[i - 1].a != in->a ||
+                (in->op == ZOP_PAIR_NEXT) != (code[i - 1].op == ZOP_PAIR_INIT) ||
+                (in->op == ZOP_SCAN_NEXT) != (code[i - 1].op == ZOP_SCAN_INIT || code[i - 1].op == ZOP_SCAN_INIT_EQ || code[i - 1].op == ZOP_SCAN_INIT_IN)) {
+                rc = fail(err, errsize, "insn %u: %s does not directly follow its matching initialisation", i, info->name);
+                goto out;
+            }
+            if (jumped_to[i]) { rc = fail(err, errsize, "insn %u: a jump enters a loop head", i); goto out; }
+        }
+        int pops = pops_of(in);
+        if (d < pops) { rc = fail(err, errsize, "insn %u: %s needs %d stack values, has %d", i, info->name, pops, d); goto out; }
+        int nd = d - pops + info->pushes;
+        if (nd > MAX_STACK) { rc = fail(err, errsize, "insn %u: stack deeper than %d", i, MAX_STACK); goto out; }
+        if (nd > max) max = nd;
+        switch (in->op) {
+        case ZOP_JUMP:
+        case ZOP_JUMP_IF_FALSE:
+        case ZOP_JUMP_IF_TRUE:
+            if (in->c <= i) { rc = fail(err, errsize, "insn %u: backward jump to %u", i, in->c); goto out; }
+            if (in->c < count) jumped_to[in->c] = true;
+            MERGE(in->c, nd);
+            if (in->op != ZOP_JUMP) MERGE(i + 1, nd);
+            break;
+        case ZOP_ITER_NEXT:
+        case ZOP_PAIR_NEXT:
+        case ZOP_SCAN_NEXT:
+            if (in->c <= i) { rc = fail(err, errsize, "insn %u: loop exit %u is not forward", i, in->c); goto out; }
+            if (in->c == 0 || in->c > count || code[in->c - 1].op != ZOP_LOOP || code[in->c - 1].c != i) {
+                rc = fail(err, errsize, "insn %u: loop exit %u does not follow the loop's LOOP", i, in->c);
+                goto out;
+            }
+            MERGE(in->c, nd);
+            MERGE(i + 1, nd);
+            break;
+        case ZOP_LOOP: {
+            uint32_t h = in->c;
+            if (h >= i || !is_next(code[h].op) || code[h].c != i + 1) {
+                rc = fail(err, errsize, "insn %u: LOOP must go back to the loop head whose exit follows it", i);
+                goto out;
+            }
+            if (depth[h] != nd) { rc = fail(err, errsize, "insn %u: stack depth %d at LOOP, %d at its head", i, nd, depth[h]); goto out; }
+            uint32_t s = state_slot(&code[h]);
+            for (uint32_t j = h + 1; j < i; j++) {
+                uint32_t lo, hi;
+                if (writes(&code[j], &lo, &hi) && s >= lo && s <= hi) {
+                    rc = fail(err, errsize, "insn %u: overwrites the iterator of the loop at insn %u", j, h);
+                    goto out;
+                }
+            }
+            break;
+        }
+        case ZOP_RETURN:
+            if (kind != ZF_BODY) { rc = fail(err, errsize, "insn %u: RETURN in a filter (filters end with RETURN_VALUE)", i); goto out; }
+            if (nd != 0) { rc = fail(err, errsize, "insn %u: RETURN with %d values on the stack", i, nd); goto out; }
+            break;
+        case ZOP_RETURN_VALUE:
+            if (kind == ZF_BODY) { rc = fail(err, errsize, "insn %u: RETURN_VALUE in a rule body", i); goto out; }
+            if (nd != 0) { rc = fail(err, errsize, "insn %u: RETURN_VALUE with %d values left on the stack", i, nd); goto out; }
+            break;
+        case ZOP_VIOLATE:
+        case ZOP_PENDING:
+            if (kind != ZF_BODY) { rc = fail(err, errsize, "insn %u: %s outside a rule body", i, info->name); goto out; }
+            MERGE(i + 1, nd);
+            break;
+        default:
+            MERGE(i + 1, nd);
+            break;
+        }
+    }
+    rc = max;
+out:
+#undef MERGE
+    free(depth);
+    free(jumped_to);
+    free(is_state);
+    return rc;
+}
+
+/* ---- whole program ---------------------------------------------------------- */
+
+static bool valid_type(uint8_t t) { return (t & ~VT_LIST_FLAG) < VT_COUNT; }
+
+static int field_named(const Program *p, const ZTable *t, const char *name)
+{
+    for (uint32_t i = 0; i < t->nfields; i++)
+        if (!strcmp(program_string(p, t->fields[i].name), name)) return (int)i;
+    return -1;
+}
+
+static int check_table(const Program *p, const ZTable *t, const char *what, char *err, size_t size)
+{
+    if (t->name >= p->nstrings || t->table >= p->nstrings)
+        return fail(err, size, "section %s: name out of range", what);
+    if (t->nfields > 64) return fail(err, size, "section %s: %u fields (at most 64)", what, t->nfields);
+    for (uint32_t i = 0; i < t->nfields; i++) {
+        const ZField *f = &t->fields[i];
+        if (f->name >= p->nstrings || f->column >= p->nstrings)
+            return fail(err, size, "section %s: field %u: name out of range", what, i);
+        if (!valid_type(f->type)) return fail(err, size, "section %s: field %u: unknown type %u", what, i, f->type);
+        if (f->optional > 1) return fail(err, size, "section %s: field %u: bad optional flag", what, i);
+        for (uint32_t j = 0; j < i; j++)
+            if (t->fields[j].name == f->name) return fail(err, size, "section %s: field %u named twice", what, i);
+    }
+    static const char *required[ZT_KIND_COUNT][4] = {
+        {"id", "time", "type", NULL}, {"person", "role", "from", "to"}, {NULL}, {"kind", "from", "to", NULL}};
+    if (t->kind >= ZT_KIND_COUNT) return fail(err, size, "section %s: unknown table kind %u", what, t->kind);
+    for (int k = 0; k < 4 && required[t->kind][k]; k++)
+        if (field_named(p, t, required[t->kind][k]) < 0)
+            return fail(err, size, "section %s: table lacks the field '%s'", what, required[t->kind][k]);
+    if (t->kind == ZT_KEYED ? (t->key < 0 || (uint32_t)t->key >= t->nfields) : t->key != -1)
+        return fail(err, size, "section %s: bad key field %d", what, t->key);
+    return 0;
+}
+
+static bool const_matches(uint8_t vt, uint8_t ck)
+{
+    switch (vt) {
+    case VT_TIME: return ck == CONST_TIME;
+    case VT_DURATION: return ck == CONST_DURATION;
+    case VT_INT: return ck == CONST_INT;
+    case VT_BOOL: return ck == CONST_BOOL;
+    case VT_TEXT: case VT_ID: case VT_PERSON: case VT_ENUM: return ck == CONST_STR;
+    default: return false;
+    }
+}
+
+static int check_func_ref(const Program *p, uint32_t f, uint32_t rule, ZFuncKind kind, const char *what, char *err, size_t size)
+{
+    if (f == ZNONE) return 0;
+    if (f >= p->nfuncs) return fail(err, size, "section rules: rule %u: %s function %u out of range", rule, what, f);
+    if (p->funcs[f].kind != kind || p->funcs[f].rule != rule)
+        return fail(err, size, "section rules: rule %u: %s function %u is not one of its %s functions", rule, what, f, what);
+    return 0;
+}
+
+static int check_insn(const Program *p, uint32_t at, const Insn *in, char *err, size_t size)
+{
+    const OpcodeInfo *info = &opcode_info[in->op];
+    const ZTable *t = NULL;
+    switch (info->layout) {
+    case LAYOUT_CONST:
+        if (in->c >= p->nconsts) return fail(err, size, "insn %u: constant %u out of range", at, in->c);
+        break;
+    case LAYOUT_PARAM:
+        if (in->c >= p->nparams) return fail(err, size, "insn %u: parameter %u out of range", at, in->c);
+        break;
+    case LAYOUT_FIELD:
+        if (in->c >= p->log.nfields) return fail(err, size, "insn %u: log field %u out of range", at, in->c);
+        break;
+    case LAYOUT_TFIELD:
+    case LAYOUT_TABLE:
+        if (in->b >= p->ntables) return fail(err, size, "insn %u: table %u out of range", at, in->b);
+        t = &p->tables[in->b];
+        if (info->layout == LAYOUT_TFIELD && in->c >= t->nfields)
+            return fail(err, size, "insn %u: field %u of table %u out of range", at, in->c, in->b);
+        break;
+    case LAYOUT_COUNT:
+    case LAYOUT_EMIT:
+        if (in->b > 1024) return fail(err, size, "insn %u: count %u too large", at, in->b);
+        break;
+    case LAYOUT_FORMAT:
+        if (in->a >= FMT_COUNT) return fail(err, size, "insn %u: unknown format %u", at, in->a);
+        break;
+    case LAYOUT_SCANF:
+        if (in->b >= p->log.nfields) return fail(err, size, "insn %u: log field %u out of range", at, in->b);
+        /* fall through */
+    case LAYOUT_SCAN:
+        if (in->c >= p->nconsts || p->consts[in->c].kind != CONST_MASK)
+            return fail(err, size, "insn %u: operand %u is not an event-type mask constant", at, in->c);
+        if (p->nevent_types < 64 && ((uint64_t)p->consts[in->c].value >> p->nevent_types) != 0)
+            return fail(err, size, "insn %u: mask names event types that do not exist", at);
+        break;
+    default:
+        break;
+    }
+    uint8_t want = 0xFF;
+    switch (in->op) {
+    case ZOP_ROW_FIELD:
+        if (t->kind != ZT_KEYED && t->kind != ZT_CALENDAR) return fail(err, size, "insn %u: ROW_FIELD of a table without rows to hold", at);
+        break;
+    case ZOP_PERIOD_FIELD: want = ZT_CALENDAR; break;
+    case ZOP_LOOKUP: want = ZT_KEYED; break;
+    case ZOP_ROSTER_ATTR:
+    case ZOP_ROLE_AT:
+    case ZOP_ROLE_OVER: want = ZT_ROSTER; break;
+    default: break;
+    }
+    if (want != 0xFF && t->kind != want) return fail(err, size, "insn %u: %s on a table of the wrong kind", at, info->name);
+    return 0;
+}
+
+int verify_program(const Program *p, char *err, size_t size)
+{
+    for (uint32_t i = 0; i < p->nconsts; i++) {
+        const ZConst *c = &p->consts[i];
+        if (c->kind >= CONST_KIND_COUNT) return fail(err, size, "section consts: constant %u: unknown kind %u", i, c->kind);
+        if (c->kind == CONST_STR && (c->value < 0 || (uint64_t)c->value >= p->nstrings))
+            return fail(err, size, "section consts: constant %u: string %lld out of range", i, (long long)c->value);
+        if (c->kind == CONST_BOOL && (c->value < 0 || c->value > 1))
+            return fail(err, size, "section consts: constant %u: bad boolean", i);
+    }
+    const ZMeta *m = &p->meta;
+    if (m->name >= p->nstrings || m->title >= p->nstrings || m->document >= p->nstrings ||
+        (m->units_column != ZNONE && m->units_column >= p->nstrings))
+        return fail(err, size, "section meta: string out of range");
+    if (m->tz_offset < -18 * 3600 || m->tz_offset > 18 * 3600) return fail(err, size, "section meta: time zone offset out of range");
+    if (m->nfiles == 0) return fail(err, size, "section meta: no source file");
+    for (uint32_t i = 0; i < m->nfiles; i++)
+        if (m->files[i] >= p->nstrings) return fail(err, size, "section meta: file name out of range");
+    if (p->log.nfields && check_table(p, &p->log, "log", err, size)) return -1;
+    if (p->log.kind != ZT_EVENTS) return fail(err, size, "section log: not an event log");
+    if (p->nevent_types > 64) return fail(err, size, "section evtypes: %u event types (at most 64)", p->nevent_types);
+    for (uint32_t i = 0; i < p->nevent_types; i++) {
+        const ZEventType *e = &p->event_types[i];
+        if (e->name >= p->nstrings || e->value >= p->nstrings) return fail(err, size, "section evtypes: type %u: name out of range", i);
+        if (p->log.nfields < 64 && (e->fields >> p->log.nfields) != 0)
+            return fail(err, size, "section evtypes: type %u carries fields the log does not have", i);
+        for (uint32_t j = 0; j < i; j++)
+            if (p->event_types[j].value == e->value) return fail(err, size, "section evtypes: type %u: value given twice", i);
+    }
+    int rosters = 0;
+    for (uint32_t i = 0; i < p->ntables; i++) {
+        if (p->tables[i].kind == ZT_EVENTS) return fail(err, size, "section tables: table %u is a second event log", i);
+        rosters += p->tables[i].kind == ZT_ROSTER;
+        char what[32];
+        snprintf(what, sizeof what, "tables[%u]", i);
+        if (check_table(p, &p->tables[i], what, err, size)) return -1;
+    }
+    if (rosters > 1) return fail(err, size, "section tables: more than one roster");
+    for (uint32_t i = 0; i < p->nparams; i++) {
+        const ZParam *pa = &p->params[i];
+        if (pa->name >= p->nstrings) return fail(err, size, "section params: param %u: name out of range", i);
+        if (pa->type >= VT_COUNT) return fail(err, size, "section params: param %u: unknown type %u", i, pa->type);
+        if (pa->value >= p->nconsts || !const_matches(pa->type, p->consts[pa->value].kind))
+            return fail(err, size, "section params: param %u: value is not a constant of its type", i);
+    }
+    /* functions: inside the code, in order, without overlap */
+    uint32_t next_start = 0;
+    for (uint32_t i = 0; i < p->nfuncs; i++) {
+        const ZFunc *f = &p->funcs[i];
+        if (f->start != next_start) return fail(err, size, "section funcs: function %u starts at %u, expected %u", i, f->start, next_start);
+        if (f->count == 0 || f->count > p->ninsns - f->start) return fail(err, size, "section funcs: function %u exceeds the code", i);
+        next_start = f->start + f->count;
+        if (f->kind >= ZF_KIND_COUNT) return fail(err, size, "section funcs: function %u: unknown kind", i);
+        if (f->rule >= p->nrules) return fail(err, size, "section funcs: function %u: rule out of range", i);
+        if (f->nslots == 0 || f->nslots > 256) return fail(err, size, "section funcs: function %u: %u slots", i, f->nslots);
+        for (uint32_t k = 0; k < f->count; k++) {
+            const Insn *in = &p->code[f->start + k];
+            if (in->op >= OPCODE_COUNT) return fail(err, size, "insn %u: unknown opcode %u", f->start + k, in->op);
+            if (check_insn(p, f->start + k, in, err, size)) return -1;
+            if (p->lines[f->start + k].file >= m->nfiles) return fail(err, size, "section lines: insn %u: file out of range", f->start + k);
+        }
+        char sub[200];
+        int depth = verify_stack_depth(p->code + f->start, f->count, f->nslots, f->kind, sub, sizeof sub);
+        if (depth < 0) {
+            unsigned rel = 0;
+            if (sscanf(sub, "insn %u:", &rel) == 1) {
+                const char *colon = strchr(sub, ':');
+                return fail(err, size, "insn %u:%s", f->start + rel, colon ? colon + 1 : sub);
+            }
+            return fail(err, size, "section funcs: function %u: %s", i, sub);
+        }
+        if (depth > f->max_stack)
+            return fail(err, size, "section funcs: function %u needs a stack of %d, declares %u", i, depth, f->max_stack);
+    }
+    if (next_start != p->ninsns) return fail(err, size, "section code: %u instructions belong to no function", p->ninsns - next_start);
+    uint64_t all_types = p->nevent_types >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << p->nevent_types) - 1);
+    uint32_t *owner = calloc(p->nfuncs + 1u, sizeof(uint32_t));
+    if (!owner) return fail(err, size, "out of memory");
+    int rc = 0;
+    for (uint32_t i = 0; i < p->nrules && rc == 0; i++) {
+        const ZRule *r = &p->rules[i];
+        if (r->name >= p->nstrings || (r->message != ZNONE && r->message >= p->nstrings) ||
+            (r->disabled_reason != ZNONE && r->disabled_reason >= p->nstrings)) {
+            rc = fail(err, size, "section rules: rule %u: string out of range", i);
+            break;
+        }
+        for (uint32_t k = 0; k < r->ntags && rc == 0; k++)
+            if (r->tags[k] >= p->nstrings) rc = fail(err, size, "section rules: rule %u: tag out of range", i);
+        for (uint32_t k = 0; k < r->nclauses && rc == 0; k++)
+            if (r->clauses[k].id >= p->nstrings || r->clauses[k].text >= p->nstrings)
+                rc = fail(err, size, "section rules: rule %u: clause out of range", i);
+        if (rc) break;
+        if (r->severity != 1 && r->severity != 2) { rc = fail(err, size, "section rules: rule %u: bad severity %u", i, r->severity); break; }
+        if (r->file >= m->nfiles) { rc = fail(err, size, "section rules: rule %u: file out of range", i); break; }
+        if (r->disabled > 1 || r->periodic > 1) { rc = fail(err, size, "section rules: rule %u: bad flag", i); break; }
+        if (r->disabled) {
+            if (r->body != ZNONE || r->disabled_reason == ZNONE) { rc = fail(err, size, "section rules: rule %u: disabled rule with code or without reason", i); break; }
+            continue;
+        }
+        if (r->body >= p->nfuncs) { rc = fail(err, size, "section rules: rule %u: no body", i); break; }
+        if ((rc = check_func_ref(p, r->body, i, ZF_BODY, "body", err, size))) break;
+        uint32_t refs[4] = {r->body, r->trigger_filter, r->period_filter, r->unless_filter};
+        for (int k = 0; k < 4 && rc == 0; k++) {
+            if (refs[k] == ZNONE) continue;
+            if (owner[refs[k]]) rc = fail(err, size, "section rules: rule %u: function %u is used twice", i, refs[k]);
+            owner[refs[k]] = i + 1;
+        }
+        if (rc) break;
+        if (!r->periodic) {
+            if (r->trigger_mask == 0 || (r->trigger_mask & ~all_types)) { rc = fail(err, size, "section rules: rule %u: bad trigger mask", i); break; }
+            if ((rc = check_func_ref(p, r->trigger_filter, i, ZF_EVENT_FILTER, "trigger filter", err, size))) break;
+            if (r->period_filter != ZNONE || r->unless_filter != ZNONE) { rc = fail(err, size, "section rules: rule %u: period data on a triggered rule", i); break; }
+            continue;
+        }
+        if (r->trigger_filter != ZNONE || r->trigger_mask) { rc = fail(err, size, "section rules: rule %u: trigger on a periodic rule", i); break; }
+        if (r->period >= ZP_KIND_COUNT || r->anchor >= ZA_KIND_COUNT) { rc = fail(err, size, "section rules: rule %u: bad period", i); break; }
+        if (r->period == ZP_WEEKS && (r->weeks < 1 || r->weeks > 520)) { rc = fail(err, size, "section rules: rule %u: cycle of %u weeks", i, r->weeks); break; }
+        if (r->anchor == ZA_TIME && (r->anchor_const >= p->nconsts || p->consts[r->anchor_const].kind != CONST_TIME)) {
+            rc = fail(err, size, "section rules: rule %u: anchor is not a time constant", i);
+            break;
+        }
+        bool needs_table = r->period == ZP_CALENDAR || r->anchor == ZA_CALENDAR;
+        if (needs_table != (r->period_table != ZNONE) ||
+            (needs_table && (r->period_table >= p->ntables || p->tables[r->period_table].kind != ZT_CALENDAR))) {
+            rc = fail(err, size, "section rules: rule %u: period table is not a calendar", i);
+            break;
+        }
+        if (r->period_filter != ZNONE && !needs_table) { rc = fail(err, size, "section rules: rule %u: filter without table", i); break; }
+        if ((rc = check_func_ref(p, r->period_filter, i, ZF_ROW_FILTER, "period filter", err, size))) break;
+        if (r->unless_table != ZNONE && (r->unless_table >= p->ntables || p->tables[r->unless_table].kind != ZT_CALENDAR)) {
+            rc = fail(err, size, "section rules: rule %u: exemption table is not a calendar", i);
+            break;
+        }
+        if (r->unless_filter != ZNONE && r->unless_table == ZNONE) { rc = fail(err, size, "section rules: rule %u: filter without table", i); break; }
+        if ((rc = check_func_ref(p, r->unless_filter, i, ZF_ROW_FILTER, "exemption filter", err, size))) break;
+    }
+    for (uint32_t f = 0; f < p->nfuncs && rc == 0; f++)
+        if (!owner[f]) rc = fail(err, size, "section funcs: function %u belongs to no rule", f);
+    free(owner);
+    return rc;
+}

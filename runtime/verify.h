@@ -1,0 +1,20 @@
+/* verify.h - proves a Program safe to run before any instruction executes:
+ * every index in range, every jump forward onto an instruction of the same
+ * function, loops only over iterators that advance (so every evaluation
+ * terminates), stack depth known and bounded at every instruction, sections
+ * consistent with each other. */
+#ifndef ZD_VERIFY_H
+#define ZD_VERIFY_H
+#include <stddef.h>
+#include "program.h"
+
+/* Checks one function's control flow and stack; returns its maximum stack
+ * depth, or -1 with a message "insn N: reason" (N function-relative). Used by
+ * the code generator too. */
+int verify_stack_depth(const Insn *code, uint32_t count, uint32_t nslots, int kind, char *err, size_t errsize);
+
+/* Checks the whole program; returns 0, or -1 with a message naming the
+ * section or instruction ("insn N: ..." with N program-wide). */
+int verify_program(const Program *p, char *err, size_t errsize);
+
+#endif
