@@ -10,6 +10,10 @@
 #include "codegen.h"
 #include "compiler.h"
 #include "disasm.h"
+#include "engine.h"
+#include "input.h"
+#include "report.h"
+#include "ztime.h"
 
 enum { EXIT_OK = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2 };
 
@@ -20,9 +24,18 @@ static const char usage_text[] =
     "  check [--format text|json] FILE...   check rule files (and the files they extend)\n"
     "  compile POLICY.zd -o OUT.zbc          compile a rule file to verified bytecode\n"
     "  disasm POLICY.zbc|POLICY.zd           print a compiled policy in readable form\n"
+    "  run POLICY DATA [options]             check a data set (CSV directory or SQLite file)\n"
+    "      --format text|jsonl|json|csv      report format (default text)\n"
+    "      --output FILE                     write the report to FILE (atomically)\n"
+    "      --db FILE                         also write violations and a run summary to a SQLite file\n"
+    "      --from TIME, --as-of TIME         the checked range (default: the data's first and last events)\n"
+    "      --unit U                          check only unit U\n"
+    "      --fail-on must|in-principle|never which violations make the exit code 1 (default in-principle)\n"
+    "      --on-bad-row stop|skip            stop at the first bad row (default) or report and skip it\n"
     "  help                                 this text\n"
     "\n"
-    "exit codes: 0 ok (warnings allowed), 1 errors in a rule file, 2 usage, I/O or bytecode error\n";
+    "exit codes: 0 ok (warnings allowed; no violation at the --fail-on level), 1 errors in a rule file or\n"
+    "violations, 2 usage, I/O, bytecode or data error\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -230,6 +243,136 @@ static int cmd_disasm(int argc, char **argv)
     return EXIT_OK;
 }
 
+/* An option's value: "--name value" or "--name=value". Returns NULL when
+ * argv[*i] is not this option; sets *missing when the value is absent. */
+static const char *option(int argc, char **argv, int *i, const char *name, bool *missing)
+{
+    size_t n = strlen(name);
+    const char *a = argv[*i];
+    if (strncmp(a, name, n) != 0) return NULL;
+    if (a[n] == '=') return a + n + 1;
+    if (a[n] != '\0') return NULL;
+    if (*i + 1 >= argc) { *missing = true; return ""; }
+    return argv[++*i];
+}
+
+static bool parse_time_option(const char *text, int tz, int64_t *out)
+{
+    ZtParsed tp;
+    if (zt_parse(text, strlen(text), &tp)) return false;
+    *out = zt_to_instant(&tp, tz);
+    return true;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    const char *policy = NULL, *data = NULL, *format = "text", *output = NULL, *dbpath = NULL;
+    const char *from = NULL, *as_of = NULL, *unit = NULL, *fail_on = "in-principle", *bad_rows = "stop";
+    for (int i = 0; i < argc; i++) {
+        bool missing = false;
+        const char *v;
+        if ((v = option(argc, argv, &i, "--format", &missing))) format = v;
+        else if ((v = option(argc, argv, &i, "--output", &missing))) output = v;
+        else if ((v = option(argc, argv, &i, "--db", &missing))) dbpath = v;
+        else if ((v = option(argc, argv, &i, "--from", &missing))) from = v;
+        else if ((v = option(argc, argv, &i, "--as-of", &missing))) as_of = v;
+        else if ((v = option(argc, argv, &i, "--unit", &missing))) unit = v;
+        else if ((v = option(argc, argv, &i, "--fail-on", &missing))) fail_on = v;
+        else if ((v = option(argc, argv, &i, "--on-bad-row", &missing))) bad_rows = v;
+        else if (argv[i][0] == '-' && argv[i][1]) return usage_error("unknown option '%s'", argv[i]);
+        else if (!policy) policy = argv[i];
+        else if (!data) data = argv[i];
+        else return usage_error("unexpected argument '%s'", argv[i]);
+        if (missing) return usage_error("%s needs a value", argv[i]);
+    }
+    if (!policy || !data) return usage_error("%s", "usage: zhidu run POLICY DATA [options]");
+    ReportFormat fmt;
+    if (!strcmp(format, "text")) fmt = REPORT_TEXT;
+    else if (!strcmp(format, "jsonl")) fmt = REPORT_JSONL;
+    else if (!strcmp(format, "json")) fmt = REPORT_JSON;
+    else if (!strcmp(format, "csv")) fmt = REPORT_CSV;
+    else return usage_error("unknown format '%s' (text, jsonl, json or csv)", format);
+    int fail_level; /* 0 never, 1 must, 2 in-principle */
+    if (!strcmp(fail_on, "never")) fail_level = 0;
+    else if (!strcmp(fail_on, "must")) fail_level = 1;
+    else if (!strcmp(fail_on, "in-principle")) fail_level = 2;
+    else return usage_error("--fail-on takes must, in-principle or never, not '%s'", fail_on);
+    bool skip;
+    if (!strcmp(bad_rows, "stop")) skip = false;
+    else if (!strcmp(bad_rows, "skip")) skip = true;
+    else return usage_error("--on-bad-row takes stop or skip, not '%s'", bad_rows);
+
+    int rc = EXIT_OK;
+    Program *p = load_policy(policy, &rc);
+    if (!p) return rc == EXIT_FINDINGS ? EXIT_USAGE : rc;
+    RunOptions ro = {0};
+    if (from && !(ro.has_from = parse_time_option(from, p->meta.tz_offset, &ro.from))) {
+        program_free(p);
+        return usage_error("--from: '%s' is not a date or time (YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM])", from);
+    }
+    if (as_of && !(ro.has_as_of = parse_time_option(as_of, p->meta.tz_offset, &ro.as_of))) {
+        program_free(p);
+        return usage_error("--as-of: '%s' is not a date or time (YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM])", as_of);
+    }
+    ro.unit = unit;
+    Dataset *ds = dataset_new(p);
+    InputOptions io = {skip, stderr};
+    InputStats stats;
+    char err[1024];
+    if (!ds || input_load(ds, data, &io, &stats, err, sizeof err) != 0) {
+        fprintf(stderr, "zhidu: %s\n", ds ? err : "out of memory");
+        dataset_free(ds);
+        program_free(p);
+        return EXIT_USAGE;
+    }
+    RunResult result;
+    if (engine_run(p, ds, &ro, &result, err, sizeof err) != 0) {
+        fprintf(stderr, "zhidu: %s\n", err);
+        run_result_free(&result);
+        dataset_free(ds);
+        program_free(p);
+        return EXIT_USAGE;
+    }
+    ReportInfo info = {policy, data, &stats};
+    if (output) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *mem = open_memstream(&buf, &len);
+        if (mem) {
+            report_write(mem, fmt, p, ds, &result, &info);
+            fclose(mem);
+        }
+        if (!mem || write_atomically(output, (const unsigned char *)buf, len) != 0) {
+            fprintf(stderr, "zhidu: cannot write %s: %s\n", output, strerror(errno));
+            rc = EXIT_USAGE;
+        }
+        free(buf);
+    } else {
+        report_write(stdout, fmt, p, ds, &result, &info);
+        if (fflush(stdout) != 0) rc = EXIT_USAGE;
+    }
+    if (dbpath && rc == EXIT_OK) {
+        size_t n = strlen(dbpath) + 32;
+        char *tmp = malloc(n);
+        snprintf(tmp, n, "%s.tmp.%ld", dbpath, (long)getpid());
+        remove(tmp);
+        if (report_write_db(tmp, p, ds, &result, &info, err, sizeof err) != 0 || rename(tmp, dbpath) != 0) {
+            fprintf(stderr, "zhidu: cannot write %s: %s\n", dbpath, err);
+            remove(tmp);
+            rc = EXIT_USAGE;
+        }
+        free(tmp);
+    }
+    if (skip && stats.skipped) fprintf(stderr, "zhidu: %llu bad row%s skipped\n", (unsigned long long)stats.skipped, stats.skipped == 1 ? "" : "s");
+    if (rc == EXIT_OK)
+        for (uint32_t i = 0; i < result.n; i++)
+            if (!result.v[i].pending && p->rules[result.v[i].rule].severity <= fail_level) rc = EXIT_FINDINGS;
+    run_result_free(&result);
+    dataset_free(ds);
+    program_free(p);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -240,6 +383,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "check")) return cmd_check(argc - 2, argv + 2);
     if (!strcmp(cmd, "compile")) return cmd_compile(argc - 2, argv + 2);
     if (!strcmp(cmd, "disasm")) return cmd_disasm(argc - 2, argv + 2);
+    if (!strcmp(cmd, "run")) return cmd_run(argc - 2, argv + 2);
     if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
         fputs(usage_text, stdout);
         return EXIT_OK;

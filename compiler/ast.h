@@ -181,6 +181,7 @@ typedef struct RuleClause {
 typedef struct ClauseList {
     RuleClause **items;
     int len, cap;
+    bool broken;        /* a syntax error was recovered inside: completeness is not judged */
 } ClauseList;
 
 typedef enum DeclKind {

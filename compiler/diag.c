@@ -174,10 +174,27 @@ static void print_snippet(FILE *out, SrcLoc loc)
     if (span_end > eol) span_end = eol > loc.off ? eol : loc.off + 1;
 
     /* Start the window a little before the span when the line is long. */
+    /* Start the window a little before the span when the span lies past the
+     * middle of the window, counting terminal columns, not bytes. */
     size_t start = bol;
-    if (loc.off - bol > SNIPPET_MAX_COLUMNS / 2) {
-        start = loc.off - SNIPPET_MAX_COLUMNS / 4;
-        while (start > bol && (text[start] & 0xC0) == 0x80) start--;
+    int cols_before = 0;
+    for (const unsigned char *q = text + bol; q < text + loc.off;) {
+        uint32_t cp;
+        int n = utf8_decode(q, end, &cp);
+        cols_before += n ? display_width(cp) : 1;
+        q += n ? n : 1;
+    }
+    if (cols_before > SNIPPET_MAX_COLUMNS / 2) {
+        /* walk back from the span about a quarter of the window */
+        int back = 0;
+        start = loc.off;
+        while (start > bol && back < SNIPPET_MAX_COLUMNS / 4) {
+            start--;
+            while (start > bol && (text[start] & 0xC0) == 0x80) start--;
+            uint32_t cp;
+            int n = utf8_decode(text + start, end, &cp);
+            back += n ? display_width(cp) : 1;
+        }
     }
     char line[SNIPPET_MAX_COLUMNS * 4 + 16];
     char caret[SNIPPET_MAX_COLUMNS * 2 + 16];
@@ -185,19 +202,19 @@ static void print_snippet(FILE *out, SrcLoc loc)
     int width = 0;
     if (start > bol) { memcpy(line, "...", 3); ln = 3; memcpy(caret, "   ", 3); cn = 3; }
     const unsigned char *p = text + start;
-    while (p < text + eol && width < SNIPPET_MAX_COLUMNS) {
+    while (p < text + eol) {
         uint32_t cp;
         int n = utf8_decode(p, end, &cp);
         size_t here = (size_t)(p - text);
-        int w;
-        if (n == 0 || cp < 0x20 || cp == 0x7F) {
+        bool shown = n != 0 && cp >= 0x20 && cp != 0x7F;
+        int w = shown ? display_width(cp) : 1;
+        if (width + w > SNIPPET_MAX_COLUMNS) break;
+        if (!shown) {
+            line[ln++] = (n == 1 && *p == '\t') ? ' ' : '?'; /* tabs become one space: the caret stays aligned */
             if (n == 0) n = 1;
-            w = (cp == '\t' && n == 1) ? 1 : 1;
-            line[ln++] = (n == 1 && *p == '\t') ? ' ' : '?';
         } else {
             memcpy(line + ln, p, (size_t)n);
             ln += (size_t)n;
-            w = display_width(cp);
         }
         char mark = here < loc.off ? ' ' : here < span_end ? (here == loc.off ? '^' : '~') : '\0';
         if (mark) for (int i = 0; i < w; i++) caret[cn++] = (mark == '^' && i > 0) ? '~' : mark;

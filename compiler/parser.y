@@ -342,7 +342,7 @@ param
 clauses
     : %empty                     { memset(&$$, 0, sizeof $$); }
     | clauses clause             { $$ = $1; AST_PUSH(A, $$, $2); }
-    | clauses error              { $$ = $1; }
+    | clauses error              { $$ = $1; $$.broken = true; }
     ;
 
 clause

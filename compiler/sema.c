@@ -1503,6 +1503,12 @@ static void check_rule(Sema *s, RuleSym *r)
         }
     }
     SrcLoc at = r->decl->name_loc;
+    r->periodic = periodic;
+    if (r->clauses.broken || r->decl->clauses.broken) {
+        /* a syntax error inside the rule was already reported: its parts may be missing */
+        warn_unused_scope(s, sc, NULL);
+        return;
+    }
     if (!periodic && !triggered)
         diag_report(s->d, DIAG_E0207, at, "rule '%s' says neither when it is judged ('every ...') nor what triggers it ('on ...')", r->name);
     if (!count[CL_REQUIRE]) diag_report(s->d, DIAG_E0207, at, "rule '%s' has no 'require'", r->name);

@@ -17,6 +17,7 @@ fi
 bash scripts/install-deps.sh   # flex, bison, headers
 CC=${FUZZ_CC:-clang}
 
+rm -rf "$out/obj"
 mkdir -p "$gen" "$out/obj"
 bison -Wall -Werror --defines="$gen/parser.h" -o "$gen/parser.c" compiler/parser.y
 flex -o "$gen/lexer.c" compiler/lexer.l
@@ -30,8 +31,9 @@ libflags=("${cflags[@]/-fsanitize=fuzzer,address,undefined/-fsanitize=fuzzer-no-
 
 objs=()
 for src in compiler/*.c runtime/*.c "$gen/lexer.c" "$gen/parser.c"; do
-  obj=$out/obj/$(basename "${src%.c}").o
-  "$CC" "${libflags[@]}" -w -c -o "$obj" "$src"
+  obj=$out/obj/$(printf '%s' "${src%.c}" | tr '/' '_').o
+  warn=(-Wall -Wextra); case "$src" in "$gen"/*) warn=(-w);; esac
+  "$CC" "${libflags[@]}" "${warn[@]}" -c -o "$obj" "$src"
   objs+=("$obj")
 done
 "$CC" "${cflags[@]}" -o "$out/fuzz_frontend" fuzz/fuzz_frontend.c "${objs[@]}" -lm

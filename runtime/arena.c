@@ -28,6 +28,20 @@ void arena_free(Arena *a)
     a->head = NULL;
 }
 
+void arena_reset(Arena *a)
+{
+    ArenaBlock *keep = a->head;
+    if (!keep) return;
+    ArenaBlock *b = keep->next;
+    while (b) {
+        ArenaBlock *next = b->next;
+        free(b);
+        b = next;
+    }
+    keep->next = NULL;
+    keep->used = 0;
+}
+
 void *arena_alloc(Arena *a, size_t size)
 {
     size_t align = sizeof(max_align_t);

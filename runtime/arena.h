@@ -12,6 +12,8 @@ typedef struct Arena {
 
 void arena_init(Arena *a);
 void arena_free(Arena *a);
+/* Forgets every allocation but keeps the most recent block for reuse. */
+void arena_reset(Arena *a);
 /* Zeroed memory, aligned for any type; aborts on out-of-memory. */
 void *arena_alloc(Arena *a, size_t size);
 char *arena_strndup(Arena *a, const char *s, size_t n);

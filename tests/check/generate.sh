@@ -148,7 +148,7 @@ long=$(printf '校党委书记校长原则上每周沟通不少于一次%.0s' $(
 # are reported, then one E0102 where the 101st would have been.
 {
   printf '%s\n' '// A generated file with 120 errors (one unknown role per rule). Only the'
-  printf '%s\n' '// first 100 are reported, then one E0102 at the 101st, and checking stops.'
+  printf '%s\n' '// first 100 are reported, then one E0102 at the 101st; no further error is.'
   for i in $(seq 1 100); do
     printf '// expect: E0200 at %d:22 "unknown name '"'"'主任%d'"'"'"\n' $((i * 8 + 106)) "$i"
   done

@@ -1,0 +1,314 @@
+/* dataset.c - converting raw rows into typed, interned cells; bad rows are
+ * refused with a message naming the column and the problem. */
+#include "dataset.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ztime.h"
+
+int zt_field(const Program *p, const ZTable *t, const char *name)
+{
+    for (uint32_t i = 0; i < t->nfields; i++)
+        if (!strcmp(program_string(p, t->fields[i].name), name)) return (int)i;
+    return -1;
+}
+
+Dataset *dataset_new(const Program *p)
+{
+    Dataset *ds = calloc(1, sizeof *ds);
+    if (!ds) return NULL;
+    ds->prog = p;
+    strtab_init(&ds->strs);
+    arena_init(&ds->arena);
+    ds->prog_str = arena_alloc(&ds->arena, sizeof(StrId) * (p->nstrings + 1u));
+    for (uint32_t i = 0; i < p->nstrings; i++) ds->prog_str[i] = strtab_intern(&ds->strs, p->strings[i], p->string_lens[i]);
+    ds->tables = arena_alloc(&ds->arena, sizeof(TableData) * (p->ntables + 1u));
+    return ds;
+}
+
+void dataset_free(Dataset *ds)
+{
+    if (!ds) return;
+    for (uint32_t i = 0; i < ds->prog->ntables; i++) free(ds->tables[i].rows);
+    free(ds->events);
+    free(ds->seen);
+    strtab_free(&ds->strs);
+    arena_free(&ds->arena);
+    free(ds);
+}
+
+/* Position of the first invalid UTF-8 byte (or NUL), or -1. */
+static long bad_utf8_at(const unsigned char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        unsigned c = s[i];
+        size_t len;
+        if (c == 0) return (long)i;
+        if (c < 0x80) { i++; continue; }
+        if (c >= 0xC2 && c <= 0xDF) len = 2;
+        else if (c >= 0xE0 && c <= 0xEF) len = 3;
+        else if (c >= 0xF0 && c <= 0xF4) len = 4;
+        else return (long)i;
+        if (n - i < len) return (long)i;
+        for (size_t k = 1; k < len; k++)
+            if ((s[i + k] & 0xC0) != 0x80) return (long)i;
+        if (len == 3 && ((c == 0xE0 && s[i + 1] < 0xA0) || (c == 0xED && s[i + 1] > 0x9F))) return (long)i;
+        if (len == 4 && ((c == 0xF0 && s[i + 1] < 0x90) || (c == 0xF4 && s[i + 1] > 0x8F))) return (long)i;
+        i += len;
+    }
+    return -1;
+}
+
+static int cmp_strid(const void *a, const void *b)
+{
+    StrId x = *(const StrId *)a, y = *(const StrId *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Shows a value in a message, cut and with control bytes escaped. */
+static void quote(const RawCell *c, char *buf, size_t size)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < c->len && n + 8 < size; i++) {
+        unsigned char ch = (unsigned char)c->p[i];
+        if (i >= 60) { n += (size_t)snprintf(buf + n, size - n, "..."); break; }
+        if (ch < 0x20 || ch == 0x7F) n += (size_t)snprintf(buf + n, size - n, "\\x%02X", ch);
+        else buf[n++] = (char)ch;
+    }
+    buf[n] = '\0';
+}
+
+/* Converts one raw cell to the field's type; returns NULL or what is wrong. */
+static const char *convert(Dataset *ds, const ZField *f, const RawCell *raw, Cell *out, char *msg, size_t size)
+{
+    memset(out, 0, sizeof *out);
+    if (!raw->present || raw->len == 0) return NULL; /* missing */
+    long bad = bad_utf8_at((const unsigned char *)raw->p, raw->len);
+    if (bad >= 0) {
+        snprintf(msg, size, "invalid UTF-8 (byte 0x%02X at offset %ld)", (unsigned char)raw->p[bad], bad);
+        return msg;
+    }
+    uint8_t base = f->type & (uint8_t)~VT_LIST_FLAG;
+    char shown[200];
+    if (f->type & VT_LIST_FLAG) {
+        /* split on ';', drop empty items, nothing trimmed */
+        uint32_t count = 0;
+        StrId stack[64];
+        StrId *items = stack;
+        size_t cap = 64;
+        size_t start = 0;
+        for (size_t i = 0; i <= raw->len; i++) {
+            if (i < raw->len && raw->p[i] != ';') continue;
+            if (i > start) {
+                if (count == cap) {
+                    StrId *grown = malloc(sizeof(StrId) * cap * 2);
+                    if (!grown) abort();
+                    memcpy(grown, items, sizeof(StrId) * count);
+                    if (items != stack) free(items);
+                    items = grown;
+                    cap *= 2;
+                }
+                items[count++] = strtab_intern(&ds->strs, raw->p + start, i - start);
+            }
+            start = i + 1;
+        }
+        qsort(items, count, sizeof(StrId), cmp_strid);
+        uint32_t u = 0;
+        for (uint32_t i = 0; i < count; i++)
+            if (u == 0 || items[u - 1] != items[i]) items[u++] = items[i];
+        List *l = arena_alloc(&ds->arena, sizeof(List) + sizeof(StrId) * u);
+        l->n = u;
+        memcpy(l->items, items, sizeof(StrId) * u);
+        if (items != stack) free(items);
+        out->tag = CELL_LIST;
+        out->list = l;
+        return NULL;
+    }
+    switch (base) {
+    case VT_TIME: {
+        ZtParsed tp;
+        const char *why = zt_parse(raw->p, raw->len, &tp);
+        if (why) {
+            quote(raw, shown, sizeof shown);
+            snprintf(msg, size, "malformed timestamp '%s': %s", shown, why);
+            return msg;
+        }
+        out->tag = CELL_TIME;
+        out->i = zt_to_instant(&tp, ds->prog->meta.tz_offset);
+        return NULL;
+    }
+    case VT_INT:
+    case VT_DURATION: {
+        char *end;
+        char buf[32];
+        if (raw->len >= sizeof buf) goto bad_number;
+        memcpy(buf, raw->p, raw->len);
+        buf[raw->len] = '\0';
+        long long v = strtoll(buf, &end, 10);
+        if (*end || end == buf) goto bad_number;
+        out->tag = CELL_INT;
+        out->i = v;
+        return NULL;
+    bad_number:
+        quote(raw, shown, sizeof shown);
+        snprintf(msg, size, "'%s' is not an integer", shown);
+        return msg;
+    }
+    case VT_BOOL:
+        if (raw->len == 4 && !memcmp(raw->p, "true", 4)) { out->tag = CELL_BOOL; out->i = 1; return NULL; }
+        if (raw->len == 5 && !memcmp(raw->p, "false", 5)) { out->tag = CELL_BOOL; out->i = 0; return NULL; }
+        quote(raw, shown, sizeof shown);
+        snprintf(msg, size, "'%s' is not true or false", shown);
+        return msg;
+    default:
+        out->tag = CELL_STR;
+        out->s = strtab_intern(&ds->strs, raw->p, raw->len);
+        return NULL;
+    }
+}
+
+static const char *convert_row(Dataset *ds, const ZTable *t, const RawCell *raw, Cell *cells, char *msg, size_t size)
+{
+    for (uint32_t i = 0; i < t->nfields; i++) {
+        char why[300];
+        if (convert(ds, &t->fields[i], &raw[i], &cells[i], why, sizeof why)) {
+            snprintf(msg, size, "column %s: %s", program_string(ds->prog, t->fields[i].column), why);
+            return msg;
+        }
+    }
+    return NULL;
+}
+
+static StrId unit_of(Dataset *ds, RawCell unit, char *msg, size_t size, const char **err)
+{
+    *err = NULL;
+    if (!unit.present || unit.len == 0) return 0;
+    if (bad_utf8_at((const unsigned char *)unit.p, unit.len) >= 0) {
+        snprintf(msg, size, "column %s: invalid UTF-8", program_string(ds->prog, ds->prog->meta.units_column));
+        *err = msg;
+        return 0;
+    }
+    return strtab_intern(&ds->strs, unit.p, unit.len);
+}
+
+static uint64_t seen_key(StrId unit, StrId id) { return ((uint64_t)unit << 32) | id; }
+
+/* Inserts (unit, id) into the open-addressed set; false if it was there. */
+static bool seen_insert(Dataset *ds, uint64_t key)
+{
+    if ((ds->nseen + 1) * 2 > ds->seen_cap) {
+        uint32_t cap = ds->seen_cap ? ds->seen_cap * 2 : 4096;
+        uint64_t *slots = malloc(sizeof(uint64_t) * cap);
+        if (!slots) abort();
+        for (uint32_t i = 0; i < cap; i++) slots[i] = UINT64_MAX;
+        for (uint32_t i = 0; i < ds->seen_cap; i++) {
+            if (ds->seen[i] == UINT64_MAX) continue;
+            uint32_t h = (uint32_t)((ds->seen[i] * 0x9E3779B97F4A7C15ull) >> 32) & (cap - 1);
+            while (slots[h] != UINT64_MAX) h = (h + 1) & (cap - 1);
+            slots[h] = ds->seen[i];
+        }
+        free(ds->seen);
+        ds->seen = slots;
+        ds->seen_cap = cap;
+    }
+    uint32_t h = (uint32_t)((key * 0x9E3779B97F4A7C15ull) >> 32) & (ds->seen_cap - 1);
+    while (ds->seen[h] != UINT64_MAX) {
+        if (ds->seen[h] == key) return false;
+        h = (h + 1) & (ds->seen_cap - 1);
+    }
+    ds->seen[h] = key;
+    ds->nseen++;
+    return true;
+}
+
+const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw, uint32_t loc, char *msg, size_t size)
+{
+    const Program *p = ds->prog;
+    const ZTable *log = &p->log;
+    int fid = zt_field(p, log, "id"), ftime = zt_field(p, log, "time"), ftype = zt_field(p, log, "type");
+    const char *err;
+    StrId unit = unit_of(ds, unit_raw, msg, size, &err);
+    if (err) return err;
+    /* the type first: it decides which fields matter */
+    const RawCell *t = &raw[ftype];
+    if (!t->present || t->len == 0) {
+        snprintf(msg, size, "column %s: empty event type", program_string(p, log->fields[ftype].column));
+        return msg;
+    }
+    int type = -1;
+    for (uint32_t i = 0; i < p->nevent_types; i++) {
+        const char *v = program_string(p, p->event_types[i].value);
+        if (strlen(v) == t->len && !memcmp(v, t->p, t->len)) type = (int)i;
+    }
+    if (type < 0) {
+        char shown[200];
+        quote(t, shown, sizeof shown);
+        snprintf(msg, size, "column %s: unknown event type '%s'", program_string(p, log->fields[ftype].column), shown);
+        return msg;
+    }
+    Cell *cells = arena_alloc(&ds->arena, sizeof(Cell) * (log->nfields + 1u));
+    const char *bad = convert_row(ds, log, raw, cells, msg, size);
+    if (bad) return bad;
+    if (cells[fid].tag != CELL_STR) {
+        snprintf(msg, size, "column %s: empty event id", program_string(p, log->fields[fid].column));
+        return msg;
+    }
+    if (cells[ftime].tag != CELL_TIME) {
+        snprintf(msg, size, "column %s: empty time", program_string(p, log->fields[ftime].column));
+        return msg;
+    }
+    if (!seen_insert(ds, seen_key(unit, cells[fid].s))) {
+        snprintf(msg, size, "column %s: duplicate event id '%s'", program_string(p, log->fields[fid].column),
+                 strtab_str(&ds->strs, cells[fid].s));
+        return msg;
+    }
+    /* fields the type does not carry are not part of the event */
+    uint64_t carried = p->event_types[type].fields;
+    for (uint32_t i = 0; i < log->nfields && i < 64; i++)
+        if (!(carried & ((uint64_t)1 << i))) memset(&cells[i], 0, sizeof(Cell));
+    if (ds->nevents == ds->cap) {
+        uint32_t cap = ds->cap ? ds->cap * 2 : 1024;
+        Event *ev = realloc(ds->events, sizeof(Event) * cap);
+        if (!ev) abort();
+        ds->events = ev;
+        ds->cap = cap;
+    }
+    Event *e = &ds->events[ds->nevents];
+    e->time = cells[ftime].i;
+    e->id = cells[fid].s;
+    e->unit = unit;
+    e->type = (uint16_t)type;
+    e->loc = loc;
+    e->order = ds->nevents;
+    e->cells = cells;
+    ds->nevents++;
+    return NULL;
+}
+
+const char *dataset_add_record(Dataset *ds, uint32_t table, const RawCell *raw, RawCell unit_raw, bool has_unit, uint32_t loc,
+                               char *msg, size_t size)
+{
+    const ZTable *t = &ds->prog->tables[table];
+    const char *err;
+    StrId unit = unit_of(ds, unit_raw, msg, size, &err);
+    if (err) return err;
+    Cell *cells = arena_alloc(&ds->arena, sizeof(Cell) * (t->nfields + 1u));
+    const char *bad = convert_row(ds, t, raw, cells, msg, size);
+    if (bad) return bad;
+    TableData *td = &ds->tables[table];
+    if (td->n == td->cap) {
+        uint32_t cap = td->cap ? td->cap * 2 : 64;
+        Record *rows = realloc(td->rows, sizeof(Record) * cap);
+        if (!rows) abort();
+        td->rows = rows;
+        td->cap = cap;
+    }
+    Record *r = &td->rows[td->n++];
+    r->unit = unit;
+    r->has_unit = has_unit;
+    r->loc = loc;
+    r->cells = cells;
+    return NULL;
+}

@@ -1,0 +1,89 @@
+/* dataset.h - a data set bound to a program: the event log and the reference
+ * tables the program declares, with every value parsed and interned. Readers
+ * (csvread.c, sqlread.c, or an embedding program) hand it raw rows; it checks
+ * and converts them and says precisely what is wrong with a bad one. */
+#ifndef ZD_DATASET_H
+#define ZD_DATASET_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "arena.h"
+#include "program.h"
+#include "strtab.h"
+
+/* A set of strings: sorted by id, without duplicates. */
+typedef struct List {
+    uint32_t n;
+    StrId items[];
+} List;
+
+typedef enum CellTag { CELL_MISSING, CELL_STR, CELL_LIST, CELL_TIME, CELL_INT, CELL_BOOL } CellTag;
+
+typedef struct Cell {
+    uint8_t tag;
+    StrId s;
+    union {
+        int64_t i;        /* CELL_TIME: UTC seconds; CELL_INT: value (durations in seconds) */
+        const List *list;
+    };
+} Cell;
+
+typedef struct Event {
+    int64_t time;
+    StrId id, unit;
+    uint16_t type;        /* index into the program's event types */
+    uint32_t loc;         /* line (CSV) or rowid (SQLite) */
+    uint32_t order;       /* input order */
+    Cell *cells;          /* one per log field */
+} Event;
+
+typedef struct Record {
+    StrId unit;
+    bool has_unit;        /* the table has a unit column */
+    uint32_t loc;
+    Cell *cells;          /* one per field of the table */
+} Record;
+
+typedef struct TableData {
+    Record *rows;
+    uint32_t n, cap;
+    const char *source;   /* file or "db:table", for messages */
+} TableData;
+
+/* A raw value from a reader: bytes and whether the cell is present (not empty/NULL). */
+typedef struct RawCell {
+    const char *p;
+    size_t len;
+    bool present;
+} RawCell;
+
+typedef struct Dataset {
+    const Program *prog;
+    StrTab strs;
+    StrId *prog_str;      /* program string index -> StrId */
+    Arena arena;
+    Event *events;
+    uint32_t nevents, cap;
+    const char *event_source;
+    TableData *tables;    /* one per program table */
+    /* event ids seen, per unit: (unit, id) pairs hashed, for duplicate detection */
+    uint64_t *seen;
+    uint32_t nseen, seen_cap;
+} Dataset;
+
+Dataset *dataset_new(const Program *p);
+void dataset_free(Dataset *ds);
+
+/* Adds a row of the event log (cells in log-field order) or of reference table
+ * `table` (cells in that table's field order). unit is the unit column's cell
+ * (present=false when missing or when the table has no unit column; has_unit
+ * says which). Returns NULL, or a message naming the column and what is wrong
+ * (then nothing is added). The message is valid until the next call. */
+const char *dataset_add_event(Dataset *ds, const RawCell *cells, RawCell unit, uint32_t loc, char *msg, size_t msgsize);
+const char *dataset_add_record(Dataset *ds, uint32_t table, const RawCell *cells, RawCell unit, bool has_unit, uint32_t loc,
+                               char *msg, size_t msgsize);
+
+/* Index of the field named `name` in a table binding, or -1. */
+int zt_field(const Program *p, const ZTable *t, const char *name);
+
+#endif

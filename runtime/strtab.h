@@ -1,0 +1,28 @@
+/* strtab.h - interned strings: every string read from the data and every
+ * string constant of the program is stored once and named by a StrId, so
+ * comparisons are integer comparisons. Id 0 is the empty string. */
+#ifndef ZD_STRTAB_H
+#define ZD_STRTAB_H
+#include <stddef.h>
+#include <stdint.h>
+#include "arena.h"
+
+typedef uint32_t StrId;
+
+typedef struct StrTab {
+    Arena arena;
+    const char **strs;
+    uint32_t *lens;
+    uint32_t n, cap;
+    uint32_t *slots;
+    uint32_t nslots;
+} StrTab;
+
+void strtab_init(StrTab *t);
+void strtab_free(StrTab *t);
+StrId strtab_intern(StrTab *t, const char *s, size_t len);
+/* The id of s if interned, else UINT32_MAX (does not add it). */
+StrId strtab_find(const StrTab *t, const char *s, size_t len);
+static inline const char *strtab_str(const StrTab *t, StrId id) { return id < t->n ? t->strs[id] : ""; }
+
+#endif

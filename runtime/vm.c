@@ -1,0 +1,600 @@
+/* vm.c - executes verified functions. Every instruction defines its result
+ * for every operand, missing and ill-typed ones included, so a verified
+ * program cannot misbehave whatever the data: a missing value equals nothing,
+ * compares as false, and a missing list is empty. Lists are sets of interned
+ * strings kept sorted, so set operations are merges. */
+#include "vm.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ztime.h"
+
+struct Iter {
+    uint8_t kind;          /* 0 list, 1 pair, 2 scan */
+    const StrId *items;
+    uint32_t n, i, j;
+    const uint32_t *pos;   /* scan: positions into unit->evs, or NULL for a range */
+    uint32_t cur, end;
+    uint64_t mask;
+};
+
+static const Value missing = {0};
+
+static Value mk_bool(bool b) { Value v = {0}; v.tag = V_BOOL; v.i = b; return v; }
+static Value mk_int(uint8_t tag, int64_t i) { Value v = {0}; v.tag = tag; v.i = i; return v; }
+static Value mk_str(StrId s) { Value v = {0}; v.tag = V_STR; v.idx = s; return v; }
+static Value mk_list(const List *l) { Value v = {0}; v.tag = V_LIST; v.list = l; return v; }
+
+static bool truthy(Value v) { return v.tag == V_BOOL && v.i; }
+
+static const List empty_list = {0};
+
+static const List *as_list(Value v) { return v.tag == V_LIST && v.list ? v.list : &empty_list; }
+
+static List *new_list(Vm *vm, uint32_t n)
+{
+    List *l = arena_alloc(&vm->scratch, sizeof(List) + sizeof(StrId) * n);
+    l->n = 0;
+    return l;
+}
+
+static bool list_has(const List *l, StrId s)
+{
+    uint32_t lo = 0, hi = l->n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (l->items[mid] < s) lo = mid + 1;
+        else if (l->items[mid] > s) hi = mid;
+        else return true;
+    }
+    return false;
+}
+
+static const List *list_merge(Vm *vm, const List *a, const List *b, int op) /* 0 union, 1 inter, 2 diff */
+{
+    List *r = new_list(vm, a->n + b->n);
+    uint32_t i = 0, j = 0;
+    while (i < a->n || j < b->n) {
+        if (j == b->n || (i < a->n && a->items[i] < b->items[j])) {
+            if (op != 1) r->items[r->n++] = a->items[i];
+            i++;
+        } else if (i == a->n || b->items[j] < a->items[i]) {
+            if (op == 0) r->items[r->n++] = b->items[j];
+            j++;
+        } else {
+            if (op != 2) r->items[r->n++] = a->items[i];
+            i++;
+            j++;
+        }
+    }
+    return r;
+}
+
+static int cmp_strid(const void *x, const void *y)
+{
+    StrId a = *(const StrId *)x, b = *(const StrId *)y;
+    return a < b ? -1 : a > b;
+}
+
+static Value cell_value(const Cell *c, uint8_t type)
+{
+    switch (c->tag) {
+    case CELL_STR: return mk_str(c->s);
+    case CELL_LIST: return mk_list(c->list);
+    case CELL_TIME: return mk_int(V_TIME, c->i);
+    case CELL_INT: return mk_int((type & ~VT_LIST_FLAG) == VT_DURATION ? V_DUR : V_INT, c->i);
+    case CELL_BOOL: return mk_bool(c->i != 0);
+    default: return missing;
+    }
+}
+
+static Value const_value(Vm *vm, uint32_t k)
+{
+    const ZConst *c = &vm->p->consts[k];
+    switch (c->kind) {
+    case CONST_STR: return mk_str(vm->ds->prog_str[c->value]);
+    case CONST_INT: return mk_int(V_INT, c->value);
+    case CONST_DURATION: return mk_int(V_DUR, c->value);
+    case CONST_TIME: return mk_int(V_TIME, c->value);
+    case CONST_BOOL: return mk_bool(c->value != 0);
+    default: return mk_int(V_INT, c->value);
+    }
+}
+
+static bool values_equal(Value a, Value b)
+{
+    if (a.tag == V_MISSING || b.tag == V_MISSING) return false;
+    if (a.tag == V_LIST || b.tag == V_LIST) {
+        if (a.tag != b.tag) return false;
+        const List *x = as_list(a), *y = as_list(b);
+        return x->n == y->n && (x->n == 0 || !memcmp(x->items, y->items, sizeof(StrId) * x->n));
+    }
+    if (a.tag != b.tag) return false;
+    switch (a.tag) {
+    case V_STR: case V_EVENT: return a.idx == b.idx;
+    case V_ROW: return a.table == b.table && a.idx == b.idx;
+    case V_PERIOD: return a.i == b.i && a.to == b.to;
+    case V_TEXT: return !strcmp(a.text, b.text);
+    default: return a.i == b.i;
+    }
+}
+
+static bool ordered(Value a, Value b) { return a.tag == b.tag && (a.tag == V_INT || a.tag == V_DUR || a.tag == V_TIME); }
+
+static const Event *event_of(Vm *vm, Value v) { return v.tag == V_EVENT && v.idx < vm->ds->nevents ? &vm->ds->events[v.idx] : NULL; }
+
+static const Record *row_of(Vm *vm, Value v)
+{
+    if ((v.tag != V_ROW && v.tag != V_PERIOD) || v.table >= vm->p->ntables || v.idx >= vm->ds->tables[v.table].n) return NULL;
+    return &vm->ds->tables[v.table].rows[v.idx];
+}
+
+/* ---- roster -------------------------------------------------------------------- */
+
+typedef struct RosterCols { int person, role, from, to, name; } RosterCols;
+
+static RosterCols roster_cols(const Program *p, const ZTable *t)
+{
+    RosterCols c = {zt_field(p, t, "person"), zt_field(p, t, "role"), zt_field(p, t, "from"), zt_field(p, t, "to"), zt_field(p, t, "name")};
+    return c;
+}
+
+static bool cell_is(const Cell *c, StrId s) { return c->tag == CELL_STR && c->s == s; }
+
+/* from <= a (missing: always) and, for `at`, t < to; for `throughout`, to >= b. */
+static bool row_valid(const Record *r, RosterCols c, int64_t a, int64_t b, bool throughout)
+{
+    const Cell *from = &r->cells[c.from], *to = &r->cells[c.to];
+    if (from->tag == CELL_TIME && from->i > a) return false;
+    if (to->tag != CELL_TIME) return true;
+    return throughout ? to->i >= b : a < to->i;
+}
+
+static const List *role_holders(Vm *vm, uint32_t table, Value role, int64_t a, int64_t b, bool throughout)
+{
+    if (table >= vm->p->ntables || role.tag != V_STR) return &empty_list;
+    const ZTable *t = &vm->p->tables[table];
+    RosterCols c = roster_cols(vm->p, t);
+    uint32_t n = vm->unit->nrows[table];
+    List *l = new_list(vm, n);
+    for (uint32_t k = 0; k < n; k++) {
+        const Record *r = &vm->ds->tables[table].rows[vm->unit->rows[table][k]];
+        if (!cell_is(&r->cells[c.role], role.idx) || r->cells[c.person].tag != CELL_STR) continue;
+        if (row_valid(r, c, a, b, throughout)) l->items[l->n++] = r->cells[c.person].s;
+    }
+    qsort(l->items, l->n, sizeof(StrId), cmp_strid);
+    uint32_t u = 0;
+    for (uint32_t i = 0; i < l->n; i++)
+        if (u == 0 || l->items[u - 1] != l->items[i]) l->items[u++] = l->items[i];
+    l->n = u;
+    return l;
+}
+
+const char *vm_person_name(Vm *vm, StrId person)
+{
+    return engine_person_name(vm->ds, vm->unit->id, person);
+}
+
+/* ---- text formatting --------------------------------------------------------------- */
+
+static const char *fmt_time(Vm *vm, int64_t t, bool date_only)
+{
+    char buf[40];
+    zt_format(t, vm->p->meta.tz_offset, buf, sizeof buf);
+    buf[date_only ? 10 : 16] = '\0';
+    if (!date_only) buf[10] = ' ';
+    return arena_strdup(&vm->scratch, buf);
+}
+
+static const char *fmt_person(Vm *vm, StrId s)
+{
+    const char *id = strtab_str(&vm->ds->strs, s);
+    const char *name = vm_person_name(vm, s);
+    if (!name || !*name || !strcmp(name, id)) return id;
+    return arena_printf(&vm->scratch, "%s(%s)", name, id);
+}
+
+static const char *fmt_duration(Vm *vm, int64_t d)
+{
+    if (d % 86400 == 0) return arena_printf(&vm->scratch, "%lldd", (long long)(d / 86400));
+    if (d % 3600 == 0) return arena_printf(&vm->scratch, "%lldh", (long long)(d / 3600));
+    if (d % 60 == 0) return arena_printf(&vm->scratch, "%lldmin", (long long)(d / 60));
+    return arena_printf(&vm->scratch, "%llds", (long long)d);
+}
+
+static const char *to_text(Vm *vm, Value v, int fmt)
+{
+    switch (v.tag) {
+    case V_MISSING: return "";
+    case V_STR: return fmt == FMT_PERSON ? fmt_person(vm, v.idx) : strtab_str(&vm->ds->strs, v.idx);
+    case V_TEXT: return v.text;
+    case V_BOOL: return v.i ? "true" : "false";
+    case V_INT: return arena_printf(&vm->scratch, "%lld", (long long)v.i);
+    case V_DUR: return fmt_duration(vm, v.i);
+    case V_TIME: return fmt_time(vm, v.i, false);
+    case V_PERIOD: {
+        /* whole days: show the last day included */
+        bool days = (v.i + vm->p->meta.tz_offset) % 86400 == 0 && (v.to + vm->p->meta.tz_offset) % 86400 == 0;
+        if (days) return arena_printf(&vm->scratch, "%s至%s", fmt_time(vm, v.i, true), fmt_time(vm, v.to - 86400, true));
+        return arena_printf(&vm->scratch, "%s至%s", fmt_time(vm, v.i, false), fmt_time(vm, v.to, false));
+    }
+    case V_EVENT: {
+        const Event *e = event_of(vm, v);
+        return e ? strtab_str(&vm->ds->strs, e->id) : "";
+    }
+    case V_LIST: {
+        const List *l = as_list(v);
+        size_t len = 1;
+        const char **parts = arena_alloc(&vm->scratch, sizeof(char *) * (l->n + 1));
+        for (uint32_t i = 0; i < l->n; i++) {
+            parts[i] = fmt == FMT_PERSONS ? fmt_person(vm, l->items[i]) : strtab_str(&vm->ds->strs, l->items[i]);
+            len += strlen(parts[i]) + 2;
+        }
+        char *out = arena_alloc(&vm->scratch, len);
+        for (uint32_t i = 0; i < l->n; i++) {
+            if (i) strcat(out, ", ");
+            strcat(out, parts[i]);
+        }
+        return out;
+    }
+    default: return "";
+    }
+}
+
+/* ---- field indexes ------------------------------------------------------------------- */
+
+static uint32_t hash32(uint32_t x)
+{
+    x ^= x >> 16;
+    x *= 0x7feb352dU;
+    x ^= x >> 15;
+    x *= 0x846ca68bU;
+    x ^= x >> 16;
+    return x;
+}
+
+/* Builds the index of the unit's events by the value(s) of log field f. */
+static void build_field_index(Vm *vm, uint32_t f)
+{
+    FieldIndex *fx = &vm->unit->fields[f];
+    Unit *u = vm->unit;
+    /* count values */
+    uint32_t total = 0;
+    for (uint32_t k = 0; k < u->nevs; k++) {
+        const Cell *c = &vm->ds->events[u->evs[k]].cells[f];
+        total += c->tag == CELL_STR ? 1 : c->tag == CELL_LIST ? c->list->n : 0;
+    }
+    fx->nslots = 16;
+    while (fx->nslots < total * 2 + 16) fx->nslots *= 2;
+    fx->slots = malloc(sizeof(uint32_t) * fx->nslots);
+    fx->keys = malloc(sizeof(StrId) * (total + 1));
+    fx->starts = calloc(total + 1, sizeof(uint32_t));
+    fx->counts = calloc(total + 1, sizeof(uint32_t));
+    fx->positions = malloc(sizeof(uint32_t) * (total + 1));
+    if (!fx->slots || !fx->keys || !fx->starts || !fx->counts || !fx->positions) abort();
+    memset(fx->slots, 0xFF, sizeof(uint32_t) * fx->nslots);
+    fx->nkeys = 0;
+    /* pass 1: keys and counts; pass 2: positions */
+    for (int pass = 0; pass < 2; pass++) {
+        for (uint32_t k = 0; k < u->nevs; k++) {
+            const Cell *c = &vm->ds->events[u->evs[k]].cells[f];
+            uint32_t n = c->tag == CELL_STR ? 1 : c->tag == CELL_LIST ? c->list->n : 0;
+            for (uint32_t m = 0; m < n; m++) {
+                StrId key = c->tag == CELL_STR ? c->s : c->list->items[m];
+                uint32_t h = hash32(key) & (fx->nslots - 1);
+                while (fx->slots[h] != UINT32_MAX && fx->keys[fx->slots[h]] != key) h = (h + 1) & (fx->nslots - 1);
+                if (fx->slots[h] == UINT32_MAX) {
+                    fx->slots[h] = fx->nkeys;
+                    fx->keys[fx->nkeys++] = key;
+                }
+                uint32_t e = fx->slots[h];
+                if (pass == 0) fx->counts[e]++;
+                else fx->positions[fx->starts[e] + fx->counts[e]++] = k;
+            }
+        }
+        if (pass == 0) {
+            uint32_t at = 0;
+            for (uint32_t e = 0; e < fx->nkeys; e++) {
+                fx->starts[e] = at;
+                at += fx->counts[e];
+                fx->counts[e] = 0;
+            }
+        }
+    }
+    fx->built = true;
+}
+
+static void scan_by_key(Vm *vm, Iter *it, uint32_t f, Value key)
+{
+    it->pos = NULL;
+    it->cur = it->end = 0;
+    if (key.tag != V_STR || f >= vm->p->log.nfields) return;
+    FieldIndex *fx = &vm->unit->fields[f];
+    if (!fx->built) build_field_index(vm, f);
+    uint32_t h = hash32(key.idx) & (fx->nslots - 1);
+    while (fx->slots[h] != UINT32_MAX) {
+        uint32_t e = fx->slots[h];
+        if (fx->keys[e] == key.idx) {
+            it->pos = fx->positions + fx->starts[e];
+            it->end = fx->counts[e];
+            return;
+        }
+        h = (h + 1) & (fx->nslots - 1);
+    }
+    static const uint32_t none[1] = {0};
+    it->pos = none; /* an empty positions array, not a range */
+}
+
+/* First position whose event time is >= t. */
+static uint32_t lower_bound(Vm *vm, int64_t t)
+{
+    uint32_t lo = 0, hi = vm->unit->nevs;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (vm->ds->events[vm->unit->evs[mid]].time < t) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+static bool scan_next(Vm *vm, Iter *it, uint32_t *event)
+{
+    while (it->cur < it->end) {
+        uint32_t position = it->pos ? it->pos[it->cur] : it->cur;
+        it->cur++;
+        uint32_t e = vm->unit->evs[position];
+        if (it->mask & ((uint64_t)1 << vm->ds->events[e].type)) {
+            *event = e;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* ---- the interpreter ---------------------------------------------------------------- */
+
+static Value emit_verdict(Vm *vm, Value *sp, int nparts, bool pending)
+{
+    size_t len = 1;
+    for (int i = 0; i < nparts; i++) len += strlen(to_text(vm, sp[i], FMT_PLAIN));
+    char *msg = arena_alloc(&vm->scratch, len);
+    for (int i = 0; i < nparts; i++) strcat(msg, to_text(vm, sp[i], FMT_PLAIN));
+    engine_emit(vm, pending, as_list(sp[-2]), as_list(sp[-1]), msg);
+    return missing;
+}
+
+Value vm_call(Vm *vm, uint32_t f, Value arg)
+{
+    const ZFunc *fn = &vm->p->funcs[f];
+    const Insn *code = vm->p->code + fn->start;
+    Value *slots = arena_alloc(&vm->scratch, sizeof(Value) * fn->nslots);
+    Value *stack = arena_alloc(&vm->scratch, sizeof(Value) * (fn->max_stack + 1u));
+    Value *sp = stack; /* next free */
+    slots[0] = arg;
+    uint32_t pc = 0;
+    for (;;) {
+        const Insn *in = &code[pc++];
+        switch ((Opcode)in->op) {
+        case ZOP_NOP: break;
+        case ZOP_CONST: *sp++ = const_value(vm, in->c); break;
+        case ZOP_MISSING: *sp++ = missing; break;
+        case ZOP_TRUE: *sp++ = mk_bool(true); break;
+        case ZOP_FALSE: *sp++ = mk_bool(false); break;
+        case ZOP_PARAM: *sp++ = const_value(vm, vm->p->params[in->c].value); break;
+        case ZOP_LOAD: *sp++ = slots[in->a]; break;
+        case ZOP_STORE: slots[in->a] = *--sp; break;
+        case ZOP_POP: --sp; break;
+        case ZOP_EV_FIELD: {
+            const Event *e = event_of(vm, sp[-1]);
+            sp[-1] = e ? cell_value(&e->cells[in->c], vm->p->log.fields[in->c].type) : missing;
+            break;
+        }
+        case ZOP_ROW_FIELD:
+        case ZOP_PERIOD_FIELD: {
+            const Record *r = sp[-1].table == in->b ? row_of(vm, sp[-1]) : NULL;
+            sp[-1] = r ? cell_value(&r->cells[in->c], vm->p->tables[in->b].fields[in->c].type) : missing;
+            break;
+        }
+        case ZOP_PERIOD_FROM: sp[-1] = sp[-1].tag == V_PERIOD ? mk_int(V_TIME, sp[-1].i) : missing; break;
+        case ZOP_PERIOD_TO: sp[-1] = sp[-1].tag == V_PERIOD ? mk_int(V_TIME, sp[-1].to) : missing; break;
+        case ZOP_LOOKUP: {
+            Value key = sp[-1];
+            sp[-1] = missing;
+            KeyedIndex *kx = &vm->unit->keyed[in->b];
+            if (key.tag != V_STR || !kx->nslots) break;
+            const ZTable *t = &vm->p->tables[in->b];
+            uint32_t h = hash32(key.idx) & (kx->nslots - 1);
+            while (kx->slots[h] != UINT32_MAX) {
+                uint32_t row = kx->slots[h];
+                const Cell *c = &vm->ds->tables[in->b].rows[row].cells[t->key];
+                if (c->tag == CELL_STR && c->s == key.idx) {
+                    Value v = {0};
+                    v.tag = V_ROW;
+                    v.table = in->b;
+                    v.idx = row;
+                    sp[-1] = v;
+                    break;
+                }
+                h = (h + 1) & (kx->nslots - 1);
+            }
+            break;
+        }
+        case ZOP_ROSTER_ATTR: {
+            Value person = sp[-3], role = sp[-2], t = sp[-1];
+            sp -= 2;
+            const List *acc = &empty_list;
+            if (person.tag == V_STR && role.tag == V_STR && t.tag == V_TIME) {
+                const ZTable *tb = &vm->p->tables[in->b];
+                RosterCols c = roster_cols(vm->p, tb);
+                for (uint32_t k = 0; k < vm->unit->nrows[in->b]; k++) {
+                    const Record *r = &vm->ds->tables[in->b].rows[vm->unit->rows[in->b][k]];
+                    if (!cell_is(&r->cells[c.person], person.idx) || !cell_is(&r->cells[c.role], role.idx)) continue;
+                    if (!row_valid(r, c, t.i, t.i, false)) continue;
+                    const Cell *cell = &r->cells[in->c];
+                    if (cell->tag == CELL_LIST) acc = list_merge(vm, acc, cell->list, 0);
+                    else if (cell->tag == CELL_STR) {
+                        List *one = new_list(vm, 1);
+                        one->items[one->n++] = cell->s;
+                        acc = list_merge(vm, acc, one, 0);
+                    }
+                }
+            }
+            sp[-1] = mk_list(acc);
+            break;
+        }
+        case ZOP_ROLE_AT:
+            sp--;
+            sp[-1] = mk_list(sp[0].tag == V_TIME ? role_holders(vm, in->b, sp[-1], sp[0].i, sp[0].i, false) : &empty_list);
+            break;
+        case ZOP_ROLE_OVER:
+            sp--;
+            sp[-1] = mk_list(sp[0].tag == V_PERIOD ? role_holders(vm, in->b, sp[-1], sp[0].i, sp[0].to, true) : &empty_list);
+            break;
+        case ZOP_NOT: sp[-1] = mk_bool(!truthy(sp[-1])); break;
+        case ZOP_EQ: sp--; sp[-1] = mk_bool(values_equal(sp[-1], sp[0])); break;
+        case ZOP_NE: sp--; sp[-1] = mk_bool(!values_equal(sp[-1], sp[0])); break;
+        case ZOP_LT: sp--; sp[-1] = mk_bool(ordered(sp[-1], sp[0]) && sp[-1].i < sp[0].i); break;
+        case ZOP_LE: sp--; sp[-1] = mk_bool(ordered(sp[-1], sp[0]) && sp[-1].i <= sp[0].i); break;
+        case ZOP_GT: sp--; sp[-1] = mk_bool(ordered(sp[-1], sp[0]) && sp[-1].i > sp[0].i); break;
+        case ZOP_GE: sp--; sp[-1] = mk_bool(ordered(sp[-1], sp[0]) && sp[-1].i >= sp[0].i); break;
+        case ZOP_IN: sp--; sp[-1] = mk_bool(sp[-1].tag == V_STR && list_has(as_list(sp[0]), sp[-1].idx)); break;
+        case ZOP_IN_PERIOD:
+            sp--;
+            sp[-1] = mk_bool(sp[-1].tag == V_TIME && sp[0].tag == V_PERIOD && sp[0].i <= sp[-1].i && sp[-1].i < sp[0].to);
+            break;
+        case ZOP_UNION: sp--; sp[-1] = mk_list(list_merge(vm, as_list(sp[-1]), as_list(sp[0]), 0)); break;
+        case ZOP_INTER: sp--; sp[-1] = mk_list(list_merge(vm, as_list(sp[-1]), as_list(sp[0]), 1)); break;
+        case ZOP_DIFF: sp--; sp[-1] = mk_list(list_merge(vm, as_list(sp[-1]), as_list(sp[0]), 2)); break;
+        case ZOP_ADD: {
+            sp--;
+            Value a = sp[-1], b = sp[0];
+            if (a.tag == V_TIME && b.tag == V_DUR) sp[-1] = mk_int(V_TIME, a.i + b.i);
+            else if (a.tag == V_DUR && b.tag == V_TIME) sp[-1] = mk_int(V_TIME, a.i + b.i);
+            else if ((a.tag == V_DUR || a.tag == V_INT) && a.tag == b.tag) sp[-1] = mk_int(a.tag, a.i + b.i);
+            else sp[-1] = missing;
+            break;
+        }
+        case ZOP_SUB: {
+            sp--;
+            Value a = sp[-1], b = sp[0];
+            if (a.tag == V_TIME && b.tag == V_DUR) sp[-1] = mk_int(V_TIME, a.i - b.i);
+            else if (a.tag == V_TIME && b.tag == V_TIME) sp[-1] = mk_int(V_DUR, a.i - b.i);
+            else if ((a.tag == V_DUR || a.tag == V_INT) && a.tag == b.tag) sp[-1] = mk_int(a.tag, a.i - b.i);
+            else sp[-1] = missing;
+            break;
+        }
+        case ZOP_NEG: sp[-1] = (sp[-1].tag == V_INT || sp[-1].tag == V_DUR) ? mk_int(sp[-1].tag, -sp[-1].i) : missing; break;
+        case ZOP_MAKE_LIST: {
+            uint32_t n = in->b;
+            sp -= n;
+            List *l = new_list(vm, n);
+            for (uint32_t i = 0; i < n; i++)
+                if (sp[i].tag == V_STR) l->items[l->n++] = sp[i].idx;
+            qsort(l->items, l->n, sizeof(StrId), cmp_strid);
+            uint32_t u = 0;
+            for (uint32_t i = 0; i < l->n; i++)
+                if (u == 0 || l->items[u - 1] != l->items[i]) l->items[u++] = l->items[i];
+            l->n = u;
+            *sp++ = mk_list(l);
+            break;
+        }
+        case ZOP_SIZE: sp[-1] = mk_int(V_INT, as_list(sp[-1])->n); break;
+        case ZOP_PRESENT: sp[-1] = mk_bool(sp[-1].tag != V_MISSING); break;
+        case ZOP_WEEKDAY: {
+            if (sp[-1].tag != V_TIME) { sp[-1] = missing; break; }
+            int64_t local = sp[-1].i + vm->p->meta.tz_offset;
+            int64_t days = local / 86400 - (local % 86400 < 0);
+            sp[-1] = mk_str(vm->weekday[zt_weekday_from_days(days) + 1]);
+            break;
+        }
+        case ZOP_TO_TEXT: {
+            Value v = {0};
+            v.tag = V_TEXT;
+            v.text = to_text(vm, sp[-1], in->a);
+            sp[-1] = v;
+            break;
+        }
+        case ZOP_JUMP: pc = in->c; break;
+        case ZOP_JUMP_IF_FALSE: if (!truthy(*--sp)) pc = in->c; break;
+        case ZOP_JUMP_IF_TRUE: if (truthy(*--sp)) pc = in->c; break;
+        case ZOP_ITER_INIT:
+        case ZOP_PAIR_INIT: {
+            Iter *it = arena_alloc(&vm->scratch, sizeof *it);
+            const List *l = as_list(*--sp);
+            it->kind = in->op == ZOP_PAIR_INIT;
+            it->items = l->items;
+            it->n = l->n;
+            it->i = 0;
+            it->j = 1;
+            Value v = {0};
+            v.tag = V_ITER;
+            v.it = it;
+            slots[in->op == ZOP_PAIR_INIT ? in->a + 2u : in->a + 1u] = v;
+            break;
+        }
+        case ZOP_ITER_NEXT: {
+            Iter *it = slots[in->a + 1u].it;
+            if (it->i >= it->n) { pc = in->c; break; }
+            slots[in->a] = mk_str(it->items[it->i++]);
+            break;
+        }
+        case ZOP_PAIR_NEXT: {
+            Iter *it = slots[in->a + 2u].it;
+            if (it->j >= it->n) {
+                it->i++;
+                it->j = it->i + 1;
+            }
+            if (it->i + 1 >= it->n) { pc = in->c; break; }
+            slots[in->a] = mk_str(it->items[it->i]);
+            slots[in->a + 1u] = mk_str(it->items[it->j++]);
+            break;
+        }
+        case ZOP_SCAN_INIT:
+        case ZOP_SCAN_INIT_EQ:
+        case ZOP_SCAN_INIT_IN: {
+            Iter *it = arena_alloc(&vm->scratch, sizeof *it);
+            it->kind = 2;
+            it->mask = (uint64_t)vm->p->consts[in->c].value;
+            if (in->op == ZOP_SCAN_INIT) {
+                it->cur = 0;
+                it->end = vm->unit->nevs;
+            } else if (in->op == ZOP_SCAN_INIT_IN) {
+                Value per = *--sp;
+                if (per.tag == V_PERIOD) {
+                    it->cur = lower_bound(vm, per.i);
+                    it->end = lower_bound(vm, per.to);
+                }
+            } else {
+                scan_by_key(vm, it, in->b, *--sp);
+            }
+            Value v = {0};
+            v.tag = V_ITER;
+            v.it = it;
+            slots[in->a + 1u] = v;
+            break;
+        }
+        case ZOP_SCAN_NEXT: {
+            uint32_t e;
+            if (!scan_next(vm, slots[in->a + 1u].it, &e)) { pc = in->c; break; }
+            Value v = {0};
+            v.tag = V_EVENT;
+            v.idx = e;
+            slots[in->a] = v;
+            break;
+        }
+        case ZOP_LOOP: pc = in->c; break;
+        case ZOP_PAST_END: sp[-1] = mk_bool(sp[-1].tag == V_TIME && sp[-1].i > vm->unit->r1); break;
+        case ZOP_VIOLATE:
+        case ZOP_PENDING:
+            sp -= in->b;
+            emit_verdict(vm, sp, in->b, in->op == ZOP_PENDING);
+            sp -= 2;
+            break;
+        case ZOP_RETURN: return missing;
+        case ZOP_RETURN_VALUE: return *--sp;
+        case OPCODE_COUNT: return missing;
+        }
+    }
+}

@@ -1,0 +1,81 @@
+/* vm.h - the virtual machine's values and the per-unit context it runs in
+ * (shared by vm.c, which executes instructions, and engine.c, which decides
+ * what to run). Internal to the runtime library. */
+#ifndef ZD_VM_H
+#define ZD_VM_H
+#include <stdbool.h>
+#include <stdint.h>
+#include "dataset.h"
+#include "engine.h"
+#include "program.h"
+
+typedef enum VTag { V_MISSING, V_BOOL, V_INT, V_DUR, V_TIME, V_STR, V_TEXT, V_LIST, V_EVENT, V_ROW, V_PERIOD, V_ITER } VTag;
+
+typedef struct Iter Iter;
+
+typedef struct Value {
+    uint8_t tag;
+    uint16_t table;       /* V_ROW, V_PERIOD: table index (0xFFFF: none) */
+    uint32_t idx;         /* V_STR: StrId; V_EVENT: event index; V_ROW/V_PERIOD: row (ZNONE: none) */
+    union {
+        int64_t i;        /* bool, int, duration, time; V_PERIOD: start */
+        const List *list;
+        const char *text; /* V_TEXT: formatted text in the scratch arena */
+        Iter *it;
+    };
+    int64_t to;           /* V_PERIOD: end */
+} Value;
+
+/* An index of the unit's events by the value of one log field. */
+typedef struct FieldIndex {
+    bool built;
+    uint32_t *slots;      /* hash of StrId -> entry */
+    uint32_t nslots;
+    StrId *keys;
+    uint32_t *starts, *counts; /* per key: range in positions */
+    uint32_t nkeys;
+    uint32_t *positions;  /* positions into Unit.evs, grouped by key, in time order */
+} FieldIndex;
+
+typedef struct KeyedIndex {
+    uint32_t *slots;      /* hash of key StrId -> row index (the later row wins) */
+    uint32_t nslots;
+} KeyedIndex;
+
+typedef struct Unit {
+    StrId id;
+    int64_t r0, r1;
+    uint32_t *evs;        /* event indices in the range, by (time, input order) */
+    uint32_t nevs;
+    uint32_t **rows;      /* per table: indices of the rows that apply to the unit */
+    uint32_t *nrows;
+    KeyedIndex *keyed;    /* per table (keyed tables only) */
+    FieldIndex *fields;   /* per log field, built on first use */
+} Unit;
+
+typedef struct Vm {
+    const Program *p;
+    Dataset *ds;
+    Unit *unit;
+    Arena scratch;        /* lists, iterators and texts of one rule run */
+    RunResult *out;
+    /* the rule being run and its context */
+    uint32_t rule;
+    bool periodic;
+    int64_t from, to;
+    uint32_t trigger;
+    StrId weekday[8];     /* "1" .. "7" */
+    StrId name_field_ok;
+    char err[256];
+    bool failed;
+} Vm;
+
+/* Runs function f with `arg` in slot 0. A filter's result is returned; a
+ * body's verdicts go to vm->out. */
+Value vm_call(Vm *vm, uint32_t f, Value arg);
+/* Records a verdict (used by VIOLATE / PENDING). */
+void engine_emit(Vm *vm, bool pending, const List *subjects, const List *evidence, const char *message);
+/* A person's display name in the unit's roster, or NULL. */
+const char *vm_person_name(Vm *vm, StrId person);
+
+#endif
