@@ -32,7 +32,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 DEPS_STAMP := $(BUILD)/.deps-ok
 
 .PHONY: all asan test demo fuzz bench clean deps
-all: $(BUILD)/zhidu
+all: $(BUILD)/zhidu $(BUILD)/examples/embed
 
 # Install missing packages once per build directory (no-op when present).
 $(DEPS_STAMP):
@@ -68,6 +68,11 @@ $(BUILD)/libzdruntime.a: $(RUNTIME_OBJ)
 $(BUILD)/zhidu: $(CLI_OBJ) $(BUILD)/libzdcompiler.a $(BUILD)/libzdruntime.a
 	$(CC) $(SANFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libzdcompiler.a $(BUILD)/libzdruntime.a $(LDLIBS)
 
+# the embedding example links the runtime library only: no compiler inside
+$(BUILD)/examples/embed: examples/embed/embed.c $(BUILD)/libzdruntime.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libzdruntime.a $(LDLIBS)
+
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libzdcompiler.a $(BUILD)/libzdruntime.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Itests/unit -o $@ $< $(BUILD)/libzdcompiler.a $(BUILD)/libzdruntime.a $(LDLIBS) -lcmocka
@@ -77,7 +82,7 @@ unit-bins: $(UNIT_BIN)
 asan:
 	@$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g" \
 	  SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
-	  build/asan/zhidu unit-bins
+	  build/asan/zhidu build/asan/examples/embed unit-bins
 
 test: asan
 	@bash tests/run.sh build/asan

@@ -210,9 +210,12 @@ static bool check_new_name(Sema *s, const char *name, SrcLoc loc, const char *wh
     return false;
 }
 
+/* Makes room for arr[n]. Capacity doubles (at n = 0, 1, 2, 4, 8, ...): growing
+ * by one each time made n declarations cost O(n^2) arena memory. */
 #define GROW(arr, n, cap_expr)                                                          \
     do {                                                                                \
-        void *grown_ = arena_alloc(s->a, sizeof(*(arr)) * (size_t)((n) + 1));           \
+        if ((n) & ((n) - 1)) break; /* n is not 0 or a power of two: room is left */    \
+        void *grown_ = arena_alloc(s->a, sizeof(*(arr)) * (size_t)((n) ? 2 * (n) : 1)); \
         if (n) memcpy(grown_, (arr), sizeof(*(arr)) * (size_t)(n));                     \
         (arr) = grown_;                                                                 \
         (void)(cap_expr);                                                               \

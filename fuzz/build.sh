@@ -36,5 +36,11 @@ for src in compiler/*.c runtime/*.c "$gen/lexer.c" "$gen/parser.c"; do
   "$CC" "${libflags[@]}" "${warn[@]}" -c -o "$obj" "$src"
   objs+=("$obj")
 done
-"$CC" "${cflags[@]}" -o "$out/fuzz_frontend" fuzz/fuzz_frontend.c "${objs[@]}" -lm
+# an archive, so only what the target reaches is linked (the runtime's
+# sqlite/csv users are not)
+rm -f "$out/libzdfuzz.a"
+ar rcs "$out/libzdfuzz.a" "${objs[@]}"
+# link beside the target and rename: a running fuzzer keeps its binary
+"$CC" "${cflags[@]}" -o "$out/fuzz_frontend.new" fuzz/fuzz_frontend.c "$out/libzdfuzz.a" -lm
+mv -f "$out/fuzz_frontend.new" "$out/fuzz_frontend"
 echo "built $out/fuzz_frontend"

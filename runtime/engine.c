@@ -2,6 +2,7 @@
  * units and their checked ranges, the judged periods of periodic rules
  * (whole periods inside the range, exemptions), the triggering events of the
  * others (dispatched by event type), and the verdicts, each identity once. */
+#define _GNU_SOURCE /* qsort_r: comparisons that need the data set, without globals */
 #include "engine.h"
 
 #include <stdio.h>
@@ -44,10 +45,10 @@ const char *engine_person_name(const Dataset *ds, StrId unit, StrId person)
     return NULL;
 }
 
-static const Dataset *sort_ds;
-static int cmp_event_pos(const void *a, const void *b)
+static int cmp_event_pos(const void *a, const void *b, void *ctx)
 {
-    const Event *x = &sort_ds->events[*(const uint32_t *)a], *y = &sort_ds->events[*(const uint32_t *)b];
+    const Dataset *ds = ctx;
+    const Event *x = &ds->events[*(const uint32_t *)a], *y = &ds->events[*(const uint32_t *)b];
     if (x->time != y->time) return x->time < y->time ? -1 : 1;
     return x->order < y->order ? -1 : x->order > y->order;
 }
@@ -84,8 +85,7 @@ static void unit_build(Unit *u, const Program *p, Dataset *ds, StrId id, const R
         if (e->unit == id && e->time >= u->r0 && e->time <= u->r1) u->evs[u->nevs++] = i;
     }
     /* a stable order: by time, then input order (qsort with the order as tie-break) */
-    sort_ds = ds;
-    qsort(u->evs, u->nevs, sizeof(uint32_t), cmp_event_pos);
+    qsort_r(u->evs, u->nevs, sizeof(uint32_t), cmp_event_pos, ds);
     u->rows = calloc(p->ntables + 1u, sizeof(uint32_t *));
     u->nrows = calloc(p->ntables + 1u, sizeof(uint32_t));
     u->keyed = calloc(p->ntables + 1u, sizeof(KeyedIndex));
@@ -138,10 +138,6 @@ static void unit_free(Unit *u, const Program *p)
 
 /* ---- verdicts ------------------------------------------------------------------------ */
 
-typedef struct Seen {
-    uint32_t *slots;
-    uint32_t nslots;
-} Seen;
 
 static uint64_t verdict_hash(const Violation *v, const List *subjects)
 {
@@ -170,16 +166,9 @@ static bool same_identity(const Violation *a, const Violation *b, const List *su
     return true;
 }
 
-typedef struct EngineState {
-    Seen seen;
-} EngineState;
-
-static EngineState *current_state;
-static const StrTab *sort_strs;
-
-static int cmp_strid_by_text(const void *a, const void *b)
+static int cmp_strid_by_text(const void *a, const void *b, void *strs)
 {
-    return strcmp(strtab_str(sort_strs, *(const StrId *)a), strtab_str(sort_strs, *(const StrId *)b));
+    return strcmp(strtab_str(strs, *(const StrId *)a), strtab_str(strs, *(const StrId *)b));
 }
 
 void engine_emit(Vm *vm, bool pending, const List *subjects, const List *evidence, const char *message)
@@ -193,7 +182,7 @@ void engine_emit(Vm *vm, bool pending, const List *subjects, const List *evidenc
     probe.from = vm->from;
     probe.to = vm->to;
     probe.trigger = vm->trigger;
-    Seen *seen = &current_state->seen;
+    Seen *seen = vm->seen;
     if ((out->n + 1) * 2 > seen->nslots) {
         uint32_t n = seen->nslots ? seen->nslots * 2 : 1024;
         uint32_t *slots = malloc(sizeof(uint32_t) * n);
@@ -235,12 +224,11 @@ void engine_emit(Vm *vm, bool pending, const List *subjects, const List *evidenc
     v->nsubjects = subjects->n;
     v->subjects = arena_alloc(&out->arena, sizeof(StrId) * (subjects->n + 1));
     memcpy(v->subjects, subjects->items, sizeof(StrId) * subjects->n);
-    sort_strs = &vm->ds->strs;
-    qsort(v->subjects, v->nsubjects, sizeof(StrId), cmp_strid_by_text);
+    qsort_r(v->subjects, v->nsubjects, sizeof(StrId), cmp_strid_by_text, &vm->ds->strs);
     v->nevidence = evidence->n;
     v->evidence = arena_alloc(&out->arena, sizeof(StrId) * (evidence->n + 1));
     memcpy(v->evidence, evidence->items, sizeof(StrId) * evidence->n);
-    qsort(v->evidence, v->nevidence, sizeof(StrId), cmp_strid_by_text);
+    qsort_r(v->evidence, v->nevidence, sizeof(StrId), cmp_strid_by_text, &vm->ds->strs);
     v->message = arena_strdup(&out->arena, message);
 }
 
@@ -422,11 +410,9 @@ static void run_periodic(Vm *vm, const ZRule *r)
 
 /* ---- the run ------------------------------------------------------------------------------ */
 
-static int cmp_strid_text(const void *a, const void *b) { return cmp_strid_by_text(a, b); }
-
-static const Dataset *result_ds;
-static int cmp_violation(const void *a, const void *b)
+static int cmp_violation(const void *a, const void *b, void *ctx)
 {
+    const Dataset *result_ds = ctx;
     const Violation *x = a, *y = b;
     int c = strcmp(strtab_str(&result_ds->strs, x->unit), strtab_str(&result_ds->strs, y->unit));
     if (c) return c;
@@ -456,8 +442,7 @@ int engine_run(const Program *p, Dataset *ds, const RunOptions *opt, RunResult *
     if (!units) abort();
     uint32_t nunits = 0;
     for (uint32_t i = 0; i < ds->nevents; i++) units[nunits++] = ds->events[i].unit;
-    sort_strs = &ds->strs;
-    qsort(units, nunits, sizeof(StrId), cmp_strid_text);
+    qsort_r(units, nunits, sizeof(StrId), cmp_strid_by_text, &ds->strs);
     uint32_t u = 0;
     for (uint32_t i = 0; i < nunits; i++)
         if (u == 0 || units[u - 1] != units[i]) units[u++] = units[i];
@@ -474,10 +459,10 @@ int engine_run(const Program *p, Dataset *ds, const RunOptions *opt, RunResult *
             if (!p->rules[r].disabled && !p->rules[r].periodic && (p->rules[r].trigger_mask & ((uint64_t)1 << t)))
                 by_type[t][by_type_count[t]++] = r;
     }
-    EngineState state = {{NULL, 0}};
-    current_state = &state;
+    Seen seen = {NULL, 0};
     Vm vm;
     memset(&vm, 0, sizeof vm);
+    vm.seen = &seen;
     vm.p = p;
     vm.ds = ds;
     vm.out = out;
@@ -525,15 +510,13 @@ int engine_run(const Program *p, Dataset *ds, const RunOptions *opt, RunResult *
         }
         unit_free(&unit, p);
     }
-    result_ds = ds;
-    qsort(out->v, out->n, sizeof(Violation), cmp_violation);
+    qsort_r(out->v, out->n, sizeof(Violation), cmp_violation, ds);
     for (uint32_t t = 0; t < p->nevent_types; t++) free(by_type[t]);
     free(by_type);
     free(by_type_count);
     free(units);
-    free(state.seen.slots);
+    free(seen.slots);
     arena_free(&vm.scratch);
-    current_state = NULL;
     return 0;
 }
 

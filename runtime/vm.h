@@ -53,12 +53,19 @@ typedef struct Unit {
     FieldIndex *fields;   /* per log field, built on first use */
 } Unit;
 
+/* Verdicts already reported: indexes into the result, by identity hash. */
+typedef struct Seen {
+    uint32_t *slots;
+    uint32_t nslots;
+} Seen;
+
 typedef struct Vm {
     const Program *p;
     Dataset *ds;
     Unit *unit;
     Arena scratch;        /* lists, iterators and texts of one rule run */
     RunResult *out;
+    Seen *seen;
     /* the rule being run and its context */
     uint32_t rule;
     bool periodic;

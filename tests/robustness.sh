@@ -100,10 +100,10 @@ head -c 100000 /dev/zero | mk nul_only.zd
 # ---- huge lines ----------------------------------------------------------------
 { printf '%s' "$header"; rep 'abcdefghi ' 1048576; printf '\n'; } | mk line_10mb_identifiers.zd
 { printf '%s' "$header"; printf 'param x: int = '; rep 'abcdefghij' 1048576; printf '\n'; } | mk line_10mb_one_identifier.zd
-{ printf '%s' "$header"; printf 'param s: int = "'; rep '0123456789' 1048576; printf '"\n'; } | mk line_10mb_string.zd
+{ printf '%s' "$header"; printf 'param s: bool = "'; rep '0123456789' 1048576; printf '"\n'; } | mk line_10mb_string.zd
 { printf '%s' "$header"; printf 'param s: text = "'; rep '\q' 1048576; printf '"\n'; } | mk line_10mb_bad_escapes.zd
 { printf '%s' "$header"; printf 'param s: text = "'; rep '0123456789' 1048576; } | mk line_10mb_unterminated_string.zd
-{ printf '%s' "$header"; printf '// '; rep '注释注释注释' 600000; printf '\nparam x: int = "no"\n'; } | mk line_10mb_comment.zd
+{ printf '%s' "$header"; printf '// '; rep '注释注释注释' 600000; printf '\nparam x: bool = "no"\n'; } | mk line_10mb_comment.zd
 { printf '%s' "$header"; rep '@' 10485760; printf '\n'; } | mk line_10mb_bad_chars.zd
 
 # ---- deep nesting and long chains ----------------------------------------------

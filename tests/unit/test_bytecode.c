@@ -584,7 +584,9 @@ static void test_field_mutations(void **state)
             if (!f->no_crc_fix) fix_crc(buf, g_size);
             snprintf(label, sizeof label, "%s (byte %zu) = %llu (was %llu)", f->name, f->off, (unsigned long long)vals[k],
                      (unsigned long long)orig);
+            double tv = now();
             try_variant(&st, buf, g_size, label);
+            if (getenv("ZD_TEST_TIME")) fprintf(stderr, "%.6f %s\n", now() - tv, label);
         }
         accepted_fields += st.accepted > before;
     }

@@ -367,11 +367,11 @@ static void test_long_cjk_line_cut(void **state)
     Source *s = src_of(f, "a.zd", line);
     diag_report(d, DIAG_E0100, span(s, 450, 453), "cjk");
     char *text = render(d, false);
-    /* The window starts 40 bytes before the span, moved back to a character
-     * boundary (byte 408 = character 136), and holds 160 columns = 80 characters. */
+    /* The window starts 40 columns (20 wide characters) before the span, at
+     * character 130 = byte 390, and holds 160 columns = 80 characters. */
     char want[1024];
-    int n = snprintf(want, sizeof want, "a.zd:1:151: error[E0100]: cjk\n  ...%.240s...\n  %*s^~\n", line + 408,
-                     3 + 2 * (150 - 136), "");
+    int n = snprintf(want, sizeof want, "a.zd:1:151: error[E0100]: cjk\n  ...%.240s...\n  %*s^~\n", line + 390,
+                     3 + 2 * (150 - 130), "");
     assert_true(n > 0 && n < (int)sizeof want);
     assert_string_equal(text, want);
     free(text);
