@@ -84,6 +84,7 @@ struct Expr {
     SelectKind select;
     NameList types;     /* EX_SELECT: event type names */
     int ival_depth;     /* tree depth, bounded by the parser */
+    bool poisoned;      /* cut at the depth limit (already reported): its type is unknown */
     /* sema */
     Type *type;
     Symbol *sym;
@@ -229,6 +230,7 @@ typedef struct AstFile {
     DeclList decls;
     Comment *comments;        /* every comment of the file, in order */
     Comment *trailing;        /* comments after the last declaration */
+    int syntax_errors;        /* parts may be missing: completeness is not judged */
 } AstFile;
 
 /* Appends to any of the lists above (they share the items/len/cap layout). */

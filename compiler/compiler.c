@@ -103,8 +103,9 @@ static bool run(Compilation *c, Source *src)
     for (int i = 0; i < n; i++) c->chain[i] = files[n - 1 - i];
     c->nchain = n;
     if (!chain_ok) {
-        /* check the file on its own so its other errors still show */
-        c->policy = sema_check(&c->arena, &c->diag, &files[0], 1);
+        /* without its parent the file cannot be checked: its syntax errors
+         * are reported, nothing that would only follow from the missing chain */
+        c->policy = NULL;
         return true;
     }
     c->policy = sema_check(&c->arena, &c->diag, c->chain, n);

@@ -27,6 +27,7 @@ typedef struct LexState {
     size_t block_start;
     size_t last_bad_off;   /* offset of the last unexpected byte, to report runs once */
     bool stopped;          /* the parse was cut short (depth limit): no more syntax errors */
+    size_t lex_error_off;  /* where the last lexical error was (+1; 0 none): no syntax error there too */
     int depth;         /* current expression nesting, bounded by PARSE_MAX_DEPTH */
     bool depth_reported;
     int syntax_errors;

@@ -56,11 +56,15 @@ AstFile *parse_source(Arena *arena, DiagEngine *diag, const Source *src)
         diag_report(diag, DIAG_E0008, at, "file too large (%zu bytes)", src->len);
         return ls.file;
     }
+    /* a UTF-8 byte-order mark (as some editors write) is not part of the text */
+    size_t skip = src->len >= 3 && !memcmp(src->text, "\xEF\xBB\xBF", 3) ? 3 : 0;
+    ls.off = skip;
     yyscan_t scanner;
     if (zzlex_init_extra(&ls, &scanner) != 0) return ls.file;
-    zz_scan_bytes(src->text, (int)src->len, scanner);
+    zz_scan_bytes(src->text + skip, (int)(src->len - skip), scanner);
     zzparse(scanner, &ls);
     zzlex_destroy(scanner);
+    ls.file->syntax_errors = ls.syntax_errors + (ls.stopped ? 1 : 0);
     ls.file->comments = ls.comments;
     attach_comments(ls.file, ls.comments);
     return ls.file;

@@ -71,6 +71,7 @@ static Expr *deepen(LexState *ls, Expr *e, const Expr *a, const Expr *b)
         e->lhs = e->rhs = NULL;
         e->args.len = 0;
         e->kind = EX_BOOL;
+        e->poisoned = true;
         e->ival_depth = 1;
     }
     return e;
@@ -509,6 +510,8 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, LexStat
     (void)scanner;
     if (ls->stopped) return 0;
     ls->syntax_errors++;
+    const ZZLTYPE *at = yypcontext_location(ctx);
+    if (ls->lex_error_off && at->first_off + 1 == ls->lex_error_off) return 0; /* the lexical error said it */
     enum { MAX_EXPECTED = 8 };
     yysymbol_kind_t expected[MAX_EXPECTED];
     int n = yypcontext_expected_tokens(ctx, expected, MAX_EXPECTED);

@@ -31,6 +31,8 @@ typedef struct Sema {
     bool in_leaf;
     bool roster_reported;
     SrcLoc header_loc;
+    const Source *broken[32]; /* files with syntax errors: completeness is not judged there */
+    int nbroken;
 } Sema;
 
 /* ---- types ----------------------------------------------------------------- */
@@ -173,6 +175,13 @@ static int field_index(const TableSym *t, const char *name)
     return -1;
 }
 
+static bool is_broken(const Sema *s, const Source *src)
+{
+    for (int i = 0; i < s->nbroken; i++)
+        if (s->broken[i] == src) return true;
+    return false;
+}
+
 static SrcLoc no_loc(void)
 {
     SrcLoc l;
@@ -308,7 +317,7 @@ static void policy_header(Sema *s, Decl *d, bool is_root)
                 diag_note(s->d, g, d->entries[j]->loc, "first given here");
             }
     for (int i = 0; i < d->nentries; i++) header_entry(s, d->entries[i]);
-    if (is_root) {
+    if (is_root && !is_broken(s, d->loc.src)) {
         static const char *required[] = {"title", "document", "effective", "timezone"};
         for (size_t k = 0; k < sizeof required / sizeof required[0]; k++) {
             bool found = false;
@@ -511,6 +520,21 @@ static void apply_override(Sema *s, RuleSym *r, Decl *d)
         }
         if (c->kind == CL_DEADLINE && !has_on) {
             diag_report(s->d, DIAG_E0218, c->loc, "rule '%s' is periodic: it has no deadline to override", r->name);
+            return;
+        }
+    }
+    /* a new `every` keeps the name the rule's clauses use for the period */
+    const char *period_name = NULL;
+    for (int i = 0; i < r->clauses.len; i++)
+        if (r->clauses.items[i]->kind == CL_EVERY) period_name = r->clauses.items[i]->period->var;
+    for (int i = 0; i < d->clauses.len; i++) {
+        RuleClause *c = d->clauses.items[i];
+        if (c->kind != CL_EVERY || !period_name) continue;
+        if (!c->period->var) {
+            c->period->var = period_name;
+        } else if (strcmp(c->period->var, period_name)) {
+            diag_report(s->d, DIAG_E0218, c->period->var_loc, "rule '%s' calls its period '%s': write 'as %s'", r->name,
+                        period_name, period_name);
             return;
         }
     }
@@ -1034,7 +1058,7 @@ static void check_condition(Sema *s, Scope *sc, Expr *e, const char *what)
 {
     Type *t = check_expr(s, sc, e, s->t_bool);
     expect(s, t, T_BOOL, e->loc, what);
-    if (e->kind == EX_BOOL && !s->d->overflowed && e->ival_depth == 1)
+    if (e->kind == EX_BOOL && !e->poisoned && !s->d->overflowed)
         diag_report(s->d, DIAG_W0003, e->loc, "%s is always %s", what, e->ival ? "true" : "false");
 }
 
@@ -1047,7 +1071,9 @@ static Type *check_binary(Sema *s, Scope *sc, Expr *e)
         return s->t_bool;
     }
     Type *a = check_expr(s, sc, e->lhs, NULL);
-    Type *b = check_expr(s, sc, e->rhs, op == OP_IN || op == OP_NOT_IN ? NULL : a);
+    Type *hint = a;
+    if (op == OP_IN || op == OP_NOT_IN) hint = is_error(a) || a->kind == T_LIST || a->kind == T_TIME ? NULL : list_of(s, a);
+    Type *b = check_expr(s, sc, e->rhs, hint);
     if ((op == OP_IN || op == OP_NOT_IN) && e->lhs->kind == EX_NAME && !is_error(b) && is_error(a) == false) { /* nothing */ }
     if (is_error(a) || is_error(b)) {
         /* a bare enum value on the left of `in`: retry with the list's element as hint */
@@ -1122,7 +1148,7 @@ static Type *check_expr_inner(Sema *s, Scope *sc, Expr *e, Type *hint)
     case EX_INT: return s->t_int;
     case EX_DURATION: return s->t_duration;
     case EX_TIME: return s->t_time;
-    case EX_BOOL: return s->t_bool;
+    case EX_BOOL: return e->poisoned ? s->t_error : s->t_bool;
     case EX_FIELD: return field_of(s, e, check_expr(s, sc, e->lhs, NULL));
     case EX_INDEX: {
         Type *t = check_expr(s, sc, e->lhs, NULL);
@@ -1154,8 +1180,13 @@ static Type *check_expr_inner(Sema *s, Scope *sc, Expr *e, Type *hint)
         Type *elem = hint && hint->kind == T_LIST ? hint->elem : NULL;
         Type *first = NULL;
         for (int i = 0; i < e->args.len; i++) {
-            Type *t = check_expr(s, sc, e->args.items[i], first ? first : elem);
+            Expr *x = e->args.items[i];
+            Type *t = check_expr(s, sc, x, first ? first : elem);
             if (is_error(t)) continue;
+            if (x->kind == EX_STRING && elem && !is_error(elem) && (elem->kind == T_ENUM || elem->kind == T_PERSON)) {
+                check_literal_member(s, x, elem); /* a literal stands for a value of the expected type */
+                t = elem;
+            }
             if (!(is_stringish(t) || t->kind == T_PERSON || t->kind == T_ENUM)) {
                 diag_report(s->d, DIAG_E0202, e->args.items[i]->loc,
                             "a set holds persons, ids, texts or enumeration values, not %s", type_name(s->a, t));
@@ -1223,12 +1254,14 @@ static Type *check_def(Sema *s, DefSym *de)
     for (int i = 0; i < d->params.len; i++) {
         Param *pa = d->params.items[i];
         de->param_types[i] = resolve_typeref(s, pa->type);
-        for (int j = 0; j < i; j++)
+        bool dup = false;
+        for (int j = 0; j < i && !dup; j++)
             if (!strcmp(d->params.items[j]->name, pa->name)) {
                 Diag *g = diag_report(s->d, DIAG_E0201, pa->loc, "parameter '%s' is declared twice", pa->name);
                 diag_note(s->d, g, d->params.items[j]->loc, "previously declared here");
+                dup = true;
             }
-        sc = bind(s, sc, pa->name, de->param_types[i], pa->loc, true);
+        if (!dup) sc = bind(s, sc, pa->name, de->param_types[i], pa->loc, true);
     }
     Type *t = check_expr(s, sc, d->expr, NULL);
     warn_unused_scope(s, sc, NULL);
@@ -1465,9 +1498,12 @@ static void check_rule(Sema *s, RuleSym *r)
                 }
                 sc = bind(s, sc, b->var, et, b->var_loc, true);
                 if (b->var2) {
-                    if (!strcmp(b->var, b->var2))
+                    if (!strcmp(b->var, b->var2)) {
                         diag_report(s->d, DIAG_E0201, b->var2_loc, "a pair needs two different names");
-                    sc = bind(s, sc, b->var2, et, b->var2_loc, true);
+                        sc->warn_unused = false;
+                    } else {
+                        sc = bind(s, sc, b->var2, et, b->var2_loc, true);
+                    }
                 }
                 if (b->filter) check_condition(s, sc, b->filter, "the 'where' condition");
             }
@@ -1507,7 +1543,7 @@ static void check_rule(Sema *s, RuleSym *r)
     }
     SrcLoc at = r->decl->name_loc;
     r->periodic = periodic;
-    if (r->clauses.broken || r->decl->clauses.broken) {
+    if (r->clauses.broken || r->decl->clauses.broken || is_broken(s, r->decl->loc.src)) {
         /* a syntax error inside the rule was already reported: its parts may be missing */
         warn_unused_scope(s, sc, NULL);
         return;
@@ -1551,12 +1587,24 @@ static void init_builtins(Sema *s)
     }
 }
 
+/* A string literal fits text-like parameters only; everything else must match exactly. */
+static bool param_value_fits(Sema *s, Expr *v, Type *t, Type *declared)
+{
+    if (is_error(t) || is_error(declared)) return true;
+    if (v->kind == EX_STRING)
+        return (is_stringish(declared) || declared->kind == T_PERSON || declared->kind == T_ENUM) && comparable(s, v, t, v, declared);
+    return declared->kind == t->kind && same_type(declared, t);
+}
+
 static void check_param_value(Sema *s, ParamSym *pa, Decl *d)
 {
     Expr *v = pa->value;
     Type *declared = d->type ? resolve_typeref(s, d->type) : NULL;
+    bool member = false;
+    if (v->kind == EX_NAME)
+        for (int i = 0; i < s->p->nenums && !member; i++) member = find_member(s->p->enums[i], v->name) != NULL;
     if (v->kind != EX_STRING && v->kind != EX_INT && v->kind != EX_DURATION && v->kind != EX_TIME && v->kind != EX_BOOL &&
-        !(v->kind == EX_NAME)) {
+        !member) {
         diag_report(s->d, DIAG_E0202, v->loc, "a parameter's value must be a literal (text, number, duration, date)");
         pa->type = declared ? declared : s->t_error;
         return;
@@ -1564,7 +1612,7 @@ static void check_param_value(Sema *s, ParamSym *pa, Decl *d)
     Type *t = check_expr(s, NULL, v, declared);
     if (!declared) { pa->type = t; return; }
     pa->type = declared;
-    if (!comparable(s, v, t, v, declared) || (declared->kind != t->kind && !(v->kind == EX_STRING && declared->kind != T_BOOL)))
+    if (!param_value_fits(s, v, t, declared))
         diag_report(s->d, DIAG_E0202, v->loc, "parameter '%s' is %s; this value is %s", pa->name, type_name(s->a, declared),
                     type_name(s->a, t));
 }
@@ -1579,6 +1627,8 @@ Policy *sema_check(Arena *arena, DiagEngine *diag, AstFile **chain, int nchain)
     s->p = arena_alloc(arena, sizeof(Policy));
     s->p->header.tz_offset = 0;
     s->leaf = chain[nchain - 1]->src;
+    for (int i = 0; i < nchain && s->nbroken < 32; i++)
+        if (chain[i]->syntax_errors) s->broken[s->nbroken++] = chain[i]->src;
     init_builtins(s);
     s->p->files = arena_alloc(arena, sizeof(Source *) * (size_t)nchain);
     for (int i = 0; i < nchain; i++) s->p->files[s->p->nfiles++] = chain[i]->src;
@@ -1594,7 +1644,7 @@ Policy *sema_check(Arena *arena, DiagEngine *diag, AstFile **chain, int nchain)
             if (d->kind == D_POLICY) root_header = true;
             declare(s, d, f == 0, f > 0);
         }
-        if (f == 0 && !root_header) {
+        if (f == 0 && !root_header && !file->syntax_errors) {
             SrcLoc at = {file->src, 1, 1, 1, 1, 0, 0};
             diag_report(s->d, DIAG_E0209, at, "no policy header: start the file with 'policy NAME { title ... document ... effective ... timezone ... }'");
         }
@@ -1637,9 +1687,7 @@ Policy *sema_check(Arena *arena, DiagEngine *diag, AstFile **chain, int nchain)
                 if (effective != d->expr) {
                     Type *declared = pa->type;
                     Type *t = check_expr(s, NULL, effective, declared);
-                    if (!is_error(declared) && !is_error(t) &&
-                        (!comparable(s, effective, t, effective, declared) ||
-                         (declared->kind != t->kind && effective->kind != EX_STRING)))
+                    if (!param_value_fits(s, effective, t, declared))
                         diag_report(s->d, DIAG_E0202, effective->loc, "parameter '%s' is %s; this value is %s", pa->name,
                                     type_name(s->a, declared), type_name(s->a, t));
                     pa->value = effective;
