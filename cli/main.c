@@ -126,31 +126,6 @@ static Program *compile_to_program(const char *path, int *rc)
     return p;
 }
 
-static unsigned char *read_all(const char *path, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 1 << 16, len = 0;
-    unsigned char *buf = malloc(cap);
-    while (buf) {
-        if (len == cap) {
-            if (cap >= (size_t)BC_MAX_FILE_SIZE * 2) break;
-            unsigned char *nb = realloc(buf, cap * 2);
-            if (!nb) { free(buf); buf = NULL; break; }
-            buf = nb;
-            cap *= 2;
-        }
-        size_t n = fread(buf + len, 1, cap - len, f);
-        len += n;
-        if (n == 0) break;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) { free(buf); errno = EIO; return NULL; }
-    *size = len;
-    return buf;
-}
-
 static bool ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), k = strlen(suffix);
@@ -162,7 +137,7 @@ static Program *load_policy(const char *path, int *rc)
 {
     if (!ends_with(path, ".zbc")) return compile_to_program(path, rc);
     size_t size;
-    unsigned char *data = read_all(path, &size);
+    unsigned char *data = bc_read_file(path, &size);
     if (!data) {
         fprintf(stderr, "zhidu: cannot read %s: %s\n", path, strerror(errno));
         *rc = EXIT_USAGE;

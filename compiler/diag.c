@@ -29,18 +29,6 @@ void diag_init(DiagEngine *d, Arena *arena)
     d->max_errors = 100;
 }
 
-static char *vformat(Arena *a, const char *fmt, va_list ap)
-{
-    va_list ap2;
-    va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
-    va_end(ap2);
-    if (n < 0) n = 0;
-    char *p = arena_alloc(a, (size_t)n + 1);
-    vsnprintf(p, (size_t)n + 1, fmt, ap);
-    return p;
-}
-
 Diag *diag_report(DiagEngine *d, DiagCode code, SrcLoc loc, const char *fmt, ...)
 {
     bool is_error = diag_code_severity(code) == DIAG_ERROR;
@@ -62,7 +50,7 @@ Diag *diag_report(DiagEngine *d, DiagCode code, SrcLoc loc, const char *fmt, ...
     diag->loc = loc;
     va_list ap;
     va_start(ap, fmt);
-    diag->message = vformat(d->arena, fmt, ap);
+    diag->message = arena_vprintf(d->arena, fmt, ap);
     va_end(ap);
     if (d->last) d->last->next = diag; else d->first = diag;
     d->last = diag;
@@ -77,7 +65,7 @@ void diag_note(DiagEngine *d, Diag *diag, SrcLoc loc, const char *fmt, ...)
     note->loc = loc;
     va_list ap;
     va_start(ap, fmt);
-    note->message = vformat(d->arena, fmt, ap);
+    note->message = arena_vprintf(d->arena, fmt, ap);
     va_end(ap);
     DiagNote **tail = &diag->notes;
     while (*tail) tail = &(*tail)->next;

@@ -3,6 +3,7 @@
  * every block it returns; nothing allocated from it is freed individually. */
 #ifndef ZD_ARENA_H
 #define ZD_ARENA_H
+#include <stdarg.h>
 #include <stddef.h>
 
 typedef struct ArenaBlock ArenaBlock;
@@ -19,6 +20,7 @@ void *arena_alloc(Arena *a, size_t size);
 char *arena_strndup(Arena *a, const char *s, size_t n);
 char *arena_strdup(Arena *a, const char *s);
 char *arena_printf(Arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *arena_vprintf(Arena *a, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 /* A growable array of pointers whose storage comes from the arena. */
 typedef struct PtrVec {

@@ -5,6 +5,7 @@
  * validates strings as UTF-8. */
 #include "bytecode.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -560,4 +561,27 @@ Program *bc_load(const unsigned char *data, size_t size, char *err, size_t errsi
         return NULL;
     }
     return p;
+}
+
+unsigned char *bc_read_file(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 1 << 16, len = 0;
+    unsigned char *buf = malloc(cap);
+    while (buf && len <= (size_t)BC_MAX_FILE_SIZE) {
+        if (len == cap) {
+            unsigned char *nb = realloc(buf, cap * 2);
+            if (!nb) { free(buf); buf = NULL; errno = ENOMEM; break; }
+            buf = nb;
+            cap *= 2;
+        }
+        size_t n = fread(buf + len, 1, cap - len, f);
+        len += n;
+        if (n == 0) break;
+    }
+    if (buf && ferror(f)) { free(buf); buf = NULL; errno = EIO; }
+    fclose(f);
+    if (buf) *size = len;
+    return buf;
 }

@@ -53,15 +53,6 @@ static int cmp_event_pos(const void *a, const void *b, void *ctx)
     return x->order < y->order ? -1 : x->order > y->order;
 }
 
-static uint32_t hash32(uint32_t x)
-{
-    x ^= x >> 16;
-    x *= 0x7feb352dU;
-    x ^= x >> 15;
-    x *= 0x846ca68bU;
-    x ^= x >> 16;
-    return x;
-}
 
 static void unit_build(Unit *u, const Program *p, Dataset *ds, StrId id, const RunOptions *opt)
 {

@@ -245,15 +245,6 @@ static const char *to_text(Vm *vm, Value v, int fmt)
 
 /* ---- field indexes ------------------------------------------------------------------- */
 
-static uint32_t hash32(uint32_t x)
-{
-    x ^= x >> 16;
-    x *= 0x7feb352dU;
-    x ^= x >> 15;
-    x *= 0x846ca68bU;
-    x ^= x >> 16;
-    return x;
-}
 
 /* Builds the index of the unit's events by the value(s) of log field f. */
 static void build_field_index(Vm *vm, uint32_t f)

@@ -77,6 +77,17 @@ typedef struct Vm {
     bool failed;
 } Vm;
 
+/* The hash of an interned string id, for the open-addressed indexes. */
+static inline uint32_t hash32(uint32_t x)
+{
+    x ^= x >> 16;
+    x *= 0x7feb352dU;
+    x ^= x >> 15;
+    x *= 0x846ca68bU;
+    x ^= x >> 16;
+    return x;
+}
+
 /* Runs function f with `arg` in slot 0. A filter's result is returned; a
  * body's verdicts go to vm->out. */
 Value vm_call(Vm *vm, uint32_t f, Value arg);

@@ -55,24 +55,9 @@ zd_policy *zd_policy_load(const void *bytes, size_t size, char *err, size_t errs
 
 zd_policy *zd_policy_load_file(const char *path, char *err, size_t errsize)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) { set_err(err, errsize, "%s: cannot open", path); return NULL; }
-    size_t cap = 1 << 16, len = 0;
-    unsigned char *buf = malloc(cap);
-    while (buf) {
-        if (len == cap) {
-            if (cap > (size_t)BC_MAX_FILE_SIZE) break;
-            unsigned char *nb = realloc(buf, cap * 2);
-            if (!nb) { free(buf); buf = NULL; break; }
-            buf = nb;
-            cap *= 2;
-        }
-        size_t n = fread(buf + len, 1, cap - len, f);
-        len += n;
-        if (n == 0) break;
-    }
-    fclose(f);
-    if (!buf) { set_err(err, errsize, "out of memory"); return NULL; }
+    size_t len;
+    unsigned char *buf = bc_read_file(path, &len);
+    if (!buf) { set_err(err, errsize, "%s: cannot read", path); return NULL; }
     char msg[512];
     zd_policy *policy = zd_policy_load(buf, len, msg, sizeof msg);
     if (!policy) set_err(err, errsize, "%s: error: %s", path, msg);

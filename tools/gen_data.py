@@ -156,10 +156,11 @@ class Table:
         self.w = None
         if gen.out:
             self.f = open(os.path.join(gen.out, name + ".csv"), "w", encoding="utf-8", newline="")
-            if rng.random() < 0.3:
-                self.f.write("\ufeff")
+            bom = rng.random() < 0.3
             term = "\r\n" if rng.random() < 0.5 else "\n"
             quoting = csv.QUOTE_ALL if rng.random() < 0.2 else csv.QUOTE_MINIMAL
+            if bom and not (gen.a.no_quoted_bom and quoting == csv.QUOTE_ALL):
+                self.f.write("\ufeff")
             self.w = csv.writer(self.f, lineterminator=term, quoting=quoting)
             self.w.writerow(self.order)
         self.batch = []
@@ -851,6 +852,8 @@ class Gen:
             if r < 0.7:
                 x = rng.choice(mem)
                 tg = rng.sample(mem, min(len(mem), rng.randint(1, 3)))
+                if x in (s, p) and rng.random() < 0.97:
+                    tg = [y for y in tg if y not in (s, p)] or [rng.choice(u.outsiders)]
                 if rng.random() < 0.05:
                     tg.append(rng.choice(u.outsiders))
                 self.emit(u, t, "communication", x, tg,
@@ -859,9 +862,12 @@ class Gen:
                 self.emit(u, t, "meeting", rng.choice(mem), mem,
                           kind=rng.choice(["书记专题会", "座谈会", "讨论会", None]),
                           topic=rng.sample(u.topics, rng.randint(0, 2)))
-            elif r < 0.9:
+            elif r < 0.97:
                 x = rng.choice(mem)
-                self.emit(u, t, "consultation", x, [rng.choice(mem)],
+                y = rng.choice(mem)
+                if x in (s, p) and y in (s, p) and rng.random() < 0.9:
+                    y = rng.choice(u.outsiders)
+                self.emit(u, t, "consultation", x, [y],
                           topic=[rng.choice(u.topics)],
                           outcome=rng.choice(["agree", "agree", "disagree", None]))
             else:
@@ -912,6 +918,8 @@ def main(argv):
     ap.add_argument("--events", type=int, default=2000, help="approximate number of events")
     ap.add_argument("--start", default="2025-02-24", help="first day (YYYY-MM-DD)")
     ap.add_argument("--weeks", type=int, default=26)
+    ap.add_argument("--no-quoted-bom", action="store_true",
+                    help="never a byte-order mark right before a quoted header field")
     a = ap.parse_args(argv)
     if not a.out and not a.sqlite:
         ap.error("give --out DIR and/or --sqlite FILE")
