@@ -139,12 +139,12 @@ class TimeFmt:
 class Table:
     """one table written streaming to CSV and/or SQLite"""
 
-    def __init__(self, gen, name, cols):
+    def __init__(self, gen, name, cols, unit_col):
         self.gen = gen
         self.name = name
         rng = gen.rng
         self.cols = list(cols)
-        if gen.multi:
+        if unit_col:
             self.cols.append("unit")
         self.order = list(self.cols)
         if rng.random() < 0.5:
@@ -162,6 +162,8 @@ class Table:
             if bom and not (gen.a.no_quoted_bom and quoting == csv.QUOTE_ALL):
                 self.f.write("\ufeff")
             self.w = csv.writer(self.f, lineterminator=term, quoting=quoting)
+            self.term = term
+            self.chop = rng.random() < 0.2       # no line end after the last row
             self.w.writerow(self.order)
         self.batch = []
         if gen.db is not None:
@@ -171,10 +173,14 @@ class Table:
             if self.extra:
                 dbcols.append("备注")
             self.dbcols = dbcols
+            # now and then the table is a view over a differently named table
+            tname = name if rng.random() < 0.8 else name + "_raw"
             gen.db.execute('CREATE TABLE "%s" (%s)' % (
-                name, ", ".join('"%s" TEXT' % c for c in dbcols)))
+                tname, ", ".join('"%s" TEXT' % c for c in dbcols)))
+            if tname != name:
+                gen.db.execute('CREATE VIEW "%s" AS SELECT * FROM "%s"' % (name, tname))
             self.sql = 'INSERT INTO "%s" (%s) VALUES (%s)' % (
-                name, ", ".join('"%s"' % c for c in dbcols), ", ".join("?" * len(dbcols)))
+                tname, ", ".join('"%s"' % c for c in dbcols), ", ".join("?" * len(dbcols)))
             self.null_empty = rng.random() < 0.7   # missing as NULL (else mostly '')
 
     def write(self, row):
@@ -200,6 +206,10 @@ class Table:
 
     def close(self):
         if self.f:
+            if self.chop:
+                self.f.flush()
+                self.f.seek(0, os.SEEK_END)
+                self.f.truncate(self.f.tell() - len(self.term))
             self.f.close()
         if self.gen.db is not None:
             self.flush()
@@ -260,6 +270,8 @@ class Unit:
         style = (self.seq * 7 + self.ui) % 5
         if style == 0:
             return "u%d-事件%d" % (self.ui, self.seq)
+        if style == 1 and g.numeric_ids:
+            return "%d%06d" % (self.ui, self.seq)
         return "u%d-e%06d" % (self.ui, self.seq)
 
     def slot(self, lo, hi, align=MIN):
@@ -313,10 +325,14 @@ class Gen:
             self.db.execute("PRAGMA synchronous=OFF")
         self.start = parse_date(a.start)
         self.end = self.start + a.weeks * WEEK
-        self.t_events = Table(self, "events", EVENT_COLS)
-        self.t_roster = Table(self, "roster", ROSTER_COLS)
-        self.t_topics = Table(self, "topics", TOPIC_COLS)
-        self.t_cal = Table(self, "calendar", CAL_COLS)
+        # with several units, a table without a unit column applies to every unit
+        self.shared_roster = self.multi and self.rng.random() < 0.15
+        self.shared_topics = self.multi and self.rng.random() < 0.25
+        self.cal_units = self.multi and self.rng.random() < 0.85
+        self.t_events = Table(self, "events", EVENT_COLS, self.multi)
+        self.t_roster = Table(self, "roster", ROSTER_COLS, self.multi and not self.shared_roster)
+        self.t_topics = Table(self, "topics", TOPIC_COLS, self.multi and not self.shared_topics)
+        self.t_cal = Table(self, "calendar", CAL_COLS, self.cal_units)
         names = list(UNIT_NAMES)
         self.rng.shuffle(names)
         uids = [names[i % len(names)] + ("" if i < len(names) else str(i)) for i in range(a.units)]
@@ -325,6 +341,7 @@ class Gen:
         self.units = [Unit(self, u, i + 1) for i, u in enumerate(uids)]
         self.per_week = max(4.0, a.events / max(1, a.units * a.weeks))
         self.dir_seq = 0
+        self.numeric_ids = self.rng.random() < 0.3
 
     # helpers --------------------------------------------------------
     def lst(self, items):
@@ -522,7 +539,7 @@ class Gen:
         rng = self.rng
         u.vacations = list(self.shared_vac)
         u.anchors = list(self.shared_anchors)
-        if not self.multi:
+        if not self.cal_units:
             return
         if rng.random() < 0.4:
             t = self.start + rng.randint(1, max(1, self.a.weeks - 1)) * WEEK + rng.randint(0, 6) * DAY
@@ -885,10 +902,28 @@ class Gen:
 
     def run(self):
         self.make_calendar()
-        for u in self.units:
-            self.make_roster(u)
-            self.make_topics(u)
+        for i, u in enumerate(self.units):
+            if self.shared_roster and i > 0:
+                u0 = self.units[0]
+                u.rows, u.names, u.spare = u0.rows, u0.names, u0.spare
+                u.outsiders, u.directors = u0.outsiders, u0.directors
+            else:
+                self.make_roster(u)
+            if self.shared_topics and i > 0:
+                u.topics, u.topic_rows = self.units[0].topics, self.units[0].topic_rows
+            else:
+                self.make_topics(u)
             self.unit_calendar(u)
+        if self.multi and not any(u.uid == "" for u in self.units):
+            # rows of unit "" belong to unit "" only (which has no events here)
+            if not self.shared_roster:
+                self.t_roster.write({"person": "p03", "name": "无名", "role": "书记",
+                                     "from": "2000-01-01", "to": None, "unit": ""})
+                self.t_roster.write({"person": "x01", "name": "无名", "role": "班子成员",
+                                     "from": None, "to": None, "areas": "教学", "unit": ""})
+            if not self.shared_topics:
+                self.t_topics.write({"topic": "T01", "title": "stray", "category": "三重一大;长远发展",
+                                     "lead": "p04", "areas": ";".join(AREAS), "unit": ""})
         for wi in range(self.a.weeks):
             for u in self.units:
                 self.week(u, wi)

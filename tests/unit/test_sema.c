@@ -551,7 +551,11 @@ static void test_adaptation_without_extends(void **state)
 static void test_missing_parent(void **state)
 {
     Fixture *f = *state;
-    check_text(f, in_dir(f, "child.zd"), "extends \"nowhere.zd\"\nrole x\n");
+    const char *text = "extends \"nowhere.zd\"\nset x = 1\n";
+    assert_true(compile_check_text(f->c, in_dir(f, "child.zd"), text, strlen(text)));
+    /* without its parent nothing else can be judged: one error, no policy */
+    assert_null(f->c->policy);
+    assert_int_equal(f->c->diag.errors, 1);
     Diag *g = first_with(f, DIAG_E0300);
     assert_non_null(g);
     assert_int_equal(count_code(f, DIAG_E0300), 1);
