@@ -1,0 +1,364 @@
+/* test_engine.c - each kind of monitor the engine runs, on small data pushed
+ * row by row: period kinds and their boundaries, exemptions, anchored cycles,
+ * calendar periods, triggered rules with deadlines (pending), selections and
+ * their tie rules, identities, units and their tables, --from / --as-of.
+ * Expected results are worked out by hand in the comments. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codegen.h"
+#include "compiler.h"
+#include "dataset.h"
+#include "engine.h"
+#include "ztime.h"
+
+static const char header[] =
+    "policy t { title \"t\" document \"d\" effective 2024-01-01 timezone \"+08:00\" units \"unit\" }\n"
+    "role 书记, 班子成员\n"
+    "enum 类别 { semester, vacation, anchor }\n"
+    "events \"events\" { id: id time: time type: text actor: person targets: list person ref: id topic: list id }\n"
+    "event meeting { actor, targets, topic }\n"
+    "event report { actor, targets, ref }\n"
+    "roster 名册 \"roster\" { person: person role: role from: time to: time }\n"
+    "table 议题 \"topics\" key topic { topic: id lead: person }\n"
+    "calendar 校历 \"calendar\" { kind: 类别 from: time to: time }\n";
+
+typedef struct World {
+    Program *p;
+    Dataset *ds;
+    RunResult r;
+    bool ran;
+} World;
+
+static World *world(const char *rules)
+{
+    World *w = calloc(1, sizeof *w);
+    size_t n = strlen(header) + strlen(rules) + 1;
+    char *text = malloc(n);
+    snprintf(text, n, "%s%s", header, rules);
+    Compilation *c = compile_new();
+    compile_check_text(c, "t.zd", text, strlen(text));
+    free(text);
+    if (c->diag.errors) diag_print_text(&c->diag, stderr, false);
+    assert_int_equal(c->diag.errors, 0);
+    w->p = codegen_policy(c->policy, &c->diag);
+    compile_free(c);
+    assert_non_null(w->p);
+    w->ds = dataset_new(w->p);
+    return w;
+}
+
+static void world_free(World *w)
+{
+    if (w->ran) run_result_free(&w->r);
+    dataset_free(w->ds);
+    program_free(w->p);
+    free(w);
+}
+
+/* A row as "col=value|col=value|..." for table ("events" or a reference table). */
+static void row(World *w, const char *table, const char *spec)
+{
+    const Program *p = w->p;
+    const ZTable *t = NULL;
+    int index = -1;
+    if (!strcmp(table, "events")) t = &p->log;
+    for (uint32_t i = 0; i < p->ntables && !t; i++)
+        if (!strcmp(program_string(p, p->tables[i].table), table)) { t = &p->tables[i]; index = (int)i; }
+    assert_non_null(t);
+    RawCell cells[64];
+    memset(cells, 0, sizeof cells);
+    RawCell unit = {"", 0, false};
+    bool has_unit = false;
+    char *copy = strdup(spec);
+    for (char *item = strtok(copy, "|"); item; item = strtok(NULL, "|")) {
+        char *eq = strchr(item, '=');
+        assert_non_null(eq);
+        *eq = '\0';
+        const char *v = eq + 1;
+        RawCell c = {v, strlen(v), strlen(v) > 0};
+        if (!strcmp(item, "unit")) { unit = c; has_unit = true; continue; }
+        int f = zt_field(p, t, item);
+        assert_true(f >= 0);
+        cells[f] = c;
+    }
+    char msg[256];
+    const char *bad = index < 0 ? dataset_add_event(w->ds, cells, unit, 1, msg, sizeof msg)
+                                : dataset_add_record(w->ds, (uint32_t)index, cells, unit, has_unit, 1, msg, sizeof msg);
+    if (bad) fprintf(stderr, "row %s: %s\n", spec, bad);
+    assert_null(bad);
+    /* cells point into copy: the data set keeps only interned strings */
+    free(copy);
+}
+
+static void run(World *w, const char *from, const char *as_of)
+{
+    RunOptions opt = {0};
+    ZtParsed tp;
+    if (from) { assert_null(zt_parse(from, strlen(from), &tp)); opt.has_from = true; opt.from = zt_to_instant(&tp, 8 * 3600); }
+    if (as_of) { assert_null(zt_parse(as_of, strlen(as_of), &tp)); opt.has_as_of = true; opt.as_of = zt_to_instant(&tp, 8 * 3600); }
+    char err[256];
+    assert_int_equal(engine_run(w->p, w->ds, &opt, &w->r, err, sizeof err), 0);
+    w->ran = true;
+}
+
+/* The verdicts as "window-from..window-to" or "trigger" plus subjects, one per line. */
+static char *verdicts(World *w)
+{
+    size_t cap = 8192, len = 0;
+    char *out = calloc(1, cap);
+    for (uint32_t i = 0; i < w->r.n; i++) {
+        const Violation *v = &w->r.v[i];
+        char a[40], b[40];
+        if (v->pending) len += (size_t)snprintf(out + len, cap - len, "pending ");
+        if (strtab_str(&w->ds->strs, v->unit)[0]) len += (size_t)snprintf(out + len, cap - len, "[%s] ", strtab_str(&w->ds->strs, v->unit));
+        if (v->periodic) {
+            zt_format(v->from, 8 * 3600, a, sizeof a);
+            zt_format(v->to, 8 * 3600, b, sizeof b);
+            a[16] = b[16] = '\0';
+            len += (size_t)snprintf(out + len, cap - len, "%s..%s", a, b);
+        } else {
+            len += (size_t)snprintf(out + len, cap - len, "%s", strtab_str(&w->ds->strs, w->ds->events[v->trigger].id));
+        }
+        for (uint32_t s = 0; s < v->nsubjects; s++)
+            len += (size_t)snprintf(out + len, cap - len, " %s", strtab_str(&w->ds->strs, v->subjects[s]));
+        len += (size_t)snprintf(out + len, cap - len, "\n");
+    }
+    return out;
+}
+
+static void expect(World *w, const char *want)
+{
+    char *got = verdicts(w);
+    if (strcmp(got, want)) fprintf(stderr, "want:\n%sgot:\n%s", want, got);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+static const char weekly[] =
+    "rule w { tags W clause \"c\" \"t\" severity must every week as 周\n"
+    "  unless overlaps 校历 where kind == vacation\n"
+    "  require exists(m: meeting where m.time in 周) message \"{周}\" }\n";
+
+/* Weeks run Monday 00:00 to Monday 00:00 local; only whole weeks inside
+ * [R0, R1] are judged; a meeting at exactly Monday 00:00 belongs to the new week. */
+static void test_weeks_and_boundaries(void **state)
+{
+    (void)state;
+    World *w = world(weekly);
+    /* R0 = 2024-09-04 00:00 (a Wednesday): the first judged week starts 09-09 */
+    row(w, "events", "id=e1|time=2024-09-04T10:00|type=meeting");
+    row(w, "events", "id=e2|time=2024-09-16T00:00|type=meeting");           /* week 09-16 */
+    row(w, "events", "id=e3|time=2024-09-22T23:59:59|type=meeting");        /* still week 09-16 */
+    row(w, "events", "id=e4|time=2024-09-29T16:00:00Z|type=meeting");       /* = 09-30 00:00 +08: week 09-30 */
+    row(w, "events", "id=e5|time=2024-10-07T00:00|type=meeting");           /* R1: week 09-30 ends exactly here */
+    run(w, NULL, NULL);
+    /* judged: 09-09 (none), 09-16 (e2,e3), 09-23 (none), 09-30 (e4); 10-07 not whole */
+    expect(w, "2024-09-09T00:00..2024-09-16T00:00\n2024-09-23T00:00..2024-09-30T00:00\n");
+    world_free(w);
+}
+
+static void test_vacation_exempts_overlapping_weeks(void **state)
+{
+    (void)state;
+    World *w = world(weekly);
+    /* a vacation sharing one instant (09-22 23:00 .. 09-23 01:00) with two weeks exempts both */
+    row(w, "calendar", "kind=vacation|from=2024-09-22T23:00|to=2024-09-23T01:00");
+    /* a vacation ending exactly when a week starts does not overlap it */
+    row(w, "calendar", "kind=vacation|from=2024-09-29T12:00|to=2024-09-30");
+    row(w, "events", "id=e1|time=2024-09-09T08:00|type=meeting");
+    row(w, "events", "id=e2|time=2024-10-14T08:00|type=meeting");
+    run(w, NULL, NULL);
+    /* weeks 09-09 (e1), 09-16 and 09-23 exempt, 09-30 judged and empty, 10-07 empty */
+    expect(w, "2024-09-30T00:00..2024-10-07T00:00\n2024-10-07T00:00..2024-10-14T00:00\n");
+    world_free(w);
+}
+
+/* Cycles anchored on calendar rows: before the first anchor they count from
+ * the first Monday of the range; each anchor restarts them; the cycle that
+ * straddles the next anchor is kept. */
+static void test_anchored_cycles(void **state)
+{
+    (void)state;
+    World *w = world("rule c { tags C clause \"c\" \"t\" severity must every 2 weeks from 校历 where kind == anchor as 期\n"
+                     "  require exists(m: meeting where m.time in 期) message \"{期}\" }\n");
+    row(w, "calendar", "kind=anchor|from=2024-09-23");  /* origin 2: mid-cycle of origin 1 */
+    row(w, "calendar", "kind=anchor|from=2024-10-14");  /* origin 3 */
+    row(w, "events", "id=e0|time=2024-09-02T09:00|type=meeting");   /* R0 = 09-02, a Monday */
+    row(w, "events", "id=e9|time=2024-11-11T09:00|type=meeting");   /* R1 */
+    run(w, NULL, NULL);
+    /* origin 09-02: 09-02..09-16 (e0), 09-16..09-30 (straddles 09-23: kept, empty);
+     * origin 09-23: 09-23..10-07, 10-07..10-21 (straddles 10-14: kept);
+     * origin 10-14: 10-14..10-28, 10-28..11-11 (ends at 11-11 09:00 > end: judged), 11-11..11-25 not whole */
+    expect(w,
+           "2024-09-16T00:00..2024-09-30T00:00\n"
+           "2024-09-23T00:00..2024-10-07T00:00\n"
+           "2024-10-07T00:00..2024-10-21T00:00\n"
+           "2024-10-14T00:00..2024-10-28T00:00\n"
+           "2024-10-28T00:00..2024-11-11T00:00\n");
+    world_free(w);
+}
+
+static void test_calendar_months_years_days(void **state)
+{
+    (void)state;
+    World *w = world("rule s { tags S clause \"c\" \"t\" severity must every 校历 where kind == semester as 学期\n"
+                     "  require count(m: meeting where m.time in 学期) >= 2 message \"{学期}\" }\n"
+                     "rule m { tags M clause \"c\" \"t\" severity must every month as 月\n"
+                     "  require exists(m: meeting where m.time in 月) message \"{月}\" }\n"
+                     "rule y { tags Y clause \"c\" \"t\" severity must every year as 年\n"
+                     "  require exists(m: meeting where m.time in 年) message \"{年}\" }\n"
+                     "rule d { tags D clause \"c\" \"t\" severity must every day as 日\n"
+                     "  require weekday(日.from) == saturday or weekday(日.from) == sunday or exists(m: meeting where m.time in 日)\n"
+                     "  message \"{日}\" }\n");
+    row(w, "calendar", "kind=semester|from=2024-02-01|to=2024-03-01");  /* judged, one meeting */
+    row(w, "calendar", "kind=semester|from=2024-03-01|to=2024-04-01");  /* ends after R1: not judged */
+    row(w, "events", "id=e1|time=2024-01-31T10:00|type=meeting");
+    row(w, "events", "id=e2|time=2024-02-29T10:00|type=meeting");       /* a leap day */
+    row(w, "events", "id=e3|time=2024-03-01T10:00|type=meeting");
+    run(w, NULL, NULL);
+    /* months: 2024-02 judged (e2); years: none whole; days: R0 01-31 .. R1 03-01 10:00:
+     * every weekday without a meeting from 02-01 to 02-29 fails except 02-29 (e2) */
+    char *got = verdicts(w);
+    assert_non_null(strstr(got, "2024-02-01T00:00..2024-03-01T00:00\n"));      /* the semester: 1 < 2 */
+    assert_null(strstr(got, "2024-03-01T00:00..2024-04-01T00:00"));
+    assert_null(strstr(got, "2024-02-29T00:00..2024-03-01T00:00"));           /* e2 on that day */
+    assert_non_null(strstr(got, "2024-02-28T00:00..2024-02-29T00:00"));
+    assert_null(strstr(got, "2024-02-03T00:00..2024-02-04T00:00"));           /* a Saturday */
+    assert_null(strstr(got, "2024-03-01T00:00..2024-03-02T00:00"));           /* not whole */
+    assert_null(strstr(got, "2024-01-31T00:00..2024-02-01T00:00"));           /* e1 */
+    /* 20 weekdays in 02-01..02-28 without a meeting + the semester; no month fails */
+    int lines = 0;
+    for (char *c = got; *c; c++) lines += *c == '\n';
+    assert_int_equal(lines, 20 + 1);
+    free(got);
+    world_free(w);
+}
+
+/* Triggered rules: the deadline decides between violation and pending, with
+ * --as-of moving the end of the range. */
+static void test_deadline_pending_and_as_of(void **state)
+{
+    (void)state;
+    World *w = world("rule r { tags R clause \"c\" \"t\" severity must on m: meeting\n"
+                     "  require exists(r: report where r.ref == m.id and r.time >= m.time and r.time <= m.time + 2h)\n"
+                     "  deadline m.time + 2h subjects m.actor message \"{m}\" }\n");
+    row(w, "events", "id=m1|time=2024-09-02T08:00|type=meeting|actor=p1");
+    row(w, "events", "id=r1|time=2024-09-02T10:00|type=report|ref=m1");   /* exactly at the deadline: kept */
+    row(w, "events", "id=m2|time=2024-09-02T09:00|type=meeting|actor=p2"); /* no report: due 11:00 */
+    row(w, "events", "id=m3|time=2024-09-02T11:30|type=meeting|actor=p3"); /* due 13:30 > R1 = 11:30: pending */
+    run(w, NULL, NULL);
+    expect(w, "m2 p2\npending m3 p3\n");
+    run_result_free(&w->r);
+    run(w, NULL, "2024-09-02T14:00");
+    expect(w, "m2 p2\nm3 p3\n");
+    world_free(w);
+}
+
+/* latest: ties go to the later row; first: ties keep the earlier row. */
+static void test_latest_first_ties(void **state)
+{
+    (void)state;
+    World *w = world("rule l { tags L clause \"c\" \"t\" severity must on m: meeting where present(m.actor)\n"
+                     "  let c = latest(c: report where c.time <= m.time)\n"
+                     "  let f = first(f: report where f.time >= m.time)\n"
+                     "  require false or c.actor == \"ok\" and f.actor == \"ok\"\n"
+                     "  subjects c.actor, f.actor message \"x\" }\n");
+    row(w, "events", "id=r1|time=2024-09-02T08:00|type=report|actor=a");
+    row(w, "events", "id=r2|time=2024-09-02T08:00|type=report|actor=b");  /* same instant, later row: latest */
+    row(w, "events", "id=m1|time=2024-09-02T09:00|type=meeting|actor=x");
+    row(w, "events", "id=r3|time=2024-09-02T10:00|type=report|actor=c");  /* same instant, earlier row: first */
+    row(w, "events", "id=r4|time=2024-09-02T10:00|type=report|actor=d");
+    run(w, NULL, NULL);
+    expect(w, "m1 b c\n");
+    world_free(w);
+}
+
+/* Pairs and identities: an unordered pair reached twice is one violation. */
+static void test_pairs_identity(void **state)
+{
+    (void)state;
+    World *w = world("rule p { tags P clause \"c\" \"t\" severity must every 校历 where kind == semester as 学\n"
+                     "  for x in 班子成员 throughout 学, y in 班子成员 throughout 学 where x != y\n"
+                     "  require exists(e: meeting where e.time in 学 and e.actor == x and y in e.targets)\n"
+                     "  subjects x, y message \"x\" }\n");
+    row(w, "calendar", "kind=semester|from=2024-09-02|to=2024-09-09");
+    /* a: whole semester; b: from mid-semester (not judged); c: whole; d: two back-to-back rows (not whole) */
+    row(w, "roster", "person=a|role=班子成员|from=|to=");
+    row(w, "roster", "person=b|role=班子成员|from=2024-09-04|to=");
+    row(w, "roster", "person=c|role=班子成员|from=2024-01-01|to=2024-09-09");
+    row(w, "roster", "person=d|role=班子成员|from=2024-01-01|to=2024-09-05");
+    row(w, "roster", "person=d|role=班子成员|from=2024-09-05|to=");
+    row(w, "events", "id=e1|time=2024-09-02T09:00|type=meeting|actor=a|targets=c");
+    row(w, "events", "id=e2|time=2024-09-09T09:00|type=meeting|actor=a");
+    run(w, NULL, NULL);
+    /* x,y over {a, c}: (a,c) met by e1; (c,a) fails but its identity {a, c} ... is the same set:
+     * reported once because (c,a) -> subjects {a, c} */
+    expect(w, "2024-09-02T00:00..2024-09-09T00:00 a c\n");
+    world_free(w);
+}
+
+/* Units: each with its own roster and topics; calendar rows without a unit
+ * apply to all; ranges are per unit; --unit selects one. */
+static void test_units(void **state)
+{
+    (void)state;
+    World *w = world("rule u { tags U clause \"c\" \"t\" severity must on m: meeting\n"
+                     "  for T in m.topic\n"
+                     "  when present(议题[T].lead)\n"
+                     "  require 议题[T].lead in 书记 at m.time\n"
+                     "  subjects T message \"x\" }\n");
+    row(w, "roster", "person=p1|role=书记|from=|to=|unit=A");
+    row(w, "roster", "person=p1|role=班子成员|from=|to=|unit=B");
+    row(w, "topics", "topic=T1|lead=p1|unit=A");
+    row(w, "topics", "topic=T1|lead=p1|unit=B");
+    row(w, "topics", "topic=T2|lead=p2|unit=B");
+    row(w, "topics", "topic=T2|lead=p1|unit=B");   /* the later row wins */
+    row(w, "events", "id=m1|time=2024-09-02T09:00|type=meeting|topic=T1;T2|unit=A");  /* T2 has no row in A */
+    row(w, "events", "id=m1|time=2024-09-03T09:00|type=meeting|topic=T1;;T2|unit=B"); /* ids are per unit */
+    run(w, NULL, NULL);
+    expect(w, "[B] m1 T1\n[B] m1 T2\n");
+    run_result_free(&w->r);
+    RunOptions opt = {0};
+    opt.unit = "A";
+    char err[100];
+    assert_int_equal(engine_run(w->p, w->ds, &opt, &w->r, err, sizeof err), 0);
+    assert_int_equal(w->r.n, 0);
+    assert_int_equal(w->r.nunits, 1);
+    world_free(w);
+}
+
+static void test_from_narrows_range(void **state)
+{
+    (void)state;
+    World *w = world(weekly);
+    row(w, "events", "id=e1|time=2024-09-02T10:00|type=meeting");
+    row(w, "events", "id=e2|time=2024-09-30T10:00|type=meeting");
+    run(w, "2024-09-16", NULL);
+    /* R0 = 09-16: weeks 09-16 and 09-23 judged, both empty; e1 is outside the range */
+    expect(w, "2024-09-16T00:00..2024-09-23T00:00\n2024-09-23T00:00..2024-09-30T00:00\n");
+    world_free(w);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_weeks_and_boundaries),
+        cmocka_unit_test(test_vacation_exempts_overlapping_weeks),
+        cmocka_unit_test(test_anchored_cycles),
+        cmocka_unit_test(test_calendar_months_years_days),
+        cmocka_unit_test(test_deadline_pending_and_as_of),
+        cmocka_unit_test(test_latest_first_ties),
+        cmocka_unit_test(test_pairs_identity),
+        cmocka_unit_test(test_units),
+        cmocka_unit_test(test_from_narrows_range),
+    };
+    return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
+}
