@@ -53,10 +53,26 @@ static int bind_columns(const Program *p, Binding *b, const char **names, int nc
     return 0;
 }
 
+/* Where a row is, formatted only when a message needs it. */
+typedef struct Where {
+    const char *source;   /* the CSV file, or the database */
+    const char *table;    /* SQLite: the table; NULL for CSV */
+    bool rowid;           /* SQLite: n is a rowid (else a row number, for views) */
+    long long n;          /* CSV: the line */
+} Where;
+
+static const char *where_text(const Where *w, char *buf, size_t size)
+{
+    if (w->table) snprintf(buf, size, "%s:%s:%s %lld", w->source, w->table, w->rowid ? "rowid" : "row", w->n);
+    else snprintf(buf, size, "%s:%lld", w->source, w->n);
+    return buf;
+}
+
 /* Hands one source row to the data set. Returns 0 (added or skipped) or -1 (stop). */
-static int take_row(Dataset *ds, const Binding *b, const RawCell *cols, int ncols, const char *where, uint32_t loc,
+static int take_row(Dataset *ds, const Binding *b, const RawCell *cols, int ncols, const Where *at, uint32_t loc,
                     const InputOptions *opt, InputStats *st, char *err, size_t size)
 {
+    char where[600];
     RawCell cells[64 + 1];
     const ZTable *t = b->table;
     char msg[512];
@@ -75,6 +91,7 @@ static int take_row(Dataset *ds, const Binding *b, const RawCell *cols, int ncol
         bad = dataset_add_record(ds, (uint32_t)b->table_index, cells, unit, b->unit_col >= 0, loc, msg, sizeof msg);
     }
     if (!bad) return 0;
+    where_text(at, where, sizeof where);
     if (!opt->skip_bad_rows) return fail(err, size, "%s: %s", where, bad);
     st->skipped++;
     if (opt->report) fprintf(opt->report, "%s: %s (row skipped)\n", where, bad);
@@ -90,9 +107,11 @@ typedef struct CsvState {
     InputStats *st;
     char *err;
     size_t errsize;
-    /* the record being read */
-    char **fields;
-    size_t *lens;
+    /* the record being read: its fields back to back in buf */
+    char *buf;
+    size_t buflen, bufcap;
+    size_t *offs, *lens;
+    const char **fields;  /* pointers into buf, made at the end of the record */
     int nfields, cap;
     long line;            /* physical line of the next byte */
     long record_line;     /* line the current record started on */
@@ -115,16 +134,21 @@ static void on_field(void *data, size_t len, void *ctx)
     }
     if (s->nfields == s->cap) {
         s->cap = s->cap ? s->cap * 2 : 16;
-        s->fields = realloc(s->fields, sizeof(char *) * (size_t)s->cap);
+        s->offs = realloc(s->offs, sizeof(size_t) * (size_t)s->cap);
         s->lens = realloc(s->lens, sizeof(size_t) * (size_t)s->cap);
-        if (!s->fields || !s->lens) abort();
+        s->fields = realloc(s->fields, sizeof(char *) * (size_t)s->cap);
+        if (!s->offs || !s->lens || !s->fields) abort();
     }
-    char *copy = malloc(len + 1);
-    if (!copy) abort();
-    if (len) memcpy(copy, data, len);
-    copy[len] = '\0';
-    s->fields[s->nfields] = copy;
+    if (s->buflen + len + 1 > s->bufcap) {
+        while (s->buflen + len + 1 > s->bufcap) s->bufcap = s->bufcap ? s->bufcap * 2 : 4096;
+        s->buf = realloc(s->buf, s->bufcap);
+        if (!s->buf) abort();
+    }
+    if (len) memcpy(s->buf + s->buflen, data, len);
+    s->buf[s->buflen + len] = '\0';
+    s->offs[s->nfields] = s->buflen;
     s->lens[s->nfields] = len;
+    s->buflen += len + 1;
     s->nfields++;
     for (size_t i = 0; i < len; i++)
         if (((char *)data)[i] == '\n') s->line++;
@@ -132,8 +156,8 @@ static void on_field(void *data, size_t len, void *ctx)
 
 static void clear_record(CsvState *s)
 {
-    for (int i = 0; i < s->nfields; i++) free(s->fields[i]);
     s->nfields = 0;
+    s->buflen = 0;
     s->in_record = false;
 }
 
@@ -144,23 +168,28 @@ static void on_row(int c, void *ctx)
     if (c == '\n' || c == '\r') s->line++;
     if (s->failed || s->stop) { clear_record(s); return; }
     if (s->nfields == 0) return; /* a blank line */
+    for (int i = 0; i < s->nfields; i++) s->fields[i] = s->buf + s->offs[i];
+    Where at = {s->b->source, NULL, false, started};
     char where[600];
-    snprintf(where, sizeof where, "%s:%ld", s->b->source, started);
     if (!s->header_done) {
         /* the header: strip a byte-order mark from the first name */
-        if (s->lens[0] >= 3 && !memcmp(s->fields[0], "\xEF\xBB\xBF", 3)) memmove(s->fields[0], s->fields[0] + 3, s->lens[0] - 2);
         s->header = malloc(sizeof(char *) * (size_t)s->nfields);
         if (!s->header) abort();
-        for (int i = 0; i < s->nfields; i++) s->header[i] = s->fields[i];
+        for (int i = 0; i < s->nfields; i++) {
+            const char *name = s->fields[i];
+            if (i == 0 && s->lens[0] >= 3 && !memcmp(name, "\xEF\xBB\xBF", 3)) name += 3;
+            s->header[i] = strdup(name);
+            if (!s->header[i]) abort();
+        }
         s->ncols = s->nfields;
-        s->nfields = 0;
-        s->in_record = false;
+        clear_record(s);
         s->header_done = true;
         if (bind_columns(s->ds->prog, s->b, s->header, s->ncols, s->err, s->errsize)) s->failed = true;
         if (s->header_only) s->stop = true;
         return;
     }
     if (s->nfields != s->ncols) {
+        where_text(&at, where, sizeof where);
         char msg[200];
         snprintf(msg, sizeof msg, "%d fields, but the header has %d", s->nfields, s->ncols);
         s->st->rows++;
@@ -181,7 +210,7 @@ static void on_row(int c, void *ctx)
         cols[i].len = s->lens[i];
         cols[i].present = s->lens[i] > 0;
     }
-    if (take_row(s->ds, s->b, cols, s->nfields, where, (uint32_t)started, s->opt, s->st, s->err, s->errsize)) s->failed = true;
+    if (take_row(s->ds, s->b, cols, s->nfields, &at, (uint32_t)started, s->opt, s->st, s->err, s->errsize)) s->failed = true;
     free(cols);
     clear_record(s);
 }
@@ -249,7 +278,9 @@ static int read_csv(Dataset *ds, Binding *b, const char *path, bool header_only,
         free(s.header);
     }
     free(s.fields);
+    free(s.offs);
     free(s.lens);
+    free(s.buf);
     return s.failed ? -1 : 0;
 }
 
@@ -368,8 +399,7 @@ static int read_sql_table(Dataset *ds, sqlite3 *db, const char *path, Binding *b
         }
         rownum++;
         long long rowid = has_rowid ? sqlite3_column_int64(stmt, 0) : (long long)rownum;
-        char where[600];
-        snprintf(where, sizeof where, "%s:%s:%s %lld", path, table, has_rowid ? "rowid" : "row", rowid);
+        Where at = {path, table, has_rowid, rowid};
         const char *type_error = NULL;
         int bad_col = -1;
         for (int i = 0; i < ncols; i++) {
@@ -399,12 +429,14 @@ static int read_sql_table(Dataset *ds, sqlite3 *db, const char *path, Binding *b
             char msg[300];
             snprintf(msg, sizeof msg, "column %s: expected text, found %s", names[bad_col], type_error);
             st->rows++;
+            char where[600];
+            where_text(&at, where, sizeof where);
             if (!opt->skip_bad_rows) { rc = fail(err, size, "%s: %s", where, msg); break; }
             st->skipped++;
             if (opt->report) fprintf(opt->report, "%s: %s (row skipped)\n", where, msg);
             continue;
         }
-        if (take_row(ds, b, cols, ncols, where, (uint32_t)rowid, opt, st, err, size)) { rc = -1; break; }
+        if (take_row(ds, b, cols, ncols, &at, (uint32_t)rowid, opt, st, err, size)) { rc = -1; break; }
     }
     for (int i = 0; i < ncols; i++) free(owned[i]);
     free(owned);

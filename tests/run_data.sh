@@ -17,7 +17,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-export LC_ALL=C.UTF-8 2>/dev/null || export LC_ALL=C
+export LC_ALL=C   # bytes are bytes: the cases hold invalid UTF-8 on purpose
 data=$root/tests/data
 mini=$data/mini.zd
 gxnu=$root/rules/gxnu.zd
@@ -621,10 +621,11 @@ expect "sqlite --on-bad-row stop: the first bad row" 2 "zhidu: skip.db:roster:ro
 
 # ==== known runtime bugs (reported; run with ZHIDU_KNOWN_BUGS=1) ====
 if [ "${ZHIDU_KNOWN_BUGS:-0}" = 1 ]; then
-  # CRLF line ends: the line numbers must stay physical line numbers
-  mkcase crlf_lines mini_multiline && sed -i 's/$/\r/' "$work/crlf_lines/events.csv" &&
-    edit_line "$work/crlf_lines/events.csv" 11 'e05,2025-03-12T25:00,report,m1,s1,,e04,\r'
-  bad crlf_lines "zhidu: crlf_lines/events.csv:11: column time: malformed timestamp '2025-03-12T25:00': hour, minute or second out of range"
+  # CRLF line ends: line numbers must stay physical line numbers (each CRLF counts twice)
+  mkcase known_bug_crlf_lines mini_multiline
+  sed -i 's/$/\r/' "$work/known_bug_crlf_lines/events.csv"
+  edit_line "$work/known_bug_crlf_lines/events.csv" 11 'e05,2025-03-12T25:00,report,m1,s1,,e04,\r'
+  bad known_bug_crlf_lines "zhidu: known_bug_crlf_lines/events.csv:11: column time: malformed timestamp '2025-03-12T25:00': hour, minute or second out of range"
   mkcase crlf_text mini_good && sed -i 's/$/\r/' "$work/crlf_text"/*.csv
   zrun "$work" "$mini" crlf_text
   if grep -qx '  - event e04 at 2025-03-12T09:00:00+08:00 (crlf_text/events.csv:5)' "$tmp/out"; then pass "known bug: CRLF line numbers in the text report"
@@ -634,19 +635,19 @@ if [ "${ZHIDU_KNOWN_BUGS:-0}" = 1 ]; then
   zrun "$work" "$mini" bom_quoted_header --format jsonl
   expect "known bug: BOM then a quoted header" 1 "" "$good_jsonl"
   # a bad row of a view: "row N", not "rowid 0"
-  sqlbad view_row "zhidu: view_row.db:events:row 4: column type: unknown event type 'incidnet'" \
+  sqlbad known_bug_view_row "zhidu: known_bug_view_row.db:events:row 4: column type: unknown event type 'incidnet'" \
     "ALTER TABLE events RENAME TO t; CREATE VIEW events AS SELECT * FROM t; UPDATE t SET type = 'incidnet' WHERE id = 'e04'"
   # invalid UTF-8 in the type column is reported as such, not echoed
-  mkcase utf8_type && edit_line "$work/utf8_type/events.csv" 5 'e04,2025-03-12T09:00,incid\xffent,m1,,,'
-  bad utf8_type "zhidu: utf8_type/events.csv:5: column type: invalid UTF-8 (byte 0xFF at offset 5)"
-  # a value cut in a message is cut at a character boundary
+  mkcase known_bug_utf8_type && edit_line "$work/known_bug_utf8_type/events.csv" 5 'e04,2025-03-12T09:00,incid\xffent,m1,,,'
+  bad known_bug_utf8_type "zhidu: known_bug_utf8_type/events.csv:5: column type: invalid UTF-8 (byte 0xFF at offset 5)"
+  # a value cut short in a message is cut at a character boundary
   mkcase long_type && edit_line "$work/long_type/events.csv" 5 "e04,2025-03-12T09:00,x$(printf '类%.0s' $(seq 30)),m1,,,"
   zrun "$work" "$mini" long_type
   if [ "$rc" = 2 ] && python3 -c 'import sys; open(sys.argv[1], "rb").read().decode("utf-8")' "$tmp/err" 2>/dev/null
   then pass "known bug: a long value cut in a message stays UTF-8"; else fail "known bug: a long value cut in a message stays UTF-8" "stderr is not UTF-8"; fi
   # --unit naming no unit of the data, --from after --as-of: usage errors, not an empty check
   zrun "$data" mini.zd mini_good --unit 数学院
-  [ "$rc" = 2 ] && pass "known bug: --unit with no such unit" || fail "known bug: --unit with no such unit" "exit $rc, an empty report"
+  if [ "$rc" = 2 ]; then pass "known bug: --unit with no such unit"; else fail "known bug: --unit with no such unit" "exit $rc, an empty report"; fi
   zrun "$data" mini.zd mini_good --from 2025-03-20 --as-of 2025-03-10
-  [ "$rc" = 2 ] && pass "known bug: --from after --as-of" || fail "known bug: --from after --as-of" "exit $rc, an empty report"
+  if [ "$rc" = 2 ]; then pass "known bug: --from after --as-of"; else fail "known bug: --from after --as-of" "exit $rc, an empty report"; fi
 fi

@@ -519,6 +519,15 @@ class Gen:
             self.shared_vac.append((t, t + vlen))
             t += vlen
             k += 1
+        # rows with a missing bound: an old vacation open at its start, and a
+        # semester open at its end (never judged)
+        if rng.random() < 0.3:
+            self.t_cal.write({"name": "旧假期", "kind": "vacation", "from": None,
+                              "to": self.ts(local_midnight(self.start - 30 * DAY)), "unit": ""})
+        if rng.random() < 0.3:
+            self.t_cal.write({"name": "未定学期", "kind": "semester",
+                              "from": self.ts(local_midnight(self.start + 3 * DAY)), "to": None,
+                              "unit": ""})
         # cycle anchors
         self.shared_anchors = []
         r = rng.random()
@@ -565,13 +574,18 @@ class Gen:
     # events -----------------------------------------------------------
     def emit(self, u, t, typ, actor=None, targets=(), observers=(), kind=None, topic=(),
              outcome=None, end=None, ref=None, eid=None):
+        return self.emit_row(u, t, typ, actor, targets, observers, kind, topic, outcome,
+                             end, ref, eid)["id"]
+
+    def emit_row(self, u, t, typ, actor=None, targets=(), observers=(), kind=None, topic=(),
+                 outcome=None, end=None, ref=None, eid=None):
         eid = eid or u.new_id()
         row = {"id": eid, "time": self.ts(t), "type": typ, "actor": actor,
                "targets": self.lst(targets), "observers": self.lst(observers),
                "kind": kind, "topic": self.lst(topic) if not isinstance(topic, str) else topic,
                "outcome": outcome, "end": self.ts(end), "ref": ref, "unit": u.uid}
         u.buf.append(row)
-        return eid
+        return row
 
     def someone(self, u, t, exclude=()):
         m = [x for x in u.members(t) if x not in exclude]
@@ -891,6 +905,24 @@ class Gen:
                 self.emit(u, t, "communication", rng.choice(mem), [rng.choice(mem)],
                           kind="谈心谈话")
 
+        # bad rows, only when asked (zhidu run --on-bad-row skip drops them)
+        if self.a.bad_rows and rng.random() < 0.3:
+            t = u.slot(a, b)
+            r = rng.random()
+            mem = u.members(t) or ["x01"]
+            if r < 0.25:
+                self.emit(u, t, "telepathy", rng.choice(mem), mem)
+            elif r < 0.5:
+                row = self.emit_row(u, t, "delay", rng.choice(mem))
+                row["time"] = rng.choice(["2025-02-30T10:00", "yesterday", "2025-03-04T24:00",
+                                          "2025-03-05 09:00:00.5", "2025-03-05T09:00+0800"])
+            elif r < 0.75:
+                row = self.emit_row(u, t, "absence", rng.choice(mem), kind="出差")
+                row["end"] = rng.choice(["soon", "2025-13-01", "2025-03-05T9:00"])
+            else:
+                row = self.emit_row(u, t, "communication", s or "x01", [p or "x01"], kind="通报")
+                row["id"] = None
+
         # a little disorder: the export is not sorted
         if rng.random() < 0.3:
             rng.shuffle(u.buf)
@@ -953,6 +985,9 @@ def main(argv):
     ap.add_argument("--events", type=int, default=2000, help="approximate number of events")
     ap.add_argument("--start", default="2025-02-24", help="first day (YYYY-MM-DD)")
     ap.add_argument("--weeks", type=int, default=26)
+    ap.add_argument("--bad-rows", action="store_true",
+                    help="also write some bad event rows (unknown type, unreadable time or "
+                         "end, no id), for zhidu run --on-bad-row skip")
     ap.add_argument("--no-quoted-bom", action="store_true",
                     help="never a byte-order mark right before a quoted header field")
     a = ap.parse_args(argv)

@@ -14,7 +14,7 @@ subjects). Standard library only. This checker is written from semantics.md and
 data-contract.md alone, as a second reading for differential testing of
 zhidu; it shares no code with zhidu.
 
-usage: refcheck.py DATA [--from TIME] [--as-of TIME]
+usage: refcheck.py DATA [--from TIME] [--as-of TIME] [--on-bad-row skip]
        [--o9-hours H] [--o10-hours H] [--o15-days D]
 """
 import argparse
@@ -34,6 +34,9 @@ NINF = float("-inf")
 REG_ID = "师党〔2018〕12号"
 
 TABLES = ("events", "roster", "topics", "calendar")
+TYPES = frozenset(("communication", "meeting", "consultation", "directive", "incident",
+                   "delay", "report", "plan", "approval", "implementation", "absence",
+                   "leave_request", "handover", "delegation"))
 
 _TS = re.compile(r"^(\d{4})-(\d{2})-(\d{2})"
                  r"(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:\d{2})?)?$")
@@ -198,6 +201,12 @@ class Event:
         self.end = parse_time(row.get("end"))
         self.ref = row.get("ref")
 
+    def bad(self, row):
+        """a bad row (skipped with --on-bad-row skip): no id, no readable time,
+        a type outside the contract's closed set, an unreadable end"""
+        return (self.id is None or self.time is None or self.type not in TYPES or
+                (row.get("end") is not None and self.end is None))
+
 
 class Roster:
     def __init__(self, rows):
@@ -292,13 +301,16 @@ def check_unit(unit, events, roster, topics, cal, opts, out):
     anchors = set()
     for r in cal:
         k = r.get("kind")
-        f = parse_time(r.get("from"))
-        t = parse_time(r.get("to"))
-        if k == "vacation" and f is not None and t is not None:
+        # a missing bound is open (like the roster's); an unreadable one is a bad row
+        f = NINF if r.get("from") is None else parse_time(r.get("from"))
+        t = INF if r.get("to") is None else parse_time(r.get("to"))
+        if f is None or t is None:
+            continue
+        if k == "vacation":
             vac.append((f, t))
-        elif k == "semester" and f is not None and t is not None:
+        elif k == "semester":
             semesters.append((f, t))
-        elif k == "cycle-anchor" and f is not None:
+        elif k == "cycle-anchor" and f != NINF:
             anchors.add(f)
     anchors = sorted(anchors)
 
@@ -523,8 +535,11 @@ def run(path, opts):
     ev_unit, ev_rows = data["events"]
     events_by_unit = {}
     for i, row in enumerate(ev_rows):
+        e = Event(i, row)
+        if e.bad(row):
+            continue
         u = (row.get("unit") or "") if ev_unit else ""
-        events_by_unit.setdefault(u, []).append(Event(i, row))
+        events_by_unit.setdefault(u, []).append(e)
     out = set()
     for unit, events in events_by_unit.items():
         def rows_for(name, shared_empty):
@@ -561,6 +576,8 @@ def main(argv):
     ap.add_argument("data")
     ap.add_argument("--from", dest="frm")
     ap.add_argument("--as-of", dest="asof")
+    ap.add_argument("--on-bad-row", choices=("stop", "skip"), default="skip",
+                    help="accepted for symmetry with zhidu; bad rows are always skipped")
     ap.add_argument("--o9-hours", type=float, default=72)
     ap.add_argument("--o10-hours", type=float, default=2)
     ap.add_argument("--o15-days", type=float, default=3)
