@@ -248,8 +248,17 @@ static int read_csv(Dataset *ds, Binding *b, const char *path, bool header_only,
     char buf[1 << 16];
     size_t n;
     long consumed_total = 0;
+    bool first_chunk = true;
     while (!s.failed && !s.stop && (n = fread(buf, 1, sizeof buf, f)) > 0) {
-        size_t used = csv_parse(&parser, buf, n, on_field, on_row, &s);
+        char *chunk = buf;
+        if (first_chunk && n >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3)) {
+            /* a byte-order mark is not part of the first header name (which may be quoted) */
+            chunk += 3;
+            n -= 3;
+            consumed_total += 3;
+        }
+        first_chunk = false;
+        size_t used = csv_parse(&parser, chunk, n, on_field, on_row, &s);
         if (used != n && !s.failed && !s.stop) {
             /* find the line of the bad byte */
             fail(err, size, "%s:%ld: malformed CSV at byte %ld: %s", b->source, s.line, consumed_total + (long)used,
