@@ -355,13 +355,14 @@ static void gen_binary(Gen *g, Var *sc, Expr *e)
 
 /* The field of `var` that a conjunct of a selection's condition pins to a
  * value not depending on var: sets *key and returns the scan to use. */
-static Opcode pick_index(Gen *g, const char *var, Expr *cond, Expr **key, int *field)
+static Opcode pick_index(Gen *g, const char *var, Expr *cond, Expr **key, int *field, Expr **period)
 {
     Expr *stack[64];
     int n = 0;
     if (cond) stack[n++] = cond;
     Opcode best = ZOP_SCAN_INIT;
     int best_rank = 0;
+    *period = NULL;
     while (n > 0) {
         Expr *c = stack[--n];
         if (c->kind == EX_BINARY && c->op == OP_AND) {
@@ -380,9 +381,12 @@ static Opcode pick_index(Gen *g, const char *var, Expr *cond, Expr **key, int *f
             if (best_rank < 2) { best_rank = 2; best = ZOP_SCAN_INIT_EQ; *key = a; *field = field_index_of(g->pol->events, b->name); }
         } else if (c->op == OP_IN && a_field && !strcmp(a->name, "time") && b->type && b->type->kind == T_PERIOD &&
                    !mentions(b, var)) {
-            if (best_rank < 1) { best_rank = 1; best = ZOP_SCAN_INIT_IN; *key = b; }
+            if (!*period) *period = b;
         }
     }
+    /* a key and a period together: the key's events inside the period */
+    if (best == ZOP_SCAN_INIT_EQ && *period) return ZOP_SCAN_INIT_EQ_IN;
+    if (best == ZOP_SCAN_INIT && *period) { *key = *period; return ZOP_SCAN_INIT_IN; }
     return best;
 }
 
@@ -421,9 +425,14 @@ static void gen_select(Gen *g, Var *sc, Expr *e)
     }
     mask_type.event_mask = mask;
     (void)vt;
-    Opcode init = pick_index(g, e->name, e->rhs, &key, &field);
+    Expr *period = NULL;
+    Opcode init = pick_index(g, e->name, e->rhs, &key, &field, &period);
     uint32_t mask_const = type_mask_const(g, &mask_type);
-    if (init == ZOP_SCAN_INIT_EQ) {
+    if (init == ZOP_SCAN_INIT_EQ_IN) {
+        gen_expr(g, sc, key);
+        gen_expr(g, sc, period);
+        emit(g, ZOP_SCAN_INIT_EQ_IN, ev, field, mask_const, e->loc);
+    } else if (init == ZOP_SCAN_INIT_EQ) {
         gen_expr(g, sc, key);
         emit(g, ZOP_SCAN_INIT_EQ, ev, field, mask_const, e->loc);
     } else if (init == ZOP_SCAN_INIT_IN) {

@@ -21,7 +21,8 @@ static int fail(char *err, size_t size, const char *fmt, ...)
 static bool is_next(uint8_t op) { return op == ZOP_ITER_NEXT || op == ZOP_PAIR_NEXT || op == ZOP_SCAN_NEXT; }
 static bool is_init(uint8_t op)
 {
-    return op == ZOP_ITER_INIT || op == ZOP_PAIR_INIT || op == ZOP_SCAN_INIT || op == ZOP_SCAN_INIT_EQ || op == ZOP_SCAN_INIT_IN;
+    return op == ZOP_ITER_INIT || op == ZOP_PAIR_INIT || op == ZOP_SCAN_INIT || op == ZOP_SCAN_INIT_EQ || op == ZOP_SCAN_INIT_IN ||
+           op == ZOP_SCAN_INIT_EQ_IN;
 }
 
 /* Slots an instruction writes: [*lo, *hi]; false when none. */
@@ -30,7 +31,10 @@ static bool writes(const Insn *in, uint32_t *lo, uint32_t *hi)
     switch (in->op) {
     case ZOP_STORE: case ZOP_ITER_NEXT: case ZOP_SCAN_NEXT: *lo = *hi = in->a; return true;
     case ZOP_PAIR_NEXT: *lo = in->a; *hi = in->a + 1u; return true;
-    case ZOP_ITER_INIT: case ZOP_SCAN_INIT: case ZOP_SCAN_INIT_EQ: case ZOP_SCAN_INIT_IN: *lo = in->a; *hi = in->a + 1u; return true;
+    case ZOP_ITER_INIT: case ZOP_SCAN_INIT: case ZOP_SCAN_INIT_EQ: case ZOP_SCAN_INIT_IN: case ZOP_SCAN_INIT_EQ_IN:
+        *lo = in->a;
+        *hi = in->a + 1u;
+        return true;
     case ZOP_PAIR_INIT: *lo = in->a; *hi = in->a + 2u; return true;
     default: return false;
     }
@@ -96,7 +100,8 @@ int verify_stack_depth(const Insn *code, uint32_t count, uint32_t nslots, int ki
         if (is_next(in->op)) {
             if (i == 0 || !is_init(code[i - 1].op) || code[i - 1].a != in->a ||
                 (in->op == ZOP_PAIR_NEXT) != (code[i - 1].op == ZOP_PAIR_INIT) ||
-                (in->op == ZOP_SCAN_NEXT) != (code[i - 1].op == ZOP_SCAN_INIT || code[i - 1].op == ZOP_SCAN_INIT_EQ || code[i - 1].op == ZOP_SCAN_INIT_IN)) {
+                (in->op == ZOP_SCAN_NEXT) != (code[i - 1].op == ZOP_SCAN_INIT || code[i - 1].op == ZOP_SCAN_INIT_EQ ||
+                                               code[i - 1].op == ZOP_SCAN_INIT_IN || code[i - 1].op == ZOP_SCAN_INIT_EQ_IN)) {
                 rc = fail(err, errsize, "insn %u: %s does not directly follow its matching initialisation", i, info->name);
                 goto out;
             }

@@ -544,7 +544,8 @@ Value vm_call(Vm *vm, uint32_t f, Value arg)
         }
         case ZOP_SCAN_INIT:
         case ZOP_SCAN_INIT_EQ:
-        case ZOP_SCAN_INIT_IN: {
+        case ZOP_SCAN_INIT_IN:
+        case ZOP_SCAN_INIT_EQ_IN: {
             Iter *it = arena_alloc(&vm->scratch, sizeof *it);
             it->kind = 2;
             it->mask = (uint64_t)vm->p->consts[in->c].value;
@@ -557,8 +558,29 @@ Value vm_call(Vm *vm, uint32_t f, Value arg)
                     it->cur = lower_bound(vm, per.i);
                     it->end = lower_bound(vm, per.to);
                 }
-            } else {
+            } else if (in->op == ZOP_SCAN_INIT_EQ) {
                 scan_by_key(vm, it, in->b, *--sp);
+            } else {
+                /* the key's events, narrowed to the period: positions are in time order */
+                Value per = *--sp;
+                scan_by_key(vm, it, in->b, *--sp);
+                if (per.tag != V_PERIOD) {
+                    it->end = 0;
+                } else if (it->pos) {
+                    uint32_t lo = 0, hi = it->end;
+                    while (lo < hi) {
+                        uint32_t mid = lo + (hi - lo) / 2;
+                        if (vm->ds->events[vm->unit->evs[it->pos[mid]]].time < per.i) lo = mid + 1; else hi = mid;
+                    }
+                    uint32_t first = lo;
+                    hi = it->end;
+                    while (lo < hi) {
+                        uint32_t mid = lo + (hi - lo) / 2;
+                        if (vm->ds->events[vm->unit->evs[it->pos[mid]]].time < per.to) lo = mid + 1; else hi = mid;
+                    }
+                    it->pos += first;
+                    it->end = lo - first;
+                }
             }
             Value v = {0};
             v.tag = V_ITER;

@@ -120,8 +120,8 @@ n=100000
 { printf '%s%s' "$header" "$rule_open"; printf 'f(p'; rep ', p' $n; printf ') == 1\n}\n'; } | mk call_100k_arguments.zd
 { printf '%s' "$header"; rep '(' $n; printf '\n'; } | mk open_parens_100k_top_level.zd
 { printf '%s' "$header"; rep ')' $n; printf '\n'; } | mk close_parens_100k_top_level.zd
-{ printf '%s' "$header"; awk -v n=20000 'BEGIN { for (i = 0; i < n; i++) printf "param q%d: int = %d\n", i, i }';
-  printf 'param q0: int = 1\n'; } | mk params_20k_unused.zd
+{ printf '%s' "$header"; awk -v n=5000 'BEGIN { for (i = 0; i < n; i++) printf "param q%d: int = %d\n", i, i }';
+  printf 'param q0: int = 1\n'; } | mk params_5k_unused.zd
 { printf '%s' "$header"; rep 'rule ' $n; } | mk keywords_100k.zd
 
 # ---- unterminated at end of file, empty, BOM ----------------------------------

@@ -2,12 +2,14 @@
 """edge_cases.py OUTDIR - small hand-written data sets, one per edge reading of
 semantics.md, for differential testing against tools/refcheck.py.
 
-Writes OUTDIR/NAME/{events,roster,topics,calendar}.csv for every case, and
-OUTDIR/NAME/args (extra `zhidu run` / refcheck.py options, one line, maybe
+Writes OUTDIR/NAME/{events,roster,topics,calendar}.csv for every case, the
+same tables as OUTDIR/NAME.db (SQLite, missing values as NULL), and
+OUTDIR/NAME.args (extra `zhidu run` / refcheck.py options, one line, maybe
 empty). tests/differential.sh runs zhidu and refcheck.py on each.
 """
 import csv
 import os
+import sqlite3
 import sys
 
 EV = ["id", "time", "type", "actor", "targets", "observers", "kind", "topic",
@@ -58,6 +60,11 @@ case("range_asof_monday", [
     ev("a", "2025-03-03T10:00", "communication", "m1", "m2"),
     ev("b", "2025-04-30T10:00", "communication", "m1", "m2"),
 ], args="--as-of 2025-03-17")
+case("range_from_utc_asof_date", [
+    ev("a", "2025-03-03T09:00", "communication", "m1", "m2"),
+    ev("b", "2025-03-10T07:59", "meeting", "s", "p", kind="领导班子碰头会"),
+    ev("c", "2025-04-20T10:00", "communication", "m1", "m2"),
+], args="--from 2025-03-02T16:00:00Z --as-of 2025-03-31")
 case("range_from_after_events", [
     ev("a", "2025-03-03T10:00", "delay", "m1"),
     ev("b", "2025-03-20T10:00", "delay", "m2"),
@@ -341,15 +348,34 @@ case("units_tables", [
    units=True)
 
 
-def write(path, cols, rows):
+# CSV styles (byte-order mark, quoting, line end) other than the plain one
+STYLES = {}
+case("csv_bom_quoted_header", [
+    ev("a", "2025-03-03T10:00", "delay", "m1"),
+    ev("z", "2025-03-20T10:00", "communication", "m1", "m2"),
+])
+STYLES["csv_bom_quoted_header"] = (True, csv.QUOTE_ALL, "\r\n")
+case("csv_bom_crlf", [
+    ev("a", "2025-03-03T10:00", "delay", "m1"),
+    ev("z", "2025-03-20T10:00", "communication", "m1", "m2"),
+])
+STYLES["csv_bom_crlf"] = (True, csv.QUOTE_MINIMAL, "\r\n")
+
+
+def write(path, cols, rows, db, table, style):
+    rows = [[r.get(c, "") for c in cols] if isinstance(r, dict)
+            else list(r) + [""] * (len(cols) - len(r)) for r in rows]
+    bom, quoting, term = style
     with open(path, "w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
+        if bom:
+            f.write("\ufeff")
+        w = csv.writer(f, lineterminator=term, quoting=quoting)
         w.writerow(cols)
         for r in rows:
-            if isinstance(r, dict):
-                w.writerow([r.get(c, "") for c in cols])
-            else:
-                w.writerow(list(r) + [""] * (len(cols) - len(r)))
+            w.writerow(r)
+    db.execute('CREATE TABLE "%s" (%s)' % (table, ", ".join('"%s" TEXT' % c for c in cols)))
+    db.executemany('INSERT INTO "%s" VALUES (%s)' % (table, ", ".join("?" * len(cols))),
+                   [[v if v != "" else None for v in r] for r in rows])
 
 
 def main(argv):
@@ -357,12 +383,18 @@ def main(argv):
     for name, (events, roster, topics, calendar, args, units) in CASES.items():
         d = os.path.join(out, name)
         os.makedirs(d, exist_ok=True)
+        if os.path.exists(d + ".db"):
+            os.remove(d + ".db")
+        db = sqlite3.connect(d + ".db")
+        style = STYLES.get(name, (False, csv.QUOTE_MINIMAL, "\n"))
         u = ["unit"] if units else []
-        write(os.path.join(d, "events.csv"), EV + u, events)
-        write(os.path.join(d, "roster.csv"), RO + u, roster)
-        write(os.path.join(d, "topics.csv"), TO, topics)
-        write(os.path.join(d, "calendar.csv"), CA + u, calendar)
-        with open(os.path.join(d, "args"), "w") as f:
+        write(os.path.join(d, "events.csv"), EV + u, events, db, "events", style)
+        write(os.path.join(d, "roster.csv"), RO + u, roster, db, "roster", style)
+        write(os.path.join(d, "topics.csv"), TO, topics, db, "topics", style)
+        write(os.path.join(d, "calendar.csv"), CA + u, calendar, db, "calendar", style)
+        db.commit()
+        db.close()
+        with open(d + ".args", "w") as f:
             f.write(args + "\n")
 
 

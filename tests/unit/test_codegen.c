@@ -147,6 +147,19 @@ static void test_periodic_with_exemption(void **state)
                 "MAKE_LIST 0; MAKE_LIST 0; LOAD 0; TO_TEXT 3; VIOLATE 1; RETURN");
 }
 
+static void test_key_and_period_scan(void **state)
+{
+    (void)state;
+    /* a key (actor) and a period together: the key's events narrowed to the period */
+    assert_body("rule k { tags T clause \"1\" \"x\" severity must every week as w\n"
+                "  require exists(m: meeting where m.actor == \"p1\" and m.time in w) message \"x\" }\n",
+                0,
+                "FALSE; STORE 1; CONST \"p1\"; LOAD 0; SCAN_INIT_EQ_IN 2 .actor 1; SCAN_NEXT 2 22; "
+                "LOAD 2; EV_FIELD .actor; CONST \"p1\"; EQ; JUMP_IF_FALSE 16; LOAD 2; EV_FIELD .time; LOAD 0; IN_PERIOD; JUMP 17; FALSE; "
+                "JUMP_IF_FALSE 21; TRUE; STORE 1; JUMP 22; LOOP 5; LOAD 1; JUMP_IF_TRUE 28; "
+                "MAKE_LIST 0; MAKE_LIST 0; CONST \"x\"; VIOLATE 1; RETURN");
+}
+
 static void test_latest_and_pending_when(void **state)
 {
     (void)state;
@@ -228,6 +241,7 @@ int main(void)
         cmocka_unit_test(test_simple_require),
         cmocka_unit_test(test_loop_exists_deadline),
         cmocka_unit_test(test_periodic_with_exemption),
+        cmocka_unit_test(test_key_and_period_scan),
         cmocka_unit_test(test_latest_and_pending_when),
         cmocka_unit_test(test_definition_inlined_and_roles),
         cmocka_unit_test(test_pairs_and_or),
