@@ -6,33 +6,8 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "text.h"
 #include "ztime.h"
-
-/* Terminal columns of UTF-8 text: East Asian wide characters take two. */
-static int text_width(const char *s)
-{
-    int w = 0;
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        if (*p < 0x80) { w++; p++; continue; }
-        int n = *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : 2;
-        uint32_t cp = *p & (n == 4 ? 0x07 : n == 3 ? 0x0F : 0x1F);
-        for (int k = 1; k < n && p[k]; k++) cp = (cp << 6) | (p[k] & 0x3F);
-        bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
-                    (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-                    (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
-        w += wide ? 2 : 1;
-        for (int k = 0; k < n && *p; k++) p++;
-    }
-    return w;
-}
-
-/* Prints s left-aligned in a field of `width` terminal columns. */
-static void pad(FILE *out, const char *s, int width)
-{
-    fputs(s, out);
-    for (int w = text_width(s); w < width; w++) fputc(' ', out);
-}
 
 static const char *vt_name(uint8_t t, char *buf, size_t size)
 {
@@ -108,7 +83,7 @@ void disasm_insn(const Program *p, uint32_t i, uint32_t fstart, FILE *out)
     fclose(o);
     const ZLine *ln = &p->lines[i];
     fprintf(out, "%5u  %-14s ", i - fstart, info->name);
-    pad(out, ops, 34);
+    text_pad(out, ops, 34);
     fprintf(out, " ; %u:%u  %s", ln->line, ln->col, info->synopsis);
 }
 
@@ -122,9 +97,9 @@ static void print_table(const Program *p, const ZTable *t, FILE *out)
     fputs("\n", out);
     for (uint32_t i = 0; i < t->nfields; i++) {
         fputs("    ", out);
-        pad(out, program_string(p, t->fields[i].name), 12);
+        text_pad(out, program_string(p, t->fields[i].name), 12);
         fputc(' ', out);
-        pad(out, vt_name(t->fields[i].type, buf, sizeof buf), 14);
+        text_pad(out, vt_name(t->fields[i].type, buf, sizeof buf), 14);
         fprintf(out, " <- column \"%s\"%s\n", program_string(p, t->fields[i].column), t->fields[i].optional ? " (optional)" : "");
     }
 }

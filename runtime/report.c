@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "ztime.h"
 
 static void json_str(FILE *out, const char *s)
@@ -171,9 +172,12 @@ static void write_text(FILE *out, const Program *p, const Dataset *ds, const Run
     for (uint32_t k = 0; k < p->nrules; k++) {
         Counts c = count(p, r, (int)k);
         const ZRule *rule = &p->rules[k];
-        fprintf(out, "  %-24s", PS(p, rule->name));
+        fputs("  ", out);
+        text_pad(out, PS(p, rule->name), 24);
         if (rule->disabled) fprintf(out, " disabled: %s\n", PS(p, rule->disabled_reason));
-        else fprintf(out, " %s: %u violations, %u pending\n", severity_name(rule->severity), c.violations, c.pending);
+        else
+            fprintf(out, " %-12s %u violation%s, %u pending\n", severity_name(rule->severity), c.violations,
+                    c.violations == 1 ? "" : "s", c.pending);
     }
     fprintf(out, "  total: %u violations (%u must, %u in-principle), %u obligations pending\n", all.violations, all.must,
             all.in_principle, all.pending);

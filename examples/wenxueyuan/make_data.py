@@ -40,11 +40,10 @@ LUO = "20101203"    # 罗晓燕  副院长: 科研, 学术交流
 LU = "20120419"     # 陆海峰  副院长: 研究生, 国际交流
 LUXL = "20150708"   # 卢小玲  党政办公室主任 (role 党委办公室主任)
 WEI = "20160302"    # 韦志坚  古代文学教研室主任 (not on the roster)
-MO = "20170911"     # 莫丽娟  学生辅导员 (not on the roster)
 PAN = "20180624"    # 潘思远  研究生秘书 (not on the roster)
 
 NAMES = {QIN: "覃建华", HUANG: "黄永林", LI: "李秋萍", JIANG: "蒋文博", LUO: "罗晓燕",
-         LU: "陆海峰", LUXL: "卢小玲", WEI: "韦志坚", MO: "莫丽娟", PAN: "潘思远"}
+         LU: "陆海峰", LUXL: "卢小玲", WEI: "韦志坚", PAN: "潘思远"}
 TEAM = [QIN, HUANG, LI, JIANG, LUO, LU]
 
 ROSTER = [
