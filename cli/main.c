@@ -290,6 +290,10 @@ static int cmd_run(int argc, char **argv)
         return usage_error("--as-of: '%s' is not a date or time (YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM])", as_of);
     }
     ro.unit = unit;
+    if (ro.has_from && ro.has_as_of && ro.from > ro.as_of) {
+        program_free(p);
+        return usage_error("--from %s is later than --as-of", from);
+    }
     Dataset *ds = dataset_new(p);
     InputOptions io = {skip, stderr};
     InputStats stats;
@@ -299,6 +303,16 @@ static int cmd_run(int argc, char **argv)
         dataset_free(ds);
         program_free(p);
         return EXIT_USAGE;
+    }
+    if (unit) {
+        bool found = false;
+        for (uint32_t i = 0; i < ds->nevents && !found; i++) found = !strcmp(strtab_str(&ds->strs, ds->events[i].unit), unit);
+        if (!found) {
+            fprintf(stderr, "zhidu: --unit: no events of unit '%s' in %s\n", unit, data);
+            dataset_free(ds);
+            program_free(p);
+            return EXIT_USAGE;
+        }
     }
     RunResult result;
     if (engine_run(p, ds, &ro, &result, err, sizeof err) != 0) {

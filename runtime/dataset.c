@@ -73,7 +73,7 @@ static void quote(const RawCell *c, char *buf, size_t size)
     size_t n = 0;
     for (size_t i = 0; i < c->len && n + 8 < size; i++) {
         unsigned char ch = (unsigned char)c->p[i];
-        if (i >= 60) { n += (size_t)snprintf(buf + n, size - n, "..."); break; }
+        if (i >= 60 && (ch & 0xC0) != 0x80) { n += (size_t)snprintf(buf + n, size - n, "..."); break; }
         if (ch < 0x20 || ch == 0x7F) n += (size_t)snprintf(buf + n, size - n, "\\x%02X", ch);
         else buf[n++] = (char)ch;
     }
@@ -235,6 +235,12 @@ const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw,
     const RawCell *t = &raw[ftype];
     if (!t->present || t->len == 0) {
         snprintf(msg, size, "column %s: empty event type", program_string(p, log->fields[ftype].column));
+        return msg;
+    }
+    long bad_at = bad_utf8_at((const unsigned char *)t->p, t->len);
+    if (bad_at >= 0) {
+        snprintf(msg, size, "column %s: invalid UTF-8 (byte 0x%02X at offset %ld)", program_string(p, log->fields[ftype].column),
+                 (unsigned char)t->p[bad_at], bad_at);
         return msg;
     }
     int type = -1;

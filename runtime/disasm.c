@@ -110,7 +110,8 @@ void disasm_program(const Program *p, FILE *out)
     const ZMeta *m = &p->meta;
     fprintf(out, "policy %s: %s (%s)\n", program_string(p, m->name), program_string(p, m->title), program_string(p, m->document));
     zt_format(m->effective, m->tz_offset, buf, sizeof buf);
-    fprintf(out, "  effective %s, time zone %+d:%02d", buf, m->tz_offset / 3600, (m->tz_offset < 0 ? -m->tz_offset : m->tz_offset) / 60 % 60);
+    long long tz = m->tz_offset;
+    fprintf(out, "  effective %s, time zone %+lld:%02lld", buf, tz / 3600, (tz < 0 ? -tz : tz) / 60 % 60);
     if (m->units_column != ZNONE) fprintf(out, ", units column \"%s\"", program_string(p, m->units_column));
     fputs("\n  sources:", out);
     for (uint32_t i = 0; i < m->nfiles; i++) fprintf(out, " [%u] %s", i, program_string(p, m->files[i]));

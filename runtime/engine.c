@@ -501,7 +501,7 @@ int engine_run(const Program *p, Dataset *ds, const RunOptions *opt, RunResult *
         }
         unit_free(&unit, p);
     }
-    qsort_r(out->v, out->n, sizeof(Violation), cmp_violation, ds);
+    if (out->n) qsort_r(out->v, out->n, sizeof(Violation), cmp_violation, ds);
     for (uint32_t t = 0; t < p->nevent_types; t++) free(by_type[t]);
     free(by_type);
     free(by_type_count);

@@ -94,7 +94,7 @@ static int take_row(Dataset *ds, const Binding *b, const RawCell *cols, int ncol
     where_text(at, where, sizeof where);
     if (!opt->skip_bad_rows) return fail(err, size, "%s: %s", where, bad);
     st->skipped++;
-    if (opt->report) fprintf(opt->report, "%s: %s (row skipped)\n", where, bad);
+    if (opt->report) fprintf(opt->report, "zhidu: %s: %s (row skipped)\n", where, bad);
     return 0;
 }
 
@@ -116,6 +116,7 @@ typedef struct CsvState {
     long line;            /* physical line of the next byte */
     long record_line;     /* line the current record started on */
     bool in_record;
+    bool after_cr;        /* the last row end was a CR: an LF right after it ends no new line */
     bool header_done;
     bool header_only;     /* stop after the header */
     const char **header;
@@ -165,6 +166,11 @@ static void on_row(int c, void *ctx)
 {
     CsvState *s = ctx;
     long started = s->in_record ? s->record_line : s->line;
+    if (c == '\n' && s->after_cr && s->nfields == 0) {
+        s->after_cr = false; /* the LF of a CRLF */
+        return;
+    }
+    s->after_cr = c == '\r';
     if (c == '\n' || c == '\r') s->line++;
     if (s->failed || s->stop) { clear_record(s); return; }
     if (s->nfields == 0) return; /* a blank line */
@@ -198,7 +204,7 @@ static void on_row(int c, void *ctx)
             s->failed = true;
         } else {
             s->st->skipped++;
-            if (s->opt->report) fprintf(s->opt->report, "%s: %s (row skipped)\n", where, msg);
+            if (s->opt->report) fprintf(s->opt->report, "zhidu: %s: %s (row skipped)\n", where, msg);
         }
         clear_record(s);
         return;
@@ -226,7 +232,8 @@ static int read_csv(Dataset *ds, Binding *b, const char *path, bool header_only,
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        if (errno == ENOENT) return fail(err, size, "%s: missing table: no file %s", b->source, path);
+        if (errno == ENOENT)
+            return fail(err, size, "%s: missing table %s (no such file)", path, program_string(ds->prog, b->table->table));
         return fail(err, size, "%s: cannot read: %s", path, strerror(errno));
     }
     struct csv_parser parser;
@@ -261,8 +268,10 @@ static int read_csv(Dataset *ds, Binding *b, const char *path, bool header_only,
         size_t used = csv_parse(&parser, chunk, n, on_field, on_row, &s);
         if (used != n && !s.failed && !s.stop) {
             /* find the line of the bad byte */
+            int code = csv_error(&parser);
             fail(err, size, "%s:%ld: malformed CSV at byte %ld: %s", b->source, s.line, consumed_total + (long)used,
-                 csv_strerror(csv_error(&parser)));
+                 code == CSV_EPARSE ? "a quote inside an unquoted field, or text after a closing quote (RFC 4180)"
+                                    : csv_strerror(code));
             s.failed = true;
         }
         consumed_total += (long)n;
@@ -380,11 +389,25 @@ static int read_sql_table(Dataset *ds, sqlite3 *db, const char *path, Binding *b
     if (sql_columns(db, path, table, &names, &ncols, err, size)) return -1;
     int rc = bind_columns(ds->prog, b, (const char **)names, ncols, err, size);
     if (rc) { free_names(names, ncols); return rc; }
-    /* rowid when the table has one (not for views) */
-    char *sql = sqlite3_mprintf("SELECT rowid, * FROM \"%w\" ORDER BY rowid", table);
+    /* rowid when the table has one: not for views (their rowid is NULL) */
+    bool is_view = false;
+    sqlite3_stmt *kind = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT type FROM sqlite_master WHERE name = ?", -1, &kind, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(kind, 1, table, -1, SQLITE_STATIC);
+        if (sqlite3_step(kind) == SQLITE_ROW) {
+            const unsigned char *t = sqlite3_column_text(kind, 0);
+            is_view = t && !strcmp((const char *)t, "view");
+        }
+    }
+    sqlite3_finalize(kind);
     sqlite3_stmt *stmt = NULL;
-    bool has_rowid = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK;
-    sqlite3_free(sql);
+    bool has_rowid = false;
+    char *sql;
+    if (!is_view) {
+        sql = sqlite3_mprintf("SELECT rowid, * FROM \"%w\" ORDER BY rowid", table);
+        has_rowid = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK;
+        sqlite3_free(sql);
+    }
     if (!has_rowid) {
         sql = sqlite3_mprintf("SELECT * FROM \"%w\"", table);
         if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
@@ -442,7 +465,7 @@ static int read_sql_table(Dataset *ds, sqlite3 *db, const char *path, Binding *b
             where_text(&at, where, sizeof where);
             if (!opt->skip_bad_rows) { rc = fail(err, size, "%s: %s", where, msg); break; }
             st->skipped++;
-            if (opt->report) fprintf(opt->report, "%s: %s (row skipped)\n", where, msg);
+            if (opt->report) fprintf(opt->report, "zhidu: %s: %s (row skipped)\n", where, msg);
             continue;
         }
         if (take_row(ds, b, cols, ncols, &at, (uint32_t)rowid, opt, st, err, size)) { rc = -1; break; }

@@ -2,6 +2,8 @@
  * instruction or section and say what is wrong; nothing is executed. */
 #include "verify.h"
 
+#include "ztime.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -298,12 +300,15 @@ int verify_program(const Program *p, char *err, size_t size)
             return fail(err, size, "section consts: constant %u: string %lld out of range", i, (long long)c->value);
         if (c->kind == CONST_BOOL && (c->value < 0 || c->value > 1))
             return fail(err, size, "section consts: constant %u: bad boolean", i);
+        if (c->kind == CONST_TIME && (c->value < ZT_MIN_TIME || c->value > ZT_MAX_TIME))
+            return fail(err, size, "section consts: constant %u: time outside the years 1-9999", i);
     }
     const ZMeta *m = &p->meta;
     if (m->name >= p->nstrings || m->title >= p->nstrings || m->document >= p->nstrings ||
         (m->units_column != ZNONE && m->units_column >= p->nstrings))
         return fail(err, size, "section meta: string out of range");
     if (m->tz_offset < -18 * 3600 || m->tz_offset > 18 * 3600) return fail(err, size, "section meta: time zone offset out of range");
+    if (m->effective < ZT_MIN_TIME || m->effective > ZT_MAX_TIME) return fail(err, size, "section meta: effective date outside the years 1-9999");
     if (m->nfiles == 0) return fail(err, size, "section meta: no source file");
     for (uint32_t i = 0; i < m->nfiles; i++)
         if (m->files[i] >= p->nstrings) return fail(err, size, "section meta: file name out of range");
@@ -393,6 +398,7 @@ int verify_program(const Program *p, char *err, size_t size)
         uint32_t refs[4] = {r->body, r->trigger_filter, r->period_filter, r->unless_filter};
         for (int k = 0; k < 4 && rc == 0; k++) {
             if (refs[k] == ZNONE) continue;
+            if (refs[k] >= p->nfuncs) { rc = fail(err, size, "section rules: rule %u: function %u out of range", i, refs[k]); break; }
             if (owner[refs[k]]) rc = fail(err, size, "section rules: rule %u: function %u is used twice", i, refs[k]);
             owner[refs[k]] = i + 1;
         }

@@ -458,25 +458,28 @@ Value vm_call(Vm *vm, uint32_t f, Value arg)
         case ZOP_UNION: sp--; sp[-1] = mk_list(list_merge(vm, as_list(sp[-1]), as_list(sp[0]), 0)); break;
         case ZOP_INTER: sp--; sp[-1] = mk_list(list_merge(vm, as_list(sp[-1]), as_list(sp[0]), 1)); break;
         case ZOP_DIFF: sp--; sp[-1] = mk_list(list_merge(vm, as_list(sp[-1]), as_list(sp[0]), 2)); break;
-        case ZOP_ADD: {
-            sp--;
-            Value a = sp[-1], b = sp[0];
-            if (a.tag == V_TIME && b.tag == V_DUR) sp[-1] = mk_int(V_TIME, a.i + b.i);
-            else if (a.tag == V_DUR && b.tag == V_TIME) sp[-1] = mk_int(V_TIME, a.i + b.i);
-            else if ((a.tag == V_DUR || a.tag == V_INT) && a.tag == b.tag) sp[-1] = mk_int(a.tag, a.i + b.i);
-            else sp[-1] = missing;
-            break;
-        }
+        case ZOP_ADD:
         case ZOP_SUB: {
+            /* overflow gives a missing value, never undefined behaviour */
             sp--;
             Value a = sp[-1], b = sp[0];
-            if (a.tag == V_TIME && b.tag == V_DUR) sp[-1] = mk_int(V_TIME, a.i - b.i);
-            else if (a.tag == V_TIME && b.tag == V_TIME) sp[-1] = mk_int(V_DUR, a.i - b.i);
-            else if ((a.tag == V_DUR || a.tag == V_INT) && a.tag == b.tag) sp[-1] = mk_int(a.tag, a.i - b.i);
-            else sp[-1] = missing;
+            uint8_t tag = V_MISSING;
+            if (in->op == ZOP_ADD) {
+                if ((a.tag == V_TIME && b.tag == V_DUR) || (a.tag == V_DUR && b.tag == V_TIME)) tag = V_TIME;
+                else if ((a.tag == V_DUR || a.tag == V_INT) && a.tag == b.tag) tag = a.tag;
+            } else {
+                if (a.tag == V_TIME && b.tag == V_DUR) tag = V_TIME;
+                else if (a.tag == V_TIME && b.tag == V_TIME) tag = V_DUR;
+                else if ((a.tag == V_DUR || a.tag == V_INT) && a.tag == b.tag) tag = a.tag;
+            }
+            int64_t r;
+            bool overflow = in->op == ZOP_ADD ? __builtin_add_overflow(a.i, b.i, &r) : __builtin_sub_overflow(a.i, b.i, &r);
+            sp[-1] = tag == V_MISSING || overflow ? missing : mk_int(tag, r);
             break;
         }
-        case ZOP_NEG: sp[-1] = (sp[-1].tag == V_INT || sp[-1].tag == V_DUR) ? mk_int(sp[-1].tag, -sp[-1].i) : missing; break;
+        case ZOP_NEG:
+            sp[-1] = (sp[-1].tag == V_INT || sp[-1].tag == V_DUR) && sp[-1].i != INT64_MIN ? mk_int(sp[-1].tag, -sp[-1].i) : missing;
+            break;
         case ZOP_MAKE_LIST: {
             uint32_t n = in->b;
             sp -= n;

@@ -109,6 +109,11 @@ static int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) &&
 
 void zt_format(zt_instant t, int offset_seconds, char *buf, size_t size)
 {
+    /* saturate: any instant and offset format without overflow */
+    if (offset_seconds < -86399) offset_seconds = -86399;
+    if (offset_seconds > 86399) offset_seconds = 86399;
+    if (t < ZT_MIN_TIME - 86400) t = ZT_MIN_TIME - 86400;
+    if (t > ZT_MAX_TIME + 86400) t = ZT_MAX_TIME + 86400;
     int64_t local = t + offset_seconds;
     int64_t days = floor_div(local, 86400);
     int64_t secs = local - days * 86400;

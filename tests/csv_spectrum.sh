@@ -20,7 +20,7 @@ set -u
 zhidu=$1
 case $zhidu in /*) ;; *) zhidu=$PWD/$zhidu ;; esac
 root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
+cd "$root" || exit 2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

@@ -14,13 +14,12 @@ set -u
 zhidu=$1
 case $zhidu in /*) ;; *) zhidu=$PWD/$zhidu ;; esac
 root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
+cd "$root" || exit 2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export LC_ALL=C   # bytes are bytes: the cases hold invalid UTF-8 on purpose
 data=$root/tests/data
 mini=$data/mini.zd
-gxnu=$root/rules/gxnu.zd
 work=$tmp/w            # generated data sets; cases run from here, so messages name them relatively
 mkdir -p "$work"
 mkdb() { python3 "$data/mkdb.py" "$@"; }
@@ -68,7 +67,7 @@ edit_line() {
 }
 
 # no_temp_files DIR: nothing but the expected files (no *.tmp.*) in DIR
-no_temp_files() { ! ls -a "$1" | grep -q '\.tmp\.'; }
+no_temp_files() { [ -z "$(find "$1" -name '*.tmp.*' -print -quit)" ]; }
 
 want=$tmp/want
 good_jsonl=$data/mini_good/expected.jsonl
@@ -278,7 +277,7 @@ out=$tmp/outdir
 mkdir -p "$out"
 zrun "$data" mini.zd mini_good --format jsonl --output "$out/report.jsonl"
 if [ "$rc" = 1 ] && [ ! -s "$tmp/out" ] && [ ! -s "$tmp/err" ] && cmp -s "$out/report.jsonl" "$good_jsonl" &&
-   [ "$(ls -a "$out" | grep -vc '^\.\.\?$')" = 1 ]; then pass "--output: the report in the file, nothing on stdout, no temp file left"
+   [ "$(find "$out" -mindepth 1 | wc -l)" = 1 ]; then pass "--output: the report in the file, nothing on stdout, no temp file left"
 else fail "--output: the report in the file, nothing on stdout, no temp file left" "exit $rc; files: $(ls -a "$out" | tr '\n' ' ')"; fi
 
 echo "an older report" >"$out/report.txt"
@@ -384,10 +383,10 @@ printf 'id,time\n' >"$work/plain_file"
 bad plain_file "zhidu: plain_file: neither a directory of CSV files nor a SQLite database"
 
 mkcase missing_table && rm "$work/missing_table/topics.csv"
-bad missing_table "zhidu: missing_table/topics.csv: missing table: no file missing_table/topics.csv"
+bad missing_table "zhidu: missing_table/topics.csv: missing table topics (no such file)"
 
 mkcase missing_events && rm "$work/missing_events/events.csv"
-bad missing_events "zhidu: missing_events/events.csv: missing table: no file missing_events/events.csv"
+bad missing_events "zhidu: missing_events/events.csv: missing table events (no such file)"
 
 mkcase missing_column && edit_line "$work/missing_column/roster.csv" 1 'person,nom,role,from,to'
 bad missing_column "zhidu: missing_column/roster.csv: missing column name (field name of 名册)"
@@ -453,7 +452,7 @@ mkcase unterminated_multiline && printf 'e08,2025-03-25T09:00,talk,s1,p1,,"x\ny\
 bad unterminated_multiline "zhidu: unterminated_multiline/events.csv:9: unterminated quoted field at the end of the file"
 
 mkcase quote_in_unquoted && edit_line "$work/quote_in_unquoted/events.csv" 5 'e04,2025-03-12T09:00,incident,m"1,,,'
-bad quote_in_unquoted "zhidu: quote_in_unquoted/events.csv:5: malformed CSV at byte 187: error parsing data while strict checking enabled"
+bad quote_in_unquoted "zhidu: quote_in_unquoted/events.csv:5: malformed CSV at byte 187: a quote inside an unquoted field, or text after a closing quote (RFC 4180)"
 
 mkcase duplicate_id && edit_line "$work/duplicate_id/events.csv" 6 'e03,2025-03-12 12:00,report,m1,s1,,e04'
 bad duplicate_id "zhidu: duplicate_id/events.csv:6: column id: duplicate event id 'e03'"
@@ -495,7 +494,7 @@ mkcase long_field_bad && long_note "$work/long_field_bad" && edit_line "$work/lo
 bad long_field_bad "zhidu: long_field_bad/events.csv:46: 9 fields, but the header has 8"
 mkcase long_field_quote && long_note "$work/long_field_quote" && edit_line "$work/long_field_quote/events.csv" 45 'e04,2025-03-12T09:00,incident,m"1,,,,'
 offset=$(grep -abo 'm"1' "$work/long_field_quote/events.csv" | cut -d: -f1)
-bad long_field_quote "zhidu: long_field_quote/events.csv:45: malformed CSV at byte $((offset + 1)): error parsing data while strict checking enabled"
+bad long_field_quote "zhidu: long_field_quote/events.csv:45: malformed CSV at byte $((offset + 1)): a quote inside an unquoted field, or text after a closing quote (RFC 4180)"
 
 # a field that is not a valid time must not be trimmed into one
 mkcase spaced_time && edit_line "$work/spaced_time/events.csv" 2 'e01, 2025-03-03T09:00,talk,s1,p1,,'
@@ -514,17 +513,17 @@ bad missing_column "zhidu: missing_column/roster.csv: missing column name (field
 bad unterminated_quote "zhidu: unterminated_quote/events.csv:9: unterminated quoted field at the end of the file" --on-bad-row skip
 
 # ==== --on-bad-row: mini_badrows is mini_good plus 11 bad rows ====
-badrows_msgs='mini_badrows/roster.csv:4: column name: invalid UTF-8 (byte 0xFF at offset 0) (row skipped)
-mini_badrows/events.csv:9: column time: malformed timestamp '"'2025-03-14 9am'"': expected a time HH:MM (row skipped)
-mini_badrows/events.csv:10: column type: unknown event type '"'tlak'"' (row skipped)
-mini_badrows/events.csv:11: 5 fields, but the header has 7 (row skipped)
-mini_badrows/events.csv:12: column time: empty time (row skipped)
-mini_badrows/events.csv:13: column id: duplicate event id '"'e03'"' (row skipped)
-mini_badrows/events.csv:14: column id: empty event id (row skipped)
-mini_badrows/events.csv:15: column type: empty event type (row skipped)
-mini_badrows/events.csv:16: column time: malformed timestamp '"'2025-02-30'"': no such date (row skipped)
-mini_badrows/events.csv:17: 8 fields, but the header has 7 (row skipped)
-mini_badrows/events.csv:18: column targets: invalid UTF-8 (byte 0xE4 at offset 1) (row skipped)
+badrows_msgs='zhidu: mini_badrows/roster.csv:4: column name: invalid UTF-8 (byte 0xFF at offset 0) (row skipped)
+zhidu: mini_badrows/events.csv:9: column time: malformed timestamp '"'2025-03-14 9am'"': expected a time HH:MM (row skipped)
+zhidu: mini_badrows/events.csv:10: column type: unknown event type '"'tlak'"' (row skipped)
+zhidu: mini_badrows/events.csv:11: 5 fields, but the header has 7 (row skipped)
+zhidu: mini_badrows/events.csv:12: column time: empty time (row skipped)
+zhidu: mini_badrows/events.csv:13: column id: duplicate event id '"'e03'"' (row skipped)
+zhidu: mini_badrows/events.csv:14: column id: empty event id (row skipped)
+zhidu: mini_badrows/events.csv:15: column type: empty event type (row skipped)
+zhidu: mini_badrows/events.csv:16: column time: malformed timestamp '"'2025-02-30'"': no such date (row skipped)
+zhidu: mini_badrows/events.csv:17: 8 fields, but the header has 7 (row skipped)
+zhidu: mini_badrows/events.csv:18: column targets: invalid UTF-8 (byte 0xE4 at offset 1) (row skipped)
 zhidu: 11 bad rows skipped'
 
 zrun "$data" mini.zd mini_badrows
@@ -632,14 +631,14 @@ INSERT INTO events (id, time, type, actor, targets) VALUES ('x6', '2025-03-14T09
 INSERT INTO events (id, time, type, actor, targets) VALUES ('e03', '2025-03-14T09:00', 'talk', 's1', 'p1');"
 zrun "$work" "$mini" skip.db --on-bad-row skip --format jsonl
 expect "sqlite --on-bad-row skip: every bad row reported, the good rows give mini_good's report" 1 \
-"skip.db:roster:rowid 3: column name: expected text, found a blob (row skipped)
-skip.db:events:rowid 8: column time: malformed timestamp '2025-03-14 9am': expected a time HH:MM (row skipped)
-skip.db:events:rowid 9: column type: unknown event type 'tlak' (row skipped)
-skip.db:events:rowid 10: column time: empty time (row skipped)
-skip.db:events:rowid 11: column actor: expected text, found a blob (row skipped)
-skip.db:events:rowid 12: column time: expected text, found a real number (row skipped)
-skip.db:events:rowid 13: column targets: invalid UTF-8 (byte 0xE4 at offset 1) (row skipped)
-skip.db:events:rowid 14: column id: duplicate event id 'e03' (row skipped)
+"zhidu: skip.db:roster:rowid 3: column name: expected text, found a blob (row skipped)
+zhidu: skip.db:events:rowid 8: column time: malformed timestamp '2025-03-14 9am': expected a time HH:MM (row skipped)
+zhidu: skip.db:events:rowid 9: column type: unknown event type 'tlak' (row skipped)
+zhidu: skip.db:events:rowid 10: column time: empty time (row skipped)
+zhidu: skip.db:events:rowid 11: column actor: expected text, found a blob (row skipped)
+zhidu: skip.db:events:rowid 12: column time: expected text, found a real number (row skipped)
+zhidu: skip.db:events:rowid 13: column targets: invalid UTF-8 (byte 0xE4 at offset 1) (row skipped)
+zhidu: skip.db:events:rowid 14: column id: duplicate event id 'e03' (row skipped)
 zhidu: 8 bad rows skipped" "$good_jsonl"
 zrun "$work" "$mini" skip.db --on-bad-row skip --format json
 if [ "$rc" = 1 ] && python3 -c '
@@ -651,8 +650,8 @@ else fail "sqlite --on-bad-row skip: bad_rows_skipped in the json summary" "exit
 zrun "$work" "$mini" skip.db
 expect "sqlite --on-bad-row stop: the first bad row" 2 "zhidu: skip.db:roster:rowid 3: column name: expected text, found a blob" -
 
-# ==== known runtime bugs (reported; run with ZHIDU_KNOWN_BUGS=1) ====
-if [ "${ZHIDU_KNOWN_BUGS:-0}" = 1 ]; then
+# ==== once known runtime bugs (all fixed): regression cases ====
+if true; then
   # CRLF line ends: line numbers must stay physical line numbers (each CRLF counts twice)
   mkcase known_bug_crlf_lines mini_multiline
   sed -i 's/$/\r/' "$work/known_bug_crlf_lines/events.csv"
@@ -660,12 +659,12 @@ if [ "${ZHIDU_KNOWN_BUGS:-0}" = 1 ]; then
   bad known_bug_crlf_lines "zhidu: known_bug_crlf_lines/events.csv:11: column time: malformed timestamp '2025-03-12T25:00': hour, minute or second out of range"
   mkcase crlf_text mini_good && sed -i 's/$/\r/' "$work/crlf_text"/*.csv
   zrun "$work" "$mini" crlf_text
-  if grep -qx '  - event e04 at 2025-03-12T09:00:00+08:00 (crlf_text/events.csv:5)' "$tmp/out"; then pass "known bug: CRLF line numbers in the text report"
-  else fail "known bug: CRLF line numbers in the text report" "$(grep -a 'event e04' "$tmp/out")"; fi
+  if grep -qx '  - event e04 at 2025-03-12T09:00:00+08:00 (crlf_text/events.csv:5)' "$tmp/out"; then pass "regression: CRLF line numbers in the text report"
+  else fail "regression: CRLF line numbers in the text report" "$(grep -a 'event e04' "$tmp/out")"; fi
   # a run with no violation and nothing pending: exit 0, no output (UBSan:
   # engine.c qsort_r(NULL, 0, ...) on the empty list of violations)
   zrun "$data" mini.zd mini_good --as-of 2025-03-05 --format jsonl
-  expect "known bug: a clean run" 0 "" -
+  expect "regression: a clean run" 0 "" -
   # a bad row of a view: "row N", not "rowid 0"
   sqlbad known_bug_view_row "zhidu: known_bug_view_row.db:events:row 4: column type: unknown event type 'incidnet'" \
     "ALTER TABLE events RENAME TO t; CREATE VIEW events AS SELECT * FROM t; UPDATE t SET type = 'incidnet' WHERE id = 'e04'"
@@ -676,10 +675,10 @@ if [ "${ZHIDU_KNOWN_BUGS:-0}" = 1 ]; then
   mkcase long_type && edit_line "$work/long_type/events.csv" 5 "e04,2025-03-12T09:00,x$(printf '类%.0s' $(seq 30)),m1,,,"
   zrun "$work" "$mini" long_type
   if [ "$rc" = 2 ] && python3 -c 'import sys; open(sys.argv[1], "rb").read().decode("utf-8")' "$tmp/err" 2>/dev/null
-  then pass "known bug: a long value cut in a message stays UTF-8"; else fail "known bug: a long value cut in a message stays UTF-8" "stderr is not UTF-8"; fi
+  then pass "regression: a long value cut in a message stays UTF-8"; else fail "regression: a long value cut in a message stays UTF-8" "stderr is not UTF-8"; fi
   # --unit naming no unit of the data, --from after --as-of: usage errors, not an empty check
   zrun "$data" mini.zd mini_good --unit 数学院
-  if [ "$rc" = 2 ]; then pass "known bug: --unit with no such unit"; else fail "known bug: --unit with no such unit" "exit $rc, an empty report"; fi
+  if [ "$rc" = 2 ]; then pass "regression: --unit with no such unit"; else fail "regression: --unit with no such unit" "exit $rc, an empty report"; fi
   zrun "$data" mini.zd mini_good --from 2025-03-20 --as-of 2025-03-10
-  if [ "$rc" = 2 ]; then pass "known bug: --from after --as-of"; else fail "known bug: --from after --as-of" "exit $rc, an empty report"; fi
+  if [ "$rc" = 2 ]; then pass "regression: --from after --as-of"; else fail "regression: --from after --as-of" "exit $rc, an empty report"; fi
 fi

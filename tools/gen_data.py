@@ -143,7 +143,10 @@ class Table:
     def __init__(self, gen, name, cols, unit_col):
         self.gen = gen
         self.name = name
-        rng = gen.rng
+        # the table's own generators for layout choices, all drawn up front, so
+        # that the content is the same whichever outputs are asked for
+        rng = self.rng = random.Random("%d-%s" % (gen.a.seed, name))
+        self.rng_db = random.Random("%d-%s-db" % (gen.a.seed, name))
         self.cols = list(cols)
         if unit_col:
             self.cols.append("unit")
@@ -153,44 +156,44 @@ class Table:
         self.extra = rng.random() < 0.3
         if self.extra:
             self.order.insert(rng.randrange(len(self.order) + 1), "备注")
+        bom = rng.random() < 0.3
+        term = "\r\n" if rng.random() < 0.5 else "\n"
+        quoting = csv.QUOTE_ALL if rng.random() < 0.2 else csv.QUOTE_MINIMAL
+        self.chop = rng.random() < 0.2           # no line end after the last row
+        # now and then a table has a header and no rows at all
+        self.mute = name in ("topics", "calendar") and rng.random() < 0.05
+        dbcols = list(self.cols)
+        if rng.random() < 0.5:
+            rng.shuffle(dbcols)
+        if self.extra:
+            dbcols.append("备注")
+        # now and then the table is a view over a differently named table
+        tname = name if rng.random() < 0.8 else name + "_raw"
+        self.null_empty = rng.random() < 0.7     # missing as NULL (else mostly '')
         self.f = None
         self.w = None
         if gen.out:
             self.f = open(os.path.join(gen.out, name + ".csv"), "w", encoding="utf-8", newline="")
-            bom = rng.random() < 0.3
-            term = "\r\n" if rng.random() < 0.5 else "\n"
-            quoting = csv.QUOTE_ALL if rng.random() < 0.2 else csv.QUOTE_MINIMAL
             if bom and not (gen.a.no_quoted_bom and quoting == csv.QUOTE_ALL):
                 self.f.write("\ufeff")
             self.w = csv.writer(self.f, lineterminator=term, quoting=quoting)
             self.term = term
-            self.chop = rng.random() < 0.2       # no line end after the last row
             self.w.writerow(self.order)
         self.batch = []
-        # now and then a table has a header and no rows at all
-        self.mute = name in ("topics", "calendar") and rng.random() < 0.05
         if gen.db is not None:
-            dbcols = list(self.cols)
-            if rng.random() < 0.5:
-                rng.shuffle(dbcols)
-            if self.extra:
-                dbcols.append("备注")
             self.dbcols = dbcols
-            # now and then the table is a view over a differently named table
-            tname = name if rng.random() < 0.8 else name + "_raw"
             gen.db.execute('CREATE TABLE "%s" (%s)' % (
                 tname, ", ".join('"%s" TEXT' % c for c in dbcols)))
             if tname != name:
                 gen.db.execute('CREATE VIEW "%s" AS SELECT * FROM "%s"' % (name, tname))
             self.sql = 'INSERT INTO "%s" (%s) VALUES (%s)' % (
                 tname, ", ".join('"%s"' % c for c in dbcols), ", ".join("?" * len(dbcols)))
-            self.null_empty = rng.random() < 0.7   # missing as NULL (else mostly '')
 
     def write(self, row):
         if self.mute:
             return
         if self.extra and "备注" not in row:
-            row["备注"] = self.gen.rng.choice(["", "补录", "见附件, 第2页", '说明"甲"'])
+            row["备注"] = self.rng.choice(["", "补录", "见附件, 第2页", '说明"甲"'])
         if self.w is not None:
             self.w.writerow([row.get(c) or "" for c in self.order])
         if self.gen.db is not None:
@@ -198,7 +201,7 @@ class Table:
             for c in self.dbcols:
                 v = row.get(c)
                 if v is None or v == "":
-                    v = None if (self.null_empty or self.gen.rng.random() < 0.2) else ""
+                    v = None if (self.null_empty or self.rng_db.random() < 0.2) else ""
                 vals.append(v)
             self.batch.append(vals)
             if len(self.batch) >= 20000:
@@ -288,7 +291,8 @@ class Unit:
         if style == 0:
             return "u%d-事件%d" % (self.ui, self.seq)
         if style == 1 and g.numeric_ids:
-            return "%d%06d" % (self.ui, self.seq)
+            g.num_seq += 1                 # one sequence for all units: unique
+            return str(1000000 + g.num_seq)
         return "u%d-e%06d" % (self.ui, self.seq)
 
     def slot(self, lo, hi, align=MIN):
@@ -359,6 +363,7 @@ class Gen:
         self.per_week = max(4.0, a.events / max(1, a.units * a.weeks))
         self.dir_seq = 0
         self.numeric_ids = self.rng.random() < 0.3
+        self.num_seq = 0
 
     # helpers --------------------------------------------------------
     def lst(self, items):

@@ -8,7 +8,9 @@
  *    disassemble and re-serialise to the same bytes; nothing crashes;
  *  - hand-built programs with one defect each are refused by the verifier
  *    (and by bc_load after writing) with the right message.
- * Runs from the repository root (the suite's working directory). */
+ * Runs from the repository root (the suite's working directory).
+ * ZD_TEST_TRACE=1 prints each mutation variant before loading it (to find the
+ * one that crashes). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -249,25 +251,14 @@ typedef struct Stats {
     FILE *null;
 } Stats;
 
-/* Mutations that expose a known bug, left out until it is fixed (reported to
- * the lead): a time so extreme that formatting it overflows (zt_format adds
- * the zone offset to INT64_MAX: UBSan "signed integer overflow" in
- * runtime/ztime.c, reached by disasm_program). */
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && !strcmp(s + n - k, suffix);
-}
 
+/* Mutations that expose a known bug, left out until it is fixed; none now
+ * (the filter-index write and the extreme-time overflow are fixed). */
 static bool known_bug(const char *field, int width, uint64_t value)
 {
-    int64_t v = (int64_t)value;
-    if (width == 8 && !strcmp(field, "meta[0].effective") && (v > INT64_MAX - 18 * 3600 || v < INT64_MIN + 18 * 3600)) return true;
-    /* verify_program marks owner[f] for a rule's filter functions before it
-     * checks f < nfuncs: an out-of-bounds write (segfault / ASan) */
-    if ((ends_with(field, ".trigger_filter") || ends_with(field, ".period_filter") || ends_with(field, ".unless_filter")) &&
-        value != ZNONE && value >= g_nfuncs)
-        return true;
+    (void)field;
+    (void)width;
+    (void)value;
     return false;
 }
 
@@ -438,7 +429,12 @@ static void walk_table(Walk *w, const char *what, bool keep_header)
 }
 
 /* Lists the fields to mutate: the whole header and section table, and a
- * sample of records in every section (see the file's top comment). */
+ * sample of records in every section: the length of strings 0-2, every 16th
+ * and the last; the first and last constant, event type, parameter and line
+ * entry; every field of the meta section, of the log's and every table's
+ * header with their first and last field; every field of the first 3 rules
+ * and functions; op, a, b and c of every instruction of the first two
+ * functions. */
 static size_t sample_fields(const unsigned char *d, FieldRef **out)
 {
     Walk w = {.d = d, .keep = true, .insn = -1};
