@@ -15,10 +15,14 @@ cycle anchors (shared and per unit), timestamps with and without offsets (Z,
 +08:00, other offsets, date-only, 'T' or space, with or without seconds), CRLF
 and LF, a byte-order mark, random column order and extra columns, quoted
 fields with commas, quotes and newlines, lists with empty items, missing
-values (NULL or '' in SQLite), unknown kinds, refs to missing events, topics
-without rows and with duplicate rows, observers who are not members, absences
-with and without end. No two events of a unit share a timestamp; event ids are
-unique; only the event types of the contract are used.
+values (NULL or '' in SQLite), unknown kinds and categories, refs to missing
+events, topics without rows and with duplicate rows, observers who are not
+members, absences with and without end, ids with spaces, commas, quotes,
+backslashes, tabs and newlines, tables without a unit column (shared by every
+unit), rows of unit "" and a unit "", tables with no rows, SQLite views, a last
+line without its line end. No two events of a unit share a timestamp; event
+ids are unique; only the event types of the contract are used (unless
+--bad-rows). The same seed gives the same data whichever outputs are written.
 
 Rows are written as they are generated (streaming), so millions of events are
 fine for benchmarks: --events is approximate (it sets the weekly density).
