@@ -31,14 +31,14 @@ optional unit column"; semantics.md, reading 2):
 The window is one month, so no semester lies inside any unit's range: O12 and
 O13 are not judged here (see examples/wenxueyuan for them).
 """
-import csv
 import datetime as dt
-import json
 import os
-import sqlite3
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True     # no examples/__pycache__ beside the data
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
+import datagen  # noqa: E402  (examples/datagen.py)
+from datagen import D, week  # noqa: E402
 
 WX, SX, WY, HY = "文学院", "数学与统计学院", "外国语学院", "化学与药学学院"
 UNITS = [WX, SX, WY, HY]
@@ -121,32 +121,15 @@ TOPICS = [
     ("", "GG-2025-01", "全校学生综合素质测评办法", "师生权益", "19880031", "学生工作"),
 ]
 
-EVENTS = {u: [] for u in UNITS}
-EXPECTED = []
-KEYS = {u: set() for u in UNITS}
+DATA = datagen.DataSet("colleges.db", units=UNITS)
 
 
-def ev(u, key, time, type_, actor="", targets=(), observers=(), kind="", topic=(),
-       outcome="", end="", ref="", note=""):
-    assert key not in KEYS[u], key
-    KEYS[u].add(key)
-    EVENTS[u].append(dict(key=key, time=time, type=type_, actor=actor, targets=list(targets),
-                          observers=list(observers), kind=kind, topic=list(topic),
-                          outcome=outcome, end=end, ref=ref, note=note))
-    return key
+def ev(u, key, *args, **kw):
+    return DATA.ev(key, *args, unit=u, **kw)
 
 
-def violation(u, tag, subjects, trigger=None, window=None, why=""):
-    EXPECTED.append(dict(unit=u, tag=tag, subjects=sorted(subjects), trigger=trigger,
-                         window=window, why=why))
-
-
-def D(s):
-    return dt.datetime.strptime(s, "%Y-%m-%d").date()
-
-
-def week(m):
-    return (m.isoformat(), (m + dt.timedelta(days=7)).isoformat())
+def violation(u, tag, subjects, **kw):
+    DATA.violation(tag, subjects, unit=u, **kw)
 
 
 # Which weeks each unit runs its weekly business in (Mondays).
@@ -297,91 +280,5 @@ ev(u, "last", "2025-04-08 10:00", "communication", S(u), [M(u, 1)], kind="个别
    note="农建军与韦小红个别交流")
 
 
-# =================================================================== output
-def finish():
-    rows = []
-    ids = {}
-    for u in UNITS:
-        evs = sorted(EVENTS[u], key=lambda e: (e["time"], e["key"]))
-        for n, e in enumerate(evs, 1):
-            ids[(u, e["key"])] = "%04d" % n
-        for e in evs:
-            ref = ids[(u, e["ref"])] if e["ref"] else ""
-            rows.append([u, ids[(u, e["key"])], e["time"], e["type"], e["actor"],
-                         ";".join(e["targets"]), ";".join(e["observers"]), e["kind"],
-                         ";".join(e["topic"]), e["outcome"], e["end"], ref, e["note"]])
-    return ids, rows
-
-
-EV_COLS = ["unit", "id", "time", "type", "actor", "targets", "observers", "kind", "topic",
-           "outcome", "end", "ref", "note"]
-ROSTER_COLS = ["unit", "person", "name", "role", "from", "to", "areas"]
-TOPIC_COLS = ["unit", "topic", "title", "category", "lead", "areas"]
-CAL_COLS = ["unit", "name", "kind", "from", "to"]
-
-
-def tables():
-    ids, ev_rows = finish()
-    return ids, {"events": (EV_COLS, ev_rows),
-                 "roster": (ROSTER_COLS, [list(r) for r in ROSTER]),
-                 "topics": (TOPIC_COLS, [list(t) for t in TOPICS]),
-                 "calendar": (CAL_COLS, [list(c) for c in CALENDAR])}
-
-
-def write(outdir, dbname, tabs):
-    for name, (cols, rows) in tabs.items():
-        with open(os.path.join(outdir, name + ".csv"), "w", encoding="utf-8", newline="") as f:
-            w = csv.writer(f, lineterminator="\n")
-            w.writerow(cols)
-            w.writerows(rows)
-    db = os.path.join(outdir, dbname)
-    if os.path.exists(db):
-        os.remove(db)
-    c = sqlite3.connect(db)
-    c.execute("PRAGMA journal_mode=MEMORY")
-    c.execute("PRAGMA synchronous=OFF")
-    for name, (cols, rows) in tabs.items():
-        c.execute('CREATE TABLE "%s" (%s)' % (name, ", ".join('"%s" TEXT' % x for x in cols)))
-        c.executemany('INSERT INTO "%s" VALUES (%s)' % (name, ", ".join("?" * len(cols))),
-                      [[v if v != "" else None for v in r] for r in rows])
-    c.commit()
-    c.execute("VACUUM")
-    c.close()
-
-
-def expected_lines(ids):
-    out = []
-    for v in EXPECTED:
-        u = v["unit"]
-        o = {"unit": u, "tags": [v["tag"]],
-             "subjects": sorted(ids[(u, s)] if s in KEYS[u] else s for s in v["subjects"])}
-        if v["trigger"]:
-            o["trigger"] = ids[(u, v["trigger"])]
-        else:
-            o["window"] = {"from": v["window"][0] + "T00:00:00+08:00",
-                           "to": v["window"][1] + "T00:00:00+08:00"}
-        out.append(json.dumps(o, ensure_ascii=False, sort_keys=True))
-    return sorted(out)
-
-
-def main():
-    ids, tabs = tables()
-    if "--expected" in sys.argv[1:]:
-        for line in expected_lines(ids):
-            print(line)
-        return
-    if "--why" in sys.argv[1:]:
-        for v in EXPECTED:
-            u = v["unit"]
-            trig = ids[(u, v["trigger"])] if v["trigger"] else "%s..%s" % v["window"]
-            subj = [ids[(u, s)] if s in KEYS[u] else s for s in v["subjects"]]
-            print("%s\t%s\t%s\t%s\t%s" % (u, v["tag"], trig, ",".join(subj), v["why"]))
-        return
-    out = HERE
-    if "--out" in sys.argv[1:]:
-        out = sys.argv[sys.argv.index("--out") + 1]
-    write(out, "colleges.db", tabs)
-
-
 if __name__ == "__main__":
-    main()
+    DATA.main(__file__, ROSTER, TOPICS, CALENDAR)

@@ -28,14 +28,15 @@ departure from it is written out by hand below, with a comment naming the tag
 it breaks or keeps and why. Every intended violation is also declared with
 violation(...), which is what --expected prints; README.md lists them.
 """
-import csv
 import datetime as dt
-import json
 import os
-import sqlite3
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True     # no examples/__pycache__ beside the data
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
+import datagen  # noqa: E402  (examples/datagen.py)
+from datagen import D, week  # noqa: E402
+
 REG = "师党〔2018〕12号"
 
 # ----------------------------------------------------------------- people
@@ -155,37 +156,12 @@ TOPICS = [
 ]
 
 # ----------------------------------------------------------------- events
-EVENTS = []          # dicts, keyed by a symbolic "key"; ids are given at the end
-EXPECTED = []        # the violations the scenario is written to produce
-KEYS = set()
-
-
-def ev(key, time, type_, actor="", targets=(), observers=(), kind="", topic=(),
-       outcome="", end="", ref="", note=""):
-    """Add one event. `ref` names another event by its key."""
-    assert key not in KEYS, key
-    KEYS.add(key)
-    EVENTS.append(dict(key=key, time=time, type=type_, actor=actor,
-                       targets=list(targets), observers=list(observers), kind=kind,
-                       topic=list(topic), outcome=outcome, end=end, ref=ref, note=note))
-    return key
-
-
-def violation(tag, subjects, trigger=None, window=None, why=""):
-    EXPECTED.append(dict(tag=tag, subjects=sorted(subjects), trigger=trigger,
-                         window=window, why=why))
-
-
-def D(s):
-    return dt.datetime.strptime(s, "%Y-%m-%d").date()
-
-
-def days(d0, d1):
-    d = d0
-    while d < d1:
-        yield d
-        d += dt.timedelta(days=1)
-
+# Events are keyed by a symbolic "key"; ids are given at the end. violation()
+# declares what the scenario is written to produce.
+DATA = datagen.DataSet("gxnu.db", id_format="E%04d")
+ev = DATA.ev
+violation = DATA.violation
+talkmeet = DATA.discussion    # a 讨论会 convened by actor (O8)
 
 VACATIONS = [(D(f), D(t)) for (_, k, f, t) in CALENDAR if k == "vacation"]
 SEMESTERS = {n: (D(f), D(t)) for (n, k, f, t) in CALENDAR if k == "semester"}
@@ -211,11 +187,8 @@ def members(d):
 
 # Absences of team members (person, from, to) - used only to keep the regular
 # business realistic (nobody talks or meets while away).
-AWAY = []
-
-
-def away(p, d):
-    return any(q == p and f <= d <= t for (q, f, t) in AWAY)
+AWAY = datagen.Absences()
+away = AWAY.has
 
 
 # =================================================================== scenario
@@ -520,7 +493,7 @@ BOARD = {}
 
 def cw(key, time, agenda, note, kind="党委常委会"):
     d = D(time[:10])
-    who = [p for p in members(d) if p != HUANG and not away(p, d)]
+    who = AWAY.present(members(d), d, without=[HUANG])
     BOARD[key] = time
     return ev(key, time, "meeting", HUANG, who, [LUO, SU], kind, agenda, note=note)
 
@@ -528,33 +501,26 @@ def cw(key, time, agenda, note, kind="党委常委会"):
 def xb(key, time, agenda, note):
     d = D(time[:10])
     p = president(d)
-    who = [x for x in members(d) if x != p and x != HUANG and not away(x, d)]
+    who = AWAY.present(members(d), d, without=[p, HUANG])
     BOARD[key] = time
     return ev(key, time, "meeting", p, who, [SU], "校长办公会", agenda, note=note)
 
 
 def sp(key, time, topics, outcome="agree", note=""):
     """the secretary consults the president (O4)"""
-    p = president(D(time[:10]))
-    return ev(key, time, "consultation", HUANG, [p], topic=topics, outcome=outcome,
-              note=note or "书记就上会议题与校长沟通")
+    return DATA.consultation(key, time, HUANG, [president(D(time[:10]))], topics, outcome,
+                             note or "书记就上会议题与校长沟通")
 
 
 def ps(key, time, topics, outcome="agree", note=""):
     """the president consults the secretary (O5)"""
-    p = president(D(time[:10]))
-    return ev(key, time, "consultation", p, [HUANG], topic=topics, outcome=outcome,
-              note=note or "校长就上会议题与书记沟通")
+    return DATA.consultation(key, time, president(D(time[:10])), [HUANG], topics, outcome,
+                             note or "校长就上会议题与书记沟通")
 
 
 def con(key, time, actor, targets, topics, outcome="agree", note=""):
-    return ev(key, time, "consultation", actor, targets, topic=topics, outcome=outcome,
-              note=note or "分管领导就议题与相关分管领导沟通")
-
-
-def talkmeet(key, time, actor, targets, topics, note):
-    """a 讨论会 convened by actor (O8)"""
-    return ev(key, time, "meeting", actor, targets, kind="讨论会", topic=topics, note=note)
+    return DATA.consultation(key, time, actor, targets, topics, outcome,
+                             note or "分管领导就议题与相关分管领导沟通")
 
 
 # ---- 2024, before the winter vacation
@@ -825,14 +791,11 @@ O1_BY_CONSULTATION = {
 }
 first_monday = D("2024-01-01")
 last_monday = D("2025-12-29")
-k = 0
-m = first_monday
-while m <= last_monday:
+for k, m in enumerate(datagen.mondays(first_monday, last_monday)):
     wed = m + dt.timedelta(days=2)
     p = president(wed)
     if m in O1_BREAKS:
-        violation("O1", [HUANG, p], window=(m.isoformat(), (m + dt.timedelta(days=7)).isoformat()),
-                  why=O1_BREAKS[m])
+        violation("O1", [HUANG, p], window=week(m), why=O1_BREAKS[m])
     elif m in O1_SKIP_NOT_JUDGED or m in O1_BY_CONSULTATION:
         pass
     elif week_overlaps_vacation(m) and k % 2 == 1:
@@ -844,8 +807,6 @@ while m <= last_monday:
         ev("wk%s" % m.strftime("%y%m%d"), "%s 17:30" % wed.isoformat(), "communication", a, [b],
            kind="电话沟通" if phone else "个别交流",
            note="书记校长每周沟通（电话）" if phone else "书记校长每周沟通")
-    k += 1
-    m += dt.timedelta(days=7)
 # O1 KEPT every other judged week; the week of 2024-03-18 and of 2024-11-04
 # (the secretary away), 2024-06-24 (the president away) by telephone.
 
@@ -873,7 +834,7 @@ SPECIAL_HUDDLE = {
 
 
 def huddle(key, day, actor=HUANG, extra_targets=(), extra_observers=(), note="领导班子碰头会"):
-    who = [p for p in members(day) if p != actor and not away(p, day)] + list(extra_targets)
+    who = AWAY.present(members(day), day, without=[actor]) + list(extra_targets)
     return ev(key, "%s 08:30" % day.isoformat(), "meeting", actor, who,
               [LUO, SU] + list(extra_observers), "领导班子碰头会", note=note)
 
@@ -1006,95 +967,5 @@ talks("2025-2026-1", [(ZHOU, x) for x in (HUANG, LIU, MO, WEI, MENG, QIN, LIANG,
 # O12/O13 KEPT: every other pair of every judged semester above.
 
 
-# =================================================================== output
-def finish():
-    EVENTS.sort(key=lambda e: (e["time"], e["key"]))
-    ids = {}
-    for n, e in enumerate(EVENTS, 1):
-        ids[e["key"]] = "E%04d" % n
-    rows = []
-    for e in EVENTS:
-        ref = e["ref"]
-        if ref:
-            assert ref in ids, ref
-            ref = ids[ref]
-        rows.append([ids[e["key"]], e["time"], e["type"], e["actor"], ";".join(e["targets"]),
-                     ";".join(e["observers"]), e["kind"], ";".join(e["topic"]), e["outcome"],
-                     e["end"], ref, e["note"]])
-    return ids, rows
-
-
-EV_COLS = ["id", "time", "type", "actor", "targets", "observers", "kind", "topic",
-           "outcome", "end", "ref", "note"]
-ROSTER_COLS = ["person", "name", "role", "from", "to", "areas"]
-TOPIC_COLS = ["topic", "title", "category", "lead", "areas"]
-CAL_COLS = ["name", "kind", "from", "to"]
-
-
-def tables():
-    ids, ev_rows = finish()
-    roster = [[p, NAMES[p], role, f, t, a] for (p, role, f, t, a) in ROSTER]
-    topics = [list(t) for t in TOPICS]
-    cal = [list(c) for c in CALENDAR]
-    return ids, {"events": (EV_COLS, ev_rows), "roster": (ROSTER_COLS, roster),
-                 "topics": (TOPIC_COLS, topics), "calendar": (CAL_COLS, cal)}
-
-
-def write(outdir, dbname, tabs):
-    for name, (cols, rows) in tabs.items():
-        with open(os.path.join(outdir, name + ".csv"), "w", encoding="utf-8", newline="") as f:
-            w = csv.writer(f, lineterminator="\n")
-            w.writerow(cols)
-            w.writerows(rows)
-    db = os.path.join(outdir, dbname)
-    if os.path.exists(db):
-        os.remove(db)
-    con_ = sqlite3.connect(db)
-    con_.execute("PRAGMA journal_mode=MEMORY")
-    con_.execute("PRAGMA synchronous=OFF")
-    for name, (cols, rows) in tabs.items():
-        con_.execute('CREATE TABLE "%s" (%s)' % (name, ", ".join('"%s" TEXT' % c for c in cols)))
-        con_.executemany('INSERT INTO "%s" VALUES (%s)' % (name, ", ".join("?" * len(cols))),
-                         [[v if v != "" else None for v in r] for r in rows])
-    con_.commit()
-    con_.execute("VACUUM")
-    con_.close()
-
-
-def local(d):
-    return d + "T00:00:00+08:00"
-
-
-def expected_lines(ids):
-    out = []
-    for v in EXPECTED:
-        o = {"unit": "", "tags": [v["tag"]],
-             "subjects": sorted(ids.get(s, s) if s in KEYS else s for s in v["subjects"])}
-        if v["trigger"]:
-            o["trigger"] = ids[v["trigger"]]
-        else:
-            o["window"] = {"from": local(v["window"][0]), "to": local(v["window"][1])}
-        out.append(json.dumps(o, ensure_ascii=False, sort_keys=True))
-    return sorted(out)
-
-
-def main():
-    ids, tabs = tables()
-    if "--expected" in sys.argv[1:]:
-        for line in expected_lines(ids):
-            print(line)
-        return
-    if "--why" in sys.argv[1:]:
-        for v in EXPECTED:
-            trig = ids[v["trigger"]] if v["trigger"] else "%s..%s" % v["window"]
-            subj = [ids.get(s, s) if s in KEYS else s for s in v["subjects"]]
-            print("%s\t%s\t%s\t%s" % (v["tag"], trig, ",".join(subj), v["why"]))
-        return
-    out = HERE
-    if "--out" in sys.argv[1:]:
-        out = sys.argv[sys.argv.index("--out") + 1]
-    write(out, "gxnu.db", tabs)
-
-
 if __name__ == "__main__":
-    main()
+    DATA.main(__file__, datagen.named_roster(ROSTER, NAMES), TOPICS, CALENDAR)

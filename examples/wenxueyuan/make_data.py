@@ -23,14 +23,14 @@ One semester, 2024-2025-2 (2025-02-17 .. 2025-07-05), written deliberately:
 regular business by loops, every departure by hand with a comment naming the
 tag it breaks or keeps; violation(...) declares each intended violation.
 """
-import csv
 import datetime as dt
-import json
 import os
-import sqlite3
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True     # no examples/__pycache__ beside the data
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
+import datagen  # noqa: E402  (examples/datagen.py)
+from datagen import D, week  # noqa: E402
 
 QIN = "19960318"    # 覃建华  院党委书记: 党建, 干部
 HUANG = "20020915"  # 黄永林  院长: 学科建设, 人事, 财务
@@ -81,36 +81,13 @@ TOPICS = [
     ("WX25-11", "教职工年度考核方案", "三重一大;师生权益", HUANG, "人事"),
 ]
 
-EVENTS = []
-EXPECTED = []
-KEYS = set()
-
-
-def ev(key, time, type_, actor="", targets=(), observers=(), kind="", topic=(),
-       outcome="", end="", ref="", note=""):
-    assert key not in KEYS, key
-    KEYS.add(key)
-    EVENTS.append(dict(key=key, time=time, type=type_, actor=actor,
-                       targets=list(targets), observers=list(observers), kind=kind,
-                       topic=list(topic), outcome=outcome, end=end, ref=ref, note=note))
-    return key
-
-
-def violation(tag, subjects, trigger=None, window=None, why=""):
-    EXPECTED.append(dict(tag=tag, subjects=sorted(subjects), trigger=trigger,
-                         window=window, why=why))
-
-
-def D(s):
-    return dt.datetime.strptime(s, "%Y-%m-%d").date()
-
-
-AWAY = []
-
-
-def away(p, d):
-    return any(q == p and f <= d <= t for (q, f, t) in AWAY)
-
+DATA = datagen.DataSet("wenxueyuan.db", id_format="WX%04d")
+ev = DATA.ev
+violation = DATA.violation
+con = DATA.consultation
+taolun = DATA.discussion    # a 讨论会 convened by actor (O8)
+AWAY = datagen.Absences()
+away = AWAY.has
 
 # ------------------------------------------------------------ absences (O14, O15)
 ev("ab_huang_h", "2025-03-28 16:00", "handover", HUANG, [QIN], ref="ab_huang",
@@ -238,25 +215,14 @@ ev("dir4", "2025-07-07 15:00", "directive", topic=["师党〔2025〕20号"],
 # ------------------------------------------------------------ decision meetings
 def dwh(key, time, agenda, note):
     """院党委会 (stands for 党委常委会 and 党委全委会)"""
-    d = D(time[:10])
-    who = [p for p in TEAM if p != QIN and not away(p, d)]
+    who = AWAY.present(TEAM, D(time[:10]), without=[QIN])
     return ev(key, time, "meeting", QIN, who, [LUXL], "院党委会", agenda, note=note)
 
 
 def lxh(key, time, agenda, note):
     """党政联席会 (stands for 校长办公会)"""
-    d = D(time[:10])
-    who = [p for p in TEAM if p != HUANG and not away(p, d)]
+    who = AWAY.present(TEAM, D(time[:10]), without=[HUANG])
     return ev(key, time, "meeting", HUANG, who, [LUXL], "党政联席会", agenda, note=note)
-
-
-def con(key, time, actor, targets, topics, outcome="agree", note=""):
-    return ev(key, time, "consultation", actor, targets, topic=topics, outcome=outcome,
-              note=note)
-
-
-def taolun(key, time, actor, targets, topics, note):
-    return ev(key, time, "meeting", actor, targets, kind="讨论会", topic=topics, note=note)
 
 
 con("c_01_jiang", "2025-02-26 10:00", HUANG, [JIANG, LUO], ["WX25-01"],
@@ -335,35 +301,27 @@ violation("O6", ["WX25-11"], trigger="lx0617", why="唯一一次沟通意见不�
 
 # ------------------------------------------------------------ O1: weekly talk
 O1_BREAKS = {D("2025-05-12"): "本周院党委书记与院长没有沟通"}
-m = D("2025-02-17")
-k = 0
-while m <= D("2025-06-30"):
+for k, m in enumerate(datagen.mondays(D("2025-02-17"), D("2025-06-30"))):
     wed = m + dt.timedelta(days=2)
     if m in O1_BREAKS:
-        violation("O1", [QIN, HUANG], window=(m.isoformat(), (m + dt.timedelta(days=7)).isoformat()),
-                  why=O1_BREAKS[m])
+        violation("O1", [QIN, HUANG], window=week(m), why=O1_BREAKS[m])
     else:
         phone = away(QIN, wed) or away(HUANG, wed)
         a, b = (QIN, HUANG) if k % 2 == 0 else (HUANG, QIN)
         ev("wk%s" % m.strftime("%m%d"), "%s 17:00" % wed.isoformat(), "communication", a, [b],
            kind="电话沟通" if phone else "个别交流",
            note="院党委书记与院长每周沟通" + ("（电话）" if phone else ""))
-    k += 1
-    m += dt.timedelta(days=7)
 # O1 KEPT every other judged week (02-17 .. 06-23); the week of 06-30 overlaps
 # the summer vacation and is not judged.
 
 # ------------------------------------------------------------ O2, O3: weekly catch-up meeting
 O2_BREAKS = {D("2025-04-07"): "本周没有召开碰头会"}
-m = D("2025-02-17")
-while m <= D("2025-06-30"):
+for m in datagen.mondays(D("2025-02-17"), D("2025-06-30")):
     day = m
     note = "学院领导班子碰头会"
     extra_obs = []
     if m in O2_BREAKS:
-        violation("O2", [], window=(m.isoformat(), (m + dt.timedelta(days=7)).isoformat()),
-                  why=O2_BREAKS[m])
-        m += dt.timedelta(days=7)
+        violation("O2", [], window=week(m), why=O2_BREAKS[m])
         continue
     if m == D("2025-05-05"):
         day = D("2025-05-06")
@@ -373,16 +331,14 @@ while m <= D("2025-06-30"):
         note = "学院领导班子碰头会（教研室主任列席）"
     key = "ph%s" % day.strftime("%m%d")
     actor = QIN if not away(QIN, day) else HUANG
-    who = [p for p in TEAM if p != actor and not away(p, day)]
-    ev(key, "%s 08:00" % day.isoformat(), "meeting", actor, who, [LUXL] + extra_obs,
-       "领导班子碰头会", note=note)
+    ev(key, "%s 08:00" % day.isoformat(), "meeting", actor,
+       AWAY.present(TEAM, day, without=[actor]), [LUXL] + extra_obs, "领导班子碰头会", note=note)
     if day.weekday() != 0:
         # O2 KEPT for the week; O2.monday BROKEN.
         violation("O2.monday", [], trigger=key, why="2025-05-06是周二")
     if extra_obs:
         # O3 BROKEN: a head of a teaching section is not a member or the director.
         violation("O3", [WEI], trigger=key, why="韦志坚不是班子成员也不是办公室主任")
-    m += dt.timedelta(days=7)
 # The weekly meeting of 06-30 lies in a week that overlaps the summer vacation
 # (not judged for O2, still judged for O2.monday and O3: it is a Monday and
 # only members and the director attend).
@@ -421,90 +377,5 @@ violation("O13", [JIANG, LUO], window=("2025-02-17", "2025-07-05"),
           why="两人只有一次通报，没有谈心谈话")
 
 
-# =================================================================== output
-def finish():
-    EVENTS.sort(key=lambda e: (e["time"], e["key"]))
-    ids = {}
-    for n, e in enumerate(EVENTS, 1):
-        ids[e["key"]] = "WX%04d" % n
-    rows = []
-    for e in EVENTS:
-        ref = e["ref"]
-        if ref:
-            ref = ids[ref]
-        rows.append([ids[e["key"]], e["time"], e["type"], e["actor"], ";".join(e["targets"]),
-                     ";".join(e["observers"]), e["kind"], ";".join(e["topic"]), e["outcome"],
-                     e["end"], ref, e["note"]])
-    return ids, rows
-
-
-EV_COLS = ["id", "time", "type", "actor", "targets", "observers", "kind", "topic",
-           "outcome", "end", "ref", "note"]
-ROSTER_COLS = ["person", "name", "role", "from", "to", "areas"]
-TOPIC_COLS = ["topic", "title", "category", "lead", "areas"]
-CAL_COLS = ["name", "kind", "from", "to"]
-
-
-def tables():
-    ids, ev_rows = finish()
-    roster = [[p, NAMES[p], role, f, t, a] for (p, role, f, t, a) in ROSTER]
-    return ids, {"events": (EV_COLS, ev_rows), "roster": (ROSTER_COLS, roster),
-                 "topics": (TOPIC_COLS, [list(t) for t in TOPICS]),
-                 "calendar": (CAL_COLS, [list(c) for c in CALENDAR])}
-
-
-def write(outdir, dbname, tabs):
-    for name, (cols, rows) in tabs.items():
-        with open(os.path.join(outdir, name + ".csv"), "w", encoding="utf-8", newline="") as f:
-            w = csv.writer(f, lineterminator="\n")
-            w.writerow(cols)
-            w.writerows(rows)
-    db = os.path.join(outdir, dbname)
-    if os.path.exists(db):
-        os.remove(db)
-    c = sqlite3.connect(db)
-    c.execute("PRAGMA journal_mode=MEMORY")
-    c.execute("PRAGMA synchronous=OFF")
-    for name, (cols, rows) in tabs.items():
-        c.execute('CREATE TABLE "%s" (%s)' % (name, ", ".join('"%s" TEXT' % x for x in cols)))
-        c.executemany('INSERT INTO "%s" VALUES (%s)' % (name, ", ".join("?" * len(cols))),
-                      [[v if v != "" else None for v in r] for r in rows])
-    c.commit()
-    c.execute("VACUUM")
-    c.close()
-
-
-def expected_lines(ids):
-    out = []
-    for v in EXPECTED:
-        o = {"unit": "", "tags": [v["tag"]],
-             "subjects": sorted(ids[s] if s in KEYS else s for s in v["subjects"])}
-        if v["trigger"]:
-            o["trigger"] = ids[v["trigger"]]
-        else:
-            o["window"] = {"from": v["window"][0] + "T00:00:00+08:00",
-                           "to": v["window"][1] + "T00:00:00+08:00"}
-        out.append(json.dumps(o, ensure_ascii=False, sort_keys=True))
-    return sorted(out)
-
-
-def main():
-    ids, tabs = tables()
-    if "--expected" in sys.argv[1:]:
-        for line in expected_lines(ids):
-            print(line)
-        return
-    if "--why" in sys.argv[1:]:
-        for v in EXPECTED:
-            trig = ids[v["trigger"]] if v["trigger"] else "%s..%s" % v["window"]
-            subj = [ids[s] if s in KEYS else s for s in v["subjects"]]
-            print("%s\t%s\t%s\t%s" % (v["tag"], trig, ",".join(subj), v["why"]))
-        return
-    out = HERE
-    if "--out" in sys.argv[1:]:
-        out = sys.argv[sys.argv.index("--out") + 1]
-    write(out, "wenxueyuan.db", tabs)
-
-
 if __name__ == "__main__":
-    main()
+    DATA.main(__file__, datagen.named_roster(ROSTER, NAMES), TOPICS, CALENDAR)
