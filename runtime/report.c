@@ -109,51 +109,61 @@ static void person_text(FILE *out, const Dataset *ds, StrId unit, StrId s)
     else fputs(S(ds, s), out);
 }
 
+static void write_text_violation(FILE *out, const Program *p, const Dataset *ds, const Violation *v)
+{
+    char a[40], b[40], where[600];
+    fputs("  - ", out);
+    if (v->periodic) {
+        time_str(p, v->from, a, sizeof a);
+        time_str(p, v->to, b, sizeof b);
+        fprintf(out, "%s … %s", a, b);
+    } else {
+        const Event *e = &ds->events[v->trigger];
+        time_str(p, e->time, a, sizeof a);
+        fprintf(out, "event %s at %s (%s:%u)", S(ds, e->id), a, ds->event_source ? ds->event_source : "events", e->loc);
+    }
+    fputs("\n    ", out);
+    fputs(v->message, out);
+    fputs("\n", out);
+    if (v->nsubjects) {
+        fputs("    subjects: ", out);
+        for (uint32_t s = 0; s < v->nsubjects; s++) {
+            if (s) fputs(", ", out);
+            person_text(out, ds, v->unit, v->subjects[s]);
+        }
+        fputs("\n", out);
+    }
+    for (uint32_t s = 0; s < v->nevidence; s++)
+        fprintf(out, "    evidence: %s %s\n", S(ds, v->evidence[s]), event_where(ds, v->unit, v->evidence[s], where, sizeof where));
+}
+
 static void write_text(FILE *out, const Program *p, const Dataset *ds, const RunResult *r, const ReportInfo *info)
 {
     Counts all = count(p, r, -1);
     fprintf(out, "%s — %s（%s）\n", PS(p, p->meta.name), PS(p, p->meta.title), PS(p, p->meta.document));
     if (info && info->data_path) fprintf(out, "data: %s\n", info->data_path);
     fputs("\n", out);
-    for (uint32_t k = 0; k < p->nrules; k++) {
-        Counts c = count(p, r, (int)k);
-        if (!c.violations) continue;
-        const ZRule *rule = &p->rules[k];
-        fprintf(out, "== %s [", PS(p, rule->name));
-        for (uint32_t t = 0; t < rule->ntags; t++) fprintf(out, "%s%s", t ? " " : "", PS(p, rule->tags[t]));
-        fprintf(out, "] %s — %u violation%s\n", severity_name(rule->severity), c.violations, c.violations == 1 ? "" : "s");
-        for (uint32_t q = 0; q < rule->nclauses; q++)
-            fprintf(out, "   %s %s\n", PS(p, rule->clauses[q].id), PS(p, rule->clauses[q].text));
-        for (uint32_t i = 0; i < r->n; i++) {
-            const Violation *v = &r->v[i];
-            if (v->rule != k || v->pending) continue;
-            char a[40], b[40], where[600];
-            fputs("  - ", out);
-            if (r->nunits > 1 || v->unit) fprintf(out, "[%s] ", S(ds, v->unit));
-            if (v->periodic) {
-                time_str(p, v->from, a, sizeof a);
-                time_str(p, v->to, b, sizeof b);
-                fprintf(out, "%s … %s", a, b);
-            } else {
-                const Event *e = &ds->events[v->trigger];
-                time_str(p, e->time, a, sizeof a);
-                fprintf(out, "event %s at %s (%s:%u)", S(ds, e->id), a, ds->event_source ? ds->event_source : "events", e->loc);
+    /* grouped by unit (when there are several), then by rule */
+    for (uint32_t u = 0; u < r->nunits; u++) {
+        StrId unit = r->units[u].unit;
+        if (r->nunits > 1) fprintf(out, "#### unit %s\n\n", S(ds, unit));
+        for (uint32_t k = 0; k < p->nrules; k++) {
+            uint32_t n = 0;
+            for (uint32_t i = 0; i < r->n; i++) n += r->v[i].rule == k && r->v[i].unit == unit && !r->v[i].pending;
+            if (!n) continue;
+            const ZRule *rule = &p->rules[k];
+            fprintf(out, "== %s [", PS(p, rule->name));
+            for (uint32_t t = 0; t < rule->ntags; t++) fprintf(out, "%s%s", t ? " " : "", PS(p, rule->tags[t]));
+            fprintf(out, "] %s — %u violation%s\n", severity_name(rule->severity), n, n == 1 ? "" : "s");
+            for (uint32_t q = 0; q < rule->nclauses; q++)
+                fprintf(out, "   %s %s\n", PS(p, rule->clauses[q].id), PS(p, rule->clauses[q].text));
+            for (uint32_t i = 0; i < r->n; i++) {
+                const Violation *v = &r->v[i];
+                if (v->rule != k || v->unit != unit || v->pending) continue;
+                write_text_violation(out, p, ds, v);
             }
-            fputs("\n    ", out);
-            fputs(v->message, out);
             fputs("\n", out);
-            if (v->nsubjects) {
-                fputs("    subjects: ", out);
-                for (uint32_t s = 0; s < v->nsubjects; s++) {
-                    if (s) fputs(", ", out);
-                    person_text(out, ds, v->unit, v->subjects[s]);
-                }
-                fputs("\n", out);
-            }
-            for (uint32_t s = 0; s < v->nevidence; s++)
-                fprintf(out, "    evidence: %s %s\n", S(ds, v->evidence[s]), event_where(ds, v->unit, v->evidence[s], where, sizeof where));
         }
-        fputs("\n", out);
     }
     fputs("summary\n", out);
     for (uint32_t u = 0; u < r->nunits; u++) {
