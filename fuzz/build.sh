@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# build.sh - builds the libFuzzer targets with clang into build/fuzz/:
+# build.sh - builds the libFuzzer targets (every fuzz/fuzz_*.c) with clang
+# into build/fuzz/, among them:
 #   build/fuzz/fuzz_frontend   lexer + parser + sema + diagnostic renderers
+#   build/fuzz/fuzz_bytecode   bytecode reader, verifier, disassembler, VM
 # Generates its own flex/bison sources (build/fuzz/gen/) and compiles
 # compiler/*.c and runtime/*.c with -fsanitize=fuzzer,address,undefined;
 # it does not use the gcc build. Installs clang when missing.
@@ -40,7 +42,11 @@ done
 # sqlite/csv users are not)
 rm -f "$out/libzdfuzz.a"
 ar rcs "$out/libzdfuzz.a" "${objs[@]}"
-# link beside the target and rename: a running fuzzer keeps its binary
-"$CC" "${cflags[@]}" -o "$out/fuzz_frontend.new" fuzz/fuzz_frontend.c "$out/libzdfuzz.a" -lm
-mv -f "$out/fuzz_frontend.new" "$out/fuzz_frontend"
-echo "built $out/fuzz_frontend"
+# every fuzz/fuzz_*.c is a target; link beside it and rename, so a running
+# fuzzer keeps its binary
+for target in fuzz/fuzz_*.c; do
+  name=$(basename "${target%.c}")
+  "$CC" "${cflags[@]}" -o "$out/$name.new" "$target" "$out/libzdfuzz.a" -lsqlite3 -lcsv -lm
+  mv -f "$out/$name.new" "$out/$name"
+  echo "built $out/$name"
+done

@@ -6,15 +6,16 @@
 # empty file, a BOM-only file; then adds every file in tests/robustness/
 # (fuzzer findings, kept as regression inputs).
 # Each case must finish within `timeout 120`, print no sanitizer report, and
-# exit 0 or 1 (never a crash or another code); a generated case must exit 1;
+# exit 0 or 1 (never a crash or another code); a generated case must exit 1,
+# the control (the header and rule the cases build on) 0;
 # exit 1 must come with at least one "FILE:LINE:COL: error[" line.
 # Prints "PASS robustness NAME" or "FAIL robustness NAME: why" per case.
 # ROBUSTNESS_ONLY=REGEX runs only the matching cases; ROBUSTNESS_KEEP=DIR
 # keeps the generated files there (DIR is replaced).
 set -u
-zhidu=$1
+zhidu=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
+cd "$root" || exit 2
 tmp=$(mktemp -d)
 trap '[ -n "${ROBUSTNESS_KEEP:-}" ] && rm -rf "$ROBUSTNESS_KEEP" && cp -r "$tmp" "$ROBUSTNESS_KEEP"; rm -rf "$tmp"' EXIT
 gen=$tmp/cases
@@ -101,7 +102,7 @@ head -c 100000 /dev/zero | mk nul_only.zd
 { printf '%s' "$header"; rep 'abcdefghi ' 1048576; printf '\n'; } | mk line_10mb_identifiers.zd
 { printf '%s' "$header"; printf 'param x: int = '; rep 'abcdefghij' 1048576; printf '\n'; } | mk line_10mb_one_identifier.zd
 { printf '%s' "$header"; printf 'param s: bool = "'; rep '0123456789' 1048576; printf '"\n'; } | mk line_10mb_string.zd
-{ printf '%s' "$header"; printf 'param s: text = "'; rep '\q' 1048576; printf '"\n'; } | mk line_10mb_bad_escapes.zd
+{ printf '%s' "$header"; printf 'param s: text = "'; rep '\q' 5242880; printf '"\n'; } | mk line_10mb_bad_escapes.zd
 { printf '%s' "$header"; printf 'param s: text = "'; rep '0123456789' 1048576; } | mk line_10mb_unterminated_string.zd
 { printf '%s' "$header"; printf '// '; rep '注释注释注释' 600000; printf '\nparam x: bool = "no"\n'; } | mk line_10mb_comment.zd
 { printf '%s' "$header"; rep '@' 10485760; printf '\n'; } | mk line_10mb_bad_chars.zd
@@ -137,7 +138,7 @@ printf '\xef\xbb\xbf\n' | mk bom_newline.zd
 printf '\n\n\n   \t\n' | mk whitespace_only.zd
 
 # ---- run -------------------------------------------------------------------------
-# run NAME FILE WANT: WANT is "1" (generated case) or "01" (either)
+# run NAME FILE WANT: WANT is "1" (generated case), "0" (the control) or "01" (either)
 run() {
   local name=$1 f=$2 want=$3 rc why=""
   [ -n "${ROBUSTNESS_ONLY:-}" ] && ! printf '%s' "$name" | grep -qE "$ROBUSTNESS_ONLY" && return
@@ -149,6 +150,7 @@ run() {
     why="sanitizer report: $(grep -aE 'ERROR|runtime error:|SUMMARY' "$tmp/err" | head -2 | tr '\n' ' ')"
   elif [ $rc -ne 0 ] && [ $rc -ne 1 ]; then why="exit $rc"
   elif [ "$want" = 1 ] && [ $rc -ne 1 ]; then why="exit $rc, expected 1 (errors)"
+  elif [ "$want" = 0 ] && [ $rc -ne 0 ]; then why="exit $rc, expected 0: the header and rule the cases build on must check clean"
   elif [ $rc -eq 1 ] && ! grep -aqE '^[^ ]+:[0-9]+:[0-9]+: error\[[EW][0-9]{4}\]' "$tmp/err"; then
     why="exit 1 without a FILE:LINE:COL: error[ line"
   fi
@@ -156,6 +158,9 @@ run() {
     echo "FAIL robustness $name: $why"; head -c 2000 "$tmp/err" | head -20 | sed 's/^/    /'; fi
 }
 
+# the control: the header and a complete rule, without errors
+{ printf '%s%s' "$header" "$rule_open"; printf 'p == 1\n}\n'; } >"$tmp/control.zd"
+run control_clean.zd "$tmp/control.zd" 0
 for f in "$gen"/*; do run "$(basename "$f")" "$f" 1; done
 for f in tests/robustness/*; do
   [ -f "$f" ] || continue
