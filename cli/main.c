@@ -75,14 +75,14 @@ static int cmd_check(int argc, char **argv)
         Compilation *c = compile_new();
         if (!c) { fputs("zhidu: out of memory\n", stderr); return EXIT_USAGE; }
         if (!compile_check_file(c, argv[i])) {
-            fprintf(stderr, "zhidu: cannot read %s: %s\n", argv[i], strerror(c->io_errno));
+            fprintf(stderr, "zhidu: cannot read %s: %s\n", argv[i], source_error(c->io_errno));
             rc = EXIT_USAGE;
             if (json) {
                 if (argc - first > 1 && i > first) fputs(",", stdout);
                 fputs("{\"file\":", stdout);
                 json_write_string(stdout, argv[i]);
                 fprintf(stdout, ",\"io_error\":");
-                json_write_string(stdout, strerror(c->io_errno));
+                json_write_string(stdout, source_error(c->io_errno));
                 fputs(",\"diagnostics\":[],\"errors\":0,\"warnings\":0}\n", stdout);
             }
             compile_free(c);
@@ -109,7 +109,7 @@ static Program *compile_to_program(const char *path, int *rc)
     if (!c) { *rc = EXIT_USAGE; return NULL; }
     Program *p = NULL;
     if (!compile_check_file(c, path)) {
-        fprintf(stderr, "zhidu: cannot read %s: %s\n", path, strerror(c->io_errno));
+        fprintf(stderr, "zhidu: cannot read %s: %s\n", path, source_error(c->io_errno));
         *rc = EXIT_USAGE;
     } else if (c->diag.errors) {
         diag_print_text(&c->diag, stderr, isatty(STDERR_FILENO));

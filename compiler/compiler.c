@@ -88,7 +88,7 @@ static bool run(Compilation *c, Source *src)
         }
         Source *parent = source_load(&c->arena, path);
         if (!parent) {
-            diag_report(&c->diag, DIAG_E0300, ext->text_loc, "cannot read extended policy '%s': %s", path, strerror(errno));
+            diag_report(&c->diag, DIAG_E0300, ext->text_loc, "cannot read extended policy '%s': %s", path, source_error(errno));
             free(rp);
             chain_ok = false;
             break;

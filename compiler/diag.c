@@ -3,6 +3,7 @@
 #include "diag.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -83,8 +84,27 @@ Source *source_from_memory(Arena *a, const char *path, const char *text, size_t 
     return s;
 }
 
+const char *source_error(int err)
+{
+    if (err == EINVAL) return "not a regular file";
+    if (err == EFBIG) return "larger than 256 MiB";
+    return strerror(err);
+}
+
 Source *source_load(Arena *a, const char *path)
 {
+    /* only regular files (looked at before opening: opening a FIFO blocks, a
+     * device never ends), and not larger than SOURCE_MAX_BYTES */
+    struct stat st;
+    if (stat(path, &st) != 0) return NULL;
+    if (!S_ISREG(st.st_mode)) {
+        errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+        return NULL;
+    }
+    if (st.st_size > SOURCE_MAX_BYTES) {
+        errno = EFBIG;
+        return NULL;
+    }
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;
     size_t cap = 1 << 16, len = 0;
