@@ -20,6 +20,8 @@ for entry in "${need[@]}"; do
   pkg=${entry%%:*}; file=${entry#*:}
   [ -e "$file" ] || missing+=("$pkg")
 done
+# the test scripts and the example generators use python3 (standard library only)
+command -v python3 >/dev/null || missing+=(python3)
 if [ "${ZHIDU_WITH_CLANG:-0}" = 1 ] && ! command -v clang >/dev/null; then missing+=(clang); fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
