@@ -400,7 +400,6 @@ static uint32_t type_mask_const(Gen *g, const Type *t)
 /* exists / count / latest / first: a scan over the events of the checked range. */
 static void gen_select(Gen *g, Var *sc, Expr *e)
 {
-    const Type *vt = e->kind == EX_SELECT && e->select >= SEL_LATEST ? e->type : NULL;
     int result = new_slots(g, 1, e->loc);
     int ev = new_slots(g, 2, e->loc);
     Var *inner = bind_var(g, sc, e->name, ev);
@@ -424,7 +423,6 @@ static void gen_select(Gen *g, Var *sc, Expr *e)
             if (!strcmp(g->pol->event_types[k]->name, e->types.names[i])) mask |= (uint64_t)1 << k;
     }
     mask_type.event_mask = mask;
-    (void)vt;
     Expr *period = NULL;
     Opcode init = pick_index(g, e->name, e->rhs, &key, &field, &period);
     uint32_t mask_const = type_mask_const(g, &mask_type);

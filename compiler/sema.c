@@ -571,9 +571,8 @@ static void apply_override(Sema *s, RuleSym *r, Decl *d)
     r->overridden = true;
 }
 
-static void adapt(Sema *s, Decl *d, bool *set_here, int nparams_cap)
+static void adapt(Sema *s, Decl *d, bool *set_here)
 {
-    (void)nparams_cap;
     Policy *p = s->p;
     switch (d->kind) {
     case D_RENAME: {
@@ -673,7 +672,6 @@ static Type *resolve_typeref(Sema *s, TypeRef *tr)
         EnumSym *en = find_enum(s, n);
         if (en) {
             t = enum_type(s, en);
-            en->nmembers += 0;
         } else {
             diag_report(s->d, DIAG_E0200, tr->loc, "unknown type '%s' (types: text, id, person, time, duration, int, bool, role, body, or an enum)", n);
             return s->t_error;
@@ -766,8 +764,6 @@ static void resolve_event_type(Sema *s, EventTypeSym *ev, Decl *d)
         int i = field_index(log, always[k]);
         if (i >= 0) ev->field_types[i] = log->fields[i]->type;
     }
-    int ui = s->p->header.units_column ? -1 : -1;
-    (void)ui;
     for (int j = 0; j < d->fields.len; j++) {
         FieldDecl *fd = d->fields.items[j];
         int i = field_index(log, fd->name);
@@ -1074,11 +1070,7 @@ static Type *check_binary(Sema *s, Scope *sc, Expr *e)
     Type *hint = a;
     if (op == OP_IN || op == OP_NOT_IN) hint = is_error(a) || a->kind == T_LIST || a->kind == T_TIME ? NULL : list_of(s, a);
     Type *b = check_expr(s, sc, e->rhs, hint);
-    if ((op == OP_IN || op == OP_NOT_IN) && e->lhs->kind == EX_NAME && !is_error(b) && is_error(a) == false) { /* nothing */ }
-    if (is_error(a) || is_error(b)) {
-        /* a bare enum value on the left of `in`: retry with the list's element as hint */
-        return op >= OP_EQ && op <= OP_NOT_IN ? s->t_bool : s->t_error;
-    }
+    if (is_error(a) || is_error(b)) return op >= OP_EQ && op <= OP_NOT_IN ? s->t_bool : s->t_error;
     const char *an = type_name(s->a, a), *bn = type_name(s->a, b);
     switch (op) {
     case OP_EQ:
@@ -1650,7 +1642,7 @@ Policy *sema_check(Arena *arena, DiagEngine *diag, AstFile **chain, int nchain)
         }
         if (f > 0) {
             bool *set_here = arena_alloc(arena, sizeof(bool) * (size_t)(s->p->nparams + 1));
-            for (int i = 0; i < file->decls.len; i++) adapt(s, file->decls.items[i], set_here, s->p->nparams);
+            for (int i = 0; i < file->decls.len; i++) adapt(s, file->decls.items[i], set_here);
         }
     }
     /* Pass B: types of bindings and event types, in declaration order. */
