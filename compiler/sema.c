@@ -164,6 +164,8 @@ static EnumMemberSym *find_member(EnumSym *en, const char *name)
     for (int i = 0; i < en->nmembers; i++) {
         EnumMemberSym *m = en->members[i];
         if (!strcmp(m->name, name) || (m->alias && !strcmp(m->alias, name))) return m;
+        for (int k = 0; k < m->naliases; k++)
+            if (!strcmp(m->aliases[k], name)) return m;
     }
     return NULL;
 }
@@ -583,18 +585,26 @@ static void adapt(Sema *s, Decl *d, bool *set_here)
             diag_report(s->d, DIAG_E0304, d->name_loc, "there is no %s '%s' to rename", what, d->name);
             break;
         }
-        if (m->alias) {
+        /* a file renames a member once; a later file of the chain may rename it again */
+        if (m->alias && m->renamed_in == d->loc.src) {
             diag_report(s->d, DIAG_E0307, d->name_loc, "%s '%s' is already renamed to '%s'", what, d->name, m->alias);
             break;
         }
+        if (m->naliases == MAX_RENAMES) {
+            diag_report(s->d, DIAG_E0307, d->name_loc, "%s '%s' is renamed more than %d times", what, d->name, MAX_RENAMES);
+            break;
+        }
+        /* onto another member's declared name is a conflict; onto a name another
+         * member was renamed to merges the two (both match the new value) */
         EnumMemberSym *other = find_member(en, d->name2);
-        if (other && other != m && !(other->alias && !strcmp(other->alias, d->name2))) {
+        if (other && other != m && !strcmp(other->name, d->name2)) {
             Diag *g = diag_report(s->d, DIAG_E0307, d->name2_loc, "'%s' is already a %s of this policy", d->name2, what);
             diag_note(s->d, g, other->loc, "declared here");
             break;
         }
-        /* Renaming two members to one name merges them: both match the new value. */
+        m->aliases[m->naliases++] = d->name2;
         m->alias = d->name2;
+        m->renamed_in = d->loc.src;
         m->value = d->name2;
         break;
     }

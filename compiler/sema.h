@@ -31,10 +31,15 @@ struct Type {
     TableSym *table;
 };
 
+enum { MAX_RENAMES = 8 };
+
 typedef struct EnumMemberSym {
     const char *name;    /* as declared */
     const char *value;   /* the value in the log (changed by rename) */
-    const char *alias;   /* the name given by rename, if any */
+    const char *alias;   /* the latest name given by rename, if any */
+    const char *aliases[MAX_RENAMES]; /* every name given along an extends chain */
+    int naliases;
+    const Source *renamed_in; /* the file of the latest rename */
     SrcLoc loc;
     EnumSym *owner;
 } EnumMemberSym;

@@ -519,6 +519,28 @@ static void test_three_level_chain(void **state)
     assert_true(rule(p, "办公会")->disabled);
 }
 
+/* A later file of an extends chain may rename again what an earlier one renamed:
+ * both names still resolve (rules of the middle file use the first), and the
+ * data's value is the last name. */
+static void test_rename_again_along_chain(void **state)
+{
+    Fixture *f = *state;
+    write_file(f, "parent.zd", parent_text);
+    write_file(f, "middle.zd",
+               "extends \"parent.zd\"\nrename role 书记 to 院党委书记\n"
+               "def 院书记在任(t: time) = 院党委书记 at t\n");
+    check_text(f, in_dir(f, "leaf.zd"),
+               "extends \"middle.zd\"\nrename role 院党委书记 to 系书记\n"
+               "rule 新 { tags N clause \"1\" \"x\" severity must on m: meeting\n"
+               "  require m.actor in 系书记 at m.time | 院书记在任(m.time) message \"x\" }\n");
+    assert_int_equal(f->c->diag.errors, 0); /* 系书记 and 院党委书记 both resolved */
+    EnumMemberSym *m = member(f->c->policy->roles, "书记");
+    assert_int_equal(m->naliases, 2);
+    assert_string_equal(m->aliases[0], "院党委书记");
+    assert_string_equal(m->aliases[1], "系书记");
+    assert_string_equal(m->value, "系书记");
+}
+
 /* ---- adaptation errors ------------------------------------------------------------------- */
 
 static void test_adaptation_errors(void **state)
@@ -695,6 +717,7 @@ int main(void)
         T(test_adaptation_errors),
         T(test_adaptation_without_extends),
         T(test_missing_parent),
+        T(test_rename_again_along_chain),
         T(test_extends_cycle),
     };
     const struct CMUnitTest errors[] = {
