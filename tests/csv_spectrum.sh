@@ -35,7 +35,12 @@ if ! have_tgz; then
     exit 0
   fi
   mkdir -p "$tmp/pack" "$(dirname "$cache")"
-  if ! (cd "$tmp/pack" && npm pack "csv-spectrum@$version" >"$tmp/npm.log" 2>&1); then
+  fetched=0
+  for attempt in 1 2 3; do   # a registry hiccup should not fail the suite
+    if (cd "$tmp/pack" && npm pack "csv-spectrum@$version" >"$tmp/npm.log" 2>&1); then fetched=1; break; fi
+    sleep $((attempt * 5))
+  done
+  if [ "$fetched" != 1 ]; then
     echo "FAIL csv-spectrum fetch: npm pack csv-spectrum@$version failed"
     tail -n 20 "$tmp/npm.log"
     exit 1
