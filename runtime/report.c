@@ -205,23 +205,57 @@ static void csv_field(FILE *out, const char *s)
     fputc('"', out);
 }
 
+/* "a;b;c" of n strings, malloc'd (lists in CSV cells and database columns). */
+static char *join(const char *const *parts, uint32_t n)
+{
+    size_t len = 1;
+    for (uint32_t i = 0; i < n; i++) len += strlen(parts[i]) + 1;
+    char *s = malloc(len), *at = s;
+    if (!s) abort();
+    for (uint32_t i = 0; i < n; i++) {
+        if (i) *at++ = ';';
+        size_t k = strlen(parts[i]);
+        memcpy(at, parts[i], k);
+        at += k;
+    }
+    *at = '\0';
+    return s;
+}
+
+static char *join_ids(const Dataset *ds, const StrId *ids, uint32_t n)
+{
+    const char **parts = malloc(sizeof(char *) * (n + 1u));
+    if (!parts) abort();
+    for (uint32_t i = 0; i < n; i++) parts[i] = S(ds, ids[i]);
+    char *s = join(parts, n);
+    free(parts);
+    return s;
+}
+
+static char *join_tags(const Program *p, const ZRule *rule)
+{
+    const char **parts = malloc(sizeof(char *) * (rule->ntags + 1u));
+    if (!parts) abort();
+    for (uint32_t i = 0; i < rule->ntags; i++) parts[i] = PS(p, rule->tags[i]);
+    char *s = join(parts, rule->ntags);
+    free(parts);
+    return s;
+}
+
 static void write_csv(FILE *out, const Program *p, const Dataset *ds, const RunResult *r)
 {
     fputs("unit,rule,tags,clause,severity,status,window_from,window_to,trigger,subjects,evidence,message\r\n", out);
     for (uint32_t i = 0; i < r->n; i++) {
         const Violation *v = &r->v[i];
         const ZRule *rule = &p->rules[v->rule];
-        char a[40] = "", b[40] = "", buf[4096];
+        char a[40] = "", b[40] = "";
+        char *tags = join_tags(p, rule), *subjects = join_ids(ds, v->subjects, v->nsubjects),
+             *evidence = join_ids(ds, v->evidence, v->nevidence);
         csv_field(out, S(ds, v->unit));
         fputc(',', out);
         csv_field(out, PS(p, rule->name));
         fputc(',', out);
-        buf[0] = '\0';
-        for (uint32_t t = 0; t < rule->ntags; t++) {
-            if (t) strncat(buf, ";", sizeof buf - strlen(buf) - 1);
-            strncat(buf, PS(p, rule->tags[t]), sizeof buf - strlen(buf) - 1);
-        }
-        csv_field(out, buf);
+        csv_field(out, tags);
         fputc(',', out);
         csv_field(out, rule->nclauses ? PS(p, rule->clauses[0].id) : "");
         fprintf(out, ",%s,%s,", severity_name(rule->severity), v->pending ? "pending" : "violation");
@@ -232,22 +266,15 @@ static void write_csv(FILE *out, const Program *p, const Dataset *ds, const RunR
         fprintf(out, "%s,%s,", a, b);
         csv_field(out, v->periodic ? "" : S(ds, ds->events[v->trigger].id));
         fputc(',', out);
-        buf[0] = '\0';
-        for (uint32_t s = 0; s < v->nsubjects; s++) {
-            if (s) strncat(buf, ";", sizeof buf - strlen(buf) - 1);
-            strncat(buf, S(ds, v->subjects[s]), sizeof buf - strlen(buf) - 1);
-        }
-        csv_field(out, buf);
+        csv_field(out, subjects);
         fputc(',', out);
-        buf[0] = '\0';
-        for (uint32_t s = 0; s < v->nevidence; s++) {
-            if (s) strncat(buf, ";", sizeof buf - strlen(buf) - 1);
-            strncat(buf, S(ds, v->evidence[s]), sizeof buf - strlen(buf) - 1);
-        }
-        csv_field(out, buf);
+        csv_field(out, evidence);
         fputc(',', out);
         csv_field(out, v->message);
         fputs("\r\n", out);
+        free(tags);
+        free(subjects);
+        free(evidence);
     }
 }
 
@@ -315,18 +342,6 @@ void report_write(FILE *out, ReportFormat fmt, const Program *p, const Dataset *
     }
 }
 
-static char *joined(const Dataset *ds, const StrId *ids, uint32_t n)
-{
-    size_t len = 1;
-    for (uint32_t i = 0; i < n; i++) len += strlen(S(ds, ids[i])) + 1;
-    char *s = calloc(1, len);
-    if (!s) abort();
-    for (uint32_t i = 0; i < n; i++) {
-        if (i) strcat(s, ";");
-        strcat(s, S(ds, ids[i]));
-    }
-    return s;
-}
 
 int report_write_db(const char *path, const Program *p, const Dataset *ds, const RunResult *r, const ReportInfo *info,
                     char *err, size_t size)
@@ -355,15 +370,11 @@ int report_write_db(const char *path, const Program *p, const Dataset *ds, const
             time_str(p, v->from, a, sizeof a);
             time_str(p, v->to, b, sizeof b);
         }
-        char *tags = calloc(1, 4096);
-        for (uint32_t t = 0; t < rule->ntags && tags; t++) {
-            if (t) strncat(tags, ";", 4095 - strlen(tags));
-            strncat(tags, PS(p, rule->tags[t]), 4095 - strlen(tags));
-        }
-        char *subjects = joined(ds, v->subjects, v->nsubjects), *evidence = joined(ds, v->evidence, v->nevidence);
+        char *tags = join_tags(p, rule), *subjects = join_ids(ds, v->subjects, v->nsubjects),
+             *evidence = join_ids(ds, v->evidence, v->nevidence);
         sqlite3_bind_text(st, 1, S(ds, v->unit), -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(st, 2, PS(p, rule->name), -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 3, tags ? tags : "", -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 3, tags, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(st, 4, rule->nclauses ? PS(p, rule->clauses[0].id) : "", -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(st, 5, rule->nclauses ? PS(p, rule->clauses[0].text) : "", -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(st, 6, severity_name(rule->severity), -1, SQLITE_STATIC);
