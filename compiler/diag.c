@@ -1,6 +1,7 @@
 /* diag.c - collecting and rendering diagnostics (text with caret, or JSON). */
 #define _POSIX_C_SOURCE 200809L
 #include "diag.h"
+#include "text.h"
 
 #include <errno.h>
 #include <sys/stat.h>
@@ -131,38 +132,6 @@ Source *source_load(Arena *a, const char *path)
 
 /* ---- rendering ---------------------------------------------------------- */
 
-/* Decodes one UTF-8 sequence at p (< end); returns its length, or 0 if invalid. */
-static int utf8_decode(const unsigned char *p, const unsigned char *end, uint32_t *cp)
-{
-    unsigned c = p[0];
-    int n;
-    uint32_t v, min;
-    if (c < 0x80) { *cp = c; return 1; }
-    if (c >= 0xC2 && c <= 0xDF) { n = 2; v = c & 0x1F; min = 0x80; }
-    else if (c >= 0xE0 && c <= 0xEF) { n = 3; v = c & 0x0F; min = 0x800; }
-    else if (c >= 0xF0 && c <= 0xF4) { n = 4; v = c & 0x07; min = 0x10000; }
-    else return 0;
-    if (end - p < n) return 0;
-    for (int i = 1; i < n; i++) {
-        if ((p[i] & 0xC0) != 0x80) return 0;
-        v = (v << 6) | (p[i] & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return 0;
-    *cp = v;
-    return n;
-}
-
-/* Terminal columns taken by a code point: East Asian wide ones take two. */
-static int display_width(uint32_t cp)
-{
-    if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
-        (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-        (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-        (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD))
-        return 2;
-    return 1;
-}
-
 enum { SNIPPET_MAX_COLUMNS = 160 };
 
 /* Prints the source line holding loc and a caret line under the span. Long
@@ -189,7 +158,7 @@ static void print_snippet(FILE *out, SrcLoc loc)
     for (const unsigned char *q = text + bol; q < text + loc.off;) {
         uint32_t cp;
         int n = utf8_decode(q, end, &cp);
-        cols_before += n ? display_width(cp) : 1;
+        cols_before += n ? codepoint_width(cp) : 1;
         q += n ? n : 1;
     }
     if (cols_before > SNIPPET_MAX_COLUMNS / 2) {
@@ -201,7 +170,7 @@ static void print_snippet(FILE *out, SrcLoc loc)
             while (start > bol && (text[start] & 0xC0) == 0x80) start--;
             uint32_t cp;
             int n = utf8_decode(text + start, end, &cp);
-            back += n ? display_width(cp) : 1;
+            back += n ? codepoint_width(cp) : 1;
         }
     }
     char line[SNIPPET_MAX_COLUMNS * 4 + 16];
@@ -215,7 +184,7 @@ static void print_snippet(FILE *out, SrcLoc loc)
         int n = utf8_decode(p, end, &cp);
         size_t here = (size_t)(p - text);
         bool shown = n != 0 && cp >= 0x20 && cp != 0x7F;
-        int w = shown ? display_width(cp) : 1;
+        int w = shown ? codepoint_width(cp) : 1;
         if (width + w > SNIPPET_MAX_COLUMNS) break;
         if (!shown) {
             line[ln++] = (n == 1 && *p == '\t') ? ' ' : '?'; /* tabs become one space: the caret stays aligned */
@@ -297,27 +266,6 @@ void diag_print_text(const DiagEngine *d, FILE *out, bool color)
         }
     }
     free(v);
-}
-
-void json_write_string(FILE *out, const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    const unsigned char *end = p + strlen(s);
-    fputc('"', out);
-    while (p < end) {
-        uint32_t cp;
-        int n = utf8_decode(p, end, &cp);
-        if (n == 0) { fputs("\\ufffd", out); p++; continue; }
-        if (cp == '"') fputs("\\\"", out);
-        else if (cp == '\\') fputs("\\\\", out);
-        else if (cp == '\n') fputs("\\n", out);
-        else if (cp == '\r') fputs("\\r", out);
-        else if (cp == '\t') fputs("\\t", out);
-        else if (cp < 0x20 || cp == 0x7F) fprintf(out, "\\u%04x", cp);
-        else fwrite(p, 1, (size_t)n, out);
-        p += n;
-    }
-    fputc('"', out);
 }
 
 static void json_loc(FILE *out, SrcLoc loc)

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include "arena.h"
+#include "text.h" /* json_write_string */
 
 typedef struct Source {
     const char *path; /* as given by the user, for messages */
@@ -75,7 +76,5 @@ Source *source_from_memory(Arena *a, const char *path, const char *text, size_t 
 
 void diag_print_text(const DiagEngine *d, FILE *out, bool color);
 void diag_print_json(const DiagEngine *d, FILE *out);
-/* Writes s as a JSON string literal (quotes included), escaping as needed. */
-void json_write_string(FILE *out, const char *s);
 
 #endif

@@ -25,6 +25,9 @@ Dataset *dataset_new(const Program *p)
     ds->prog_str = arena_alloc(&ds->arena, sizeof(StrId) * (p->nstrings + 1u));
     for (uint32_t i = 0; i < p->nstrings; i++) ds->prog_str[i] = strtab_intern(&ds->strs, p->strings[i], p->string_lens[i]);
     ds->tables = arena_alloc(&ds->arena, sizeof(TableData) * (p->ntables + 1u));
+    ds->log_id = zt_field(p, &p->log, "id");
+    ds->log_time = zt_field(p, &p->log, "time");
+    ds->log_type = zt_field(p, &p->log, "type");
     return ds;
 }
 
@@ -227,7 +230,7 @@ const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw,
 {
     const Program *p = ds->prog;
     const ZTable *log = &p->log;
-    int fid = zt_field(p, log, "id"), ftime = zt_field(p, log, "time"), ftype = zt_field(p, log, "type");
+    int fid = ds->log_id, ftime = ds->log_time, ftype = ds->log_type;
     const char *err;
     StrId unit = unit_of(ds, unit_raw, msg, size, &err);
     if (err) return err;
@@ -244,10 +247,10 @@ const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw,
         return msg;
     }
     int type = -1;
-    for (uint32_t i = 0; i < p->nevent_types; i++) {
-        const char *v = program_string(p, p->event_types[i].value);
-        if (strlen(v) == t->len && !memcmp(v, t->p, t->len)) type = (int)i;
-    }
+    /* the type's value is interned already if it is one the program knows */
+    StrId tv = strtab_find(&ds->strs, t->p, t->len);
+    for (uint32_t i = 0; i < p->nevent_types && tv != UINT32_MAX; i++)
+        if (ds->prog_str[p->event_types[i].value] == tv) type = (int)i;
     if (type < 0) {
         char shown[200];
         quote(t, shown, sizeof shown);

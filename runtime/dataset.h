@@ -61,6 +61,7 @@ typedef struct Dataset {
     const Program *prog;
     StrTab strs;
     StrId *prog_str;      /* program string index -> StrId */
+    int log_id, log_time, log_type; /* fields of the log, found once */
     Arena arena;
     Event *events;
     uint32_t nevents, cap;

@@ -454,6 +454,7 @@ int engine_run(const Program *p, Dataset *ds, const RunOptions *opt, RunResult *
     Vm vm;
     memset(&vm, 0, sizeof vm);
     vm.seen = &seen;
+    vm.roster = vm_roster_cols(p);
     vm.p = p;
     vm.ds = ds;
     vm.out = out;

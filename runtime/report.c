@@ -11,20 +11,6 @@
 #include "text.h"
 #include "ztime.h"
 
-static void json_str(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"') fputs("\\\"", out);
-        else if (*p == '\\') fputs("\\\\", out);
-        else if (*p == '\n') fputs("\\n", out);
-        else if (*p == '\r') fputs("\\r", out);
-        else if (*p == '\t') fputs("\\t", out);
-        else if (*p < 0x20 || *p == 0x7F) fprintf(out, "\\u%04x", *p);
-        else fputc(*p, out);
-    }
-    fputc('"', out);
-}
 
 static const char *S(const Dataset *ds, StrId id) { return strtab_str(&ds->strs, id); }
 static const char *PS(const Program *p, uint32_t id) { return program_string(p, id); }
@@ -38,22 +24,22 @@ static void json_violation(FILE *out, const Program *p, const Dataset *ds, const
     const ZRule *r = &p->rules[v->rule];
     char a[40], b[40];
     fputs("{\"unit\": ", out);
-    json_str(out, S(ds, v->unit));
+    json_write_string(out, S(ds, v->unit));
     fputs(", \"rule\": ", out);
-    json_str(out, PS(p, r->name));
+    json_write_string(out, PS(p, r->name));
     fputs(", \"tags\": [", out);
     for (uint32_t i = 0; i < r->ntags; i++) {
         if (i) fputs(", ", out);
-        json_str(out, PS(p, r->tags[i]));
+        json_write_string(out, PS(p, r->tags[i]));
     }
     fputs("], \"clause\": ", out);
-    json_str(out, r->nclauses ? PS(p, r->clauses[0].id) : "");
+    json_write_string(out, r->nclauses ? PS(p, r->clauses[0].id) : "");
     fputs(", \"severity\": ", out);
-    json_str(out, severity_name(r->severity));
+    json_write_string(out, severity_name(r->severity));
     fputs(", \"subjects\": [", out);
     for (uint32_t i = 0; i < v->nsubjects; i++) {
         if (i) fputs(", ", out);
-        json_str(out, S(ds, v->subjects[i]));
+        json_write_string(out, S(ds, v->subjects[i]));
     }
     fputs("], ", out);
     if (v->periodic) {
@@ -62,15 +48,15 @@ static void json_violation(FILE *out, const Program *p, const Dataset *ds, const
         fprintf(out, "\"window\": {\"from\": \"%s\", \"to\": \"%s\"}", a, b);
     } else {
         fputs("\"trigger\": ", out);
-        json_str(out, S(ds, ds->events[v->trigger].id));
+        json_write_string(out, S(ds, ds->events[v->trigger].id));
     }
     fputs(", \"evidence\": [", out);
     for (uint32_t i = 0; i < v->nevidence; i++) {
         if (i) fputs(", ", out);
-        json_str(out, S(ds, v->evidence[i]));
+        json_write_string(out, S(ds, v->evidence[i]));
     }
     fputs("], \"message\": ", out);
-    json_str(out, v->message);
+    json_write_string(out, v->message);
     fputs("}", out);
 }
 
@@ -282,7 +268,7 @@ static void write_json(FILE *out, const Program *p, const Dataset *ds, const Run
 {
     Counts all = count(p, r, -1);
     fputs("{\"policy\": ", out);
-    json_str(out, PS(p, p->meta.name));
+    json_write_string(out, PS(p, p->meta.name));
     fputs(", \"violations\": [", out);
     bool first = true;
     for (uint32_t i = 0; i < r->n; i++) {
@@ -306,7 +292,7 @@ static void write_json(FILE *out, const Program *p, const Dataset *ds, const Run
         time_str(p, r->units[u].r1, b, sizeof b);
         if (u) fputs(", ", out);
         fputs("{\"unit\": ", out);
-        json_str(out, S(ds, r->units[u].unit));
+        json_write_string(out, S(ds, r->units[u].unit));
         fprintf(out, ", \"events\": %u, \"from\": \"%s\", \"to\": \"%s\"}", r->units[u].events, a, b);
     }
     fprintf(out, "], \"violations\": %u, \"must\": %u, \"in_principle\": %u, \"pending\": %u", all.violations, all.must,
@@ -319,7 +305,7 @@ static void write_json(FILE *out, const Program *p, const Dataset *ds, const Run
         Counts c = count(p, r, (int)k);
         if (k) fputs(", ", out);
         fputs("{\"rule\": ", out);
-        json_str(out, PS(p, p->rules[k].name));
+        json_write_string(out, PS(p, p->rules[k].name));
         fprintf(out, ", \"severity\": \"%s\", \"disabled\": %s, \"violations\": %u, \"pending\": %u}",
                 severity_name(p->rules[k].severity), p->rules[k].disabled ? "true" : "false", c.violations, c.pending);
     }

@@ -1,23 +1,46 @@
-/* text.c - terminal widths of UTF-8 text (see text.h). */
+/* text.c - UTF-8 decoding, terminal widths and JSON strings (see text.h). */
 #include "text.h"
 
 #include <stdbool.h>
-#include <stdint.h>
+#include <string.h>
+
+int utf8_decode(const unsigned char *p, const unsigned char *end, uint32_t *cp)
+{
+    unsigned c = p[0];
+    int n;
+    uint32_t v, min;
+    if (c < 0x80) { *cp = c; return 1; }
+    if (c >= 0xC2 && c <= 0xDF) { n = 2; v = c & 0x1F; min = 0x80; }
+    else if (c >= 0xE0 && c <= 0xEF) { n = 3; v = c & 0x0F; min = 0x800; }
+    else if (c >= 0xF0 && c <= 0xF4) { n = 4; v = c & 0x07; min = 0x10000; }
+    else return 0;
+    if (end - p < n) return 0;
+    for (int i = 1; i < n; i++) {
+        if ((p[i] & 0xC0) != 0x80) return 0;
+        v = (v << 6) | (p[i] & 0x3F);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return 0;
+    *cp = v;
+    return n;
+}
+
+int codepoint_width(uint32_t cp)
+{
+    bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
+                (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+                (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
+    return wide ? 2 : 1;
+}
 
 int text_width(const char *s)
 {
+    const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
     int w = 0;
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        if (*p < 0x80) { w++; p++; continue; }
-        int n = *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : 2;
-        uint32_t cp = *p & (n == 4 ? 0x07 : n == 3 ? 0x0F : 0x1F);
-        for (int k = 1; k < n && p[k]; k++) cp = (cp << 6) | (p[k] & 0x3F);
-        bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
-                    (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-                    (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
-        w += wide ? 2 : 1;
-        for (int k = 0; k < n && *p; k++) p++;
+    while (p < end) {
+        uint32_t cp;
+        int n = utf8_decode(p, end, &cp);
+        w += n ? codepoint_width(cp) : 1;
+        p += n ? n : 1;
     }
     return w;
 }
@@ -26,4 +49,25 @@ void text_pad(FILE *out, const char *s, int width)
 {
     fputs(s, out);
     for (int w = text_width(s); w < width; w++) fputc(' ', out);
+}
+
+void json_write_string(FILE *out, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    const unsigned char *end = p + strlen(s);
+    fputc('"', out);
+    while (p < end) {
+        uint32_t cp;
+        int n = utf8_decode(p, end, &cp);
+        if (n == 0) { fputs("\\ufffd", out); p++; continue; }
+        if (cp == '"') fputs("\\\"", out);
+        else if (cp == '\\') fputs("\\\\", out);
+        else if (cp == '\n') fputs("\\n", out);
+        else if (cp == '\r') fputs("\\r", out);
+        else if (cp == '\t') fputs("\\t", out);
+        else if (cp < 0x20 || cp == 0x7F) fprintf(out, "\\u%04x", cp);
+        else fwrite(p, 1, (size_t)n, out);
+        p += n;
+    }
+    fputc('"', out);
 }

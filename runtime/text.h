@@ -1,11 +1,19 @@
-/* text.h - terminal layout of UTF-8 text: East Asian wide characters take
- * two columns, so tables with Chinese names line up. */
+/* text.h - UTF-8 text: decoding, terminal widths (East Asian wide characters
+ * take two columns, so Chinese names line up), and JSON string literals.
+ * Shared by the compiler's diagnostics and the runtime's reports. */
 #ifndef ZD_TEXT_H
 #define ZD_TEXT_H
+#include <stdint.h>
 #include <stdio.h>
 
+/* Decodes one UTF-8 sequence at p (< end); its length, or 0 if invalid. */
+int utf8_decode(const unsigned char *p, const unsigned char *end, uint32_t *cp);
+/* Terminal columns of a code point: 2 for East Asian wide ones, else 1. */
+int codepoint_width(uint32_t cp);
 int text_width(const char *s);
 /* Prints s left-aligned in a field of `width` terminal columns. */
 void text_pad(FILE *out, const char *s, int width);
+/* Writes s as a JSON string literal (quotes included); invalid UTF-8 becomes U+FFFD. */
+void json_write_string(FILE *out, const char *s);
 
 #endif

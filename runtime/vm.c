@@ -133,11 +133,18 @@ static const Record *row_of(Vm *vm, Value v)
 
 /* ---- roster -------------------------------------------------------------------- */
 
-typedef struct RosterCols { int person, role, from, to, name; } RosterCols;
-
-static RosterCols roster_cols(const Program *p, const ZTable *t)
+RosterCols vm_roster_cols(const Program *p)
 {
-    RosterCols c = {zt_field(p, t, "person"), zt_field(p, t, "role"), zt_field(p, t, "from"), zt_field(p, t, "to"), zt_field(p, t, "name")};
+    RosterCols c = {-1, -1, -1, -1, -1};
+    for (uint32_t i = 0; i < p->ntables; i++) {
+        const ZTable *t = &p->tables[i];
+        if (t->kind != ZT_ROSTER) continue;
+        c.person = zt_field(p, t, "person");
+        c.role = zt_field(p, t, "role");
+        c.from = zt_field(p, t, "from");
+        c.to = zt_field(p, t, "to");
+        c.name = zt_field(p, t, "name");
+    }
     return c;
 }
 
@@ -155,8 +162,7 @@ static bool row_valid(const Record *r, RosterCols c, int64_t a, int64_t b, bool 
 static const List *role_holders(Vm *vm, uint32_t table, Value role, int64_t a, int64_t b, bool throughout)
 {
     if (table >= vm->p->ntables || role.tag != V_STR) return &empty_list;
-    const ZTable *t = &vm->p->tables[table];
-    RosterCols c = roster_cols(vm->p, t);
+    RosterCols c = vm->roster; /* the verifier allows ROLE_* only on the roster */
     uint32_t n = vm->unit->nrows[table];
     List *l = new_list(vm, n);
     for (uint32_t k = 0; k < n; k++) {
@@ -417,8 +423,7 @@ Value vm_call(Vm *vm, uint32_t f, Value arg)
             sp -= 2;
             const List *acc = &empty_list;
             if (person.tag == V_STR && role.tag == V_STR && t.tag == V_TIME) {
-                const ZTable *tb = &vm->p->tables[in->b];
-                RosterCols c = roster_cols(vm->p, tb);
+                RosterCols c = vm->roster;
                 for (uint32_t k = 0; k < vm->unit->nrows[in->b]; k++) {
                     const Record *r = &vm->ds->tables[in->b].rows[vm->unit->rows[in->b][k]];
                     if (!cell_is(&r->cells[c.person], person.idx) || !cell_is(&r->cells[c.role], role.idx)) continue;

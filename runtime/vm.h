@@ -53,6 +53,9 @@ typedef struct Unit {
     FieldIndex *fields;   /* per log field, built on first use */
 } Unit;
 
+/* The roster's columns, found once per run. */
+typedef struct RosterCols { int person, role, from, to, name; } RosterCols;
+
 /* Verdicts already reported: indexes into the result, by identity hash. */
 typedef struct Seen {
     uint32_t *slots;
@@ -66,6 +69,7 @@ typedef struct Vm {
     Arena scratch;        /* lists, iterators and texts of one rule run */
     RunResult *out;
     Seen *seen;
+    RosterCols roster;    /* of the program's roster (at most one) */
     /* the rule being run and its context */
     uint32_t rule;
     bool periodic;
@@ -87,6 +91,8 @@ static inline uint32_t hash32(uint32_t x)
     x ^= x >> 16;
     return x;
 }
+
+RosterCols vm_roster_cols(const Program *p);
 
 /* Runs function f with `arg` in slot 0. A filter's result is returned; a
  * body's verdicts go to vm->out. */
