@@ -242,7 +242,7 @@ static bool parse_time_option(const char *text, int tz, int64_t *out)
 static int cmd_run(int argc, char **argv)
 {
     const char *policy = NULL, *data = NULL, *format = "text", *output = NULL, *dbpath = NULL;
-    const char *from = NULL, *as_of = NULL, *unit = NULL, *fail_on = "in-principle", *bad_rows = "stop";
+    const char *from = NULL, *as_of = NULL, *unit = NULL, *fail_on = "in-principle", *bad_rows = "stop", *window_text = NULL;
     for (int i = 0; i < argc; i++) {
         bool missing = false;
         const char *v;
@@ -254,6 +254,7 @@ static int cmd_run(int argc, char **argv)
         else if ((v = option(argc, argv, &i, "--unit", &missing))) unit = v;
         else if ((v = option(argc, argv, &i, "--fail-on", &missing))) fail_on = v;
         else if ((v = option(argc, argv, &i, "--on-bad-row", &missing))) bad_rows = v;
+        else if ((v = option(argc, argv, &i, "--window", &missing))) window_text = v;
         else if (argv[i][0] == '-' && argv[i][1]) return usage_error("unknown option '%s'", argv[i]);
         else if (!policy) policy = argv[i];
         else if (!data) data = argv[i];
@@ -276,6 +277,15 @@ static int cmd_run(int argc, char **argv)
     if (!strcmp(bad_rows, "stop")) skip = false;
     else if (!strcmp(bad_rows, "skip")) skip = true;
     else return usage_error("--on-bad-row takes stop or skip, not '%s'", bad_rows);
+    uint32_t window = ENGINE_DEFAULT_WINDOW;
+    if (window_text) {
+        char *end;
+        errno = 0;
+        unsigned long long w = strtoull(window_text, &end, 10);
+        if (!*window_text || *end || errno || w > 100000000ull || window_text[0] == '-')
+            return usage_error("--window takes a number of events (0 to 100000000), not '%s'", window_text);
+        window = (uint32_t)w;
+    }
 
     int rc = EXIT_OK;
     Program *p = load_policy(policy, &rc);
@@ -294,29 +304,19 @@ static int cmd_run(int argc, char **argv)
         program_free(p);
         return usage_error("--from %s is later than --as-of", from);
     }
-    Dataset *ds = dataset_new(p);
-    InputOptions io = {skip, stderr};
+    ro.window = window;
+    Dataset *ds = NULL;
+    InputOptions io = {skip, stderr, 0};
     InputStats stats;
+    RunResult result;
     char err[1024];
-    if (!ds || input_load(ds, data, &io, &stats, err, sizeof err) != 0) {
-        fprintf(stderr, "zhidu: %s\n", ds ? err : "out of memory");
-        dataset_free(ds);
+    if (engine_run_input(p, data, &io, &ro, &ds, &result, &stats, err, sizeof err) != 0) {
+        fprintf(stderr, "zhidu: %s\n", err);
         program_free(p);
         return EXIT_USAGE;
     }
-    if (unit) {
-        bool found = false;
-        for (uint32_t i = 0; i < ds->nevents && !found; i++) found = !strcmp(strtab_str(&ds->strs, ds->events[i].unit), unit);
-        if (!found) {
-            fprintf(stderr, "zhidu: --unit: no events of unit '%s' in %s\n", unit, data);
-            dataset_free(ds);
-            program_free(p);
-            return EXIT_USAGE;
-        }
-    }
-    RunResult result;
-    if (engine_run(p, ds, &ro, &result, err, sizeof err) != 0) {
-        fprintf(stderr, "zhidu: %s\n", err);
+    if (unit && result.nunits == 0) {
+        fprintf(stderr, "zhidu: --unit: no events of unit '%s' in %s\n", unit, data);
         run_result_free(&result);
         dataset_free(ds);
         program_free(p);

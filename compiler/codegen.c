@@ -38,6 +38,13 @@ typedef struct Gen {
     uint32_t *hash_slots;
     uint32_t hash_cap;
     Buf consts, code, lines, funcs, rules;
+    /* the rule being generated: its context variable (`on x` / `as P`), for
+     * the retention analysis of its scans, and the scans seen so far */
+    uint32_t rule;
+    const char *ctx_var;
+    bool ctx_periodic;
+    Buf pending_retains;   /* PendingRetain */
+    Buf retains;           /* ZRetain */
     /* the function being generated */
     uint32_t fstart;
     int nslots;
@@ -390,6 +397,113 @@ static Opcode pick_index(Gen *g, const char *var, Expr *cond, Expr **key, int *f
     return best;
 }
 
+/* Is `e` the time field of `var`? */
+static bool is_time_of(const Expr *e, const char *var)
+{
+    return e->kind == EX_FIELD && e->lhs->kind == EX_NAME && !strcmp(e->lhs->name, var) && !strcmp(e->name, "time");
+}
+
+/* A conjunct `var.time <= U` (or `<`, or mirrored): the time after which no
+ * event can pass the condition. Scans run in time order, so they stop there. */
+static Expr *pick_until(const char *var, Expr *cond)
+{
+    Expr *stack[64];
+    int n = 0;
+    if (cond) stack[n++] = cond;
+    while (n > 0) {
+        Expr *c = stack[--n];
+        if (c->kind != EX_BINARY) continue;
+        if (c->op == OP_AND) {
+            if (n < 62) { stack[n++] = c->rhs; stack[n++] = c->lhs; }
+            continue;
+        }
+        Expr *bound = NULL;
+        if ((c->op == OP_LE || c->op == OP_LT) && is_time_of(c->lhs, var)) bound = c->rhs;
+        if ((c->op == OP_GE || c->op == OP_GT) && is_time_of(c->rhs, var)) bound = c->lhs;
+        if (bound && !mentions(bound, var) && bound->type && bound->type->kind == T_TIME) return bound;
+    }
+    return NULL;
+}
+
+/* Does `e` read a local variable other than `var` (or select events)? */
+static bool reads_other_locals(const Expr *e, Var *sc, const char *var)
+{
+    if (!e) return false;
+    if (e->kind == EX_SELECT) return true;
+    if (e->kind == EX_NAME && strcmp(e->name, var) && find_var(sc, e->name)) return true;
+    if (reads_other_locals(e->lhs, sc, var) || reads_other_locals(e->rhs, sc, var)) return true;
+    for (int i = 0; i < e->args.len; i++)
+        if (reads_other_locals(e->args.items[i], sc, var)) return true;
+    return false;
+}
+
+enum { MAX_KEEP_CONJUNCTS = 16 };
+
+/* A scan of the rule being generated, until its retention filter is made. */
+typedef struct PendingRetain {
+    uint64_t mask;
+    uint8_t kind;          /* ZRetainKind */
+    int64_t offset;        /* ZR_TRIGGER: seconds from the trigger's time */
+    const char *var;
+    Expr *keep[MAX_KEEP_CONJUNCTS];
+    int nkeep;
+} PendingRetain;
+
+/* `e.time`, `e.time - D` or `e.time + D` for the trigger `e` and a duration
+ * D written as a literal or a parameter: *offset is the seconds added. */
+static bool trigger_offset(Gen *g, const Expr *bound, int64_t *offset)
+{
+    *offset = 0;
+    if (is_time_of(bound, g->ctx_var)) return true;
+    if (bound->kind != EX_BINARY || (bound->op != OP_MINUS && bound->op != OP_PLUS) || !is_time_of(bound->lhs, g->ctx_var))
+        return false;
+    const Expr *d = bound->rhs;
+    int64_t seconds;
+    if (d->kind == EX_DURATION) {
+        seconds = d->ival;
+    } else if (d->kind == EX_NAME && param_named(g, d->name, NULL) && param_named(g, d->name, NULL)->value &&
+               param_named(g, d->name, NULL)->value->kind == EX_DURATION) {
+        seconds = param_named(g, d->name, NULL)->value->ival;
+    } else {
+        return false;
+    }
+    *offset = bound->op == OP_MINUS ? -seconds : seconds;
+    return true;
+}
+
+/* What a streaming run must keep for this scan (docs/runtime.md): the events
+ * of its types that pass the conjuncts reading nothing but the scanned event,
+ * from the start of the rule's period (`x.time in P`), from the trigger's time
+ * (`x.time >= e.time`), or from the beginning. */
+static void note_retention(Gen *g, Var *sc, const char *var, Expr *cond, Expr *period, uint64_t mask)
+{
+    PendingRetain *pr = buf_push(&g->pending_retains, sizeof(PendingRetain));
+    pr->mask = mask;
+    pr->var = var;
+    pr->kind = ZR_ALWAYS;
+    Var *ctx = g->ctx_var ? find_var(sc, g->ctx_var) : NULL;
+    bool ctx_ok = ctx && ctx->slot == 0 && ctx->row_table < 0;
+    if (ctx_ok && g->ctx_periodic && period && period->kind == EX_NAME && !strcmp(period->name, g->ctx_var))
+        pr->kind = ZR_PERIOD;
+    Expr *stack[64];
+    int n = 0;
+    if (cond) stack[n++] = cond;
+    while (n > 0) {
+        Expr *c = stack[--n];
+        if (c->kind == EX_BINARY && c->op == OP_AND) {
+            if (n < 62) { stack[n++] = c->rhs; stack[n++] = c->lhs; }
+            continue;
+        }
+        if (ctx_ok && !g->ctx_periodic && pr->kind == ZR_ALWAYS && c->kind == EX_BINARY) {
+            Expr *bound = NULL;
+            if ((c->op == OP_GE || c->op == OP_GT) && is_time_of(c->lhs, var)) bound = c->rhs;
+            if ((c->op == OP_LE || c->op == OP_LT) && is_time_of(c->rhs, var)) bound = c->lhs;
+            if (bound && trigger_offset(g, bound, &pr->offset)) pr->kind = ZR_TRIGGER;
+        }
+        if (pr->nkeep < MAX_KEEP_CONJUNCTS && mentions(c, var) && !reads_other_locals(c, sc, var)) pr->keep[pr->nkeep++] = c;
+    }
+}
+
 static uint32_t type_mask_const(Gen *g, const Type *t)
 {
     uint64_t mask = t ? t->event_mask : 0;
@@ -426,19 +540,13 @@ static void gen_select(Gen *g, Var *sc, Expr *e)
     Expr *period = NULL;
     Opcode init = pick_index(g, e->name, e->rhs, &key, &field, &period);
     uint32_t mask_const = type_mask_const(g, &mask_type);
-    if (init == ZOP_SCAN_INIT_EQ_IN) {
-        gen_expr(g, sc, key);
-        gen_expr(g, sc, period);
-        emit(g, ZOP_SCAN_INIT_EQ_IN, ev, field, mask_const, e->loc);
-    } else if (init == ZOP_SCAN_INIT_EQ) {
-        gen_expr(g, sc, key);
-        emit(g, ZOP_SCAN_INIT_EQ, ev, field, mask_const, e->loc);
-    } else if (init == ZOP_SCAN_INIT_IN) {
-        gen_expr(g, sc, key);
-        emit(g, ZOP_SCAN_INIT_IN, ev, 0, mask_const, e->loc);
-    } else {
-        emit(g, ZOP_SCAN_INIT, ev, 0, mask_const, e->loc);
-    }
+    note_retention(g, sc, e->name, e->rhs, period, (uint64_t)((ZConst *)g->consts.items)[mask_const].value);
+    Expr *until = pick_until(e->name, e->rhs);
+    if (init == ZOP_SCAN_INIT_EQ || init == ZOP_SCAN_INIT_EQ_IN) gen_expr(g, sc, key);
+    if (init == ZOP_SCAN_INIT_IN || init == ZOP_SCAN_INIT_EQ_IN) gen_expr(g, sc, init == ZOP_SCAN_INIT_IN ? key : period);
+    if (until) gen_expr(g, sc, until);
+    else emit(g, ZOP_MISSING, 0, 0, 0, e->loc);
+    emit(g, init, ev, init == ZOP_SCAN_INIT_EQ || init == ZOP_SCAN_INIT_EQ_IN ? field : 0, mask_const, e->loc);
     uint32_t head = emit(g, ZOP_SCAN_NEXT, ev, 0, 0, e->loc);
     uint32_t skip = ZNONE, found = ZNONE;
     if (e->rhs) {
@@ -458,6 +566,12 @@ static void gen_select(Gen *g, Var *sc, Expr *e)
         emit(g, ZOP_CONST, 0, 0, add_const(g, CONST_INT, 1), e->loc);
         emit(g, ZOP_ADD, 0, 0, 0, e->loc);
         emit(g, ZOP_STORE, result, 0, 0, e->loc);
+        break;
+    case SEL_FIRST:
+        /* scans run in (time, input order): the first match is the earliest */
+        emit(g, ZOP_LOAD, ev, 0, 0, e->loc);
+        emit(g, ZOP_STORE, result, 0, 0, e->loc);
+        found = emit(g, ZOP_JUMP, 0, 0, 0, e->loc);
         break;
     default: {
         /* take it when nothing is taken yet, or when it is later (latest: ties
@@ -634,6 +748,8 @@ static uint32_t gen_body(Gen *g, RuleSym *r, uint32_t rule)
     Var *sc = NULL;
     if (by_kind[CL_ON]) sc = bind_var(g, sc, by_kind[CL_ON]->var, 0);
     if (by_kind[CL_EVERY] && by_kind[CL_EVERY]->period->var) sc = bind_var(g, sc, by_kind[CL_EVERY]->period->var, 0);
+    g->ctx_var = by_kind[CL_ON] ? by_kind[CL_ON]->var : by_kind[CL_EVERY] ? by_kind[CL_EVERY]->period->var : NULL;
+    g->ctx_periodic = by_kind[CL_EVERY] != NULL;
     Loop loops[MAX_LOOPS];
     uint32_t continue_store[MAX_LOOPS + 1][MAX_CONTINUES];
     uint32_t *top = continue_store[MAX_LOOPS];
@@ -713,6 +829,7 @@ static uint32_t gen_body(Gen *g, RuleSym *r, uint32_t rule)
     uint32_t ret = here(g);
     for (int k = 0; k < ntop; k++) patch(g, top[k], ret);
     emit(g, ZOP_RETURN, 0, 0, 0, r->decl->loc);
+    g->ctx_var = NULL;
     return end_function(g, ZF_BODY, rule);
 }
 
@@ -738,6 +855,37 @@ static uint32_t param_value_const(Gen *g, ParamSym *pa)
     }
     default: return str_const(g, "");
     }
+}
+
+/* The retention entries of rule `rule`, each with its filter function. */
+static void gen_retentions(Gen *g, uint32_t rule)
+{
+    for (uint32_t i = 0; i < g->pending_retains.len; i++) {
+        PendingRetain *pr = (PendingRetain *)g->pending_retains.items + i;
+        ZRetain *z = buf_push(&g->retains, sizeof(ZRetain));
+        z->rule = rule;
+        z->mask = pr->mask;
+        z->kind = pr->kind;
+        z->offset = pr->offset;
+        z->filter = ZNONE;
+        if (pr->nkeep == 0) continue;
+        begin_function(g, pr->keep[0]->loc);
+        Var *sc = bind_var(g, NULL, pr->var, 0);
+        uint32_t fails[MAX_KEEP_CONJUNCTS];
+        for (int k = 0; k < pr->nkeep; k++) {
+            gen_expr(g, sc, pr->keep[k]);
+            fails[k] = emit(g, ZOP_JUMP_IF_FALSE, 0, 0, 0, pr->keep[k]->loc);
+        }
+        emit(g, ZOP_TRUE, 0, 0, 0, pr->keep[0]->loc);
+        emit(g, ZOP_RETURN_VALUE, 0, 0, 0, pr->keep[0]->loc);
+        for (int k = 0; k < pr->nkeep; k++) patch(g, fails[k], here(g));
+        emit(g, ZOP_FALSE, 0, 0, 0, pr->keep[0]->loc);
+        emit(g, ZOP_RETURN_VALUE, 0, 0, 0, pr->keep[0]->loc);
+        uint32_t f = end_function(g, ZF_EVENT_FILTER, rule);
+        /* re-fetch: the buffer may have moved */
+        ((ZRetain *)g->retains.items)[g->retains.len - 1].filter = f;
+    }
+    g->pending_retains.len = 0;
 }
 
 static void gen_rule(Gen *g, RuleSym *r, uint32_t index)
@@ -842,6 +990,7 @@ static void gen_rule(Gen *g, RuleSym *r, uint32_t index)
     }
     zr.body = gen_body(g, r, index);
     *((ZRule *)g->rules.items + index) = zr;
+    gen_retentions(g, index);
 }
 
 static void gen_table(Gen *g, ZTable *z, const TableSym *t)
@@ -918,6 +1067,9 @@ Program *codegen_policy(const Policy *pol, DiagEngine *diag)
     p->funcs = buf_to_arena(&p->arena, &g->funcs, sizeof(ZFunc));
     p->nrules = g->rules.len;
     p->rules = buf_to_arena(&p->arena, &g->rules, sizeof(ZRule));
+    p->nretains = g->retains.len;
+    p->retains = buf_to_arena(&p->arena, &g->retains, sizeof(ZRetain));
+    free(g->pending_retains.items);
     free(g->hash_slots);
     if (g->failed) {
         program_free(p);

@@ -18,7 +18,7 @@ const unsigned char bc_magic[8] = {0x89, 'Z', 'D', 'B', '\r', '\n', 0x1A, '\n'};
 const char *bc_section_name(uint32_t id)
 {
     static const char *names[] = {"?", "strings", "consts", "meta", "log", "evtypes", "tables",
-                                  "params", "rules", "funcs", "code", "lines"};
+                                  "params", "rules", "funcs", "code", "lines", "retain"};
     return id < SEC_COUNT_PLUS_ONE ? names[id] : "?";
 }
 
@@ -200,6 +200,16 @@ static uint32_t write_section(Out *o, const Program *p, int id)
             u16(o, p->lines[i].file);
             u32(o, p->lines[i].line);
             u32(o, p->lines[i].col);
+        }
+        break;
+    case SEC_RETAIN:
+        count = p->nretains;
+        for (uint32_t i = 0; i < count; i++) {
+            u32(o, p->retains[i].rule);
+            u64(o, p->retains[i].mask);
+            u8(o, p->retains[i].kind);
+            u64(o, (uint64_t)p->retains[i].offset);
+            u32(o, p->retains[i].filter);
         }
         break;
     }
@@ -480,6 +490,17 @@ static void read_section(In *in, Program *p, int id, uint32_t count)
             p->lines[i].col = r32(in);
         }
         break;
+    case SEC_RETAIN:
+        p->nretains = count;
+        p->retains = arr(in, a, count, 25, sizeof(ZRetain));
+        for (uint32_t i = 0; i < count && !in->failed; i++) {
+            p->retains[i].rule = r32(in);
+            p->retains[i].mask = r64(in);
+            p->retains[i].kind = r8(in);
+            p->retains[i].offset = (int64_t)r64(in);
+            p->retains[i].filter = r32(in);
+        }
+        break;
     }
     if (!in->failed && in->pos != in->end) in_fail(in, "%zu bytes left over after %u entries", in->end - in->pos, count);
 }
@@ -508,7 +529,9 @@ static int check_header(const unsigned char *d, size_t size, char *err, size_t e
     if (version > BC_VERSION)
         return header_fail(err, errsize, "format version %u is newer than this zhidu reads (%d): recompile the policy or upgrade zhidu",
                            version, BC_VERSION);
-    if (version == 0) return header_fail(err, errsize, "format version 0 does not exist");
+    if (version < BC_VERSION)
+        return header_fail(err, errsize, "format version %u is older than this zhidu reads (%d): recompile the policy", version,
+                           BC_VERSION);
     if (le32(d + 12) != BC_HEADER_SIZE) return header_fail(err, errsize, "header size %u, expected %d", le32(d + 12), BC_HEADER_SIZE);
     if (le32(d + 16) != size)
         return header_fail(err, errsize, "the file has %zu bytes but says it has %u (truncated or padded)", size, le32(d + 16));

@@ -8,12 +8,12 @@
 #include <stdint.h>
 #include "program.h"
 
-enum { BC_VERSION = 1, BC_HEADER_SIZE = 32, BC_SECTION_ENTRY_SIZE = 16, BC_MAX_FILE_SIZE = 256 * 1024 * 1024 };
+enum { BC_VERSION = 2, BC_HEADER_SIZE = 32, BC_SECTION_ENTRY_SIZE = 16, BC_MAX_FILE_SIZE = 256 * 1024 * 1024 };
 extern const unsigned char bc_magic[8];
 
 typedef enum BcSection {
     SEC_STRS = 1, SEC_CONSTS, SEC_META, SEC_LOG, SEC_EVTYPES, SEC_TABLES, SEC_PARAMS, SEC_RULES,
-    SEC_FUNCS, SEC_CODE, SEC_LINES, SEC_COUNT_PLUS_ONE
+    SEC_FUNCS, SEC_CODE, SEC_LINES, SEC_RETAIN, SEC_COUNT_PLUS_ONE
 } BcSection;
 const char *bc_section_name(uint32_t id);
 

@@ -22,6 +22,7 @@ Dataset *dataset_new(const Program *p)
     ds->prog = p;
     strtab_init(&ds->strs);
     arena_init(&ds->arena);
+    arena_init(&ds->event_arena);
     ds->prog_str = arena_alloc(&ds->arena, sizeof(StrId) * (p->nstrings + 1u));
     for (uint32_t i = 0; i < p->nstrings; i++) ds->prog_str[i] = strtab_intern(&ds->strs, p->strings[i], p->string_lens[i]);
     ds->tables = arena_alloc(&ds->arena, sizeof(TableData) * (p->ntables + 1u));
@@ -39,6 +40,7 @@ void dataset_free(Dataset *ds)
     free(ds->seen);
     strtab_free(&ds->strs);
     arena_free(&ds->arena);
+    arena_free(&ds->event_arena);
     free(ds);
 }
 
@@ -84,7 +86,7 @@ static void quote(const RawCell *c, char *buf, size_t size)
 }
 
 /* Converts one raw cell to the field's type; returns NULL or what is wrong. */
-static const char *convert(Dataset *ds, const ZField *f, const RawCell *raw, Cell *out, char *msg, size_t size)
+static const char *convert(Dataset *ds, const ZField *f, const RawCell *raw, Cell *out, Arena *lists, char *msg, size_t size)
 {
     memset(out, 0, sizeof *out);
     if (!raw->present || raw->len == 0) return NULL; /* missing */
@@ -121,7 +123,7 @@ static const char *convert(Dataset *ds, const ZField *f, const RawCell *raw, Cel
         uint32_t u = 0;
         for (uint32_t i = 0; i < count; i++)
             if (u == 0 || items[u - 1] != items[i]) items[u++] = items[i];
-        List *l = arena_alloc(&ds->arena, sizeof(List) + sizeof(StrId) * u);
+        List *l = arena_alloc(lists, sizeof(List) + sizeof(StrId) * u);
         l->n = u;
         memcpy(l->items, items, sizeof(StrId) * u);
         if (items != stack) free(items);
@@ -172,11 +174,11 @@ static const char *convert(Dataset *ds, const ZField *f, const RawCell *raw, Cel
     }
 }
 
-static const char *convert_row(Dataset *ds, const ZTable *t, const RawCell *raw, Cell *cells, char *msg, size_t size)
+static const char *convert_row(Dataset *ds, const ZTable *t, const RawCell *raw, Cell *cells, Arena *lists, char *msg, size_t size)
 {
     for (uint32_t i = 0; i < t->nfields; i++) {
         char why[300];
-        if (convert(ds, &t->fields[i], &raw[i], &cells[i], why, sizeof why)) {
+        if (convert(ds, &t->fields[i], &raw[i], &cells[i], lists, why, sizeof why)) {
             snprintf(msg, size, "column %s: %s", program_string(ds->prog, t->fields[i].column), why);
             return msg;
         }
@@ -196,7 +198,22 @@ static StrId unit_of(Dataset *ds, RawCell unit, char *msg, size_t size, const ch
     return strtab_intern(&ds->strs, unit.p, unit.len);
 }
 
-static uint64_t seen_key(StrId unit, StrId id) { return ((uint64_t)unit << 32) | id; }
+/* A 64-bit hash of (unit, id) by their text, so it outlives the strings. Two
+ * different pairs collide with probability about n^2 / 2^65 (10 million
+ * events: 3 in a million), reported as a duplicate id. */
+static uint64_t seen_key(const StrTab *strs, StrId unit, StrId id)
+{
+    uint64_t h = 14695981039346656037ull;
+    const char *parts[2] = {strtab_str(strs, unit), strtab_str(strs, id)};
+    for (int k = 0; k < 2; k++) {
+        for (const unsigned char *c = (const unsigned char *)parts[k]; *c; c++) h = (h ^ *c) * 1099511628211ull;
+        h = (h ^ 0xFF) * 1099511628211ull; /* a separator no UTF-8 text contains */
+    }
+    h ^= h >> 29;
+    h *= 0xBF58476D1CE4E5B9ull;
+    h ^= h >> 32;
+    return h == UINT64_MAX ? 0 : h; /* UINT64_MAX marks an empty slot */
+}
 
 /* Inserts (unit, id) into the open-addressed set; false if it was there. */
 static bool seen_insert(Dataset *ds, uint64_t key)
@@ -257,8 +274,8 @@ const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw,
         snprintf(msg, size, "column %s: unknown event type '%s'", program_string(p, log->fields[ftype].column), shown);
         return msg;
     }
-    Cell *cells = arena_alloc(&ds->arena, sizeof(Cell) * (log->nfields + 1u));
-    const char *bad = convert_row(ds, log, raw, cells, msg, size);
+    Cell *cells = arena_alloc(&ds->event_arena, sizeof(Cell) * (log->nfields + 1u));
+    const char *bad = convert_row(ds, log, raw, cells, &ds->event_arena, msg, size);
     if (bad) return bad;
     if (cells[fid].tag != CELL_STR) {
         snprintf(msg, size, "column %s: empty event id", program_string(p, log->fields[fid].column));
@@ -268,7 +285,7 @@ const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw,
         snprintf(msg, size, "column %s: empty time", program_string(p, log->fields[ftime].column));
         return msg;
     }
-    if (!seen_insert(ds, seen_key(unit, cells[fid].s))) {
+    if (!seen_insert(ds, seen_key(&ds->strs, unit, cells[fid].s))) {
         snprintf(msg, size, "column %s: duplicate event id '%s'", program_string(p, log->fields[fid].column),
                  strtab_str(&ds->strs, cells[fid].s));
         return msg;
@@ -290,7 +307,7 @@ const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw,
     e->unit = unit;
     e->type = (uint16_t)type;
     e->loc = loc;
-    e->order = ds->nevents;
+    e->order = ds->next_order++;
     e->cells = cells;
     ds->nevents++;
     return NULL;
@@ -304,7 +321,7 @@ const char *dataset_add_record(Dataset *ds, uint32_t table, const RawCell *raw, 
     StrId unit = unit_of(ds, unit_raw, msg, size, &err);
     if (err) return err;
     Cell *cells = arena_alloc(&ds->arena, sizeof(Cell) * (t->nfields + 1u));
-    const char *bad = convert_row(ds, t, raw, cells, msg, size);
+    const char *bad = convert_row(ds, t, raw, cells, &ds->arena, msg, size);
     if (bad) return bad;
     TableData *td = &ds->tables[table];
     if (td->n == td->cap) {

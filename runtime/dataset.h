@@ -62,14 +62,23 @@ typedef struct Dataset {
     StrTab strs;
     StrId *prog_str;      /* program string index -> StrId */
     int log_id, log_time, log_type; /* fields of the log, found once */
-    Arena arena;
-    Event *events;
+    Arena arena;          /* reference rows and everything else kept to the end */
+    Arena event_arena;    /* the events' cells and lists (a streaming run replaces it) */
+    Event *events;        /* the events held: all of them, or a streaming run's window */
     uint32_t nevents, cap;
+    uint32_t next_order;  /* events accepted so far */
     const char *event_source;
     TableData *tables;    /* one per program table */
-    /* event ids seen, per unit: (unit, id) pairs hashed, for duplicate detection */
+    /* every (unit, id) pair accepted, as a 64-bit hash of the two strings, for
+     * duplicate detection: 8 bytes an event, the one cost that grows with the
+     * number of events in a streaming run */
     uint64_t *seen;
     uint32_t nseen, seen_cap;
+    /* streaming: readers call on_events(ctx) after adding an event once
+     * nevents reaches step_at; nonzero means stop reading */
+    int (*on_events)(void *ctx);
+    void *on_events_ctx;
+    uint32_t step_at;
 } Dataset;
 
 Dataset *dataset_new(const Program *p);

@@ -176,6 +176,18 @@ void disasm_program(const Program *p, FILE *out)
         }
         if (r->message != ZNONE) fprintf(out, "      message: %s\n", program_string(p, r->message));
         fprintf(out, "      body: f%u\n", r->body);
+        static const char *keeps[] = {"from the beginning", "from the period's start", "from the trigger's time"};
+        for (uint32_t k = 0; k < p->nretains; k++) {
+            const ZRetain *z = &p->retains[k];
+            if (z->rule != i) continue;
+            fputs("      keeps", out);
+            for (uint32_t t = 0; t < p->nevent_types && t < 64; t++)
+                if (z->mask & ((uint64_t)1 << t)) fprintf(out, " %s", program_string(p, p->event_types[t].name));
+            if (z->filter != ZNONE) fprintf(out, " where f%u", z->filter);
+            fprintf(out, " %s", z->kind < ZR_KIND_COUNT ? keeps[z->kind] : "?");
+            if (z->offset) fprintf(out, " %+lld s", (long long)z->offset);
+            fputs("\n", out);
+        }
     }
     fputs("\ncode:\n", out);
     static const char *fkinds[] = {"body", "event filter", "row filter"};

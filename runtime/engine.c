@@ -1,7 +1,14 @@
 /* engine.c - what to run, for which unit, over which periods and events:
  * units and their checked ranges, the judged periods of periodic rules
  * (whole periods inside the range, exemptions), the triggering events of the
- * others (dispatched by event type), and the verdicts, each identity once. */
+ * others (dispatched by event type), and the verdicts, each identity once.
+ *
+ * It runs in steps over a window of events (docs/runtime.md, "Streaming"):
+ * each step judges what the events read so far decide — a run is kept only
+ * if nothing it read can still change (vm.need_data, vm.need_r1), else it is
+ * retried at a later step — then forgets the events no later run can read
+ * (the program's retention entries) and the strings only they used. Given
+ * every event at once (engine_run), a single final step is the batch run. */
 #define _GNU_SOURCE /* qsort_r: comparisons that need the data set, without globals */
 #include "engine.h"
 
@@ -9,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "input.h"
 #include "vm.h"
 #include "ztime.h"
 
@@ -45,88 +53,6 @@ const char *engine_person_name(const Dataset *ds, StrId unit, StrId person)
     return NULL;
 }
 
-static int cmp_event_pos(const void *a, const void *b, void *ctx)
-{
-    const Dataset *ds = ctx;
-    const Event *x = &ds->events[*(const uint32_t *)a], *y = &ds->events[*(const uint32_t *)b];
-    if (x->time != y->time) return x->time < y->time ? -1 : 1;
-    return x->order < y->order ? -1 : x->order > y->order;
-}
-
-
-static void unit_build(Unit *u, const Program *p, Dataset *ds, StrId id, const RunOptions *opt)
-{
-    memset(u, 0, sizeof *u);
-    u->id = id;
-    int64_t lo = INT64_MAX, hi = INT64_MIN;
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < ds->nevents; i++) {
-        if (ds->events[i].unit != id) continue;
-        n++;
-        if (ds->events[i].time < lo) lo = ds->events[i].time;
-        if (ds->events[i].time > hi) hi = ds->events[i].time;
-    }
-    int64_t tz = p->meta.tz_offset;
-    u->r0 = opt->has_from ? opt->from : floor_div(lo + tz, DAY) * DAY - tz;
-    u->r1 = opt->has_as_of ? opt->as_of : hi;
-    u->evs = malloc(sizeof(uint32_t) * (n + 1));
-    if (!u->evs) abort();
-    for (uint32_t i = 0; i < ds->nevents; i++) {
-        const Event *e = &ds->events[i];
-        if (e->unit == id && e->time >= u->r0 && e->time <= u->r1) u->evs[u->nevs++] = i;
-    }
-    /* a stable order: by time, then input order (qsort with the order as tie-break) */
-    qsort_r(u->evs, u->nevs, sizeof(uint32_t), cmp_event_pos, ds);
-    u->rows = calloc(p->ntables + 1u, sizeof(uint32_t *));
-    u->nrows = calloc(p->ntables + 1u, sizeof(uint32_t));
-    u->keyed = calloc(p->ntables + 1u, sizeof(KeyedIndex));
-    u->fields = calloc(p->log.nfields + 1u, sizeof(FieldIndex));
-    if (!u->rows || !u->nrows || !u->keyed || !u->fields) abort();
-    for (uint32_t t = 0; t < p->ntables; t++) {
-        const TableData *td = &ds->tables[t];
-        u->rows[t] = malloc(sizeof(uint32_t) * (td->n + 1u));
-        if (!u->rows[t]) abort();
-        for (uint32_t k = 0; k < td->n; k++)
-            if (row_applies(&td->rows[k], id, p->tables[t].kind == ZT_CALENDAR)) u->rows[t][u->nrows[t]++] = k;
-        if (p->tables[t].kind != ZT_KEYED) continue;
-        KeyedIndex *kx = &u->keyed[t];
-        kx->nslots = 16;
-        while (kx->nslots < u->nrows[t] * 2 + 16) kx->nslots *= 2;
-        kx->slots = malloc(sizeof(uint32_t) * kx->nslots);
-        if (!kx->slots) abort();
-        memset(kx->slots, 0xFF, sizeof(uint32_t) * kx->nslots);
-        int key = p->tables[t].key;
-        for (uint32_t k = 0; k < u->nrows[t]; k++) {
-            uint32_t row = u->rows[t][k];
-            const Cell *c = &td->rows[row].cells[key];
-            if (c->tag != CELL_STR) continue;
-            uint32_t h = hash32(c->s) & (kx->nslots - 1);
-            while (kx->slots[h] != UINT32_MAX && td->rows[kx->slots[h]].cells[key].s != c->s) h = (h + 1) & (kx->nslots - 1);
-            kx->slots[h] = row; /* the later row wins */
-        }
-    }
-}
-
-static void unit_free(Unit *u, const Program *p)
-{
-    free(u->evs);
-    for (uint32_t t = 0; t < p->ntables; t++) {
-        free(u->rows[t]);
-        free(u->keyed[t].slots);
-    }
-    for (uint32_t f = 0; f < p->log.nfields; f++) {
-        free(u->fields[f].slots);
-        free(u->fields[f].keys);
-        free(u->fields[f].starts);
-        free(u->fields[f].counts);
-        free(u->fields[f].positions);
-    }
-    free(u->rows);
-    free(u->nrows);
-    free(u->keyed);
-    free(u->fields);
-}
-
 /* ---- verdicts ------------------------------------------------------------------------ */
 
 
@@ -137,7 +63,7 @@ static uint64_t verdict_hash(const Violation *v, const List *subjects)
     MIX(v->rule);
     MIX(v->unit);
     MIX(v->pending);
-    if (v->periodic) { MIX(v->from); MIX(v->to); } else MIX(v->trigger);
+    if (v->periodic) { MIX(v->from); MIX(v->to); } else MIX(v->trigger_order);
     for (uint32_t i = 0; i < subjects->n; i++) MIX(subjects->items[i]);
 #undef MIX
     return h;
@@ -146,7 +72,7 @@ static uint64_t verdict_hash(const Violation *v, const List *subjects)
 static bool same_identity(const Violation *a, const Violation *b, const List *subjects)
 {
     if (a->rule != b->rule || a->unit != b->unit || a->pending != b->pending || a->periodic != b->periodic) return false;
-    if (a->periodic ? (a->from != b->from || a->to != b->to) : a->trigger != b->trigger) return false;
+    if (a->periodic ? (a->from != b->from || a->to != b->to) : a->trigger_order != b->trigger_order) return false;
     if (a->nsubjects != subjects->n) return false;
     /* a->subjects is sorted by string; compare as sets */
     for (uint32_t i = 0; i < subjects->n; i++) {
@@ -172,10 +98,17 @@ void engine_emit(Vm *vm, bool pending, const List *subjects, const List *evidenc
     probe.periodic = vm->periodic;
     probe.from = vm->from;
     probe.to = vm->to;
-    probe.trigger = vm->trigger;
+    if (!vm->periodic) {
+        const Event *t = &vm->ds->events[vm->trigger];
+        probe.trigger_id = t->id;
+        probe.trigger_time = t->time;
+        probe.trigger_order = t->order;
+        probe.trigger_loc = t->loc;
+    }
     Seen *seen = vm->seen;
-    if ((out->n + 1) * 2 > seen->nslots) {
-        uint32_t n = seen->nslots ? seen->nslots * 2 : 1024;
+    if ((seen->nused + 1) * 2 > seen->nslots) {
+        uint32_t n = 1024;
+        while (n < (out->n + 1) * 4) n *= 2;
         uint32_t *slots = malloc(sizeof(uint32_t) * n);
         if (!slots) abort();
         memset(slots, 0xFF, sizeof(uint32_t) * n);
@@ -196,10 +129,12 @@ void engine_emit(Vm *vm, bool pending, const List *subjects, const List *evidenc
         free(seen->slots);
         seen->slots = slots;
         seen->nslots = n;
+        seen->nused = out->n;
     }
     uint32_t h = (uint32_t)verdict_hash(&probe, subjects) & (seen->nslots - 1);
     while (seen->slots[h] != UINT32_MAX) {
-        if (same_identity(&out->v[seen->slots[h]], &probe, subjects)) return; /* reported already */
+        /* slots past the end belong to verdicts taken back (run_end) */
+        if (seen->slots[h] < out->n && same_identity(&out->v[seen->slots[h]], &probe, subjects)) return; /* reported already */
         h = (h + 1) & (seen->nslots - 1);
     }
     if (out->n == out->cap) {
@@ -210,6 +145,7 @@ void engine_emit(Vm *vm, bool pending, const List *subjects, const List *evidenc
         out->cap = cap;
     }
     seen->slots[h] = out->n;
+    seen->nused++;
     Violation *v = &out->v[out->n++];
     *v = probe;
     v->nsubjects = subjects->n;
@@ -220,6 +156,12 @@ void engine_emit(Vm *vm, bool pending, const List *subjects, const List *evidenc
     v->evidence = arena_alloc(&out->arena, sizeof(StrId) * (evidence->n + 1));
     memcpy(v->evidence, evidence->items, sizeof(StrId) * evidence->n);
     qsort_r(v->evidence, v->nevidence, sizeof(StrId), cmp_strid_by_text, &vm->ds->strs);
+    /* where each evidence event was read: the events may be gone by report time */
+    v->evidence_loc = arena_alloc(&out->arena, sizeof(uint32_t) * (evidence->n + 1));
+    for (uint32_t i = 0; i < v->nevidence; i++) {
+        uint32_t e = vm_event_by_id(vm, v->evidence[i]);
+        v->evidence_loc[i] = e == ZNONE ? 0 : vm->ds->events[e].loc;
+    }
     v->message = arena_strdup(&out->arena, message);
 }
 
@@ -260,30 +202,34 @@ static Interval *calendar_rows(Vm *vm, uint32_t table, uint32_t filter, uint32_t
     return out;
 }
 
+typedef struct Stream Stream;
+typedef struct UnitState UnitState;
+
 typedef struct PeriodCtx {
     Vm *vm;
+    Stream *s;
+    UnitState *us;
     const ZRule *r;
+    uint32_t rule;
+    bool final;
+    int64_t done_to;       /* periods ending at or before it were judged in an earlier step */
+    int64_t until;         /* periods ending after it wait for a later step */
     Interval *exempt;
     uint32_t nexempt;
 } PeriodCtx;
 
+static bool judge_period(Stream *s, UnitState *us, uint32_t rule, bool final, int64_t a, int64_t b, uint16_t table, uint32_t row);
+static void defer_period(UnitState *us, uint32_t rule, int64_t a, int64_t b, uint16_t table, uint32_t row);
+
+/* A period of the rule: judged when it lies inside the range known so far and
+ * was not judged before, unless an exemption overlaps it. */
 static void judge(PeriodCtx *pc, int64_t a, int64_t b, uint16_t table, uint32_t row)
 {
     Vm *vm = pc->vm;
-    if (a < vm->unit->r0 || b > vm->unit->r1 || a >= b) return;
+    if (a < vm->unit->r0 || b > pc->until || a >= b || b <= pc->done_to) return;
     for (uint32_t i = 0; i < pc->nexempt; i++)
         if (pc->exempt[i].from < b && a < pc->exempt[i].to) return;
-    Value per = {0};
-    per.tag = V_PERIOD;
-    per.i = a;
-    per.to = b;
-    per.table = table;
-    per.idx = row;
-    vm->from = a;
-    vm->to = b;
-    vm->out->rule_runs++;
-    vm_call(vm, pc->r->body, per);
-    arena_reset(&vm->scratch);
+    if (!judge_period(pc->s, pc->us, pc->rule, pc->final, a, b, table, row)) defer_period(pc->us, pc->rule, a, b, table, row);
 }
 
 /* Local midnight of the first day starting at or after t. */
@@ -306,13 +252,15 @@ static int cmp_interval(const void *a, const void *b)
     return x->row < y->row ? -1 : x->row > y->row;
 }
 
-static void run_periodic(Vm *vm, const ZRule *r)
+/* Enumerates the rule's periods that end inside the range known so far. */
+static void run_periodic(PeriodCtx *pcp)
 {
+    PeriodCtx pc = *pcp;
+    Vm *vm = pc.vm;
+    const ZRule *r = pc.r;
     const Program *p = vm->p;
     int64_t tz = p->meta.tz_offset, r0 = vm->unit->r0, r1 = vm->unit->r1;
-    PeriodCtx pc = {vm, r, NULL, 0};
     if (r->unless_table != ZNONE) pc.exempt = calendar_rows(vm, r->unless_table, r->unless_filter, &pc.nexempt);
-    vm->periodic = true;
     switch (r->period) {
     case ZP_DAY:
         for (int64_t a = first_midnight(r0, tz); a + DAY <= r1; a += DAY) judge(&pc, a, a + DAY, 0xFFFF, ZNONE);
@@ -399,117 +347,763 @@ static void run_periodic(Vm *vm, const ZRule *r)
     free(pc.exempt);
 }
 
-/* ---- the run ------------------------------------------------------------------------------ */
+/* ---- the stream ------------------------------------------------------------------------ */
+
+/* A run that could not be decided yet: a period, or a triggering event. */
+typedef struct Deferred {
+    uint32_t rule;
+    bool periodic;
+    int64_t from, to;      /* the period */
+    uint16_t table;        /* its calendar row, if any */
+    uint32_t row;
+    uint32_t event;        /* the trigger: an index into the data set's events */
+} Deferred;
+
+struct UnitState {
+    StrId id;
+    bool skip;             /* not the unit asked for (--unit) */
+    bool started;          /* r0 is known */
+    bool has_events;       /* an event of the unit has been read */
+    int64_t last;          /* the latest event time seen */
+    int64_t low;           /* scratch: the earliest event time in this step */
+    uint32_t events;       /* events inside the range, so far */
+    Unit u;                /* reference rows built once; events and indexes per step */
+    int64_t *done_to;      /* per rule: periods ending at or before it are judged */
+    Deferred *deferred;
+    uint32_t ndeferred, cap;
+};
+
+struct Stream {
+    const Program *p;
+    Dataset *ds;
+    RunOptions opt;
+    RunResult *out;
+    Vm vm;
+    Seen seen;
+    uint32_t **by_type, *by_type_count;   /* triggered rules per event type */
+    uint32_t **keep_by_type, *keep_count; /* retention entries per event type */
+    UnitState *units;
+    uint32_t nunits, cap;
+    uint32_t *unit_slots, unit_nslots;    /* unit string -> index into units */
+    uint32_t first_new;                   /* events before it were evaluated */
+    bool streaming;                       /* steps before the end (events in time order per unit) */
+    bool stepped;                         /* a step before the end has run */
+    bool disorder;                        /* an event came too late: run again holding everything */
+    uint32_t disorder_loc;                /* where */
+    char disorder_unit[128];
+    uint32_t window;                      /* events read between steps, at least */
+    uint32_t strings_kept;                /* strings after the last compaction */
+};
+
+static void unit_build_rows(Unit *u, const Program *p, const Dataset *ds)
+{
+    u->rows = calloc(p->ntables + 1u, sizeof(uint32_t *));
+    u->nrows = calloc(p->ntables + 1u, sizeof(uint32_t));
+    u->keyed = calloc(p->ntables + 1u, sizeof(KeyedIndex));
+    u->fields = calloc(p->log.nfields + 1u, sizeof(FieldIndex));
+    if (!u->rows || !u->nrows || !u->keyed || !u->fields) abort();
+    for (uint32_t t = 0; t < p->ntables; t++) {
+        const TableData *td = &ds->tables[t];
+        u->rows[t] = malloc(sizeof(uint32_t) * (td->n + 1u));
+        if (!u->rows[t]) abort();
+        for (uint32_t k = 0; k < td->n; k++)
+            if (row_applies(&td->rows[k], u->id, p->tables[t].kind == ZT_CALENDAR)) u->rows[t][u->nrows[t]++] = k;
+        if (p->tables[t].kind != ZT_KEYED) continue;
+        KeyedIndex *kx = &u->keyed[t];
+        kx->nslots = 16;
+        while (kx->nslots < u->nrows[t] * 2 + 16) kx->nslots *= 2;
+        kx->slots = malloc(sizeof(uint32_t) * kx->nslots);
+        if (!kx->slots) abort();
+        memset(kx->slots, 0xFF, sizeof(uint32_t) * kx->nslots);
+        int key = p->tables[t].key;
+        for (uint32_t k = 0; k < u->nrows[t]; k++) {
+            uint32_t row = u->rows[t][k];
+            const Cell *c = &td->rows[row].cells[key];
+            if (c->tag != CELL_STR) continue;
+            uint32_t h = hash32(c->s) & (kx->nslots - 1);
+            while (kx->slots[h] != UINT32_MAX && td->rows[kx->slots[h]].cells[key].s != c->s) h = (h + 1) & (kx->nslots - 1);
+            kx->slots[h] = row; /* the later row wins */
+        }
+    }
+}
+
+/* The events of one step: the positions and the field indexes built on them. */
+static void unit_free_events(Unit *u, const Program *p)
+{
+    free(u->evs);
+    u->evs = NULL;
+    u->nevs = 0;
+    for (uint32_t f = 0; f < p->log.nfields; f++) {
+        free(u->fields[f].slots);
+        free(u->fields[f].keys);
+        free(u->fields[f].starts);
+        free(u->fields[f].counts);
+        free(u->fields[f].positions);
+        memset(&u->fields[f], 0, sizeof(FieldIndex));
+    }
+}
+
+static void unit_free_rows(Unit *u, const Program *p)
+{
+    for (uint32_t t = 0; t < p->ntables; t++) {
+        free(u->rows[t]);
+        free(u->keyed[t].slots);
+    }
+    free(u->rows);
+    free(u->nrows);
+    free(u->keyed);
+    free(u->fields);
+    u->rows = NULL;
+}
+
+static void unit_slots_rebuild(Stream *s)
+{
+    uint32_t n = 64;
+    while (n < s->nunits * 2 + 2) n *= 2;
+    free(s->unit_slots);
+    s->unit_slots = malloc(sizeof(uint32_t) * n);
+    if (!s->unit_slots) abort();
+    memset(s->unit_slots, 0xFF, sizeof(uint32_t) * n);
+    s->unit_nslots = n;
+    for (uint32_t i = 0; i < s->nunits; i++) {
+        uint32_t h = hash32(s->units[i].id) & (n - 1);
+        while (s->unit_slots[h] != UINT32_MAX) h = (h + 1) & (n - 1);
+        s->unit_slots[h] = i;
+    }
+}
+
+static UnitState *unit_state(Stream *s, StrId id)
+{
+    uint32_t h = hash32(id) & (s->unit_nslots - 1);
+    while (s->unit_slots[h] != UINT32_MAX) {
+        if (s->units[s->unit_slots[h]].id == id) return &s->units[s->unit_slots[h]];
+        h = (h + 1) & (s->unit_nslots - 1);
+    }
+    if (s->nunits == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 16;
+        s->units = realloc(s->units, sizeof(UnitState) * s->cap);
+        if (!s->units) abort();
+    }
+    UnitState *us = &s->units[s->nunits++];
+    memset(us, 0, sizeof *us);
+    us->id = id;
+    us->u.id = id;
+    us->low = INT64_MAX;
+    us->skip = s->opt.unit && strcmp(strtab_str(&s->ds->strs, id), s->opt.unit) != 0;
+    us->done_to = malloc(sizeof(int64_t) * (s->p->nrules + 1u));
+    if (!us->done_to) abort();
+    for (uint32_t r = 0; r <= s->p->nrules; r++) us->done_to[r] = INT64_MIN;
+    if (!us->skip) unit_build_rows(&us->u, s->p, s->ds);
+    if (s->nunits * 2 > s->unit_nslots) unit_slots_rebuild(s);
+    else s->unit_slots[h] = s->nunits - 1;
+    return us;
+}
+
+static void push_deferred(UnitState *us, const Deferred *d)
+{
+    if (us->ndeferred == us->cap) {
+        us->cap = us->cap ? us->cap * 2 : 16;
+        us->deferred = realloc(us->deferred, sizeof(Deferred) * us->cap);
+        if (!us->deferred) abort();
+    }
+    us->deferred[us->ndeferred++] = *d;
+}
+
+static void defer_period(UnitState *us, uint32_t rule, int64_t a, int64_t b, uint16_t table, uint32_t row)
+{
+    Deferred d = {rule, true, a, b, table, row, ZNONE};
+    push_deferred(us, &d);
+}
+
+/* Whether the run just made can be kept: every event it read up to
+ * vm.need_data has arrived, and the range reaches vm.need_r1. */
+static bool settled(Stream *s, const UnitState *us, bool final)
+{
+    if (final) return true;
+    const Vm *vm = &s->vm;
+    bool all_read = s->opt.has_as_of && us->last > s->opt.as_of;
+    if (!all_read && vm->need_data > us->last - 1) return false;
+    if (!s->opt.has_as_of && vm->need_r1 > us->last) return false;
+    return true;
+}
+
+static void run_begin(Vm *vm, uint32_t rule)
+{
+    vm->rule = rule;
+    vm->need_data = INT64_MIN;
+    vm->need_r1 = INT64_MIN;
+}
+
+/* Keeps the verdicts of a settled run, takes back those of another. Taking
+ * back leaves their identity slots pointing past the end, which the lookup
+ * treats as occupied by another identity: harmless. */
+static bool run_end(Stream *s, const UnitState *us, bool final, uint32_t mark)
+{
+    arena_reset(&s->vm.scratch);
+    if (settled(s, us, final)) {
+        s->out->rule_runs++;
+        return true;
+    }
+    s->out->n = mark;
+    return false;
+}
+
+static bool judge_period(Stream *s, UnitState *us, uint32_t rule, bool final, int64_t a, int64_t b, uint16_t table, uint32_t row)
+{
+    Vm *vm = &s->vm;
+    run_begin(vm, rule);
+    vm->periodic = true;
+    vm->from = a;
+    vm->to = b;
+    Value per = {0};
+    per.tag = V_PERIOD;
+    per.i = a;
+    per.to = b;
+    per.table = table;
+    per.idx = row;
+    uint32_t mark = s->out->n;
+    vm_call(vm, s->p->rules[rule].body, per);
+    return run_end(s, us, final, mark);
+}
+
+static bool run_trigger(Stream *s, UnitState *us, uint32_t rule, uint32_t event, bool final)
+{
+    Vm *vm = &s->vm;
+    const ZRule *r = &s->p->rules[rule];
+    run_begin(vm, rule);
+    vm->periodic = false;
+    vm->trigger = event;
+    Value arg = {0};
+    arg.tag = V_EVENT;
+    arg.idx = event;
+    uint32_t mark = s->out->n;
+    if (r->trigger_filter != ZNONE) {
+        Value ok = vm_call(vm, r->trigger_filter, arg);
+        arena_reset(&vm->scratch);
+        if (!(ok.tag == V_BOOL && ok.i)) {
+            /* not triggered: settled unless the filter read what may change */
+            bool done = settled(s, us, final);
+            return done;
+        }
+    }
+    vm_call(vm, r->body, arg);
+    return run_end(s, us, final, mark);
+}
+
+static int cmp_event_pos(const void *a, const void *b, void *ctx)
+{
+    const Dataset *ds = ctx;
+    const Event *x = &ds->events[*(const uint32_t *)a], *y = &ds->events[*(const uint32_t *)b];
+    if (x->time != y->time) return x->time < y->time ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static bool in_range(const Stream *s, const UnitState *us, const Event *e)
+{
+    return e->time >= us->u.r0 && !(s->opt.has_as_of && e->time > s->opt.as_of);
+}
+
+/* One unit's part of a step: its events in the range, the deferred runs, the
+ * periods that now end inside the range, and the new triggering events. */
+static void step_unit(Stream *s, UnitState *us, uint32_t *positions, uint32_t n, bool final)
+{
+    const Program *p = s->p;
+    Dataset *ds = s->ds;
+    Vm *vm = &s->vm;
+    Unit *u = &us->u;
+    u->evs = positions;
+    u->nevs = n;
+    if (!s->streaming) qsort_r(u->evs, u->nevs, sizeof(uint32_t), cmp_event_pos, ds);
+    u->r1 = s->opt.has_as_of ? s->opt.as_of : us->last;
+    vm->unit = u;
+    /* runs deferred by earlier steps */
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < us->ndeferred; i++) {
+        Deferred d = us->deferred[i];
+        bool done = d.periodic ? judge_period(s, us, d.rule, final, d.from, d.to, d.table, d.row)
+                               : run_trigger(s, us, d.rule, d.event, final);
+        if (!done) us->deferred[kept++] = d;
+    }
+    us->ndeferred = kept;
+    /* periods now inside the range */
+    for (uint32_t r = 0; r < p->nrules; r++) {
+        const ZRule *rule = &p->rules[r];
+        if (rule->disabled || !rule->periodic) continue;
+        vm->rule = r;
+        /* before the end, only periods whose events have all been read */
+        int64_t until = final || u->r1 < us->last ? u->r1 : us->last;
+        PeriodCtx pc = {vm, s, us, rule, r, final, us->done_to[r], until, NULL, 0};
+        run_periodic(&pc);
+        us->done_to[r] = until;
+    }
+    /* new triggering events, in time order */
+    for (uint32_t i = 0; i < u->nevs; i++) {
+        uint32_t e = u->evs[i];
+        if (e < s->first_new) continue;
+        uint16_t t = ds->events[e].type;
+        for (uint32_t j = 0; j < s->by_type_count[t]; j++) {
+            uint32_t rule = s->by_type[t][j];
+            if (!run_trigger(s, us, rule, e, final)) {
+                Deferred d = {rule, false, 0, 0, 0xFFFF, ZNONE, e};
+                push_deferred(us, &d);
+            }
+        }
+    }
+}
+
+/* ---- forgetting ------------------------------------------------------------------------ */
+
+/* The longest period of a periodic rule for the unit (INT64_MAX: unbounded). */
+static int64_t longest_period(Stream *s, UnitState *us, const ZRule *r)
+{
+    switch (r->period) {
+    case ZP_DAY: return DAY;
+    case ZP_WEEK: return WEEK;
+    case ZP_MONTH: return 31 * DAY;
+    case ZP_YEAR: return 366 * DAY;
+    case ZP_WEEKS: return (int64_t)r->weeks * WEEK;
+    default: break;
+    }
+    const Program *p = s->p;
+    const ZTable *t = &p->tables[r->period_table];
+    int ff = zt_field(p, t, "from"), ft = zt_field(p, t, "to");
+    int64_t longest = 0;
+    for (uint32_t k = 0; k < us->u.nrows[r->period_table]; k++) {
+        const Record *row = &s->ds->tables[r->period_table].rows[us->u.rows[r->period_table][k]];
+        if (row->cells[ff].tag != CELL_TIME || row->cells[ft].tag != CELL_TIME) continue;
+        int64_t len = row->cells[ft].i - row->cells[ff].i;
+        if (len > longest) longest = len;
+    }
+    return longest;
+}
+
+/* Keeps, per unit, the events a later run can still read (docs/runtime.md):
+ * those pinned by deferred triggers, and those a retention entry of an
+ * enabled rule keeps — from the beginning, from the earliest period not yet
+ * judged, or from the earliest trigger not yet run. The rest are dropped and
+ * their cells copied into a fresh arena. */
+static void forget(Stream *s)
+{
+    const Program *p = s->p;
+    Dataset *ds = s->ds;
+    Vm *vm = &s->vm;
+    uint8_t *keep = calloc(ds->nevents + 1u, 1);
+    int64_t *period_from = malloc(sizeof(int64_t) * (p->nrules + 1u));
+    if (!keep || !period_from) abort();
+    for (uint32_t k = 0; k < s->nunits; k++) {
+        UnitState *us = &s->units[k];
+        if (us->skip || !us->started) continue;
+        /* the earliest time a later run of each kind can read from */
+        int64_t trigger_from = us->last;
+        for (uint32_t r = 0; r < p->nrules; r++)
+            period_from[r] = p->rules[r].periodic && !p->rules[r].disabled
+                                 ? (us->done_to[r] == INT64_MIN ? INT64_MIN : us->done_to[r] - longest_period(s, us, &p->rules[r]))
+                                 : INT64_MAX;
+        for (uint32_t i = 0; i < us->ndeferred; i++) {
+            const Deferred *d = &us->deferred[i];
+            if (d->periodic) {
+                if (d->from < period_from[d->rule]) period_from[d->rule] = d->from;
+            } else {
+                keep[d->event] = 1;
+                if (ds->events[d->event].time < trigger_from) trigger_from = ds->events[d->event].time;
+            }
+        }
+        us->low = trigger_from;
+        vm->unit = &us->u;
+        for (uint32_t i = 0; i < ds->nevents; i++) {
+            const Event *e = &ds->events[i];
+            if (keep[i] || e->unit != us->id || !in_range(s, us, e)) continue;
+            for (uint32_t j = 0; j < s->keep_count[e->type] && !keep[i]; j++) {
+                const ZRetain *z = &p->retains[s->keep_by_type[e->type][j]];
+                int64_t from = z->kind == ZR_ALWAYS   ? INT64_MIN
+                               : z->kind == ZR_PERIOD ? period_from[z->rule]
+                                                      : trigger_from + z->offset; /* |offset| <= ZT_MAX_SPAN: no overflow */
+                if (e->time < from) continue;
+                if (z->filter != ZNONE) {
+                    Value arg = {0};
+                    arg.tag = V_EVENT;
+                    arg.idx = i;
+                    Value ok = vm_call(vm, z->filter, arg);
+                    arena_reset(&vm->scratch);
+                    if (!(ok.tag == V_BOOL && ok.i)) continue;
+                }
+                keep[i] = 1;
+            }
+        }
+    }
+    /* compact the events, copying what they point to */
+    uint32_t *moved = malloc(sizeof(uint32_t) * (ds->nevents + 1u));
+    if (!moved) abort();
+    Arena cells;
+    arena_init(&cells);
+    uint32_t nf = p->log.nfields, n = 0;
+    for (uint32_t i = 0; i < ds->nevents; i++) {
+        moved[i] = ZNONE;
+        if (!keep[i]) continue;
+        Event e = ds->events[i];
+        Cell *c = arena_alloc(&cells, sizeof(Cell) * (nf + 1u));
+        memcpy(c, e.cells, sizeof(Cell) * nf);
+        for (uint32_t f = 0; f < nf; f++)
+            if (c[f].tag == CELL_LIST && c[f].list) {
+                size_t size = sizeof(List) + sizeof(StrId) * c[f].list->n;
+                List *l = arena_alloc(&cells, size);
+                memcpy(l, c[f].list, size);
+                c[f].list = l;
+            }
+        e.cells = c;
+        moved[i] = n;
+        ds->events[n++] = e;
+    }
+    arena_free(&ds->event_arena);
+    ds->event_arena = cells;
+    ds->nevents = n;
+    for (uint32_t k = 0; k < s->nunits; k++)
+        for (uint32_t i = 0; i < s->units[k].ndeferred; i++)
+            if (!s->units[k].deferred[i].periodic) s->units[k].deferred[i].event = moved[s->units[k].deferred[i].event];
+    free(moved);
+    free(period_from);
+    free(keep);
+}
+
+/* Every interned string the run still holds, for marking and remapping. */
+typedef void (*StrVisit)(StrId *id, void *ctx);
+
+static void visit_cells(Cell *cells, uint32_t n, StrVisit fn, void *ctx)
+{
+    for (uint32_t f = 0; f < n; f++) {
+        if (cells[f].tag == CELL_MISSING) continue;
+        fn(&cells[f].s, ctx);
+        if (cells[f].tag == CELL_LIST && cells[f].list) {
+            List *l = (List *)cells[f].list;
+            for (uint32_t i = 0; i < l->n; i++) fn(&l->items[i], ctx);
+        }
+    }
+}
+
+static void visit_strings(Stream *s, StrVisit fn, void *ctx)
+{
+    const Program *p = s->p;
+    Dataset *ds = s->ds;
+    for (uint32_t i = 0; i < p->nstrings; i++) fn(&ds->prog_str[i], ctx);
+    for (uint32_t t = 0; t < p->ntables; t++)
+        for (uint32_t k = 0; k < ds->tables[t].n; k++) {
+            fn(&ds->tables[t].rows[k].unit, ctx);
+            visit_cells(ds->tables[t].rows[k].cells, p->tables[t].nfields, fn, ctx);
+        }
+    for (uint32_t i = 0; i < ds->nevents; i++) {
+        fn(&ds->events[i].id, ctx);
+        fn(&ds->events[i].unit, ctx);
+        visit_cells(ds->events[i].cells, p->log.nfields, fn, ctx);
+    }
+    RunResult *out = s->out;
+    for (uint32_t i = 0; i < out->n; i++) {
+        Violation *v = &out->v[i];
+        fn(&v->unit, ctx);
+        fn(&v->trigger_id, ctx);
+        for (uint32_t k = 0; k < v->nsubjects; k++) fn(&v->subjects[k], ctx);
+        for (uint32_t k = 0; k < v->nevidence; k++) fn(&v->evidence[k], ctx);
+    }
+    for (uint32_t i = 0; i < s->nunits; i++) {
+        fn(&s->units[i].id, ctx);
+        s->units[i].u.id = s->units[i].id;
+    }
+    for (int d = 1; d <= 7; d++) fn(&s->vm.weekday[d], ctx);
+}
+
+static void mark_string(StrId *id, void *live) { ((uint8_t *)live)[*id] = 1; }
+static void remap_string(StrId *id, void *map) { *id = ((const StrId *)map)[*id]; }
+
+/* Drops the strings nothing holds any more. Ids keep their order, so sorted
+ * lists stay sorted; the hash tables keyed by ids are rebuilt. */
+static void forget_strings(Stream *s)
+{
+    Dataset *ds = s->ds;
+    uint8_t *live = calloc(ds->strs.n + 1u, 1);
+    if (!live) abort();
+    live[0] = 1;
+    visit_strings(s, mark_string, live);
+    StrId *map = strtab_compact(&ds->strs, live);
+    visit_strings(s, remap_string, map);
+    free(map);
+    free(live);
+    unit_slots_rebuild(s);
+    for (uint32_t i = 0; i < s->nunits; i++)
+        if (!s->units[i].skip) {
+            unit_free_rows(&s->units[i].u, s->p);
+            unit_build_rows(&s->units[i].u, s->p, ds);
+        }
+    free(s->seen.slots); /* verdict identities hash the ids: rebuilt at the next verdict */
+    s->seen.slots = NULL;
+    s->seen.nslots = 0;
+    s->seen.nused = 0;
+    s->strings_kept = ds->strs.n;
+}
+
+/* ---- steps ------------------------------------------------------------------------------ */
+
+static int step(Stream *s, bool final);
+
+static int on_events(void *ctx) { return step(ctx, false); }
+
+Stream *stream_new(const Program *p, Dataset *ds, const RunOptions *opt, RunResult *out)
+{
+    Stream *s = calloc(1, sizeof *s);
+    if (!s) abort();
+    s->p = p;
+    s->ds = ds;
+    s->opt = *opt;
+    s->out = out;
+    memset(out, 0, sizeof *out);
+    arena_init(&out->arena);
+    s->by_type_count = calloc(p->nevent_types + 1u, sizeof(uint32_t));
+    s->by_type = calloc(p->nevent_types + 1u, sizeof(uint32_t *));
+    s->keep_count = calloc(p->nevent_types + 1u, sizeof(uint32_t));
+    s->keep_by_type = calloc(p->nevent_types + 1u, sizeof(uint32_t *));
+    if (!s->by_type_count || !s->by_type || !s->keep_count || !s->keep_by_type) abort();
+    for (uint32_t t = 0; t < p->nevent_types; t++) {
+        s->by_type[t] = malloc(sizeof(uint32_t) * (p->nrules + 1u));
+        s->keep_by_type[t] = malloc(sizeof(uint32_t) * (p->nretains + 1u));
+        if (!s->by_type[t] || !s->keep_by_type[t]) abort();
+        for (uint32_t r = 0; r < p->nrules; r++)
+            if (!p->rules[r].disabled && !p->rules[r].periodic && (p->rules[r].trigger_mask & ((uint64_t)1 << t)))
+                s->by_type[t][s->by_type_count[t]++] = r;
+        for (uint32_t k = 0; k < p->nretains; k++)
+            if (t < 64 && (p->retains[k].mask & ((uint64_t)1 << t))) s->keep_by_type[t][s->keep_count[t]++] = k;
+    }
+    Vm *vm = &s->vm;
+    vm->seen = &s->seen;
+    vm->roster = vm_roster_cols(p);
+    vm->p = p;
+    vm->ds = ds;
+    vm->out = out;
+    arena_init(&vm->scratch);
+    for (int d = 1; d <= 7; d++) {
+        char name[2] = {(char)('0' + d), 0};
+        vm->weekday[d] = strtab_intern(&ds->strs, name, 1);
+    }
+    unit_slots_rebuild(s);
+    s->strings_kept = ds->strs.n;
+    s->window = opt->window;
+    s->streaming = opt->window > 0;
+    if (s->streaming) {
+        ds->on_events = on_events;
+        ds->on_events_ctx = s;
+        ds->step_at = s->window;
+    }
+    return s;
+}
+
+/* Evaluates what the events read so far decide. Returns 0, or 1 when an
+ * event arrived out of time order after a step (the caller runs again with
+ * every event held: window 0). */
+static int step(Stream *s, bool final)
+{
+    const Program *p = s->p;
+    Dataset *ds = s->ds;
+    /* the new events: units, their latest time, and whether they come in time order */
+    for (uint32_t k = 0; k < s->nunits; k++) s->units[k].low = INT64_MAX;
+    bool ordered = true;
+    for (uint32_t i = s->first_new; i < ds->nevents; i++) {
+        const Event *e = &ds->events[i];
+        UnitState *us = unit_state(s, e->unit);
+        if (us->has_events && e->time < us->last && ordered) {
+            ordered = false;
+            s->disorder_loc = e->loc;
+            snprintf(s->disorder_unit, sizeof s->disorder_unit, "%s", strtab_str(&ds->strs, e->unit));
+        }
+        if (!us->has_events || e->time > us->last) us->last = e->time;
+        us->has_events = true;
+        if (e->time < us->low) us->low = e->time;
+    }
+    if (!ordered && s->streaming) {
+        if (s->stepped) {
+            s->disorder = true;
+            ds->on_events = NULL;
+            return 1;
+        }
+        s->streaming = false; /* nothing decided yet: hold every event and sort at the end */
+        ds->on_events = NULL;
+        if (!final) return 0;
+    }
+    if (!final && !s->streaming) return 0;
+    /* positions of each unit's events in the window */
+    uint32_t *count = calloc(s->nunits + 1u, sizeof(uint32_t));
+    if (!count) abort();
+    for (uint32_t k = 0; k < s->nunits; k++) {
+        UnitState *us = &s->units[k];
+        if (!us->started && us->low != INT64_MAX) {
+            us->started = true;
+            int64_t tz = p->meta.tz_offset;
+            us->u.r0 = s->opt.has_from ? s->opt.from : floor_div(us->low + tz, DAY) * DAY - tz;
+        }
+    }
+    uint32_t *slot_of = malloc(sizeof(uint32_t) * (ds->nevents + 1u));
+    if (!slot_of) abort();
+    for (uint32_t i = 0; i < ds->nevents; i++) {
+        const Event *e = &ds->events[i];
+        UnitState *us = unit_state(s, e->unit);
+        slot_of[i] = (uint32_t)(us - s->units);
+        if (us->skip || !in_range(s, us, e)) { slot_of[i] = ZNONE; continue; }
+        count[slot_of[i]]++;
+        if (i >= s->first_new) us->events++;
+    }
+    uint32_t **pos = calloc(s->nunits + 1u, sizeof(uint32_t *));
+    if (!pos) abort();
+    for (uint32_t k = 0; k < s->nunits; k++) {
+        pos[k] = malloc(sizeof(uint32_t) * (count[k] + 1u));
+        if (!pos[k]) abort();
+        count[k] = 0;
+    }
+    for (uint32_t i = 0; i < ds->nevents; i++)
+        if (slot_of[i] != ZNONE) pos[slot_of[i]][count[slot_of[i]]++] = i;
+    free(slot_of);
+    for (uint32_t k = 0; k < s->nunits; k++) {
+        UnitState *us = &s->units[k];
+        if (us->skip || !us->started) {
+            free(pos[k]);
+            continue;
+        }
+        step_unit(s, us, pos[k], count[k], final);
+        unit_free_events(&us->u, p);
+    }
+    free(pos);
+    free(count);
+    s->first_new = ds->nevents;
+    if (!final) {
+        s->stepped = true;
+        forget(s);
+        s->first_new = ds->nevents;
+        /* strings: when they have doubled since the last time (amortised) */
+        if (ds->strs.n > 2 * s->strings_kept + s->window) forget_strings(s);
+        /* the next step after at least window new events, or half the events
+         * held: the work of a step is proportional to the events held, so it
+         * stays linear in the log, and at most 1.5 times as many are held */
+        uint32_t more = ds->nevents / 2 > s->window ? ds->nevents / 2 : s->window;
+        ds->step_at = ds->nevents + more;
+    }
+    return 0;
+}
 
 static int cmp_violation(const void *a, const void *b, void *ctx)
 {
-    const Dataset *result_ds = ctx;
+    const StrTab *strs = ctx;
     const Violation *x = a, *y = b;
-    int c = strcmp(strtab_str(&result_ds->strs, x->unit), strtab_str(&result_ds->strs, y->unit));
+    int c = strcmp(strtab_str(strs, x->unit), strtab_str(strs, y->unit));
     if (c) return c;
     if (x->rule != y->rule) return x->rule < y->rule ? -1 : 1;
-    int64_t tx = x->periodic ? x->from : result_ds->events[x->trigger].time;
-    int64_t ty = y->periodic ? y->from : result_ds->events[y->trigger].time;
+    int64_t tx = x->periodic ? x->from : x->trigger_time;
+    int64_t ty = y->periodic ? y->from : y->trigger_time;
     if (tx != ty) return tx < ty ? -1 : 1;
     if (x->periodic && x->to != y->to) return x->to < y->to ? -1 : 1;
-    if (!x->periodic && x->trigger != y->trigger)
-        return result_ds->events[x->trigger].order < result_ds->events[y->trigger].order ? -1 : 1;
+    if (!x->periodic && x->trigger_order != y->trigger_order) return x->trigger_order < y->trigger_order ? -1 : 1;
     for (uint32_t i = 0; i < x->nsubjects && i < y->nsubjects; i++) {
-        c = strcmp(strtab_str(&result_ds->strs, x->subjects[i]), strtab_str(&result_ds->strs, y->subjects[i]));
+        c = strcmp(strtab_str(strs, x->subjects[i]), strtab_str(strs, y->subjects[i]));
         if (c) return c;
     }
     if (x->nsubjects != y->nsubjects) return x->nsubjects < y->nsubjects ? -1 : 1;
     return x->pending - y->pending;
 }
 
+static int cmp_unit_summary(const void *a, const void *b, void *strs)
+{
+    return strcmp(strtab_str(strs, ((const UnitSummary *)a)->unit), strtab_str(strs, ((const UnitSummary *)b)->unit));
+}
+
+/* The last step, the summary and the order of the report. Returns 0, or 1
+ * (events out of order after a step: run again with window 0). */
+int stream_finish(Stream *s)
+{
+    if (s->disorder || step(s, true)) return 1;
+    RunResult *out = s->out;
+    Dataset *ds = s->ds;
+    out->units = arena_alloc(&out->arena, sizeof(UnitSummary) * (s->nunits + 1u));
+    for (uint32_t k = 0; k < s->nunits; k++) {
+        const UnitState *us = &s->units[k];
+        if (us->skip || !us->started) continue;
+        UnitSummary *sum = &out->units[out->nunits++];
+        sum->unit = us->id;
+        sum->r0 = us->u.r0;
+        sum->r1 = s->opt.has_as_of ? s->opt.as_of : us->last;
+        sum->events = us->events;
+    }
+    qsort_r(out->units, out->nunits, sizeof(UnitSummary), cmp_unit_summary, &ds->strs);
+    if (out->n) qsort_r(out->v, out->n, sizeof(Violation), cmp_violation, &ds->strs);
+    return 0;
+}
+
+void stream_free(Stream *s)
+{
+    if (!s) return;
+    const Program *p = s->p;
+    if (s->ds && s->ds->on_events_ctx == s) s->ds->on_events = NULL;
+    for (uint32_t k = 0; k < s->nunits; k++) {
+        if (!s->units[k].skip) unit_free_rows(&s->units[k].u, p);
+        free(s->units[k].done_to);
+        free(s->units[k].deferred);
+    }
+    free(s->units);
+    free(s->unit_slots);
+    for (uint32_t t = 0; t < p->nevent_types; t++) {
+        free(s->by_type[t]);
+        free(s->keep_by_type[t]);
+    }
+    free(s->by_type);
+    free(s->by_type_count);
+    free(s->keep_by_type);
+    free(s->keep_count);
+    free(s->seen.slots);
+    arena_free(&s->vm.scratch);
+    free(s);
+}
+
 int engine_run(const Program *p, Dataset *ds, const RunOptions *opt, RunResult *out, char *err, size_t errsize)
 {
     (void)err;
     (void)errsize;
-    memset(out, 0, sizeof *out);
-    arena_init(&out->arena);
-    /* the units: distinct unit values of the events, in text order */
-    StrId *units = malloc(sizeof(StrId) * (ds->nevents + 1));
-    if (!units) abort();
-    uint32_t nunits = 0;
-    for (uint32_t i = 0; i < ds->nevents; i++) units[nunits++] = ds->events[i].unit;
-    qsort_r(units, nunits, sizeof(StrId), cmp_strid_by_text, &ds->strs);
-    uint32_t u = 0;
-    for (uint32_t i = 0; i < nunits; i++)
-        if (u == 0 || units[u - 1] != units[i]) units[u++] = units[i];
-    nunits = u;
-    out->units = arena_alloc(&out->arena, sizeof(UnitSummary) * (nunits + 1));
-    /* triggered rules by event type */
-    uint32_t *by_type_count = calloc(p->nevent_types + 1u, sizeof(uint32_t));
-    uint32_t **by_type = calloc(p->nevent_types + 1u, sizeof(uint32_t *));
-    if (!by_type_count || !by_type) abort();
-    for (uint32_t t = 0; t < p->nevent_types; t++) {
-        by_type[t] = malloc(sizeof(uint32_t) * (p->nrules + 1u));
-        if (!by_type[t]) abort();
-        for (uint32_t r = 0; r < p->nrules; r++)
-            if (!p->rules[r].disabled && !p->rules[r].periodic && (p->rules[r].trigger_mask & ((uint64_t)1 << t)))
-                by_type[t][by_type_count[t]++] = r;
-    }
-    Seen seen = {NULL, 0};
-    Vm vm;
-    memset(&vm, 0, sizeof vm);
-    vm.seen = &seen;
-    vm.roster = vm_roster_cols(p);
-    vm.p = p;
-    vm.ds = ds;
-    vm.out = out;
-    arena_init(&vm.scratch);
-    for (int d = 1; d <= 7; d++) {
-        char s[2] = {(char)('0' + d), 0};
-        vm.weekday[d] = strtab_intern(&ds->strs, s, 1);
-    }
-    for (uint32_t k = 0; k < nunits; k++) {
-        if (opt->unit && strcmp(strtab_str(&ds->strs, units[k]), opt->unit)) continue;
-        Unit unit;
-        unit_build(&unit, p, ds, units[k], opt);
-        vm.unit = &unit;
-        UnitSummary *sum = &out->units[out->nunits++];
-        sum->unit = units[k];
-        sum->r0 = unit.r0;
-        sum->r1 = unit.r1;
-        sum->events = unit.nevs;
-        for (uint32_t r = 0; r < p->nrules; r++) {
-            const ZRule *rule = &p->rules[r];
-            if (rule->disabled || !rule->periodic) continue;
-            vm.rule = r;
-            run_periodic(&vm, rule);
-        }
-        vm.periodic = false;
-        for (uint32_t i = 0; i < unit.nevs; i++) {
-            uint32_t e = unit.evs[i];
-            uint16_t t = ds->events[e].type;
-            for (uint32_t j = 0; j < by_type_count[t]; j++) {
-                const ZRule *rule = &p->rules[by_type[t][j]];
-                Value arg = {0};
-                arg.tag = V_EVENT;
-                arg.idx = e;
-                vm.rule = by_type[t][j];
-                vm.trigger = e;
-                if (rule->trigger_filter != ZNONE) {
-                    Value ok = vm_call(&vm, rule->trigger_filter, arg);
-                    arena_reset(&vm.scratch);
-                    if (!(ok.tag == V_BOOL && ok.i)) continue;
-                }
-                out->rule_runs++;
-                vm_call(&vm, rule->body, arg);
-                arena_reset(&vm.scratch);
-            }
-        }
-        unit_free(&unit, p);
-    }
-    if (out->n) qsort_r(out->v, out->n, sizeof(Violation), cmp_violation, ds);
-    for (uint32_t t = 0; t < p->nevent_types; t++) free(by_type[t]);
-    free(by_type);
-    free(by_type_count);
-    free(units);
-    free(seen.slots);
-    arena_free(&vm.scratch);
+    RunOptions all = *opt;
+    all.window = 0;
+    Stream *s = stream_new(p, ds, &all, out);
+    stream_finish(s); /* holding every event, order does not matter */
+    stream_free(s);
     return 0;
+}
+
+int engine_run_input(const Program *p, const char *path, const struct InputOptions *io, const RunOptions *opt, Dataset **ds_out,
+                     RunResult *out, struct InputStats *stats, char *err, size_t errsize)
+{
+    RunOptions ro = *opt;
+    InputOptions quiet = *io;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        Dataset *ds = dataset_new(p);
+        if (!ds) { snprintf(err, errsize, "out of memory"); return -1; }
+        Stream *s = stream_new(p, ds, &ro, out);
+        int rc = input_load(ds, path, &quiet, stats, err, errsize);
+        bool again = s->disorder || (rc == 0 && stream_finish(s) != 0);
+        if (again) {
+            /* an event out of time order after a step: read it all again, holding
+             * every event; the bad rows reported already are not reported twice */
+            if (io->report)
+                fprintf(io->report, "zhidu: note: %s:%u: an event of unit '%s' earlier than one read before it; reading %s again, "
+                                    "holding every event (--window 0 skips the first reading)\n",
+                        ds->event_source ? ds->event_source : path, s->disorder_loc, s->disorder_unit, path);
+            stream_free(s);
+            run_result_free(out);
+            dataset_free(ds);
+            ro.window = 0;
+            quiet.quiet_skips = stats->skipped;
+            continue;
+        }
+        stream_free(s);
+        if (rc != 0) {
+            run_result_free(out);
+            dataset_free(ds);
+            return -1;
+        }
+        *ds_out = ds;
+        return 0;
+    }
+    snprintf(err, errsize, "internal error: the run did not settle");
+    return -1;
 }
 
 void run_result_free(RunResult *r)

@@ -15,10 +15,15 @@ typedef struct Violation {
     bool pending;
     bool periodic;
     int64_t from, to;        /* periodic: the window */
-    uint32_t trigger;        /* triggered: event index in the data set */
+    /* triggered: the triggering event (events may be forgotten before the report) */
+    StrId trigger_id;
+    int64_t trigger_time;
+    uint32_t trigger_order;  /* its place in the input */
+    uint32_t trigger_loc;    /* line (CSV) or rowid (SQLite) */
     StrId *subjects;         /* sorted by string */
     uint32_t nsubjects;
-    StrId *evidence;         /* event ids, in the order given */
+    StrId *evidence;         /* event ids, sorted by string */
+    uint32_t *evidence_loc;  /* where each was read */
     uint32_t nevidence;
     char *message;
 } Violation;
@@ -33,7 +38,10 @@ typedef struct RunOptions {
     bool has_from, has_as_of;
     int64_t from, as_of;     /* UTC seconds */
     const char *unit;        /* only this unit, or NULL */
+    uint32_t window;         /* streaming: evaluate after at least this many new events; 0 holds them all */
 } RunOptions;
+
+enum { ENGINE_DEFAULT_WINDOW = 65536 };
 
 typedef struct RunResult {
     Violation *v;
@@ -44,10 +52,34 @@ typedef struct RunResult {
     Arena arena;             /* messages, subject arrays */
 } RunResult;
 
-/* Returns 0, or -1 with a message (a run-time limit was hit). The result is
- * sorted: by unit, rule, window start or trigger time, then subjects. */
+/* Runs over a data set holding every event (any order; opt->window is
+ * ignored). Returns 0, or -1 with a message. The result is sorted: by unit,
+ * rule, window start or trigger time, then subjects. */
 int engine_run(const Program *p, Dataset *ds, const RunOptions *opt, RunResult *out, char *err, size_t errsize);
+
+/* Reads PATH (input.h) and runs while reading: with opt->window > 0, events
+ * in time order per unit are evaluated in steps and forgotten once no rule
+ * can read them (docs/runtime.md, "Streaming"); an event out of order after a
+ * step makes it read PATH again holding every event. On success *ds is the
+ * data set (its reference tables, the events still held, the strings of the
+ * result) for the report. Returns 0, or -1 with the input's message. */
+struct InputOptions;
+struct InputStats;
+int engine_run_input(const Program *p, const char *path, const struct InputOptions *io, const RunOptions *opt, Dataset **ds,
+                     RunResult *out, struct InputStats *stats, char *err, size_t errsize);
 void run_result_free(RunResult *r);
+
+/* The streaming run behind engine_run_input, for readers of other sources.
+ * With opt->window > 0, stream_new sets ds->on_events, which a reader calls
+ * after adding an event once ds->nevents reaches ds->step_at (nonzero: stop
+ * reading). Reference rows must all be added before the first event.
+ * stream_finish runs the last step and sorts the result; it returns 0, or 1
+ * when an event came out of time order after a step (then run again holding
+ * every event: window 0). out belongs to the caller (run_result_free). */
+typedef struct Stream Stream;
+Stream *stream_new(const Program *p, Dataset *ds, const RunOptions *opt, RunResult *out);
+int stream_finish(Stream *s);
+void stream_free(Stream *s);
 
 /* Display helpers shared with the reports. */
 const char *engine_person_name(const Dataset *ds, StrId unit, StrId person); /* NULL when unknown */

@@ -68,6 +68,14 @@ static const char *where_text(const Where *w, char *buf, size_t size)
     return buf;
 }
 
+/* A bad row under --on-bad-row skip: counted, and reported unless a first
+ * reading reported it already. */
+static void skip_row(const InputOptions *opt, InputStats *st, const char *where, const char *why)
+{
+    st->skipped++;
+    if (opt->report && st->skipped > opt->quiet_skips) fprintf(opt->report, "zhidu: %s: %s (row skipped)\n", where, why);
+}
+
 /* Hands one source row to the data set. Returns 0 (added or skipped) or -1 (stop). */
 static int take_row(Dataset *ds, const Binding *b, const RawCell *cols, int ncols, const Where *at, uint32_t loc,
                     const InputOptions *opt, InputStats *st, char *err, size_t size)
@@ -87,14 +95,16 @@ static int take_row(Dataset *ds, const Binding *b, const RawCell *cols, int ncol
     if (b->table_index < 0) {
         bad = dataset_add_event(ds, cells, unit, loc, msg, sizeof msg);
         if (!bad) st->events++;
+        /* a streaming run evaluates what it has read (engine.c); nonzero: stop reading */
+        if (!bad && ds->on_events && ds->nevents >= ds->step_at && ds->on_events(ds->on_events_ctx))
+            return fail(err, size, "events out of time order: reading again");
     } else {
         bad = dataset_add_record(ds, (uint32_t)b->table_index, cells, unit, b->unit_col >= 0, loc, msg, sizeof msg);
     }
     if (!bad) return 0;
     where_text(at, where, sizeof where);
     if (!opt->skip_bad_rows) return fail(err, size, "%s: %s", where, bad);
-    st->skipped++;
-    if (opt->report) fprintf(opt->report, "zhidu: %s: %s (row skipped)\n", where, bad);
+    skip_row(opt, st, where, bad);
     return 0;
 }
 
@@ -203,8 +213,7 @@ static void on_row(int c, void *ctx)
             fail(s->err, s->errsize, "%s: %s", where, msg);
             s->failed = true;
         } else {
-            s->st->skipped++;
-            if (s->opt->report) fprintf(s->opt->report, "zhidu: %s: %s (row skipped)\n", where, msg);
+            skip_row(s->opt, s->st, where, msg);
         }
         clear_record(s);
         return;
@@ -464,8 +473,7 @@ static int read_sql_table(Dataset *ds, sqlite3 *db, const char *path, Binding *b
             char where[600];
             where_text(&at, where, sizeof where);
             if (!opt->skip_bad_rows) { rc = fail(err, size, "%s: %s", where, msg); break; }
-            st->skipped++;
-            if (opt->report) fprintf(opt->report, "zhidu: %s: %s (row skipped)\n", where, msg);
+            skip_row(opt, st, where, msg);
             continue;
         }
         if (take_row(ds, b, cols, ncols, &at, (uint32_t)rowid, opt, st, err, size)) { rc = -1; break; }

@@ -13,6 +13,7 @@
 typedef struct InputOptions {
     bool skip_bad_rows;  /* else the first bad row stops the load */
     FILE *report;        /* where skipped rows are reported (stderr) */
+    uint64_t quiet_skips;/* reading again: the first ones were reported already */
 } InputOptions;
 
 typedef struct InputStats {

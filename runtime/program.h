@@ -133,6 +133,21 @@ typedef struct ZRule {
     uint32_t body;         /* function index */
 } ZRule;
 
+/* What a streaming run keeps for one scan of a rule (docs/runtime.md): the
+ * events of `mask` accepted by `filter` (an event filter, or ZNONE for all),
+ * from the beginning (ZR_ALWAYS), from the start of the rule's period being
+ * judged (ZR_PERIOD), or from the time of its trigger plus an offset
+ * (ZR_TRIGGER: `x.time >= e.time - 30d`). */
+typedef enum ZRetainKind { ZR_ALWAYS, ZR_PERIOD, ZR_TRIGGER, ZR_KIND_COUNT } ZRetainKind;
+
+typedef struct ZRetain {
+    uint32_t rule;
+    uint64_t mask;
+    uint8_t kind;          /* ZRetainKind */
+    int64_t offset;        /* ZR_TRIGGER: from the trigger's time plus this (seconds); else 0 */
+    uint32_t filter;       /* function index or ZNONE */
+} ZRetain;
+
 typedef enum ZFuncKind { ZF_BODY, ZF_EVENT_FILTER, ZF_ROW_FILTER, ZF_KIND_COUNT } ZFuncKind;
 
 typedef struct ZFunc {
@@ -173,6 +188,8 @@ typedef struct Program {
     ZParam *params;
     uint32_t nrules;
     ZRule *rules;
+    uint32_t nretains;
+    ZRetain *retains;      /* grouped by rule, in rule order */
     uint32_t nfuncs;
     ZFunc *funcs;
     uint32_t ninsns;

@@ -48,7 +48,7 @@ static void json_violation(FILE *out, const Program *p, const Dataset *ds, const
         fprintf(out, "\"window\": {\"from\": \"%s\", \"to\": \"%s\"}", a, b);
     } else {
         fputs("\"trigger\": ", out);
-        json_write_string(out, S(ds, ds->events[v->trigger].id));
+        json_write_string(out, S(ds, v->trigger_id));
     }
     fputs(", \"evidence\": [", out);
     for (uint32_t i = 0; i < v->nevidence; i++) {
@@ -77,17 +77,6 @@ static Counts count(const Program *p, const RunResult *r, int rule)
     return c;
 }
 
-/* The source location of an event id in a unit, for the text report. */
-static const char *event_where(const Dataset *ds, StrId unit, StrId id, char *buf, size_t size)
-{
-    for (uint32_t i = 0; i < ds->nevents; i++)
-        if (ds->events[i].id == id && ds->events[i].unit == unit) {
-            snprintf(buf, size, "%s:%u", ds->event_source ? ds->event_source : "events", ds->events[i].loc);
-            return buf;
-        }
-    return "";
-}
-
 static void person_text(FILE *out, const Dataset *ds, StrId unit, StrId s)
 {
     const char *name = engine_person_name(ds, unit, s);
@@ -97,16 +86,15 @@ static void person_text(FILE *out, const Dataset *ds, StrId unit, StrId s)
 
 static void write_text_violation(FILE *out, const Program *p, const Dataset *ds, const Violation *v)
 {
-    char a[40], b[40], where[600];
+    char a[40], b[40];
     fputs("  - ", out);
     if (v->periodic) {
         time_str(p, v->from, a, sizeof a);
         time_str(p, v->to, b, sizeof b);
         fprintf(out, "%s … %s", a, b);
     } else {
-        const Event *e = &ds->events[v->trigger];
-        time_str(p, e->time, a, sizeof a);
-        fprintf(out, "event %s at %s (%s:%u)", S(ds, e->id), a, ds->event_source ? ds->event_source : "events", e->loc);
+        time_str(p, v->trigger_time, a, sizeof a);
+        fprintf(out, "event %s at %s (%s:%u)", S(ds, v->trigger_id), a, ds->event_source ? ds->event_source : "events", v->trigger_loc);
     }
     fputs("\n    ", out);
     fputs(v->message, out);
@@ -120,7 +108,7 @@ static void write_text_violation(FILE *out, const Program *p, const Dataset *ds,
         fputs("\n", out);
     }
     for (uint32_t s = 0; s < v->nevidence; s++)
-        fprintf(out, "    evidence: %s %s\n", S(ds, v->evidence[s]), event_where(ds, v->unit, v->evidence[s], where, sizeof where));
+        fprintf(out, "    evidence: %s %s:%u\n", S(ds, v->evidence[s]), ds->event_source ? ds->event_source : "events", v->evidence_loc[s]);
 }
 
 static void write_text(FILE *out, const Program *p, const Dataset *ds, const RunResult *r, const ReportInfo *info)
@@ -250,7 +238,7 @@ static void write_csv(FILE *out, const Program *p, const Dataset *ds, const RunR
             time_str(p, v->to, b, sizeof b);
         }
         fprintf(out, "%s,%s,", a, b);
-        csv_field(out, v->periodic ? "" : S(ds, ds->events[v->trigger].id));
+        csv_field(out, v->periodic ? "" : S(ds, v->trigger_id));
         fputc(',', out);
         csv_field(out, subjects);
         fputc(',', out);
@@ -372,7 +360,7 @@ int report_write_db(const char *path, const Program *p, const Dataset *ds, const
         } else {
             sqlite3_bind_null(st, 8);
             sqlite3_bind_null(st, 9);
-            sqlite3_bind_text(st, 10, S(ds, ds->events[v->trigger].id), -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(st, 10, S(ds, v->trigger_id), -1, SQLITE_TRANSIENT);
         }
         sqlite3_bind_text(st, 11, subjects, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(st, 12, evidence, -1, SQLITE_TRANSIENT);

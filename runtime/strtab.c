@@ -79,3 +79,16 @@ StrId strtab_intern(StrTab *t, const char *s, size_t len)
     t->slots[h] = id;
     return id;
 }
+
+StrId *strtab_compact(StrTab *t, const uint8_t *live)
+{
+    StrId *map = calloc(t->n + 1u, sizeof(StrId));
+    if (!map) { fputs("zhidu: out of memory\n", stderr); abort(); }
+    StrTab fresh;
+    strtab_init(&fresh);
+    for (uint32_t i = 1; i < t->n; i++)
+        if (live[i]) map[i] = strtab_intern(&fresh, t->strs[i], t->lens[i]);
+    strtab_free(t);
+    *t = fresh;
+    return map;
+}

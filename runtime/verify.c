@@ -431,6 +431,41 @@ int verify_program(const Program *p, char *err, size_t size)
         if (r->unless_filter != ZNONE && r->unless_table == ZNONE) { rc = fail(err, size, "section rules: rule %u: filter without table", i); break; }
         if ((rc = check_func_ref(p, r->unless_filter, i, ZF_ROW_FILTER, "exemption filter", err, size))) break;
     }
+    /* retention: grouped by rule, filters owned by their rule, and every scan
+     * of a rule covered by its entries (the events a streaming run keeps) */
+    uint64_t *covered = calloc(p->nrules + 1u, sizeof(uint64_t));
+    if (!covered) { free(owner); return fail(err, size, "out of memory"); }
+    for (uint32_t i = 0; i < p->nretains && rc == 0; i++) {
+        const ZRetain *z = &p->retains[i];
+        if (z->rule >= p->nrules || p->rules[z->rule].disabled) { rc = fail(err, size, "section retain: entry %u: no such enabled rule", i); break; }
+        if (i > 0 && z->rule < p->retains[i - 1].rule) { rc = fail(err, size, "section retain: entry %u: not in rule order", i); break; }
+        if (z->kind >= ZR_KIND_COUNT || (z->kind == ZR_PERIOD && !p->rules[z->rule].periodic) ||
+            (z->kind == ZR_TRIGGER && p->rules[z->rule].periodic)) {
+            rc = fail(err, size, "section retain: entry %u: bad kind %u for its rule", i, z->kind);
+            break;
+        }
+        if (z->mask == 0 || (z->mask & ~all_types)) { rc = fail(err, size, "section retain: entry %u: bad event-type mask", i); break; }
+        if ((z->kind != ZR_TRIGGER && z->offset != 0) || z->offset < -ZT_MAX_SPAN || z->offset > ZT_MAX_SPAN) {
+            rc = fail(err, size, "section retain: entry %u: bad offset", i);
+            break;
+        }
+        if (z->filter != ZNONE) {
+            if ((rc = check_func_ref(p, z->filter, z->rule, ZF_EVENT_FILTER, "retention filter", err, size))) break;
+            if (owner[z->filter]) { rc = fail(err, size, "section retain: entry %u: function %u is used twice", i, z->filter); break; }
+            owner[z->filter] = z->rule + 1;
+        }
+        covered[z->rule] |= z->mask;
+    }
+    for (uint32_t f = 0; f < p->nfuncs && rc == 0; f++) {
+        const ZFunc *fn = &p->funcs[f];
+        for (uint32_t k = 0; k < fn->count && rc == 0; k++) {
+            const Insn *in = &p->code[fn->start + k];
+            bool scan = in->op == ZOP_SCAN_INIT || in->op == ZOP_SCAN_INIT_EQ || in->op == ZOP_SCAN_INIT_IN || in->op == ZOP_SCAN_INIT_EQ_IN;
+            if (scan && ((uint64_t)p->consts[in->c].value & ~covered[fn->rule]))
+                rc = fail(err, size, "insn %u: scans event types that no retention entry of its rule keeps", fn->start + k);
+        }
+    }
+    free(covered);
     for (uint32_t f = 0; f < p->nfuncs && rc == 0; f++)
         if (!owner[f]) rc = fail(err, size, "section funcs: function %u belongs to no rule", f);
     free(owner);

@@ -18,6 +18,7 @@ struct Iter {
     const uint32_t *pos;   /* scan: positions into unit->evs, or NULL for a range */
     uint32_t cur, end;
     uint64_t mask;
+    int64_t until;         /* scan: the last time it can return (INT64_MAX: none) */
 };
 
 static const Value missing = {0};
@@ -324,6 +325,15 @@ static void scan_by_key(Vm *vm, Iter *it, uint32_t f, Value key)
     it->pos = none; /* an empty positions array, not a range */
 }
 
+uint32_t vm_event_by_id(Vm *vm, StrId id)
+{
+    if (vm->ds->log_id < 0) return ZNONE;
+    Iter it;
+    memset(&it, 0, sizeof it);
+    scan_by_key(vm, &it, (uint32_t)vm->ds->log_id, mk_str(id));
+    return it.pos && it.end ? vm->unit->evs[it.pos[0]] : ZNONE;
+}
+
 /* First position whose event time is >= t. */
 static uint32_t lower_bound(Vm *vm, int64_t t)
 {
@@ -336,17 +346,25 @@ static uint32_t lower_bound(Vm *vm, int64_t t)
     return lo;
 }
 
+/* The next event of a scan. What the run has read is recorded for streaming
+ * (vm->need_data): up to each event returned, and, when the scan runs out, up
+ * to the last time it could have returned. */
 static bool scan_next(Vm *vm, Iter *it, uint32_t *event)
 {
     while (it->cur < it->end) {
         uint32_t position = it->pos ? it->pos[it->cur] : it->cur;
         it->cur++;
         uint32_t e = vm->unit->evs[position];
-        if (it->mask & ((uint64_t)1 << vm->ds->events[e].type)) {
+        const Event *ev = &vm->ds->events[e];
+        if (ev->time > it->until) break; /* in time order: nothing later can pass */
+        if (it->mask & ((uint64_t)1 << ev->type)) {
+            if (ev->time > vm->need_data) vm->need_data = ev->time;
             *event = e;
             return true;
         }
     }
+    it->cur = it->end;
+    if (it->until > vm->need_data) vm->need_data = it->until;
     return false;
 }
 
@@ -557,6 +575,8 @@ Value vm_call(Vm *vm, uint32_t f, Value arg)
             Iter *it = arena_alloc(&vm->scratch, sizeof *it);
             it->kind = 2;
             it->mask = (uint64_t)vm->p->consts[in->c].value;
+            Value until = *--sp;
+            it->until = until.tag == V_TIME ? until.i : INT64_MAX;
             if (in->op == ZOP_SCAN_INIT) {
                 it->cur = 0;
                 it->end = vm->unit->nevs;
@@ -565,6 +585,7 @@ Value vm_call(Vm *vm, uint32_t f, Value arg)
                 if (per.tag == V_PERIOD) {
                     it->cur = lower_bound(vm, per.i);
                     it->end = lower_bound(vm, per.to);
+                    if (per.to - 1 < it->until) it->until = per.to - 1;
                 }
             } else if (in->op == ZOP_SCAN_INIT_EQ) {
                 scan_by_key(vm, it, in->b, *--sp);
@@ -575,6 +596,7 @@ Value vm_call(Vm *vm, uint32_t f, Value arg)
                 if (per.tag != V_PERIOD) {
                     it->end = 0;
                 } else if (it->pos) {
+                    if (per.to - 1 < it->until) it->until = per.to - 1;
                     uint32_t lo = 0, hi = it->end;
                     while (lo < hi) {
                         uint32_t mid = lo + (hi - lo) / 2;
@@ -606,7 +628,10 @@ Value vm_call(Vm *vm, uint32_t f, Value arg)
             break;
         }
         case ZOP_LOOP: pc = in->c; break;
-        case ZOP_PAST_END: sp[-1] = mk_bool(sp[-1].tag == V_TIME && sp[-1].i > vm->unit->r1); break;
+        case ZOP_PAST_END:
+            if (sp[-1].tag == V_TIME && sp[-1].i > vm->need_r1) vm->need_r1 = sp[-1].i;
+            sp[-1] = mk_bool(sp[-1].tag == V_TIME && sp[-1].i > vm->unit->r1);
+            break;
         case ZOP_VIOLATE:
         case ZOP_PENDING:
             sp -= in->b;

@@ -59,7 +59,7 @@ typedef struct RosterCols { int person, role, from, to, name; } RosterCols;
 /* Verdicts already reported: indexes into the result, by identity hash. */
 typedef struct Seen {
     uint32_t *slots;
-    uint32_t nslots;
+    uint32_t nslots, nused; /* used: with the slots of verdicts taken back */
 } Seen;
 
 typedef struct Vm {
@@ -75,6 +75,9 @@ typedef struct Vm {
     bool periodic;
     int64_t from, to;
     uint32_t trigger;
+    /* what the run has depended on, for streaming: every event of the unit
+     * up to need_data, and a checked range reaching need_r1 */
+    int64_t need_data, need_r1;
     StrId weekday[8];     /* "1" .. "7" */
     StrId name_field_ok;
     char err[256];
@@ -99,6 +102,8 @@ RosterCols vm_roster_cols(const Program *p);
 Value vm_call(Vm *vm, uint32_t f, Value arg);
 /* Records a verdict (used by VIOLATE / PENDING). */
 void engine_emit(Vm *vm, bool pending, const List *subjects, const List *evidence, const char *message);
+/* The unit's event (in this step) with that id, or ZNONE. */
+uint32_t vm_event_by_id(Vm *vm, StrId id);
 /* A person's display name in the unit's roster, or NULL. */
 const char *vm_person_name(Vm *vm, StrId person);
 

@@ -84,7 +84,7 @@ zd_data *zd_data_new(const zd_policy *policy)
 
 int zd_data_load(zd_data *data, const char *path, bool skip_bad_rows, char *err, size_t errsize)
 {
-    InputOptions opt = {skip_bad_rows, stderr};
+    InputOptions opt = {skip_bad_rows, stderr, 0};
     InputStats st;
     char msg[1024];
     if (input_load(data->ds, path, &opt, &st, msg, sizeof msg) != 0) {
@@ -214,7 +214,7 @@ int zd_report_get(const zd_report *report, size_t i, zd_violation *out)
         out->window_from = a;
         out->window_to = b;
     } else {
-        out->trigger = strtab_str(&ds->strs, ds->events[v->trigger].id);
+        out->trigger = strtab_str(&ds->strs, v->trigger_id);
     }
     const char **tags = arena_alloc(&r->arena, sizeof(char *) * (rule->ntags + 1u));
     for (uint32_t k = 0; k < rule->ntags; k++) tags[k] = program_string(p, rule->tags[k]);

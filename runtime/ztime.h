@@ -13,6 +13,7 @@ typedef int64_t zt_instant; /* seconds since the Unix epoch, UTC */
 /* The instants of years 1 to 9999, the ones ISO 8601 writes with four digits. */
 #define ZT_MIN_TIME (-62135596800LL)  /* 0001-01-01T00:00:00Z */
 #define ZT_MAX_TIME (253402300799LL)  /* 9999-12-31T23:59:59Z */
+#define ZT_MAX_SPAN (ZT_MAX_TIME - ZT_MIN_TIME) /* the longest duration between two times */
 
 typedef struct ZtParsed {
     int64_t local_seconds; /* civil date-time as seconds since 1970-01-01 00:00 (no zone) */

@@ -608,7 +608,7 @@ class Gen:
     def emit_row(self, u, t, typ, actor=None, targets=(), observers=(), kind=None, topic=(),
                  outcome=None, end=None, ref=None, eid=None):
         eid = eid or u.new_id()
-        row = {"id": eid, "time": self.ts(t), "type": typ, "actor": actor,
+        row = {"_t": t, "id": eid, "time": self.ts(t), "type": typ, "actor": actor,
                "targets": self.lst(targets), "observers": self.lst(observers),
                "kind": kind, "topic": self.lst(topic) if not isinstance(topic, str) else topic,
                "outcome": outcome, "end": self.ts(end), "ref": ref, "unit": u.uid}
@@ -952,14 +952,27 @@ class Gen:
                 row = self.emit_row(u, t, "communication", s or "x01", [p or "x01"], kind="通报")
                 row["id"] = None
 
-        # a little disorder: the export is not sorted
-        if rng.random() < 0.3:
-            rng.shuffle(u.buf)
-        for row in u.buf:
-            self.t_events.write(row)
+        # a little disorder: the export is not sorted (unless --in-order)
+        if self.a.in_order:
+            self.write_in_order(u, a - WEEK)
+        else:
+            if rng.random() < 0.3:
+                rng.shuffle(u.buf)
+            for row in u.buf:
+                self.t_events.write(row)
         u.buf = []
         if wi % 4 == 0:
             u.prune(a - 3 * WEEK)
+
+    def write_in_order(self, u, before):
+        """--in-order: the unit's rows in time order, written once no later
+        week can produce an earlier one (rows reach at most a week back)"""
+        u.held = sorted(getattr(u, "held", []) + u.buf, key=lambda row: row["_t"])
+        n = 0
+        while n < len(u.held) and (before is None or u.held[n]["_t"] < before):
+            self.t_events.write(u.held[n])
+            n += 1
+        u.held = u.held[n:]
 
     def run(self):
         self.make_calendar()
@@ -996,8 +1009,11 @@ class Gen:
                 if t is not None:
                     s = u.sec(t) or "x01"
                     self.emit(u, t, "communication", s, [u.pres(t) or s], kind="通报")
-            for row in u.buf:
-                self.t_events.write(row)
+            if self.a.in_order:
+                self.write_in_order(u, None)
+            else:
+                for row in u.buf:
+                    self.t_events.write(row)
         for tb in (self.t_events, self.t_roster, self.t_topics, self.t_cal):
             tb.close()
         if self.db is not None:
@@ -1017,6 +1033,8 @@ def main(argv):
     ap.add_argument("--bad-rows", action="store_true",
                     help="also write some bad event rows (unknown type, unreadable time or "
                          "end, no id), for zhidu run --on-bad-row skip")
+    ap.add_argument("--in-order", action="store_true",
+                    help="write each unit's events in time order (a streaming run's input)")
     ap.add_argument("--no-quoted-bom", action="store_true",
                     help="never a byte-order mark right before a quoted header field")
     a = ap.parse_args(argv)

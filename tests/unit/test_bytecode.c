@@ -562,6 +562,14 @@ static size_t sample_fields(const unsigned char *d, FieldRef **out)
                 wfield(&w, 4, "line");
                 wfield(&w, 4, "col");
                 break;
+            case SEC_RETAIN:
+                w.keep = edge;
+                wfield(&w, 4, "rule");
+                wfield(&w, 8, "mask");
+                wfield(&w, 1, "kind");
+                wfield(&w, 8, "offset");
+                wfield(&w, 4, "filter");
+                break;
             }
         }
         /* the walk must end exactly where the next section starts */
@@ -696,16 +704,18 @@ static void test_newer_version(void **state)
     unsigned char *buf = malloc(g_size);
     assert_non_null(buf);
     memcpy(buf, g_bytes, g_size);
-    put_le(buf + 8, 4, 2);
+    put_le(buf + 8, 4, BC_VERSION + 1);
     fix_crc(buf, g_size);
     char err[512] = "";
     assert_null(bc_load(buf, g_size, err, sizeof err));
     if (!strstr(err, "newer") || strncmp(err, "header: ", 8)) fail_msg("message: %s", err);
-    /* version 0 does not exist either */
-    put_le(buf + 8, 4, 0);
-    fix_crc(buf, g_size);
-    assert_null(bc_load(buf, g_size, err, sizeof err));
-    assert_non_null(strstr(err, "version 0"));
+    /* older versions (version 1 had no retention section) are refused too */
+    for (uint32_t v = 0; v < BC_VERSION; v++) {
+        put_le(buf + 8, 4, v);
+        fix_crc(buf, g_size);
+        assert_null(bc_load(buf, g_size, err, sizeof err));
+        if (!strstr(err, "older") || !strstr(err, "recompile")) fail_msg("version %u: %s", v, err);
+    }
     free(buf);
 }
 
@@ -873,6 +883,10 @@ static Program *tiny_program(const Insn *body, uint32_t nbody, const Insn *filte
     r->anchor_const = ZNONE;
     r->period_table = r->period_filter = r->unless_table = r->unless_filter = ZNONE;
     r->body = 0;
+    /* a streaming run keeps every event of the one type */
+    p->nretains = 1;
+    p->retains = arena_alloc(a, sizeof(ZRetain));
+    p->retains[0] = (ZRetain){0, 1, ZR_ALWAYS, 0, ZNONE};
 
     p->nfuncs = filter ? 2 : 1;
     p->funcs = arena_alloc(a, sizeof(ZFunc) * 2);
@@ -1138,20 +1152,39 @@ static void test_refuse_operands_out_of_range(void **state)
 static void test_refuse_scan_without_mask(void **state)
 {
     (void)state;
-    static const Insn body[] = {I(SCAN_INIT, 1, 0, C_INT), I(SCAN_NEXT, 1, 0, 3), I(LOOP, 0, 0, 1), I(RETURN, 0, 0, 0)};
-    expect_refused(TINY(body), "insn 0: operand 2 is not an event-type mask constant", NULL);
+    /* every scan pops its time limit (MISSING: none) */
+    static const Insn body[] = {I(MISSING, 0, 0, 0), I(SCAN_INIT, 1, 0, C_INT), I(SCAN_NEXT, 1, 0, 4), I(LOOP, 0, 0, 2), I(RETURN, 0, 0, 0)};
+    expect_refused(TINY(body), "insn 1: operand 2 is not an event-type mask constant", NULL);
     static const Insn eq[] = {
-        I(CONST, 0, 0, C_STR_EV), I(SCAN_INIT_EQ, 1, 2, C_STR_EV), I(SCAN_NEXT, 1, 0, 4), I(LOOP, 0, 0, 2), I(RETURN, 0, 0, 0),
+        I(CONST, 0, 0, C_STR_EV), I(MISSING, 0, 0, 0), I(SCAN_INIT_EQ, 1, 2, C_STR_EV), I(SCAN_NEXT, 1, 0, 5), I(LOOP, 0, 0, 3), I(RETURN, 0, 0, 0),
     };
-    expect_refused(TINY(eq), "insn 1: operand 0 is not an event-type mask constant", NULL);
+    expect_refused(TINY(eq), "insn 2: operand 0 is not an event-type mask constant", NULL);
+    static const Insn no_limit[] = {I(SCAN_INIT, 1, 0, C_MASK), I(SCAN_NEXT, 1, 0, 3), I(LOOP, 0, 0, 1), I(RETURN, 0, 0, 0)};
+    expect_refused(TINY(no_limit), "SCAN_INIT needs 1 stack values, has 0", NULL);
     /* the same with the mask constant is fine */
-    static const Insn ok[] = {I(SCAN_INIT, 1, 0, C_MASK), I(SCAN_NEXT, 1, 0, 3), I(LOOP, 0, 0, 1), I(RETURN, 0, 0, 0)};
+    static const Insn ok[] = {I(MISSING, 0, 0, 0), I(SCAN_INIT, 1, 0, C_MASK), I(SCAN_NEXT, 1, 0, 4), I(LOOP, 0, 0, 2), I(RETURN, 0, 0, 0)};
     Program *p = TINY(ok);
     char err[512] = "";
     if (verify_program(p, err, sizeof err)) fail_msg("a SCAN over the mask constant is refused: %s", err);
+    /* a scan of event types no retention entry keeps (a streaming run would have forgotten them) */
+    p->nretains = 0;
+    expect_refused(p, "insn 1: scans event types that no retention entry of its rule keeps", NULL);
+    p = TINY(ok);
+    p->retains[0].kind = ZR_PERIOD; /* on a triggered rule */
+    expect_refused(p, "section retain: entry 0: bad kind 1 for its rule", NULL);
+    p = TINY(ok);
+    p->retains[0].offset = -86400; /* an offset is for trigger entries only */
+    expect_refused(p, "section retain: entry 0: bad offset", NULL);
+    p = TINY(ok);
+    p->retains[0].mask = 2;
+    expect_refused(p, "section retain: entry 0: bad event-type mask", NULL);
+    p = TINY(ok);
+    p->retains[0].filter = 0; /* the body is no event filter */
+    expect_refused(p, "retention filter function 0 is not one of its retention filter functions", NULL);
     /* a mask naming an event type that does not exist */
+    p = TINY(ok);
     p->consts[C_MASK].value = 2;
-    expect_refused(p, "insn 0: mask names event types that do not exist", NULL);
+    expect_refused(p, "insn 1: mask names event types that do not exist", NULL);
 }
 
 static void test_refuse_table_of_wrong_kind(void **state)

@@ -113,18 +113,18 @@ static void test_loop_exists_deadline(void **state)
                 "  message \"{x}\" }\n",
                 0,
                 /* for x in m.targets where x != m.actor */
-                "LOAD 0; EV_FIELD .targets; ITER_INIT 1; ITER_NEXT 1 58; "
-                "LOAD 1; LOAD 0; EV_FIELD .actor; NE; JUMP_IF_FALSE 57; "
-                /* exists(...): indexed on ref = m.id */
-                "FALSE; STORE 3; LOAD 0; EV_FIELD .id; SCAN_INIT_EQ 4 .ref 2; SCAN_NEXT 4 32; "
-                "LOAD 4; EV_FIELD .ref; LOAD 0; EV_FIELD .id; EQ; JUMP_IF_FALSE 26; "
-                "LOAD 1; LOAD 4; EV_FIELD .targets; IN; JUMP 27; FALSE; "
-                "JUMP_IF_FALSE 31; TRUE; STORE 3; JUMP 32; LOOP 14; LOAD 3; "
+                "LOAD 0; EV_FIELD .targets; ITER_INIT 1; ITER_NEXT 1 59; "
+                "LOAD 1; LOAD 0; EV_FIELD .actor; NE; JUMP_IF_FALSE 58; "
+                /* exists(...): indexed on ref = m.id, no time limit (MISSING) */
+                "FALSE; STORE 3; LOAD 0; EV_FIELD .id; MISSING; SCAN_INIT_EQ 4 .ref 2; SCAN_NEXT 4 33; "
+                "LOAD 4; EV_FIELD .ref; LOAD 0; EV_FIELD .id; EQ; JUMP_IF_FALSE 27; "
+                "LOAD 1; LOAD 4; EV_FIELD .targets; IN; JUMP 28; FALSE; "
+                "JUMP_IF_FALSE 32; TRUE; STORE 3; JUMP 33; LOOP 15; LOAD 3; "
                 /* require: met -> next x */
-                "JUMP_IF_TRUE 57; "
+                "JUMP_IF_TRUE 58; "
                 /* deadline in the future -> pending */
-                "LOAD 0; EV_FIELD .time; PARAM 时限; ADD; PAST_END; JUMP_IF_TRUE 49; "
-                "LOAD 1; MAKE_LIST 1; LOAD 0; EV_FIELD .id; MAKE_LIST 1; LOAD 1; TO_TEXT 1; VIOLATE 1; JUMP 57; "
+                "LOAD 0; EV_FIELD .time; PARAM 时限; ADD; PAST_END; JUMP_IF_TRUE 50; "
+                "LOAD 1; MAKE_LIST 1; LOAD 0; EV_FIELD .id; MAKE_LIST 1; LOAD 1; TO_TEXT 1; VIOLATE 1; JUMP 58; "
                 "LOAD 1; MAKE_LIST 1; LOAD 0; EV_FIELD .id; MAKE_LIST 1; LOAD 1; TO_TEXT 1; PENDING 1; "
                 "LOOP 3; RETURN");
 }
@@ -141,9 +141,9 @@ static void test_periodic_with_exemption(void **state)
     assert_body(rule, 0, "LOAD 0; ROW_FIELD 1.0; CONST \"vacation\"; EQ; RETURN_VALUE");
     /* f1: count over the week's meetings, scanned by time range */
     assert_body(rule, 1,
-                "CONST 0; STORE 1; LOAD 0; SCAN_INIT_IN 2 1; SCAN_NEXT 2 15; "
-                "LOAD 2; EV_FIELD .time; LOAD 0; IN_PERIOD; JUMP_IF_FALSE 14; "
-                "LOAD 1; CONST 1; ADD; STORE 1; LOOP 4; LOAD 1; CONST 1; GE; JUMP_IF_TRUE 24; "
+                "CONST 0; STORE 1; LOAD 0; MISSING; SCAN_INIT_IN 2 1; SCAN_NEXT 2 16; "
+                "LOAD 2; EV_FIELD .time; LOAD 0; IN_PERIOD; JUMP_IF_FALSE 15; "
+                "LOAD 1; CONST 1; ADD; STORE 1; LOOP 5; LOAD 1; CONST 1; GE; JUMP_IF_TRUE 25; "
                 "MAKE_LIST 0; MAKE_LIST 0; LOAD 0; TO_TEXT 3; VIOLATE 1; RETURN");
 }
 
@@ -154,9 +154,9 @@ static void test_key_and_period_scan(void **state)
     assert_body("rule k { tags T clause \"1\" \"x\" severity must every week as w\n"
                 "  require exists(m: meeting where m.actor == \"p1\" and m.time in w) message \"x\" }\n",
                 0,
-                "FALSE; STORE 1; CONST \"p1\"; LOAD 0; SCAN_INIT_EQ_IN 2 .actor 1; SCAN_NEXT 2 22; "
-                "LOAD 2; EV_FIELD .actor; CONST \"p1\"; EQ; JUMP_IF_FALSE 16; LOAD 2; EV_FIELD .time; LOAD 0; IN_PERIOD; JUMP 17; FALSE; "
-                "JUMP_IF_FALSE 21; TRUE; STORE 1; JUMP 22; LOOP 5; LOAD 1; JUMP_IF_TRUE 28; "
+                "FALSE; STORE 1; CONST \"p1\"; LOAD 0; MISSING; SCAN_INIT_EQ_IN 2 .actor 1; SCAN_NEXT 2 23; "
+                "LOAD 2; EV_FIELD .actor; CONST \"p1\"; EQ; JUMP_IF_FALSE 17; LOAD 2; EV_FIELD .time; LOAD 0; IN_PERIOD; JUMP 18; FALSE; "
+                "JUMP_IF_FALSE 22; TRUE; STORE 1; JUMP 23; LOOP 6; LOAD 1; JUMP_IF_TRUE 29; "
                 "MAKE_LIST 0; MAKE_LIST 0; CONST \"x\"; VIOLATE 1; RETURN");
 }
 
@@ -170,14 +170,15 @@ static void test_latest_and_pending_when(void **state)
                 "  require c.actor == m.actor\n"
                 "  message \"x\" }\n",
                 0,
-                "MISSING; STORE 1; SCAN_INIT 2 2; SCAN_NEXT 2 22; "
-                "LOAD 2; EV_FIELD .time; LOAD 0; EV_FIELD .time; LE; JUMP_IF_FALSE 21; "
+                /* the scan stops after m.time (c.time <= m.time: the scan's limit) */
+                "MISSING; STORE 1; LOAD 0; EV_FIELD .time; SCAN_INIT 2 2; SCAN_NEXT 2 24; "
+                "LOAD 2; EV_FIELD .time; LOAD 0; EV_FIELD .time; LE; JUMP_IF_FALSE 23; "
                 /* take it if nothing yet, or if at least as late (ties: the later row) */
-                "LOAD 1; PRESENT; JUMP_IF_FALSE 19; LOAD 2; EV_FIELD .time; LOAD 1; EV_FIELD .time; GE; JUMP_IF_FALSE 21; "
-                "LOAD 2; STORE 1; LOOP 3; LOAD 1; STORE 4; "
+                "LOAD 1; PRESENT; JUMP_IF_FALSE 21; LOAD 2; EV_FIELD .time; LOAD 1; EV_FIELD .time; GE; JUMP_IF_FALSE 23; "
+                "LOAD 2; STORE 1; LOOP 5; LOAD 1; STORE 4; "
                 /* when present(c) else pending */
-                "LOAD 4; PRESENT; JUMP_IF_TRUE 32; MAKE_LIST 0; MAKE_LIST 0; CONST \"x\"; PENDING 1; JUMP 42; "
-                "LOAD 4; EV_FIELD .actor; LOAD 0; EV_FIELD .actor; EQ; JUMP_IF_TRUE 42; "
+                "LOAD 4; PRESENT; JUMP_IF_TRUE 34; MAKE_LIST 0; MAKE_LIST 0; CONST \"x\"; PENDING 1; JUMP 44; "
+                "LOAD 4; EV_FIELD .actor; LOAD 0; EV_FIELD .actor; EQ; JUMP_IF_TRUE 44; "
                 "MAKE_LIST 0; MAKE_LIST 0; CONST \"x\"; VIOLATE 1; RETURN");
 }
 
@@ -235,6 +236,54 @@ static void test_rule_table(void **state)
     program_free(p);
 }
 
+/* What a streaming run keeps for each scan (ZRetain): the event types, a
+ * filter made of the conjuncts that read only the scanned event, and from
+ * when: the trigger's time (`c.time >= e.time - 1d`), the period (`in w`) or the
+ * beginning. And `first` stops at its first match (scans run in time order). */
+static void test_retention_and_first(void **state)
+{
+    (void)state;
+    Program *p = compile_rules("rule f { tags T clause \"1\" \"x\" severity must on e: report\n"
+                               "  let m = first(m: meeting where m.time > e.time and m.actor == \"p1\")\n"
+                               "  when present(m) else pending\n"
+                               "  require exists(c: report where c.ref == e.id and c.time >= e.time - 1d)\n"
+                               "  message \"x\" }\n"
+                               "rule w { tags T clause \"1\" \"x\" severity must every week as w\n"
+                               "  require exists(m: meeting where m.time in w and m.actor == \"p1\")\n"
+                               "       or exists(r: report where r.actor == \"p2\")\n"
+                               "  message \"x\" }\n");
+    assert_non_null(p);
+    char err[256];
+    assert_int_equal(verify_program(p, err, sizeof err), 0);
+    assert_int_equal(p->nretains, 4);
+    const ZRetain *z = p->retains;
+    /* rule f: meetings after the trigger with actor p1; reports after the trigger, all */
+    assert_int_equal(z[0].rule, 0);
+    assert_int_equal(z[0].mask, 1); /* meeting */
+    assert_int_equal(z[0].kind, ZR_TRIGGER);
+    assert_int_not_equal(z[0].filter, ZNONE);
+    char *f = listing(p, z[0].filter);
+    assert_string_equal(f, "LOAD 0; EV_FIELD .actor; CONST \"p1\"; EQ; JUMP_IF_FALSE 7; TRUE; RETURN_VALUE; FALSE; RETURN_VALUE");
+    free(f);
+    assert_int_equal(z[1].mask, 2); /* report */
+    assert_int_equal(z[1].kind, ZR_TRIGGER);
+    assert_int_equal(z[0].offset, 0);
+    assert_int_equal(z[1].offset, -86400);
+    assert_int_equal(z[1].filter, ZNONE); /* c.ref == e.id reads the trigger */
+    /* rule w: the week's meetings of p1; reports of p2 from the beginning */
+    assert_int_equal(z[2].rule, 1);
+    assert_int_equal(z[2].kind, ZR_PERIOD);
+    assert_int_not_equal(z[2].filter, ZNONE);
+    assert_int_equal(z[3].mask, 2);
+    assert_int_equal(z[3].kind, ZR_ALWAYS);
+    assert_int_not_equal(z[3].filter, ZNONE);
+    /* first: after taking the match, jump out of the scan */
+    char *body = listing(p, p->rules[0].body);
+    assert_non_null(strstr(body, "LOAD 2; STORE 1; JUMP "));
+    free(body);
+    program_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -246,6 +295,7 @@ int main(void)
         cmocka_unit_test(test_definition_inlined_and_roles),
         cmocka_unit_test(test_pairs_and_or),
         cmocka_unit_test(test_rule_table),
+        cmocka_unit_test(test_retention_and_first),
     };
     return cmocka_run_group_tests_name("codegen", tests, NULL, NULL);
 }
