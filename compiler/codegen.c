@@ -405,8 +405,9 @@ static bool is_time_of(const Expr *e, const char *var)
 
 /* A conjunct `var.time <= U` (or `<`, or mirrored): the time after which no
  * event can pass the condition. Scans run in time order, so they stop there. */
-static Expr *pick_until(const char *var, Expr *cond)
+static Expr *pick_until(const char *var, Expr *cond, Expr **conjunct)
 {
+    *conjunct = NULL;
     Expr *stack[64];
     int n = 0;
     if (cond) stack[n++] = cond;
@@ -420,7 +421,10 @@ static Expr *pick_until(const char *var, Expr *cond)
         Expr *bound = NULL;
         if ((c->op == OP_LE || c->op == OP_LT) && is_time_of(c->lhs, var)) bound = c->rhs;
         if ((c->op == OP_GE || c->op == OP_GT) && is_time_of(c->rhs, var)) bound = c->lhs;
-        if (bound && !mentions(bound, var) && bound->type && bound->type->kind == T_TIME) return bound;
+        if (bound && !mentions(bound, var) && bound->type && bound->type->kind == T_TIME) {
+            *conjunct = c;
+            return bound;
+        }
     }
     return NULL;
 }
@@ -444,10 +448,31 @@ typedef struct PendingRetain {
     uint64_t mask;
     uint8_t kind;          /* ZRetainKind */
     int64_t offset;        /* ZR_TRIGGER: seconds from the trigger's time */
+    uint8_t pick;          /* ZRetainPick */
+    uint64_t fields;       /* which values make events alike, for pick */
     const char *var;
     Expr *keep[MAX_KEEP_CONJUNCTS];
     int nkeep;
 } PendingRetain;
+
+/* Adds to *fields the log fields of `var` that `e` reads; false when it uses
+ * var otherwise: bare (`x in …`, a definition's argument), in a nested
+ * selection, or its time anywhere but the limit conjunct `limit`. */
+static bool fields_read(Gen *g, const Expr *e, const char *var, const Expr *limit, uint64_t *fields)
+{
+    if (!e || e == limit) return true;
+    if (e->kind == EX_FIELD && e->lhs->kind == EX_NAME && !strcmp(e->lhs->name, var)) {
+        int f = g->pol->events ? field_index_of(g->pol->events, e->name) : -1;
+        if (!strcmp(e->name, "time") || f < 0 || f >= 64) return false;
+        *fields |= (uint64_t)1 << f;
+        return true;
+    }
+    if ((e->kind == EX_NAME && !strcmp(e->name, var)) || (e->kind == EX_SELECT && mentions(e, var))) return false;
+    if (!fields_read(g, e->lhs, var, limit, fields) || !fields_read(g, e->rhs, var, limit, fields)) return false;
+    for (int i = 0; i < e->args.len; i++)
+        if (!fields_read(g, e->args.items[i], var, limit, fields)) return false;
+    return true;
+}
 
 /* `e.time`, `e.time - D` or `e.time + D` for the trigger `e` and a duration
  * D written as a literal or a parameter: *offset is the seconds added. */
@@ -474,8 +499,13 @@ static bool trigger_offset(Gen *g, const Expr *bound, int64_t *offset)
 /* What a streaming run must keep for this scan (docs/runtime.md): the events
  * of its types that pass the conjuncts reading nothing but the scanned event,
  * from the start of the rule's period (`x.time in P`), from the trigger's time
- * (`x.time >= e.time`), or from the beginning. */
-static void note_retention(Gen *g, Var *sc, const char *var, Expr *cond, Expr *period, uint64_t mask)
+ * (`x.time >= e.time`), or from the beginning. Kept from the beginning, and
+ * read only through some fields and an upper time limit, an `exists` or
+ * `first` needs only the earliest event of each set of values of those
+ * fields, and a `latest` limited by its trigger's time only the latest of
+ * those the triggers still to run cannot precede. */
+static void note_retention(Gen *g, Var *sc, const char *var, Expr *cond, Expr *period, uint64_t mask, int select, Expr *until,
+                           Expr *limit)
 {
     PendingRetain *pr = buf_push(&g->pending_retains, sizeof(PendingRetain));
     pr->mask = mask;
@@ -502,6 +532,12 @@ static void note_retention(Gen *g, Var *sc, const char *var, Expr *cond, Expr *p
         }
         if (pr->nkeep < MAX_KEEP_CONJUNCTS && mentions(c, var) && !reads_other_locals(c, sc, var)) pr->keep[pr->nkeep++] = c;
     }
+    pr->pick = ZK_ALL;
+    uint64_t fields = 0;
+    if (pr->kind != ZR_ALWAYS || !fields_read(g, cond, var, limit, &fields)) return;
+    if (select == SEL_EXISTS || select == SEL_FIRST) pr->pick = ZK_EARLIEST;
+    if (select == SEL_LATEST && ctx_ok && !g->ctx_periodic && (!until || is_time_of(until, g->ctx_var))) pr->pick = ZK_LATEST;
+    if (pr->pick != ZK_ALL) pr->fields = fields;
 }
 
 static uint32_t type_mask_const(Gen *g, const Type *t)
@@ -540,8 +576,9 @@ static void gen_select(Gen *g, Var *sc, Expr *e)
     Expr *period = NULL;
     Opcode init = pick_index(g, e->name, e->rhs, &key, &field, &period);
     uint32_t mask_const = type_mask_const(g, &mask_type);
-    note_retention(g, sc, e->name, e->rhs, period, (uint64_t)((ZConst *)g->consts.items)[mask_const].value);
-    Expr *until = pick_until(e->name, e->rhs);
+    Expr *limit;
+    Expr *until = pick_until(e->name, e->rhs, &limit);
+    note_retention(g, sc, e->name, e->rhs, period, (uint64_t)((ZConst *)g->consts.items)[mask_const].value, e->select, until, limit);
     if (init == ZOP_SCAN_INIT_EQ || init == ZOP_SCAN_INIT_EQ_IN) gen_expr(g, sc, key);
     if (init == ZOP_SCAN_INIT_IN || init == ZOP_SCAN_INIT_EQ_IN) gen_expr(g, sc, init == ZOP_SCAN_INIT_IN ? key : period);
     if (until) gen_expr(g, sc, until);
@@ -867,6 +904,8 @@ static void gen_retentions(Gen *g, uint32_t rule)
         z->mask = pr->mask;
         z->kind = pr->kind;
         z->offset = pr->offset;
+        z->pick = pr->pick;
+        z->fields = pr->fields;
         z->filter = ZNONE;
         if (pr->nkeep == 0) continue;
         begin_function(g, pr->keep[0]->loc);

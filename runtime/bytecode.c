@@ -209,6 +209,8 @@ static uint32_t write_section(Out *o, const Program *p, int id)
             u64(o, p->retains[i].mask);
             u8(o, p->retains[i].kind);
             u64(o, (uint64_t)p->retains[i].offset);
+            u8(o, p->retains[i].pick);
+            u64(o, p->retains[i].fields);
             u32(o, p->retains[i].filter);
         }
         break;
@@ -492,12 +494,14 @@ static void read_section(In *in, Program *p, int id, uint32_t count)
         break;
     case SEC_RETAIN:
         p->nretains = count;
-        p->retains = arr(in, a, count, 25, sizeof(ZRetain));
+        p->retains = arr(in, a, count, 34, sizeof(ZRetain));
         for (uint32_t i = 0; i < count && !in->failed; i++) {
             p->retains[i].rule = r32(in);
             p->retains[i].mask = r64(in);
             p->retains[i].kind = r8(in);
             p->retains[i].offset = (int64_t)r64(in);
+            p->retains[i].pick = r8(in);
+            p->retains[i].fields = r64(in);
             p->retains[i].filter = r32(in);
         }
         break;

@@ -186,6 +186,16 @@ void disasm_program(const Program *p, FILE *out)
             if (z->filter != ZNONE) fprintf(out, " where f%u", z->filter);
             fprintf(out, " %s", z->kind < ZR_KIND_COUNT ? keeps[z->kind] : "?");
             if (z->offset) fprintf(out, " %+lld s", (long long)z->offset);
+            if (z->pick == ZK_EARLIEST || z->pick == ZK_LATEST) {
+                fprintf(out, ", the %s of each (", z->pick == ZK_EARLIEST ? "earliest" : "latest");
+                bool first = true;
+                for (uint32_t f = 0; f < p->log.nfields && f < 64; f++)
+                    if (z->fields & ((uint64_t)1 << f)) {
+                        fprintf(out, "%s%s", first ? "" : ", ", program_string(p, p->log.fields[f].name));
+                        first = false;
+                    }
+                fputs(")", out);
+            }
             fputs("\n", out);
         }
     }

@@ -677,66 +677,138 @@ static int64_t longest_period(Stream *s, UnitState *us, const ZRule *r)
     return longest;
 }
 
-/* Keeps, per unit, the events a later run can still read (docs/runtime.md):
- * those pinned by deferred triggers, and those a retention entry of an
- * enabled rule keeps — from the beginning, from the earliest period not yet
- * judged, or from the earliest trigger not yet run. The rest are dropped and
- * their cells copied into a fresh arena. */
+static bool cells_alike(const Cell *a, const Cell *b)
+{
+    if (a->tag != b->tag) return false;
+    switch (a->tag) {
+    case CELL_MISSING: return true;
+    case CELL_STR: return a->s == b->s;
+    case CELL_LIST:
+        return a->list->n == b->list->n && memcmp(a->list->items, b->list->items, sizeof(StrId) * a->list->n) == 0;
+    default: return a->i == b->i;
+    }
+}
+
+static uint32_t alike_hash(const Event *e, uint64_t fields, uint32_t nf)
+{
+    uint32_t h = hash32(e->unit) ^ e->type;
+    for (uint32_t f = 0; f < nf && f < 64; f++) {
+        if (!(fields & ((uint64_t)1 << f))) continue;
+        const Cell *c = &e->cells[f];
+        h = hash32(h ^ c->tag);
+        if (c->tag == CELL_STR) h = hash32(h ^ c->s);
+        else if (c->tag == CELL_LIST)
+            for (uint32_t k = 0; k < c->list->n; k++) h = hash32(h ^ c->list->items[k]);
+        else if (c->tag != CELL_MISSING) h = hash32(h ^ (uint32_t)c->i ^ (uint32_t)((uint64_t)c->i >> 32));
+    }
+    return h;
+}
+
+static bool events_alike(const Event *a, const Event *b, uint64_t fields, uint32_t nf)
+{
+    if (a->unit != b->unit || a->type != b->type) return false;
+    for (uint32_t f = 0; f < nf && f < 64; f++)
+        if ((fields & ((uint64_t)1 << f)) && !cells_alike(&a->cells[f], &b->cells[f])) return false;
+    return true;
+}
+
+/* Whether retention entry z keeps event i at all: its type, the range of its
+ * unit, and the entry's filter. */
+static bool entry_takes(Stream *s, const ZRetain *z, uint32_t i)
+{
+    const Event *e = &s->ds->events[i];
+    if (e->type >= 64 || !(z->mask & ((uint64_t)1 << e->type))) return false;
+    if (z->filter == ZNONE) return true;
+    Value arg = {0};
+    arg.tag = V_EVENT;
+    arg.idx = i;
+    Value ok = vm_call(&s->vm, z->filter, arg);
+    arena_reset(&s->vm.scratch);
+    return ok.tag == V_BOOL && ok.i;
+}
+
+/* Keeps the events a later run can still read (docs/runtime.md): those
+ * pinned by deferred triggers, and those a retention entry of an enabled rule
+ * keeps — from the beginning, from the earliest period not yet judged, or
+ * from the earliest trigger not yet run; of events alike, only the earliest
+ * or latest when the entry says so. The rest are dropped and their cells
+ * copied into a fresh arena. */
 static void forget(Stream *s)
 {
     const Program *p = s->p;
     Dataset *ds = s->ds;
     Vm *vm = &s->vm;
     uint8_t *keep = calloc(ds->nevents + 1u, 1);
-    int64_t *period_from = malloc(sizeof(int64_t) * (p->nrules + 1u));
-    if (!keep || !period_from) abort();
+    uint32_t *unit_of = malloc(sizeof(uint32_t) * (ds->nevents + 1u));
+    int64_t *since = malloc(sizeof(int64_t) * ((size_t)s->nunits * p->nrules + 1u));
+    if (!keep || !unit_of || !since) abort();
+    /* per unit and rule, the earliest start of a period still to judge, or the
+     * earliest time of a trigger still to run (new ones come at or after the
+     * unit's latest time) */
     for (uint32_t k = 0; k < s->nunits; k++) {
         UnitState *us = &s->units[k];
-        if (us->skip || !us->started) continue;
-        /* the earliest time a later run of each kind can read from */
-        int64_t trigger_from = us->last;
+        int64_t *from = since + (size_t)k * p->nrules;
         for (uint32_t r = 0; r < p->nrules; r++)
-            period_from[r] = p->rules[r].periodic && !p->rules[r].disabled
-                                 ? (us->done_to[r] == INT64_MIN ? INT64_MIN : us->done_to[r] - longest_period(s, us, &p->rules[r]))
-                                 : INT64_MAX;
+            from[r] = !p->rules[r].periodic         ? us->last
+                      : us->done_to[r] == INT64_MIN ? INT64_MIN
+                                                    : us->done_to[r] - longest_period(s, us, &p->rules[r]);
         for (uint32_t i = 0; i < us->ndeferred; i++) {
             const Deferred *d = &us->deferred[i];
-            if (d->periodic) {
-                if (d->from < period_from[d->rule]) period_from[d->rule] = d->from;
-            } else {
-                keep[d->event] = 1;
-                if (ds->events[d->event].time < trigger_from) trigger_from = ds->events[d->event].time;
-            }
-        }
-        us->low = trigger_from;
-        vm->unit = &us->u;
-        for (uint32_t i = 0; i < ds->nevents; i++) {
-            const Event *e = &ds->events[i];
-            if (keep[i] || e->unit != us->id || !in_range(s, us, e)) continue;
-            for (uint32_t j = 0; j < s->keep_count[e->type] && !keep[i]; j++) {
-                const ZRetain *z = &p->retains[s->keep_by_type[e->type][j]];
-                int64_t from = z->kind == ZR_ALWAYS   ? INT64_MIN
-                               : z->kind == ZR_PERIOD ? period_from[z->rule]
-                                                      : trigger_from + z->offset; /* |offset| <= ZT_MAX_SPAN: no overflow */
-                if (e->time < from) continue;
-                if (z->filter != ZNONE) {
-                    Value arg = {0};
-                    arg.tag = V_EVENT;
-                    arg.idx = i;
-                    Value ok = vm_call(vm, z->filter, arg);
-                    arena_reset(&vm->scratch);
-                    if (!(ok.tag == V_BOOL && ok.i)) continue;
-                }
-                keep[i] = 1;
-            }
+            int64_t t = d->periodic ? d->from : ds->events[d->event].time;
+            if (t < from[d->rule]) from[d->rule] = t;
+            if (!d->periodic) keep[d->event] = 1;
         }
     }
+    /* the events each entry keeps; the units' events come in time order */
+    for (uint32_t i = 0; i < ds->nevents; i++) {
+        UnitState *us = unit_state(s, ds->events[i].unit);
+        unit_of[i] = us->skip || !in_range(s, us, &ds->events[i]) ? ZNONE : (uint32_t)(us - s->units);
+    }
+    uint32_t nslots = 16, nf = p->log.nfields;
+    while (nslots < ds->nevents * 2u + 16u) nslots *= 2;
+    uint32_t *alike = malloc(sizeof(uint32_t) * nslots);
+    if (!alike) abort();
+    for (uint32_t k = 0; k < p->nretains; k++) {
+        const ZRetain *z = &p->retains[k];
+        if (z->pick == ZK_ALL) continue;
+        memset(alike, 0xFF, sizeof(uint32_t) * nslots);
+        for (uint32_t i = 0; i < ds->nevents; i++) {
+            if (unit_of[i] == ZNONE) continue;
+            UnitState *us = &s->units[unit_of[i]];
+            vm->unit = &us->u;
+            if (!entry_takes(s, z, i)) continue;
+            const Event *e = &ds->events[i];
+            /* a trigger still to run may precede it */
+            if (z->pick == ZK_LATEST && e->time > since[(size_t)unit_of[i] * p->nrules + z->rule]) { keep[i] = 1; continue; }
+            uint32_t h = alike_hash(e, z->fields, nf) & (nslots - 1);
+            while (alike[h] != UINT32_MAX && !events_alike(&ds->events[alike[h]], e, z->fields, nf)) h = (h + 1) & (nslots - 1);
+            if (alike[h] == UINT32_MAX || z->pick == ZK_LATEST) alike[h] = i;
+        }
+        for (uint32_t h = 0; h < nslots; h++)
+            if (alike[h] != UINT32_MAX) keep[alike[h]] = 1;
+    }
+    free(alike);
+    for (uint32_t i = 0; i < ds->nevents; i++) {
+        if (keep[i] || unit_of[i] == ZNONE) continue;
+        UnitState *us = &s->units[unit_of[i]];
+        const int64_t *from = since + (size_t)unit_of[i] * p->nrules;
+        const Event *e = &ds->events[i];
+        vm->unit = &us->u;
+        for (uint32_t j = 0; j < s->keep_count[e->type] && !keep[i]; j++) {
+            const ZRetain *z = &p->retains[s->keep_by_type[e->type][j]];
+            if (z->pick != ZK_ALL) continue;
+            /* |offset| <= ZT_MAX_SPAN: no overflow */
+            int64_t t = z->kind == ZR_ALWAYS ? INT64_MIN : z->kind == ZR_PERIOD ? from[z->rule] : from[z->rule] + z->offset;
+            if (e->time >= t && entry_takes(s, z, i)) keep[i] = 1;
+        }
+    }
+    free(unit_of);
     /* compact the events, copying what they point to */
     uint32_t *moved = malloc(sizeof(uint32_t) * (ds->nevents + 1u));
     if (!moved) abort();
     Arena cells;
     arena_init(&cells);
-    uint32_t nf = p->log.nfields, n = 0;
+    uint32_t n = 0;
     for (uint32_t i = 0; i < ds->nevents; i++) {
         moved[i] = ZNONE;
         if (!keep[i]) continue;
@@ -761,7 +833,7 @@ static void forget(Stream *s)
         for (uint32_t i = 0; i < s->units[k].ndeferred; i++)
             if (!s->units[k].deferred[i].periodic) s->units[k].deferred[i].event = moved[s->units[k].deferred[i].event];
     free(moved);
-    free(period_from);
+    free(since);
     free(keep);
 }
 

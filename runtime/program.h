@@ -139,12 +139,18 @@ typedef struct ZRule {
  * judged (ZR_PERIOD), or from the time of its trigger plus an offset
  * (ZR_TRIGGER: `x.time >= e.time - 30d`). */
 typedef enum ZRetainKind { ZR_ALWAYS, ZR_PERIOD, ZR_TRIGGER, ZR_KIND_COUNT } ZRetainKind;
+/* Of events alike in `fields` (ZR_ALWAYS only): all, the earliest (an exists
+ * or first limited only by an upper time bound), or the latest that no
+ * trigger still to run precedes (a latest limited by its trigger's time). */
+typedef enum ZRetainPick { ZK_ALL, ZK_EARLIEST, ZK_LATEST, ZK_PICK_COUNT } ZRetainPick;
 
 typedef struct ZRetain {
     uint32_t rule;
     uint64_t mask;
     uint8_t kind;          /* ZRetainKind */
     int64_t offset;        /* ZR_TRIGGER: from the trigger's time plus this (seconds); else 0 */
+    uint8_t pick;          /* ZRetainPick */
+    uint64_t fields;       /* log fields that make two events alike, for pick */
     uint32_t filter;       /* function index or ZNONE */
 } ZRetain;
 

@@ -445,6 +445,12 @@ int verify_program(const Program *p, char *err, size_t size)
             break;
         }
         if (z->mask == 0 || (z->mask & ~all_types)) { rc = fail(err, size, "section retain: entry %u: bad event-type mask", i); break; }
+        uint64_t all_fields = p->log.nfields >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << p->log.nfields) - 1);
+        if (z->pick >= ZK_PICK_COUNT || (z->pick != ZK_ALL && z->kind != ZR_ALWAYS) || (z->pick == ZK_ALL && z->fields) ||
+            (z->fields & ~all_fields)) {
+            rc = fail(err, size, "section retain: entry %u: bad pick", i);
+            break;
+        }
         if ((z->kind != ZR_TRIGGER && z->offset != 0) || z->offset < -ZT_MAX_SPAN || z->offset > ZT_MAX_SPAN) {
             rc = fail(err, size, "section retain: entry %u: bad offset", i);
             break;

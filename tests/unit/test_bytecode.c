@@ -568,6 +568,8 @@ static size_t sample_fields(const unsigned char *d, FieldRef **out)
                 wfield(&w, 8, "mask");
                 wfield(&w, 1, "kind");
                 wfield(&w, 8, "offset");
+                wfield(&w, 1, "pick");
+                wfield(&w, 8, "fields");
                 wfield(&w, 4, "filter");
                 break;
             }
@@ -886,7 +888,7 @@ static Program *tiny_program(const Insn *body, uint32_t nbody, const Insn *filte
     /* a streaming run keeps every event of the one type */
     p->nretains = 1;
     p->retains = arena_alloc(a, sizeof(ZRetain));
-    p->retains[0] = (ZRetain){0, 1, ZR_ALWAYS, 0, ZNONE};
+    p->retains[0] = (ZRetain){0, 1, ZR_ALWAYS, 0, ZK_ALL, 0, ZNONE};
 
     p->nfuncs = filter ? 2 : 1;
     p->funcs = arena_alloc(a, sizeof(ZFunc) * 2);

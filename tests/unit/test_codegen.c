@@ -240,6 +240,38 @@ static void test_rule_table(void **state)
  * filter made of the conjuncts that read only the scanned event, and from
  * when: the trigger's time (`c.time >= e.time - 1d`), the period (`in w`) or the
  * beginning. And `first` stops at its first match (scans run in time order). */
+/* Of events alike in the fields a selection reads: `exists` and `first`
+ * limited only from above keep the earliest; `latest` limited by its
+ * trigger's time keeps the latest; reading the time elsewhere, a bare use,
+ * `count` or another limit keep them all. */
+static void test_retention_pick(void **state)
+{
+    (void)state;
+    Program *p = compile_rules("rule a { tags T clause \"1\" \"x\" severity must on m: meeting\n"
+                               "  require exists(c: report where c.ref == m.id and c.time <= m.time)\n"
+                               "      and present(latest(c: report where m.actor in c.targets and c.time <= m.time))\n"
+                               "      and present(latest(c: report where c.actor == m.actor and c.time <= m.time - 1d))\n"
+                               "      and count(c: report where c.actor == m.actor) > 1\n"
+                               "      and exists(c: report where c.actor in 书记 at c.time)\n"
+                               "      and exists(c: meeting where c.time <= m.time and c != m)\n"
+                               "  message \"x\" }\n");
+    assert_non_null(p);
+    char err[256];
+    if (verify_program(p, err, sizeof err)) fail_msg("%s", err);
+    assert_int_equal(p->nretains, 6);
+    const ZRetain *z = p->retains;
+    assert_int_equal(z[0].pick, ZK_EARLIEST);
+    assert_int_equal(z[0].fields, 1u << 5); /* ref */
+    assert_int_equal(z[1].pick, ZK_LATEST);
+    assert_int_equal(z[1].fields, 1u << 4); /* targets */
+    assert_int_equal(z[2].pick, ZK_ALL);    /* limited by m.time - 1d */
+    assert_int_equal(z[3].pick, ZK_ALL);    /* count */
+    assert_int_equal(z[4].pick, ZK_ALL);    /* c.time read by the role */
+    assert_int_equal(z[5].pick, ZK_ALL);    /* c used bare */
+    for (int i = 0; i < 6; i++) assert_int_equal(z[i].kind, ZR_ALWAYS);
+    program_free(p);
+}
+
 static void test_retention_and_first(void **state)
 {
     (void)state;
@@ -277,6 +309,12 @@ static void test_retention_and_first(void **state)
     assert_int_equal(z[3].mask, 2);
     assert_int_equal(z[3].kind, ZR_ALWAYS);
     assert_int_not_equal(z[3].filter, ZNONE);
+    /* only rule w's report entry is kept from the beginning: an exists read
+     * through actor alone keeps the earliest report of each actor */
+    assert_int_equal(z[0].pick, ZK_ALL);
+    assert_int_equal(z[2].pick, ZK_ALL);
+    assert_int_equal(z[3].pick, ZK_EARLIEST);
+    assert_int_equal(z[3].fields, 1u << 3); /* actor: the log's fourth field */
     /* first: after taking the match, jump out of the scan */
     char *body = listing(p, p->rules[0].body);
     assert_non_null(strstr(body, "LOAD 2; STORE 1; JUMP "));
@@ -296,6 +334,7 @@ int main(void)
         cmocka_unit_test(test_pairs_and_or),
         cmocka_unit_test(test_rule_table),
         cmocka_unit_test(test_retention_and_first),
+        cmocka_unit_test(test_retention_pick),
     };
     return cmocka_run_group_tests_name("codegen", tests, NULL, NULL);
 }

@@ -295,6 +295,41 @@ static void test_calendar_months_years_days(void **state)
     world_free(w);
 }
 
+/* History a streaming run keeps: a report of the meeting's actor in the day
+ * before it (kept from the trigger's time minus a day), any report of the
+ * actor before it (the earliest of each actor), and the actor's latest
+ * report, which must have targets (the latest of each actor). Worked by
+ * hand: m1 (a) has r1 23 hours before; m2 (a, 3 days after r2) has none in
+ * its day; m3 (b) has none at all; latest: m1 -> r1 (targets s), m2 -> r2
+ * (no targets: violation), m3 -> none: pending. */
+static void test_history_kept(void **state)
+{
+    (void)state;
+    World *w = world("rule 一日 { tags D clause \"c\" \"t\" severity must on m: meeting\n"
+                     "  require exists(r: report where r.actor == m.actor and r.time >= m.time - 1d and r.time <= m.time)\n"
+                     "  message \"x\" }\n"
+                     "rule 曾经 { tags E clause \"c\" \"t\" severity must on m: meeting\n"
+                     "  require exists(r: report where r.actor == m.actor and r.time <= m.time)\n"
+                     "  message \"x\" }\n"
+                     "rule 最近 { tags L clause \"c\" \"t\" severity must on m: meeting\n"
+                     "  let r = latest(r: report where r.actor == m.actor and r.time <= m.time)\n"
+                     "  when present(r) else pending\n"
+                     "  require present(r.targets)\n"
+                     "  subjects r.id\n"
+                     "  message \"x\" }\n");
+    row(w, "events", "id=r1|time=2024-09-01T09:00|type=report|actor=a|targets=s");
+    row(w, "events", "id=m1|time=2024-09-02T08:00|type=meeting|actor=a");
+    row(w, "events", "id=r2|time=2024-09-03T09:00|type=report|actor=a");
+    row(w, "events", "id=r3|time=2024-09-04T09:00|type=report|actor=c|targets=s");
+    row(w, "events", "id=m2|time=2024-09-06T09:00|type=meeting|actor=a");
+    row(w, "events", "id=m3|time=2024-09-07T09:00|type=meeting|actor=b");
+    run(w, NULL, NULL);
+    /* day: m2 (r2 is 3 days before), m3; ever: m3; last: m2's latest is r2
+     * (no targets: a violation with subject r2), m3 pending */
+    expect(w, "m2\nm3\nm3\nm2 r2\npending m3\n");
+    world_free(w);
+}
+
 /* Triggered rules: the deadline decides between violation and pending, with
  * --as-of moving the end of the range. */
 static void test_deadline_pending_and_as_of(void **state)
@@ -412,6 +447,7 @@ int main(void)
         cmocka_unit_test(test_pairs_identity),
         cmocka_unit_test(test_units),
         cmocka_unit_test(test_from_narrows_range),
+        cmocka_unit_test(test_history_kept),
     };
     return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
 }
