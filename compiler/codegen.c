@@ -511,7 +511,9 @@ static void note_retention(Gen *g, Var *sc, const char *var, Expr *cond, Expr *p
     pr->mask = mask;
     pr->var = var;
     pr->kind = ZR_ALWAYS;
-    Var *ctx = g->ctx_var ? find_var(sc, g->ctx_var) : NULL;
+    /* the rule's context, unless a name hides it (this selection's own, or an
+     * enclosing one's) */
+    Var *ctx = g->ctx_var && strcmp(var, g->ctx_var) ? find_var(sc, g->ctx_var) : NULL;
     bool ctx_ok = ctx && ctx->slot == 0 && ctx->row_table < 0;
     if (ctx_ok && g->ctx_periodic && period && period->kind == EX_NAME && !strcmp(period->name, g->ctx_var))
         pr->kind = ZR_PERIOD;

@@ -270,6 +270,14 @@ static void test_retention_pick(void **state)
     assert_int_equal(z[5].pick, ZK_ALL);    /* c used bare */
     for (int i = 0; i < 6; i++) assert_int_equal(z[i].kind, ZR_ALWAYS);
     program_free(p);
+    /* a selection named like the trigger hides it: `m.time >= m.time` bounds nothing */
+    p = compile_rules("rule h { tags T clause \"1\" \"x\" severity must on m: meeting\n"
+                      "  require exists(m: report where m.time >= m.time) message \"x\" }\n");
+    assert_non_null(p);
+    assert_int_equal(p->nretains, 1);
+    assert_int_equal(p->retains[0].kind, ZR_ALWAYS);
+    assert_int_equal(p->retains[0].pick, ZK_ALL); /* it reads its time */
+    program_free(p);
 }
 
 static void test_retention_and_first(void **state)
