@@ -405,9 +405,10 @@ static bool is_time_of(const Expr *e, const char *var)
 
 /* A conjunct `var.time <= U` (or `<`, or mirrored): the time after which no
  * event can pass the condition. Scans run in time order, so they stop there. */
-static Expr *pick_until(const char *var, Expr *cond, Expr **conjunct)
+static Expr *pick_until(const char *var, Expr *cond, Expr **conjunct, bool *strict)
 {
     *conjunct = NULL;
+    *strict = false;
     Expr *stack[64];
     int n = 0;
     if (cond) stack[n++] = cond;
@@ -423,17 +424,32 @@ static Expr *pick_until(const char *var, Expr *cond, Expr **conjunct)
         if ((c->op == OP_GE || c->op == OP_GT) && is_time_of(c->rhs, var)) bound = c->lhs;
         if (bound && !mentions(bound, var) && bound->type && bound->type->kind == T_TIME) {
             *conjunct = c;
+            *strict = c->op == OP_LT || c->op == OP_GT;
             return bound;
         }
     }
     return NULL;
 }
 
-/* Does `e` read a local variable other than `var` (or select events)? */
-static bool reads_other_locals(const Expr *e, Var *sc, const char *var)
+/* Does `e` select events, itself or in a definition it calls? */
+static bool selects_events(const Expr *e)
 {
     if (!e) return false;
     if (e->kind == EX_SELECT) return true;
+    if (e->kind == EX_CALL && !e->lhs && e->sym && strcmp(e->name, "present") && strcmp(e->name, "weekday") &&
+        strcmp(e->name, "size") && selects_events(((const DefSym *)e->sym)->decl->expr))
+        return true;
+    if (selects_events(e->lhs) || selects_events(e->rhs)) return true;
+    for (int i = 0; i < e->args.len; i++)
+        if (selects_events(e->args.items[i])) return true;
+    return false;
+}
+
+/* Does `e` read a local variable other than `var`, or select events? */
+static bool reads_other_locals(const Expr *e, Var *sc, const char *var)
+{
+    if (!e) return false;
+    if (selects_events(e)) return true;
     if (e->kind == EX_NAME && strcmp(e->name, var) && find_var(sc, e->name)) return true;
     if (reads_other_locals(e->lhs, sc, var) || reads_other_locals(e->rhs, sc, var)) return true;
     for (int i = 0; i < e->args.len; i++)
@@ -467,7 +483,7 @@ static bool fields_read(Gen *g, const Expr *e, const char *var, const Expr *limi
         *fields |= (uint64_t)1 << f;
         return true;
     }
-    if ((e->kind == EX_NAME && !strcmp(e->name, var)) || (e->kind == EX_SELECT && mentions(e, var))) return false;
+    if ((e->kind == EX_NAME && !strcmp(e->name, var)) || selects_events(e)) return false;
     if (!fields_read(g, e->lhs, var, limit, fields) || !fields_read(g, e->rhs, var, limit, fields)) return false;
     for (int i = 0; i < e->args.len; i++)
         if (!fields_read(g, e->args.items[i], var, limit, fields)) return false;
@@ -476,7 +492,7 @@ static bool fields_read(Gen *g, const Expr *e, const char *var, const Expr *limi
 
 /* `e.time`, `e.time - D` or `e.time + D` for the trigger `e` and a duration
  * D written as a literal or a parameter: *offset is the seconds added. */
-static bool trigger_offset(Gen *g, const Expr *bound, int64_t *offset)
+static bool trigger_offset(Gen *g, Var *sc, const Expr *bound, int64_t *offset)
 {
     *offset = 0;
     if (is_time_of(bound, g->ctx_var)) return true;
@@ -486,7 +502,7 @@ static bool trigger_offset(Gen *g, const Expr *bound, int64_t *offset)
     int64_t seconds;
     if (d->kind == EX_DURATION) {
         seconds = d->ival;
-    } else if (d->kind == EX_NAME && param_named(g, d->name, NULL) && param_named(g, d->name, NULL)->value &&
+    } else if (d->kind == EX_NAME && !find_var(sc, d->name) && param_named(g, d->name, NULL) && param_named(g, d->name, NULL)->value &&
                param_named(g, d->name, NULL)->value->kind == EX_DURATION) {
         seconds = param_named(g, d->name, NULL)->value->ival;
     } else {
@@ -505,7 +521,7 @@ static bool trigger_offset(Gen *g, const Expr *bound, int64_t *offset)
  * fields, and a `latest` limited by its trigger's time only the latest of
  * those the triggers still to run cannot precede. */
 static void note_retention(Gen *g, Var *sc, const char *var, Expr *cond, Expr *period, uint64_t mask, int select, Expr *until,
-                           Expr *limit)
+                           Expr *limit, bool strict)
 {
     PendingRetain *pr = buf_push(&g->pending_retains, sizeof(PendingRetain));
     pr->mask = mask;
@@ -530,7 +546,7 @@ static void note_retention(Gen *g, Var *sc, const char *var, Expr *cond, Expr *p
             Expr *bound = NULL;
             if ((c->op == OP_GE || c->op == OP_GT) && is_time_of(c->lhs, var)) bound = c->rhs;
             if ((c->op == OP_LE || c->op == OP_LT) && is_time_of(c->rhs, var)) bound = c->lhs;
-            if (bound && trigger_offset(g, bound, &pr->offset)) pr->kind = ZR_TRIGGER;
+            if (bound && trigger_offset(g, sc, bound, &pr->offset)) pr->kind = ZR_TRIGGER;
         }
         if (pr->nkeep < MAX_KEEP_CONJUNCTS && mentions(c, var) && !reads_other_locals(c, sc, var)) pr->keep[pr->nkeep++] = c;
     }
@@ -538,7 +554,8 @@ static void note_retention(Gen *g, Var *sc, const char *var, Expr *cond, Expr *p
     uint64_t fields = 0;
     if (pr->kind != ZR_ALWAYS || !fields_read(g, cond, var, limit, &fields)) return;
     if (select == SEL_EXISTS || select == SEL_FIRST) pr->pick = ZK_EARLIEST;
-    if (select == SEL_LATEST && ctx_ok && !g->ctx_periodic && (!until || is_time_of(until, g->ctx_var))) pr->pick = ZK_LATEST;
+    /* latest: the latest of events alike up to the trigger's time (not before it) */
+    if (select == SEL_LATEST && ctx_ok && !g->ctx_periodic && !strict && (!until || is_time_of(until, g->ctx_var))) pr->pick = ZK_LATEST;
     if (pr->pick != ZK_ALL) pr->fields = fields;
 }
 
@@ -579,8 +596,10 @@ static void gen_select(Gen *g, Var *sc, Expr *e)
     Opcode init = pick_index(g, e->name, e->rhs, &key, &field, &period);
     uint32_t mask_const = type_mask_const(g, &mask_type);
     Expr *limit;
-    Expr *until = pick_until(e->name, e->rhs, &limit);
-    note_retention(g, sc, e->name, e->rhs, period, (uint64_t)((ZConst *)g->consts.items)[mask_const].value, e->select, until, limit);
+    bool strict;
+    Expr *until = pick_until(e->name, e->rhs, &limit, &strict);
+    note_retention(g, sc, e->name, e->rhs, period, (uint64_t)((ZConst *)g->consts.items)[mask_const].value, e->select,
+                   strict ? NULL : until, limit, strict);
     if (init == ZOP_SCAN_INIT_EQ || init == ZOP_SCAN_INIT_EQ_IN) gen_expr(g, sc, key);
     if (init == ZOP_SCAN_INIT_IN || init == ZOP_SCAN_INIT_EQ_IN) gen_expr(g, sc, init == ZOP_SCAN_INIT_IN ? key : period);
     if (until) gen_expr(g, sc, until);
@@ -899,8 +918,12 @@ static uint32_t param_value_const(Gen *g, ParamSym *pa)
 /* The retention entries of rule `rule`, each with its filter function. */
 static void gen_retentions(Gen *g, uint32_t rule)
 {
-    for (uint32_t i = 0; i < g->pending_retains.len; i++) {
-        PendingRetain *pr = (PendingRetain *)g->pending_retains.items + i;
+    /* copies: generating a filter must not see the buffer move (its conjuncts
+     * select no events, so it adds no entries, but do not rely on it) */
+    uint32_t n = g->pending_retains.len;
+    for (uint32_t i = 0; i < n; i++) {
+        PendingRetain copy = ((PendingRetain *)g->pending_retains.items)[i];
+        PendingRetain *pr = &copy;
         ZRetain *z = buf_push(&g->retains, sizeof(ZRetain));
         z->rule = rule;
         z->mask = pr->mask;

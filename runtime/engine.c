@@ -445,6 +445,7 @@ static void unit_free_events(Unit *u, const Program *p)
 
 static void unit_free_rows(Unit *u, const Program *p)
 {
+    unit_free_events(u, p);
     for (uint32_t t = 0; t < p->ntables; t++) {
         free(u->rows[t]);
         free(u->keyed[t].slots);
@@ -590,6 +591,31 @@ static bool run_trigger(Stream *s, UnitState *us, uint32_t rule, uint32_t event,
     return run_end(s, us, final, mark);
 }
 
+static bool selects_events(const Program *p, uint32_t f)
+{
+    if (f == ZNONE) return false;
+    for (uint32_t k = 0; k < p->funcs[f].count; k++) {
+        uint8_t op = p->code[p->funcs[f].start + k].op;
+        if (op == ZOP_SCAN_INIT || op == ZOP_SCAN_INIT_EQ || op == ZOP_SCAN_INIT_IN || op == ZOP_SCAN_INIT_EQ_IN) return true;
+    }
+    return false;
+}
+
+/* A rule's calendar filters may select events (`unless overlaps C where
+ * exists(…)`): which periods are judged, and which exempt, must not change
+ * afterwards, so its periods wait until what those filters read is settled. */
+static bool calendars_settled(Stream *s, UnitState *us, uint32_t rule, bool final)
+{
+    const ZRule *r = &s->p->rules[rule];
+    if (final || (!selects_events(s->p, r->period_filter) && !selects_events(s->p, r->unless_filter))) return true;
+    Vm *vm = &s->vm;
+    run_begin(vm, rule);
+    uint32_t n;
+    if (r->unless_table != ZNONE) free(calendar_rows(vm, r->unless_table, r->unless_filter, &n));
+    if (r->period_table != ZNONE) free(calendar_rows(vm, r->period_table, r->period_filter, &n));
+    return settled(s, us, final);
+}
+
 static int cmp_event_pos(const void *a, const void *b, void *ctx)
 {
     const Dataset *ds = ctx;
@@ -629,6 +655,7 @@ static void step_unit(Stream *s, UnitState *us, uint32_t *positions, uint32_t n,
     for (uint32_t r = 0; r < p->nrules; r++) {
         const ZRule *rule = &p->rules[r];
         if (rule->disabled || !rule->periodic) continue;
+        if (!calendars_settled(s, us, r, final)) continue; /* its periods wait for a later step */
         vm->rule = r;
         /* before the end, only periods whose events have all been read */
         int64_t until = final || u->r1 < us->last ? u->r1 : us->last;

@@ -459,6 +459,14 @@ int verify_program(const Program *p, char *err, size_t size)
             if ((rc = check_func_ref(p, z->filter, z->rule, ZF_EVENT_FILTER, "retention filter", err, size))) break;
             if (owner[z->filter]) { rc = fail(err, size, "section retain: entry %u: function %u is used twice", i, z->filter); break; }
             owner[z->filter] = z->rule + 1;
+            /* it runs on one event while the others may be gone: it must select none */
+            const ZFunc *fn = &p->funcs[z->filter];
+            for (uint32_t k = 0; k < fn->count && rc == 0; k++) {
+                uint8_t op = p->code[fn->start + k].op;
+                if (op == ZOP_SCAN_INIT || op == ZOP_SCAN_INIT_EQ || op == ZOP_SCAN_INIT_IN || op == ZOP_SCAN_INIT_EQ_IN)
+                    rc = fail(err, size, "section retain: entry %u: its filter selects events", i);
+            }
+            if (rc) break;
         }
         covered[z->rule] |= z->mask;
     }

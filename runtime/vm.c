@@ -3,6 +3,7 @@
  * program cannot misbehave whatever the data: a missing value equals nothing,
  * compares as false, and a missing list is empty. Lists are sets of interned
  * strings kept sorted, so set operations are merges. */
+#define _GNU_SOURCE /* qsort_r: orders by text without globals */
 #include "vm.h"
 
 #include <stdio.h>
@@ -195,6 +196,22 @@ static const char *fmt_time(Vm *vm, int64_t t, bool date_only)
     return arena_strdup(&vm->scratch, buf);
 }
 
+static int cmp_by_text(const void *a, const void *b, void *strs)
+{
+    return strcmp(strtab_str(strs, *(const StrId *)a), strtab_str(strs, *(const StrId *)b));
+}
+
+/* A list's items in text order, for what the user sees and for loops: lists
+ * are sets kept in id order, and ids depend on when a string was first read
+ * (and a streaming run may forget a string and read it again later). */
+static const StrId *in_text_order(Vm *vm, const List *l)
+{
+    StrId *items = arena_alloc(&vm->scratch, sizeof(StrId) * (l->n + 1));
+    memcpy(items, l->items, sizeof(StrId) * l->n);
+    qsort_r(items, l->n, sizeof(StrId), cmp_by_text, &vm->ds->strs);
+    return items;
+}
+
 static const char *fmt_person(Vm *vm, StrId s)
 {
     const char *id = strtab_str(&vm->ds->strs, s);
@@ -233,10 +250,11 @@ static const char *to_text(Vm *vm, Value v, int fmt)
     }
     case V_LIST: {
         const List *l = as_list(v);
+        const StrId *items = in_text_order(vm, l);
         size_t len = 1;
         const char **parts = arena_alloc(&vm->scratch, sizeof(char *) * (l->n + 1));
         for (uint32_t i = 0; i < l->n; i++) {
-            parts[i] = fmt == FMT_PERSONS ? fmt_person(vm, l->items[i]) : strtab_str(&vm->ds->strs, l->items[i]);
+            parts[i] = fmt == FMT_PERSONS ? fmt_person(vm, items[i]) : strtab_str(&vm->ds->strs, items[i]);
             len += strlen(parts[i]) + 2;
         }
         char *out = arena_alloc(&vm->scratch, len);
@@ -541,7 +559,7 @@ Value vm_call(Vm *vm, uint32_t f, Value arg)
             Iter *it = arena_alloc(&vm->scratch, sizeof *it);
             const List *l = as_list(*--sp);
             it->kind = in->op == ZOP_PAIR_INIT;
-            it->items = l->items;
+            it->items = in_text_order(vm, l);
             it->n = l->n;
             it->i = 0;
             it->j = 1;

@@ -5,10 +5,12 @@
 # Data: tools/gen_data.py logs written in time order per unit (--in-order),
 # as CSV and SQLite, and one shuffled log. For each, `zhidu run --window 0`
 # (every event held) is the reference; --window 1 (a step after every event:
-# the most forgetting), 50 and 700 must print the same report and the same
+# the most forgetting), 2, 3, 50 and 700 must print the same report and the same
 # standard error, on both forms, with no option and with --from, --as-of
 # (inside the log and after it) and --unit; text, json and csv too (their
 # evidence locations come from events forgotten long before the report).
+# Small hand-made cases in tests/data/streaming/ (each once gave a different
+# report) are checked the same way.
 # The shuffled log must give the same report with --window 1, after a note
 # that it is read again (once), and its skipped bad rows reported once.
 # rules/units/wenxueyuan.zd runs on its example the same way.
@@ -33,7 +35,7 @@ same() {
   local rc=$?
   if [ $rc -ne 0 ]; then fail "$name" "--window 0 exited $rc"; head -3 "$tmp/want.err"; return; fi
   if [ ! -s "$tmp/want" ]; then fail "$name" "empty report"; return; fi
-  for w in 1 50 700; do
+  for w in 1 2 3 50 700; do
     "$zhidu" run "$rules" "$data" --fail-on never --window $w "$@" >"$tmp/got" 2>"$tmp/got.err"
     rc=$?
     if [ $rc -ne 0 ]; then fail "$name --window $w" "exited $rc"; head -3 "$tmp/got.err"; return; fi
@@ -60,6 +62,11 @@ for seed in 31 32 33; do
 done
 
 same "wenxueyuan example" rules/units/wenxueyuan.zd examples/wenxueyuan --format text
+
+# small cases that once differed (tests/data/streaming/*/rules.zd says what each is)
+for dir in tests/data/streaming/*/; do
+  same "case $(basename "$dir")" "$dir/rules.zd" "$dir" --format json
+done
 
 # a shuffled log: read again, holding every event; the report is the same
 d=$tmp/shuffled

@@ -1183,6 +1183,13 @@ static void test_refuse_scan_without_mask(void **state)
     p = TINY(ok);
     p->retains[0].filter = 0; /* the body is no event filter */
     expect_refused(p, "retention filter function 0 is not one of its retention filter functions", NULL);
+    /* a retention filter runs on one event while others may be gone: no scans */
+    static const Insn scanning[] = {I(MISSING, 0, 0, 0), I(SCAN_INIT, 1, 0, C_MASK), I(SCAN_NEXT, 1, 0, 4), I(LOOP, 0, 0, 2),
+                                    I(TRUE, 0, 0, 0), I(RETURN_VALUE, 0, 0, 0)};
+    p = tiny_program(ok, sizeof ok / sizeof *ok, scanning, sizeof scanning / sizeof *scanning);
+    p->rules[0].trigger_filter = ZNONE;
+    p->retains[0].filter = 1;
+    expect_refused(p, "section retain: entry 0: its filter selects events", NULL);
     /* a mask naming an event type that does not exist */
     p = TINY(ok);
     p->consts[C_MASK].value = 2;

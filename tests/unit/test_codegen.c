@@ -270,6 +270,28 @@ static void test_retention_pick(void **state)
     assert_int_equal(z[5].pick, ZK_ALL);    /* c used bare */
     for (int i = 0; i < 6; i++) assert_int_equal(z[i].kind, ZR_ALWAYS);
     program_free(p);
+    /* a strict limit: latest keeps every event (the one just before the
+     * trigger's time may be needed); a definition that selects events is
+     * no filter and allows no pick; a `let` hides the parameter of an offset */
+    p = compile_rules("param W: duration = 1h\n"
+                      "def reported(x: event) = exists(r: report where r.ref == x.id)\n"
+                      "rule s { tags T clause \"1\" \"x\" severity must on m: meeting\n"
+                      "  let W = 30d\n"
+                      "  require present(latest(c: report where c.actor == m.actor and c.time < m.time))\n"
+                      "      and exists(c: meeting where c.actor == \"p1\" and reported(c))\n"
+                      "      and exists(r: report where r.time >= m.time - W)\n"
+                      "  message \"x\" }\n");
+    assert_non_null(p);
+    if (verify_program(p, err, sizeof err)) fail_msg("%s", err);
+    assert_int_equal(p->nretains, 4); /* latest, exists (meeting), the definition's exists (report), exists (report) */
+    assert_int_equal(p->retains[0].pick, ZK_ALL);
+    assert_int_equal(p->retains[1].pick, ZK_ALL);
+    assert_int_not_equal(p->retains[1].filter, ZNONE); /* c.actor == "p1" only */
+    char *filter = listing(p, p->retains[1].filter);
+    assert_null(strstr(filter, "SCAN"));
+    free(filter);
+    assert_int_equal(p->retains[3].kind, ZR_ALWAYS); /* m.time - W, with W the local 30d: not recognised */
+    program_free(p);
     /* a selection named like the trigger hides it: `m.time >= m.time` bounds nothing */
     p = compile_rules("rule h { tags T clause \"1\" \"x\" severity must on m: meeting\n"
                       "  require exists(m: report where m.time >= m.time) message \"x\" }\n");
