@@ -88,6 +88,9 @@ static int cmp_strid_by_text(const void *a, const void *b, void *strs)
     return strcmp(strtab_str(strs, *(const StrId *)a), strtab_str(strs, *(const StrId *)b));
 }
 
+static void fill_verdict(Vm *vm, Violation *v, const Violation *probe, const List *subjects, const List *evidence,
+                         const char *message);
+
 void engine_emit(Vm *vm, bool pending, const List *subjects, const List *evidence, const char *message)
 {
     RunResult *out = vm->out;
@@ -98,6 +101,7 @@ void engine_emit(Vm *vm, bool pending, const List *subjects, const List *evidenc
     probe.periodic = vm->periodic;
     probe.from = vm->from;
     probe.to = vm->to;
+    probe.row = vm->periodic ? vm->period_row : ZNONE;
     if (!vm->periodic) {
         const Event *t = &vm->ds->events[vm->trigger];
         probe.trigger_id = t->id;
@@ -134,7 +138,23 @@ void engine_emit(Vm *vm, bool pending, const List *subjects, const List *evidenc
     uint32_t h = (uint32_t)verdict_hash(&probe, subjects) & (seen->nslots - 1);
     while (seen->slots[h] != UINT32_MAX) {
         /* slots past the end belong to verdicts taken back (run_end) */
-        if (seen->slots[h] < out->n && same_identity(&out->v[seen->slots[h]], &probe, subjects)) return; /* reported already */
+        uint32_t k = seen->slots[h];
+        if (k < out->n && same_identity(&out->v[k], &probe, subjects)) {
+            /* reported already. Two calendar rows can give the same period:
+             * the row judged first when every event is held (the lower one)
+             * has its verdict reported, whichever step judges it */
+            if (probe.row >= out->v[k].row) return;
+            if (vm->nundo == vm->undo_cap) {
+                vm->undo_cap = vm->undo_cap ? vm->undo_cap * 2 : 16;
+                vm->undo = realloc(vm->undo, sizeof(Violation) * vm->undo_cap);
+                vm->undo_at = realloc(vm->undo_at, sizeof(uint32_t) * vm->undo_cap);
+                if (!vm->undo || !vm->undo_at) abort();
+            }
+            vm->undo[vm->nundo] = out->v[k];
+            vm->undo_at[vm->nundo++] = k;
+            fill_verdict(vm, &out->v[k], &probe, subjects, evidence, message);
+            return;
+        }
         h = (h + 1) & (seen->nslots - 1);
     }
     if (out->n == out->cap) {
@@ -146,8 +166,15 @@ void engine_emit(Vm *vm, bool pending, const List *subjects, const List *evidenc
     }
     seen->slots[h] = out->n;
     seen->nused++;
-    Violation *v = &out->v[out->n++];
-    *v = probe;
+    fill_verdict(vm, &out->v[out->n++], &probe, subjects, evidence, message);
+}
+
+/* A verdict's stored form: the identity, then copies of the lists and message. */
+static void fill_verdict(Vm *vm, Violation *v, const Violation *probe, const List *subjects, const List *evidence,
+                         const char *message)
+{
+    RunResult *out = vm->out;
+    *v = *probe;
     v->nsubjects = subjects->n;
     v->subjects = arena_alloc(&out->arena, sizeof(StrId) * (subjects->n + 1));
     memcpy(v->subjects, subjects->items, sizeof(StrId) * subjects->n);
@@ -530,6 +557,7 @@ static bool settled(Stream *s, const UnitState *us, bool final)
 
 static void run_begin(Vm *vm, uint32_t rule)
 {
+    vm->nundo = 0;
     vm->rule = rule;
     vm->need_data = INT64_MIN;
     vm->need_r1 = INT64_MIN;
@@ -540,10 +568,15 @@ static void run_begin(Vm *vm, uint32_t rule)
  * treats as occupied by another identity: harmless. */
 static bool run_end(Stream *s, const UnitState *us, bool final, uint32_t mark)
 {
-    arena_reset(&s->vm.scratch);
+    Vm *vm = &s->vm;
+    arena_reset(&vm->scratch);
     if (settled(s, us, final)) {
         s->out->rule_runs++;
         return true;
+    }
+    while (vm->nundo > 0) { /* verdicts it replaced, newest first */
+        vm->nundo--;
+        s->out->v[vm->undo_at[vm->nundo]] = vm->undo[vm->nundo];
     }
     s->out->n = mark;
     return false;
@@ -556,6 +589,7 @@ static bool judge_period(Stream *s, UnitState *us, uint32_t rule, bool final, in
     vm->periodic = true;
     vm->from = a;
     vm->to = b;
+    vm->period_row = row;
     Value per = {0};
     per.tag = V_PERIOD;
     per.i = a;
@@ -1151,6 +1185,8 @@ void stream_free(Stream *s)
     free(s->keep_by_type);
     free(s->keep_count);
     free(s->seen.slots);
+    free(s->vm.undo);
+    free(s->vm.undo_at);
     arena_free(&s->vm.scratch);
     free(s);
 }
@@ -1182,9 +1218,10 @@ int engine_run_input(const Program *p, const char *path, const struct InputOptio
             /* an event out of time order after a step: read it all again, holding
              * every event; the bad rows reported already are not reported twice */
             if (io->report)
-                fprintf(io->report, "zhidu: note: %s:%u: an event of unit '%s' earlier than one read before it; reading %s again, "
+                fprintf(io->report, "zhidu: note: %s:%u: an event%s%s%s earlier than one read before it; reading %s again, "
                                     "holding every event (--window 0 skips the first reading)\n",
-                        ds->event_source ? ds->event_source : path, s->disorder_loc, s->disorder_unit, path);
+                        ds->event_source ? ds->event_source : path, s->disorder_loc, s->disorder_unit[0] ? " of unit '" : "",
+                        s->disorder_unit, s->disorder_unit[0] ? "'" : "", path);
             stream_free(s);
             run_result_free(out);
             dataset_free(ds);

@@ -15,6 +15,7 @@ typedef struct Violation {
     bool pending;
     bool periodic;
     int64_t from, to;        /* periodic: the window */
+    uint32_t row;            /* periodic: its calendar row, or ZNONE (rows giving the same window: the lowest reports) */
     /* triggered: the triggering event (events may be forgotten before the report) */
     StrId trigger_id;
     int64_t trigger_time;

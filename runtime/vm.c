@@ -604,16 +604,20 @@ Value vm_call(Vm *vm, uint32_t f, Value arg)
                     it->cur = lower_bound(vm, per.i);
                     it->end = lower_bound(vm, per.to);
                     if (per.to - 1 < it->until) it->until = per.to - 1;
+                } else {
+                    it->until = INT64_MIN; /* empty whatever the events: it reads none */
                 }
             } else if (in->op == ZOP_SCAN_INIT_EQ) {
                 scan_by_key(vm, it, in->b, *--sp);
+                if (!it->pos) it->until = INT64_MIN; /* a missing key: empty whatever the events */
             } else {
                 /* the key's events, narrowed to the period: positions are in time order */
                 Value per = *--sp;
                 scan_by_key(vm, it, in->b, *--sp);
-                if (per.tag != V_PERIOD) {
+                if (per.tag != V_PERIOD || !it->pos) {
                     it->end = 0;
-                } else if (it->pos) {
+                    it->until = INT64_MIN; /* a missing key or period: empty whatever the events */
+                } else {
                     if (per.to - 1 < it->until) it->until = per.to - 1;
                     uint32_t lo = 0, hi = it->end;
                     while (lo < hi) {

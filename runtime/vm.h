@@ -78,6 +78,11 @@ typedef struct Vm {
     /* what the run has depended on, for streaming: every event of the unit
      * up to need_data, and a checked range reaching need_r1 */
     int64_t need_data, need_r1;
+    uint32_t period_row;  /* the calendar row of the period judged, or ZNONE */
+    /* verdicts the run replaced (engine_emit), to restore if it is taken back */
+    Violation *undo;
+    uint32_t *undo_at;
+    uint32_t nundo, undo_cap;
     StrId weekday[8];     /* "1" .. "7" */
     StrId name_field_ok;
     char err[256];
