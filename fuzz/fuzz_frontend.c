@@ -1,14 +1,19 @@
 /* fuzz_frontend.c - libFuzzer target for the compiler front end: lexes,
  * parses and checks the input as a rule file (compile_check_text), then
  * renders the diagnostics as text (with and without colour) and as JSON so
- * the renderers are fuzzed too. Built by fuzz/build.sh; see docs/reliability.md. */
+ * the renderers are fuzzed too. A policy without errors is compiled, and the
+ * program must pass the verifier (a trap otherwise: the code generator and
+ * its retention entries are fuzzed too). Built by fuzz/build.sh; see
+ * docs/reliability.md. */
 #define _POSIX_C_SOURCE 200809L
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "codegen.h"
 #include "compiler.h"
+#include "verify.h"
 
 static FILE *sink(void)
 {
@@ -39,6 +44,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         diag_print_text(&c->diag, out, true);
         diag_print_json(&c->diag, out);
         fflush(out);
+    }
+    if (c->policy && c->diag.errors == 0) {
+        Program *p = codegen_policy(c->policy, &c->diag);
+        char err[256];
+        if (p && verify_program(p, err, sizeof err) != 0) {
+            fprintf(stderr, "generated code does not verify: %s\n", err);
+            __builtin_trap();
+        }
+        program_free(p);
     }
     compile_free(c);
     return 0;
