@@ -296,6 +296,12 @@ static void gen_field(Gen *g, Var *sc, Expr *e)
     }
 }
 
+/* present(x), weekday(t), size(L): built in, not definitions */
+static bool is_builtin_call(const Expr *e)
+{
+    return !strcmp(e->name, "present") || !strcmp(e->name, "weekday") || !strcmp(e->name, "size");
+}
+
 static void gen_call(Gen *g, Var *sc, Expr *e)
 {
     if (e->lhs) { /* roster.field(person, role, time) */
@@ -304,7 +310,7 @@ static void gen_call(Gen *g, Var *sc, Expr *e)
         emit(g, ZOP_ROSTER_ATTR, 0, table_index(g, t), (uint32_t)field_index_of(t, e->name), e->loc);
         return;
     }
-    if (!strcmp(e->name, "present") || !strcmp(e->name, "weekday") || !strcmp(e->name, "size")) {
+    if (is_builtin_call(e)) {
         gen_expr(g, sc, e->args.items[0]);
         emit(g, !strcmp(e->name, "present") ? ZOP_PRESENT : !strcmp(e->name, "weekday") ? ZOP_WEEKDAY : ZOP_SIZE, 0, 0, 0, e->loc);
         return;
@@ -436,8 +442,7 @@ static bool selects_events(const Expr *e)
 {
     if (!e) return false;
     if (e->kind == EX_SELECT) return true;
-    if (e->kind == EX_CALL && !e->lhs && e->sym && strcmp(e->name, "present") && strcmp(e->name, "weekday") &&
-        strcmp(e->name, "size") && selects_events(((const DefSym *)e->sym)->decl->expr))
+    if (e->kind == EX_CALL && !e->lhs && e->sym && !is_builtin_call(e) && selects_events(((const DefSym *)e->sym)->decl->expr))
         return true;
     if (selects_events(e->lhs) || selects_events(e->rhs)) return true;
     for (int i = 0; i < e->args.len; i++)
@@ -499,15 +504,10 @@ static bool trigger_offset(Gen *g, Var *sc, const Expr *bound, int64_t *offset)
     if (bound->kind != EX_BINARY || (bound->op != OP_MINUS && bound->op != OP_PLUS) || !is_time_of(bound->lhs, g->ctx_var))
         return false;
     const Expr *d = bound->rhs;
-    int64_t seconds;
-    if (d->kind == EX_DURATION) {
-        seconds = d->ival;
-    } else if (d->kind == EX_NAME && !find_var(sc, d->name) && param_named(g, d->name, NULL) && param_named(g, d->name, NULL)->value &&
-               param_named(g, d->name, NULL)->value->kind == EX_DURATION) {
-        seconds = param_named(g, d->name, NULL)->value->ival;
-    } else {
-        return false;
-    }
+    const ParamSym *pa = d->kind == EX_NAME && !find_var(sc, d->name) ? param_named(g, d->name, NULL) : NULL;
+    if (pa && pa->value && pa->value->kind == EX_DURATION) d = pa->value; /* a parameter, unless a local hides it */
+    if (d->kind != EX_DURATION) return false;
+    int64_t seconds = d->ival;
     *offset = bound->op == OP_MINUS ? -seconds : seconds;
     return true;
 }

@@ -387,7 +387,6 @@ typedef struct Deferred {
 } Deferred;
 
 struct UnitState {
-    StrId id;
     bool skip;             /* not the unit asked for (--unit) */
     bool started;          /* r0 is known */
     bool has_events;       /* an event of the unit has been read */
@@ -494,7 +493,7 @@ static void unit_slots_rebuild(Stream *s)
     memset(s->unit_slots, 0xFF, sizeof(uint32_t) * n);
     s->unit_nslots = n;
     for (uint32_t i = 0; i < s->nunits; i++) {
-        uint32_t h = hash32(s->units[i].id) & (n - 1);
+        uint32_t h = hash32(s->units[i].u.id) & (n - 1);
         while (s->unit_slots[h] != UINT32_MAX) h = (h + 1) & (n - 1);
         s->unit_slots[h] = i;
     }
@@ -504,7 +503,7 @@ static UnitState *unit_state(Stream *s, StrId id)
 {
     uint32_t h = hash32(id) & (s->unit_nslots - 1);
     while (s->unit_slots[h] != UINT32_MAX) {
-        if (s->units[s->unit_slots[h]].id == id) return &s->units[s->unit_slots[h]];
+        if (s->units[s->unit_slots[h]].u.id == id) return &s->units[s->unit_slots[h]];
         h = (h + 1) & (s->unit_nslots - 1);
     }
     if (s->nunits == s->cap) {
@@ -514,7 +513,6 @@ static UnitState *unit_state(Stream *s, StrId id)
     }
     UnitState *us = &s->units[s->nunits++];
     memset(us, 0, sizeof *us);
-    us->id = id;
     us->u.id = id;
     us->low = INT64_MAX;
     us->skip = s->opt.unit && strcmp(strtab_str(&s->ds->strs, id), s->opt.unit) != 0;
@@ -615,24 +613,10 @@ static bool run_trigger(Stream *s, UnitState *us, uint32_t rule, uint32_t event,
     if (r->trigger_filter != ZNONE) {
         Value ok = vm_call(vm, r->trigger_filter, arg);
         arena_reset(&vm->scratch);
-        if (!(ok.tag == V_BOOL && ok.i)) {
-            /* not triggered: settled unless the filter read what may change */
-            bool done = settled(s, us, final);
-            return done;
-        }
+        if (!(ok.tag == V_BOOL && ok.i)) return settled(s, us, final); /* not triggered, unless what the filter read may change */
     }
     vm_call(vm, r->body, arg);
     return run_end(s, us, final, mark);
-}
-
-static bool selects_events(const Program *p, uint32_t f)
-{
-    if (f == ZNONE) return false;
-    for (uint32_t k = 0; k < p->funcs[f].count; k++) {
-        uint8_t op = p->code[p->funcs[f].start + k].op;
-        if (op == ZOP_SCAN_INIT || op == ZOP_SCAN_INIT_EQ || op == ZOP_SCAN_INIT_IN || op == ZOP_SCAN_INIT_EQ_IN) return true;
-    }
-    return false;
 }
 
 /* A rule's calendar filters may select events (`unless overlaps C where
@@ -641,7 +625,7 @@ static bool selects_events(const Program *p, uint32_t f)
 static bool calendars_settled(Stream *s, UnitState *us, uint32_t rule, bool final)
 {
     const ZRule *r = &s->p->rules[rule];
-    if (final || (!selects_events(s->p, r->period_filter) && !selects_events(s->p, r->unless_filter))) return true;
+    if (final || (!program_func_scans(s->p, r->period_filter) && !program_func_scans(s->p, r->unless_filter))) return true;
     Vm *vm = &s->vm;
     run_begin(vm, rule);
     uint32_t n;
@@ -793,16 +777,16 @@ static bool entry_takes(Stream *s, const ZRetain *z, uint32_t i)
  * keeps — from the beginning, from the earliest period not yet judged, or
  * from the earliest trigger not yet run; of events alike, only the earliest
  * or latest when the entry says so. The rest are dropped and their cells
- * copied into a fresh arena. */
-static void forget(Stream *s)
+ * copied into a fresh arena. unit_of: each event's unit (the step's), or
+ * ZNONE for events no rule judges. */
+static void forget(Stream *s, const uint32_t *unit_of)
 {
     const Program *p = s->p;
     Dataset *ds = s->ds;
     Vm *vm = &s->vm;
     uint8_t *keep = calloc(ds->nevents + 1u, 1);
-    uint32_t *unit_of = malloc(sizeof(uint32_t) * (ds->nevents + 1u));
     int64_t *since = malloc(sizeof(int64_t) * ((size_t)s->nunits * p->nrules + 1u));
-    if (!keep || !unit_of || !since) abort();
+    if (!keep || !since) abort();
     /* per unit and rule, the earliest start of a period still to judge, or the
      * earliest time of a trigger still to run (new ones come at or after the
      * unit's latest time) */
@@ -821,10 +805,6 @@ static void forget(Stream *s)
         }
     }
     /* the events each entry keeps; the units' events come in time order */
-    for (uint32_t i = 0; i < ds->nevents; i++) {
-        UnitState *us = unit_state(s, ds->events[i].unit);
-        unit_of[i] = us->skip || !in_range(s, us, &ds->events[i]) ? ZNONE : (uint32_t)(us - s->units);
-    }
     uint32_t nslots = 16, nf = p->log.nfields;
     while (nslots < ds->nevents * 2u + 16u) nslots *= 2;
     uint32_t *alike = malloc(sizeof(uint32_t) * nslots);
@@ -863,7 +843,6 @@ static void forget(Stream *s)
             if (e->time >= t && entry_takes(s, z, i)) keep[i] = 1;
         }
     }
-    free(unit_of);
     /* compact the events, copying what they point to */
     uint32_t *moved = malloc(sizeof(uint32_t) * (ds->nevents + 1u));
     if (!moved) abort();
@@ -937,8 +916,7 @@ static void visit_strings(Stream *s, StrVisit fn, void *ctx)
         for (uint32_t k = 0; k < v->nevidence; k++) fn(&v->evidence[k], ctx);
     }
     for (uint32_t i = 0; i < s->nunits; i++) {
-        fn(&s->units[i].id, ctx);
-        s->units[i].u.id = s->units[i].id;
+        fn(&s->units[i].u.id, ctx);
     }
     for (int d = 1; d <= 7; d++) fn(&s->vm.weekday[d], ctx);
 }
@@ -1070,6 +1048,7 @@ static int step(Stream *s, bool final)
             us->u.r0 = s->opt.has_from ? s->opt.from : floor_div(us->low + tz, DAY) * DAY - tz;
         }
     }
+    /* each event's unit (ZNONE: not judged: another unit asked for, or outside the range) */
     uint32_t *slot_of = malloc(sizeof(uint32_t) * (ds->nevents + 1u));
     if (!slot_of) abort();
     for (uint32_t i = 0; i < ds->nevents; i++) {
@@ -1089,7 +1068,6 @@ static int step(Stream *s, bool final)
     }
     for (uint32_t i = 0; i < ds->nevents; i++)
         if (slot_of[i] != ZNONE) pos[slot_of[i]][count[slot_of[i]]++] = i;
-    free(slot_of);
     for (uint32_t k = 0; k < s->nunits; k++) {
         UnitState *us = &s->units[k];
         if (us->skip || !us->started) {
@@ -1101,11 +1079,9 @@ static int step(Stream *s, bool final)
     }
     free(pos);
     free(count);
-    s->first_new = ds->nevents;
     if (!final) {
         s->stepped = true;
-        forget(s);
-        s->first_new = ds->nevents;
+        forget(s, slot_of);
         /* strings: when they have doubled since the last time (amortised) */
         if (ds->strs.n > 2 * s->strings_kept + s->window) forget_strings(s);
         /* the next step after at least window new events, or half the events
@@ -1114,6 +1090,8 @@ static int step(Stream *s, bool final)
         uint32_t more = ds->nevents / 2 > s->window ? ds->nevents / 2 : s->window;
         ds->step_at = ds->nevents + more;
     }
+    free(slot_of);
+    s->first_new = ds->nevents;
     return 0;
 }
 
@@ -1154,7 +1132,7 @@ int stream_finish(Stream *s)
         const UnitState *us = &s->units[k];
         if (us->skip || !us->started) continue;
         UnitSummary *sum = &out->units[out->nunits++];
-        sum->unit = us->id;
+        sum->unit = us->u.id;
         sum->r0 = us->u.r0;
         sum->r1 = s->opt.has_as_of ? s->opt.as_of : us->last;
         sum->events = us->events;

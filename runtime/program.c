@@ -19,6 +19,14 @@ Program *program_new(void)
     return p;
 }
 
+bool program_func_scans(const Program *p, uint32_t f)
+{
+    if (f >= p->nfuncs) return false;
+    for (uint32_t k = 0; k < p->funcs[f].count; k++)
+        if (zop_is_scan_init(p->code[p->funcs[f].start + k].op)) return true;
+    return false;
+}
+
 void program_free(Program *p)
 {
     if (!p) return;

@@ -203,6 +203,14 @@ typedef struct Program {
     ZLine *lines;          /* one per instruction */
 } Program;
 
+/* An instruction that starts a scan over events (SCAN_INIT and its indexed forms). */
+static inline bool zop_is_scan_init(uint8_t op)
+{
+    return op == ZOP_SCAN_INIT || op == ZOP_SCAN_INIT_EQ || op == ZOP_SCAN_INIT_IN || op == ZOP_SCAN_INIT_EQ_IN;
+}
+/* Whether function f (an index, or ZNONE) scans events. */
+bool program_func_scans(const Program *p, uint32_t f);
+
 Program *program_new(void);
 void program_free(Program *p);
 const char *program_string(const Program *p, uint32_t index); /* "" when out of range */

@@ -23,8 +23,7 @@ static int fail(char *err, size_t size, const char *fmt, ...)
 static bool is_next(uint8_t op) { return op == ZOP_ITER_NEXT || op == ZOP_PAIR_NEXT || op == ZOP_SCAN_NEXT; }
 static bool is_init(uint8_t op)
 {
-    return op == ZOP_ITER_INIT || op == ZOP_PAIR_INIT || op == ZOP_SCAN_INIT || op == ZOP_SCAN_INIT_EQ || op == ZOP_SCAN_INIT_IN ||
-           op == ZOP_SCAN_INIT_EQ_IN;
+    return op == ZOP_ITER_INIT || op == ZOP_PAIR_INIT || zop_is_scan_init(op);
 }
 
 /* Slots an instruction writes: [*lo, *hi]; false when none. */
@@ -102,8 +101,7 @@ int verify_stack_depth(const Insn *code, uint32_t count, uint32_t nslots, int ki
         if (is_next(in->op)) {
             if (i == 0 || !is_init(code[i - 1].op) || code[i - 1].a != in->a ||
                 (in->op == ZOP_PAIR_NEXT) != (code[i - 1].op == ZOP_PAIR_INIT) ||
-                (in->op == ZOP_SCAN_NEXT) != (code[i - 1].op == ZOP_SCAN_INIT || code[i - 1].op == ZOP_SCAN_INIT_EQ ||
-                                               code[i - 1].op == ZOP_SCAN_INIT_IN || code[i - 1].op == ZOP_SCAN_INIT_EQ_IN)) {
+                (in->op == ZOP_SCAN_NEXT) != zop_is_scan_init(code[i - 1].op)) {
                 rc = fail(err, errsize, "insn %u: %s does not directly follow its matching initialisation", i, info->name);
                 goto out;
             }
@@ -460,13 +458,7 @@ int verify_program(const Program *p, char *err, size_t size)
             if (owner[z->filter]) { rc = fail(err, size, "section retain: entry %u: function %u is used twice", i, z->filter); break; }
             owner[z->filter] = z->rule + 1;
             /* it runs on one event while the others may be gone: it must select none */
-            const ZFunc *fn = &p->funcs[z->filter];
-            for (uint32_t k = 0; k < fn->count && rc == 0; k++) {
-                uint8_t op = p->code[fn->start + k].op;
-                if (op == ZOP_SCAN_INIT || op == ZOP_SCAN_INIT_EQ || op == ZOP_SCAN_INIT_IN || op == ZOP_SCAN_INIT_EQ_IN)
-                    rc = fail(err, size, "section retain: entry %u: its filter selects events", i);
-            }
-            if (rc) break;
+            if (program_func_scans(p, z->filter)) { rc = fail(err, size, "section retain: entry %u: its filter selects events", i); break; }
         }
         covered[z->rule] |= z->mask;
     }
@@ -474,8 +466,7 @@ int verify_program(const Program *p, char *err, size_t size)
         const ZFunc *fn = &p->funcs[f];
         for (uint32_t k = 0; k < fn->count && rc == 0; k++) {
             const Insn *in = &p->code[fn->start + k];
-            bool scan = in->op == ZOP_SCAN_INIT || in->op == ZOP_SCAN_INIT_EQ || in->op == ZOP_SCAN_INIT_IN || in->op == ZOP_SCAN_INIT_EQ_IN;
-            if (scan && ((uint64_t)p->consts[in->c].value & ~covered[fn->rule]))
+            if (zop_is_scan_init(in->op) && ((uint64_t)p->consts[in->c].value & ~covered[fn->rule]))
                 rc = fail(err, size, "insn %u: scans event types that no retention entry of its rule keeps", fn->start + k);
         }
     }

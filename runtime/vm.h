@@ -84,7 +84,6 @@ typedef struct Vm {
     uint32_t *undo_at;
     uint32_t nundo, undo_cap;
     StrId weekday[8];     /* "1" .. "7" */
-    StrId name_field_ok;
     char err[256];
     bool failed;
 } Vm;
