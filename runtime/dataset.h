@@ -1,6 +1,6 @@
 /* dataset.h - a data set bound to a program: the event log and the reference
  * tables the program declares, with every value parsed and interned. Readers
- * (csvread.c, sqlread.c, or an embedding program) hand it raw rows; it checks
+ * (the CSV and SQLite readers of input.c, or an embedding program) hand it raw rows; it checks
  * and converts them and says precisely what is wrong with a bad one. */
 #ifndef ZD_DATASET_H
 #define ZD_DATASET_H
