@@ -8,7 +8,7 @@ same for every scenario:
 * DataSet: the event log (events named by a symbolic key; ids are given at
   the end, in time order) and the violations the scenario declares;
 * the output: the four tables as CSV files and as a SQLite database, in the
-  format of /work/shared/regulation/data-contract.md, and the command line
+  format of docs/data.md, and the command line
   every make_data.py has:
 
       python3 examples/X/make_data.py              # write the data set beside it

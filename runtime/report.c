@@ -1,4 +1,4 @@
-/* report.c - the report formats. jsonl follows semantics.md to the letter and
+/* report.c - the report formats. jsonl follows docs/data.md to the letter and
  * holds nothing that depends on where the data came from, so CSV and SQLite
  * forms of a data set give byte-identical reports. */
 #include "report.h"

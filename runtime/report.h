@@ -1,5 +1,5 @@
 /* report.h - writing a run's verdicts: text (grouped by rule, for people),
- * jsonl (one violation per line, the format semantics.md fixes), json
+ * jsonl (one violation per line, the format docs/data.md fixes), json
  * (violations, pending obligations and a summary), csv, or a SQLite database
  * (tables violations and run). */
 #ifndef ZD_REPORT_H

@@ -29,7 +29,7 @@ bool zt_valid_date(int64_t y, unsigned m, unsigned d);
 /* 0 = Monday ... 6 = Sunday */
 int zt_weekday_from_days(int64_t days);
 
-/* Parses an ISO 8601 timestamp as the data contract allows:
+/* Parses an ISO 8601 timestamp as docs/data.md ("Time") allows:
  * YYYY-MM-DD[(T| )HH:MM[:SS]][Z|(+|-)HH:MM]. A date alone takes no offset.
  * Returns NULL on success, else a static message saying what is wrong. */
 const char *zt_parse(const char *s, size_t len, ZtParsed *out);

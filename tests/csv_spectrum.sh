@@ -12,7 +12,7 @@
 # with two rules per column: one reports the column's value of the probed row
 # as its message (when present), the other reports it missing. The values read
 # by zhidu (from the --format json report) must equal the expected JSON, an
-# empty string in the JSON being a missing value (data-contract.md: an empty
+# empty string in the JSON being a missing value (docs/data.md, "Values": an empty
 # cell is a missing value), with no row lost or added (summary rows_read).
 # Prints "PASS csv-spectrum NAME" or "FAIL csv-spectrum NAME: why" per file
 # (ZHIDU_KNOWN_BUGS=1: also for the file of a known, reported bug; see KNOWN_BUG).

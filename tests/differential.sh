@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # differential.sh ZHIDU - differential testing of `zhidu run rules/gxnu.zd`
 # against tools/refcheck.py, an independent reading of the regulation written
-# from /work/shared/regulation/semantics.md alone.
+# from docs/regulation.md (§2) and docs/data.md alone.
 #
 # Generated cases: for a fixed list of seeds, tools/gen_data.py writes a random
 # but realistic data set (CSV directory and the same as SQLite); zhidu runs on
@@ -10,7 +10,8 @@
 # identities (unit, tag, window or trigger, sorted subjects) equals
 # refcheck.py's.
 # Edge cases: tools/edge_cases.py writes small hand-made data sets, one per edge
-# reading of semantics.md; the same three checks apply.
+# reading of docs/regulation.md ("Readings that hold for every tag"); the
+# same three checks apply.
 # Prints "PASS differential NAME" or "FAIL differential NAME: why" per case.
 # DIFF_ONLY=REGEX runs only the matching cases; DIFF_KEEP=DIR keeps the data
 # sets and reports there (DIR is replaced).

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """edge_cases.py OUTDIR - small hand-written data sets, one per edge reading of
-semantics.md, for differential testing against tools/refcheck.py.
+docs/regulation.md ("Readings that hold for every tag"), for differential
+testing against tools/refcheck.py.
 
 Writes OUTDIR/NAME/{events,roster,topics,calendar}.csv for every case, the
 same tables as OUTDIR/NAME.db (SQLite, missing values as NULL), and

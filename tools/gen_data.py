@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """gen_data.py - random but realistic data sets for 师党〔2018〕12号.
 
-Writes a data set in exactly the format of
-/work/shared/regulation/data-contract.md: a directory of CSV files (--out)
+Writes a data set in exactly the format of docs/data.md: a directory of CSV
+files (--out)
 and/or a SQLite database with the same content (--sqlite).
 
     gen_data.py --seed 7 --out DIR [--sqlite FILE] [--units N] [--events N]

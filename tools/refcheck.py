@@ -2,16 +2,16 @@
 """refcheck.py - an independent reading of the regulation's checks.
 
 Reads a data set (a directory of CSV files or a SQLite database, see
-/work/shared/regulation/data-contract.md) and prints the violations that
-semantics.md defines, one JSON object per line:
+docs/data.md) and prints the violations that docs/regulation.md (§2) defines,
+one JSON object per line:
 
     {"unit": "", "tags": ["O1"], "subjects": ["p01", "p02"],
      "window": {"from": "...+08:00", "to": "...+08:00"}}
     {"unit": "", "tags": ["O9"], "subjects": ["p03"], "trigger": "e17"}
 
 Lines are sorted, one per identity (unit, tag, window or trigger, set of
-subjects). Standard library only. This checker is written from semantics.md and
-data-contract.md alone, as a second reading for differential testing of
+subjects). Standard library only. This checker is written from docs/regulation.md
+and docs/data.md alone, as a second reading for differential testing of
 zhidu; it shares no code with zhidu.
 
 usage: refcheck.py DATA [--from TIME] [--as-of TIME] [--on-bad-row skip]

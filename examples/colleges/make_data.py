@@ -2,8 +2,8 @@
 """make_data.py - one log for four schools, checked with rules/units/wenxueyuan.zd.
 
 Writes, beside this script, events.csv, roster.csv, topics.csv, calendar.csv
-and colleges.db (the same rows as SQLite), in the format of
-/work/shared/regulation/data-contract.md, with a `unit` column in every table.
+and colleges.db (the same rows as SQLite), in the format of docs/data.md,
+with a `unit` column in every table.
 
     python3 examples/colleges/make_data.py              # write the data set
     python3 examples/colleges/make_data.py --out DIR    # ... into DIR instead
@@ -17,8 +17,8 @@ catch-up meeting, one-hour emergency reports). Each school numbers its own
 events from 0001, so the same event id occurs in every unit: ids (and refs)
 are unique only within a unit.
 
-Everything is judged per unit (data-contract.md, "Every table may carry an
-optional unit column"; semantics.md, reading 2):
+Everything is judged per unit (docs/data.md, "Units"; docs/regulation.md,
+"Readings that hold for every tag", edge case 2):
 
 * each unit's checked range runs from its own first to its own last event
   (化学与药学学院's log starts a week later than the others);

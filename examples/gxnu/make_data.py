@@ -2,7 +2,7 @@
 """make_data.py - the bundled example data set for rules/gxnu.zd.
 
 Writes, beside this script, events.csv, roster.csv, topics.csv, calendar.csv
-(the CSV form of /work/shared/regulation/data-contract.md) and gxnu.db (the
+(the CSV form of docs/data.md) and gxnu.db (the
 same rows as SQLite tables events/roster/topics/calendar).
 
     python3 examples/gxnu/make_data.py              # write the data set
@@ -75,7 +75,7 @@ PRESIDENT_CHANGE = "2025-04-15"
 TANG_SPLIT = "2024-11-01"
 
 # person, role, from, to, areas. An empty `from` means "since always"
-# (semantics.md, reading 6). 唐晓东's 班子成员 row is split on 2024-11-01 when
+# (docs/regulation.md, edge case 6). 唐晓东's 班子成员 row is split on 2024-11-01 when
 # he also takes charge of 校友 (alumni affairs): holding a role for a whole
 # period needs ONE row covering it, so he is not in M[a,b) for the semester
 # 2024-2025-1 and O12/O13 do not judge his pairs there.

@@ -3,7 +3,7 @@
 
 Writes, beside this script, events.csv, roster.csv, topics.csv, calendar.csv
 and wenxueyuan.db (the same rows as SQLite tables events/roster/topics/
-calendar), in the format of /work/shared/regulation/data-contract.md.
+calendar), in the format of docs/data.md.
 
     python3 examples/wenxueyuan/make_data.py              # write the data set
     python3 examples/wenxueyuan/make_data.py --out DIR    # ... into DIR instead
