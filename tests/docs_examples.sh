@@ -4,12 +4,67 @@
 # a whole file (written under that name, so later blocks can extend it); any
 # other block is a fragment, checked appended to docs/language.md's running
 # example school.zd. Prints PASS/FAIL per block.
+# Data examples: a ```csv block whose first line is "# file: DIR/NAME.csv"
+# writes that file (without the first line); a ```jsonl block whose first line
+# is "# zhidu run ARGS" runs that command where the blocks were written
+# (rules/ is the repository's) and must print exactly the rest of the block.
+# docs/regulation.md's ```zd blocks are copies of a rule file: with comment
+# lines and runs of blank lines dropped, each must be, line for line, in some
+# rules/**/*.zd. (errors.md's ```zd blocks are errors_examples.sh's.)
 set -u
 zhidu=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+ln -s "$root/rules" "$tmp/rules"
+
+# data examples and rule copies of one document
+data_blocks() {
+  python3 - "$1" "$tmp" "$zhidu" <<'PY'
+import glob, os, re, subprocess, sys
+doc, tmp, zhidu = sys.argv[1:]
+lines = open(doc, encoding="utf-8").read().split("\n")
+def strip(text):
+    out = []
+    for l in text.split("\n"):
+        if l.strip().startswith("//"): continue
+        if not l.strip() and (not out or not out[-1].strip()): continue
+        out.append(l.rstrip())
+    while out and not out[-1].strip(): out.pop()
+    return out
+rules = [strip(open(f, encoding="utf-8").read()) for f in glob.glob("rules/**/*.zd", recursive=True)]
+def within(block, text):
+    n = len(block)
+    return any(text[i:i + n] == block for i in range(len(text) - n + 1))
+i = 0
+while i < len(lines):
+    m = re.match(r"^```(csv|jsonl|zd)\s*$", lines[i])
+    if not m:
+        i += 1; continue
+    kind, start = m.group(1), i + 2
+    j = i + 1
+    while j < len(lines) and not lines[j].startswith("```"): j += 1
+    body = lines[i + 1:j]
+    i = j + 1
+    name = "%s:%d" % (doc, start)
+    first = body[0] if body else ""
+    if kind == "csv" and first.startswith("# file: "):
+        path = os.path.join(tmp, first[len("# file: "):])
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        open(path, "w", encoding="utf-8").write("\n".join(body[1:]) + "\n")
+    elif kind == "jsonl" and first.startswith("# zhidu run "):
+        args = first[len("# zhidu "):].split()
+        r = subprocess.run([zhidu] + args, cwd=tmp, capture_output=True, text=True)
+        want = "\n".join(body[1:]) + "\n"
+        if r.stdout == want and not r.stderr: print("PASS %s run" % name)
+        else: print("FAIL %s run: exit %d\n%s%s" % (name, r.returncode, r.stdout, r.stderr))
+    elif kind == "zd" and doc == "docs/regulation.md":
+        blk = strip("\n".join(body))
+        if blk and any(within(blk, t) for t in rules): print("PASS %s copy of a rule file" % name)
+        else: print("FAIL %s: ```zd block is not a copy of any rules/**/*.zd" % name)
+PY
+}
 
 for doc in README.md docs/*.md; do
   [ -e "$doc" ] || continue
@@ -40,4 +95,5 @@ for doc in README.md docs/*.md; do
     if [ $rc -eq 0 ] && [ -z "$out" ]; then echo "PASS $name"; else
       echo "FAIL $name: exit $rc"; echo "$out" | head -20; fi
   done
+  data_blocks "$doc"
 done
