@@ -56,7 +56,7 @@ while i < len(lines):
     elif kind == "jsonl" and first.startswith("# zhidu run "):
         args = first[len("# zhidu "):].split()
         r = subprocess.run([zhidu] + args, cwd=tmp, capture_output=True, text=True)
-        want = "\n".join(body[1:]) + "\n"
+        want = "".join(l + "\n" for l in body[1:])
         if r.stdout == want and not r.stderr: print("PASS %s run" % name)
         else: print("FAIL %s run: exit %d\n%s%s" % (name, r.returncode, r.stdout, r.stderr))
     elif kind == "zd" and doc == "docs/regulation.md":
@@ -97,3 +97,11 @@ for doc in README.md docs/*.md; do
   done
   data_blocks "$doc"
 done
+
+# language.md, "Modules and adaptation": an absolute extends path is read as it is
+mkdir -p "$tmp/elsewhere"
+printf 'extends "%s/rules/gxnu.zd"\npolicy abs { title "a" document "a" }\n' "$root" >"$tmp/elsewhere/abs.zd"
+out=$(cd / && "$zhidu" check "$tmp/elsewhere/abs.zd" 2>&1)
+rc=$?
+if [ $rc -eq 0 ] && [ -z "$out" ]; then echo "PASS docs absolute extends path"; else
+  echo "FAIL docs absolute extends path: exit $rc"; echo "$out" | head -5; fi
