@@ -12,6 +12,7 @@
 #include "disasm.h"
 #include "engine.h"
 #include "input.h"
+#include "outfile.h"
 #include "report.h"
 #include "ztime.h"
 
@@ -153,29 +154,6 @@ static Program *load_policy(const char *path, int *rc)
     return p;
 }
 
-/* Writes bytes to path atomically: a temporary file in the same directory, then rename. */
-static int write_atomically(const char *path, const unsigned char *data, size_t size)
-{
-    size_t n = strlen(path);
-    char *tmp = malloc(n + 32);
-    if (!tmp) return -1;
-    snprintf(tmp, n + 32, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    if (!f) { free(tmp); return -1; }
-    bool ok = fwrite(data, 1, size, f) == size;
-    ok = (fflush(f) == 0) && ok;
-    ok = (fclose(f) == 0) && ok;
-    if (!ok || rename(tmp, path) != 0) {
-        int e = errno;
-        remove(tmp);
-        free(tmp);
-        errno = e ? e : EIO;
-        return -1;
-    }
-    free(tmp);
-    return 0;
-}
-
 static int cmd_compile(int argc, char **argv)
 {
     const char *in = NULL, *out = NULL;
@@ -199,8 +177,9 @@ static int cmd_compile(int argc, char **argv)
     unsigned char *bytes = bc_write(p, &size);
     program_free(p);
     if (!bytes) { fputs("zhidu: out of memory writing bytecode\n", stderr); return EXIT_USAGE; }
-    if (write_atomically(out, bytes, size) != 0) {
-        fprintf(stderr, "zhidu: cannot write %s: %s\n", out, strerror(errno));
+    char err[1024];
+    if (outfile_write_all(out, bytes, size, err, sizeof err) != 0) {
+        fprintf(stderr, "zhidu: cannot write %s: %s\n", out, err);
         rc = EXIT_USAGE;
     }
     free(bytes);
@@ -237,6 +216,41 @@ static bool parse_time_option(const char *text, int tz, int64_t *out)
     if (zt_parse(text, strlen(text), &tp)) return false;
     *out = zt_to_instant(&tp, tz);
     return true;
+}
+
+/* The report (to standard output or --output) and the --db database, each
+ * through a temporary file renamed over its target (outfile.h). */
+static int write_outputs(const char *output, const char *dbpath, ReportFormat fmt, const Program *p, const Dataset *ds,
+                         const RunResult *result, const ReportInfo *info)
+{
+    char err[1024];
+    OutFile o;
+    const char *name = output ? output : "the report to standard output";
+    if (output ? outfile_open(&o, output, true, true, err, sizeof err) : outfile_stdout(&o)) {
+        fprintf(stderr, "zhidu: cannot write %s: %s\n", name, err);
+        return EXIT_USAGE;
+    }
+    errno = 0;
+    report_write(o.f, fmt, p, ds, result, info);
+    if (outfile_commit(&o, err, sizeof err) != 0) {
+        fprintf(stderr, "zhidu: cannot write %s: %s\n", name, err);
+        return EXIT_USAGE;
+    }
+    if (!dbpath) return EXIT_OK;
+    if (outfile_open(&o, dbpath, false, false, err, sizeof err) != 0) {
+        fprintf(stderr, "zhidu: cannot write %s: %s\n", dbpath, err);
+        return EXIT_USAGE;
+    }
+    if (report_write_db(o.tmp, p, ds, result, info, err, sizeof err) != 0) {
+        outfile_discard(&o);
+        fprintf(stderr, "zhidu: cannot write %s: %s\n", dbpath, err);
+        return EXIT_USAGE;
+    }
+    if (outfile_commit(&o, err, sizeof err) != 0) {
+        fprintf(stderr, "zhidu: cannot write %s: %s\n", dbpath, err);
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
 }
 
 static int cmd_run(int argc, char **argv)
@@ -323,35 +337,7 @@ static int cmd_run(int argc, char **argv)
         return EXIT_USAGE;
     }
     ReportInfo info = {policy, data, &stats};
-    if (output) {
-        char *buf = NULL;
-        size_t len = 0;
-        FILE *mem = open_memstream(&buf, &len);
-        if (mem) {
-            report_write(mem, fmt, p, ds, &result, &info);
-            fclose(mem);
-        }
-        if (!mem || write_atomically(output, (const unsigned char *)buf, len) != 0) {
-            fprintf(stderr, "zhidu: cannot write %s: %s\n", output, strerror(errno));
-            rc = EXIT_USAGE;
-        }
-        free(buf);
-    } else {
-        report_write(stdout, fmt, p, ds, &result, &info);
-        if (fflush(stdout) != 0) rc = EXIT_USAGE;
-    }
-    if (dbpath && rc == EXIT_OK) {
-        size_t n = strlen(dbpath) + 32;
-        char *tmp = malloc(n);
-        snprintf(tmp, n, "%s.tmp.%ld", dbpath, (long)getpid());
-        remove(tmp);
-        if (report_write_db(tmp, p, ds, &result, &info, err, sizeof err) != 0 || rename(tmp, dbpath) != 0) {
-            fprintf(stderr, "zhidu: cannot write %s: %s\n", dbpath, err);
-            remove(tmp);
-            rc = EXIT_USAGE;
-        }
-        free(tmp);
-    }
+    rc = write_outputs(output, dbpath, fmt, p, ds, &result, &info);
     if (skip && stats.skipped) fprintf(stderr, "zhidu: %llu bad row%s skipped\n", (unsigned long long)stats.skipped, stats.skipped == 1 ? "" : "s");
     if (rc == EXIT_OK)
         for (uint32_t i = 0; i < result.n; i++)

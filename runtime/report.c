@@ -77,16 +77,104 @@ static Counts count(const Program *p, const RunResult *r, int rule)
     return c;
 }
 
-static void person_text(FILE *out, const Dataset *ds, StrId unit, StrId s)
+/* ---- text: for people, on a terminal ------------------------------------------------ */
+
+/* Writes s with what a terminal would act on shown escaped: C0 controls (\n,
+ * \r, \t, \x1b…), DEL, C1 controls (\u009b…), bidirectional overrides and
+ * isolates (\u202e…) and invalid UTF-8 bytes (\xff), so a name in the data
+ * cannot forge report lines, hide text or reorder it. Returns the columns written. */
+static int text_cell(FILE *out, const char *s)
 {
-    const char *name = engine_person_name(ds, unit, s);
-    if (name && *name && strcmp(name, S(ds, s))) fprintf(out, "%s(%s)", name, S(ds, s));
-    else fputs(S(ds, s), out);
+    const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
+    int w = 0;
+    while (p < end) {
+        uint32_t cp;
+        int n = utf8_decode(p, end, &cp);
+        if (n == 0) w += fprintf(out, "\\x%02x", *p++);
+        else if (cp == '\n') w += fprintf(out, "\\n");
+        else if (cp == '\r') w += fprintf(out, "\\r");
+        else if (cp == '\t') w += fprintf(out, "\\t");
+        else if (cp < 0x20 || cp == 0x7F) w += fprintf(out, "\\x%02x", (unsigned)cp);
+        else if ((cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
+            w += fprintf(out, "\\u%04x", (unsigned)cp);
+        else {
+            fwrite(p, 1, (size_t)n, out);
+            w += codepoint_width(cp);
+        }
+        p += n;
+    }
+    return w;
 }
 
-static void write_text_violation(FILE *out, const Program *p, const Dataset *ds, const Violation *v)
+/* Names of people: the answer of engine_person_name (the name in the last
+ * row of the first roster that applies to the unit: rows of that unit, or
+ * every row when the roster has no unit column), from a sorted index so that
+ * a report of many units stays linear. */
+enum { ANY_UNIT = UINT32_MAX };
+typedef struct NameRow { StrId unit, person, name; uint32_t row; } NameRow;
+typedef struct Names { NameRow *rows; uint32_t n; } Names;
+
+static int cmp_name_row(const void *a, const void *b)
+{
+    const NameRow *x = a, *y = b;
+    if (x->unit != y->unit) return x->unit < y->unit ? -1 : 1;
+    if (x->person != y->person) return x->person < y->person ? -1 : 1;
+    return x->row < y->row ? -1 : x->row > y->row;
+}
+
+static Names names_index(const Dataset *ds)
+{
+    Names nm = {0};
+    const Program *p = ds->prog;
+    uint32_t t = 0;
+    while (t < p->ntables && p->tables[t].kind != ZT_ROSTER) t++;
+    if (t == p->ntables) return nm;
+    int fp = zt_field(p, &p->tables[t], "person"), fn = zt_field(p, &p->tables[t], "name");
+    if (fp < 0 || fn < 0 || !ds->tables[t].n) return nm;
+    nm.rows = malloc(sizeof *nm.rows * ds->tables[t].n);
+    if (!nm.rows) abort();
+    for (uint32_t k = 0; k < ds->tables[t].n; k++) {
+        const Record *r = &ds->tables[t].rows[k];
+        if (r->cells[fp].tag == CELL_STR && r->cells[fn].tag == CELL_STR)
+            nm.rows[nm.n++] = (NameRow){r->has_unit ? r->unit : ANY_UNIT, r->cells[fp].s, r->cells[fn].s, k};
+    }
+    qsort(nm.rows, nm.n, sizeof *nm.rows, cmp_name_row);
+    return nm;
+}
+
+/* The last index row of (unit, person), or NULL. */
+static const NameRow *names_last(const Names *nm, StrId unit, StrId person)
+{
+    uint32_t lo = 0, hi = nm->n; /* first row after (unit, person) */
+    NameRow key = {unit, person, 0, UINT32_MAX};
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (cmp_name_row(&nm->rows[mid], &key) <= 0) lo = mid + 1; else hi = mid;
+    }
+    if (lo == 0) return NULL;
+    const NameRow *r = &nm->rows[lo - 1];
+    return r->unit == unit && r->person == person ? r : NULL;
+}
+
+static void person_text(FILE *out, const Dataset *ds, const Names *nm, StrId unit, StrId s)
+{
+    const NameRow *a = names_last(nm, unit, s), *b = names_last(nm, ANY_UNIT, s);
+    if (!a || (b && b->row > a->row)) a = b;
+    const char *name = a ? S(ds, a->name) : NULL;
+    if (name && *name && strcmp(name, S(ds, s))) {
+        text_cell(out, name);
+        fputc('(', out);
+        text_cell(out, S(ds, s));
+        fputc(')', out);
+    } else {
+        text_cell(out, S(ds, s));
+    }
+}
+
+static void write_text_violation(FILE *out, const Program *p, const Dataset *ds, const Names *nm, const Violation *v)
 {
     char a[40], b[40];
+    const char *source = ds->event_source ? ds->event_source : "events";
     fputs("  - ", out);
     if (v->periodic) {
         time_str(p, v->from, a, sizeof a);
@@ -94,57 +182,123 @@ static void write_text_violation(FILE *out, const Program *p, const Dataset *ds,
         fprintf(out, "%s … %s", a, b);
     } else {
         time_str(p, v->trigger_time, a, sizeof a);
-        fprintf(out, "event %s at %s (%s:%u)", S(ds, v->trigger_id), a, ds->event_source ? ds->event_source : "events", v->trigger_loc);
+        fputs("event ", out);
+        text_cell(out, S(ds, v->trigger_id));
+        fprintf(out, " at %s (", a);
+        text_cell(out, source);
+        fprintf(out, ":%u)", v->trigger_loc);
     }
     fputs("\n    ", out);
-    fputs(v->message, out);
+    text_cell(out, v->message);
     fputs("\n", out);
     if (v->nsubjects) {
         fputs("    subjects: ", out);
         for (uint32_t s = 0; s < v->nsubjects; s++) {
             if (s) fputs(", ", out);
-            person_text(out, ds, v->unit, v->subjects[s]);
+            person_text(out, ds, nm, v->unit, v->subjects[s]);
         }
         fputs("\n", out);
     }
-    for (uint32_t s = 0; s < v->nevidence; s++)
-        fprintf(out, "    evidence: %s %s:%u\n", S(ds, v->evidence[s]), ds->event_source ? ds->event_source : "events", v->evidence_loc[s]);
+    for (uint32_t s = 0; s < v->nevidence; s++) {
+        fputs("    evidence: ", out);
+        text_cell(out, S(ds, v->evidence[s]));
+        fputc(' ', out);
+        text_cell(out, source);
+        fprintf(out, ":%u\n", v->evidence_loc[s]);
+    }
+}
+
+/* The order of the text report: violations (not pending) by unit in the order
+ * of r->units, then by rule, then as found; those of no listed unit left out. */
+typedef struct Slot { uint32_t unit, rule, i; } Slot;
+
+static int cmp_slot(const void *a, const void *b)
+{
+    const Slot *x = a, *y = b;
+    if (x->unit != y->unit) return x->unit < y->unit ? -1 : 1;
+    if (x->rule != y->rule) return x->rule < y->rule ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+static Slot *text_order(const RunResult *r, uint32_t *n)
+{
+    Slot *units = malloc(sizeof *units * (r->nunits + 1u)), *order = malloc(sizeof *order * (r->n + 1u));
+    if (!units || !order) abort();
+    for (uint32_t u = 0; u < r->nunits; u++) units[u] = (Slot){r->units[u].unit, 0, u}; /* by StrId, to find a unit's place */
+    qsort(units, r->nunits, sizeof *units, cmp_slot);
+    *n = 0;
+    for (uint32_t i = 0; i < r->n; i++) {
+        if (r->v[i].pending) continue;
+        uint32_t lo = 0, hi = r->nunits;
+        while (lo < hi) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (units[mid].unit < r->v[i].unit) lo = mid + 1; else hi = mid;
+        }
+        if (lo < r->nunits && units[lo].unit == r->v[i].unit) order[(*n)++] = (Slot){units[lo].i, r->v[i].rule, i};
+    }
+    qsort(order, *n, sizeof *order, cmp_slot);
+    free(units);
+    return order;
 }
 
 static void write_text(FILE *out, const Program *p, const Dataset *ds, const RunResult *r, const ReportInfo *info)
 {
     Counts all = count(p, r, -1);
-    fprintf(out, "%s — %s（%s）\n", PS(p, p->meta.name), PS(p, p->meta.title), PS(p, p->meta.document));
-    if (info && info->data_path) fprintf(out, "data: %s\n", info->data_path);
+    text_cell(out, PS(p, p->meta.name));
+    fputs(" — ", out);
+    text_cell(out, PS(p, p->meta.title));
+    fputs("（", out);
+    text_cell(out, PS(p, p->meta.document));
+    fputs("）\n", out);
+    if (info && info->data_path) {
+        fputs("data: ", out);
+        text_cell(out, info->data_path);
+        fputs("\n", out);
+    }
     fputs("\n", out);
     /* grouped by unit (when there are several), then by rule */
-    for (uint32_t u = 0; u < r->nunits; u++) {
-        StrId unit = r->units[u].unit;
-        if (r->nunits > 1) fprintf(out, "#### unit %s\n\n", S(ds, unit));
-        for (uint32_t k = 0; k < p->nrules; k++) {
-            uint32_t n = 0;
-            for (uint32_t i = 0; i < r->n; i++) n += r->v[i].rule == k && r->v[i].unit == unit && !r->v[i].pending;
-            if (!n) continue;
+    Names nm = names_index(ds);
+    uint32_t n;
+    Slot *order = text_order(r, &n);
+    for (uint32_t at = 0, u = 0; u < r->nunits; u++) {
+        if (r->nunits > 1) {
+            fputs("#### unit ", out);
+            text_cell(out, S(ds, r->units[u].unit));
+            fputs("\n\n", out);
+        }
+        while (at < n && order[at].unit == u) {
+            uint32_t k = order[at].rule, end = at;
+            while (end < n && order[end].unit == u && order[end].rule == k) end++;
             const ZRule *rule = &p->rules[k];
-            fprintf(out, "== %s [", PS(p, rule->name));
-            for (uint32_t t = 0; t < rule->ntags; t++) fprintf(out, "%s%s", t ? " " : "", PS(p, rule->tags[t]));
-            fprintf(out, "] %s — %u violation%s\n", severity_name(rule->severity), n, n == 1 ? "" : "s");
-            for (uint32_t q = 0; q < rule->nclauses; q++)
-                fprintf(out, "   %s %s\n", PS(p, rule->clauses[q].id), PS(p, rule->clauses[q].text));
-            for (uint32_t i = 0; i < r->n; i++) {
-                const Violation *v = &r->v[i];
-                if (v->rule != k || v->unit != unit || v->pending) continue;
-                write_text_violation(out, p, ds, v);
+            fputs("== ", out);
+            text_cell(out, PS(p, rule->name));
+            fputs(" [", out);
+            for (uint32_t t = 0; t < rule->ntags; t++) {
+                if (t) fputc(' ', out);
+                text_cell(out, PS(p, rule->tags[t]));
             }
+            fprintf(out, "] %s — %u violation%s\n", severity_name(rule->severity), end - at, end - at == 1 ? "" : "s");
+            for (uint32_t q = 0; q < rule->nclauses; q++) {
+                fputs("   ", out);
+                text_cell(out, PS(p, rule->clauses[q].id));
+                fputc(' ', out);
+                text_cell(out, PS(p, rule->clauses[q].text));
+                fputs("\n", out);
+            }
+            for (; at < end; at++) write_text_violation(out, p, ds, &nm, &r->v[order[at].i]);
             fputs("\n", out);
         }
     }
+    free(order);
+    free(nm.rows);
     fputs("summary\n", out);
     for (uint32_t u = 0; u < r->nunits; u++) {
         char a[40], b[40];
         time_str(p, r->units[u].r0, a, sizeof a);
         time_str(p, r->units[u].r1, b, sizeof b);
-        fprintf(out, "  unit \"%s\": %u events checked, range %s … %s\n", S(ds, r->units[u].unit), r->units[u].events, a, b);
+        fputs("  unit \"", out);
+        text_cell(out, S(ds, r->units[u].unit));
+        fprintf(out, "\": %u events checked, range %s … %s\n", r->units[u].events, a, b);
     }
     uint32_t enabled = 0;
     for (uint32_t k = 0; k < p->nrules; k++) enabled += !p->rules[k].disabled;
@@ -153,25 +307,43 @@ static void write_text(FILE *out, const Program *p, const Dataset *ds, const Run
     if (info && info->stats)
         fprintf(out, "  rows read: %llu, events: %llu, bad rows skipped: %llu\n", (unsigned long long)info->stats->rows,
                 (unsigned long long)info->stats->events, (unsigned long long)info->stats->skipped);
+    uint32_t *per_rule = calloc(p->nrules + 1u, sizeof *per_rule * 2); /* violations, pending */
+    if (!per_rule) abort();
+    for (uint32_t i = 0; i < r->n; i++) per_rule[r->v[i].rule * 2 + r->v[i].pending]++;
     for (uint32_t k = 0; k < p->nrules; k++) {
-        Counts c = count(p, r, (int)k);
         const ZRule *rule = &p->rules[k];
         fputs("  ", out);
-        text_pad(out, PS(p, rule->name), 24);
-        if (rule->disabled) fprintf(out, " disabled: %s\n", PS(p, rule->disabled_reason));
-        else
-            fprintf(out, " %-12s %u violation%s, %u pending\n", severity_name(rule->severity), c.violations,
-                    c.violations == 1 ? "" : "s", c.pending);
+        for (int w = text_cell(out, PS(p, rule->name)); w < 24; w++) fputc(' ', out);
+        if (rule->disabled) {
+            fputs(" disabled: ", out);
+            text_cell(out, PS(p, rule->disabled_reason));
+            fputs("\n", out);
+        } else {
+            fprintf(out, " %-12s %u violation%s, %u pending\n", severity_name(rule->severity), per_rule[2 * k],
+                    per_rule[2 * k] == 1 ? "" : "s", per_rule[2 * k + 1]);
+        }
     }
+    free(per_rule);
     fprintf(out, "  total: %u violations (%u must, %u in-principle), %u obligations pending\n", all.violations, all.must,
             all.in_principle, all.pending);
 }
 
+/* ---- csv ---------------------------------------------------------------------------- */
+
+/* One CSV cell: quoted when it holds a comma, a quote or a line break; a cell
+ * a spreadsheet would take for a formula (one starting with = + - @, a tab or
+ * a CR) gets a leading ' as OWASP advises against CSV injection. */
 static void csv_field(FILE *out, const char *s)
 {
     bool quote = strpbrk(s, ",\"\r\n") != NULL;
-    if (!quote) { fputs(s, out); return; }
+    const char *formula = *s && strchr("=+-@\t\r", *s) ? "'" : "";
+    if (!quote) {
+        fputs(formula, out);
+        fputs(s, out);
+        return;
+    }
     fputc('"', out);
+    fputs(formula, out);
     for (; *s; s++) {
         if (*s == '"') fputc('"', out);
         fputc(*s, out);
@@ -321,12 +493,13 @@ int report_write_db(const char *path, const Program *p, const Dataset *ds, const
                     char *err, size_t size)
 {
     sqlite3 *db = NULL;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
         snprintf(err, size, "%s: %s", path, db ? sqlite3_errmsg(db) : "cannot create");
         sqlite3_close(db);
         return -1;
     }
-    const char *schema =
+    const char *schema = /* no -journal file: a failed write is never renamed into place */
+        "PRAGMA journal_mode=MEMORY;"
         "BEGIN;"
         "CREATE TABLE violations (unit TEXT, rule TEXT, tags TEXT, clause TEXT, clause_text TEXT, severity TEXT, status TEXT,"
         " window_from TEXT, window_to TEXT, trigger TEXT, subjects TEXT, evidence TEXT, message TEXT);"
