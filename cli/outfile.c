@@ -142,6 +142,7 @@ int outfile_open(OutFile *o, const char *name, bool stream, bool allow_stdout, c
     o->name = name;
     o->fd = -1;
     struct stat st, out;
+    if (!*name) return fail(err, size, "an empty file name");
     bool exists = stat(name, &st) == 0;
     if (!exists && errno != ENOENT) return fail(err, size, "%s", strerror(errno));
     if (exists && allow_stdout && fstat(STDOUT_FILENO, &out) == 0 && out.st_dev == st.st_dev && out.st_ino == st.st_ino)

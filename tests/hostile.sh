@@ -1,0 +1,231 @@
+#!/usr/bin/env bash
+# hostile.sh ZHIDU - what hostile data and hostile output paths can do (issue
+# 11; docs/security.md): reports escape what a terminal or a spreadsheet would
+# act on, named outputs are written through a fresh temporary file that is
+# renamed into place (never a truncated report, never through a planted name,
+# never over a device), write failures exit 2 with the reason, and an
+# interrupt leaves no temporary file. Inputs in tests/hostile/ (README.md).
+# Prints "PASS name" or "FAIL name: why" per check.
+set -u
+zhidu=$1
+case $zhidu in /*) ;; *) zhidu=$PWD/$zhidu ;; esac
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root/tests/hostile"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mini=$root/tests/data/mini.zd
+good=$root/tests/data/mini_good
+
+pass() { echo "PASS hostile $1"; }
+fail() { echo "FAIL hostile $1: $2"; }
+
+# check NAME WANT_RC WANT_STDERR: the last command's exit code ($rc) and standard error ($tmp/err)
+check() {
+  local why=""
+  [ "$rc" = "$2" ] || why="exit $rc, expected $2"
+  [ "$(cat "$tmp/err")" = "$3" ] || why="$why; stderr: $(head -c 300 "$tmp/err")"
+  if [ -z "$why" ]; then pass "$1"; else fail "$1" "$why"; fi
+}
+# no_temp DIR: no temporary file (ours: .NAME.tmp.XXXXXX; the old ones: NAME.tmp.PID) left in DIR
+no_temp() { [ -z "$(find "$1" -name '*.tmp.*' -print -quit)" ]; }
+# report text of mini_good, made once with standard output to a file
+"$zhidu" run "$mini" "$good" >"$tmp/good.txt" 2>/dev/null
+
+# ==== item 9: the text report shows control characters escaped ====
+"$zhidu" run "$mini" names --fail-on never >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc = 0 ] && cmp -s "$tmp/out" names/expected.text; then pass "text report of hostile names as checked by hand"
+else fail "text report of hostile names as checked by hand" "exit $rc; $(diff names/expected.text "$tmp/out" | head -6)"; fi
+# independent of the expected file: no control byte but the line ends, one total line
+if [ -z "$(LC_ALL=C tr -d '\n' <"$tmp/out" | LC_ALL=C tr -d '\040-\377' | head -c 1)" ] &&
+   [ "$(grep -c '^  total:' "$tmp/out")" = 1 ] && grep -qF '王书记\n  total: 0 violations\x1b[8m(s1)' "$tmp/out" &&
+   grep -qF '李婷红\n(兼)(p1)' "$tmp/out" && grep -qF 't\u202egnp.exe' "$tmp/out"
+then pass "text report: no control character from the data, no forged total line"
+else fail "text report: no control character from the data, no forged total line" "$(grep -n 'total' "$tmp/out")"; fi
+
+# ==== item 9: CSV cells that start like a formula get a leading ' ====
+"$zhidu" run "$mini" names --fail-on never --format csv >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc = 0 ] && cmp -s "$tmp/out" names/expected.csv; then pass "CSV report of hostile names as checked by hand"
+else fail "CSV report of hostile names as checked by hand" "exit $rc; $(diff names/expected.csv "$tmp/out" | head -6)"; fi
+if python3 - "$tmp/out" <<'EOF'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8", newline="")))
+cells = [c for r in rows[1:] for c in r]
+bad = [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+assert not bad, bad
+for want in ("'-e04", "'@m1;s1", "'=1+2", "'+x"):
+    assert want in cells, want
+assert any(c.startswith("'@m1未在2h内") for c in cells)
+assert rows[1][6] == "2025-03-10T00:00:00+08:00"  # a time is not prefixed
+EOF
+then pass "CSV report: no cell starts with = + - @, tab or CR"
+else fail "CSV report: no cell starts with = + - @, tab or CR" "see above"; fi
+
+# ==== item 4: write failures exit 2 with the reason, and leave no truncated report ====
+"$zhidu" run "$mini" "$good" >/dev/full 2>"$tmp/err"
+rc=$?
+check "report to a full standard output: exit 2 with the reason" 2 "zhidu: cannot write the report to standard output: No space left on device"
+# The standard output named as the output is always reached through a link in
+# $tmp (to /proc/self/fd/1, as /dev/stdout is): a regression that replaced the
+# name instead would replace the link here, never the machine's /dev/stdout.
+ln -s /proc/self/fd/1 "$tmp/stdout"
+"$zhidu" run "$mini" "$good" --output "$tmp/stdout" >/dev/full 2>"$tmp/err"
+rc=$?
+check "--output naming the standard output, onto a full device: exit 2 with the reason" 2 "zhidu: cannot write $tmp/stdout: No space left on device"
+
+# a file size limit makes every write past 1 KiB fail (EFBIG), as a full disk would
+out=$tmp/out4
+mkdir -p "$out"
+for c in "report|run $mini $good --output r.txt|r.txt|writing: File too large" \
+         "compiled policy|compile $root/rules/gxnu.zd -o r.zbc|r.zbc|writing: File too large"; do
+  IFS='|' read -r what cmd file reason <<<"$c"
+  echo "an older file" >"$out/$file"
+  # shellcheck disable=SC2086
+  (cd "$out" && trap '' XFSZ && ulimit -f 1 && exec "$zhidu" $cmd) >/dev/null 2>"$tmp/err"
+  rc=$?
+  check "$what past a file size limit: exit 2 with the reason" 2 "zhidu: cannot write $file: $reason"
+  if [ "$(cat "$out/$file")" = "an older file" ] && no_temp "$out"; then pass "$what past a file size limit: old file kept, no temporary file"
+  else fail "$what past a file size limit: old file kept, no temporary file" "$(ls -A "$out" | tr '\n' ' ')"; fi
+done
+echo "an older file" >"$out/r.db"
+(cd "$out" && trap '' XFSZ && ulimit -f 1 && exec "$zhidu" run "$mini" "$good" --db r.db) >/dev/null 2>"$tmp/err"
+rc=$?
+if [ $rc = 2 ] && grep -q '^zhidu: cannot write r.db: ' "$tmp/err" && [ "$(cat "$out/r.db")" = "an older file" ] && no_temp "$out"
+then pass "--db past a file size limit: exit 2 with the reason, old file kept, no temporary file"
+else fail "--db past a file size limit: exit 2 with the reason, old file kept, no temporary file" "exit $rc; $(head -c 200 "$tmp/err"); $(ls -A "$out" | tr '\n' ' ')"; fi
+
+# ==== items 7, 8: symbolic links written through, modes kept ====
+out=$tmp/out7
+mkdir -p "$out"
+(
+  cd "$out" || exit
+  umask 022
+  echo old >r.txt && chmod 600 r.txt && ln -s r.txt link.txt
+  echo old >c.zbc && chmod 640 c.zbc && ln -s c.zbc link.zbc
+  echo old >d.db && chmod 600 d.db && ln -s d.db link.db
+  "$zhidu" run "$mini" "$good" --output link.txt --db link.db >/dev/null 2>"$tmp/err"
+  "$zhidu" compile "$mini" -o link.zbc 2>>"$tmp/err"
+  "$zhidu" run "$mini" "$good" --output new.txt 2>>"$tmp/err"
+)
+modes=$(cd "$out" && stat -c '%n %F %a' r.txt c.zbc d.db link.txt link.zbc link.db new.txt | tr '\n' ',')
+if [ "$modes" = "r.txt regular file 600,c.zbc regular file 640,d.db regular file 600,link.txt symbolic link 777,link.zbc symbolic link 777,link.db symbolic link 777,new.txt regular file 644," ] &&
+   cmp -s "$out/r.txt" "$tmp/good.txt" && cmp -s "$out/new.txt" "$tmp/good.txt" && [ ! -s "$tmp/err" ] &&
+   "$zhidu" disasm "$out/c.zbc" >/dev/null && [ "$(head -c 15 "$out/d.db")" = "SQLite format 3" ] && no_temp "$out"
+then pass "--output, --db, compile -o: written through symbolic links, modes 600 and 640 kept, a new file 644 under umask 022"
+else fail "--output, --db, compile -o: written through symbolic links, modes 600 and 640 kept, a new file 644 under umask 022" "$modes $(head -c 200 "$tmp/err")"; fi
+
+(cd "$out" && ln -s nowhere dangling && "$zhidu" run "$mini" "$good" --output dangling >/dev/null 2>"$tmp/err")
+rc=$?
+check "--output onto a symbolic link to a missing file: refused" 2 "zhidu: cannot write dangling: a symbolic link to a missing file"
+
+# ==== item 8: a name planted where the old code put its temporary file is not followed ====
+out=$tmp/out8
+mkdir -p "$out"
+# bash -c's $$ is the process id zhidu gets by exec: the old OUT.tmp.<pid> name, planted as a link to a victim
+for c in "run $mini $good --output r.txt|r.txt" "run $mini $good --db r.db|r.db" "compile $mini -o r.zbc|r.zbc"; do
+  IFS='|' read -r cmd file <<<"$c"
+  rm -f "$out/victim"
+  (cd "$out" && bash -c 'ln -s victim '"$file"'.tmp.$$ && exec "$0" '"$cmd"' >/dev/null' "$zhidu") 2>"$tmp/err"
+  if [ ! -e "$out/victim" ] && [ -L "$out/$file.tmp."* ] && [ -f "$out/$file" ] && [ -z "$(find "$out" -name ".$file.tmp.*")" ]
+  then pass "${cmd%% *} ${file#r}: a link planted at $file.tmp.PID is not written through"
+  else fail "${cmd%% *} ${file#r}: a link planted at $file.tmp.PID is not written through" "$(ls -lA "$out" | tr '\n' ' ') $(head -c 200 "$tmp/err")"; fi
+  rm -f "$out/$file".tmp.*
+done
+
+# ==== item 7: targets that are not regular files are refused (the standard output excepted) ====
+out=$tmp/out7b
+mkdir -p "$out/adir"
+mkfifo "$out/fifo"
+(cd "$out" && "$zhidu" run "$mini" "$good" --output fifo >/dev/null 2>"$tmp/err")
+rc=$?
+check "--output onto a FIFO: refused" 2 "zhidu: cannot write fifo: a FIFO, not a regular file (zhidu replaces only regular files)"
+(cd "$out" && "$zhidu" compile "$mini" -o fifo 2>"$tmp/err")
+rc=$?
+check "compile -o onto a FIFO: refused" 2 "zhidu: cannot write fifo: a FIFO, not a regular file (zhidu replaces only regular files)"
+(cd "$out" && "$zhidu" run "$mini" "$good" --db fifo >/dev/null 2>"$tmp/err")
+rc=$?
+check "--db onto a FIFO: refused" 2 "zhidu: cannot write fifo: a FIFO, not a regular file (zhidu replaces only regular files)"
+(cd "$out" && "$zhidu" run "$mini" "$good" --db adir >/dev/null 2>"$tmp/err")
+rc=$?
+check "--db onto a directory: the reason" 2 "zhidu: cannot write adir: Is a directory"
+if [ -p "$out/fifo" ] && [ -d "$out/adir" ] && [ -z "$(ls -A "$out/adir")" ] && no_temp "$out"; then pass "refused targets left as they were, no temporary file"
+else fail "refused targets left as they were, no temporary file" "$(ls -lA "$out" | tr '\n' ' ')"; fi
+# a device node like /dev/null (made here, so that a regression cannot replace the real one)
+if mknod "$out/null" c 1 3 2>/dev/null; then
+  (cd "$out" && "$zhidu" run "$mini" "$good" --output null >/dev/null 2>"$tmp/err")
+  rc=$?
+  check "--output onto a character device: refused" 2 "zhidu: cannot write null: a character device, not a regular file (zhidu replaces only regular files)"
+  if [ -c "$out/null" ]; then pass "--output onto a character device: the device node is still there"
+  else fail "--output onto a character device: the device node is still there" "$(ls -l "$out/null")"; fi
+  ln -s null "$out/null.link"
+  (cd "$out" && "$zhidu" run "$mini" "$good" --output null.link >/dev/null 2>"$tmp/err")
+  rc=$?
+  check "--output onto a link to a character device: refused" 2 "zhidu: cannot write null.link: a character device, not a regular file (zhidu replaces only regular files)"
+fi
+# the standard output named as the output (through $tmp/stdout, see above) is written directly
+"$zhidu" run "$mini" "$good" --output "$tmp/stdout" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc = 1 ] && cmp -s "$tmp/out" "$tmp/good.txt" && [ ! -s "$tmp/err" ] && [ -L "$tmp/stdout" ]; then pass "--output naming the standard output writes to it"
+else fail "--output naming the standard output writes to it" "exit $rc $(head -c 200 "$tmp/err")"; fi
+"$zhidu" run "$mini" "$good" --output "$tmp/stdout" 2>"$tmp/err" | cat >"$tmp/out"
+if cmp -s "$tmp/out" "$tmp/good.txt" && [ ! -s "$tmp/err" ] && [ -L "$tmp/stdout" ]; then pass "--output naming the standard output writes into a pipe"
+else fail "--output naming the standard output writes into a pipe" "$(head -c 200 "$tmp/err")"; fi
+
+# ==== item 11: the text report is linear in units ====
+# 20,000 units of one event each, one violation each but u1 (t1 has a lead): the text report took 15
+# times as long as jsonl before (3.2 s against 0.1 s, -O2); now both are alike.
+big=$tmp/units20k
+mkdir -p "$big"
+python3 - "$big" <<'EOF'
+import sys
+d = sys.argv[1]
+with open(d + "/events.csv", "w") as f:
+    f.write("id,time,type,actor,targets,topic,ref,unit\n")
+    for i in range(20000):
+        f.write(f"e{i},2025-03-03T09:00,meeting,a{i},,t{i},,u{i}\n")
+open(d + "/roster.csv", "w").write("person,name,role,from,to,unit\n")
+open(d + "/topics.csv", "w").write("topic,lead\nt1,m1\n")
+open(d + "/calendar.csv", "w").write("kind,from,to,unit\n")
+EOF
+t0=$(date +%s%N)
+"$zhidu" run "$mini" "$big" --format jsonl >"$tmp/big.jsonl" 2>/dev/null
+t1=$(date +%s%N)
+"$zhidu" run "$mini" "$big" --format text >"$tmp/big.txt" 2>/dev/null
+t2=$(date +%s%N)
+jl=$(( (t1 - t0) / 1000000 )) tx=$(( (t2 - t1) / 1000000 ))
+if [ "$(wc -l <"$tmp/big.jsonl")" = 19999 ] && [ "$(grep -c '^#### unit ' "$tmp/big.txt")" = 20000 ] && [ "$tx" -le $((3 * jl + 2000)) ]
+then pass "text report of 20,000 units: ${tx} ms, jsonl ${jl} ms"
+else fail "text report of 20,000 units: ${tx} ms, jsonl ${jl} ms" "more than 3 times jsonl + 2 s, or wrong counts"; fi
+
+# ==== item 19: an interrupt while writing removes the temporary files ====
+# zhidu writes the text report and a database of 20,000 violations; once a
+# temporary file shows, it gets the signal: it must die of it, leaving neither
+# the temporary file, its -journal, nor the targets.
+for sig in INT TERM HUP; do
+  sd=$tmp/sig$sig
+  mkdir -p "$sd"
+  if python3 - "$zhidu" "$mini" "$big" "$sd" "$sig" <<'EOF'
+import os, signal, subprocess, sys, time
+zhidu, mini, big, d, sig = sys.argv[1:]
+p = subprocess.Popen([zhidu, "run", mini, big, "--output", "r.txt", "--db", "r.db"], cwd=d,
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+seen = None
+deadline = time.time() + 600
+while p.poll() is None and time.time() < deadline:
+    tmps = [n for n in os.listdir(d) if ".tmp." in n]
+    if tmps:
+        seen = tmps
+        p.send_signal(getattr(signal, "SIG" + sig))
+        break
+    time.sleep(0.002)
+rc = p.wait()
+left = os.listdir(d)
+if seen is None:
+    sys.exit("no temporary file seen before zhidu ended (exit %s)" % rc)
+if rc != -getattr(signal, "SIG" + sig) or left not in ([], ["r.txt"]):
+    sys.exit("exit %s after seeing %s; left %s" % (rc, seen, left))
+EOF
+  then pass "SIG$sig while writing: no temporary file or journal left, killed by the signal"
+  else fail "SIG$sig while writing: no temporary file or journal left, killed by the signal" "see above"; fi
+done
