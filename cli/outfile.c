@@ -156,12 +156,12 @@ int outfile_open(OutFile *o, const char *name, bool stream, bool allow_stdout, c
     /* ".NAME.tmp.XXXXXX" beside the target: mkstemp opens it O_CREAT|O_EXCL, mode 600 */
     char *slash = strrchr(o->target, '/');
     *slash = '\0';
-    o->tmp = concat3(o->target, "/.", slash + 1);
-    char *tmpl = o->tmp ? concat3(o->tmp, ".tmp.", "XXXXXX") : NULL;
+    o->tmp = concat3(o->target, "/.", slash + 1); /* "/dir" "/." "NAME" */
     *slash = '/';
-    free(o->tmp);
-    o->tmp = tmpl;
-    o->journal = tmpl ? concat3(tmpl, "-journal", "") : NULL;
+    char *dotted = o->tmp;
+    o->tmp = dotted ? concat3(dotted, ".tmp.", "XXXXXX") : NULL;
+    free(dotted);
+    o->journal = o->tmp ? concat3(o->tmp, "-journal", "") : NULL;
     if (!o->journal) {
         free_outfile(o);
         return fail(err, size, "out of memory");
@@ -188,10 +188,9 @@ int outfile_open(OutFile *o, const char *name, bool stream, bool allow_stdout, c
     }
     mode_t mode;
     if (exists) {
-        mode = st.st_mode & 07777;
-        if (fchown(o->fd, st.st_uid, st.st_gid) != 0 && fchown(o->fd, (uid_t)-1, st.st_gid) != 0) {
-            /* not allowed to give the file away: it belongs to whoever runs zhidu */
-        }
+        mode = st.st_mode & 0777; /* the permissions; never a set-user-id bit on a report */
+        /* the old owner and group where allowed; else the file is whoever runs zhidu's */
+        if (fchown(o->fd, st.st_uid, st.st_gid) != 0 && fchown(o->fd, (uid_t)-1, st.st_gid) != 0) errno = 0;
     } else {
         mode_t mask = umask(0);
         umask(mask);
