@@ -85,24 +85,28 @@ static Counts count(const Program *p, const RunResult *r, int rule)
  * cannot forge report lines, hide text or reorder it. Returns the columns written. */
 static int text_cell(FILE *out, const char *s)
 {
-    const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
+    const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s), *run = p; /* run: printed as it is */
     int w = 0;
     while (p < end) {
         uint32_t cp;
         int n = utf8_decode(p, end, &cp);
-        if (n == 0) w += fprintf(out, "\\x%02x", *p++);
+        bool c1_or_bidi = (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+        if (n && cp >= 0x20 && cp != 0x7F && !c1_or_bidi) {
+            w += codepoint_width(cp);
+            p += n;
+            continue;
+        }
+        fwrite(run, 1, (size_t)(p - run), out);
+        if (n == 0) w += fprintf(out, "\\x%02x", *p);
         else if (cp == '\n') w += fprintf(out, "\\n");
         else if (cp == '\r') w += fprintf(out, "\\r");
         else if (cp == '\t') w += fprintf(out, "\\t");
-        else if (cp < 0x20 || cp == 0x7F) w += fprintf(out, "\\x%02x", (unsigned)cp);
-        else if ((cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
-            w += fprintf(out, "\\u%04x", (unsigned)cp);
-        else {
-            fwrite(p, 1, (size_t)n, out);
-            w += codepoint_width(cp);
-        }
-        p += n;
+        else if (cp < 0x80) w += fprintf(out, "\\x%02x", (unsigned)cp);
+        else w += fprintf(out, "\\u%04x", (unsigned)cp);
+        p += n ? n : 1;
+        run = p;
     }
+    fwrite(run, 1, (size_t)(p - run), out);
     return w;
 }
 
