@@ -56,6 +56,12 @@ $(GEN)/lexer.o: $(GEN)/lexer.c
 $(GEN)/parser.o: $(GEN)/parser.c
 	$(CC) $(CFLAGS_ALL) -Wno-missing-field-initializers -c -o $@ $<
 
+# the HTML report's stylesheet and script, as C strings
+$(GEN)/report_html_assets.h: runtime/report_html.css runtime/report_html.js scripts/embed-text.sh
+	@mkdir -p $(GEN)
+	sh scripts/embed-text.sh $@ report_css=runtime/report_html.css report_js=runtime/report_html.js
+$(BUILD)/runtime/report_html.o: $(GEN)/report_html_assets.h
+
 $(BUILD)/%.o: %.c $(GEN)/parser.h | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<

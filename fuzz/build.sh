@@ -23,6 +23,7 @@ rm -rf "$out/obj"
 mkdir -p "$gen" "$out/obj"
 bison -Wall -Werror --defines="$gen/parser.h" -o "$gen/parser.c" compiler/parser.y
 flex -o "$gen/lexer.c" compiler/lexer.l
+sh scripts/embed-text.sh "$gen/report_html_assets.h" report_css=runtime/report_html.css report_js=runtime/report_html.js
 
 cflags=(-std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fno-omit-frame-pointer
         -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined

@@ -246,6 +246,7 @@ typedef struct PeriodCtx {
 } PeriodCtx;
 
 static bool judge_period(Stream *s, UnitState *us, uint32_t rule, bool final, int64_t a, int64_t b, uint16_t table, uint32_t row);
+static void note_judged(Stream *s, const UnitState *us, uint32_t rule, JudgedKind kind, int64_t a, int64_t b, uint32_t order);
 static void defer_period(UnitState *us, uint32_t rule, int64_t a, int64_t b, uint16_t table, uint32_t row);
 
 /* A period of the rule: judged when it lies inside the range known so far and
@@ -255,7 +256,7 @@ static void judge(PeriodCtx *pc, int64_t a, int64_t b, uint16_t table, uint32_t 
     Vm *vm = pc->vm;
     if (a < vm->unit->r0 || b > pc->until || a >= b || b <= pc->done_to) return;
     for (uint32_t i = 0; i < pc->nexempt; i++)
-        if (pc->exempt[i].from < b && a < pc->exempt[i].to) return;
+        if (pc->exempt[i].from < b && a < pc->exempt[i].to) { note_judged(pc->s, pc->us, pc->rule, JUDGED_EXEMPT, a, b, 0); return; }
     if (!judge_period(pc->s, pc->us, pc->rule, pc->final, a, b, table, row)) defer_period(pc->us, pc->rule, a, b, table, row);
 }
 
@@ -596,7 +597,9 @@ static bool judge_period(Stream *s, UnitState *us, uint32_t rule, bool final, in
     per.idx = row;
     uint32_t mark = s->out->n;
     vm_call(vm, s->p->rules[rule].body, per);
-    return run_end(s, us, final, mark);
+    bool done = run_end(s, us, final, mark);
+    if (done) note_judged(s, us, rule, JUDGED_PERIOD, a, b, 0);
+    return done;
 }
 
 static bool run_trigger(Stream *s, UnitState *us, uint32_t rule, uint32_t event, bool final)
@@ -616,7 +619,22 @@ static bool run_trigger(Stream *s, UnitState *us, uint32_t rule, uint32_t event,
         if (!(ok.tag == V_BOOL && ok.i)) return settled(s, us, final); /* not triggered, unless what the filter read may change */
     }
     vm_call(vm, r->body, arg);
-    return run_end(s, us, final, mark);
+    bool done = run_end(s, us, final, mark);
+    const Event *e = &s->ds->events[event];
+    if (done) note_judged(s, us, rule, JUDGED_TRIGGER, e->time, e->time, e->order);
+    return done;
+}
+
+static void note_judged(Stream *s, const UnitState *us, uint32_t rule, JudgedKind kind, int64_t a, int64_t b, uint32_t order)
+{
+    RunResult *o = s->out;
+    if (!s->opt.record_judged) return;
+    if (o->njudged == o->judged_cap) {
+        o->judged_cap = o->judged_cap ? o->judged_cap * 2 : 64;
+        o->judged = realloc(o->judged, sizeof(Judged) * o->judged_cap);
+        if (!o->judged) abort();
+    }
+    o->judged[o->njudged++] = (Judged){rule, us->u.id, (uint8_t)kind, a, b, order};
 }
 
 /* A rule's calendar filters may select events (`unless overlaps C where
@@ -918,6 +936,7 @@ static void visit_strings(Stream *s, StrVisit fn, void *ctx)
     for (uint32_t i = 0; i < s->nunits; i++) {
         fn(&s->units[i].u.id, ctx);
     }
+    for (uint32_t i = 0; i < out->njudged; i++) fn(&out->judged[i].unit, ctx);
     for (int d = 1; d <= 7; d++) fn(&s->vm.weekday[d], ctx);
 }
 
@@ -1223,6 +1242,7 @@ int engine_run_input(const Program *p, const char *path, const struct InputOptio
 void run_result_free(RunResult *r)
 {
     free(r->v);
+    free(r->judged);
     arena_free(&r->arena);
     memset(r, 0, sizeof *r);
 }

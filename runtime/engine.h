@@ -40,13 +40,28 @@ typedef struct RunOptions {
     int64_t from, as_of;     /* UTC seconds */
     const char *unit;        /* only this unit, or NULL */
     uint32_t window;         /* streaming: evaluate after at least this many new events; 0 holds them all */
+    bool record_judged;      /* also list every period and trigger judged (RunResult.judged) */
 } RunOptions;
 
 enum { ENGINE_DEFAULT_WINDOW = 65536 };
 
+/* A period judged or exempted, or a trigger judged, whatever the verdict:
+ * recorded only with RunOptions.record_judged (the HTML report's calendar
+ * strips and timelines); in the order judged. */
+typedef enum JudgedKind { JUDGED_PERIOD, JUDGED_EXEMPT, JUDGED_TRIGGER } JudgedKind;
+typedef struct Judged {
+    uint32_t rule;
+    StrId unit;
+    uint8_t kind;            /* JudgedKind */
+    int64_t from, to;        /* the period; a trigger: its time, twice */
+    uint32_t order;          /* a trigger: its place in the input */
+} Judged;
+
 typedef struct RunResult {
     Violation *v;
     uint32_t n, cap;
+    Judged *judged;
+    uint32_t njudged, judged_cap;
     UnitSummary *units;
     uint32_t nunits;
     uint64_t rule_runs;      /* rule bodies executed */

@@ -14,6 +14,7 @@ need=(
   "libsqlite3-dev:/usr/include/sqlite3.h"
   "libcsv-dev:/usr/include/csv.h"
   "libcmocka-dev:/usr/include/cmocka.h"
+  "chromium:/usr/bin/chromium"   # tests/browser.sh renders the HTML report in it (headless)
 )
 missing=()
 for entry in "${need[@]}"; do

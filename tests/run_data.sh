@@ -354,8 +354,8 @@ usage() {
 usage "no arguments" "usage: zhidu run POLICY DATA [options]"
 usage "no data set" "usage: zhidu run POLICY DATA [options]" mini.zd
 usage "an extra argument" "unexpected argument 'extra'" mini.zd mini_good extra
-usage "unknown format" "unknown format 'xml' (text, jsonl, json or csv)" mini.zd mini_good --format xml
-usage "unknown format with =" "unknown format 'yaml' (text, jsonl, json or csv)" mini.zd mini_good --format=yaml
+usage "unknown format" "unknown format 'xml' (text, jsonl, json, csv or html)" mini.zd mini_good --format xml
+usage "unknown format with =" "unknown format 'yaml' (text, jsonl, json, csv or html)" mini.zd mini_good --format=yaml
 usage "option without its value" "--format needs a value" mini.zd mini_good --format
 usage "--output without its value" "--output needs a value" mini.zd mini_good --output
 usage "unknown option" "unknown option '--bogus'" mini.zd mini_good --bogus
