@@ -18,7 +18,7 @@ typedef enum Msg {
     M_VIOLATIONS, M_RULES, M_RULE, M_TAGS, M_CLAUSE, M_SEVERITY, M_STATUS, M_ACTIVE, M_DISABLED, M_CALENDAR, M_MATRIX,
     M_TIMELINE, M_KEPT, M_VIOLATED, M_EXEMPT, M_LEGEND, M_FILTERS, M_ALL, M_SUBJECT, M_SEARCH, M_SHOWN, M_SUBJECTS,
     M_EVIDENCE, M_MESSAGE, M_WINDOW, M_TRIGGER, M_WHOLE, M_NONE, M_CONTENTS, M_TOTAL, M_NOTHING_SHOWN, M_PAIR_NOTE,
-    M_TRIGGERS, M_TIME, M_RESULT, M_NO_JUDGED, M_COUNT
+    M_TRIGGERS, M_TIME, M_RESULT, M_NO_JUDGED, M_NOT_JUDGED, M_COUNT
 } Msg;
 
 /* [0] Chinese (the page's language today), [1] English */
@@ -70,6 +70,7 @@ static const char *const msgs[M_COUNT][2] = {
     [M_TIME] = {"时间", "Time"},
     [M_RESULT] = {"结果", "Result"},
     [M_NO_JUDGED] = {"没有检查过的期间或事件。", "Nothing was judged."},
+    [M_NOT_JUDGED] = {"未检查（不在该单位的检查范围内）", "not judged (outside the unit's checked range)"},
 };
 
 typedef struct Page {
@@ -260,10 +261,10 @@ static void write_overview(const Page *pg)
 
 /* ---- the pictures of one rule ---------------------------------------------------------- */
 
-typedef enum State { ST_KEPT, ST_VIOLATED, ST_EXEMPT, ST_PENDING, ST_COUNT } State;
-static const char *const state_class[ST_COUNT] = {"k", "x", "e", "p"};
-static const char *const state_mark[ST_COUNT] = {"✓", "✗", "○", "…"};
-static const Msg state_msg[ST_COUNT] = {M_KEPT, M_VIOLATED, M_EXEMPT, M_PENDING};
+typedef enum State { ST_KEPT, ST_VIOLATED, ST_EXEMPT, ST_PENDING, ST_NOT_JUDGED, ST_COUNT } State;
+static const char *const state_class[ST_COUNT] = {"k", "x", "e", "p", "n"};
+static const char *const state_mark[ST_COUNT] = {"✓", "✗", "○", "…", "—"};
+static const Msg state_msg[ST_COUNT] = {M_KEPT, M_VIOLATED, M_EXEMPT, M_PENDING, M_NOT_JUDGED};
 
 static void legend(const Page *pg)
 {
@@ -302,14 +303,14 @@ static int cmp_judged(const void *a, const void *b)
     return (x->kind > y->kind) - (x->kind < y->kind);
 }
 
-/* The judged periods or triggers of rule k in unit u, in time order, each once. */
-static const Judged **judged_of(const Page *pg, uint32_t k, StrId u, uint32_t *n)
+/* The judged periods or triggers of rule k in unit *u (NULL: every unit), in time order, each once. */
+static const Judged **judged_of(const Page *pg, uint32_t k, const StrId *u, uint32_t *n)
 {
     const Judged **list = malloc(sizeof(Judged *) * (pg->r->njudged + 1u));
     if (!list) abort();
     uint32_t m = 0;
     for (uint32_t i = 0; i < pg->r->njudged; i++)
-        if (pg->r->judged[i].rule == k && pg->r->judged[i].unit == u) list[m++] = &pg->r->judged[i];
+        if (pg->r->judged[i].rule == k && (!u || pg->r->judged[i].unit == *u)) list[m++] = &pg->r->judged[i];
     qsort(list, m, sizeof *list, cmp_judged);
     uint32_t w = 0;
     for (uint32_t i = 0; i < m; i++)
@@ -325,34 +326,45 @@ static void mark(const Page *pg, State st, uint32_t vi)
     else fputs(state_mark[st], pg->out);
 }
 
+static bool same_period(const Judged *a, const Judged *b) { return a->from == b->from && a->to == b->to; }
+
+/* One row per unit, one column per period judged in any unit (so the columns
+ * line up): a unit's period outside its checked range is "not judged". */
 static void write_strip(const Page *pg, uint32_t k)
 {
     FILE *o = pg->out;
     fprintf(o, "<h4>%s</h4>\n", T(pg, M_CALENDAR));
     legend(pg);
+    uint32_t ncols;
+    const Judged **cols = judged_of(pg, k, NULL, &ncols);
+    uint32_t w = 0;
+    for (uint32_t i = 0; i < ncols; i++)
+        if (w == 0 || !same_period(cols[w - 1], cols[i])) cols[w++] = cols[i];
+    ncols = w;
     fputs("<div class=\"scroll\"><table class=\"strip\">\n<tbody>\n", o);
     for (uint32_t u = 0; u < pg->r->nunits; u++) {
         StrId unit = pg->r->units[u].unit;
-        uint32_t n;
-        const Judged **list = judged_of(pg, k, unit, &n);
+        uint32_t n, at = 0;
+        const Judged **list = judged_of(pg, k, &unit, &n);
         fputs("<tr><th scope=\"row\">", o);
         unit_name(pg, unit);
         fputs("</th>", o);
-        for (uint32_t i = 0; i < n; i++) {
-            const Judged *j = list[i];
-            uint32_t vi = j->kind == JUDGED_EXEMPT ? UINT32_MAX : verdict_of(pg, k, unit, true, j->from, j->to, 0);
-            State st = state_at(pg, vi, j->kind == JUDGED_EXEMPT);
+        for (uint32_t c = 0; c < ncols; c++) {
+            const Judged *j = at < n && same_period(list[at], cols[c]) ? list[at++] : NULL;
+            uint32_t vi = !j || j->kind == JUDGED_EXEMPT ? UINT32_MAX : verdict_of(pg, k, unit, true, j->from, j->to, 0);
+            State st = !j ? ST_NOT_JUDGED : state_at(pg, vi, j->kind == JUDGED_EXEMPT);
             char a[16], b[16];
-            date_str(pg, j->from, false, a);
-            date_str(pg, j->to, true, b);
+            date_str(pg, cols[c]->from, false, a);
+            date_str(pg, cols[c]->to, true, b);
             fprintf(o, "<td class=\"st-%s\" title=\"%s – %s %s\">", state_class[st], a, b, T(pg, state_msg[st]));
             mark(pg, st, vi);
             fputs("</td>", o);
         }
-        if (n == 0) fprintf(o, "<td>%s</td>", T(pg, M_NO_JUDGED));
+        if (ncols == 0) fprintf(o, "<td>%s</td>", T(pg, M_NO_JUDGED));
         fputs("</tr>\n", o);
         free(list);
     }
+    free(cols);
     fputs("</tbody>\n</table></div>\n", o);
 }
 
@@ -402,7 +414,7 @@ static void write_matrix(const Page *pg, uint32_t k)
         StrId unit = pg->r->units[u].unit;
         uint32_t np, n;
         StrId *people = pair_people(pg, k, unit, &np);
-        const Judged **list = judged_of(pg, k, unit, &n);
+        const Judged **list = judged_of(pg, k, &unit, &n);
         for (uint32_t i = 0; i < n && np; i++) {
             const Judged *j = list[i];
             if (j->kind == JUDGED_EXEMPT) continue;
@@ -462,6 +474,10 @@ static void late_table(const Page *pg, uint32_t k)
         time_str(pg, v->trigger_time, t, sizeof t);
         State st = v->pending ? ST_PENDING : ST_VIOLATED;
         fprintf(o, "<tr><td>%s</td><td><a href=\"#v%u\">", t, i);
+        if (pg->r->nunits > 1) {
+            unit_name(pg, v->unit);
+            fputc(' ', o);
+        }
         esc(o, S(pg, v->trigger_id));
         fprintf(o, "</a></td><td class=\"st-%s\">%s %s</td><td>", state_class[st], state_mark[st], T(pg, state_msg[st]));
         esc(o, v->message);
@@ -478,7 +494,7 @@ static void write_timeline(const Page *pg, uint32_t k)
     for (uint32_t u = 0; u < pg->r->nunits; u++) {
         const UnitSummary *us = &pg->r->units[u];
         uint32_t n;
-        const Judged **list = judged_of(pg, k, us->unit, &n);
+        const Judged **list = judged_of(pg, k, &us->unit, &n);
         int64_t span = us->r1 > us->r0 ? us->r1 - us->r0 : 1;
         fputs("<div class=\"tl-row\"><span class=\"tl-unit\">", o);
         unit_name(pg, us->unit);

@@ -191,7 +191,7 @@ def pictures(name, page, opts):
         cells, bad = (int(x) for x in spec.split("/"))
         got = page.evaluate("(function(){var s=Array.from(document.querySelectorAll('section.rule')).find(function(s){"
                             "return Array.from(s.querySelectorAll('h3 .tag')).some(function(t){return t.textContent===%s;});});"
-                            "return [s.querySelectorAll('table.strip td:not(.st-e)').length,"
+                            "return [s.querySelectorAll('table.strip td:not(.st-e):not(.st-n)').length,"
                             " s.querySelectorAll('table.strip td.st-x').length];})()" % json.dumps(tag))
         check(name + " strip %s" % tag, got == [cells, bad], "cells, violated: %s, want %d, %d" % (got, cells, bad))
     for tag, n in pairs(opts.get("--matrices")).items():
