@@ -38,6 +38,10 @@ unsourced() { sed 's|<span class="src">[^<]*</span>||g' "$1"; }
 
 gxnu_tags=O1=3,O2=2,O2.monday=2,O3=2,O4=4,O5=2,O6=2,O7=4,O8=3,O9=3,O10=4,O11=3,O12=2,O13=4,O14=2
 gxnu_tags=$gxnu_tags,O15.leave=3,O15.delegation=2,O16.life=1,O16.report=1,O17=2
+# colleges, O1 (examples/colleges/README.md): weeks 03-03 … 03-24 judged in the
+# four units (16) but 03-03 in 化学与药学学院 (before its range: not judged) and
+# 03-17 in 外国语学院 (its own vacation); 03-31 is 清明 everywhere; one ✗ (文学院)
+colleges_strip=O1=14/1/1
 for ex in gxnu:rules/gxnu.zd wenxueyuan:rules/units/wenxueyuan.zd colleges:rules/units/wenxueyuan.zd; do
   name=${ex%%:*} rules=${ex#*:}
   page "$name" "$rules" "examples/$name" || continue
@@ -65,10 +69,10 @@ for ex in gxnu:rules/gxnu.zd wenxueyuan:rules/units/wenxueyuan.zd colleges:rules
     pass "$name self-contained"
   fi
   case $name in
-    gxnu) extra=(--tags "$gxnu_tags" --strip O1=72/3,O2=35/2 --matrices O12=3,O13=3 --search E0236
+    gxnu) extra=(--tags "$gxnu_tags" --strip O1=72/3/0,O2=35/2/0 --matrices O12=3,O13=3 --search E0236
                  --screenshot "$tmp/gxnu.png" --timing) ;;
     wenxueyuan) extra=(--disabled 2 --search 院党委书记 --timing) ;;
-    colleges) extra=(--disabled 2 --timing) ;;
+    colleges) extra=(--disabled 2 --strip "$colleges_strip" --timing) ;;
   esac
   python3 tests/browser/dom_checks.py "$name" "$tmp/$name.html" "$tmp/$name.json" "examples/$name/expected.jsonl" "${extra[@]}" ||
     echo "(dom_checks $name exited $?)"

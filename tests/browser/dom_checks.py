@@ -9,7 +9,8 @@ cell), headings, labels, and the print layout. Prints "PASS browser NAME: ..."
 or "FAIL browser NAME: ..." per check.
 
 options: --tags T=N,...   violations per rule tag (hand-counted, the example's README)
-         --strip TAG=CELLS/VIOLATED,...  a calendar strip: non-exempt cells and ✗ cells
+         --strip TAG=CELLS/VIOLATED/NOTJUDGED,...  a calendar strip: cells neither
+                          exempt nor not judged, ✗ cells, — cells
          --matrices TAG=N,...  pair matrices (semesters) of a rule
          --disabled N     rules shown as disabled (each with its reason)
          --search TERM    a text to type into the search box
@@ -188,12 +189,14 @@ def pictures(name, page, opts):
                           "return !c.textContent.trim();}).length")
     check(name + " every state has a symbol", empty == 0, "%d cells without one" % empty)
     for tag, spec in pairs(opts.get("--strip")).items():
-        cells, bad = (int(x) for x in spec.split("/"))
+        cells, bad, unjudged = (int(x) for x in spec.split("/"))
         got = page.evaluate("(function(){var s=Array.from(document.querySelectorAll('section.rule')).find(function(s){"
                             "return Array.from(s.querySelectorAll('h3 .tag')).some(function(t){return t.textContent===%s;});});"
                             "return [s.querySelectorAll('table.strip td:not(.st-e):not(.st-n)').length,"
-                            " s.querySelectorAll('table.strip td.st-x').length];})()" % json.dumps(tag))
-        check(name + " strip %s" % tag, got == [cells, bad], "cells, violated: %s, want %d, %d" % (got, cells, bad))
+                            " s.querySelectorAll('table.strip td.st-x').length,"
+                            " s.querySelectorAll('table.strip td.st-n').length];})()" % json.dumps(tag))
+        check(name + " strip %s" % tag, got == [cells, bad, unjudged],
+              "cells, violated, not judged: %s, want %d, %d, %d" % (got, cells, bad, unjudged))
     for tag, n in pairs(opts.get("--matrices")).items():
         got = page.evaluate("(function(){var s=Array.from(document.querySelectorAll('section.rule')).find(function(s){"
                             "return Array.from(s.querySelectorAll('h3 .tag')).some(function(t){return t.textContent===%s;});});"
