@@ -424,9 +424,12 @@ static void write_matrix(const Page *pg, uint32_t k)
             fputs("<div class=\"scroll\"><table class=\"matrix\">\n<caption>", o);
             if (pg->r->nunits > 1) { unit_name(pg, unit); fputs(" ", o); }
             fprintf(o, "%s – %s</caption>\n<thead><tr><td></td>", a, b);
-            for (uint32_t y = 0; y < np; y++) {
-                fputs("<th scope=\"col\">", o);
-                person(pg, unit, people[y]);
+            for (uint32_t y = 0; y < np; y++) { /* the name only, to keep the columns narrow; the row says the id */
+                const char *nm = engine_person_name(pg->ds, unit, people[y]);
+                fputs("<th scope=\"col\" title=\"", o);
+                esc(o, S(pg, people[y]));
+                fputs("\">", o);
+                esc(o, nm && *nm ? nm : S(pg, people[y]));
                 fputs("</th>", o);
             }
             fputs("</tr></thead>\n<tbody>\n", o);

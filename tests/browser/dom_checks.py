@@ -118,11 +118,15 @@ def run_checks(name, page, rep, entries, hand, opts):
               "rows %s" % rows)
     if "--hostile" in opts:
         hostile(name, page, opts["--hostile"])
+    # printed on A4 (about 794 CSS pixels wide): no filters, every violation, nothing wider than the paper
     page.call("Emulation.setEmulatedMedia", {"media": "print"})
+    page.call("Emulation.setDeviceMetricsOverride", {"width": 794, "height": 1123, "deviceScaleFactor": 1, "mobile": False})
     printed = page.evaluate("[getComputedStyle(document.getElementById('filters')).display,"
-                            " document.querySelectorAll('article.v:not([hidden])').length]")
-    check(name + " print: no filters, every violation", printed == ["none", len(entries)], "got %s" % printed)
+                            " document.querySelectorAll('article.v:not([hidden])').length,"
+                            " document.documentElement.scrollWidth <= 794]")
+    check(name + " print: no filters, every violation, fits A4", printed == ["none", len(entries), True], "got %s" % printed)
     page.call("Emulation.setEmulatedMedia", {"media": ""})
+    page.call("Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False})
 
 
 def filters(name, page, entries, opts):
