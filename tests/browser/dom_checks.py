@@ -105,6 +105,12 @@ def run_checks(name, page, rep, entries, hand, opts):
     text = page.evaluate("document.body.innerText")
     missing = [r["rule"] for r in rep["summary"]["rules"] if r["rule"] not in text]
     check(name + " names every rule", not missing, "missing %s" % missing)
+    unquoted = page.evaluate("Array.from(document.querySelectorAll('section.rule')).filter(function(s){"
+                             "return !Array.from(s.querySelectorAll('blockquote')).some(function(q){"
+                             "return q.textContent.length > 10;});}).map(function(s){return s.id;})")
+    sections = page.evaluate("document.querySelectorAll('section.rule').length")
+    check(name + " a section quoting its clauses per rule", not unquoted and sections == len(rep["summary"]["rules"]),
+          "%d sections, without a clause: %s" % (sections, unquoted))
     total = page.evaluate("document.getElementById('shown').textContent")
     check(name + " count line", str(len(entries)) in total, total)
 
