@@ -80,7 +80,7 @@ class Page:
         self.call("Emulation.setDeviceMetricsOverride",
                   {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
         self.call("Page.navigate", {"url": url})
-        while self.evaluate("document.readyState + ' ' + location.href") != "complete " + url:
+        while self.evaluate("document.readyState + ' ' + (location.href !== 'about:blank')") != "complete true":
             if time.monotonic() - start > browser.timeout:
                 raise BrowserError("page did not load: " + url)
             time.sleep(0.02)

@@ -56,7 +56,11 @@ def main(argv):
     entries = rep["violations"] + [dict(e, _pending=True) for e in rep["pending"]]
     hand = [json.loads(line) for line in open(expected, encoding="utf-8") if line.strip()]
 
-    b = Browser()
+    try:
+        b = Browser()
+    except Exception as e:  # noqa: BLE001 - any failure to start is a failed test
+        check(name + " browser starts", False, repr(e))
+        return 1
     try:
         page = Page(b, "file://" + os.path.abspath(html))
         run_checks(name, page, rep, entries, hand, opts)
@@ -68,6 +72,8 @@ def main(argv):
             page.evaluate("window.scrollTo(0, 0)")
             page.screenshot(opts["--screenshot"], 1280, 1600)
             check(name + " screenshot", os.path.getsize(opts["--screenshot"]) > 10000, "screenshot too small")
+    except Exception as e:  # noqa: BLE001 - a browser or script error fails the page, never silently
+        check(name + " page checked to the end", False, repr(e))
     finally:
         b.close()
     return 1 if failures else 0
