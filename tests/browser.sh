@@ -8,7 +8,8 @@
 # keeps a screenshot (docs/img/report.png is one). Also checked here without a
 # browser: the page is self-contained (no address to fetch), the same data
 # gives the same bytes (with --window 1, 0 or the default too), a CSV directory and its SQLite file give the same page
-# but for the marked source locations, and a hostile roster name stays text.
+# but for the marked source locations, and a hostile roster name or unit name
+# stays text.
 # Prints "PASS ..." or "FAIL ...: why" per check.
 set -u
 zhidu=$1
@@ -96,4 +97,22 @@ page hostile rules/gxnu.zd "$tmp/hostile" &&
   if grep -q '<img src=x\|<script>window.pwned' "$tmp/hostile.html"; then fail "hostile name escaped" "markup in the page"
   else pass "hostile name escaped"; fi &&
   python3 tests/browser/dom_checks.py hostile "$tmp/hostile.html" "$tmp/hostile.json" examples/gxnu/expected.jsonl --hostile "$hostile"
+
+# a hostile unit name (attribute context: data-unit, option values) in the many-unit example
+unit_hostile='"><script>window.pwned=3</script><b x='"'"
+mkdir -p "$tmp/hostile-unit"
+python3 - examples/colleges "$tmp/hostile-unit" "$unit_hostile" <<'PY'
+import csv, glob, os, sys
+src, dst, name = sys.argv[1:]
+for path in glob.glob(os.path.join(src, "*.csv")):
+    rows = list(csv.reader(open(path, encoding="utf-8", newline="")))
+    for r in rows[1:]:
+        if r and r[0] == "文学院":
+            r[0] = name
+    csv.writer(open(os.path.join(dst, os.path.basename(path)), "w", encoding="utf-8", newline="")).writerows(rows)
+PY
+page hostile-unit rules/units/wenxueyuan.zd "$tmp/hostile-unit" &&
+  "$zhidu" run rules/units/wenxueyuan.zd "$tmp/hostile-unit" --format jsonl --fail-on never >"$tmp/hostile-unit.jsonl" &&
+  python3 tests/browser/dom_checks.py hostile-unit "$tmp/hostile-unit.html" "$tmp/hostile-unit.json" "$tmp/hostile-unit.jsonl" \
+    --hostile "$unit_hostile"
 exit 0
