@@ -14,6 +14,7 @@ need=(
   "libsqlite3-dev:/usr/include/sqlite3.h"
   "libcsv-dev:/usr/include/csv.h"
   "libcmocka-dev:/usr/include/cmocka.h"
+  "libjansson-dev:/usr/include/jansson.h"
 )
 missing=()
 for entry in "${need[@]}"; do
