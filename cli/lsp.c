@@ -130,6 +130,8 @@ static json_t *diagnostic(const LspDoc *d, const Diag *g)
         else if (message) snprintf(message, n, "%s", g->message);
     }
     json_t *related = json_array();
+    if (g->loc.src && g->loc.src != own) /* the place itself, for a client to jump to */
+        json_array_append_new(related, json_pack("{s:o, s:s}", "location", location(g->loc), "message", g->message));
     for (const DiagNote *n = g->notes; n; n = n->next) {
         if (n->loc.src) json_array_append_new(related, json_pack("{s:o, s:s}", "location", location(n->loc), "message", n->message));
     }

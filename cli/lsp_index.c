@@ -10,10 +10,11 @@
 
 enum { MAX_SCOPE = 256, DETAIL_MAX = 240 };
 
+/* compiler/lexer.l's keywords and the built-in functions (tests/lsp.sh checks the list) */
 const char *const lidx_keywords[] = {
     "policy", "extends", "role", "body", "enum", "events", "event", "roster", "table", "calendar",
     "key", "param", "def", "rule", "rename", "to", "set", "override", "replace", "disable", "because",
-    "tags", "clause", "severity", "must", "in-principle", "every", "day", "week", "weeks", "month",
+    "tag", "tags", "clause", "severity", "must", "in-principle", "须", "原则上", "every", "day", "week", "weeks", "month",
     "year", "from", "as", "unless", "overlaps", "on", "where", "for", "in", "let", "when", "else",
     "pending", "require", "deadline", "subjects", "evidence", "message", "and", "or", "not", "true",
     "false", "at", "throughout", "exists", "count", "latest", "first", "list", "present", "weekday",

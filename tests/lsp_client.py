@@ -34,8 +34,8 @@ def frame(obj):
 
 
 class Server:
-    def __init__(self):
-        self.p = subprocess.Popen([ZHIDU, "lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+    def __init__(self, argv=None):
+        self.p = subprocess.Popen(argv or [ZHIDU, "lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE)
         self.buf = b""
         self.next_id = 1
@@ -252,6 +252,10 @@ def session_main(tmp):
                                          [("s", 6), ("p", 6), ("周", 6), ("书记", 20), ("名册", 22),
                                           ("communication", 23), ("exists", 14), ("throughout", 14)])
           and "e" not in labels, json.dumps(sorted(labels), ensure_ascii=False))
+    keywords = lexer_keywords()
+    # role, from and to are also the roster's field names here: offered once, as the field
+    missing = [k for k in keywords if labels.get(k) != (5 if k in ("role", "from", "to") else 14)]
+    check("lsp completion offers every keyword of the lexer", len(keywords) > 50 and not missing, repr(missing))
     c = s.request("textDocument/completion", at(u, 8, 0))
     labels = {i["label"] for i in ((c or {}).get("result") or {}).get("items", [])}
     check("lsp completion outside a rule has no rule variables", "s" not in labels and "书记" in labels,
@@ -295,6 +299,76 @@ def session_main(tmp):
     s.notify("exit", None)
     rc, err = s.finish()
     check("lsp exit after shutdown exits 0", rc == 0, "exit %s: %s" % (rc, err[-2000:]))
+
+
+def lexer_keywords():
+    """The keywords of compiler/lexer.l's table (its {"word", TOK_X} entries)."""
+    import re
+    with open(os.path.join(ROOT, "compiler", "lexer.l"), encoding="utf-8") as f:
+        text = f.read()
+    table = text[text.index("keywords[] = {"):]
+    table = table[:table.index("};")]
+    return re.findall(r'\{"([^"]+)", TOK_', table)
+
+
+def check_grammar():
+    """editors/zhidu.tmLanguage.json: valid JSON, every keyword highlighted, and its
+    patterns (written in the subset of Oniguruma that Python's re shares) on samples."""
+    import re
+    with open(os.path.join(ROOT, "editors", "zhidu.tmLanguage.json"), encoding="utf-8") as f:
+        g = json.load(f)
+    repo = g["repository"]
+    kw = [re.compile(p["match"]) for p in repo["keywords"]["patterns"] + repo["literals"]["patterns"]]
+    missing = [k for k in lexer_keywords() if not any(p.fullmatch(k) for p in kw)]
+    check("grammar highlights every keyword of the lexer", g["scopeName"] == "source.zhidu" and not missing,
+          repr(missing))
+    by_name = {p["name"]: re.compile(p["match"]) for p in repo["literals"]["patterns"]}
+    date, dur, num = (by_name["constant.other.date.zhidu"], by_name["constant.numeric.duration.zhidu"],
+                      by_name["constant.numeric.integer.zhidu"])
+    samples_ok = (all(date.fullmatch(t) for t in ["2018-01-01", "2024-09-02T08:30", "2024-09-02T08:30:00+08:00"])
+                  and all(dur.fullmatch(t) for t in ["2h", "72h", "3d", "30min", "1w", "10s"])
+                  and not dur.search("2x") and num.fullmatch("12") and not num.search("书记2"))
+    check("grammar numbers with units and dates", samples_ok, "")
+    # keywords are not found inside names: Chinese characters are name characters, as in the lexer
+    inside = [w for w in ["on事件", "书记on", "rules", "event_type", "校长at", "原则上的"] if any(p.search(w) for p in kw)]
+    decl = re.compile(repo["declarations"]["patterns"][0]["match"]).search("rule 书记校长每周沟通 {")
+    check("grammar keeps Chinese names whole", not inside and decl and decl.group(2) == "书记校长每周沟通",
+          repr(inside))
+    comment = re.compile(repo["comments"]["patterns"][0]["match"])
+    check("grammar comments and strings", comment.search('x // 注释 "a"').group(0) == '// 注释 "a"'
+          and re.compile(repo["strings"]["patterns"][0]["patterns"][2]["match"]).search('"{周期}内"').group(0) == "{周期}",
+          "")
+
+
+def check_editor_docs():
+    """The server commands of docs/editors.md's VS Code, Neovim and Emacs setups
+    start a server that initializes, shuts down and exits 0."""
+    import re
+    with open(os.path.join(ROOT, "docs", "editors.md"), encoding="utf-8") as f:
+        doc = f.read()
+    blocks = dict(re.findall(r"```(json|lua|elisp)\n(.*?)```", doc, re.S))
+    commands = {}
+    settings = json.loads(blocks.get("json", "{}"))
+    if "glspc.server.command" in settings:
+        commands["VS Code"] = [settings["glspc.server.command"]] + settings["glspc.server.commandArguments"]
+    m = re.search(r"cmd = \{([^}]*)\}", blocks.get("lua", ""))
+    if m:
+        commands["Neovim"] = re.findall(r"'([^']*)'", m.group(1))
+    m = re.search(r"'\(zhidu-mode((?: \"[^\"]*\")+)\)", blocks.get("elisp", ""))
+    if m:
+        commands["Emacs"] = re.findall(r'"([^"]*)"', m.group(1))
+    for editor in ["VS Code", "Neovim", "Emacs"]:
+        argv = commands.get(editor)
+        if not argv or argv[0] != "zhidu":
+            check("docs/editors.md %s runs zhidu lsp" % editor, False, repr(argv))
+            continue
+        s = Server([ZHIDU] + argv[1:])
+        init = s.request("initialize", {"capabilities": {}})
+        s.request("shutdown", None)
+        s.notify("exit", None)
+        rc, err = s.finish()
+        check("docs/editors.md %s runs zhidu lsp" % editor, rc == 0 and init and "result" in init,
+              "%r: exit %s %s" % (argv, rc, err[-500:]))
 
 
 def session_bad_input():
@@ -351,6 +425,8 @@ def session_ends(name, data, want_rc):
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         session_main(tmp)
+    check_grammar()
+    check_editor_docs()
     session_bad_input()
     init = frame({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}})
     session_ends("exit without shutdown exits 1", init + frame({"jsonrpc": "2.0", "method": "exit"}), 1)
