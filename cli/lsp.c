@@ -8,11 +8,13 @@
 #include "lsp.h"
 
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lsp_docs.h"
 #include "lsp_rpc.h"
+#include "text.h"
 
 enum {
     ERR_PARSE = -32700, ERR_INVALID_REQUEST = -32600, ERR_METHOD = -32601, ERR_PARAMS = -32602,
@@ -28,6 +30,10 @@ typedef struct Server {
 
 static void emit(Server *s, json_t *msg)
 {
+    if (!msg) { /* cannot happen with text(): every string is made valid UTF-8 */
+        fputs("zhidu lsp: an answer could not be encoded\n", stderr);
+        return;
+    }
     if (rpc_write(s->out, msg) != 0) s->write_failed = true;
     json_decref(msg);
 }
@@ -41,6 +47,29 @@ static void reply_error(Server *s, json_t *id, int code, const char *message)
 {
     emit(s, json_pack("{s:s, s:O, s:{s:i, s:s}}", "jsonrpc", "2.0", "id", id ? id : json_null(), "error", "code", code,
                       "message", message));
+}
+
+/* A JSON string of s. JSON strings are UTF-8: invalid bytes (a rule file on
+ * disk may hold them, in strings and comments) become U+FFFD. */
+static json_t *text(const char *s)
+{
+    json_t *j = json_string(s);
+    if (j) return j;
+    size_t n = strlen(s);
+    char *out = malloc(n * 3 + 1);
+    if (!out) return json_string("");
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    size_t k = 0;
+    while (p < end) {
+        uint32_t cp;
+        int len = utf8_decode(p, end, &cp);
+        if (len > 0) { memcpy(out + k, p, (size_t)len); k += (size_t)len; p += len; }
+        else { memcpy(out + k, "\xEF\xBF\xBD", 3); k += 3; p++; }
+    }
+    out[k] = '\0';
+    j = json_string(out);
+    free(out);
+    return j ? j : json_string("");
 }
 
 /* ---- positions ------------------------------------------------------------------ */
@@ -72,8 +101,10 @@ static char *uri_of(const char *path)
     return uri;
 }
 
-static json_t *location(SrcLoc loc)
+/* A place in the document d (under the URI the editor gave) or in a file it extends. */
+static json_t *location(const LspDoc *d, SrcLoc loc)
 {
+    if (d->index && loc.src == d->index->src) return json_pack("{s:s, s:o}", "uri", d->uri, "range", range_of(loc));
     char *uri = uri_of(loc.src->path);
     json_t *l = json_pack("{s:s, s:o}", "uri", uri ? uri : "", "range", range_of(loc));
     free(uri);
@@ -131,13 +162,13 @@ static json_t *diagnostic(const LspDoc *d, const Diag *g)
     }
     json_t *related = json_array();
     if (g->loc.src && g->loc.src != own) /* the place itself, for a client to jump to */
-        json_array_append_new(related, json_pack("{s:o, s:s}", "location", location(g->loc), "message", g->message));
+        json_array_append_new(related, json_pack("{s:o, s:o}", "location", location(d, g->loc), "message", text(g->message)));
     for (const DiagNote *n = g->notes; n; n = n->next) {
-        if (n->loc.src) json_array_append_new(related, json_pack("{s:o, s:s}", "location", location(n->loc), "message", n->message));
+        if (n->loc.src) json_array_append_new(related, json_pack("{s:o, s:o}", "location", location(d, n->loc), "message", text(n->message)));
     }
-    json_t *out = json_pack("{s:o, s:i, s:s, s:s, s:s}", "range", range,
+    json_t *out = json_pack("{s:o, s:i, s:s, s:s, s:o}", "range", range,
                             "severity", sev == DIAG_ERROR ? 1 : sev == DIAG_WARNING ? 2 : 3,
-                            "code", diag_code_name(g->code), "source", "zhidu", "message", message ? message : g->message);
+                            "code", diag_code_name(g->code), "source", "zhidu", "message", text(message ? message : g->message));
     free(message);
     if (json_array_size(related)) json_object_set(out, "relatedInformation", related);
     json_decref(related);
@@ -158,17 +189,17 @@ static void publish(Server *s, const char *uri, const LspDoc *d)
 static void did_open_or_change(Server *s, json_t *params, bool open)
 {
     const char *uri = param_uri(params);
-    json_t *text = NULL;
+    json_t *body = NULL;
     if (open) {
-        text = json_object_get(json_object_get(params, "textDocument"), "text");
+        body = json_object_get(json_object_get(params, "textDocument"), "text");
     } else {
         json_t *changes = json_object_get(params, "contentChanges");
         size_t n = json_array_size(changes);
-        if (n) text = json_object_get(json_array_get(changes, n - 1), "text"); /* full sync: the last is the text */
+        if (n) body = json_object_get(json_array_get(changes, n - 1), "text"); /* full sync: the last is the text */
         if (!docs_find(&s->docs, uri ? uri : "")) return; /* a change to a document never opened */
     }
-    if (!uri || !json_is_string(text)) return;
-    LspDoc *d = docs_set(&s->docs, uri, json_string_value(text), json_string_length(text));
+    if (!uri || !json_is_string(body)) return;
+    LspDoc *d = docs_set(&s->docs, uri, json_string_value(body), json_string_length(body));
     if (d) publish(s, uri, d);
 }
 
@@ -195,9 +226,9 @@ static json_t *hover(Server *s, json_t *params)
 {
     LspDoc *d;
     const LspOcc *o = occ_at(s, params, &d);
-    const char *text = o ? lidx_hover(d->index, o) : NULL;
-    if (!text) return json_null();
-    return json_pack("{s:{s:s, s:s}, s:o}", "contents", "kind", "markdown", "value", text, "range",
+    const char *md = o ? lidx_hover(d->index, o) : NULL;
+    if (!md) return json_null();
+    return json_pack("{s:{s:s, s:o}, s:o}", "contents", "kind", "markdown", "value", text(md), "range",
                      range_in(d->text, d->len, o->off, o->end));
 }
 
@@ -206,13 +237,13 @@ static json_t *definition(Server *s, json_t *params)
     LspDoc *d;
     const LspOcc *o = occ_at(s, params, &d);
     if (!o || !o->def || !o->def->loc.src) return json_null();
-    return location(o->def->loc);
+    return location(d, o->def->loc);
 }
 
 static json_t *symbol(const char *name, int kind, const char *detail, SrcLoc range, SrcLoc sel)
 {
     if (range.off > sel.off || range.end < sel.end) range = sel;
-    return json_pack("{s:s, s:i, s:s, s:o, s:o}", "name", name, "kind", kind, "detail", detail, "range", range_of(range),
+    return json_pack("{s:o, s:i, s:o, s:o, s:o}", "name", text(name), "kind", kind, "detail", text(detail), "range", range_of(range),
                      "selectionRange", range_of(sel));
 }
 
@@ -282,7 +313,7 @@ static void add_item(json_t *items, json_t *seen, const char *label, int kind, c
 {
     if (json_object_get(seen, label)) return;
     json_object_set_new(seen, label, json_true());
-    json_array_append_new(items, json_pack("{s:s, s:i, s:s}", "label", label, "kind", kind, "detail", detail));
+    json_array_append_new(items, json_pack("{s:o, s:i, s:o}", "label", text(label), "kind", kind, "detail", text(detail)));
 }
 
 static json_t *completion(Server *s, json_t *params)

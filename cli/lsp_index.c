@@ -114,7 +114,7 @@ static void occ(Walk *w, SrcLoc loc, const LspDef *def, const Expr *e)
 
 SrcLoc lidx_name_span(SrcLoc loc, const char *name)
 {
-    size_t n = strlen(name);
+    size_t n = name ? strlen(name) : 0;
     if (loc.off + n <= loc.end) loc.end = loc.off + n;
     return loc;
 }
@@ -226,6 +226,7 @@ static void push_var(Walk *w, const char *name, SrcLoc loc, const char *how)
 
 static const LspDef *resolve_name(Walk *w, const char *name)
 {
+    if (!name) return NULL;
     for (int i = w->nscope - 1; i >= 0; i--)
         if (!strcmp(w->scope[i]->name, name)) return w->scope[i];
     const LspDef *d = lookup(w->ix, name, M(LK_PARAM) | M(LK_TABLE) | M(LK_VALUE) | M(LK_ROLE) | M(LK_BODY), NULL);

@@ -235,6 +235,15 @@ def session_main(tmp):
     got, why = definition(s, u, 30, 11)
     check("lsp definition of a role", got == loc(u, 7, 5, 7), why)
 
+    # the same file under another spelling of its URI (lower-case escapes, as some clients write):
+    # answers about it use the spelling the client gave
+    import re
+    u2 = re.sub(r"%[0-9A-F]{2}", lambda m: m.group(0).lower(), u)
+    s.notify("textDocument/didOpen", {"textDocument": {"uri": u2, "languageId": "zhidu", "version": 1, "text": FIXED}})
+    diags = s.diagnostics(u2)
+    got, why = definition(s, u2, 30, 11)
+    check("lsp answers under the URI the client gave", u2 != u and diags == [] and got == loc(u2, 7, 5, 7), why)
+    s.notify("textDocument/didClose", tdoc(u2))
     syms = s.request("textDocument/documentSymbol", tdoc(u))
     res = (syms or {}).get("result") or []
     names = {(x["name"], x["kind"]) for x in res}
@@ -290,6 +299,27 @@ def session_main(tmp):
     # hover on the set parameter: its declaration and the setting
     v, h = hover(s, wu, 17, 5)
     check("lsp hover on a parameter", "param 应急报告时限: duration = 2h" in v and "set 应急报告时限 = 1h" in v, v)
+
+    # an extended file on disk with an invalid UTF-8 byte: its error is shown on the extends
+    # line (0-based line 0, characters 8-19 of 'extends "parent.zd"'), pointing at parent.zd:7:20,
+    # and a hover quoting it replaces the byte with U+FFFD
+    bad = os.path.join(tmp, "bad")
+    os.makedirs(bad)
+    with open(os.path.join(bad, "parent.zd"), "wb") as f:
+        f.write('policy p {\n  title "t"\n  document "d"\n  effective 2024-01-01\n  timezone "+08:00"\n}\n'
+                'param 文号: text = "a\xffb"\n'.encode("utf-8").replace(b"\xc3\xbf", b"\xff"))
+    cu = uri(os.path.join(bad, "child.zd"))
+    s.notify("textDocument/didOpen", {"textDocument": {"uri": cu, "text": 'extends "parent.zd"\npolicy c { }\nset 文号 = "x"\n'}})
+    diags = s.diagnostics(cu) or [{}]
+    rel = diags[0].get("relatedInformation", [{}])[0].get("location", {})
+    check("lsp an error in an extended file shows on the extends line", len(diags) == 1 and diags[0]["code"] == "E0001"
+          and diags[0]["range"] == {"start": pos(0, 8), "end": pos(0, 19)}
+          and diags[0]["message"].endswith("parent.zd:7:20: invalid UTF-8 byte 0xFF in string literal")
+          and rel.get("uri") == uri(os.path.join(bad, "parent.zd")) and rel["range"]["start"] == pos(6, 19),
+          json.dumps(diags, ensure_ascii=False))
+    v, h = hover(s, cu, 2, 5)
+    check("lsp hover quoting invalid UTF-8 from disk", 'param 文号: text = "a\ufffdb"' in v, json.dumps(h))
+    s.notify("textDocument/didClose", tdoc(cu))
 
     s.notify("textDocument/didClose", tdoc(u))
     diags = s.diagnostics(u)
@@ -371,6 +401,58 @@ def check_editor_docs():
               "%r: exit %s %s" % (argv, rc, err[-500:]))
 
 
+def session_stress():
+    """Every position of an adapting file, and the university's file cut short or
+    damaged at many places: each request answers and the server survives."""
+    import random
+    rnd = random.Random(13)
+    s = Server()
+    s.request("initialize", {"capabilities": {}})
+    wen = os.path.join(ROOT, "rules", "units", "wenxueyuan.zd")
+    with open(wen, encoding="utf-8") as f:
+        text = f.read()
+    wu = uri(wen)
+    s.notify("textDocument/didOpen", {"textDocument": {"uri": wu, "text": text}})
+    answered = 0
+    asked = 0
+    for n, line in enumerate(text.split("\n")):
+        for ch in range(0, len(line.encode("utf-16-le")) // 2 + 2):
+            for method in ("textDocument/hover", "textDocument/definition"):
+                asked += 1
+                r = s.request(method, at(wu, n, ch))
+                answered += r is not None and "result" in r
+    check("lsp hover and definition at every position of wenxueyuan.zd", asked > 2000 and answered == asked,
+          "%d of %d answered" % (answered, asked))
+    with open(os.path.join(ROOT, "rules", "gxnu.zd"), encoding="utf-8") as f:
+        gx = f.read()
+    gu = uri(os.path.join(ROOT, "rules", "gxnu.zd"))
+    asked = answered = 0
+    for k in range(60):
+        cut = gx[:rnd.randrange(len(gx))]
+        if k % 2:  # damage it too: delete or duplicate a few spans
+            for _ in range(3):
+                i, j = sorted(rnd.randrange(len(cut) + 1) for _ in range(2))
+                cut = cut[:i] + (cut[i:j] * 2 if rnd.random() < 0.5 else "") + cut[j:]
+        s.notify("textDocument/didChange" if k else "textDocument/didOpen",
+                 {"textDocument": {"uri": gu, "text": cut, "version": k}, "contentChanges": [{"text": cut}]})
+        lines = cut.split("\n")
+        for _ in range(8):
+            n = rnd.randrange(len(lines))
+            ch = rnd.randrange(len(lines[n]) + 1)
+            for method in ("textDocument/hover", "textDocument/definition", "textDocument/completion"):
+                asked += 1
+                r = s.request(method, at(gu, n, ch))
+                answered += r is not None and "result" in r
+        asked += 1
+        r = s.request("textDocument/documentSymbol", tdoc(gu))
+        answered += r is not None and "result" in r
+    check("lsp requests on damaged documents", answered == asked, "%d of %d answered" % (answered, asked))
+    s.request("shutdown", None)
+    s.notify("exit", None)
+    rc, err = s.finish()
+    check("lsp survives the stress session", rc == 0, "exit %s: %s" % (rc, err[-2000:]))
+
+
 def session_bad_input():
     s = Server()
     r = s.request("textDocument/hover", at("file:///x.zd", 0, 0))
@@ -427,6 +509,7 @@ def main():
         session_main(tmp)
     check_grammar()
     check_editor_docs()
+    session_stress()
     session_bad_input()
     init = frame({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}})
     session_ends("exit without shutdown exits 1", init + frame({"jsonrpc": "2.0", "method": "exit"}), 1)
