@@ -203,6 +203,15 @@ static void did_open_or_change(Server *s, json_t *params, bool open)
     if (d) publish(s, uri, d);
 }
 
+/* A file was saved: every open document may extend it, so each is checked again. */
+static void did_save(Server *s)
+{
+    for (LspDoc *d = s->docs.first; d; d = d->next) {
+        LspDoc *again = docs_set(&s->docs, d->uri, d->text, d->len);
+        if (again) publish(s, again->uri, again);
+    }
+}
+
 static void did_close(Server *s, json_t *params)
 {
     const char *uri = param_uri(params);
@@ -341,7 +350,7 @@ static json_t *completion(Server *s, json_t *params)
 
 static json_t *capabilities(void)
 {
-    return json_pack("{s:{s:b, s:i}, s:b, s:b, s:b, s:{}}", "textDocumentSync", "openClose", 1, "change", 1,
+    return json_pack("{s:{s:b, s:i, s:b}, s:b, s:b, s:b, s:{}}", "textDocumentSync", "openClose", 1, "change", 1, "save", 1,
                      "hoverProvider", 1, "definitionProvider", 1, "documentSymbolProvider", 1, "completionProvider");
 }
 
@@ -379,6 +388,7 @@ static int handle(Server *s, json_t *msg)
         if (!strcmp(method, "textDocument/didOpen")) did_open_or_change(s, params, true);
         else if (!strcmp(method, "textDocument/didChange")) did_open_or_change(s, params, false);
         else if (!strcmp(method, "textDocument/didClose")) did_close(s, params);
+        else if (!strcmp(method, "textDocument/didSave")) did_save(s);
         return -1;
     }
     if (!strcmp(method, "initialize")) {

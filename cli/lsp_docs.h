@@ -26,7 +26,8 @@ typedef struct DocStore {
 } DocStore;
 
 /* Opens or replaces the document and compiles it; NULL when the URI is not a
- * file: URI or memory runs out. */
+ * file: URI or memory runs out. text may be the document's own text (to
+ * check it again): it is copied before the old one is freed. */
 LspDoc *docs_set(DocStore *s, const char *uri, const char *text, size_t len);
 LspDoc *docs_find(DocStore *s, const char *uri);
 void docs_close(DocStore *s, const char *uri);

@@ -187,7 +187,7 @@ def session_main(tmp):
     caps = (init or {}).get("result", {}).get("capabilities", {})
     check("lsp initialize", caps.get("hoverProvider") is True and caps.get("definitionProvider") is True
           and caps.get("documentSymbolProvider") is True and "completionProvider" in caps
-          and caps.get("textDocumentSync", {}).get("change") == 1
+          and caps.get("textDocumentSync", {}).get("change") == 1 and caps["textDocumentSync"].get("save") is True
           and "documentFormattingProvider" not in caps, json.dumps(init, ensure_ascii=False))
     s.notify("initialized", {})
 
@@ -319,6 +319,13 @@ def session_main(tmp):
           json.dumps(diags, ensure_ascii=False))
     v, h = hover(s, cu, 2, 5)
     check("lsp hover quoting invalid UTF-8 from disk", 'param 文号: text = "a\ufffdb"' in v, json.dumps(h))
+    # the extended file is mended and saved: the open document is checked again
+    with open(os.path.join(bad, "parent.zd"), "wb") as f:
+        f.write('policy p {\n  title "t"\n  document "d"\n  effective 2024-01-01\n  timezone "+08:00"\n}\n'
+                'param 文号: text = "ab"\n'.encode("utf-8"))
+    s.notify("textDocument/didSave", tdoc(uri(os.path.join(bad, "parent.zd"))))
+    diags = s.diagnostics(cu)
+    check("lsp didSave of an extended file checks open documents again", diags == [], json.dumps(diags))
     s.notify("textDocument/didClose", tdoc(cu))
 
     s.notify("textDocument/didClose", tdoc(u))
