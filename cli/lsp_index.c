@@ -297,6 +297,27 @@ static void walk_filter(Walk *w, const char *table, const Expr *filter)
     w->row_table = saved;
 }
 
+/* `{name}` and `{name.field…}` in a message name a variable or parameter;
+ * `{{` is a literal brace. Read from the source, so offsets are the file's. */
+static void walk_template(Walk *w, SrcLoc loc)
+{
+    if (loc.src != w->ix->src || loc.end > loc.src->len) return;
+    const char *t = loc.src->text;
+    for (size_t i = loc.off + 1; i + 1 < loc.end; i++) {
+        if (t[i] != '{') continue;
+        if (t[i + 1] == '{') { i++; continue; }
+        size_t j = i + 1;
+        while (j < loc.end && t[j] != '}' && t[j] != '.' && t[j] != '"' && t[j] != '{' && t[j] != ' ') j++;
+        if (j == i + 1 || j >= loc.end || (t[j] != '}' && t[j] != '.')) continue;
+        char *name = arena_strndup(w->a, t + i + 1, j - i - 1);
+        SrcLoc at = loc;
+        at.off = i + 1;
+        at.end = j;
+        occ(w, at, resolve_name(w, name), NULL);
+        i = j;
+    }
+}
+
 static void walk_clause(Walk *w, const RuleClause *cl)
 {
     const char *how = source_text(w->a, cl->loc);
@@ -336,6 +357,7 @@ static void walk_clause(Walk *w, const RuleClause *cl)
         break;
     case CL_WHEN: case CL_REQUIRE: case CL_DEADLINE: walk_expr(w, cl->expr); break;
     case CL_SUBJECTS: case CL_EVIDENCE: walk_list(w, &cl->list); break;
+    case CL_MESSAGE: walk_template(w, cl->text_loc); break;
     default: break;
     }
 }

@@ -291,6 +291,14 @@ def session_main(tmp):
     # line 3 (0-based 2) 'extends "../gxnu.zd"' -> the file
     d = s.request("textDocument/definition", at(wu, 2, 12))
     check("lsp definition of extends", ((d or {}).get("result") or {}).get("uri") == gx, json.dumps(d))
+    # a message placeholder: line 24 (0-based 23) '  message "{周期}内没有召开学院领导班子碰头会"' -> 周期 at 12-14,
+    # declared by the override's 'every week as 周期' (line 23, 0-based 22, characters 16-18)
+    got, why = definition(s, wu, 23, 13)
+    check("lsp definition of a message placeholder", got == loc(wu, 22, 16, 18), why)
+    # '{e.actor}' in line 49 (0-based 48) '  message "{e.actor}的重点工作受阻…"': e is the original rule's
+    # 'on e: delay' in gxnu.zd line 213 (0-based 212, characters 5-6)
+    got, why = definition(s, wu, 48, 12)
+    check("lsp definition of a placeholder bound by the overridden rule", got == loc(gx, 212, 5, 6), why)
     # hover on the overridden rule (line 31, 0-based 30: "override rule 书记校长每周沟通 {"):
     # the university's clause and the school's
     v, h = hover(s, wu, 30, 16)
