@@ -216,6 +216,11 @@ def session_main(tmp):
     diags = s.diagnostics(u)
     check("lsp didChange with the fix publishes no diagnostics", diags == [], json.dumps(diags, ensure_ascii=False))
 
+    # a position after the surrogate pair: (31, 66) is the '.' of 'e.actor' (e at 65, actor from 67); a cursor
+    # just after a name hovers that name: the selection's variable e, not the field (which a count in
+    # code points would reach)
+    v, h = hover(s, u, 31, 66)
+    check("lsp positions after a surrogate pair", "variable e, declared at 示例.zd:32" in v and "field actor" not in v, v)
     # hover on the role 书记 in line 31 (0-based 30): "  for s in 书记 throughout 周, ..." -> 书记 at 11-13
     v, h = hover(s, u, 30, 12)
     check("lsp hover on a role", "role 书记" in v and "示例.zd:8" in v
