@@ -187,7 +187,7 @@ def session_main(tmp):
     caps = (init or {}).get("result", {}).get("capabilities", {})
     check("lsp initialize", caps.get("hoverProvider") is True and caps.get("definitionProvider") is True
           and caps.get("documentSymbolProvider") is True and "completionProvider" in caps
-          and caps.get("textDocumentSync", {}).get("change") == 1 and caps["textDocumentSync"].get("save") is True
+          and caps.get("positionEncoding") == "utf-16" and caps.get("textDocumentSync", {}).get("change") == 1 and caps["textDocumentSync"].get("save") is True
           and "documentFormattingProvider" not in caps, json.dumps(init, ensure_ascii=False))
     s.notify("initialized", {})
 
