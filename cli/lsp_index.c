@@ -416,6 +416,7 @@ static void walk_decl(Walk *w, const Decl *d)
         }
         break;
     }
+    case D_RENAME: occ(w, d->name2_loc, lookup(w->ix, d->name2, M(LK_ROLE) | M(LK_BODY), NULL), NULL); break;
     case D_EVENTS: walk_fields(w, d, EVENT_OWNER); break;
     case D_EVENT: walk_fields(w, d, EVENT_OWNER); break;
     case D_ROSTER: case D_CALENDAR: walk_fields(w, d, d->name); break;

@@ -293,6 +293,13 @@ def session_main(tmp):
     # line 11 (0-based 10) "rename role 书记 to 院党委书记" -> gxnu.zd line 16 "role 书记, 校长, ..." (0-based 15, 5-7)
     got, why = definition(s, wu, 10, 13)
     check("lsp definition of a renamed role", got == loc(gx, 15, 5, 7), why)
+    # the new name in the same line: 院党委书记 at 18-23 is declared right there
+    v, h = hover(s, wu, 10, 22)
+    check("lsp hover on a role's new name", "rename role 书记 to 院党委书记" in v and "wenxueyuan.zd:11" in v, v)
+    # a disabled rule: line 27 (0-based 26) 'disable rule 民主生活会 because "…"' (民主生活会 at 13-18)
+    v, h = hover(s, wu, 26, 14)
+    check("lsp hover on a disabled rule says why", "disabled in wenxueyuan.zd because \"学院的年度民主生活会由学校统一组织和检查\"" in v
+          and "三(九)" in v, v)
     # line 3 (0-based 2) 'extends "../gxnu.zd"' -> the file
     d = s.request("textDocument/definition", at(wu, 2, 12))
     check("lsp definition of extends", ((d or {}).get("result") or {}).get("uri") == gx, json.dumps(d))
