@@ -17,6 +17,8 @@ OPT     ?= -O2 -g
 SANFLAGS ?=
 CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(SANFLAGS) -I$(BUILD)/gen -Icompiler -Iruntime $(EXTRA_CFLAGS)
 LDLIBS  := -lsqlite3 -lcsv -lm
+# the language server (cli/lsp*.c) speaks JSON: only the zhidu binary links jansson
+LSP_LIBS := -ljansson
 
 GEN      := $(BUILD)/gen
 COMPILER_SRC := $(wildcard compiler/*.c)
@@ -72,7 +74,7 @@ $(BUILD)/libzdruntime.a: $(RUNTIME_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/zhidu: $(CLI_OBJ) $(BUILD)/libzdcompiler.a $(BUILD)/libzdruntime.a
-	$(CC) $(SANFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libzdcompiler.a $(BUILD)/libzdruntime.a $(LDLIBS)
+	$(CC) $(SANFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libzdcompiler.a $(BUILD)/libzdruntime.a $(LDLIBS) $(LSP_LIBS)
 
 # the embedding example links the runtime library only: no compiler inside
 $(BUILD)/examples/embed: examples/embed/embed.c $(BUILD)/libzdruntime.a

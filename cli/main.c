@@ -12,6 +12,7 @@
 #include "disasm.h"
 #include "engine.h"
 #include "input.h"
+#include "lsp.h"
 #include "outfile.h"
 #include "report.h"
 #include "report_html.h"
@@ -34,6 +35,7 @@ static const char usage_text[] =
     "      --unit U                          check only unit U\n"
     "      --fail-on must|in-principle|never which violations make the exit code 1 (default in-principle)\n"
     "      --on-bad-row stop|skip            stop at the first bad row (default) or report and skip it\n"
+    "  lsp                                  a language server for editors, over stdin/stdout\n"
     "  help                                 this text\n"
     "\n"
     "exit codes: 0 ok (warnings allowed; no violation at the --fail-on level), 1 errors in a rule file or\n"
@@ -363,6 +365,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "compile")) return cmd_compile(argc - 2, argv + 2);
     if (!strcmp(cmd, "disasm")) return cmd_disasm(argc - 2, argv + 2);
     if (!strcmp(cmd, "run")) return cmd_run(argc - 2, argv + 2);
+    if (!strcmp(cmd, "lsp")) return lsp_main(argc - 2, argv + 2);
     if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
         fputs(usage_text, stdout);
         return EXIT_OK;

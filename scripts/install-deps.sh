@@ -15,6 +15,7 @@ need=(
   "libcsv-dev:/usr/include/csv.h"
   "libcmocka-dev:/usr/include/cmocka.h"
   "chromium:/usr/bin/chromium"   # tests/browser.sh renders the HTML report in it (headless)
+  "libjansson-dev:/usr/include/jansson.h"
 )
 missing=()
 for entry in "${need[@]}"; do
