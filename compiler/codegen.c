@@ -10,10 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../runtime/limits.h"
 #include "../runtime/verify.h"
 #include "../runtime/ztime.h"
-
-enum { MAX_SLOTS = 250 };
 
 typedef struct Var {
     const char *name;
@@ -154,8 +153,8 @@ static void patch(Gen *g, uint32_t at, uint32_t target) { ((Insn *)g->code.items
 static int new_slots(Gen *g, int n, SrcLoc loc)
 {
     int s = g->nslots;
-    if (g->nslots + n > MAX_SLOTS) {
-        if (!g->failed) diag_report(g->d, DIAG_E0101, loc, "rule too complex: more than %d local values", MAX_SLOTS);
+    if (g->nslots + n > ZL_MAX_SLOTS) {
+        if (!g->failed) diag_report(g->d, DIAG_E0405, loc, "rule too large: it needs more than %d local values", ZL_MAX_SLOTS);
         g->failed = true;
         return 0;
     }
@@ -711,7 +710,11 @@ static uint32_t end_function(Gen *g, ZFuncKind kind, uint32_t rule)
     f->rule = rule;
     char err[160];
     int depth = verify_stack_depth((const Insn *)g->code.items + f->start, f->count, f->nslots, kind, err, sizeof err);
-    if (depth < 0) {
+    if (depth == -2) {
+        diag_report(g->d, DIAG_E0405, g->fallback_loc, "rule too large: it needs more than %d values on the stack at once", ZL_MAX_STACK);
+        g->failed = true;
+        depth = 0;
+    } else if (depth < 0) {
         /* a code generator bug: say so rather than write an unverifiable file */
         diag_report(g->d, DIAG_E0101, g->fallback_loc, "internal error: generated code does not verify: %s", err);
         g->failed = true;
@@ -776,25 +779,29 @@ static void gen_verdict(Gen *g, Var *sc, RuleSym *r, RuleClause **by_kind, Opcod
     emit(g, op, 0, nparts, 0, loc);
 }
 
-typedef struct Loop {
-    uint32_t head;          /* the *_NEXT instruction */
-    uint32_t *continues;    /* jumps to the loop's next iteration */
-    int ncontinues;
-} Loop;
+/* A jump to the next iteration of the loop at `depth` (0: out of the body). */
+typedef struct Continue {
+    int depth;
+    uint32_t jump;
+} Continue;
 
-enum { MAX_LOOPS = 64, MAX_CONTINUES = 256 };
-
-static void add_continue(Gen *g, Loop *loops, int nloops, uint32_t *top, int *ntop, uint32_t jump)
+static void add_continue(Buf *continues, int nloops, uint32_t jump)
 {
-    if (nloops > 0) {
-        Loop *l = &loops[nloops - 1];
-        if (l->ncontinues < MAX_CONTINUES) l->continues[l->ncontinues++] = jump;
-        else g->failed = true;
-    } else if (*ntop < MAX_CONTINUES) {
-        top[(*ntop)++] = jump;
-    } else {
-        g->failed = true;
+    Continue *c = buf_push(continues, sizeof(Continue));
+    c->depth = nloops;
+    c->jump = jump;
+}
+
+/* Points the continues of loop depth `depth` at `target` and drops them. */
+static void patch_continues(Gen *g, Buf *continues, int depth, uint32_t target)
+{
+    Continue *cs = continues->items;
+    uint32_t kept = 0;
+    for (uint32_t k = 0; k < continues->len; k++) {
+        if (cs[k].depth == depth) patch(g, cs[k].jump, target);
+        else cs[kept++] = cs[k];
     }
+    continues->len = kept;
 }
 
 static uint32_t gen_body(Gen *g, RuleSym *r, uint32_t rule)
@@ -808,35 +815,32 @@ static uint32_t gen_body(Gen *g, RuleSym *r, uint32_t rule)
     if (by_kind[CL_EVERY] && by_kind[CL_EVERY]->period->var) sc = bind_var(g, sc, by_kind[CL_EVERY]->period->var, 0);
     g->ctx_var = by_kind[CL_ON] ? by_kind[CL_ON]->var : by_kind[CL_EVERY] ? by_kind[CL_EVERY]->period->var : NULL;
     g->ctx_periodic = by_kind[CL_EVERY] != NULL;
-    Loop loops[MAX_LOOPS];
-    uint32_t continue_store[MAX_LOOPS + 1][MAX_CONTINUES];
-    uint32_t *top = continue_store[MAX_LOOPS];
-    int ntop = 0, nloops = 0;
+    uint32_t heads[ZL_MAX_LOOPS]; /* the *_NEXT instruction of each open loop */
+    Buf continues = {0};
+    int nloops = 0;
     for (int i = 0; i < r->clauses.len; i++) {
         RuleClause *c = r->clauses.items[i];
         switch (c->kind) {
         case CL_FOR:
             for (int k = 0; k < c->nbindings; k++) {
                 Binding *b = c->bindings[k];
-                if (nloops == MAX_LOOPS) {
-                    diag_report(g->d, DIAG_E0101, b->loc, "more than %d nested loops", MAX_LOOPS);
+                if (nloops == ZL_MAX_LOOPS) { /* sema refuses it first */
+                    diag_report(g->d, DIAG_E0405, b->loc, "rule too large: more than %d nested loops", ZL_MAX_LOOPS);
                     g->failed = true;
+                    free(continues.items);
                     return ZNONE;
                 }
                 gen_expr(g, sc, b->coll);
                 bool pair = b->var2 != NULL;
                 int slot = new_slots(g, pair ? 3 : 2, b->loc);
                 emit(g, pair ? ZOP_PAIR_INIT : ZOP_ITER_INIT, slot, 0, 0, b->loc);
-                Loop *l = &loops[nloops];
-                l->head = emit(g, pair ? ZOP_PAIR_NEXT : ZOP_ITER_NEXT, slot, 0, 0, b->loc);
-                l->continues = continue_store[nloops];
-                l->ncontinues = 0;
+                heads[nloops] = emit(g, pair ? ZOP_PAIR_NEXT : ZOP_ITER_NEXT, slot, 0, 0, b->loc);
                 nloops++;
                 sc = bind_var(g, sc, b->var, slot);
                 if (pair) sc = bind_var(g, sc, b->var2, slot + 1);
                 if (b->filter) {
                     gen_expr(g, sc, b->filter);
-                    add_continue(g, loops, nloops, top, &ntop, emit(g, ZOP_JUMP_IF_FALSE, 0, 0, 0, b->filter->loc));
+                    add_continue(&continues, nloops, emit(g, ZOP_JUMP_IF_FALSE, 0, 0, 0, b->filter->loc));
                 }
             }
             break;
@@ -852,10 +856,10 @@ static uint32_t gen_body(Gen *g, RuleSym *r, uint32_t rule)
             if (c->else_pending) {
                 uint32_t ok = emit(g, ZOP_JUMP_IF_TRUE, 0, 0, 0, c->loc);
                 gen_verdict(g, sc, r, by_kind, ZOP_PENDING, c->loc);
-                add_continue(g, loops, nloops, top, &ntop, emit(g, ZOP_JUMP, 0, 0, 0, c->loc));
+                add_continue(&continues, nloops, emit(g, ZOP_JUMP, 0, 0, 0, c->loc));
                 patch(g, ok, here(g));
             } else {
-                add_continue(g, loops, nloops, top, &ntop, emit(g, ZOP_JUMP_IF_FALSE, 0, 0, 0, c->loc));
+                add_continue(&continues, nloops, emit(g, ZOP_JUMP_IF_FALSE, 0, 0, 0, c->loc));
             }
             break;
         default:
@@ -864,13 +868,13 @@ static uint32_t gen_body(Gen *g, RuleSym *r, uint32_t rule)
     }
     RuleClause *req = by_kind[CL_REQUIRE];
     gen_expr(g, sc, req->expr);
-    add_continue(g, loops, nloops, top, &ntop, emit(g, ZOP_JUMP_IF_TRUE, 0, 0, 0, req->loc));
+    add_continue(&continues, nloops, emit(g, ZOP_JUMP_IF_TRUE, 0, 0, 0, req->loc));
     if (by_kind[CL_DEADLINE]) {
         gen_expr(g, sc, by_kind[CL_DEADLINE]->expr);
         emit(g, ZOP_PAST_END, 0, 0, 0, by_kind[CL_DEADLINE]->loc);
         uint32_t pend = emit(g, ZOP_JUMP_IF_TRUE, 0, 0, 0, req->loc);
         gen_verdict(g, sc, r, by_kind, ZOP_VIOLATE, req->loc);
-        add_continue(g, loops, nloops, top, &ntop, emit(g, ZOP_JUMP, 0, 0, 0, req->loc));
+        add_continue(&continues, nloops, emit(g, ZOP_JUMP, 0, 0, 0, req->loc));
         patch(g, pend, here(g));
         gen_verdict(g, sc, r, by_kind, ZOP_PENDING, by_kind[CL_DEADLINE]->loc);
     } else {
@@ -878,14 +882,15 @@ static uint32_t gen_body(Gen *g, RuleSym *r, uint32_t rule)
     }
     /* close the loops, innermost first: `continue` lands on the LOOP */
     while (nloops > 0) {
-        Loop *l = &loops[--nloops];
+        uint32_t head = heads[--nloops];
         uint32_t loop = here(g);
-        for (int k = 0; k < l->ncontinues; k++) patch(g, l->continues[k], loop);
-        emit(g, ZOP_LOOP, 0, 0, l->head - g->fstart, req->loc);
-        patch(g, l->head, here(g));
+        patch_continues(g, &continues, nloops + 1, loop);
+        emit(g, ZOP_LOOP, 0, 0, head - g->fstart, req->loc);
+        patch(g, head, here(g));
     }
     uint32_t ret = here(g);
-    for (int k = 0; k < ntop; k++) patch(g, top[k], ret);
+    patch_continues(g, &continues, 0, ret);
+    free(continues.items);
     emit(g, ZOP_RETURN, 0, 0, 0, r->decl->loc);
     g->ctx_var = NULL;
     return end_function(g, ZF_BODY, rule);
@@ -1136,6 +1141,15 @@ Program *codegen_policy(const Policy *pol, DiagEngine *diag)
     free(g->pending_retains.items);
     free(g->hash_slots);
     if (g->failed) {
+        program_free(p);
+        return NULL;
+    }
+    /* every program is verified, whatever path runs it: what fails here is a
+     * code generator bug or a limit sema does not know of */
+    char err[512];
+    if (verify_program(p, err, sizeof err) != 0) {
+        SrcLoc loc = pol->header.loc;
+        diag_report(diag, DIAG_E0101, loc, "internal error: generated code does not verify: %s", err);
         program_free(p);
         return NULL;
     }

@@ -291,10 +291,15 @@ static void header_entry(Sema *s, HeaderEntry *e)
         }
         h->effective_local = v->tval.local_seconds;
         h->has_effective = true;
+        h->effective_loc = v->loc;
     } else if (!strcmp(key, "timezone")) {
         if (!is_string || !zt_parse_offset(v->text, &h->tz_offset)) {
             diag_report(s->d, DIAG_E0209, v->loc, "'timezone' takes a string such as \"+08:00\", \"Z\" or \"Asia/Shanghai\"");
             return;
+        }
+        if (h->tz_offset < -ZL_MAX_TZ_OFFSET || h->tz_offset > ZL_MAX_TZ_OFFSET) {
+            diag_report(s->d, DIAG_E0402, v->loc, "time zone offset %s is out of range (at most 18 hours from UTC)", v->text);
+            h->tz_offset = 0;
         }
     } else {
         diag_report(s->d, DIAG_E0209, e->loc, "unknown policy header entry '%s' (known: title, document, effective, timezone, units)", key);
@@ -353,6 +358,9 @@ static TableSym *declare_table(Sema *s, Decl *d, TableKind kind)
                 goto next;
             }
         }
+        if (t->nfields == ZL_MAX_FIELDS)
+            diag_report(s->d, DIAG_E0403, fd->loc, "%s '%s' has more than %d fields", kind == TABLE_EVENTS ? "event log" : "table",
+                        t->name, ZL_MAX_FIELDS);
         FieldSym *f = arena_alloc(s->a, sizeof *f);
         f->name = fd->name;
         f->column = fd->column;
@@ -405,8 +413,8 @@ static void declare(Sema *s, Decl *d, bool is_root, bool has_parent)
                 diag_note(s->d, g, p->event_types[i]->loc, "previously declared here");
                 return;
             }
-        if (p->nevent_types == MAX_EVENT_TYPES) {
-            diag_report(s->d, DIAG_E0201, d->name_loc, "too many event types (the limit is %d)", MAX_EVENT_TYPES);
+        if (p->nevent_types == ZL_MAX_EVENT_TYPES) {
+            diag_report(s->d, DIAG_E0403, d->name_loc, "too many event types (at most %d)", ZL_MAX_EVENT_TYPES);
             break;
         }
         EventTypeSym *ev = arena_alloc(s->a, sizeof *ev);
@@ -1138,6 +1146,15 @@ static Type *check_binary(Sema *s, Scope *sc, Expr *e)
     }
 }
 
+/* A time the compiled format can hold: an instant of the years 1 to 9999. */
+static void check_time_range(Sema *s, const Expr *e)
+{
+    ZtParsed p = {e->tval.local_seconds, e->tval.has_time, e->tval.has_offset, e->tval.offset_seconds};
+    zt_instant t = zt_to_instant(&p, s->p->header.tz_offset);
+    if (t < ZT_MIN_TIME || t > ZT_MAX_TIME)
+        diag_report(s->d, DIAG_E0400, e->loc, "this time falls %s the years 1 to 9999 (UTC)", t < ZT_MIN_TIME ? "before" : "after");
+}
+
 static Type *check_expr_inner(Sema *s, Scope *sc, Expr *e, Type *hint)
 {
     switch (e->kind) {
@@ -1148,8 +1165,12 @@ static Type *check_expr_inner(Sema *s, Scope *sc, Expr *e, Type *hint)
     }
     case EX_STRING: return s->t_text;
     case EX_INT: return s->t_int;
-    case EX_DURATION: return s->t_duration;
-    case EX_TIME: return s->t_time;
+    case EX_DURATION:
+        if (e->ival < -ZT_MAX_SPAN || e->ival > ZT_MAX_SPAN)
+            diag_report(s->d, DIAG_E0401, e->loc, "duration longer than the %lld days from year 1 to year 9999",
+                        (long long)(ZT_MAX_SPAN / 86400));
+        return s->t_duration;
+    case EX_TIME: check_time_range(s, e); return s->t_time;
     case EX_BOOL: return e->poisoned ? s->t_error : s->t_bool;
     case EX_FIELD: return field_of(s, e, check_expr(s, sc, e->lhs, NULL));
     case EX_INDEX: {
@@ -1179,6 +1200,8 @@ static Type *check_expr_inner(Sema *s, Scope *sc, Expr *e, Type *hint)
     }
     case EX_BINARY: return check_binary(s, sc, e);
     case EX_SET: {
+        if (e->args.len > ZL_MAX_COUNT)
+            diag_report(s->d, DIAG_E0404, e->loc, "a set literal holds at most %d elements, not %d", ZL_MAX_COUNT, e->args.len);
         Type *elem = hint && hint->kind == T_LIST ? hint->elem : NULL;
         Type *first = NULL;
         for (int i = 0; i < e->args.len; i++) {
@@ -1241,6 +1264,22 @@ static Type *check_expr(Sema *s, Scope *sc, Expr *e, Type *hint)
     return t;
 }
 
+/* Expression nodes of e with every call of a definition inlined, as code
+ * generation inlines them; saturates past ZL_MAX_EXPANSION. *over is set
+ * when a definition called is itself too large (already reported). */
+static uint64_t expanded_size(const Expr *e, bool *over)
+{
+    if (!e) return 0;
+    uint64_t n = 1 + expanded_size(e->lhs, over) + expanded_size(e->rhs, over);
+    for (int i = 0; i < e->args.len; i++) n += expanded_size(e->args.items[i], over);
+    if (e->kind == EX_CALL && !e->lhs && e->sym) {
+        const DefSym *de = (const DefSym *)e->sym;
+        if (de->size > ZL_MAX_EXPANSION) *over = true;
+        n += de->size;
+    }
+    return n > ZL_MAX_EXPANSION ? ZL_MAX_EXPANSION + 1 : n;
+}
+
 static Type *check_def(Sema *s, DefSym *de)
 {
     if (de->result) return de->result;
@@ -1269,6 +1308,11 @@ static Type *check_def(Sema *s, DefSym *de)
     warn_unused_scope(s, sc, NULL);
     if (!de->result) de->result = t;
     de->checking = false;
+    bool over = false;
+    de->size = expanded_size(d->expr, &over);
+    if (de->size > ZL_MAX_EXPANSION && !over)
+        diag_report(s->d, DIAG_E0406, d->name_loc,
+                    "'%s' grows past %d expression nodes when the definitions it calls are written out", de->name, ZL_MAX_EXPANSION);
     return de->result;
 }
 
@@ -1326,7 +1370,7 @@ static Type *check_period(Sema *s, Scope *sc, PeriodSpec *ps)
         }
         if (n->kind == EX_INT && n->ival < 1)
             diag_report(s->d, DIAG_E0213, ps->count->loc, "a period of %lld weeks is not a period", (long long)n->ival);
-        if (n->kind == EX_INT && n->ival > 520)
+        if (n->kind == EX_INT && n->ival > ZL_MAX_WEEKS)
             diag_report(s->d, DIAG_E0213, ps->count->loc, "a period of %lld weeks is longer than ten years", (long long)n->ival);
         if (ps->anchor) {
             Type *at = check_expr(s, sc, ps->anchor, NULL);
@@ -1436,6 +1480,7 @@ static void check_rule(Sema *s, RuleSym *r)
     RuleClause *firsts[CL_KIND_COUNT] = {0};
     Scope *sc = NULL;
     bool periodic = false, triggered = false;
+    int nloops = 0;
     for (int i = 0; i < r->clauses.len; i++) {
         RuleClause *c = r->clauses.items[i];
         count[c->kind]++;
@@ -1492,6 +1537,8 @@ static void check_rule(Sema *s, RuleSym *r)
         case CL_FOR:
             for (int k = 0; k < c->nbindings; k++) {
                 Binding *b = c->bindings[k];
+                if (++nloops == ZL_MAX_LOOPS + 1)
+                    diag_report(s->d, DIAG_E0405, b->loc, "rule too large: more than %d nested loops", ZL_MAX_LOOPS);
                 Type *ct = check_expr(s, sc, b->coll, NULL);
                 Type *et = s->t_error;
                 if (!is_error(ct)) {
@@ -1697,6 +1744,11 @@ Policy *sema_check(Arena *arena, DiagEngine *diag, AstFile **chain, int nchain)
             }
         }
     }
+    PolicyHeader *h = &s->p->header;
+    int64_t effective = h->effective_local - h->tz_offset;
+    if (h->has_effective && (effective < ZT_MIN_TIME || effective > ZT_MAX_TIME))
+        diag_report(s->d, DIAG_E0400, h->effective_loc, "the effective date falls %s the years 1 to 9999 (UTC)",
+                    effective < ZT_MIN_TIME ? "before" : "after");
     for (int i = 0; i < s->p->ndefs; i++) check_def(s, s->p->defs[i]);
     for (int i = 0; i < s->p->nrules; i++) {
         RuleSym *r = s->p->rules[i];

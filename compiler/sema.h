@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "ast.h"
+#include "limits.h"
 
 typedef enum TypeKind {
     T_ERROR,    /* already reported: suppresses cascades */
@@ -76,8 +77,6 @@ struct TableSym {
     bool from_leaf;       /* declared in the file being checked (for W0001) */
 };
 
-enum { MAX_EVENT_TYPES = 64 };
-
 typedef struct EventTypeSym {
     const char *name;
     const char *value;    /* events.type value */
@@ -100,6 +99,7 @@ typedef struct DefSym {
     Type **param_types;
     Type *result;         /* NULL until checked */
     bool checking;        /* recursion detection */
+    uint64_t size;        /* expression nodes with every call inlined (at most ZL_MAX_EXPANSION + 1) */
     bool used, from_leaf;
 } DefSym;
 
@@ -120,6 +120,7 @@ typedef struct PolicyHeader {
     const char *name, *title, *document, *units_column;
     int64_t effective_local;  /* local civil seconds; 0 when absent */
     bool has_effective;
+    SrcLoc effective_loc;
     int tz_offset;            /* seconds east of UTC */
     SrcLoc loc;
 } PolicyHeader;
