@@ -50,11 +50,11 @@ $(GEN)/lexer.c: compiler/lexer.l $(GEN)/parser.h | $(DEPS_STAMP)
 	flex -o $@ $<
 
 $(GEN)/lexer.o: $(GEN)/lexer.c
-	$(CC) $(CFLAGS_ALL) -Wno-unused-function -c -o $@ $<
+	$(CC) $(CFLAGS_ALL) -Wno-unused-function -MMD -MP -c -o $@ $<
 
 # bison's default location initializer omits our byte-offset fields (they start at 0)
 $(GEN)/parser.o: $(GEN)/parser.c
-	$(CC) $(CFLAGS_ALL) -Wno-missing-field-initializers -c -o $@ $<
+	$(CC) $(CFLAGS_ALL) -Wno-missing-field-initializers -MMD -MP -c -o $@ $<
 
 $(BUILD)/%.o: %.c $(GEN)/parser.h | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)

@@ -179,32 +179,11 @@ static Var *find_var(Var *sc, const char *name)
     return NULL;
 }
 
-static int table_index(Gen *g, const TableSym *t)
-{
-    for (int i = 0; i < g->pol->ntables; i++)
-        if (g->pol->tables[i] == t) return i;
-    return -1;
-}
-
 static int roster_index(Gen *g)
 {
     for (int i = 0; i < g->pol->ntables; i++)
         if (g->pol->tables[i]->kind == TABLE_ROSTER) return i;
     return 0;
-}
-
-static int field_index_of(const TableSym *t, const char *name)
-{
-    for (int i = 0; t && i < t->nfields; i++)
-        if (!strcmp(t->fields[i]->name, name)) return i;
-    return -1;
-}
-
-static ParamSym *param_named(Gen *g, const char *name, int *index)
-{
-    for (int i = 0; i < g->pol->nparams; i++)
-        if (!strcmp(g->pol->params[i]->name, name)) { if (index) *index = i; return g->pol->params[i]; }
-    return NULL;
 }
 
 static uint8_t val_type(const Policy *pol, const Type *t)
@@ -260,7 +239,7 @@ static int64_t literal_time(Gen *g, const Expr *e)
 
 static void gen_enum_member(Gen *g, Expr *e)
 {
-    EnumMemberSym *m = (EnumMemberSym *)e->sym;
+    const EnumMemberSym *m = sym_as(e->sym, SYM_MEMBER);
     emit(g, ZOP_CONST, 0, 0, str_const(g, m ? m->value : e->name), e->loc);
 }
 
@@ -272,9 +251,9 @@ static void gen_name(Gen *g, Var *sc, Expr *e)
         if (v->row_table >= 0) emit(g, ZOP_ROW_FIELD, 0, v->row_table, (uint32_t)v->row_field, e->loc);
         return;
     }
-    int pi;
-    if (param_named(g, e->name, &pi)) {
-        emit(g, ZOP_PARAM, 0, 0, (uint32_t)pi, e->loc);
+    const ParamSym *pa = sym_as(e->sym, SYM_PARAM);
+    if (pa) {
+        emit(g, ZOP_PARAM, 0, 0, (uint32_t)pa->index, e->loc);
         return;
     }
     gen_enum_member(g, e);
@@ -285,13 +264,13 @@ static void gen_field(Gen *g, Var *sc, Expr *e)
     const Type *t = e->lhs->type;
     gen_expr(g, sc, e->lhs);
     if (t && t->kind == T_EVENT) {
-        emit(g, ZOP_EV_FIELD, 0, 0, (uint32_t)field_index_of(g->pol->events, e->name), e->loc);
+        emit(g, ZOP_EV_FIELD, 0, 0, (uint32_t)e->field, e->loc);
     } else if (t && t->kind == T_ROW) {
-        emit(g, ZOP_ROW_FIELD, 0, table_index(g, t->table), (uint32_t)field_index_of(t->table, e->name), e->loc);
+        emit(g, ZOP_ROW_FIELD, 0, t->table->index, (uint32_t)e->field, e->loc);
     } else if (t && t->kind == T_PERIOD) {
         if (!strcmp(e->name, "from")) emit(g, ZOP_PERIOD_FROM, 0, 0, 0, e->loc);
         else if (!strcmp(e->name, "to")) emit(g, ZOP_PERIOD_TO, 0, 0, 0, e->loc);
-        else emit(g, ZOP_PERIOD_FIELD, 0, table_index(g, t->table), (uint32_t)field_index_of(t->table, e->name), e->loc);
+        else emit(g, ZOP_PERIOD_FIELD, 0, t->table->index, (uint32_t)e->field, e->loc);
     }
 }
 
@@ -306,7 +285,7 @@ static void gen_call(Gen *g, Var *sc, Expr *e)
     if (e->lhs) { /* roster.field(person, role, time) */
         for (int i = 0; i < 3; i++) gen_expr(g, sc, e->args.items[i]);
         const TableSym *t = e->lhs->type->table;
-        emit(g, ZOP_ROSTER_ATTR, 0, table_index(g, t), (uint32_t)field_index_of(t, e->name), e->loc);
+        emit(g, ZOP_ROSTER_ATTR, 0, t->index, (uint32_t)e->field, e->loc);
         return;
     }
     if (is_builtin_call(e)) {
@@ -315,7 +294,7 @@ static void gen_call(Gen *g, Var *sc, Expr *e)
         return;
     }
     /* a definition: evaluate the arguments into fresh slots, then its body */
-    DefSym *de = (DefSym *)e->sym;
+    const DefSym *de = sym_as(e->sym, SYM_DEF);
     Var *inner = NULL;
     for (int i = 0; i < e->args.len; i++) {
         gen_expr(g, sc, e->args.items[i]);
@@ -367,7 +346,7 @@ static void gen_binary(Gen *g, Var *sc, Expr *e)
 
 /* The field of `var` that a conjunct of a selection's condition pins to a
  * value not depending on var: sets *key and returns the scan to use. */
-static Opcode pick_index(Gen *g, const char *var, Expr *cond, Expr **key, int *field, Expr **period)
+static Opcode pick_index(const char *var, Expr *cond, Expr **key, int *field, Expr **period)
 {
     Expr *stack[64];
     int n = 0;
@@ -388,9 +367,9 @@ static Opcode pick_index(Gen *g, const char *var, Expr *cond, Expr **key, int *f
         if (c->op == OP_EQ && (a_field != b_field)) {
             Expr *f = a_field ? a : b, *k = a_field ? b : a;
             if (mentions(k, var) || !k->type || k->type->kind == T_LIST || !f->type || f->type->kind == T_LIST) continue;
-            if (best_rank < 3) { best_rank = 3; best = ZOP_SCAN_INIT_EQ; *key = k; *field = field_index_of(g->pol->events, f->name); }
+            if (best_rank < 3) { best_rank = 3; best = ZOP_SCAN_INIT_EQ; *key = k; *field = f->field; }
         } else if (c->op == OP_IN && b_field && !mentions(a, var) && b->type && b->type->kind == T_LIST) {
-            if (best_rank < 2) { best_rank = 2; best = ZOP_SCAN_INIT_EQ; *key = a; *field = field_index_of(g->pol->events, b->name); }
+            if (best_rank < 2) { best_rank = 2; best = ZOP_SCAN_INIT_EQ; *key = a; *field = b->field; }
         } else if (c->op == OP_IN && a_field && !strcmp(a->name, "time") && b->type && b->type->kind == T_PERIOD &&
                    !mentions(b, var)) {
             if (!*period) *period = b;
@@ -441,8 +420,8 @@ static bool selects_events(const Expr *e)
 {
     if (!e) return false;
     if (e->kind == EX_SELECT) return true;
-    if (e->kind == EX_CALL && !e->lhs && e->sym && !is_builtin_call(e) && selects_events(((const DefSym *)e->sym)->decl->expr))
-        return true;
+    const DefSym *de = e->kind == EX_CALL && !e->lhs ? sym_as(e->sym, SYM_DEF) : NULL;
+    if (de && selects_events(de->decl->expr)) return true;
     if (selects_events(e->lhs) || selects_events(e->rhs)) return true;
     for (int i = 0; i < e->args.len; i++)
         if (selects_events(e->args.items[i])) return true;
@@ -482,7 +461,7 @@ static bool fields_read(Gen *g, const Expr *e, const char *var, const Expr *limi
 {
     if (!e || e == limit) return true;
     if (e->kind == EX_FIELD && e->lhs->kind == EX_NAME && !strcmp(e->lhs->name, var)) {
-        int f = g->pol->events ? field_index_of(g->pol->events, e->name) : -1;
+        int f = e->field;
         if (!strcmp(e->name, "time") || f < 0 || f >= 64) return false;
         *fields |= (uint64_t)1 << f;
         return true;
@@ -503,7 +482,7 @@ static bool trigger_offset(Gen *g, Var *sc, const Expr *bound, int64_t *offset)
     if (bound->kind != EX_BINARY || (bound->op != OP_MINUS && bound->op != OP_PLUS) || !is_time_of(bound->lhs, g->ctx_var))
         return false;
     const Expr *d = bound->rhs;
-    const ParamSym *pa = d->kind == EX_NAME && !find_var(sc, d->name) ? param_named(g, d->name, NULL) : NULL;
+    const ParamSym *pa = d->kind == EX_NAME && !find_var(sc, d->name) ? sym_as(d->sym, SYM_PARAM) : NULL;
     if (pa && pa->value && pa->value->kind == EX_DURATION) d = pa->value; /* a parameter, unless a local hides it */
     if (d->kind != EX_DURATION) return false;
     int64_t seconds = d->ival;
@@ -558,11 +537,12 @@ static void note_retention(Gen *g, Var *sc, const char *var, Expr *cond, Expr *p
     if (pr->pick != ZK_ALL) pr->fields = fields;
 }
 
-static uint32_t type_mask_const(Gen *g, const Type *t)
+/* A mask of event types as sema recorded it, `event` (all bits) cut to the
+ * types the policy declares. */
+static uint64_t known_types(Gen *g, uint64_t mask)
 {
-    uint64_t mask = t ? t->event_mask : 0;
     if (g->pol->nevent_types < 64) mask &= ((uint64_t)1 << g->pol->nevent_types) - 1;
-    return add_const(g, CONST_MASK, (int64_t)mask);
+    return mask;
 }
 
 /* exists / count / latest / first: a scan over the events of the checked range. */
@@ -579,25 +559,14 @@ static void gen_select(Gen *g, Var *sc, Expr *e)
     emit(g, ZOP_STORE, result, 0, 0, e->loc);
     Expr *key = NULL;
     int field = -1;
-    /* the type of the selection variable: the event type mask of the select */
-    Type mask_type;
-    memset(&mask_type, 0, sizeof mask_type);
-    mask_type.kind = T_EVENT;
-    mask_type.event_mask = 0;
-    uint64_t mask = 0;
-    for (int i = 0; i < e->types.len; i++) {
-        if (!strcmp(e->types.names[i], "event")) { mask = ~(uint64_t)0; continue; }
-        for (int k = 0; k < g->pol->nevent_types; k++)
-            if (!strcmp(g->pol->event_types[k]->name, e->types.names[i])) mask |= (uint64_t)1 << k;
-    }
-    mask_type.event_mask = mask;
     Expr *period = NULL;
-    Opcode init = pick_index(g, e->name, e->rhs, &key, &field, &period);
-    uint32_t mask_const = type_mask_const(g, &mask_type);
+    Opcode init = pick_index(e->name, e->rhs, &key, &field, &period);
+    uint64_t mask = known_types(g, e->event_mask);
+    uint32_t mask_const = add_const(g, CONST_MASK, (int64_t)mask);
     Expr *limit;
     bool strict;
     Expr *until = pick_until(e->name, e->rhs, &limit, &strict);
-    note_retention(g, sc, e->name, e->rhs, period, (uint64_t)((ZConst *)g->consts.items)[mask_const].value, e->select,
+    note_retention(g, sc, e->name, e->rhs, period, mask, e->select,
                    strict ? NULL : until, limit, strict);
     if (init == ZOP_SCAN_INIT_EQ || init == ZOP_SCAN_INIT_EQ_IN) gen_expr(g, sc, key);
     if (init == ZOP_SCAN_INIT_IN || init == ZOP_SCAN_INIT_EQ_IN) gen_expr(g, sc, init == ZOP_SCAN_INIT_IN ? key : period);
@@ -611,7 +580,7 @@ static void gen_select(Gen *g, Var *sc, Expr *e)
         skip = emit(g, ZOP_JUMP_IF_FALSE, 0, 0, 0, e->loc);
     }
     uint32_t skip2 = ZNONE;
-    int time_field = field_index_of(g->pol->events, "time");
+    int time_field = sema_field_index(g->pol->events, "time");
     switch (e->select) {
     case SEL_EXISTS:
         emit(g, ZOP_TRUE, 0, 0, 0, e->loc);
@@ -669,7 +638,7 @@ static void gen_expr(Gen *g, Var *sc, Expr *e)
     case EX_FIELD: gen_field(g, sc, e); break;
     case EX_INDEX:
         gen_expr(g, sc, e->rhs);
-        emit(g, ZOP_LOOKUP, 0, table_index(g, e->lhs->type->table), 0, e->loc);
+        emit(g, ZOP_LOOKUP, 0, e->lhs->type->table->index, 0, e->loc);
         break;
     case EX_CALL: gen_call(g, sc, e); break;
     case EX_UNARY:
@@ -729,7 +698,7 @@ static Var *row_vars(Gen *g, const TableSym *t, int slot)
     Var *sc = NULL;
     for (int i = 0; i < t->nfields; i++) {
         sc = bind_var(g, sc, t->fields[i]->name, slot);
-        sc->row_table = table_index(g, t);
+        sc->row_table = t->index;
         sc->row_field = i;
     }
     return sc;
@@ -757,7 +726,7 @@ static void gen_verdict(Gen *g, Var *sc, RuleSym *r, RuleClause **by_kind, Opcod
     } else {
         emit(g, ZOP_MAKE_LIST, 0, 0, 0, loc);
     }
-    int id_field = field_index_of(g->pol->events, "id");
+    int id_field = sema_field_index(g->pol->events, "id");
     int nev = ev ? ev->list.len : 0;
     for (int i = 0; i < nev; i++) {
         gen_expr(g, sc, ev->list.items[i]);
@@ -896,10 +865,10 @@ static uint32_t gen_body(Gen *g, RuleSym *r, uint32_t rule)
     return end_function(g, ZF_BODY, rule);
 }
 
-static int64_t param_int(Gen *g, Expr *count)
+static int64_t param_int(const Expr *count)
 {
     if (count->kind == EX_INT) return count->ival;
-    ParamSym *pa = param_named(g, count->name, NULL);
+    const ParamSym *pa = sym_as(count->sym, SYM_PARAM);
     return pa && pa->value && pa->value->kind == EX_INT ? pa->value->ival : 1;
 }
 
@@ -913,7 +882,7 @@ static uint32_t param_value_const(Gen *g, ParamSym *pa)
     case EX_TIME: return add_const(g, CONST_TIME, literal_time(g, v));
     case EX_BOOL: return add_const(g, CONST_BOOL, v->ival);
     case EX_NAME: {
-        EnumMemberSym *m = (EnumMemberSym *)v->sym;
+        const EnumMemberSym *m = sym_as(v->sym, SYM_MEMBER);
         return str_const(g, m ? m->value : v->name);
     }
     default: return str_const(g, "");
@@ -1002,16 +971,7 @@ static void gen_rule(Gen *g, RuleSym *r, uint32_t index)
     for (int i = 0; i < r->clauses.len; i++) {
         RuleClause *c = r->clauses.items[i];
         if (c->kind == CL_ON) {
-            Type t;
-            memset(&t, 0, sizeof t);
-            uint64_t mask = 0;
-            for (int k = 0; k < c->names.len; k++) {
-                if (!strcmp(c->names.names[k], "event")) mask = ~(uint64_t)0;
-                for (int e = 0; e < g->pol->nevent_types; e++)
-                    if (!strcmp(g->pol->event_types[e]->name, c->names.names[k])) mask |= (uint64_t)1 << e;
-            }
-            if (g->pol->nevent_types < 64) mask &= ((uint64_t)1 << g->pol->nevent_types) - 1;
-            zr.trigger_mask = mask;
+            zr.trigger_mask = known_types(g, c->event_mask);
             if (c->expr) {
                 begin_function(g, c->loc);
                 gen_expr(g, bind_var(g, NULL, c->var, 0), c->expr);
@@ -1024,18 +984,16 @@ static void gen_rule(Gen *g, RuleSym *r, uint32_t index)
             static const uint8_t kinds[] = {ZP_DAY, ZP_WEEK, ZP_MONTH, ZP_YEAR, ZP_WEEKS, ZP_CALENDAR};
             zr.period = kinds[ps->kind];
             if (ps->kind == PER_WEEKS) {
-                zr.weeks = (uint32_t)param_int(g, ps->count);
+                zr.weeks = (uint32_t)param_int(ps->count);
                 if (ps->anchor) {
                     zr.anchor = ZA_TIME;
                     zr.anchor_const = add_const(g, CONST_TIME, literal_time(g, ps->anchor));
                 } else if (ps->table) {
-                    ParamSym *pa = ps->filter ? NULL : param_named(g, ps->table, NULL);
-                    const TableSym *t = NULL;
-                    for (int k = 0; k < g->pol->ntables; k++)
-                        if (!strcmp(g->pol->tables[k]->name, ps->table)) t = g->pol->tables[k];
+                    ParamSym *pa = sym_as(ps->sym, SYM_PARAM);
+                    const TableSym *t = sym_as(ps->sym, SYM_TABLE);
                     if (t) {
                         zr.anchor = ZA_CALENDAR;
-                        zr.period_table = (uint32_t)table_index(g, t);
+                        zr.period_table = (uint32_t)t->index;
                         zr.period_filter = gen_row_filter(g, t, ps->filter, index, ps->loc);
                     } else if (pa) {
                         zr.anchor = ZA_TIME;
@@ -1043,17 +1001,13 @@ static void gen_rule(Gen *g, RuleSym *r, uint32_t index)
                     }
                 }
             } else if (ps->kind == PER_CALENDAR) {
-                const TableSym *t = NULL;
-                for (int k = 0; k < g->pol->ntables; k++)
-                    if (!strcmp(g->pol->tables[k]->name, ps->table)) t = g->pol->tables[k];
-                zr.period_table = (uint32_t)table_index(g, t);
+                const TableSym *t = sym_as(ps->sym, SYM_TABLE);
+                zr.period_table = (uint32_t)t->index;
                 zr.period_filter = gen_row_filter(g, t, ps->filter, index, ps->loc);
             }
         } else if (c->kind == CL_UNLESS) {
-            const TableSym *t = NULL;
-            for (int k = 0; k < g->pol->ntables; k++)
-                if (!strcmp(g->pol->tables[k]->name, c->table)) t = g->pol->tables[k];
-            zr.unless_table = (uint32_t)table_index(g, t);
+            const TableSym *t = sym_as(c->sym, SYM_TABLE);
+            zr.unless_table = (uint32_t)t->index;
             zr.unless_filter = gen_row_filter(g, t, c->expr, index, c->loc);
         }
     }
