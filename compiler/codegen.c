@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plan.h"
 #include "../runtime/limits.h"
+#include "../runtime/strtab.h"
 #include "../runtime/verify.h"
 #include "../runtime/ztime.h"
 
@@ -32,17 +34,14 @@ typedef struct Gen {
     Program *p;
     DiagEngine *d;
     bool failed;
-    /* interned strings: open addressing over indexes into strs */
-    Buf strs, lens;
-    uint32_t *hash_slots;
-    uint32_t hash_cap;
+    StrTab strs;           /* the program's strings: id 0 is "" */
     Buf consts, code, lines, funcs, rules;
     /* the rule being generated: its context variable (`on x` / `as P`), for
      * the retention analysis of its scans, and the scans seen so far */
     uint32_t rule;
     const char *ctx_var;
     bool ctx_periodic;
-    Buf pending_retains;   /* PendingRetain */
+    Buf pending_retains;   /* RetainPlan */
     Buf retains;           /* ZRetain */
     /* the function being generated */
     uint32_t fstart;
@@ -73,41 +72,10 @@ static void *buf_to_arena(Arena *a, Buf *b, size_t size)
     return out;
 }
 
-static uint32_t hash_str(const char *s)
-{
-    uint32_t h = 2166136261u;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
-    return h;
-}
-
 static uint32_t intern(Gen *g, const char *s)
 {
     if (!s) s = "";
-    if (g->strs.len * 2 >= g->hash_cap) {
-        uint32_t cap = g->hash_cap ? g->hash_cap * 2 : 256;
-        uint32_t *slots = malloc(sizeof(uint32_t) * cap);
-        if (!slots) abort();
-        memset(slots, 0xFF, sizeof(uint32_t) * cap);
-        for (uint32_t i = 0; i < g->strs.len; i++) {
-            uint32_t h = hash_str(((const char **)g->strs.items)[i]) & (cap - 1);
-            while (slots[h] != ZNONE) h = (h + 1) & (cap - 1);
-            slots[h] = i;
-        }
-        free(g->hash_slots);
-        g->hash_slots = slots;
-        g->hash_cap = cap;
-    }
-    uint32_t h = hash_str(s) & (g->hash_cap - 1);
-    while (g->hash_slots[h] != ZNONE) {
-        uint32_t i = g->hash_slots[h];
-        if (!strcmp(((const char **)g->strs.items)[i], s)) return i;
-        h = (h + 1) & (g->hash_cap - 1);
-    }
-    uint32_t index = g->strs.len;
-    *(const char **)buf_push(&g->strs, sizeof(char *)) = arena_strdup(&g->p->arena, s);
-    *(uint32_t *)buf_push(&g->lens, sizeof(uint32_t)) = (uint32_t)strlen(s);
-    g->hash_slots[h] = index;
-    return index;
+    return strtab_intern(&g->strs, s, strlen(s));
 }
 
 static uint32_t add_const(Gen *g, ConstKind kind, int64_t value)
@@ -172,12 +140,14 @@ static Var *bind_var(Gen *g, Var *up, const char *name, int slot)
     return v;
 }
 
-static Var *find_var(Var *sc, const char *name)
+static Var *find_var(const Var *sc, const char *name)
 {
     for (; sc; sc = sc->up)
-        if (!strcmp(sc->name, name)) return sc;
+        if (!strcmp(sc->name, name)) return (Var *)sc;
     return NULL;
 }
+
+static bool is_local(const void *scope, const char *name) { return find_var(scope, name) != NULL; }
 
 static int roster_index(Gen *g)
 {
@@ -220,16 +190,6 @@ static FormatKind format_of(const Type *t)
 /* ---- expressions ---------------------------------------------------------- */
 
 static void gen_expr(Gen *g, Var *sc, Expr *e);
-
-static bool mentions(const Expr *e, const char *name)
-{
-    if (!e) return false;
-    if ((e->kind == EX_NAME || e->kind == EX_SELECT) && e->name && !strcmp(e->name, name)) return true;
-    if (mentions(e->lhs, name) || mentions(e->rhs, name)) return true;
-    for (int i = 0; i < e->args.len; i++)
-        if (mentions(e->args.items[i], name)) return true;
-    return false;
-}
 
 static int64_t literal_time(Gen *g, const Expr *e)
 {
@@ -344,199 +304,6 @@ static void gen_binary(Gen *g, Var *sc, Expr *e)
     if (e->op == OP_NOT_IN) emit(g, ZOP_NOT, 0, 0, 0, e->loc);
 }
 
-/* The field of `var` that a conjunct of a selection's condition pins to a
- * value not depending on var: sets *key and returns the scan to use. */
-static Opcode pick_index(const char *var, Expr *cond, Expr **key, int *field, Expr **period)
-{
-    Expr *stack[64];
-    int n = 0;
-    if (cond) stack[n++] = cond;
-    Opcode best = ZOP_SCAN_INIT;
-    int best_rank = 0;
-    *period = NULL;
-    while (n > 0) {
-        Expr *c = stack[--n];
-        if (c->kind == EX_BINARY && c->op == OP_AND) {
-            if (n < 62) { stack[n++] = c->rhs; stack[n++] = c->lhs; }
-            continue;
-        }
-        if (c->kind != EX_BINARY) continue;
-        Expr *a = c->lhs, *b = c->rhs;
-        bool a_field = a->kind == EX_FIELD && a->lhs->kind == EX_NAME && !strcmp(a->lhs->name, var);
-        bool b_field = b->kind == EX_FIELD && b->lhs->kind == EX_NAME && !strcmp(b->lhs->name, var);
-        if (c->op == OP_EQ && (a_field != b_field)) {
-            Expr *f = a_field ? a : b, *k = a_field ? b : a;
-            if (mentions(k, var) || !k->type || k->type->kind == T_LIST || !f->type || f->type->kind == T_LIST) continue;
-            if (best_rank < 3) { best_rank = 3; best = ZOP_SCAN_INIT_EQ; *key = k; *field = f->field; }
-        } else if (c->op == OP_IN && b_field && !mentions(a, var) && b->type && b->type->kind == T_LIST) {
-            if (best_rank < 2) { best_rank = 2; best = ZOP_SCAN_INIT_EQ; *key = a; *field = b->field; }
-        } else if (c->op == OP_IN && a_field && !strcmp(a->name, "time") && b->type && b->type->kind == T_PERIOD &&
-                   !mentions(b, var)) {
-            if (!*period) *period = b;
-        }
-    }
-    /* a key and a period together: the key's events inside the period */
-    if (best == ZOP_SCAN_INIT_EQ && *period) return ZOP_SCAN_INIT_EQ_IN;
-    if (best == ZOP_SCAN_INIT && *period) { *key = *period; return ZOP_SCAN_INIT_IN; }
-    return best;
-}
-
-/* Is `e` the time field of `var`? */
-static bool is_time_of(const Expr *e, const char *var)
-{
-    return e->kind == EX_FIELD && e->lhs->kind == EX_NAME && !strcmp(e->lhs->name, var) && !strcmp(e->name, "time");
-}
-
-/* A conjunct `var.time <= U` (or `<`, or mirrored): the time after which no
- * event can pass the condition. Scans run in time order, so they stop there. */
-static Expr *pick_until(const char *var, Expr *cond, Expr **conjunct, bool *strict)
-{
-    *conjunct = NULL;
-    *strict = false;
-    Expr *stack[64];
-    int n = 0;
-    if (cond) stack[n++] = cond;
-    while (n > 0) {
-        Expr *c = stack[--n];
-        if (c->kind != EX_BINARY) continue;
-        if (c->op == OP_AND) {
-            if (n < 62) { stack[n++] = c->rhs; stack[n++] = c->lhs; }
-            continue;
-        }
-        Expr *bound = NULL;
-        if ((c->op == OP_LE || c->op == OP_LT) && is_time_of(c->lhs, var)) bound = c->rhs;
-        if ((c->op == OP_GE || c->op == OP_GT) && is_time_of(c->rhs, var)) bound = c->lhs;
-        if (bound && !mentions(bound, var) && bound->type && bound->type->kind == T_TIME) {
-            *conjunct = c;
-            *strict = c->op == OP_LT || c->op == OP_GT;
-            return bound;
-        }
-    }
-    return NULL;
-}
-
-/* Does `e` select events, itself or in a definition it calls? */
-static bool selects_events(const Expr *e)
-{
-    if (!e) return false;
-    if (e->kind == EX_SELECT) return true;
-    const DefSym *de = e->kind == EX_CALL && !e->lhs ? sym_as(e->sym, SYM_DEF) : NULL;
-    if (de && selects_events(de->decl->expr)) return true;
-    if (selects_events(e->lhs) || selects_events(e->rhs)) return true;
-    for (int i = 0; i < e->args.len; i++)
-        if (selects_events(e->args.items[i])) return true;
-    return false;
-}
-
-/* Does `e` read a local variable other than `var`, or select events? */
-static bool reads_other_locals(const Expr *e, Var *sc, const char *var)
-{
-    if (!e) return false;
-    if (selects_events(e)) return true;
-    if (e->kind == EX_NAME && strcmp(e->name, var) && find_var(sc, e->name)) return true;
-    if (reads_other_locals(e->lhs, sc, var) || reads_other_locals(e->rhs, sc, var)) return true;
-    for (int i = 0; i < e->args.len; i++)
-        if (reads_other_locals(e->args.items[i], sc, var)) return true;
-    return false;
-}
-
-enum { MAX_KEEP_CONJUNCTS = 16 };
-
-/* A scan of the rule being generated, until its retention filter is made. */
-typedef struct PendingRetain {
-    uint64_t mask;
-    uint8_t kind;          /* ZRetainKind */
-    int64_t offset;        /* ZR_TRIGGER: seconds from the trigger's time */
-    uint8_t pick;          /* ZRetainPick */
-    uint64_t fields;       /* which values make events alike, for pick */
-    const char *var;
-    Expr *keep[MAX_KEEP_CONJUNCTS];
-    int nkeep;
-} PendingRetain;
-
-/* Adds to *fields the log fields of `var` that `e` reads; false when it uses
- * var otherwise: bare (`x in …`, a definition's argument), in a nested
- * selection, or its time anywhere but the limit conjunct `limit`. */
-static bool fields_read(Gen *g, const Expr *e, const char *var, const Expr *limit, uint64_t *fields)
-{
-    if (!e || e == limit) return true;
-    if (e->kind == EX_FIELD && e->lhs->kind == EX_NAME && !strcmp(e->lhs->name, var)) {
-        int f = e->field;
-        if (!strcmp(e->name, "time") || f < 0 || f >= 64) return false;
-        *fields |= (uint64_t)1 << f;
-        return true;
-    }
-    if ((e->kind == EX_NAME && !strcmp(e->name, var)) || selects_events(e)) return false;
-    if (!fields_read(g, e->lhs, var, limit, fields) || !fields_read(g, e->rhs, var, limit, fields)) return false;
-    for (int i = 0; i < e->args.len; i++)
-        if (!fields_read(g, e->args.items[i], var, limit, fields)) return false;
-    return true;
-}
-
-/* `e.time`, `e.time - D` or `e.time + D` for the trigger `e` and a duration
- * D written as a literal or a parameter: *offset is the seconds added. */
-static bool trigger_offset(Gen *g, Var *sc, const Expr *bound, int64_t *offset)
-{
-    *offset = 0;
-    if (is_time_of(bound, g->ctx_var)) return true;
-    if (bound->kind != EX_BINARY || (bound->op != OP_MINUS && bound->op != OP_PLUS) || !is_time_of(bound->lhs, g->ctx_var))
-        return false;
-    const Expr *d = bound->rhs;
-    const ParamSym *pa = d->kind == EX_NAME && !find_var(sc, d->name) ? sym_as(d->sym, SYM_PARAM) : NULL;
-    if (pa && pa->value && pa->value->kind == EX_DURATION) d = pa->value; /* a parameter, unless a local hides it */
-    if (d->kind != EX_DURATION) return false;
-    int64_t seconds = d->ival;
-    *offset = bound->op == OP_MINUS ? -seconds : seconds;
-    return true;
-}
-
-/* What a streaming run must keep for this scan (docs/runtime.md): the events
- * of its types that pass the conjuncts reading nothing but the scanned event,
- * from the start of the rule's period (`x.time in P`), from the trigger's time
- * (`x.time >= e.time`), or from the beginning. Kept from the beginning, and
- * read only through some fields and an upper time limit, an `exists` or
- * `first` needs only the earliest event of each set of values of those
- * fields, and a `latest` limited by its trigger's time only the latest of
- * those the triggers still to run cannot precede. */
-static void note_retention(Gen *g, Var *sc, const char *var, Expr *cond, Expr *period, uint64_t mask, int select, Expr *until,
-                           Expr *limit, bool strict)
-{
-    PendingRetain *pr = buf_push(&g->pending_retains, sizeof(PendingRetain));
-    pr->mask = mask;
-    pr->var = var;
-    pr->kind = ZR_ALWAYS;
-    /* the rule's context, unless a name hides it (this selection's own, or an
-     * enclosing one's) */
-    Var *ctx = g->ctx_var && strcmp(var, g->ctx_var) ? find_var(sc, g->ctx_var) : NULL;
-    bool ctx_ok = ctx && ctx->slot == 0 && ctx->row_table < 0;
-    if (ctx_ok && g->ctx_periodic && period && period->kind == EX_NAME && !strcmp(period->name, g->ctx_var))
-        pr->kind = ZR_PERIOD;
-    Expr *stack[64];
-    int n = 0;
-    if (cond) stack[n++] = cond;
-    while (n > 0) {
-        Expr *c = stack[--n];
-        if (c->kind == EX_BINARY && c->op == OP_AND) {
-            if (n < 62) { stack[n++] = c->rhs; stack[n++] = c->lhs; }
-            continue;
-        }
-        if (ctx_ok && !g->ctx_periodic && pr->kind == ZR_ALWAYS && c->kind == EX_BINARY) {
-            Expr *bound = NULL;
-            if ((c->op == OP_GE || c->op == OP_GT) && is_time_of(c->lhs, var)) bound = c->rhs;
-            if ((c->op == OP_LE || c->op == OP_LT) && is_time_of(c->rhs, var)) bound = c->lhs;
-            if (bound && trigger_offset(g, sc, bound, &pr->offset)) pr->kind = ZR_TRIGGER;
-        }
-        if (pr->nkeep < MAX_KEEP_CONJUNCTS && mentions(c, var) && !reads_other_locals(c, sc, var)) pr->keep[pr->nkeep++] = c;
-    }
-    pr->pick = ZK_ALL;
-    uint64_t fields = 0;
-    if (pr->kind != ZR_ALWAYS || !fields_read(g, cond, var, limit, &fields)) return;
-    if (select == SEL_EXISTS || select == SEL_FIRST) pr->pick = ZK_EARLIEST;
-    /* latest: the latest of events alike up to the trigger's time (not before it) */
-    if (select == SEL_LATEST && ctx_ok && !g->ctx_periodic && !strict && (!until || is_time_of(until, g->ctx_var))) pr->pick = ZK_LATEST;
-    if (pr->pick != ZK_ALL) pr->fields = fields;
-}
-
 /* A mask of event types as sema recorded it, `event` (all bits) cut to the
  * types the policy declares. */
 static uint64_t known_types(Gen *g, uint64_t mask)
@@ -557,17 +324,18 @@ static void gen_select(Gen *g, Var *sc, Expr *e)
     default: emit(g, ZOP_MISSING, 0, 0, 0, e->loc); break;
     }
     emit(g, ZOP_STORE, result, 0, 0, e->loc);
-    Expr *key = NULL;
-    int field = -1;
-    Expr *period = NULL;
-    Opcode init = pick_index(e->name, e->rhs, &key, &field, &period);
+    ScanPlan scan;
+    plan_scan(e, &scan);
+    Opcode init = scan.init;
+    Expr *key = scan.key, *period = scan.period, *until = scan.until;
+    int field = scan.field;
     uint64_t mask = known_types(g, e->event_mask);
     uint32_t mask_const = add_const(g, CONST_MASK, (int64_t)mask);
-    Expr *limit;
-    bool strict;
-    Expr *until = pick_until(e->name, e->rhs, &limit, &strict);
-    note_retention(g, sc, e->name, e->rhs, period, mask, e->select,
-                   strict ? NULL : until, limit, strict);
+    /* the rule's context, unless a name hides it (this selection's own, or an
+     * enclosing one's) */
+    const Var *ctx = g->ctx_var && strcmp(e->name, g->ctx_var) ? find_var(sc, g->ctx_var) : NULL;
+    PlanContext where = {g->ctx_var, g->ctx_periodic, ctx && ctx->slot == 0 && ctx->row_table < 0, is_local, sc};
+    plan_retention(&where, e, &scan, mask, buf_push(&g->pending_retains, sizeof(RetainPlan)));
     if (init == ZOP_SCAN_INIT_EQ || init == ZOP_SCAN_INIT_EQ_IN) gen_expr(g, sc, key);
     if (init == ZOP_SCAN_INIT_IN || init == ZOP_SCAN_INIT_EQ_IN) gen_expr(g, sc, init == ZOP_SCAN_INIT_IN ? key : period);
     if (until) gen_expr(g, sc, until);
@@ -896,8 +664,8 @@ static void gen_retentions(Gen *g, uint32_t rule)
      * select no events, so it adds no entries, but do not rely on it) */
     uint32_t n = g->pending_retains.len;
     for (uint32_t i = 0; i < n; i++) {
-        PendingRetain copy = ((PendingRetain *)g->pending_retains.items)[i];
-        PendingRetain *pr = &copy;
+        RetainPlan copy = ((RetainPlan *)g->pending_retains.items)[i];
+        RetainPlan *pr = &copy;
         ZRetain *z = buf_push(&g->retains, sizeof(ZRetain));
         z->rule = rule;
         z->mask = pr->mask;
@@ -909,7 +677,7 @@ static void gen_retentions(Gen *g, uint32_t rule)
         if (pr->nkeep == 0) continue;
         begin_function(g, pr->keep[0]->loc);
         Var *sc = bind_var(g, NULL, pr->var, 0);
-        uint32_t fails[MAX_KEEP_CONJUNCTS];
+        uint32_t fails[PLAN_MAX_KEEP];
         for (int k = 0; k < pr->nkeep; k++) {
             gen_expr(g, sc, pr->keep[k]);
             fails[k] = emit(g, ZOP_JUMP_IF_FALSE, 0, 0, 0, pr->keep[k]->loc);
@@ -1043,7 +811,7 @@ Program *codegen_policy(const Policy *pol, DiagEngine *diag)
     g->p = program_new();
     if (!g->p) return NULL;
     Program *p = g->p;
-    intern(g, ""); /* string 0 is the empty string */
+    strtab_init(&g->strs); /* string 0 is the empty string */
 
     ZMeta *m = &p->meta;
     m->name = intern(g, pol->header.name);
@@ -1078,9 +846,15 @@ Program *codegen_policy(const Policy *pol, DiagEngine *diag)
     }
     for (int i = 0; i < pol->nrules && !g->failed; i++) gen_rule(g, pol->rules[i], (uint32_t)i);
 
-    p->nstrings = g->strs.len;
-    p->strings = buf_to_arena(&p->arena, &g->strs, sizeof(char *));
-    p->string_lens = buf_to_arena(&p->arena, &g->lens, sizeof(uint32_t));
+    p->nstrings = g->strs.n;
+    const char **strings = arena_alloc(&p->arena, sizeof(char *) * (g->strs.n + 1u));
+    p->string_lens = arena_alloc(&p->arena, sizeof(uint32_t) * (g->strs.n + 1u));
+    for (uint32_t i = 0; i < g->strs.n; i++) {
+        strings[i] = arena_strndup(&p->arena, g->strs.strs[i], g->strs.lens[i]);
+        p->string_lens[i] = g->strs.lens[i];
+    }
+    p->strings = strings;
+    strtab_free(&g->strs);
     p->nconsts = g->consts.len;
     p->consts = buf_to_arena(&p->arena, &g->consts, sizeof(ZConst));
     p->ninsns = g->code.len;
@@ -1093,7 +867,6 @@ Program *codegen_policy(const Policy *pol, DiagEngine *diag)
     p->nretains = g->retains.len;
     p->retains = buf_to_arena(&p->arena, &g->retains, sizeof(ZRetain));
     free(g->pending_retains.items);
-    free(g->hash_slots);
     if (g->failed) {
         program_free(p);
         return NULL;
