@@ -52,11 +52,11 @@ $(GEN)/lexer.c: compiler/lexer.l $(GEN)/parser.h | $(DEPS_STAMP)
 	flex -o $@ $<
 
 $(GEN)/lexer.o: $(GEN)/lexer.c
-	$(CC) $(CFLAGS_ALL) -Wno-unused-function -c -o $@ $<
+	$(CC) $(CFLAGS_ALL) -Wno-unused-function -MMD -MP -c -o $@ $<
 
 # bison's default location initializer omits our byte-offset fields (they start at 0)
 $(GEN)/parser.o: $(GEN)/parser.c
-	$(CC) $(CFLAGS_ALL) -Wno-missing-field-initializers -c -o $@ $<
+	$(CC) $(CFLAGS_ALL) -Wno-missing-field-initializers -MMD -MP -c -o $@ $<
 
 # the HTML report's stylesheet and script, as C strings
 $(GEN)/report_html_assets.h: runtime/report_html.css runtime/report_html.js scripts/embed-text.sh

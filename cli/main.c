@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include "bytecode.h"
-#include "codegen.h"
 #include "compiler.h"
 #include "disasm.h"
 #include "engine.h"
@@ -120,11 +119,8 @@ static Program *compile_to_program(const char *path, int *rc)
         *rc = EXIT_FINDINGS;
     } else {
         diag_print_text(&c->diag, stderr, isatty(STDERR_FILENO)); /* warnings */
-        p = codegen_policy(c->policy, &c->diag);
-        if (!p) {
-            diag_print_text(&c->diag, stderr, isatty(STDERR_FILENO));
-            *rc = EXIT_FINDINGS;
-        }
+        p = compile_take_program(c);
+        if (!p) { fputs("zhidu: out of memory\n", stderr); *rc = EXIT_USAGE; }
     }
     compile_free(c);
     return p;

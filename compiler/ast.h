@@ -87,7 +87,9 @@ struct Expr {
     bool poisoned;      /* cut at the depth limit (already reported): its type is unknown */
     /* sema */
     Type *type;
-    Symbol *sym;
+    Symbol *sym;        /* EX_NAME: a parameter, table or enum member; EX_CALL: a definition */
+    uint64_t event_mask; /* EX_SELECT: the event types selected */
+    int field;          /* EX_FIELD of an event or a row, roster method EX_CALL: the field's index */
 };
 
 /* ---- declarations ------------------------------------------------------ */
@@ -140,6 +142,7 @@ typedef struct PeriodSpec {
     Expr *filter;         /* where-predicate over the table's row fields */
     const char *var;      /* as NAME */
     SrcLoc var_loc;
+    Symbol *sym;          /* sema: the calendar or the anchor parameter `table` names */
 } PeriodSpec;
 
 typedef enum ClauseKind {
@@ -177,6 +180,9 @@ typedef struct RuleClause {
     Binding **bindings;  /* CL_FOR */
     int nbindings;
     ExprList list;       /* CL_SUBJECTS, CL_EVIDENCE */
+    /* sema */
+    uint64_t event_mask; /* CL_ON: the event types that trigger the rule */
+    Symbol *sym;         /* CL_UNLESS: the calendar */
 } RuleClause;
 
 typedef struct ClauseList {

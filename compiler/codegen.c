@@ -1,212 +1,16 @@
-/* codegen.c - lowers a checked Policy to a Program: interned strings and
- * constants, bindings, parameters with their effective values, the rule
- * table, and one function per rule body and per filter, with a line entry for
- * every instruction. Definitions are inlined; selections become event scans,
- * indexed when the condition pins a field (`x.ref == e.id`, `T in x.topic`,
- * `x.time in period`). Output depends only on the policy, so it is
- * deterministic. */
-#include "codegen.h"
+/* codegen.c - lowers a checked Policy to a Program: bindings, parameters with
+ * their effective values, the rule table, and one function per rule body and
+ * per filter (row filters, trigger filters, retention filters), then the
+ * whole program verified. codegen_int.h names the other files. Output
+ * depends only on the policy, so it is deterministic. */
+#include "codegen_int.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "plan.h"
+#include "../runtime/limits.h"
 #include "../runtime/verify.h"
-#include "../runtime/ztime.h"
-
-enum { MAX_SLOTS = 250 };
-
-typedef struct Var {
-    const char *name;
-    int slot;
-    int row_table;   /* >= 0: a bare field name of the row in `slot` */
-    int row_field;
-    struct Var *up;
-} Var;
-
-typedef struct Buf {
-    void *items;
-    uint32_t len, cap;
-} Buf;
-
-typedef struct Gen {
-    const Policy *pol;
-    Program *p;
-    DiagEngine *d;
-    bool failed;
-    /* interned strings: open addressing over indexes into strs */
-    Buf strs, lens;
-    uint32_t *hash_slots;
-    uint32_t hash_cap;
-    Buf consts, code, lines, funcs, rules;
-    /* the rule being generated: its context variable (`on x` / `as P`), for
-     * the retention analysis of its scans, and the scans seen so far */
-    uint32_t rule;
-    const char *ctx_var;
-    bool ctx_periodic;
-    Buf pending_retains;   /* PendingRetain */
-    Buf retains;           /* ZRetain */
-    /* the function being generated */
-    uint32_t fstart;
-    int nslots;
-    SrcLoc fallback_loc;
-} Gen;
-
-static void *buf_push(Buf *b, size_t size)
-{
-    if (b->len == b->cap) {
-        uint32_t cap = b->cap ? b->cap * 2 : 64;
-        void *items = realloc(b->items, size * cap);
-        if (!items) { fputs("zhidu: out of memory\n", stderr); abort(); }
-        b->items = items;
-        b->cap = cap;
-    }
-    void *at = (char *)b->items + size * b->len++;
-    memset(at, 0, size);
-    return at;
-}
-
-static void *buf_to_arena(Arena *a, Buf *b, size_t size)
-{
-    void *out = arena_alloc(a, size * (b->len ? b->len : 1));
-    if (b->len) memcpy(out, b->items, size * b->len);
-    free(b->items);
-    b->items = NULL;
-    return out;
-}
-
-static uint32_t hash_str(const char *s)
-{
-    uint32_t h = 2166136261u;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
-    return h;
-}
-
-static uint32_t intern(Gen *g, const char *s)
-{
-    if (!s) s = "";
-    if (g->strs.len * 2 >= g->hash_cap) {
-        uint32_t cap = g->hash_cap ? g->hash_cap * 2 : 256;
-        uint32_t *slots = malloc(sizeof(uint32_t) * cap);
-        if (!slots) abort();
-        memset(slots, 0xFF, sizeof(uint32_t) * cap);
-        for (uint32_t i = 0; i < g->strs.len; i++) {
-            uint32_t h = hash_str(((const char **)g->strs.items)[i]) & (cap - 1);
-            while (slots[h] != ZNONE) h = (h + 1) & (cap - 1);
-            slots[h] = i;
-        }
-        free(g->hash_slots);
-        g->hash_slots = slots;
-        g->hash_cap = cap;
-    }
-    uint32_t h = hash_str(s) & (g->hash_cap - 1);
-    while (g->hash_slots[h] != ZNONE) {
-        uint32_t i = g->hash_slots[h];
-        if (!strcmp(((const char **)g->strs.items)[i], s)) return i;
-        h = (h + 1) & (g->hash_cap - 1);
-    }
-    uint32_t index = g->strs.len;
-    *(const char **)buf_push(&g->strs, sizeof(char *)) = arena_strdup(&g->p->arena, s);
-    *(uint32_t *)buf_push(&g->lens, sizeof(uint32_t)) = (uint32_t)strlen(s);
-    g->hash_slots[h] = index;
-    return index;
-}
-
-static uint32_t add_const(Gen *g, ConstKind kind, int64_t value)
-{
-    ZConst *cs = g->consts.items;
-    for (uint32_t i = 0; i < g->consts.len; i++)
-        if (cs[i].kind == kind && cs[i].value == value) return i;
-    ZConst *c = buf_push(&g->consts, sizeof(ZConst));
-    c->kind = (uint8_t)kind;
-    c->value = value;
-    return g->consts.len - 1;
-}
-
-static uint32_t str_const(Gen *g, const char *s) { return add_const(g, CONST_STR, intern(g, s)); }
-
-static uint16_t file_index(Gen *g, const Source *src)
-{
-    for (int i = 0; i < g->pol->nfiles; i++)
-        if (g->pol->files[i] == src) return (uint16_t)i;
-    return 0;
-}
-
-static uint32_t here(Gen *g) { return g->code.len; }
-
-static uint32_t emit(Gen *g, Opcode op, int a, int b, uint32_t c, SrcLoc loc)
-{
-    Insn *in = buf_push(&g->code, sizeof(Insn));
-    in->op = (uint8_t)op;
-    in->a = (uint8_t)a;
-    in->b = (uint16_t)b;
-    in->c = c;
-    ZLine *ln = buf_push(&g->lines, sizeof(ZLine));
-    if (!loc.src) loc = g->fallback_loc;
-    ln->file = file_index(g, loc.src);
-    ln->line = (uint32_t)loc.line;
-    ln->col = (uint32_t)loc.col;
-    return g->code.len - 1;
-}
-
-/* Points the jump or iterator exit at `at` to `target` (function-relative). */
-static void patch(Gen *g, uint32_t at, uint32_t target) { ((Insn *)g->code.items)[at].c = target - g->fstart; }
-
-static int new_slots(Gen *g, int n, SrcLoc loc)
-{
-    int s = g->nslots;
-    if (g->nslots + n > MAX_SLOTS) {
-        if (!g->failed) diag_report(g->d, DIAG_E0101, loc, "rule too complex: more than %d local values", MAX_SLOTS);
-        g->failed = true;
-        return 0;
-    }
-    g->nslots += n;
-    return s;
-}
-
-static Var *bind_var(Gen *g, Var *up, const char *name, int slot)
-{
-    Var *v = arena_alloc(&g->p->arena, sizeof *v);
-    v->name = name;
-    v->slot = slot;
-    v->row_table = -1;
-    v->up = up;
-    return v;
-}
-
-static Var *find_var(Var *sc, const char *name)
-{
-    for (; sc; sc = sc->up)
-        if (!strcmp(sc->name, name)) return sc;
-    return NULL;
-}
-
-static int table_index(Gen *g, const TableSym *t)
-{
-    for (int i = 0; i < g->pol->ntables; i++)
-        if (g->pol->tables[i] == t) return i;
-    return -1;
-}
-
-static int roster_index(Gen *g)
-{
-    for (int i = 0; i < g->pol->ntables; i++)
-        if (g->pol->tables[i]->kind == TABLE_ROSTER) return i;
-    return 0;
-}
-
-static int field_index_of(const TableSym *t, const char *name)
-{
-    for (int i = 0; t && i < t->nfields; i++)
-        if (!strcmp(t->fields[i]->name, name)) return i;
-    return -1;
-}
-
-static ParamSym *param_named(Gen *g, const char *name, int *index)
-{
-    for (int i = 0; i < g->pol->nparams; i++)
-        if (!strcmp(g->pol->params[i]->name, name)) { if (index) *index = i; return g->pol->params[i]; }
-    return NULL;
-}
 
 static uint8_t val_type(const Policy *pol, const Type *t)
 {
@@ -239,494 +43,12 @@ static FormatKind format_of(const Type *t)
     }
 }
 
-/* ---- expressions ---------------------------------------------------------- */
-
-static void gen_expr(Gen *g, Var *sc, Expr *e);
-
-static bool mentions(const Expr *e, const char *name)
-{
-    if (!e) return false;
-    if ((e->kind == EX_NAME || e->kind == EX_SELECT) && e->name && !strcmp(e->name, name)) return true;
-    if (mentions(e->lhs, name) || mentions(e->rhs, name)) return true;
-    for (int i = 0; i < e->args.len; i++)
-        if (mentions(e->args.items[i], name)) return true;
-    return false;
-}
-
-static int64_t literal_time(Gen *g, const Expr *e)
-{
-    ZtParsed p = {e->tval.local_seconds, e->tval.has_time, e->tval.has_offset, e->tval.offset_seconds};
-    return zt_to_instant(&p, g->pol->header.tz_offset);
-}
-
-static void gen_enum_member(Gen *g, Expr *e)
-{
-    EnumMemberSym *m = (EnumMemberSym *)e->sym;
-    emit(g, ZOP_CONST, 0, 0, str_const(g, m ? m->value : e->name), e->loc);
-}
-
-static void gen_name(Gen *g, Var *sc, Expr *e)
-{
-    Var *v = find_var(sc, e->name);
-    if (v) {
-        emit(g, ZOP_LOAD, v->slot, 0, 0, e->loc);
-        if (v->row_table >= 0) emit(g, ZOP_ROW_FIELD, 0, v->row_table, (uint32_t)v->row_field, e->loc);
-        return;
-    }
-    int pi;
-    if (param_named(g, e->name, &pi)) {
-        emit(g, ZOP_PARAM, 0, 0, (uint32_t)pi, e->loc);
-        return;
-    }
-    gen_enum_member(g, e);
-}
-
-static void gen_field(Gen *g, Var *sc, Expr *e)
-{
-    const Type *t = e->lhs->type;
-    gen_expr(g, sc, e->lhs);
-    if (t && t->kind == T_EVENT) {
-        emit(g, ZOP_EV_FIELD, 0, 0, (uint32_t)field_index_of(g->pol->events, e->name), e->loc);
-    } else if (t && t->kind == T_ROW) {
-        emit(g, ZOP_ROW_FIELD, 0, table_index(g, t->table), (uint32_t)field_index_of(t->table, e->name), e->loc);
-    } else if (t && t->kind == T_PERIOD) {
-        if (!strcmp(e->name, "from")) emit(g, ZOP_PERIOD_FROM, 0, 0, 0, e->loc);
-        else if (!strcmp(e->name, "to")) emit(g, ZOP_PERIOD_TO, 0, 0, 0, e->loc);
-        else emit(g, ZOP_PERIOD_FIELD, 0, table_index(g, t->table), (uint32_t)field_index_of(t->table, e->name), e->loc);
-    }
-}
-
-/* present(x), weekday(t), size(L): built in, not definitions */
-static bool is_builtin_call(const Expr *e)
-{
-    return !strcmp(e->name, "present") || !strcmp(e->name, "weekday") || !strcmp(e->name, "size");
-}
-
-static void gen_call(Gen *g, Var *sc, Expr *e)
-{
-    if (e->lhs) { /* roster.field(person, role, time) */
-        for (int i = 0; i < 3; i++) gen_expr(g, sc, e->args.items[i]);
-        const TableSym *t = e->lhs->type->table;
-        emit(g, ZOP_ROSTER_ATTR, 0, table_index(g, t), (uint32_t)field_index_of(t, e->name), e->loc);
-        return;
-    }
-    if (is_builtin_call(e)) {
-        gen_expr(g, sc, e->args.items[0]);
-        emit(g, !strcmp(e->name, "present") ? ZOP_PRESENT : !strcmp(e->name, "weekday") ? ZOP_WEEKDAY : ZOP_SIZE, 0, 0, 0, e->loc);
-        return;
-    }
-    /* a definition: evaluate the arguments into fresh slots, then its body */
-    DefSym *de = (DefSym *)e->sym;
-    Var *inner = NULL;
-    for (int i = 0; i < e->args.len; i++) {
-        gen_expr(g, sc, e->args.items[i]);
-        int slot = new_slots(g, 1, e->loc);
-        emit(g, ZOP_STORE, slot, 0, 0, e->loc);
-        inner = bind_var(g, inner, de->decl->params.items[i]->name, slot);
-    }
-    gen_expr(g, inner, de->decl->expr);
-}
-
-static void gen_and_or(Gen *g, Var *sc, Expr *e)
-{
-    bool is_and = e->op == OP_AND;
-    gen_expr(g, sc, e->lhs);
-    uint32_t short_jump = emit(g, is_and ? ZOP_JUMP_IF_FALSE : ZOP_JUMP_IF_TRUE, 0, 0, 0, e->loc);
-    gen_expr(g, sc, e->rhs);
-    uint32_t end_jump = emit(g, ZOP_JUMP, 0, 0, 0, e->loc);
-    patch(g, short_jump, here(g));
-    emit(g, is_and ? ZOP_FALSE : ZOP_TRUE, 0, 0, 0, e->loc);
-    patch(g, end_jump, here(g));
-}
-
-static void gen_binary(Gen *g, Var *sc, Expr *e)
-{
-    if (e->op == OP_AND || e->op == OP_OR) { gen_and_or(g, sc, e); return; }
-    gen_expr(g, sc, e->lhs);
-    gen_expr(g, sc, e->rhs);
-    const Type *rt = e->rhs->type;
-    bool lists = e->lhs->type && e->lhs->type->kind == T_LIST;
-    Opcode op = ZOP_NOP;
-    switch (e->op) {
-    case OP_EQ: op = ZOP_EQ; break;
-    case OP_NE: op = ZOP_NE; break;
-    case OP_LT: op = ZOP_LT; break;
-    case OP_LE: op = ZOP_LE; break;
-    case OP_GT: op = ZOP_GT; break;
-    case OP_GE: op = ZOP_GE; break;
-    case OP_IN:
-    case OP_NOT_IN: op = rt && rt->kind == T_PERIOD ? ZOP_IN_PERIOD : ZOP_IN; break;
-    case OP_UNION: op = ZOP_UNION; break;
-    case OP_INTER: op = ZOP_INTER; break;
-    case OP_MINUS: op = lists ? ZOP_DIFF : ZOP_SUB; break;
-    case OP_PLUS: op = ZOP_ADD; break;
-    default: break;
-    }
-    emit(g, op, 0, 0, 0, e->loc);
-    if (e->op == OP_NOT_IN) emit(g, ZOP_NOT, 0, 0, 0, e->loc);
-}
-
-/* The field of `var` that a conjunct of a selection's condition pins to a
- * value not depending on var: sets *key and returns the scan to use. */
-static Opcode pick_index(Gen *g, const char *var, Expr *cond, Expr **key, int *field, Expr **period)
-{
-    Expr *stack[64];
-    int n = 0;
-    if (cond) stack[n++] = cond;
-    Opcode best = ZOP_SCAN_INIT;
-    int best_rank = 0;
-    *period = NULL;
-    while (n > 0) {
-        Expr *c = stack[--n];
-        if (c->kind == EX_BINARY && c->op == OP_AND) {
-            if (n < 62) { stack[n++] = c->rhs; stack[n++] = c->lhs; }
-            continue;
-        }
-        if (c->kind != EX_BINARY) continue;
-        Expr *a = c->lhs, *b = c->rhs;
-        bool a_field = a->kind == EX_FIELD && a->lhs->kind == EX_NAME && !strcmp(a->lhs->name, var);
-        bool b_field = b->kind == EX_FIELD && b->lhs->kind == EX_NAME && !strcmp(b->lhs->name, var);
-        if (c->op == OP_EQ && (a_field != b_field)) {
-            Expr *f = a_field ? a : b, *k = a_field ? b : a;
-            if (mentions(k, var) || !k->type || k->type->kind == T_LIST || !f->type || f->type->kind == T_LIST) continue;
-            if (best_rank < 3) { best_rank = 3; best = ZOP_SCAN_INIT_EQ; *key = k; *field = field_index_of(g->pol->events, f->name); }
-        } else if (c->op == OP_IN && b_field && !mentions(a, var) && b->type && b->type->kind == T_LIST) {
-            if (best_rank < 2) { best_rank = 2; best = ZOP_SCAN_INIT_EQ; *key = a; *field = field_index_of(g->pol->events, b->name); }
-        } else if (c->op == OP_IN && a_field && !strcmp(a->name, "time") && b->type && b->type->kind == T_PERIOD &&
-                   !mentions(b, var)) {
-            if (!*period) *period = b;
-        }
-    }
-    /* a key and a period together: the key's events inside the period */
-    if (best == ZOP_SCAN_INIT_EQ && *period) return ZOP_SCAN_INIT_EQ_IN;
-    if (best == ZOP_SCAN_INIT && *period) { *key = *period; return ZOP_SCAN_INIT_IN; }
-    return best;
-}
-
-/* Is `e` the time field of `var`? */
-static bool is_time_of(const Expr *e, const char *var)
-{
-    return e->kind == EX_FIELD && e->lhs->kind == EX_NAME && !strcmp(e->lhs->name, var) && !strcmp(e->name, "time");
-}
-
-/* A conjunct `var.time <= U` (or `<`, or mirrored): the time after which no
- * event can pass the condition. Scans run in time order, so they stop there. */
-static Expr *pick_until(const char *var, Expr *cond, Expr **conjunct, bool *strict)
-{
-    *conjunct = NULL;
-    *strict = false;
-    Expr *stack[64];
-    int n = 0;
-    if (cond) stack[n++] = cond;
-    while (n > 0) {
-        Expr *c = stack[--n];
-        if (c->kind != EX_BINARY) continue;
-        if (c->op == OP_AND) {
-            if (n < 62) { stack[n++] = c->rhs; stack[n++] = c->lhs; }
-            continue;
-        }
-        Expr *bound = NULL;
-        if ((c->op == OP_LE || c->op == OP_LT) && is_time_of(c->lhs, var)) bound = c->rhs;
-        if ((c->op == OP_GE || c->op == OP_GT) && is_time_of(c->rhs, var)) bound = c->lhs;
-        if (bound && !mentions(bound, var) && bound->type && bound->type->kind == T_TIME) {
-            *conjunct = c;
-            *strict = c->op == OP_LT || c->op == OP_GT;
-            return bound;
-        }
-    }
-    return NULL;
-}
-
-/* Does `e` select events, itself or in a definition it calls? */
-static bool selects_events(const Expr *e)
-{
-    if (!e) return false;
-    if (e->kind == EX_SELECT) return true;
-    if (e->kind == EX_CALL && !e->lhs && e->sym && !is_builtin_call(e) && selects_events(((const DefSym *)e->sym)->decl->expr))
-        return true;
-    if (selects_events(e->lhs) || selects_events(e->rhs)) return true;
-    for (int i = 0; i < e->args.len; i++)
-        if (selects_events(e->args.items[i])) return true;
-    return false;
-}
-
-/* Does `e` read a local variable other than `var`, or select events? */
-static bool reads_other_locals(const Expr *e, Var *sc, const char *var)
-{
-    if (!e) return false;
-    if (selects_events(e)) return true;
-    if (e->kind == EX_NAME && strcmp(e->name, var) && find_var(sc, e->name)) return true;
-    if (reads_other_locals(e->lhs, sc, var) || reads_other_locals(e->rhs, sc, var)) return true;
-    for (int i = 0; i < e->args.len; i++)
-        if (reads_other_locals(e->args.items[i], sc, var)) return true;
-    return false;
-}
-
-enum { MAX_KEEP_CONJUNCTS = 16 };
-
-/* A scan of the rule being generated, until its retention filter is made. */
-typedef struct PendingRetain {
-    uint64_t mask;
-    uint8_t kind;          /* ZRetainKind */
-    int64_t offset;        /* ZR_TRIGGER: seconds from the trigger's time */
-    uint8_t pick;          /* ZRetainPick */
-    uint64_t fields;       /* which values make events alike, for pick */
-    const char *var;
-    Expr *keep[MAX_KEEP_CONJUNCTS];
-    int nkeep;
-} PendingRetain;
-
-/* Adds to *fields the log fields of `var` that `e` reads; false when it uses
- * var otherwise: bare (`x in …`, a definition's argument), in a nested
- * selection, or its time anywhere but the limit conjunct `limit`. */
-static bool fields_read(Gen *g, const Expr *e, const char *var, const Expr *limit, uint64_t *fields)
-{
-    if (!e || e == limit) return true;
-    if (e->kind == EX_FIELD && e->lhs->kind == EX_NAME && !strcmp(e->lhs->name, var)) {
-        int f = g->pol->events ? field_index_of(g->pol->events, e->name) : -1;
-        if (!strcmp(e->name, "time") || f < 0 || f >= 64) return false;
-        *fields |= (uint64_t)1 << f;
-        return true;
-    }
-    if ((e->kind == EX_NAME && !strcmp(e->name, var)) || selects_events(e)) return false;
-    if (!fields_read(g, e->lhs, var, limit, fields) || !fields_read(g, e->rhs, var, limit, fields)) return false;
-    for (int i = 0; i < e->args.len; i++)
-        if (!fields_read(g, e->args.items[i], var, limit, fields)) return false;
-    return true;
-}
-
-/* `e.time`, `e.time - D` or `e.time + D` for the trigger `e` and a duration
- * D written as a literal or a parameter: *offset is the seconds added. */
-static bool trigger_offset(Gen *g, Var *sc, const Expr *bound, int64_t *offset)
-{
-    *offset = 0;
-    if (is_time_of(bound, g->ctx_var)) return true;
-    if (bound->kind != EX_BINARY || (bound->op != OP_MINUS && bound->op != OP_PLUS) || !is_time_of(bound->lhs, g->ctx_var))
-        return false;
-    const Expr *d = bound->rhs;
-    const ParamSym *pa = d->kind == EX_NAME && !find_var(sc, d->name) ? param_named(g, d->name, NULL) : NULL;
-    if (pa && pa->value && pa->value->kind == EX_DURATION) d = pa->value; /* a parameter, unless a local hides it */
-    if (d->kind != EX_DURATION) return false;
-    int64_t seconds = d->ival;
-    *offset = bound->op == OP_MINUS ? -seconds : seconds;
-    return true;
-}
-
-/* What a streaming run must keep for this scan (docs/runtime.md): the events
- * of its types that pass the conjuncts reading nothing but the scanned event,
- * from the start of the rule's period (`x.time in P`), from the trigger's time
- * (`x.time >= e.time`), or from the beginning. Kept from the beginning, and
- * read only through some fields and an upper time limit, an `exists` or
- * `first` needs only the earliest event of each set of values of those
- * fields, and a `latest` limited by its trigger's time only the latest of
- * those the triggers still to run cannot precede. */
-static void note_retention(Gen *g, Var *sc, const char *var, Expr *cond, Expr *period, uint64_t mask, int select, Expr *until,
-                           Expr *limit, bool strict)
-{
-    PendingRetain *pr = buf_push(&g->pending_retains, sizeof(PendingRetain));
-    pr->mask = mask;
-    pr->var = var;
-    pr->kind = ZR_ALWAYS;
-    /* the rule's context, unless a name hides it (this selection's own, or an
-     * enclosing one's) */
-    Var *ctx = g->ctx_var && strcmp(var, g->ctx_var) ? find_var(sc, g->ctx_var) : NULL;
-    bool ctx_ok = ctx && ctx->slot == 0 && ctx->row_table < 0;
-    if (ctx_ok && g->ctx_periodic && period && period->kind == EX_NAME && !strcmp(period->name, g->ctx_var))
-        pr->kind = ZR_PERIOD;
-    Expr *stack[64];
-    int n = 0;
-    if (cond) stack[n++] = cond;
-    while (n > 0) {
-        Expr *c = stack[--n];
-        if (c->kind == EX_BINARY && c->op == OP_AND) {
-            if (n < 62) { stack[n++] = c->rhs; stack[n++] = c->lhs; }
-            continue;
-        }
-        if (ctx_ok && !g->ctx_periodic && pr->kind == ZR_ALWAYS && c->kind == EX_BINARY) {
-            Expr *bound = NULL;
-            if ((c->op == OP_GE || c->op == OP_GT) && is_time_of(c->lhs, var)) bound = c->rhs;
-            if ((c->op == OP_LE || c->op == OP_LT) && is_time_of(c->rhs, var)) bound = c->lhs;
-            if (bound && trigger_offset(g, sc, bound, &pr->offset)) pr->kind = ZR_TRIGGER;
-        }
-        if (pr->nkeep < MAX_KEEP_CONJUNCTS && mentions(c, var) && !reads_other_locals(c, sc, var)) pr->keep[pr->nkeep++] = c;
-    }
-    pr->pick = ZK_ALL;
-    uint64_t fields = 0;
-    if (pr->kind != ZR_ALWAYS || !fields_read(g, cond, var, limit, &fields)) return;
-    if (select == SEL_EXISTS || select == SEL_FIRST) pr->pick = ZK_EARLIEST;
-    /* latest: the latest of events alike up to the trigger's time (not before it) */
-    if (select == SEL_LATEST && ctx_ok && !g->ctx_periodic && !strict && (!until || is_time_of(until, g->ctx_var))) pr->pick = ZK_LATEST;
-    if (pr->pick != ZK_ALL) pr->fields = fields;
-}
-
-static uint32_t type_mask_const(Gen *g, const Type *t)
-{
-    uint64_t mask = t ? t->event_mask : 0;
-    if (g->pol->nevent_types < 64) mask &= ((uint64_t)1 << g->pol->nevent_types) - 1;
-    return add_const(g, CONST_MASK, (int64_t)mask);
-}
-
-/* exists / count / latest / first: a scan over the events of the checked range. */
-static void gen_select(Gen *g, Var *sc, Expr *e)
-{
-    int result = new_slots(g, 1, e->loc);
-    int ev = new_slots(g, 2, e->loc);
-    Var *inner = bind_var(g, sc, e->name, ev);
-    switch (e->select) {
-    case SEL_EXISTS: emit(g, ZOP_FALSE, 0, 0, 0, e->loc); break;
-    case SEL_COUNT: emit(g, ZOP_CONST, 0, 0, add_const(g, CONST_INT, 0), e->loc); break;
-    default: emit(g, ZOP_MISSING, 0, 0, 0, e->loc); break;
-    }
-    emit(g, ZOP_STORE, result, 0, 0, e->loc);
-    Expr *key = NULL;
-    int field = -1;
-    /* the type of the selection variable: the event type mask of the select */
-    Type mask_type;
-    memset(&mask_type, 0, sizeof mask_type);
-    mask_type.kind = T_EVENT;
-    mask_type.event_mask = 0;
-    uint64_t mask = 0;
-    for (int i = 0; i < e->types.len; i++) {
-        if (!strcmp(e->types.names[i], "event")) { mask = ~(uint64_t)0; continue; }
-        for (int k = 0; k < g->pol->nevent_types; k++)
-            if (!strcmp(g->pol->event_types[k]->name, e->types.names[i])) mask |= (uint64_t)1 << k;
-    }
-    mask_type.event_mask = mask;
-    Expr *period = NULL;
-    Opcode init = pick_index(g, e->name, e->rhs, &key, &field, &period);
-    uint32_t mask_const = type_mask_const(g, &mask_type);
-    Expr *limit;
-    bool strict;
-    Expr *until = pick_until(e->name, e->rhs, &limit, &strict);
-    note_retention(g, sc, e->name, e->rhs, period, (uint64_t)((ZConst *)g->consts.items)[mask_const].value, e->select,
-                   strict ? NULL : until, limit, strict);
-    if (init == ZOP_SCAN_INIT_EQ || init == ZOP_SCAN_INIT_EQ_IN) gen_expr(g, sc, key);
-    if (init == ZOP_SCAN_INIT_IN || init == ZOP_SCAN_INIT_EQ_IN) gen_expr(g, sc, init == ZOP_SCAN_INIT_IN ? key : period);
-    if (until) gen_expr(g, sc, until);
-    else emit(g, ZOP_MISSING, 0, 0, 0, e->loc);
-    emit(g, init, ev, init == ZOP_SCAN_INIT_EQ || init == ZOP_SCAN_INIT_EQ_IN ? field : 0, mask_const, e->loc);
-    uint32_t head = emit(g, ZOP_SCAN_NEXT, ev, 0, 0, e->loc);
-    uint32_t skip = ZNONE, found = ZNONE;
-    if (e->rhs) {
-        gen_expr(g, inner, e->rhs);
-        skip = emit(g, ZOP_JUMP_IF_FALSE, 0, 0, 0, e->loc);
-    }
-    uint32_t skip2 = ZNONE;
-    int time_field = field_index_of(g->pol->events, "time");
-    switch (e->select) {
-    case SEL_EXISTS:
-        emit(g, ZOP_TRUE, 0, 0, 0, e->loc);
-        emit(g, ZOP_STORE, result, 0, 0, e->loc);
-        found = emit(g, ZOP_JUMP, 0, 0, 0, e->loc);
-        break;
-    case SEL_COUNT:
-        emit(g, ZOP_LOAD, result, 0, 0, e->loc);
-        emit(g, ZOP_CONST, 0, 0, add_const(g, CONST_INT, 1), e->loc);
-        emit(g, ZOP_ADD, 0, 0, 0, e->loc);
-        emit(g, ZOP_STORE, result, 0, 0, e->loc);
-        break;
-    case SEL_FIRST:
-        /* scans run in (time, input order): the first match is the earliest */
-        emit(g, ZOP_LOAD, ev, 0, 0, e->loc);
-        emit(g, ZOP_STORE, result, 0, 0, e->loc);
-        found = emit(g, ZOP_JUMP, 0, 0, 0, e->loc);
-        break;
-    default: {
-        /* take it when nothing is taken yet, or when it is later (latest: ties
-         * go to the later row) or strictly earlier (first: ties keep the earlier) */
-        emit(g, ZOP_LOAD, result, 0, 0, e->loc);
-        emit(g, ZOP_PRESENT, 0, 0, 0, e->loc);
-        uint32_t take_first = emit(g, ZOP_JUMP_IF_FALSE, 0, 0, 0, e->loc);
-        emit(g, ZOP_LOAD, ev, 0, 0, e->loc);
-        emit(g, ZOP_EV_FIELD, 0, 0, (uint32_t)time_field, e->loc);
-        emit(g, ZOP_LOAD, result, 0, 0, e->loc);
-        emit(g, ZOP_EV_FIELD, 0, 0, (uint32_t)time_field, e->loc);
-        emit(g, e->select == SEL_LATEST ? ZOP_GE : ZOP_LT, 0, 0, 0, e->loc);
-        skip2 = emit(g, ZOP_JUMP_IF_FALSE, 0, 0, 0, e->loc);
-        patch(g, take_first, here(g));
-        emit(g, ZOP_LOAD, ev, 0, 0, e->loc);
-        emit(g, ZOP_STORE, result, 0, 0, e->loc);
-        break;
-    }
-    }
-    uint32_t loop = here(g);
-    if (skip != ZNONE) patch(g, skip, loop);
-    if (skip2 != ZNONE) patch(g, skip2, loop);
-    emit(g, ZOP_LOOP, 0, 0, head - g->fstart, e->loc);
-    patch(g, head, here(g));
-    if (found != ZNONE) patch(g, found, here(g));
-    emit(g, ZOP_LOAD, result, 0, 0, e->loc);
-}
-
-static void gen_expr(Gen *g, Var *sc, Expr *e)
-{
-    switch (e->kind) {
-    case EX_NAME: gen_name(g, sc, e); break;
-    case EX_STRING: emit(g, ZOP_CONST, 0, 0, str_const(g, e->text), e->loc); break;
-    case EX_INT: emit(g, ZOP_CONST, 0, 0, add_const(g, CONST_INT, e->ival), e->loc); break;
-    case EX_DURATION: emit(g, ZOP_CONST, 0, 0, add_const(g, CONST_DURATION, e->ival), e->loc); break;
-    case EX_TIME: emit(g, ZOP_CONST, 0, 0, add_const(g, CONST_TIME, literal_time(g, e)), e->loc); break;
-    case EX_BOOL: emit(g, e->ival ? ZOP_TRUE : ZOP_FALSE, 0, 0, 0, e->loc); break;
-    case EX_FIELD: gen_field(g, sc, e); break;
-    case EX_INDEX:
-        gen_expr(g, sc, e->rhs);
-        emit(g, ZOP_LOOKUP, 0, table_index(g, e->lhs->type->table), 0, e->loc);
-        break;
-    case EX_CALL: gen_call(g, sc, e); break;
-    case EX_UNARY:
-        gen_expr(g, sc, e->lhs);
-        emit(g, e->op == OP_NOT ? ZOP_NOT : ZOP_NEG, 0, 0, 0, e->loc);
-        break;
-    case EX_BINARY: gen_binary(g, sc, e); break;
-    case EX_SET:
-        for (int i = 0; i < e->args.len; i++) gen_expr(g, sc, e->args.items[i]);
-        emit(g, ZOP_MAKE_LIST, 0, e->args.len, 0, e->loc);
-        break;
-    case EX_ROLE_AT:
-    case EX_ROLE_OVER:
-        gen_expr(g, sc, e->lhs);
-        gen_expr(g, sc, e->rhs);
-        emit(g, e->kind == EX_ROLE_AT ? ZOP_ROLE_AT : ZOP_ROLE_OVER, 0, roster_index(g), 0, e->loc);
-        break;
-    case EX_SELECT: gen_select(g, sc, e); break;
-    }
-}
-
-/* ---- functions -------------------------------------------------------------- */
-
-static void begin_function(Gen *g, SrcLoc loc)
-{
-    g->fstart = here(g);
-    g->nslots = 1; /* slot 0: the rule's context (period, trigger event or row) */
-    g->fallback_loc = loc;
-}
-
-static uint32_t end_function(Gen *g, ZFuncKind kind, uint32_t rule)
-{
-    ZFunc *f = buf_push(&g->funcs, sizeof(ZFunc));
-    f->start = g->fstart;
-    f->count = here(g) - g->fstart;
-    f->nslots = (uint16_t)g->nslots;
-    f->kind = (uint8_t)kind;
-    f->rule = rule;
-    char err[160];
-    int depth = verify_stack_depth((const Insn *)g->code.items + f->start, f->count, f->nslots, kind, err, sizeof err);
-    if (depth < 0) {
-        /* a code generator bug: say so rather than write an unverifiable file */
-        diag_report(g->d, DIAG_E0101, g->fallback_loc, "internal error: generated code does not verify: %s", err);
-        g->failed = true;
-        depth = 0;
-    }
-    f->max_stack = (uint16_t)depth;
-    return g->funcs.len - 1;
-}
-
 static Var *row_vars(Gen *g, const TableSym *t, int slot)
 {
     Var *sc = NULL;
     for (int i = 0; i < t->nfields; i++) {
-        sc = bind_var(g, sc, t->fields[i]->name, slot);
-        sc->row_table = table_index(g, t);
+        sc = cg_bind_var(g, sc, t->fields[i]->name, slot);
+        sc->row_table = t->index;
         sc->row_field = i;
     }
     return sc;
@@ -735,10 +57,10 @@ static Var *row_vars(Gen *g, const TableSym *t, int slot)
 static uint32_t gen_row_filter(Gen *g, const TableSym *t, Expr *filter, uint32_t rule, SrcLoc loc)
 {
     if (!filter) return ZNONE;
-    begin_function(g, loc);
-    gen_expr(g, row_vars(g, t, 0), filter);
-    emit(g, ZOP_RETURN_VALUE, 0, 0, 0, filter->loc);
-    return end_function(g, ZF_ROW_FILTER, rule);
+    cg_begin_function(g, loc);
+    cg_expr(g, row_vars(g, t, 0), filter);
+    cg_emit(g, ZOP_RETURN_VALUE, 0, 0, 0, filter->loc);
+    return cg_end_function(g, ZF_ROW_FILTER, rule);
 }
 
 static void gen_verdict(Gen *g, Var *sc, RuleSym *r, RuleClause **by_kind, Opcode op, SrcLoc loc)
@@ -747,54 +69,58 @@ static void gen_verdict(Gen *g, Var *sc, RuleSym *r, RuleClause **by_kind, Opcod
     if (subj && subj->list.len) {
         for (int i = 0; i < subj->list.len; i++) {
             Expr *x = subj->list.items[i];
-            gen_expr(g, sc, x);
-            if (!x->type || x->type->kind != T_LIST) emit(g, ZOP_MAKE_LIST, 0, 1, 0, x->loc);
-            if (i > 0) emit(g, ZOP_UNION, 0, 0, 0, x->loc);
+            cg_expr(g, sc, x);
+            if (!x->type || x->type->kind != T_LIST) cg_emit(g, ZOP_MAKE_LIST, 0, 1, 0, x->loc);
+            if (i > 0) cg_emit(g, ZOP_UNION, 0, 0, 0, x->loc);
         }
     } else {
-        emit(g, ZOP_MAKE_LIST, 0, 0, 0, loc);
+        cg_emit(g, ZOP_MAKE_LIST, 0, 0, 0, loc);
     }
-    int id_field = field_index_of(g->pol->events, "id");
+    int id_field = sema_field_index(g->pol->events, "id");
     int nev = ev ? ev->list.len : 0;
     for (int i = 0; i < nev; i++) {
-        gen_expr(g, sc, ev->list.items[i]);
-        emit(g, ZOP_EV_FIELD, 0, 0, (uint32_t)id_field, ev->list.items[i]->loc);
+        cg_expr(g, sc, ev->list.items[i]);
+        cg_emit(g, ZOP_EV_FIELD, 0, 0, (uint32_t)id_field, ev->list.items[i]->loc);
     }
-    emit(g, ZOP_MAKE_LIST, 0, nev, 0, loc);
+    cg_emit(g, ZOP_MAKE_LIST, 0, nev, 0, loc);
     int nparts = 0;
     if (msg) {
         for (int i = 0; i < msg->list.len; i++) {
             Expr *part = msg->list.items[i];
-            gen_expr(g, sc, part);
-            if (part->kind != EX_STRING) emit(g, ZOP_TO_TEXT, format_of(part->type), 0, 0, part->loc);
+            cg_expr(g, sc, part);
+            if (part->kind != EX_STRING) cg_emit(g, ZOP_TO_TEXT, format_of(part->type), 0, 0, part->loc);
             nparts++;
         }
     } else {
-        emit(g, ZOP_CONST, 0, 0, str_const(g, r->name), loc);
+        cg_emit(g, ZOP_CONST, 0, 0, cg_str_const(g, r->name), loc);
         nparts = 1;
     }
-    emit(g, op, 0, nparts, 0, loc);
+    cg_emit(g, op, 0, nparts, 0, loc);
 }
 
-typedef struct Loop {
-    uint32_t head;          /* the *_NEXT instruction */
-    uint32_t *continues;    /* jumps to the loop's next iteration */
-    int ncontinues;
-} Loop;
+/* A jump to the next iteration of the loop at `depth` (0: out of the body). */
+typedef struct Continue {
+    int depth;
+    uint32_t jump;
+} Continue;
 
-enum { MAX_LOOPS = 64, MAX_CONTINUES = 256 };
-
-static void add_continue(Gen *g, Loop *loops, int nloops, uint32_t *top, int *ntop, uint32_t jump)
+static void add_continue(Buf *continues, int nloops, uint32_t jump)
 {
-    if (nloops > 0) {
-        Loop *l = &loops[nloops - 1];
-        if (l->ncontinues < MAX_CONTINUES) l->continues[l->ncontinues++] = jump;
-        else g->failed = true;
-    } else if (*ntop < MAX_CONTINUES) {
-        top[(*ntop)++] = jump;
-    } else {
-        g->failed = true;
+    Continue *c = cg_push(continues, sizeof(Continue));
+    c->depth = nloops;
+    c->jump = jump;
+}
+
+/* Points the continues of loop depth `depth` at `target` and drops them. */
+static void patch_continues(Gen *g, Buf *continues, int depth, uint32_t target)
+{
+    Continue *cs = continues->items;
+    uint32_t kept = 0;
+    for (uint32_t k = 0; k < continues->len; k++) {
+        if (cs[k].depth == depth) cg_patch(g, cs[k].jump, target);
+        else cs[kept++] = cs[k];
     }
+    continues->len = kept;
 }
 
 static uint32_t gen_body(Gen *g, RuleSym *r, uint32_t rule)
@@ -802,60 +128,57 @@ static uint32_t gen_body(Gen *g, RuleSym *r, uint32_t rule)
     RuleClause *by_kind[CL_KIND_COUNT] = {0};
     for (int i = 0; i < r->clauses.len; i++)
         if (!by_kind[r->clauses.items[i]->kind]) by_kind[r->clauses.items[i]->kind] = r->clauses.items[i];
-    begin_function(g, r->decl->name_loc);
+    cg_begin_function(g, r->decl->name_loc);
     Var *sc = NULL;
-    if (by_kind[CL_ON]) sc = bind_var(g, sc, by_kind[CL_ON]->var, 0);
-    if (by_kind[CL_EVERY] && by_kind[CL_EVERY]->period->var) sc = bind_var(g, sc, by_kind[CL_EVERY]->period->var, 0);
+    if (by_kind[CL_ON]) sc = cg_bind_var(g, sc, by_kind[CL_ON]->var, 0);
+    if (by_kind[CL_EVERY] && by_kind[CL_EVERY]->period->var) sc = cg_bind_var(g, sc, by_kind[CL_EVERY]->period->var, 0);
     g->ctx_var = by_kind[CL_ON] ? by_kind[CL_ON]->var : by_kind[CL_EVERY] ? by_kind[CL_EVERY]->period->var : NULL;
     g->ctx_periodic = by_kind[CL_EVERY] != NULL;
-    Loop loops[MAX_LOOPS];
-    uint32_t continue_store[MAX_LOOPS + 1][MAX_CONTINUES];
-    uint32_t *top = continue_store[MAX_LOOPS];
-    int ntop = 0, nloops = 0;
+    uint32_t heads[ZL_MAX_LOOPS]; /* the *_NEXT instruction of each open loop */
+    Buf continues = {0};
+    int nloops = 0;
     for (int i = 0; i < r->clauses.len; i++) {
         RuleClause *c = r->clauses.items[i];
         switch (c->kind) {
         case CL_FOR:
             for (int k = 0; k < c->nbindings; k++) {
                 Binding *b = c->bindings[k];
-                if (nloops == MAX_LOOPS) {
-                    diag_report(g->d, DIAG_E0101, b->loc, "more than %d nested loops", MAX_LOOPS);
+                if (nloops == ZL_MAX_LOOPS) { /* sema refuses it first */
+                    diag_report(g->d, DIAG_E0405, b->loc, "rule too large: more than %d nested loops", ZL_MAX_LOOPS);
                     g->failed = true;
+                    free(continues.items);
                     return ZNONE;
                 }
-                gen_expr(g, sc, b->coll);
+                cg_expr(g, sc, b->coll);
                 bool pair = b->var2 != NULL;
-                int slot = new_slots(g, pair ? 3 : 2, b->loc);
-                emit(g, pair ? ZOP_PAIR_INIT : ZOP_ITER_INIT, slot, 0, 0, b->loc);
-                Loop *l = &loops[nloops];
-                l->head = emit(g, pair ? ZOP_PAIR_NEXT : ZOP_ITER_NEXT, slot, 0, 0, b->loc);
-                l->continues = continue_store[nloops];
-                l->ncontinues = 0;
+                int slot = cg_new_slots(g, pair ? 3 : 2, b->loc);
+                cg_emit(g, pair ? ZOP_PAIR_INIT : ZOP_ITER_INIT, slot, 0, 0, b->loc);
+                heads[nloops] = cg_emit(g, pair ? ZOP_PAIR_NEXT : ZOP_ITER_NEXT, slot, 0, 0, b->loc);
                 nloops++;
-                sc = bind_var(g, sc, b->var, slot);
-                if (pair) sc = bind_var(g, sc, b->var2, slot + 1);
+                sc = cg_bind_var(g, sc, b->var, slot);
+                if (pair) sc = cg_bind_var(g, sc, b->var2, slot + 1);
                 if (b->filter) {
-                    gen_expr(g, sc, b->filter);
-                    add_continue(g, loops, nloops, top, &ntop, emit(g, ZOP_JUMP_IF_FALSE, 0, 0, 0, b->filter->loc));
+                    cg_expr(g, sc, b->filter);
+                    add_continue(&continues, nloops, cg_emit(g, ZOP_JUMP_IF_FALSE, 0, 0, 0, b->filter->loc));
                 }
             }
             break;
         case CL_LET: {
-            gen_expr(g, sc, c->expr);
-            int slot = new_slots(g, 1, c->loc);
-            emit(g, ZOP_STORE, slot, 0, 0, c->loc);
-            sc = bind_var(g, sc, c->var, slot);
+            cg_expr(g, sc, c->expr);
+            int slot = cg_new_slots(g, 1, c->loc);
+            cg_emit(g, ZOP_STORE, slot, 0, 0, c->loc);
+            sc = cg_bind_var(g, sc, c->var, slot);
             break;
         }
         case CL_WHEN:
-            gen_expr(g, sc, c->expr);
+            cg_expr(g, sc, c->expr);
             if (c->else_pending) {
-                uint32_t ok = emit(g, ZOP_JUMP_IF_TRUE, 0, 0, 0, c->loc);
+                uint32_t ok = cg_emit(g, ZOP_JUMP_IF_TRUE, 0, 0, 0, c->loc);
                 gen_verdict(g, sc, r, by_kind, ZOP_PENDING, c->loc);
-                add_continue(g, loops, nloops, top, &ntop, emit(g, ZOP_JUMP, 0, 0, 0, c->loc));
-                patch(g, ok, here(g));
+                add_continue(&continues, nloops, cg_emit(g, ZOP_JUMP, 0, 0, 0, c->loc));
+                cg_patch(g, ok, cg_here(g));
             } else {
-                add_continue(g, loops, nloops, top, &ntop, emit(g, ZOP_JUMP_IF_FALSE, 0, 0, 0, c->loc));
+                add_continue(&continues, nloops, cg_emit(g, ZOP_JUMP_IF_FALSE, 0, 0, 0, c->loc));
             }
             break;
         default:
@@ -863,38 +186,39 @@ static uint32_t gen_body(Gen *g, RuleSym *r, uint32_t rule)
         }
     }
     RuleClause *req = by_kind[CL_REQUIRE];
-    gen_expr(g, sc, req->expr);
-    add_continue(g, loops, nloops, top, &ntop, emit(g, ZOP_JUMP_IF_TRUE, 0, 0, 0, req->loc));
+    cg_expr(g, sc, req->expr);
+    add_continue(&continues, nloops, cg_emit(g, ZOP_JUMP_IF_TRUE, 0, 0, 0, req->loc));
     if (by_kind[CL_DEADLINE]) {
-        gen_expr(g, sc, by_kind[CL_DEADLINE]->expr);
-        emit(g, ZOP_PAST_END, 0, 0, 0, by_kind[CL_DEADLINE]->loc);
-        uint32_t pend = emit(g, ZOP_JUMP_IF_TRUE, 0, 0, 0, req->loc);
+        cg_expr(g, sc, by_kind[CL_DEADLINE]->expr);
+        cg_emit(g, ZOP_PAST_END, 0, 0, 0, by_kind[CL_DEADLINE]->loc);
+        uint32_t pend = cg_emit(g, ZOP_JUMP_IF_TRUE, 0, 0, 0, req->loc);
         gen_verdict(g, sc, r, by_kind, ZOP_VIOLATE, req->loc);
-        add_continue(g, loops, nloops, top, &ntop, emit(g, ZOP_JUMP, 0, 0, 0, req->loc));
-        patch(g, pend, here(g));
+        add_continue(&continues, nloops, cg_emit(g, ZOP_JUMP, 0, 0, 0, req->loc));
+        cg_patch(g, pend, cg_here(g));
         gen_verdict(g, sc, r, by_kind, ZOP_PENDING, by_kind[CL_DEADLINE]->loc);
     } else {
         gen_verdict(g, sc, r, by_kind, ZOP_VIOLATE, req->loc);
     }
     /* close the loops, innermost first: `continue` lands on the LOOP */
     while (nloops > 0) {
-        Loop *l = &loops[--nloops];
-        uint32_t loop = here(g);
-        for (int k = 0; k < l->ncontinues; k++) patch(g, l->continues[k], loop);
-        emit(g, ZOP_LOOP, 0, 0, l->head - g->fstart, req->loc);
-        patch(g, l->head, here(g));
+        uint32_t head = heads[--nloops];
+        uint32_t loop = cg_here(g);
+        patch_continues(g, &continues, nloops + 1, loop);
+        cg_emit(g, ZOP_LOOP, 0, 0, head - g->fstart, req->loc);
+        cg_patch(g, head, cg_here(g));
     }
-    uint32_t ret = here(g);
-    for (int k = 0; k < ntop; k++) patch(g, top[k], ret);
-    emit(g, ZOP_RETURN, 0, 0, 0, r->decl->loc);
+    uint32_t ret = cg_here(g);
+    patch_continues(g, &continues, 0, ret);
+    free(continues.items);
+    cg_emit(g, ZOP_RETURN, 0, 0, 0, r->decl->loc);
     g->ctx_var = NULL;
-    return end_function(g, ZF_BODY, rule);
+    return cg_end_function(g, ZF_BODY, rule);
 }
 
-static int64_t param_int(Gen *g, Expr *count)
+static int64_t param_int(const Expr *count)
 {
     if (count->kind == EX_INT) return count->ival;
-    ParamSym *pa = param_named(g, count->name, NULL);
+    const ParamSym *pa = sym_as(count->sym, SYM_PARAM);
     return pa && pa->value && pa->value->kind == EX_INT ? pa->value->ival : 1;
 }
 
@@ -902,16 +226,16 @@ static uint32_t param_value_const(Gen *g, ParamSym *pa)
 {
     Expr *v = pa->value;
     switch (v->kind) {
-    case EX_STRING: return str_const(g, v->text);
-    case EX_INT: return add_const(g, CONST_INT, v->ival);
-    case EX_DURATION: return add_const(g, CONST_DURATION, v->ival);
-    case EX_TIME: return add_const(g, CONST_TIME, literal_time(g, v));
-    case EX_BOOL: return add_const(g, CONST_BOOL, v->ival);
+    case EX_STRING: return cg_str_const(g, v->text);
+    case EX_INT: return cg_const(g, CONST_INT, v->ival);
+    case EX_DURATION: return cg_const(g, CONST_DURATION, v->ival);
+    case EX_TIME: return cg_const(g, CONST_TIME, cg_literal_time(g, v));
+    case EX_BOOL: return cg_const(g, CONST_BOOL, v->ival);
     case EX_NAME: {
-        EnumMemberSym *m = (EnumMemberSym *)v->sym;
-        return str_const(g, m ? m->value : v->name);
+        const EnumMemberSym *m = sym_as(v->sym, SYM_MEMBER);
+        return cg_str_const(g, m ? m->value : v->name);
     }
-    default: return str_const(g, "");
+    default: return cg_str_const(g, "");
     }
 }
 
@@ -922,9 +246,9 @@ static void gen_retentions(Gen *g, uint32_t rule)
      * select no events, so it adds no entries, but do not rely on it) */
     uint32_t n = g->pending_retains.len;
     for (uint32_t i = 0; i < n; i++) {
-        PendingRetain copy = ((PendingRetain *)g->pending_retains.items)[i];
-        PendingRetain *pr = &copy;
-        ZRetain *z = buf_push(&g->retains, sizeof(ZRetain));
+        RetainPlan copy = ((RetainPlan *)g->pending_retains.items)[i];
+        RetainPlan *pr = &copy;
+        ZRetain *z = cg_push(&g->retains, sizeof(ZRetain));
         z->rule = rule;
         z->mask = pr->mask;
         z->kind = pr->kind;
@@ -933,19 +257,19 @@ static void gen_retentions(Gen *g, uint32_t rule)
         z->fields = pr->fields;
         z->filter = ZNONE;
         if (pr->nkeep == 0) continue;
-        begin_function(g, pr->keep[0]->loc);
-        Var *sc = bind_var(g, NULL, pr->var, 0);
-        uint32_t fails[MAX_KEEP_CONJUNCTS];
+        cg_begin_function(g, pr->keep[0]->loc);
+        Var *sc = cg_bind_var(g, NULL, pr->var, 0);
+        uint32_t fails[PLAN_MAX_KEEP];
         for (int k = 0; k < pr->nkeep; k++) {
-            gen_expr(g, sc, pr->keep[k]);
-            fails[k] = emit(g, ZOP_JUMP_IF_FALSE, 0, 0, 0, pr->keep[k]->loc);
+            cg_expr(g, sc, pr->keep[k]);
+            fails[k] = cg_emit(g, ZOP_JUMP_IF_FALSE, 0, 0, 0, pr->keep[k]->loc);
         }
-        emit(g, ZOP_TRUE, 0, 0, 0, pr->keep[0]->loc);
-        emit(g, ZOP_RETURN_VALUE, 0, 0, 0, pr->keep[0]->loc);
-        for (int k = 0; k < pr->nkeep; k++) patch(g, fails[k], here(g));
-        emit(g, ZOP_FALSE, 0, 0, 0, pr->keep[0]->loc);
-        emit(g, ZOP_RETURN_VALUE, 0, 0, 0, pr->keep[0]->loc);
-        uint32_t f = end_function(g, ZF_EVENT_FILTER, rule);
+        cg_emit(g, ZOP_TRUE, 0, 0, 0, pr->keep[0]->loc);
+        cg_emit(g, ZOP_RETURN_VALUE, 0, 0, 0, pr->keep[0]->loc);
+        for (int k = 0; k < pr->nkeep; k++) cg_patch(g, fails[k], cg_here(g));
+        cg_emit(g, ZOP_FALSE, 0, 0, 0, pr->keep[0]->loc);
+        cg_emit(g, ZOP_RETURN_VALUE, 0, 0, 0, pr->keep[0]->loc);
+        uint32_t f = cg_end_function(g, ZF_EVENT_FILTER, rule);
         /* re-fetch: the buffer may have moved */
         ((ZRetain *)g->retains.items)[g->retains.len - 1].filter = f;
     }
@@ -954,11 +278,11 @@ static void gen_retentions(Gen *g, uint32_t rule)
 
 static void gen_rule(Gen *g, RuleSym *r, uint32_t index)
 {
-    ZRule *z = buf_push(&g->rules, sizeof(ZRule));
-    z->name = intern(g, r->name);
+    ZRule *z = cg_push(&g->rules, sizeof(ZRule));
+    z->name = cg_intern(g, r->name);
     z->disabled = r->disabled;
-    z->disabled_reason = r->disabled ? intern(g, r->disabled_reason) : ZNONE;
-    z->file = file_index(g, r->decl->name_loc.src);
+    z->disabled_reason = r->disabled ? cg_intern(g, r->disabled_reason) : ZNONE;
+    z->file = cg_file_index(g, r->decl->name_loc.src);
     z->line = (uint32_t)r->decl->name_loc.line;
     z->col = (uint32_t)r->decl->name_loc.col;
     z->trigger_filter = z->period_table = z->period_filter = z->unless_table = z->unless_filter = ZNONE;
@@ -978,13 +302,13 @@ static void gen_rule(Gen *g, RuleSym *r, uint32_t index)
     for (int i = 0; i < r->clauses.len; i++) {
         RuleClause *c = r->clauses.items[i];
         if (c->kind == CL_TAGS)
-            for (int k = 0; k < c->names.len; k++) tags[ntags++] = intern(g, c->names.names[k]);
+            for (int k = 0; k < c->names.len; k++) tags[ntags++] = cg_intern(g, c->names.names[k]);
         if (c->kind == CL_CLAUSE) {
-            clauses[nclauses].id = intern(g, c->text);
-            clauses[nclauses].text = intern(g, c->text2);
+            clauses[nclauses].id = cg_intern(g, c->text);
+            clauses[nclauses].text = cg_intern(g, c->text2);
             nclauses++;
         }
-        if (c->kind == CL_MESSAGE) z->message = intern(g, c->text);
+        if (c->kind == CL_MESSAGE) z->message = cg_intern(g, c->text);
     }
     /* re-fetch: buf_push may have moved the rules */
     z = (ZRule *)g->rules.items + index;
@@ -997,21 +321,12 @@ static void gen_rule(Gen *g, RuleSym *r, uint32_t index)
     for (int i = 0; i < r->clauses.len; i++) {
         RuleClause *c = r->clauses.items[i];
         if (c->kind == CL_ON) {
-            Type t;
-            memset(&t, 0, sizeof t);
-            uint64_t mask = 0;
-            for (int k = 0; k < c->names.len; k++) {
-                if (!strcmp(c->names.names[k], "event")) mask = ~(uint64_t)0;
-                for (int e = 0; e < g->pol->nevent_types; e++)
-                    if (!strcmp(g->pol->event_types[e]->name, c->names.names[k])) mask |= (uint64_t)1 << e;
-            }
-            if (g->pol->nevent_types < 64) mask &= ((uint64_t)1 << g->pol->nevent_types) - 1;
-            zr.trigger_mask = mask;
+            zr.trigger_mask = cg_known_types(g, c->event_mask);
             if (c->expr) {
-                begin_function(g, c->loc);
-                gen_expr(g, bind_var(g, NULL, c->var, 0), c->expr);
-                emit(g, ZOP_RETURN_VALUE, 0, 0, 0, c->expr->loc);
-                zr.trigger_filter = end_function(g, ZF_EVENT_FILTER, index);
+                cg_begin_function(g, c->loc);
+                cg_expr(g, cg_bind_var(g, NULL, c->var, 0), c->expr);
+                cg_emit(g, ZOP_RETURN_VALUE, 0, 0, 0, c->expr->loc);
+                zr.trigger_filter = cg_end_function(g, ZF_EVENT_FILTER, index);
             }
         } else if (c->kind == CL_EVERY) {
             PeriodSpec *ps = c->period;
@@ -1019,18 +334,16 @@ static void gen_rule(Gen *g, RuleSym *r, uint32_t index)
             static const uint8_t kinds[] = {ZP_DAY, ZP_WEEK, ZP_MONTH, ZP_YEAR, ZP_WEEKS, ZP_CALENDAR};
             zr.period = kinds[ps->kind];
             if (ps->kind == PER_WEEKS) {
-                zr.weeks = (uint32_t)param_int(g, ps->count);
+                zr.weeks = (uint32_t)param_int(ps->count);
                 if (ps->anchor) {
                     zr.anchor = ZA_TIME;
-                    zr.anchor_const = add_const(g, CONST_TIME, literal_time(g, ps->anchor));
+                    zr.anchor_const = cg_const(g, CONST_TIME, cg_literal_time(g, ps->anchor));
                 } else if (ps->table) {
-                    ParamSym *pa = ps->filter ? NULL : param_named(g, ps->table, NULL);
-                    const TableSym *t = NULL;
-                    for (int k = 0; k < g->pol->ntables; k++)
-                        if (!strcmp(g->pol->tables[k]->name, ps->table)) t = g->pol->tables[k];
+                    ParamSym *pa = sym_as(ps->sym, SYM_PARAM);
+                    const TableSym *t = sym_as(ps->sym, SYM_TABLE);
                     if (t) {
                         zr.anchor = ZA_CALENDAR;
-                        zr.period_table = (uint32_t)table_index(g, t);
+                        zr.period_table = (uint32_t)t->index;
                         zr.period_filter = gen_row_filter(g, t, ps->filter, index, ps->loc);
                     } else if (pa) {
                         zr.anchor = ZA_TIME;
@@ -1038,17 +351,13 @@ static void gen_rule(Gen *g, RuleSym *r, uint32_t index)
                     }
                 }
             } else if (ps->kind == PER_CALENDAR) {
-                const TableSym *t = NULL;
-                for (int k = 0; k < g->pol->ntables; k++)
-                    if (!strcmp(g->pol->tables[k]->name, ps->table)) t = g->pol->tables[k];
-                zr.period_table = (uint32_t)table_index(g, t);
+                const TableSym *t = sym_as(ps->sym, SYM_TABLE);
+                zr.period_table = (uint32_t)t->index;
                 zr.period_filter = gen_row_filter(g, t, ps->filter, index, ps->loc);
             }
         } else if (c->kind == CL_UNLESS) {
-            const TableSym *t = NULL;
-            for (int k = 0; k < g->pol->ntables; k++)
-                if (!strcmp(g->pol->tables[k]->name, c->table)) t = g->pol->tables[k];
-            zr.unless_table = (uint32_t)table_index(g, t);
+            const TableSym *t = sym_as(c->sym, SYM_TABLE);
+            zr.unless_table = (uint32_t)t->index;
             zr.unless_filter = gen_row_filter(g, t, c->expr, index, c->loc);
         }
     }
@@ -1061,14 +370,14 @@ static void gen_table(Gen *g, ZTable *z, const TableSym *t)
 {
     static const uint8_t kinds[] = {ZT_EVENTS, ZT_ROSTER, ZT_KEYED, ZT_CALENDAR};
     z->kind = kinds[t->kind];
-    z->name = intern(g, t->name);
-    z->table = intern(g, t->table);
+    z->name = cg_intern(g, t->name);
+    z->table = cg_intern(g, t->table);
     z->key = t->kind == TABLE_KEYED ? t->key : -1;
     z->nfields = (uint32_t)t->nfields;
     z->fields = arena_alloc(&g->p->arena, sizeof(ZField) * (size_t)(t->nfields + 1));
     for (int i = 0; i < t->nfields; i++) {
-        z->fields[i].name = intern(g, t->fields[i]->name);
-        z->fields[i].column = intern(g, t->fields[i]->column);
+        z->fields[i].name = cg_intern(g, t->fields[i]->name);
+        z->fields[i].column = cg_intern(g, t->fields[i]->column);
         z->fields[i].type = val_type(g->pol, t->fields[i]->type);
         z->fields[i].optional = t->fields[i]->optional;
     }
@@ -1084,26 +393,26 @@ Program *codegen_policy(const Policy *pol, DiagEngine *diag)
     g->p = program_new();
     if (!g->p) return NULL;
     Program *p = g->p;
-    intern(g, ""); /* string 0 is the empty string */
+    strtab_init(&g->strs); /* string 0 is the empty string */
 
     ZMeta *m = &p->meta;
-    m->name = intern(g, pol->header.name);
-    m->title = intern(g, pol->header.title);
-    m->document = intern(g, pol->header.document);
+    m->name = cg_intern(g, pol->header.name);
+    m->title = cg_intern(g, pol->header.title);
+    m->document = cg_intern(g, pol->header.document);
     m->effective = pol->header.effective_local - pol->header.tz_offset;
     m->tz_offset = pol->header.tz_offset;
-    m->units_column = pol->header.units_column ? intern(g, pol->header.units_column) : ZNONE;
+    m->units_column = pol->header.units_column ? cg_intern(g, pol->header.units_column) : ZNONE;
     m->nfiles = (uint32_t)pol->nfiles;
     m->files = arena_alloc(&p->arena, sizeof(uint32_t) * (size_t)(pol->nfiles + 1));
-    for (int i = 0; i < pol->nfiles; i++) m->files[i] = intern(g, pol->files[i]->path);
+    for (int i = 0; i < pol->nfiles; i++) m->files[i] = cg_intern(g, pol->files[i]->path);
 
     if (pol->events) gen_table(g, &p->log, pol->events);
     p->nevent_types = (uint32_t)pol->nevent_types;
     p->event_types = arena_alloc(&p->arena, sizeof(ZEventType) * (size_t)(pol->nevent_types + 1));
     for (int i = 0; i < pol->nevent_types; i++) {
         EventTypeSym *ev = pol->event_types[i];
-        p->event_types[i].name = intern(g, ev->name);
-        p->event_types[i].value = intern(g, ev->value);
+        p->event_types[i].name = cg_intern(g, ev->name);
+        p->event_types[i].value = cg_intern(g, ev->value);
         for (int f = 0; pol->events && ev->field_types && f < pol->events->nfields && f < 64; f++)
             if (ev->field_types[f]) p->event_types[i].fields |= (uint64_t)1 << f;
     }
@@ -1113,29 +422,43 @@ Program *codegen_policy(const Policy *pol, DiagEngine *diag)
     p->nparams = (uint32_t)pol->nparams;
     p->params = arena_alloc(&p->arena, sizeof(ZParam) * (size_t)(pol->nparams + 1));
     for (int i = 0; i < pol->nparams; i++) {
-        p->params[i].name = intern(g, pol->params[i]->name);
+        p->params[i].name = cg_intern(g, pol->params[i]->name);
         p->params[i].type = val_type(pol, pol->params[i]->type);
         p->params[i].value = param_value_const(g, pol->params[i]);
     }
     for (int i = 0; i < pol->nrules && !g->failed; i++) gen_rule(g, pol->rules[i], (uint32_t)i);
 
-    p->nstrings = g->strs.len;
-    p->strings = buf_to_arena(&p->arena, &g->strs, sizeof(char *));
-    p->string_lens = buf_to_arena(&p->arena, &g->lens, sizeof(uint32_t));
+    p->nstrings = g->strs.n;
+    const char **strings = arena_alloc(&p->arena, sizeof(char *) * (g->strs.n + 1u));
+    p->string_lens = arena_alloc(&p->arena, sizeof(uint32_t) * (g->strs.n + 1u));
+    for (uint32_t i = 0; i < g->strs.n; i++) {
+        strings[i] = arena_strndup(&p->arena, g->strs.strs[i], g->strs.lens[i]);
+        p->string_lens[i] = g->strs.lens[i];
+    }
+    p->strings = strings;
+    strtab_free(&g->strs);
     p->nconsts = g->consts.len;
-    p->consts = buf_to_arena(&p->arena, &g->consts, sizeof(ZConst));
+    p->consts = cg_to_arena(&p->arena, &g->consts, sizeof(ZConst));
     p->ninsns = g->code.len;
-    p->code = buf_to_arena(&p->arena, &g->code, sizeof(Insn));
-    p->lines = buf_to_arena(&p->arena, &g->lines, sizeof(ZLine));
+    p->code = cg_to_arena(&p->arena, &g->code, sizeof(Insn));
+    p->lines = cg_to_arena(&p->arena, &g->lines, sizeof(ZLine));
     p->nfuncs = g->funcs.len;
-    p->funcs = buf_to_arena(&p->arena, &g->funcs, sizeof(ZFunc));
+    p->funcs = cg_to_arena(&p->arena, &g->funcs, sizeof(ZFunc));
     p->nrules = g->rules.len;
-    p->rules = buf_to_arena(&p->arena, &g->rules, sizeof(ZRule));
+    p->rules = cg_to_arena(&p->arena, &g->rules, sizeof(ZRule));
     p->nretains = g->retains.len;
-    p->retains = buf_to_arena(&p->arena, &g->retains, sizeof(ZRetain));
+    p->retains = cg_to_arena(&p->arena, &g->retains, sizeof(ZRetain));
     free(g->pending_retains.items);
-    free(g->hash_slots);
     if (g->failed) {
+        program_free(p);
+        return NULL;
+    }
+    /* every program is verified, whatever path runs it: what fails here is a
+     * code generator bug or a limit sema does not know of */
+    char err[512];
+    if (verify_program(p, err, sizeof err) != 0) {
+        SrcLoc loc = pol->header.loc;
+        diag_report(diag, DIAG_E0101, loc, "internal error: generated code does not verify: %s", err);
         program_free(p);
         return NULL;
     }

@@ -1,5 +1,6 @@
 /* compiler.c - loads the extends chain of a rule file (relative paths, cycle
- * and depth checks) and runs the parser and semantic analysis over it. */
+ * and depth checks) and runs the parser, semantic analysis and code
+ * generation (which verifies what it generates) over it. */
 #define _XOPEN_SOURCE 700
 #include "compiler.h"
 
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codegen.h"
 #include "lexer.h"
 
 Compilation *compile_new(void)
@@ -22,6 +24,7 @@ Compilation *compile_new(void)
 void compile_free(Compilation *c)
 {
     if (!c) return;
+    program_free(c->program);
     arena_free(&c->arena);
     free(c);
 }
@@ -109,7 +112,15 @@ static bool run(Compilation *c, Source *src)
         return true;
     }
     c->policy = sema_check(&c->arena, &c->diag, c->chain, n);
+    if (c->diag.errors == 0) c->program = codegen_policy(c->policy, &c->diag);
     return true;
+}
+
+Program *compile_take_program(Compilation *c)
+{
+    Program *p = c->program;
+    c->program = NULL;
+    return p;
 }
 
 bool compile_check_file(Compilation *c, const char *path)

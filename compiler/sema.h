@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "ast.h"
+#include "limits.h"
 
 typedef enum TypeKind {
     T_ERROR,    /* already reported: suppresses cascades */
@@ -23,6 +24,13 @@ typedef enum TypeKind {
 typedef struct EnumSym EnumSym;
 typedef struct TableSym TableSym;
 
+/* What a name stands for. Every symbol struct below starts with a Symbol, so
+ * a Symbol * (what the AST's `sym` fields hold) says which struct it is. */
+typedef enum SymKind { SYM_ENUM, SYM_MEMBER, SYM_TABLE, SYM_EVENT_TYPE, SYM_PARAM, SYM_DEF, SYM_RULE } SymKind;
+struct Symbol {
+    SymKind kind;
+};
+
 struct Type {
     TypeKind kind;
     Type *elem;
@@ -34,6 +42,7 @@ struct Type {
 enum { MAX_RENAMES = 8 };
 
 typedef struct EnumMemberSym {
+    Symbol sym;          /* SYM_MEMBER */
     const char *name;    /* as declared */
     const char *value;   /* the value in the log (changed by rename) */
     const char *alias;   /* the latest name given by rename, if any */
@@ -47,6 +56,7 @@ typedef struct EnumMemberSym {
 typedef enum EnumKind { ENUM_USER, ENUM_ROLE, ENUM_BODY, ENUM_WEEKDAY } EnumKind;
 
 struct EnumSym {
+    Symbol sym;           /* SYM_ENUM */
     const char *name;
     EnumKind kind;
     SrcLoc loc;
@@ -65,20 +75,21 @@ typedef struct FieldSym {
 typedef enum TableKind { TABLE_EVENTS, TABLE_ROSTER, TABLE_KEYED, TABLE_CALENDAR } TableKind;
 
 struct TableSym {
+    Symbol sym;           /* SYM_TABLE */
     const char *name;     /* the policy's name for it */
     const char *table;    /* the data set's table name */
     TableKind kind;
     FieldSym **fields;
     int nfields;
     int key;              /* TABLE_KEYED: index of the key field */
+    int index;            /* in Policy.tables (the event log: -1) */
     SrcLoc loc;
     bool used;
     bool from_leaf;       /* declared in the file being checked (for W0001) */
 };
 
-enum { MAX_EVENT_TYPES = 64 };
-
 typedef struct EventTypeSym {
+    Symbol sym;           /* SYM_EVENT_TYPE */
     const char *name;
     const char *value;    /* events.type value */
     int index;            /* bit in event masks */
@@ -87,6 +98,8 @@ typedef struct EventTypeSym {
 } EventTypeSym;
 
 typedef struct ParamSym {
+    Symbol sym;           /* SYM_PARAM */
+    int index;            /* in Policy.params */
     const char *name;
     Type *type;
     Expr *value;          /* effective value (after `set`) */
@@ -95,15 +108,18 @@ typedef struct ParamSym {
 } ParamSym;
 
 typedef struct DefSym {
+    Symbol sym;           /* SYM_DEF */
     const char *name;
     Decl *decl;
     Type **param_types;
     Type *result;         /* NULL until checked */
     bool checking;        /* recursion detection */
+    uint64_t size;        /* expression nodes with every call inlined (at most ZL_MAX_EXPANSION + 1) */
     bool used, from_leaf;
 } DefSym;
 
 typedef struct RuleSym {
+    Symbol sym;           /* SYM_RULE */
     const char *name;
     Decl *decl;           /* where it was declared (or replaced) */
     ClauseList clauses;   /* effective clauses after overrides */
@@ -120,6 +136,7 @@ typedef struct PolicyHeader {
     const char *name, *title, *document, *units_column;
     int64_t effective_local;  /* local civil seconds; 0 when absent */
     bool has_effective;
+    SrcLoc effective_loc;
     int tz_offset;            /* seconds east of UTC */
     SrcLoc loc;
 } PolicyHeader;
@@ -142,5 +159,14 @@ typedef struct Policy {
 Policy *sema_check(Arena *arena, DiagEngine *diag, AstFile **chain, int nchain);
 
 const char *type_name(Arena *a, const Type *t);
+
+/* The symbol a node resolved to, when it is of the kind asked for (else NULL). */
+static inline void *sym_as(const Symbol *sym, SymKind kind) { return sym && sym->kind == kind ? (void *)sym : NULL; }
+
+/* The index of the field called name in t (or NULL), or -1: the one lookup of
+ * a field by name. Sema records the fields it resolves on the nodes
+ * (Expr.field), event masks too (Expr.event_mask, RuleClause.event_mask), so
+ * code generation looks up only the fields the format itself needs. */
+int sema_field_index(const TableSym *t, const char *name);
 
 #endif

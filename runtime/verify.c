@@ -2,14 +2,13 @@
  * instruction or section and say what is wrong; nothing is executed. */
 #include "verify.h"
 
+#include "limits.h"
 #include "ztime.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-enum { MAX_STACK = 1024 };
 
 static int fail(char *err, size_t size, const char *fmt, ...)
 {
@@ -110,7 +109,7 @@ int verify_stack_depth(const Insn *code, uint32_t count, uint32_t nslots, int ki
         int pops = pops_of(in);
         if (d < pops) { rc = fail(err, errsize, "insn %u: %s needs %d stack values, has %d", i, info->name, pops, d); goto out; }
         int nd = d - pops + info->pushes;
-        if (nd > MAX_STACK) { rc = fail(err, errsize, "insn %u: stack deeper than %d", i, MAX_STACK); goto out; }
+        if (nd > ZL_MAX_STACK) { rc = fail(err, errsize, "insn %u: stack deeper than %d", i, ZL_MAX_STACK) - 1; goto out; }
         if (nd > max) max = nd;
         switch (in->op) {
         case ZOP_JUMP:
@@ -191,7 +190,7 @@ static int check_table(const Program *p, const ZTable *t, const char *what, char
 {
     if (t->name >= p->nstrings || t->table >= p->nstrings)
         return fail(err, size, "section %s: name out of range", what);
-    if (t->nfields > 64) return fail(err, size, "section %s: %u fields (at most 64)", what, t->nfields);
+    if (t->nfields > ZL_MAX_FIELDS) return fail(err, size, "section %s: %u fields (at most %d)", what, t->nfields, ZL_MAX_FIELDS);
     for (uint32_t i = 0; i < t->nfields; i++) {
         const ZField *f = &t->fields[i];
         if (f->name >= p->nstrings || f->column >= p->nstrings)
@@ -256,7 +255,7 @@ static int check_insn(const Program *p, uint32_t at, const Insn *in, char *err, 
         break;
     case LAYOUT_COUNT:
     case LAYOUT_EMIT:
-        if (in->b > 1024) return fail(err, size, "insn %u: count %u too large", at, in->b);
+        if (in->b > ZL_MAX_COUNT) return fail(err, size, "insn %u: count %u too large", at, in->b);
         break;
     case LAYOUT_FORMAT:
         if (in->a >= FMT_COUNT) return fail(err, size, "insn %u: unknown format %u", at, in->a);
@@ -305,14 +304,14 @@ int verify_program(const Program *p, char *err, size_t size)
     if (m->name >= p->nstrings || m->title >= p->nstrings || m->document >= p->nstrings ||
         (m->units_column != ZNONE && m->units_column >= p->nstrings))
         return fail(err, size, "section meta: string out of range");
-    if (m->tz_offset < -18 * 3600 || m->tz_offset > 18 * 3600) return fail(err, size, "section meta: time zone offset out of range");
+    if (m->tz_offset < -ZL_MAX_TZ_OFFSET || m->tz_offset > ZL_MAX_TZ_OFFSET) return fail(err, size, "section meta: time zone offset out of range");
     if (m->effective < ZT_MIN_TIME || m->effective > ZT_MAX_TIME) return fail(err, size, "section meta: effective date outside the years 1-9999");
     if (m->nfiles == 0) return fail(err, size, "section meta: no source file");
     for (uint32_t i = 0; i < m->nfiles; i++)
         if (m->files[i] >= p->nstrings) return fail(err, size, "section meta: file name out of range");
     if (p->log.nfields && check_table(p, &p->log, "log", err, size)) return -1;
     if (p->log.kind != ZT_EVENTS) return fail(err, size, "section log: not an event log");
-    if (p->nevent_types > 64) return fail(err, size, "section evtypes: %u event types (at most 64)", p->nevent_types);
+    if (p->nevent_types > ZL_MAX_EVENT_TYPES) return fail(err, size, "section evtypes: %u event types (at most %d)", p->nevent_types, ZL_MAX_EVENT_TYPES);
     for (uint32_t i = 0; i < p->nevent_types; i++) {
         const ZEventType *e = &p->event_types[i];
         if (e->name >= p->nstrings || e->value >= p->nstrings) return fail(err, size, "section evtypes: type %u: name out of range", i);
@@ -409,7 +408,7 @@ int verify_program(const Program *p, char *err, size_t size)
         }
         if (r->trigger_filter != ZNONE || r->trigger_mask) { rc = fail(err, size, "section rules: rule %u: trigger on a periodic rule", i); break; }
         if (r->period >= ZP_KIND_COUNT || r->anchor >= ZA_KIND_COUNT) { rc = fail(err, size, "section rules: rule %u: bad period", i); break; }
-        if (r->period == ZP_WEEKS && (r->weeks < 1 || r->weeks > 520)) { rc = fail(err, size, "section rules: rule %u: cycle of %u weeks", i, r->weeks); break; }
+        if (r->period == ZP_WEEKS && (r->weeks < 1 || r->weeks > ZL_MAX_WEEKS)) { rc = fail(err, size, "section rules: rule %u: cycle of %u weeks", i, r->weeks); break; }
         if (r->anchor == ZA_TIME && (r->anchor_const >= p->nconsts || p->consts[r->anchor_const].kind != CONST_TIME)) {
             rc = fail(err, size, "section rules: rule %u: anchor is not a time constant", i);
             break;

@@ -9,8 +9,9 @@
 #include "program.h"
 
 /* Checks one function's control flow and stack; returns its maximum stack
- * depth, or -1 with a message "insn N: reason" (N function-relative). Used by
- * the code generator too. */
+ * depth, or -1 with a message "insn N: reason" (N function-relative), -2 when
+ * it stops where the stack would hold more than ZL_MAX_STACK values (limits.h).
+ * Used by the code generator too. */
 int verify_stack_depth(const Insn *code, uint32_t count, uint32_t nslots, int kind, char *err, size_t errsize);
 
 /* Checks the whole program; returns 0, or -1 with a message naming the

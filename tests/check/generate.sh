@@ -163,3 +163,58 @@ long=$(printf '校党委书记校长原则上每周沟通不少于一次%.0s' $(
       "$i" "$i" "$i" "$i"
   done
 } >too_many_errors.zd
+
+# E0403-E0405: the limits of the compiled format (runtime/limits.h). Each
+# file is a complete policy whose rule 限 is otherwise correct.
+limits_events='events "events" { id: id time: time type: text actor: person kind: text }
+event meeting { actor, kind }'
+limits_rule() { # $1: clauses before require, $2: the require condition
+  printf 'rule 限 {\n  tags L1\n  clause "1" "x"\n  severity must\n  on e: meeting\n%s  require %s\n  subjects e.actor\n  message "x"\n}\n' "$1" "$2"
+}
+
+# E0403: an event log binding with 65 fields (a field is a bit in the masks).
+{
+  printf '%s\n' '// An event log with 65 fields: at most 64 fit the compiled format.'
+  printf '%s\n' '// expect: E0403 at 69:3 "event log '"'"'events'"'"' has more than 64 fields"'
+  printf '%s\n' "$header"
+  printf '%s\n' 'events "events" {' '  id: id' '  time: time' '  type: text' '  actor: person'
+  for i in $(seq 1 61); do printf '  f%d: text\n' "$i"; done
+  printf '%s\n' '}' 'event meeting { actor, f1 }'
+  limits_rule '' 'e.f1 != "q"'
+} >limits_fields.zd
+
+# E0404: a set literal of 1,025 texts (lists are built 1,024 values at most).
+{
+  printf '%s\n' '// A set literal of 1,025 texts: a list is built from at most 1,024 values.'
+  printf '%s\n' '// expect: E0404 at 11:21 "at most 1024 elements, not 1025"'
+  printf '%s\n' "$header" "$limits_events"
+  limits_rule '' "e.kind in {$(for i in $(seq 1 1025); do printf '"k%d"' "$i"; [ "$i" -lt 1025 ] && printf ', '; done)}"
+} >limits_set.zd
+
+# E0405: 1,024 texts fit a set, but not beside the value compared with it
+# (1,025 values on the stack): found when the code is generated, which
+# checking does too. And 65 nested 'for' bindings, found by sema.
+{
+  printf '%s\n' '// A set of 1,024 texts compared with a value needs 1,025 values on the'
+  printf '%s\n' '// stack at once, more than the compiled format allows.'
+  printf '%s\n' '// expect: E0405 at 7:6 "more than 1024 values on the stack"'
+  printf '%s\n' "$header" "$limits_events"
+  limits_rule '' "e.kind in {$(for i in $(seq 1 1024); do printf '"k%d"' "$i"; [ "$i" -lt 1024 ] && printf ', '; done)}"
+} >limits_stack.zd
+loops="  for x1 in {e.actor}$(for i in $(seq 2 65); do [ $((i % 8)) -eq 1 ] && printf ',\n      ' || printf ', '; printf 'x%d in {x%d}' "$i" $((i - 1)); done)
+"
+{
+  printf '%s\n' '// 65 nested loops: a rule opens at most 64.'
+  printf '%s\n' '// expect: E0405 at 19:7 "more than 64 nested loops"'
+  printf '%s\n' "$header" "$limits_events"
+  limits_rule "$loops" 'x65 != e.actor'
+} >limits_loops.zd
+
+# 257 'when' clauses compile (each is a jump to the rule's end).
+cd ../good
+{
+  printf '%s\n' '// A rule with 257 '"'"'when'"'"' clauses: each is one jump, there is no limit on them.'
+  printf '%s\n' "$header" "$limits_events"
+  limits_rule "$(for i in $(seq 1 257); do printf '  when e.kind != "k%d"\n' "$i"; done)
+" 'e.kind != "z"'
+} >many_when.zd

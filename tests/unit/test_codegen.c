@@ -25,8 +25,8 @@ static const char base[] =
     "roster 名册 \"roster\" { person: person role: role from: time to: time }\n"
     "calendar 校历 \"calendar\" { kind: 日历类别 from: time to: time }\n";
 
-/* Compiles base + rules and returns the program (NULL on any error). */
-static Program *compile_rules(const char *rules)
+/* Checks and compiles base + rules. */
+static Compilation *check_rules(const char *rules)
 {
     size_t n = strlen(base) + strlen(rules) + 1;
     char *text = malloc(n);
@@ -34,11 +34,30 @@ static Program *compile_rules(const char *rules)
     Compilation *c = compile_new();
     compile_check_text(c, "test.zd", text, strlen(text));
     free(text);
-    Program *p = NULL;
-    if (c->diag.errors == 0) p = codegen_policy(c->policy, &c->diag);
+    return c;
+}
+
+/* Compiles base + rules and returns the program (NULL on any error). */
+static Program *compile_rules(const char *rules)
+{
+    Compilation *c = check_rules(rules);
+    Program *p = compile_take_program(c);
     if (c->diag.errors) diag_print_text(&c->diag, stderr, false);
     compile_free(c);
     return p;
+}
+
+/* Checks base + rules and returns the code of its first error (-1: none),
+ * and whether a program was made. */
+static int first_error(const char *rules, bool *made)
+{
+    Compilation *c = check_rules(rules);
+    int code = -1;
+    for (const Diag *g = c->diag.first; g && code < 0; g = g->next)
+        if (diag_code_severity(g->code) == DIAG_ERROR) code = (int)g->code;
+    *made = c->program != NULL;
+    compile_free(c);
+    return code;
 }
 
 /* "OP operands; ..." for function f: operands as the layout says, constants
@@ -352,6 +371,59 @@ static void test_retention_and_first(void **state)
     program_free(p);
 }
 
+/* The reproductions of the format's limits: refused by checking (which
+ * generates the code too), with their own codes, and no program made. */
+static void test_limits_refused(void **state)
+{
+    (void)state;
+    static const struct { const char *rules; int code; } cases[] = {
+        /* overflowed the engine's trigger time + offset */
+        {"rule r { tags T clause \"1\" \"x\" severity must on e: meeting\n"
+         " require exists(x: report where x.time >= e.time + 9223372036854775807s) subjects e.actor message \"x\" }\n",
+         DIAG_E0401},
+        /* a retention offset the verifier refuses */
+        {"rule r { tags T clause \"1\" \"x\" severity must on e: meeting\n"
+         " require exists(x: report where x.time >= e.time - 10000000d) subjects e.actor message \"x\" }\n",
+         DIAG_E0401},
+        {"rule r { tags T clause \"1\" \"x\" severity must every 2 weeks from 0001-01-01 as p\n"
+         " require not exists(x: report where x.time in p) message \"x\" }\n",
+         DIAG_E0400},
+        {"param start: time = 0000-01-01\n", DIAG_E0400},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        bool made = true;
+        int code = first_error(cases[i].rules, &made);
+        if (code != cases[i].code) fail_msg("case %zu: first error %s, expected %s", i, code < 0 ? "none" : diag_code_name((DiagCode)code),
+                                            diag_code_name((DiagCode)cases[i].code));
+        assert_false(made);
+    }
+}
+
+/* 257 `when` clauses: each jumps to the RETURN; no fixed table of jumps. */
+static void test_many_when(void **state)
+{
+    (void)state;
+    size_t cap = 32768, len = 0;
+    char *rules = malloc(cap);
+    len += (size_t)snprintf(rules + len, cap - len, "rule r { tags T clause \"1\" \"x\" severity must on e: meeting\n");
+    for (int i = 0; i < 257; i++) len += (size_t)snprintf(rules + len, cap - len, " when e.actor != \"p%d\"\n", i);
+    snprintf(rules + len, cap - len, " require e.targets != {} subjects e.actor message \"x\" }\n");
+    Program *p = compile_rules(rules);
+    free(rules);
+    assert_non_null(p);
+    const ZFunc *body = &p->funcs[p->rules[0].body];
+    uint32_t ret = body->count - 1;
+    assert_int_equal(p->code[body->start + ret].op, ZOP_RETURN);
+    int jumps = 0;
+    for (uint32_t i = 0; i < body->count; i++)
+        if (p->code[body->start + i].op == ZOP_JUMP_IF_FALSE) {
+            assert_int_equal(p->code[body->start + i].c, ret);
+            jumps++;
+        }
+    assert_int_equal(jumps, 257);
+    program_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -365,6 +437,8 @@ int main(void)
         cmocka_unit_test(test_rule_table),
         cmocka_unit_test(test_retention_and_first),
         cmocka_unit_test(test_retention_pick),
+        cmocka_unit_test(test_limits_refused),
+        cmocka_unit_test(test_many_when),
     };
     return cmocka_run_group_tests_name("codegen", tests, NULL, NULL);
 }

@@ -387,7 +387,7 @@ static void test_rename_two_bodies_to_one(void **state)
     Decl *rep = decl_named(f->c->chain[1], D_REPLACE, "办公会");
     Expr *where = rep->clauses.items[3]->expr; /* m.kind == 党委会 */
     assert_int_equal(where->op, OP_EQ);
-    EnumMemberSym *s = (EnumMemberSym *)where->rhs->sym;
+    EnumMemberSym *s = sym_as(where->rhs->sym, SYM_MEMBER);
     assert_true(s == a || s == b);
     assert_string_equal(s->value, "党委会");
 }

@@ -1,0 +1,258 @@
+/* cg_expr.c - lowers expressions to stack code: names, fields, calls (a
+ * definition is inlined, its arguments in fresh slots), operators with their
+ * short circuits, sets, roles, and selections as scans over the events
+ * (planned by plan.c; what a streaming run keeps is noted for the rule). */
+#include "codegen_int.h"
+
+#include <string.h>
+
+#include "plan.h"
+#include "../runtime/ztime.h"
+
+static bool is_local(const void *scope, const char *name) { return cg_find_var(scope, name) != NULL; }
+
+static int roster_index(Gen *g)
+{
+    for (int i = 0; i < g->pol->ntables; i++)
+        if (g->pol->tables[i]->kind == TABLE_ROSTER) return i;
+    return 0;
+}
+
+void cg_expr(Gen *g, Var *sc, Expr *e);
+
+int64_t cg_literal_time(Gen *g, const Expr *e)
+{
+    ZtParsed p = {e->tval.local_seconds, e->tval.has_time, e->tval.has_offset, e->tval.offset_seconds};
+    return zt_to_instant(&p, g->pol->header.tz_offset);
+}
+
+static void gen_enum_member(Gen *g, Expr *e)
+{
+    const EnumMemberSym *m = sym_as(e->sym, SYM_MEMBER);
+    cg_emit(g, ZOP_CONST, 0, 0, cg_str_const(g, m ? m->value : e->name), e->loc);
+}
+
+static void gen_name(Gen *g, Var *sc, Expr *e)
+{
+    Var *v = cg_find_var(sc, e->name);
+    if (v) {
+        cg_emit(g, ZOP_LOAD, v->slot, 0, 0, e->loc);
+        if (v->row_table >= 0) cg_emit(g, ZOP_ROW_FIELD, 0, v->row_table, (uint32_t)v->row_field, e->loc);
+        return;
+    }
+    const ParamSym *pa = sym_as(e->sym, SYM_PARAM);
+    if (pa) {
+        cg_emit(g, ZOP_PARAM, 0, 0, (uint32_t)pa->index, e->loc);
+        return;
+    }
+    gen_enum_member(g, e);
+}
+
+static void gen_field(Gen *g, Var *sc, Expr *e)
+{
+    const Type *t = e->lhs->type;
+    cg_expr(g, sc, e->lhs);
+    if (t && t->kind == T_EVENT) {
+        cg_emit(g, ZOP_EV_FIELD, 0, 0, (uint32_t)e->field, e->loc);
+    } else if (t && t->kind == T_ROW) {
+        cg_emit(g, ZOP_ROW_FIELD, 0, t->table->index, (uint32_t)e->field, e->loc);
+    } else if (t && t->kind == T_PERIOD) {
+        if (!strcmp(e->name, "from")) cg_emit(g, ZOP_PERIOD_FROM, 0, 0, 0, e->loc);
+        else if (!strcmp(e->name, "to")) cg_emit(g, ZOP_PERIOD_TO, 0, 0, 0, e->loc);
+        else cg_emit(g, ZOP_PERIOD_FIELD, 0, t->table->index, (uint32_t)e->field, e->loc);
+    }
+}
+
+/* present(x), weekday(t), size(L): built in, not definitions */
+static bool is_builtin_call(const Expr *e)
+{
+    return !strcmp(e->name, "present") || !strcmp(e->name, "weekday") || !strcmp(e->name, "size");
+}
+
+static void gen_call(Gen *g, Var *sc, Expr *e)
+{
+    if (e->lhs) { /* roster.field(person, role, time) */
+        for (int i = 0; i < 3; i++) cg_expr(g, sc, e->args.items[i]);
+        const TableSym *t = e->lhs->type->table;
+        cg_emit(g, ZOP_ROSTER_ATTR, 0, t->index, (uint32_t)e->field, e->loc);
+        return;
+    }
+    if (is_builtin_call(e)) {
+        cg_expr(g, sc, e->args.items[0]);
+        cg_emit(g, !strcmp(e->name, "present") ? ZOP_PRESENT : !strcmp(e->name, "weekday") ? ZOP_WEEKDAY : ZOP_SIZE, 0, 0, 0, e->loc);
+        return;
+    }
+    /* a definition: evaluate the arguments into fresh slots, then its body */
+    const DefSym *de = sym_as(e->sym, SYM_DEF);
+    Var *inner = NULL;
+    for (int i = 0; i < e->args.len; i++) {
+        cg_expr(g, sc, e->args.items[i]);
+        int slot = cg_new_slots(g, 1, e->loc);
+        cg_emit(g, ZOP_STORE, slot, 0, 0, e->loc);
+        inner = cg_bind_var(g, inner, de->decl->params.items[i]->name, slot);
+    }
+    cg_expr(g, inner, de->decl->expr);
+}
+
+static void gen_and_or(Gen *g, Var *sc, Expr *e)
+{
+    bool is_and = e->op == OP_AND;
+    cg_expr(g, sc, e->lhs);
+    uint32_t short_jump = cg_emit(g, is_and ? ZOP_JUMP_IF_FALSE : ZOP_JUMP_IF_TRUE, 0, 0, 0, e->loc);
+    cg_expr(g, sc, e->rhs);
+    uint32_t end_jump = cg_emit(g, ZOP_JUMP, 0, 0, 0, e->loc);
+    cg_patch(g, short_jump, cg_here(g));
+    cg_emit(g, is_and ? ZOP_FALSE : ZOP_TRUE, 0, 0, 0, e->loc);
+    cg_patch(g, end_jump, cg_here(g));
+}
+
+static void gen_binary(Gen *g, Var *sc, Expr *e)
+{
+    if (e->op == OP_AND || e->op == OP_OR) { gen_and_or(g, sc, e); return; }
+    cg_expr(g, sc, e->lhs);
+    cg_expr(g, sc, e->rhs);
+    const Type *rt = e->rhs->type;
+    bool lists = e->lhs->type && e->lhs->type->kind == T_LIST;
+    Opcode op = ZOP_NOP;
+    switch (e->op) {
+    case OP_EQ: op = ZOP_EQ; break;
+    case OP_NE: op = ZOP_NE; break;
+    case OP_LT: op = ZOP_LT; break;
+    case OP_LE: op = ZOP_LE; break;
+    case OP_GT: op = ZOP_GT; break;
+    case OP_GE: op = ZOP_GE; break;
+    case OP_IN:
+    case OP_NOT_IN: op = rt && rt->kind == T_PERIOD ? ZOP_IN_PERIOD : ZOP_IN; break;
+    case OP_UNION: op = ZOP_UNION; break;
+    case OP_INTER: op = ZOP_INTER; break;
+    case OP_MINUS: op = lists ? ZOP_DIFF : ZOP_SUB; break;
+    case OP_PLUS: op = ZOP_ADD; break;
+    default: break;
+    }
+    cg_emit(g, op, 0, 0, 0, e->loc);
+    if (e->op == OP_NOT_IN) cg_emit(g, ZOP_NOT, 0, 0, 0, e->loc);
+}
+
+/* A mask of event types as sema recorded it, `event` (all bits) cut to the
+ * types the policy declares. */
+uint64_t cg_known_types(Gen *g, uint64_t mask)
+{
+    if (g->pol->nevent_types < 64) mask &= ((uint64_t)1 << g->pol->nevent_types) - 1;
+    return mask;
+}
+
+/* exists / count / latest / first: a scan over the events of the checked range. */
+static void gen_select(Gen *g, Var *sc, Expr *e)
+{
+    int result = cg_new_slots(g, 1, e->loc);
+    int ev = cg_new_slots(g, 2, e->loc);
+    Var *inner = cg_bind_var(g, sc, e->name, ev);
+    switch (e->select) {
+    case SEL_EXISTS: cg_emit(g, ZOP_FALSE, 0, 0, 0, e->loc); break;
+    case SEL_COUNT: cg_emit(g, ZOP_CONST, 0, 0, cg_const(g, CONST_INT, 0), e->loc); break;
+    default: cg_emit(g, ZOP_MISSING, 0, 0, 0, e->loc); break;
+    }
+    cg_emit(g, ZOP_STORE, result, 0, 0, e->loc);
+    ScanPlan scan;
+    plan_scan(e, &scan);
+    Opcode init = scan.init;
+    Expr *key = scan.key, *period = scan.period, *until = scan.until;
+    int field = scan.field;
+    uint64_t mask = cg_known_types(g, e->event_mask);
+    uint32_t mask_const = cg_const(g, CONST_MASK, (int64_t)mask);
+    /* the rule's context, unless a name hides it (this selection's own, or an
+     * enclosing one's) */
+    const Var *ctx = g->ctx_var && strcmp(e->name, g->ctx_var) ? cg_find_var(sc, g->ctx_var) : NULL;
+    PlanContext where = {g->ctx_var, g->ctx_periodic, ctx && ctx->slot == 0 && ctx->row_table < 0, is_local, sc};
+    plan_retention(&where, e, &scan, mask, cg_push(&g->pending_retains, sizeof(RetainPlan)));
+    if (init == ZOP_SCAN_INIT_EQ || init == ZOP_SCAN_INIT_EQ_IN) cg_expr(g, sc, key);
+    if (init == ZOP_SCAN_INIT_IN || init == ZOP_SCAN_INIT_EQ_IN) cg_expr(g, sc, init == ZOP_SCAN_INIT_IN ? key : period);
+    if (until) cg_expr(g, sc, until);
+    else cg_emit(g, ZOP_MISSING, 0, 0, 0, e->loc);
+    cg_emit(g, init, ev, init == ZOP_SCAN_INIT_EQ || init == ZOP_SCAN_INIT_EQ_IN ? field : 0, mask_const, e->loc);
+    uint32_t head = cg_emit(g, ZOP_SCAN_NEXT, ev, 0, 0, e->loc);
+    uint32_t skip = ZNONE, found = ZNONE;
+    if (e->rhs) {
+        cg_expr(g, inner, e->rhs);
+        skip = cg_emit(g, ZOP_JUMP_IF_FALSE, 0, 0, 0, e->loc);
+    }
+    uint32_t skip2 = ZNONE;
+    int time_field = sema_field_index(g->pol->events, "time");
+    switch (e->select) {
+    case SEL_EXISTS:
+        cg_emit(g, ZOP_TRUE, 0, 0, 0, e->loc);
+        cg_emit(g, ZOP_STORE, result, 0, 0, e->loc);
+        found = cg_emit(g, ZOP_JUMP, 0, 0, 0, e->loc);
+        break;
+    case SEL_COUNT:
+        cg_emit(g, ZOP_LOAD, result, 0, 0, e->loc);
+        cg_emit(g, ZOP_CONST, 0, 0, cg_const(g, CONST_INT, 1), e->loc);
+        cg_emit(g, ZOP_ADD, 0, 0, 0, e->loc);
+        cg_emit(g, ZOP_STORE, result, 0, 0, e->loc);
+        break;
+    case SEL_FIRST:
+        /* scans run in (time, input order): the first match is the earliest */
+        cg_emit(g, ZOP_LOAD, ev, 0, 0, e->loc);
+        cg_emit(g, ZOP_STORE, result, 0, 0, e->loc);
+        found = cg_emit(g, ZOP_JUMP, 0, 0, 0, e->loc);
+        break;
+    default: {
+        /* take it when nothing is taken yet, or when it is later (latest: ties
+         * go to the later row) or strictly earlier (first: ties keep the earlier) */
+        cg_emit(g, ZOP_LOAD, result, 0, 0, e->loc);
+        cg_emit(g, ZOP_PRESENT, 0, 0, 0, e->loc);
+        uint32_t take_first = cg_emit(g, ZOP_JUMP_IF_FALSE, 0, 0, 0, e->loc);
+        cg_emit(g, ZOP_LOAD, ev, 0, 0, e->loc);
+        cg_emit(g, ZOP_EV_FIELD, 0, 0, (uint32_t)time_field, e->loc);
+        cg_emit(g, ZOP_LOAD, result, 0, 0, e->loc);
+        cg_emit(g, ZOP_EV_FIELD, 0, 0, (uint32_t)time_field, e->loc);
+        cg_emit(g, e->select == SEL_LATEST ? ZOP_GE : ZOP_LT, 0, 0, 0, e->loc);
+        skip2 = cg_emit(g, ZOP_JUMP_IF_FALSE, 0, 0, 0, e->loc);
+        cg_patch(g, take_first, cg_here(g));
+        cg_emit(g, ZOP_LOAD, ev, 0, 0, e->loc);
+        cg_emit(g, ZOP_STORE, result, 0, 0, e->loc);
+        break;
+    }
+    }
+    uint32_t loop = cg_here(g);
+    if (skip != ZNONE) cg_patch(g, skip, loop);
+    if (skip2 != ZNONE) cg_patch(g, skip2, loop);
+    cg_emit(g, ZOP_LOOP, 0, 0, head - g->fstart, e->loc);
+    cg_patch(g, head, cg_here(g));
+    if (found != ZNONE) cg_patch(g, found, cg_here(g));
+    cg_emit(g, ZOP_LOAD, result, 0, 0, e->loc);
+}
+
+void cg_expr(Gen *g, Var *sc, Expr *e)
+{
+    switch (e->kind) {
+    case EX_NAME: gen_name(g, sc, e); break;
+    case EX_STRING: cg_emit(g, ZOP_CONST, 0, 0, cg_str_const(g, e->text), e->loc); break;
+    case EX_INT: cg_emit(g, ZOP_CONST, 0, 0, cg_const(g, CONST_INT, e->ival), e->loc); break;
+    case EX_DURATION: cg_emit(g, ZOP_CONST, 0, 0, cg_const(g, CONST_DURATION, e->ival), e->loc); break;
+    case EX_TIME: cg_emit(g, ZOP_CONST, 0, 0, cg_const(g, CONST_TIME, cg_literal_time(g, e)), e->loc); break;
+    case EX_BOOL: cg_emit(g, e->ival ? ZOP_TRUE : ZOP_FALSE, 0, 0, 0, e->loc); break;
+    case EX_FIELD: gen_field(g, sc, e); break;
+    case EX_INDEX:
+        cg_expr(g, sc, e->rhs);
+        cg_emit(g, ZOP_LOOKUP, 0, e->lhs->type->table->index, 0, e->loc);
+        break;
+    case EX_CALL: gen_call(g, sc, e); break;
+    case EX_UNARY:
+        cg_expr(g, sc, e->lhs);
+        cg_emit(g, e->op == OP_NOT ? ZOP_NOT : ZOP_NEG, 0, 0, 0, e->loc);
+        break;
+    case EX_BINARY: gen_binary(g, sc, e); break;
+    case EX_SET:
+        for (int i = 0; i < e->args.len; i++) cg_expr(g, sc, e->args.items[i]);
+        cg_emit(g, ZOP_MAKE_LIST, 0, e->args.len, 0, e->loc);
+        break;
+    case EX_ROLE_AT:
+    case EX_ROLE_OVER:
+        cg_expr(g, sc, e->lhs);
+        cg_expr(g, sc, e->rhs);
+        cg_emit(g, e->kind == EX_ROLE_AT ? ZOP_ROLE_AT : ZOP_ROLE_OVER, 0, roster_index(g), 0, e->loc);
+        break;
+    case EX_SELECT: gen_select(g, sc, e); break;
+    }
+}

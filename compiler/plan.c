@@ -1,0 +1,205 @@
+/* plan.c - plans the scans of selections and their retention (see plan.h):
+ * which conjunct of a `where` pins a field or a period, where a time-ordered
+ * scan may stop, and which events a streaming run must keep, from when and
+ * behind which filter. */
+#include "plan.h"
+
+#include <string.h>
+
+static bool mentions(const Expr *e, const char *name)
+{
+    if (!e) return false;
+    if ((e->kind == EX_NAME || e->kind == EX_SELECT) && e->name && !strcmp(e->name, name)) return true;
+    if (mentions(e->lhs, name) || mentions(e->rhs, name)) return true;
+    for (int i = 0; i < e->args.len; i++)
+        if (mentions(e->args.items[i], name)) return true;
+    return false;
+}
+
+
+/* The field of `var` that a conjunct of a selection's condition pins to a
+ * value not depending on var: sets *key and returns the scan to use. */
+static Opcode pick_index(const char *var, Expr *cond, Expr **key, int *field, Expr **period)
+{
+    Expr *stack[64];
+    int n = 0;
+    if (cond) stack[n++] = cond;
+    Opcode best = ZOP_SCAN_INIT;
+    int best_rank = 0;
+    *period = NULL;
+    while (n > 0) {
+        Expr *c = stack[--n];
+        if (c->kind == EX_BINARY && c->op == OP_AND) {
+            if (n < 62) { stack[n++] = c->rhs; stack[n++] = c->lhs; }
+            continue;
+        }
+        if (c->kind != EX_BINARY) continue;
+        Expr *a = c->lhs, *b = c->rhs;
+        bool a_field = a->kind == EX_FIELD && a->lhs->kind == EX_NAME && !strcmp(a->lhs->name, var);
+        bool b_field = b->kind == EX_FIELD && b->lhs->kind == EX_NAME && !strcmp(b->lhs->name, var);
+        if (c->op == OP_EQ && (a_field != b_field)) {
+            Expr *f = a_field ? a : b, *k = a_field ? b : a;
+            if (mentions(k, var) || !k->type || k->type->kind == T_LIST || !f->type || f->type->kind == T_LIST) continue;
+            if (best_rank < 3) { best_rank = 3; best = ZOP_SCAN_INIT_EQ; *key = k; *field = f->field; }
+        } else if (c->op == OP_IN && b_field && !mentions(a, var) && b->type && b->type->kind == T_LIST) {
+            if (best_rank < 2) { best_rank = 2; best = ZOP_SCAN_INIT_EQ; *key = a; *field = b->field; }
+        } else if (c->op == OP_IN && a_field && !strcmp(a->name, "time") && b->type && b->type->kind == T_PERIOD &&
+                   !mentions(b, var)) {
+            if (!*period) *period = b;
+        }
+    }
+    /* a key and a period together: the key's events inside the period */
+    if (best == ZOP_SCAN_INIT_EQ && *period) return ZOP_SCAN_INIT_EQ_IN;
+    if (best == ZOP_SCAN_INIT && *period) { *key = *period; return ZOP_SCAN_INIT_IN; }
+    return best;
+}
+
+/* Is `e` the time field of `var`? */
+static bool is_time_of(const Expr *e, const char *var)
+{
+    return e->kind == EX_FIELD && e->lhs->kind == EX_NAME && !strcmp(e->lhs->name, var) && !strcmp(e->name, "time");
+}
+
+/* A conjunct `var.time <= U` (or `<`, or mirrored): the time after which no
+ * event can pass the condition. Scans run in time order, so they stop there. */
+static Expr *pick_until(const char *var, Expr *cond, Expr **conjunct, bool *strict)
+{
+    *conjunct = NULL;
+    *strict = false;
+    Expr *stack[64];
+    int n = 0;
+    if (cond) stack[n++] = cond;
+    while (n > 0) {
+        Expr *c = stack[--n];
+        if (c->kind != EX_BINARY) continue;
+        if (c->op == OP_AND) {
+            if (n < 62) { stack[n++] = c->rhs; stack[n++] = c->lhs; }
+            continue;
+        }
+        Expr *bound = NULL;
+        if ((c->op == OP_LE || c->op == OP_LT) && is_time_of(c->lhs, var)) bound = c->rhs;
+        if ((c->op == OP_GE || c->op == OP_GT) && is_time_of(c->rhs, var)) bound = c->lhs;
+        if (bound && !mentions(bound, var) && bound->type && bound->type->kind == T_TIME) {
+            *conjunct = c;
+            *strict = c->op == OP_LT || c->op == OP_GT;
+            return bound;
+        }
+    }
+    return NULL;
+}
+
+/* Does `e` select events, itself or in a definition it calls? */
+static bool selects_events(const Expr *e)
+{
+    if (!e) return false;
+    if (e->kind == EX_SELECT) return true;
+    const DefSym *de = e->kind == EX_CALL && !e->lhs ? sym_as(e->sym, SYM_DEF) : NULL;
+    if (de && selects_events(de->decl->expr)) return true;
+    if (selects_events(e->lhs) || selects_events(e->rhs)) return true;
+    for (int i = 0; i < e->args.len; i++)
+        if (selects_events(e->args.items[i])) return true;
+    return false;
+}
+
+/* Does `e` read a local variable other than `var`, or select events? */
+static bool reads_other_locals(const Expr *e, const PlanContext *ctx, const char *var)
+{
+    if (!e) return false;
+    if (selects_events(e)) return true;
+    if (e->kind == EX_NAME && strcmp(e->name, var) && ctx->is_local(ctx->scope, e->name)) return true;
+    if (reads_other_locals(e->lhs, ctx, var) || reads_other_locals(e->rhs, ctx, var)) return true;
+    for (int i = 0; i < e->args.len; i++)
+        if (reads_other_locals(e->args.items[i], ctx, var)) return true;
+    return false;
+}
+
+/* Adds to *fields the log fields of `var` that `e` reads; false when it uses
+ * var otherwise: bare (`x in …`, a definition's argument), in a nested
+ * selection, or its time anywhere but the limit conjunct `limit`. */
+static bool fields_read(const Expr *e, const char *var, const Expr *limit, uint64_t *fields)
+{
+    if (!e || e == limit) return true;
+    if (e->kind == EX_FIELD && e->lhs->kind == EX_NAME && !strcmp(e->lhs->name, var)) {
+        int f = e->field;
+        if (!strcmp(e->name, "time") || f < 0 || f >= 64) return false;
+        *fields |= (uint64_t)1 << f;
+        return true;
+    }
+    if ((e->kind == EX_NAME && !strcmp(e->name, var)) || selects_events(e)) return false;
+    if (!fields_read(e->lhs, var, limit, fields) || !fields_read(e->rhs, var, limit, fields)) return false;
+    for (int i = 0; i < e->args.len; i++)
+        if (!fields_read(e->args.items[i], var, limit, fields)) return false;
+    return true;
+}
+
+/* `e.time`, `e.time - D` or `e.time + D` for the trigger `e` and a duration
+ * D written as a literal or a parameter: *offset is the seconds added. */
+static bool trigger_offset(const PlanContext *ctx, const Expr *bound, int64_t *offset)
+{
+    *offset = 0;
+    if (is_time_of(bound, ctx->ctx_var)) return true;
+    if (bound->kind != EX_BINARY || (bound->op != OP_MINUS && bound->op != OP_PLUS) || !is_time_of(bound->lhs, ctx->ctx_var))
+        return false;
+    const Expr *d = bound->rhs;
+    const ParamSym *pa = d->kind == EX_NAME && !ctx->is_local(ctx->scope, d->name) ? sym_as(d->sym, SYM_PARAM) : NULL;
+    if (pa && pa->value && pa->value->kind == EX_DURATION) d = pa->value; /* a parameter, unless a local hides it */
+    if (d->kind != EX_DURATION) return false;
+    int64_t seconds = d->ival;
+    *offset = bound->op == OP_MINUS ? -seconds : seconds;
+    return true;
+}
+
+/* What a streaming run must keep for this scan (docs/runtime.md): the events
+ * of its types that pass the conjuncts reading nothing but the scanned event,
+ * from the start of the rule's period (`x.time in P`), from the trigger's time
+ * (`x.time >= e.time`), or from the beginning. Kept from the beginning, and
+ * read only through some fields and an upper time limit, an `exists` or
+ * `first` needs only the earliest event of each set of values of those
+ * fields, and a `latest` limited by its trigger's time only the latest of
+ * those the triggers still to run cannot precede. */
+void plan_retention(const PlanContext *ctx, const Expr *select, const ScanPlan *scan, uint64_t mask, RetainPlan *pr)
+{
+    const char *var = select->name;
+    memset(pr, 0, sizeof *pr);
+    pr->mask = mask;
+    pr->var = var;
+    pr->kind = ZR_ALWAYS;
+    bool ctx_ok = ctx->ctx_visible;
+    const Expr *period = scan->period;
+    if (ctx_ok && ctx->ctx_periodic && period && period->kind == EX_NAME && !strcmp(period->name, ctx->ctx_var))
+        pr->kind = ZR_PERIOD;
+    Expr *stack[64];
+    int n = 0;
+    if (select->rhs) stack[n++] = select->rhs;
+    while (n > 0) {
+        Expr *c = stack[--n];
+        if (c->kind == EX_BINARY && c->op == OP_AND) {
+            if (n < 62) { stack[n++] = c->rhs; stack[n++] = c->lhs; }
+            continue;
+        }
+        if (ctx_ok && !ctx->ctx_periodic && pr->kind == ZR_ALWAYS && c->kind == EX_BINARY) {
+            Expr *bound = NULL;
+            if ((c->op == OP_GE || c->op == OP_GT) && is_time_of(c->lhs, var)) bound = c->rhs;
+            if ((c->op == OP_LE || c->op == OP_LT) && is_time_of(c->rhs, var)) bound = c->lhs;
+            if (bound && trigger_offset(ctx, bound, &pr->offset)) pr->kind = ZR_TRIGGER;
+        }
+        if (pr->nkeep < PLAN_MAX_KEEP && mentions(c, var) && !reads_other_locals(c, ctx, var)) pr->keep[pr->nkeep++] = c;
+    }
+    pr->pick = ZK_ALL;
+    uint64_t fields = 0;
+    if (pr->kind != ZR_ALWAYS || !fields_read(select->rhs, var, scan->limit, &fields)) return;
+    if (select->select == SEL_EXISTS || select->select == SEL_FIRST) pr->pick = ZK_EARLIEST;
+    /* latest: the latest of events alike up to the trigger's time (not before it) */
+    if (select->select == SEL_LATEST && ctx_ok && !ctx->ctx_periodic && !scan->strict &&
+        (!scan->until || is_time_of(scan->until, ctx->ctx_var)))
+        pr->pick = ZK_LATEST;
+    if (pr->pick != ZK_ALL) pr->fields = fields;
+}
+
+void plan_scan(const Expr *select, ScanPlan *out)
+{
+    memset(out, 0, sizeof *out);
+    out->field = -1;
+    out->init = pick_index(select->name, select->rhs, &out->key, &out->field, &out->period);
+    out->until = pick_until(select->name, select->rhs, &out->limit, &out->strict);
+}

@@ -1,0 +1,57 @@
+/* plan.h - how a selection reads events, decided before any code is emitted:
+ * the scan (every event of its types in time order, only those whose field
+ * holds a value, only those inside a period, or both), the time after which
+ * it may stop, and what a streaming run must keep for it (its retention,
+ * docs/runtime.md). Pure analysis of checked expressions (sema.h): it emits
+ * nothing, allocates nothing and knows nothing of slots or instructions;
+ * codegen.c asks, then lowers. A query planner belongs here. */
+#ifndef ZD_PLAN_H
+#define ZD_PLAN_H
+#include <stdbool.h>
+#include <stdint.h>
+#include "program.h"
+#include "sema.h"
+
+/* The scan of one selection `sel(x: types where cond)`. */
+typedef struct ScanPlan {
+    Opcode init;   /* ZOP_SCAN_INIT; _EQ: events whose log field `field` holds `key`;
+                    * _IN: events inside the period `key`; _EQ_IN: both, the period in `period` */
+    Expr *key;
+    int field;
+    Expr *period;  /* a conjunct `x.time in P`: P, or NULL */
+    Expr *until;   /* a conjunct `x.time <= U` (or <, or mirrored): U, where the time-ordered scan
+                    * may stop; NULL when there is none */
+    Expr *limit;   /* that conjunct */
+    bool strict;   /* it is `<` (or `>`) */
+} ScanPlan;
+
+void plan_scan(const Expr *select, ScanPlan *out);
+
+/* Where a selection stands in its rule, as far as retention cares. */
+typedef struct PlanContext {
+    const char *ctx_var;  /* the rule's context variable (`on x`, `as P`), or NULL */
+    bool ctx_periodic;    /* the rule is periodic (`every`) */
+    bool ctx_visible;     /* ctx_var names the context there (no local hides it) */
+    /* whether `name` is a local variable where the selection stands */
+    bool (*is_local)(const void *scope, const char *name);
+    const void *scope;
+} PlanContext;
+
+enum { PLAN_MAX_KEEP = 16 };
+
+/* What a streaming run keeps for one scan: a ZRetain entry (program.h) less
+ * its rule, and the conjuncts its filter function is made of. */
+typedef struct RetainPlan {
+    uint64_t mask;          /* the event types scanned */
+    uint8_t kind;           /* ZRetainKind */
+    int64_t offset;         /* ZR_TRIGGER: seconds from the trigger's time */
+    uint8_t pick;           /* ZRetainPick */
+    uint64_t fields;        /* which log fields make events alike, for pick */
+    const char *var;        /* the selection's variable, which the conjuncts read */
+    Expr *keep[PLAN_MAX_KEEP];
+    int nkeep;
+} RetainPlan;
+
+void plan_retention(const PlanContext *ctx, const Expr *select, const ScanPlan *scan, uint64_t mask, RetainPlan *out);
+
+#endif

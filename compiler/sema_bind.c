@@ -1,0 +1,191 @@
+/* sema_bind.c - pass B of semantic analysis: the types of the fields of every
+ * binding and event type, the fields bindings must have, and the values of
+ * parameters (as declared and as set along the chain). */
+#include "sema_int.h"
+
+Type *sema_resolve_typeref(Sema *s, TypeRef *tr)
+{
+    Type *t = NULL;
+    const char *n = tr->name;
+    if (!strcmp(n, "text")) t = s->t_text;
+    else if (!strcmp(n, "id")) t = s->t_id;
+    else if (!strcmp(n, "person")) t = s->t_person;
+    else if (!strcmp(n, "time")) t = s->t_time;
+    else if (!strcmp(n, "duration")) t = s->t_duration;
+    else if (!strcmp(n, "int")) t = s->t_int;
+    else if (!strcmp(n, "bool")) t = s->t_bool;
+    else if (!strcmp(n, "role")) t = sema_enum_type(s, s->p->roles);
+    else if (!strcmp(n, "body")) t = sema_enum_type(s, s->p->bodies);
+    else if (!strcmp(n, "weekday")) t = sema_enum_type(s, s->p->weekdays);
+    else if (!strcmp(n, "event")) t = sema_event_type(s, ~(uint64_t)0);
+    else {
+        EnumSym *en = sema_find(s, SYM_ENUM, n);
+        if (en) {
+            t = sema_enum_type(s, en);
+        } else {
+            diag_report(s->d, DIAG_E0200, tr->loc, "unknown type '%s' (types: text, id, person, time, duration, int, bool, role, body, or an enum)", n);
+            return s->t_error;
+        }
+    }
+    if (tr->is_list) {
+        if (!(is_stringish(t) || t->kind == T_PERSON || t->kind == T_ENUM)) {
+            diag_report(s->d, DIAG_E0202, tr->loc, "a list of %s cannot be read from a log", type_name(s->a, t));
+            return s->t_error;
+        }
+        t = sema_list_of(s, t);
+    }
+    return t;
+}
+
+static void require_field(Sema *s, TableSym *t, const char *name, TypeKind kind, bool list_ok)
+{
+    int i = sema_field_index(t, name);
+    if (i < 0) {
+        diag_report(s->d, DIAG_E0210, t->loc, "%s '%s' needs a field '%s'", t->kind == TABLE_EVENTS ? "event log" : "table",
+                    t->name, name);
+        return;
+    }
+    Type *ft = t->fields[i]->type;
+    if (is_error(ft)) return;
+    if (ft->kind == kind || (kind == T_TEXT && (is_stringish(ft) || ft->kind == T_ENUM)) || (list_ok && ft->kind == T_LIST)) return;
+    diag_report(s->d, DIAG_E0202, t->fields[i]->loc, "field '%s' must be of type %s, not %s", name,
+                kind == T_ID ? "id" : kind == T_TIME ? "time" : kind == T_PERSON ? "person" : kind == T_ENUM ? "role" : "text",
+                type_name(s->a, ft));
+}
+
+void sema_resolve_table_fields(Sema *s, TableSym *t, Decl *d)
+{
+    for (int i = 0, k = 0; i < d->fields.len && k < t->nfields; i++) {
+        if (strcmp(d->fields.items[i]->name, t->fields[k]->name)) continue;
+        t->fields[k]->type = sema_resolve_typeref(s, d->fields.items[i]->type);
+        k++;
+    }
+    switch (t->kind) {
+    case TABLE_EVENTS:
+        require_field(s, t, "id", T_ID, false);
+        require_field(s, t, "time", T_TIME, false);
+        require_field(s, t, "type", T_TEXT, false);
+        break;
+    case TABLE_ROSTER:
+        require_field(s, t, "person", T_PERSON, false);
+        require_field(s, t, "role", T_ENUM, false);
+        require_field(s, t, "from", T_TIME, false);
+        require_field(s, t, "to", T_TIME, false);
+        break;
+    case TABLE_CALENDAR:
+        require_field(s, t, "kind", T_TEXT, false);
+        require_field(s, t, "from", T_TIME, false);
+        require_field(s, t, "to", T_TIME, false);
+        break;
+    case TABLE_KEYED:
+        if (t->key >= 0) {
+            Type *kt = t->fields[t->key]->type;
+            if (!is_error(kt) && kt->kind == T_LIST)
+                diag_report(s->d, DIAG_E0202, t->fields[t->key]->loc, "the key of table %s cannot be a list", t->name);
+        }
+        break;
+    }
+    int ri = sema_field_index(t, "role");
+    if (t->kind == TABLE_ROSTER && ri >= 0 && !is_error(t->fields[ri]->type) &&
+        (t->fields[ri]->type->kind != T_ENUM || t->fields[ri]->type->en != s->p->roles))
+        diag_report(s->d, DIAG_E0202, t->fields[ri]->loc, "the roster's 'role' field must be of type role");
+}
+
+/* May an event type narrow a log field of type `log` to `narrow`? */
+static bool narrows(const Type *log, const Type *narrow)
+{
+    if (is_error(log) || is_error(narrow)) return true;
+    if (sema_same_type(log, narrow) && log->kind == narrow->kind) return true;
+    if (log->kind == T_TEXT && (narrow->kind == T_ENUM || narrow->kind == T_ID || narrow->kind == T_PERSON)) return true;
+    if (log->kind == T_LIST && narrow->kind == T_LIST) return narrows(log->elem, narrow->elem);
+    return false;
+}
+
+void sema_resolve_event_type(Sema *s, EventTypeSym *ev, Decl *d)
+{
+    TableSym *log = s->p->events;
+    if (!log) {
+        diag_report(s->d, DIAG_E0210, d->loc, "event type '%s' is declared, but no 'events' block binds the log", d->name);
+        return;
+    }
+    ev->field_types = arena_alloc(s->a, sizeof(Type *) * (size_t)(log->nfields + 1));
+    static const char *always[] = {"id", "time", "type"};
+    for (size_t k = 0; k < 3; k++) {
+        int i = sema_field_index(log, always[k]);
+        if (i >= 0) ev->field_types[i] = log->fields[i]->type;
+    }
+    for (int j = 0; j < d->fields.len; j++) {
+        FieldDecl *fd = d->fields.items[j];
+        int i = sema_field_index(log, fd->name);
+        if (i < 0) {
+            diag_report(s->d, DIAG_E0203, fd->loc, "the event log has no field '%s'", fd->name);
+            continue;
+        }
+        Type *t = log->fields[i]->type;
+        if (fd->type) {
+            Type *nt = sema_resolve_typeref(s, fd->type);
+            if (!narrows(t, nt)) {
+                diag_report(s->d, DIAG_E0202, fd->type->loc, "field '%s' is %s in the log; it cannot be read as %s", fd->name,
+                            type_name(s->a, t), type_name(s->a, nt));
+                nt = s->t_error;
+            }
+            t = nt;
+        }
+        ev->field_types[i] = t;
+    }
+}
+
+/* A string literal fits text-like parameters only; everything else must match exactly. */
+static bool param_value_fits(Sema *s, Expr *v, Type *t, Type *declared)
+{
+    if (is_error(t) || is_error(declared)) return true;
+    if (v->kind == EX_STRING)
+        return (is_stringish(declared) || declared->kind == T_PERSON || declared->kind == T_ENUM) && sema_comparable(s, v, t, v, declared);
+    return declared->kind == t->kind && sema_same_type(declared, t);
+}
+
+static void check_param_value(Sema *s, ParamSym *pa, Decl *d)
+{
+    Expr *v = pa->value;
+    Type *declared = d->type ? sema_resolve_typeref(s, d->type) : NULL;
+    bool member = false;
+    if (v->kind == EX_NAME)
+        for (int i = 0; i < s->p->nenums && !member; i++) member = sema_find_member(s->p->enums[i], v->name) != NULL;
+    if (v->kind != EX_STRING && v->kind != EX_INT && v->kind != EX_DURATION && v->kind != EX_TIME && v->kind != EX_BOOL &&
+        !member) {
+        diag_report(s->d, DIAG_E0202, v->loc, "a parameter's value must be a literal (text, number, duration, date)");
+        pa->type = declared ? declared : s->t_error;
+        return;
+    }
+    Type *t = sema_check_expr(s, NULL, v, declared);
+    if (!declared) { pa->type = t; return; }
+    pa->type = declared;
+    if (!param_value_fits(s, v, t, declared))
+        diag_report(s->d, DIAG_E0202, v->loc, "parameter '%s' is %s; this value is %s", pa->name, type_name(s->a, declared),
+                    type_name(s->a, t));
+}
+
+/* Pass C: parameter values (the declaration's type, the effective value). */
+void sema_check_params(Sema *s, AstFile **chain, int nchain)
+{
+    for (int f = 0; f < nchain; f++) {
+        AstFile *file = chain[f];
+        for (int i = 0; i < file->decls.len; i++) {
+            Decl *d = file->decls.items[i];
+            ParamSym *pa = d->kind == D_PARAM ? sym_as(d->sym, SYM_PARAM) : NULL;
+            if (pa) {
+                Expr *effective = pa->value;
+                pa->value = d->expr;
+                check_param_value(s, pa, d);
+                if (effective != d->expr) {
+                    Type *declared = pa->type;
+                    Type *t = sema_check_expr(s, NULL, effective, declared);
+                    if (!param_value_fits(s, effective, t, declared))
+                        diag_report(s->d, DIAG_E0202, effective->loc, "parameter '%s' is %s; this value is %s", pa->name,
+                                    type_name(s->a, declared), type_name(s->a, t));
+                    pa->value = effective;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,298 @@
+/* sema_rule.c - semantic analysis of rules: the clauses a rule has and their
+ * order, periods and calendars, `where` filters over rows, message
+ * templates (split into parts for code generation), unused variables. */
+#include "sema_int.h"
+
+static Scope *row_scope(Sema *s, TableSym *t)
+{
+    Scope *sc = NULL;
+    for (int i = 0; i < t->nfields; i++) {
+        Scope *v = arena_alloc(s->a, sizeof *v);
+        v->name = t->fields[i]->name;
+        v->type = t->fields[i]->type ? t->fields[i]->type : s->t_error;
+        v->loc = t->fields[i]->loc;
+        v->up = sc;
+        sc = v;
+    }
+    return sc;
+}
+
+static TableSym *calendar_table(Sema *s, const char *name, SrcLoc loc)
+{
+    TableSym *t = sema_find(s, SYM_TABLE, name);
+    if (!t) {
+        diag_report(s->d, DIAG_E0200, loc, "unknown table '%s'", name);
+        return NULL;
+    }
+    t->used = true;
+    if (t->kind != TABLE_CALENDAR) {
+        Diag *g = diag_report(s->d, DIAG_E0217, loc, "'%s' is not a calendar table", name);
+        diag_note(s->d, g, t->loc, "declared here");
+        return NULL;
+    }
+    return t;
+}
+
+static void check_filter(Sema *s, TableSym *t, Expr *filter)
+{
+    if (!t || !filter) return;
+    sema_check_condition(s, row_scope(s, t), filter, "the 'where' condition");
+}
+
+static Type *check_period(Sema *s, Scope *sc, PeriodSpec *ps)
+{
+    Type *t = sema_type(s, T_PERIOD);
+    switch (ps->kind) {
+    case PER_DAY: case PER_WEEK: case PER_MONTH: case PER_YEAR: break;
+    case PER_WEEKS: {
+        Type *ct = sema_check_expr(s, sc, ps->count, NULL);
+        sema_expect(s, ct, T_INT, ps->count->loc, "the number of weeks");
+        Expr *n = ps->count;
+        if (n->kind == EX_NAME && n->sym && !sema_lookup_var(sc, n->name)) {
+            ParamSym *pa = sema_find(s, SYM_PARAM, n->name);
+            if (pa && pa->value) n = pa->value;
+        }
+        if (n->kind == EX_INT && n->ival < 1)
+            diag_report(s->d, DIAG_E0213, ps->count->loc, "a period of %lld weeks is not a period", (long long)n->ival);
+        if (n->kind == EX_INT && n->ival > ZL_MAX_WEEKS)
+            diag_report(s->d, DIAG_E0213, ps->count->loc, "a period of %lld weeks is longer than ten years", (long long)n->ival);
+        if (ps->anchor) {
+            Type *at = sema_check_expr(s, sc, ps->anchor, NULL);
+            sema_expect(s, at, T_TIME, ps->anchor->loc, "the anchor of the weeks");
+        } else if (ps->table) {
+            TableSym *cal = sema_find(s, SYM_TABLE, ps->table);
+            ParamSym *pa = cal ? NULL : sema_find(s, SYM_PARAM, ps->table);
+            ps->sym = cal ? &cal->sym : pa && !ps->filter ? &pa->sym : NULL;
+            if (pa && !ps->filter) {
+                pa->used = true;
+                if (pa->type) sema_expect(s, pa->type, T_TIME, ps->table_loc, "the anchor of the weeks");
+            } else {
+                check_filter(s, calendar_table(s, ps->table, ps->table_loc), ps->filter);
+            }
+        }
+        break;
+    }
+    case PER_CALENDAR: {
+        TableSym *cal = calendar_table(s, ps->table, ps->table_loc);
+        check_filter(s, cal, ps->filter);
+        t->table = cal;
+        ps->sym = cal ? &cal->sym : NULL;
+        break;
+    }
+    }
+    return t;
+}
+
+static void add_text_part(Sema *s, ExprList *parts, const char *from, const char *to, SrcLoc loc)
+{
+    if (to == from) return;
+    /* undouble {{ and }} */
+    char *text = arena_alloc(s->a, (size_t)(to - from) + 1);
+    size_t n = 0;
+    for (const char *q = from; q < to; q++) {
+        text[n++] = *q;
+        if ((q[0] == '{' || q[0] == '}') && q + 1 < to && q[1] == q[0]) q++;
+    }
+    text[n] = '\0';
+    Expr *e = arena_alloc(s->a, sizeof *e);
+    e->kind = EX_STRING;
+    e->loc = loc;
+    e->text = text;
+    e->type = s->t_text;
+    AST_PUSH(s->a, *parts, e);
+}
+
+/* Checks {name} and {name.field...} placeholders of a message ({{ and }} are
+ * braces) and splits it into parts: EX_STRING for text, checked expressions
+ * for placeholders, kept in the clause for code generation. */
+static void check_template(Sema *s, Scope *sc, RuleClause *c)
+{
+    const char *text = c->text;
+    SrcLoc loc = c->text_loc;
+    ExprList parts;
+    memset(&parts, 0, sizeof parts);
+    const char *p = text, *lit = text;
+    while (*p) {
+        if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) { p += 2; continue; }
+        if (*p == '}') {
+            diag_report(s->d, DIAG_E0212, loc, "message has a '}' without '{' (write '}}' for a brace)");
+            return;
+        }
+        if (*p != '{') { p++; continue; }
+        add_text_part(s, &parts, lit, p, loc);
+        const char *start = ++p;
+        while (*p && *p != '}' && *p != '{') p++;
+        if (*p != '}') {
+            diag_report(s->d, DIAG_E0212, loc, "message has a '{' without '}' (write '{{' for a brace)");
+            return;
+        }
+        char *path = arena_strndup(s->a, start, (size_t)(p - start));
+        lit = ++p;
+        if (!*path) {
+            diag_report(s->d, DIAG_E0212, loc, "message has an empty placeholder {}");
+            continue;
+        }
+        char *dot = strchr(path, '.');
+        if (dot) *dot = '\0';
+        if (!sema_lookup_var(sc, path) && !sema_find(s, SYM_PARAM, path)) {
+            diag_report(s->d, DIAG_E0212, loc, "message mentions {%s}, which is not a variable or parameter of this rule", path);
+            continue;
+        }
+        Expr *e = arena_alloc(s->a, sizeof *e);
+        e->kind = EX_NAME;
+        e->name = path;
+        e->loc = e->name_loc = loc;
+        while (dot) {
+            char *name = dot + 1;
+            dot = strchr(name, '.');
+            if (dot) *dot = '\0';
+            Expr *f = arena_alloc(s->a, sizeof *f);
+            f->kind = EX_FIELD;
+            f->lhs = e;
+            f->name = name;
+            f->loc = f->name_loc = loc;
+            e = f;
+        }
+        sema_check_expr(s, sc, e, NULL);
+        AST_PUSH(s->a, parts, e);
+    }
+    add_text_part(s, &parts, lit, p, loc);
+    c->list = parts;
+}
+
+void sema_check_rule(Sema *s, RuleSym *r)
+{
+    int count[CL_KIND_COUNT] = {0};
+    RuleClause *firsts[CL_KIND_COUNT] = {0};
+    Scope *sc = NULL;
+    bool periodic = false, triggered = false;
+    int nloops = 0;
+    for (int i = 0; i < r->clauses.len; i++) {
+        RuleClause *c = r->clauses.items[i];
+        count[c->kind]++;
+        if (!firsts[c->kind]) firsts[c->kind] = c;
+        bool once = c->kind == CL_SEVERITY || c->kind == CL_EVERY || c->kind == CL_ON || c->kind == CL_REQUIRE ||
+                    c->kind == CL_DEADLINE || c->kind == CL_MESSAGE || c->kind == CL_SUBJECTS || c->kind == CL_EVIDENCE ||
+                    c->kind == CL_UNLESS;
+        if (once && count[c->kind] > 1) {
+            Diag *g = diag_report(s->d, DIAG_E0208, c->loc, "rule '%s' has more than one '%s'", r->name, clause_kind_name(c->kind));
+            diag_note(s->d, g, firsts[c->kind]->loc, "first given here");
+            continue;
+        }
+        if ((c->kind == CL_FOR || c->kind == CL_LET || c->kind == CL_WHEN) && count[CL_REQUIRE]) {
+            diag_report(s->d, DIAG_E0218, c->loc, "'%s' must come before 'require'", clause_kind_name(c->kind));
+            continue;
+        }
+        switch (c->kind) {
+        case CL_TAGS:
+            for (int k = 0; k < c->names.len; k++)
+                if (!c->names.names[k][0]) diag_report(s->d, DIAG_E0207, c->names.locs[k], "empty tag");
+            break;
+        case CL_CLAUSE:
+            if (!c->text[0]) diag_report(s->d, DIAG_E0207, c->text_loc, "the clause id is empty");
+            if (!c->text2[0]) diag_report(s->d, DIAG_E0207, c->loc, "quote the clause's text after its id");
+            break;
+        case CL_SEVERITY: r->severity = c->severity; break;
+        case CL_EVERY:
+        case CL_ON:
+            if (periodic || triggered) {
+                diag_report(s->d, DIAG_E0208, c->loc, "a rule is either periodic ('every') or triggered by events ('on'), not both");
+                break;
+            }
+            if (sc) {
+                diag_report(s->d, DIAG_E0218, c->loc, "'%s' must come before 'for', 'let' and 'when'", clause_kind_name(c->kind));
+            }
+            if (c->kind == CL_EVERY) {
+                periodic = true;
+                Type *pt = check_period(s, sc, c->period);
+                if (c->period->var) sc = sema_bind(s, sc, c->period->var, pt, c->period->var_loc, false);
+            } else {
+                triggered = true;
+                uint64_t mask = c->event_mask = sema_check_event_types(s, &c->names);
+                sc = sema_bind(s, sc, c->var, mask ? sema_event_type(s, mask) : s->t_error, c->var_loc, false);
+                if (c->expr) sema_check_condition(s, sc, c->expr, "the 'where' condition");
+            }
+            break;
+        case CL_UNLESS:
+            if (!periodic) {
+                diag_report(s->d, DIAG_E0218, c->loc, "'unless overlaps' exempts periods: it needs 'every' before it");
+                break;
+            }
+            TableSym *cal = calendar_table(s, c->table, c->table_loc);
+            c->sym = cal ? &cal->sym : NULL;
+            check_filter(s, cal, c->expr);
+            break;
+        case CL_FOR:
+            for (int k = 0; k < c->nbindings; k++) {
+                Binding *b = c->bindings[k];
+                if (++nloops == ZL_MAX_LOOPS + 1)
+                    diag_report(s->d, DIAG_E0405, b->loc, "rule too large: more than %d nested loops", ZL_MAX_LOOPS);
+                Type *ct = sema_check_expr(s, sc, b->coll, NULL);
+                Type *et = s->t_error;
+                if (!is_error(ct)) {
+                    if (ct->kind != T_LIST) diag_report(s->d, DIAG_E0216, b->coll->loc, "'for' needs a list, not %s", type_name(s->a, ct));
+                    else if (ct->elem) et = ct->elem;
+                }
+                sc = sema_bind(s, sc, b->var, et, b->var_loc, true);
+                if (b->var2) {
+                    if (!strcmp(b->var, b->var2)) {
+                        diag_report(s->d, DIAG_E0201, b->var2_loc, "a pair needs two different names");
+                        sc->warn_unused = false;
+                    } else {
+                        sc = sema_bind(s, sc, b->var2, et, b->var2_loc, true);
+                    }
+                }
+                if (b->filter) sema_check_condition(s, sc, b->filter, "the 'where' condition");
+            }
+            break;
+        case CL_LET:
+            sc = sema_bind(s, sc, c->var, sema_check_expr(s, sc, c->expr, NULL), c->var_loc, true);
+            break;
+        case CL_WHEN:
+            sema_check_condition(s, sc, c->expr, "'when'");
+            if (c->else_pending && !triggered)
+                diag_report(s->d, DIAG_E0218, c->loc, "'else pending' applies to rules triggered by events ('on')");
+            break;
+        case CL_REQUIRE: sema_check_condition(s, sc, c->expr, "'require'"); break;
+        case CL_DEADLINE:
+            if (!triggered) diag_report(s->d, DIAG_E0218, c->loc, "'deadline' applies to rules triggered by events ('on')");
+            sema_expect(s, sema_check_expr(s, sc, c->expr, NULL), T_TIME, c->expr->loc, "the deadline");
+            break;
+        case CL_SUBJECTS:
+            for (int k = 0; k < c->list.len; k++) {
+                Type *t = sema_check_expr(s, sc, c->list.items[k], NULL);
+                Type *et = elem_or_self(t);
+                if (!is_error(et) && !(et->kind == T_PERSON || is_stringish(et) || et->kind == T_ENUM))
+                    diag_report(s->d, DIAG_E0202, c->list.items[k]->loc, "a subject is a person, an id or a text, not %s",
+                                type_name(s->a, t));
+            }
+            break;
+        case CL_EVIDENCE:
+            for (int k = 0; k < c->list.len; k++) {
+                Type *t = sema_check_expr(s, sc, c->list.items[k], NULL);
+                if (!is_error(t) && t->kind != T_EVENT)
+                    diag_report(s->d, DIAG_E0202, c->list.items[k]->loc, "evidence is an event, not %s", type_name(s->a, t));
+            }
+            break;
+        case CL_MESSAGE: check_template(s, sc, c); break;
+        case CL_KIND_COUNT: break;
+        }
+    }
+    SrcLoc at = r->decl->name_loc;
+    r->periodic = periodic;
+    if (r->clauses.broken || r->decl->clauses.broken || sema_is_broken(s, r->decl->loc.src)) {
+        /* a syntax error inside the rule was already reported: its parts may be missing */
+        sema_warn_unused(s, sc, NULL);
+        return;
+    }
+    if (!periodic && !triggered)
+        diag_report(s->d, DIAG_E0207, at, "rule '%s' says neither when it is judged ('every ...') nor what triggers it ('on ...')", r->name);
+    if (!count[CL_REQUIRE]) diag_report(s->d, DIAG_E0207, at, "rule '%s' has no 'require'", r->name);
+    if (!count[CL_CLAUSE]) diag_report(s->d, DIAG_E0207, at, "rule '%s' cites no clause ('clause \"id\" \"text\"')", r->name);
+    if (!count[CL_SEVERITY]) diag_report(s->d, DIAG_E0207, at, "rule '%s' has no 'severity' (must or in-principle)", r->name);
+    if (!count[CL_TAGS]) diag_report(s->d, DIAG_E0207, at, "rule '%s' has no 'tags'", r->name);
+    if (!count[CL_MESSAGE] && r->decl->loc.src == s->leaf)
+        diag_report(s->d, DIAG_W0004, at, "rule '%s' has no message; reports will show a generic one", r->name);
+    r->periodic = periodic;
+    sema_warn_unused(s, sc, NULL);
+}

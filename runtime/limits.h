@@ -1,0 +1,25 @@
+/* limits.h - the limits of the compiled format, declared once: the verifier
+ * (verify.c) refuses a program past them, and the compiler (sema, codegen)
+ * refuses a rule file past them with a diagnostic of its own
+ * (docs/errors.md, E0400-E0406), so `check` refuses what `compile` would. */
+#ifndef ZD_LIMITS_H
+#define ZD_LIMITS_H
+
+#include "ztime.h"
+
+enum {
+    ZL_MAX_STACK = 1024,        /* values on one function's stack */
+    ZL_MAX_COUNT = 1024,        /* elements of one list built at once, message parts */
+    ZL_MAX_FIELDS = 64,         /* fields of one binding (a bit each in masks) */
+    ZL_MAX_EVENT_TYPES = 64,    /* event types (a bit each in masks) */
+    ZL_MAX_SLOTS = 250,         /* local values of one function (an 8-bit operand, 3 spare) */
+    ZL_MAX_LOOPS = 64,          /* nested `for` bindings of one rule */
+    ZL_MAX_WEEKS = 520,         /* `every N weeks`: ten years */
+    ZL_MAX_TZ_OFFSET = 18 * 3600, /* seconds east or west of UTC */
+    ZL_MAX_EXPANSION = 100000,  /* expression nodes of one definition, its calls inlined */
+};
+
+/* Times: the instants of years 1 to 9999 (ZT_MIN_TIME, ZT_MAX_TIME); a
+ * duration at most ZT_MAX_SPAN seconds long either way (ztime.h). */
+
+#endif

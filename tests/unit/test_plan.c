@@ -1,0 +1,139 @@
+/* test_plan.c - the planner's answers for selections written by hand: which
+ * scan a `where` asks for (keyed by a field, inside a period, both, or
+ * none), where a time-ordered scan may stop, and what a streaming run keeps
+ * (from when, which events alike, behind which conjuncts). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compiler.h"
+#include "plan.h"
+
+static const char base[] =
+    "policy t { title \"t\" document \"d\" effective 2024-01-01 timezone \"+08:00\" }\n"
+    "events \"events\" { id: id time: time type: text actor: person ref: id topic: list id }\n"
+    "event meeting { actor, topic }\n"
+    "event report { actor, ref }\n"
+    "param 时限: duration = 3d\n";
+
+/* Checks base + one triggered rule `on e: meeting` requiring `require`,
+ * and returns the checked compilation (its first rule's require is a
+ * selection). */
+static Compilation *check_require(const char *require)
+{
+    char text[2048];
+    snprintf(text, sizeof text, "%srule r { tags T clause \"1\" \"x\" severity must on e: meeting\n require %s\n"
+             " subjects e.actor message \"x\" }\n", base, require);
+    Compilation *c = compile_new();
+    compile_check_text(c, "test.zd", text, strlen(text));
+    if (c->diag.errors) diag_print_text(&c->diag, stderr, false);
+    assert_int_equal(c->diag.errors, 0);
+    return c;
+}
+
+static Expr *the_selection(Compilation *c)
+{
+    RuleSym *r = c->policy->rules[0];
+    for (int i = 0; i < r->clauses.len; i++)
+        if (r->clauses.items[i]->kind == CL_REQUIRE) {
+            Expr *e = r->clauses.items[i]->expr;
+            assert_int_equal(e->kind, EX_SELECT);
+            return e;
+        }
+    fail_msg("no require");
+    return NULL;
+}
+
+/* the rule's trigger e is the only local where the selections stand */
+static bool only_e(const void *scope, const char *name) { (void)scope; return !strcmp(name, "e"); }
+
+static void plan(const char *require, ScanPlan *scan, RetainPlan *keep)
+{
+    Compilation *c = check_require(require);
+    Expr *sel = the_selection(c);
+    plan_scan(sel, scan);
+    PlanContext where = {"e", false, true, only_e, NULL};
+    plan_retention(&where, sel, scan, 2, keep);
+    /* the plan points into the AST: keep what is checked below, then free */
+    compile_free(c);
+}
+
+static void test_keyed_scan_from_trigger(void **state)
+{
+    (void)state;
+    ScanPlan scan;
+    RetainPlan keep;
+    plan("exists(x: report where x.ref == e.id and x.time >= e.time - 时限)", &scan, &keep);
+    assert_int_equal(scan.init, ZOP_SCAN_INIT_EQ);
+    assert_int_equal(scan.field, 4); /* ref: id time type actor ref */
+    assert_null(scan.until);
+    assert_int_equal(keep.kind, ZR_TRIGGER);
+    assert_int_equal(keep.offset, -3 * 86400);
+    assert_int_equal(keep.pick, ZK_ALL);
+    assert_int_equal(keep.nkeep, 0); /* both conjuncts read the trigger */
+}
+
+static void test_until_and_earliest(void **state)
+{
+    (void)state;
+    ScanPlan scan;
+    RetainPlan keep;
+    plan("exists(x: report where x.actor == \"P1\" and x.time <= e.time)", &scan, &keep);
+    assert_int_equal(scan.init, ZOP_SCAN_INIT_EQ);
+    assert_int_equal(scan.field, 3);
+    assert_non_null(scan.until);
+    assert_false(scan.strict);
+    /* kept from the beginning, the earliest of each actor, behind x.actor == "P1" */
+    assert_int_equal(keep.kind, ZR_ALWAYS);
+    assert_int_equal(keep.pick, ZK_EARLIEST);
+    assert_int_equal(keep.fields, (uint64_t)1 << 3);
+    assert_int_equal(keep.nkeep, 1);
+}
+
+static void test_member_of_list_field(void **state)
+{
+    (void)state;
+    ScanPlan scan;
+    RetainPlan keep;
+    plan("exists(x: meeting where \"T1\" in x.topic and x.time < e.time)", &scan, &keep);
+    assert_int_equal(scan.init, ZOP_SCAN_INIT_EQ);
+    assert_int_equal(scan.field, 5);
+    assert_true(scan.strict);
+    /* a strict upper limit by the trigger: kept always, the earliest of each topic list */
+    assert_int_equal(keep.kind, ZR_ALWAYS);
+    assert_int_equal(keep.pick, ZK_EARLIEST);
+    assert_int_equal(keep.fields, (uint64_t)1 << 5);
+}
+
+static void test_hidden_trigger(void **state)
+{
+    (void)state;
+    ScanPlan scan;
+    RetainPlan keep;
+    Compilation *c = check_require("exists(x: report where x.ref == e.id and x.time >= e.time)");
+    Expr *sel = the_selection(c);
+    plan_scan(sel, &scan);
+    /* the trigger hidden by a local of the same name: kept from the beginning */
+    PlanContext hidden = {"e", false, false, only_e, NULL};
+    plan_retention(&hidden, sel, &scan, 2, &keep);
+    assert_int_equal(keep.kind, ZR_ALWAYS);
+    assert_int_equal(keep.pick, ZK_ALL);
+    compile_free(c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_keyed_scan_from_trigger),
+        cmocka_unit_test(test_until_and_earliest),
+        cmocka_unit_test(test_member_of_list_field),
+        cmocka_unit_test(test_hidden_trigger),
+    };
+    return cmocka_run_group_tests_name("plan", tests, NULL, NULL);
+}
