@@ -89,9 +89,10 @@ void run_result_free(RunResult *r);
  * With opt->window > 0, stream_new sets ds->on_events, which a reader calls
  * after adding an event once ds->nevents reaches ds->step_at (nonzero: stop
  * reading). Reference rows must all be added before the first event.
- * stream_finish runs the last step and sorts the result; it returns 0, or 1
+ * stream_finish runs the last step and sorts the result; it returns 0, 1
  * when an event came out of time order after a step (then run again holding
- * every event: window 0). out belongs to the caller (run_result_free). */
+ * every event: window 0), or -1 when out of memory. stream_new returns NULL
+ * when out of memory. out belongs to the caller (run_result_free). */
 typedef struct Stream Stream;
 Stream *stream_new(const Program *p, Dataset *ds, const RunOptions *opt, RunResult *out);
 int stream_finish(Stream *s);

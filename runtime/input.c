@@ -95,7 +95,7 @@ static int take_row(Dataset *ds, const Binding *b, const RawCell *cols, int ncol
     if (b->table_index < 0) {
         bad = dataset_add_event(ds, cells, unit, loc, msg, sizeof msg);
         if (!bad) st->events++;
-        /* a streaming run evaluates what it has read (engine.c); nonzero: stop reading */
+        /* a streaming run evaluates what it has read (stream.c); nonzero: stop reading */
         if (!bad && ds->on_events && ds->nevents >= ds->step_at && ds->on_events(ds->on_events_ctx))
             return fail(err, size, "events out of time order: reading again");
     } else {

@@ -13,7 +13,6 @@
 #include "ztime.h"
 
 struct Iter {
-    uint8_t kind;          /* 0 list, 1 pair, 2 scan */
     const StrId *items;
     uint32_t n, i, j;
     const uint32_t *pos;   /* scan: positions into unit->evs, or NULL for a range */
@@ -78,6 +77,17 @@ static int cmp_strid(const void *x, const void *y)
 {
     StrId a = *(const StrId *)x, b = *(const StrId *)y;
     return a < b ? -1 : a > b;
+}
+
+/* Makes l a set: sorted by id, without duplicates. */
+static List *sorted_set(List *l)
+{
+    qsort(l->items, l->n, sizeof(StrId), cmp_strid);
+    uint32_t u = 0;
+    for (uint32_t i = 0; i < l->n; i++)
+        if (u == 0 || l->items[u - 1] != l->items[i]) l->items[u++] = l->items[i];
+    l->n = u;
+    return l;
 }
 
 static Value cell_value(const Cell *c, uint8_t type)
@@ -172,17 +182,7 @@ static const List *role_holders(Vm *vm, uint32_t table, Value role, int64_t a, i
         if (!cell_is(&r->cells[c.role], role.idx) || r->cells[c.person].tag != CELL_STR) continue;
         if (row_valid(r, c, a, b, throughout)) l->items[l->n++] = r->cells[c.person].s;
     }
-    qsort(l->items, l->n, sizeof(StrId), cmp_strid);
-    uint32_t u = 0;
-    for (uint32_t i = 0; i < l->n; i++)
-        if (u == 0 || l->items[u - 1] != l->items[i]) l->items[u++] = l->items[i];
-    l->n = u;
-    return l;
-}
-
-const char *vm_person_name(Vm *vm, StrId person)
-{
-    return engine_person_name(vm->ds, vm->unit->id, person);
+    return sorted_set(l);
 }
 
 /* ---- text formatting --------------------------------------------------------------- */
@@ -215,7 +215,7 @@ static const StrId *in_text_order(Vm *vm, const List *l)
 static const char *fmt_person(Vm *vm, StrId s)
 {
     const char *id = strtab_str(&vm->ds->strs, s);
-    const char *name = vm_person_name(vm, s);
+    const char *name = vm->host->person_name(vm->host->ctx, s);
     if (!name || !*name || !strcmp(name, id)) return id;
     return arena_printf(&vm->scratch, "%s(%s)", name, id);
 }
@@ -268,104 +268,83 @@ static const char *to_text(Vm *vm, Value v, int fmt)
     }
 }
 
-/* ---- field indexes ------------------------------------------------------------------- */
+/* ---- scans ------------------------------------------------------------------------- */
 
-
-/* Builds the index of the unit's events by the value(s) of log field f. */
-static void build_field_index(Vm *vm, uint32_t f)
-{
-    FieldIndex *fx = &vm->unit->fields[f];
-    Unit *u = vm->unit;
-    /* count values */
-    uint32_t total = 0;
-    for (uint32_t k = 0; k < u->nevs; k++) {
-        const Cell *c = &vm->ds->events[u->evs[k]].cells[f];
-        total += c->tag == CELL_STR ? 1 : c->tag == CELL_LIST ? c->list->n : 0;
-    }
-    fx->nslots = 16;
-    while (fx->nslots < total * 2 + 16) fx->nslots *= 2;
-    fx->slots = malloc(sizeof(uint32_t) * fx->nslots);
-    fx->keys = malloc(sizeof(StrId) * (total + 1));
-    fx->starts = calloc(total + 1, sizeof(uint32_t));
-    fx->counts = calloc(total + 1, sizeof(uint32_t));
-    fx->positions = malloc(sizeof(uint32_t) * (total + 1));
-    if (!fx->slots || !fx->keys || !fx->starts || !fx->counts || !fx->positions) abort();
-    memset(fx->slots, 0xFF, sizeof(uint32_t) * fx->nslots);
-    fx->nkeys = 0;
-    /* pass 1: keys and counts; pass 2: positions */
-    for (int pass = 0; pass < 2; pass++) {
-        for (uint32_t k = 0; k < u->nevs; k++) {
-            const Cell *c = &vm->ds->events[u->evs[k]].cells[f];
-            uint32_t n = c->tag == CELL_STR ? 1 : c->tag == CELL_LIST ? c->list->n : 0;
-            for (uint32_t m = 0; m < n; m++) {
-                StrId key = c->tag == CELL_STR ? c->s : c->list->items[m];
-                uint32_t h = hash32(key) & (fx->nslots - 1);
-                while (fx->slots[h] != UINT32_MAX && fx->keys[fx->slots[h]] != key) h = (h + 1) & (fx->nslots - 1);
-                if (fx->slots[h] == UINT32_MAX) {
-                    fx->slots[h] = fx->nkeys;
-                    fx->keys[fx->nkeys++] = key;
-                }
-                uint32_t e = fx->slots[h];
-                if (pass == 0) fx->counts[e]++;
-                else fx->positions[fx->starts[e] + fx->counts[e]++] = k;
-            }
-        }
-        if (pass == 0) {
-            uint32_t at = 0;
-            for (uint32_t e = 0; e < fx->nkeys; e++) {
-                fx->starts[e] = at;
-                at += fx->counts[e];
-                fx->counts[e] = 0;
-            }
-        }
-    }
-    fx->built = true;
-}
-
+/* The events of the unit whose log field f holds key (an index of the unit,
+ * built on first use). it->pos is NULL for a missing key. */
 static void scan_by_key(Vm *vm, Iter *it, uint32_t f, Value key)
 {
     it->pos = NULL;
     it->cur = it->end = 0;
     if (key.tag != V_STR || f >= vm->p->log.nfields) return;
-    FieldIndex *fx = &vm->unit->fields[f];
-    if (!fx->built) build_field_index(vm, f);
-    uint32_t h = hash32(key.idx) & (fx->nslots - 1);
-    while (fx->slots[h] != UINT32_MAX) {
-        uint32_t e = fx->slots[h];
-        if (fx->keys[e] == key.idx) {
-            it->pos = fx->positions + fx->starts[e];
-            it->end = fx->counts[e];
-            return;
-        }
-        h = (h + 1) & (fx->nslots - 1);
-    }
-    static const uint32_t none[1] = {0};
-    it->pos = none; /* an empty positions array, not a range */
+    uint32_t n;
+    it->pos = unit_key_positions(vm->unit, vm->ds, f, key.idx, &n);
+    if (!it->pos) { vm->failed = true; return; } /* out of memory: the run is void */
+    it->end = n;
 }
 
-uint32_t vm_event_by_id(Vm *vm, StrId id)
+/* Narrows a key's positions (in time order) to the events inside [from, to). */
+static void narrow_to_period(Vm *vm, Iter *it, int64_t from, int64_t to)
 {
-    if (vm->ds->log_id < 0) return ZNONE;
-    Iter it;
-    memset(&it, 0, sizeof it);
-    scan_by_key(vm, &it, (uint32_t)vm->ds->log_id, mk_str(id));
-    return it.pos && it.end ? vm->unit->evs[it.pos[0]] : ZNONE;
-}
-
-/* First position whose event time is >= t. */
-static uint32_t lower_bound(Vm *vm, int64_t t)
-{
-    uint32_t lo = 0, hi = vm->unit->nevs;
+    const Unit *u = vm->unit;
+    const Event *ev = vm->ds->events;
+    uint32_t lo = 0, hi = it->end;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        if (vm->ds->events[vm->unit->evs[mid]].time < t) lo = mid + 1;
-        else hi = mid;
+        if (ev[u->evs[it->pos[mid]]].time < from) lo = mid + 1; else hi = mid;
     }
-    return lo;
+    uint32_t first = lo;
+    hi = it->end;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (ev[u->evs[it->pos[mid]]].time < to) lo = mid + 1; else hi = mid;
+    }
+    it->pos += first;
+    it->end = lo - first;
+}
+
+/* SCAN_INIT*: pops the operands (until; then the period and/or the key) and
+ * returns the iterator over the unit's events they select. */
+static Iter *scan_init(Vm *vm, const Insn *in, Value **spp)
+{
+    Value *sp = *spp;
+    Iter *it = arena_alloc(&vm->scratch, sizeof *it);
+    it->mask = (uint64_t)vm->p->consts[in->c].value;
+    Value until = *--sp;
+    it->until = until.tag == V_TIME ? until.i : INT64_MAX;
+    if (in->op == ZOP_SCAN_INIT) {
+        it->cur = 0;
+        it->end = vm->unit->nevs;
+    } else if (in->op == ZOP_SCAN_INIT_IN) {
+        Value per = *--sp;
+        if (per.tag == V_PERIOD) {
+            it->cur = unit_lower_bound(vm->unit, vm->ds, per.i);
+            it->end = unit_lower_bound(vm->unit, vm->ds, per.to);
+            if (per.to - 1 < it->until) it->until = per.to - 1;
+        } else {
+            it->until = INT64_MIN; /* empty whatever the events: it reads none */
+        }
+    } else if (in->op == ZOP_SCAN_INIT_EQ) {
+        scan_by_key(vm, it, in->b, *--sp);
+        if (!it->pos) it->until = INT64_MIN; /* a missing key: empty whatever the events */
+    } else {
+        /* the key's events, narrowed to the period: positions are in time order */
+        Value per = *--sp;
+        scan_by_key(vm, it, in->b, *--sp);
+        if (per.tag != V_PERIOD || !it->pos) {
+            it->end = 0;
+            it->until = INT64_MIN; /* a missing key or period: empty whatever the events */
+        } else {
+            if (per.to - 1 < it->until) it->until = per.to - 1;
+            narrow_to_period(vm, it, per.i, per.to);
+        }
+    }
+    *spp = sp;
+    return it;
 }
 
 /* The next event of a scan. What the run has read is recorded for streaming
- * (vm->need_data): up to each event returned, and, when the scan runs out, up
+ * (host->reads->need_data): up to each event returned, and, when the scan runs out, up
  * to the last time it could have returned. */
 static bool scan_next(Vm *vm, Iter *it, uint32_t *event)
 {
@@ -376,17 +355,65 @@ static bool scan_next(Vm *vm, Iter *it, uint32_t *event)
         const Event *ev = &vm->ds->events[e];
         if (ev->time > it->until) break; /* in time order: nothing later can pass */
         if (it->mask & ((uint64_t)1 << ev->type)) {
-            if (ev->time > vm->need_data) vm->need_data = ev->time;
+            if (ev->time > vm->host->reads->need_data) vm->host->reads->need_data = ev->time;
             *event = e;
             return true;
         }
     }
     it->cur = it->end;
-    if (it->until > vm->need_data) vm->need_data = it->until;
+    if (it->until > vm->host->reads->need_data) vm->host->reads->need_data = it->until;
     return false;
 }
 
 /* ---- the interpreter ---------------------------------------------------------------- */
+
+/* ROSTER_ATTR: the union of column in->c over the roster rows of `person` in
+ * `role` valid at time t. */
+static const List *roster_attr(Vm *vm, const Insn *in, Value person, Value role, Value t)
+{
+    const List *acc = &empty_list;
+    if (person.tag != V_STR || role.tag != V_STR || t.tag != V_TIME) return acc;
+    RosterCols c = vm->roster;
+    for (uint32_t k = 0; k < vm->unit->nrows[in->b]; k++) {
+        const Record *r = &vm->ds->tables[in->b].rows[vm->unit->rows[in->b][k]];
+        if (!cell_is(&r->cells[c.person], person.idx) || !cell_is(&r->cells[c.role], role.idx)) continue;
+        if (!row_valid(r, c, t.i, t.i, false)) continue;
+        const Cell *cell = &r->cells[in->c];
+        if (cell->tag == CELL_LIST) acc = list_merge(vm, acc, cell->list, 0);
+        else if (cell->tag == CELL_STR) {
+            List *one = new_list(vm, 1);
+            one->items[one->n++] = cell->s;
+            acc = list_merge(vm, acc, one, 0);
+        }
+    }
+    return acc;
+}
+
+/* ADD / SUB: overflow gives a missing value, never undefined behaviour. */
+static Value add_sub(bool add, Value a, Value b)
+{
+    uint8_t tag = V_MISSING;
+    if (add) {
+        if ((a.tag == V_TIME && b.tag == V_DUR) || (a.tag == V_DUR && b.tag == V_TIME)) tag = V_TIME;
+        else if ((a.tag == V_DUR || a.tag == V_INT) && a.tag == b.tag) tag = a.tag;
+    } else {
+        if (a.tag == V_TIME && b.tag == V_DUR) tag = V_TIME;
+        else if (a.tag == V_TIME && b.tag == V_TIME) tag = V_DUR;
+        else if ((a.tag == V_DUR || a.tag == V_INT) && a.tag == b.tag) tag = a.tag;
+    }
+    int64_t r;
+    bool overflow = add ? __builtin_add_overflow(a.i, b.i, &r) : __builtin_sub_overflow(a.i, b.i, &r);
+    return tag == V_MISSING || overflow ? missing : mk_int(tag, r);
+}
+
+/* MAKE_LIST: the set of the n values' strings (others dropped). */
+static const List *make_list(Vm *vm, const Value *vals, uint32_t n)
+{
+    List *l = new_list(vm, n);
+    for (uint32_t i = 0; i < n; i++)
+        if (vals[i].tag == V_STR) l->items[l->n++] = vals[i].idx;
+    return sorted_set(l);
+}
 
 static Value emit_verdict(Vm *vm, Value *sp, int nparts, bool pending)
 {
@@ -394,7 +421,7 @@ static Value emit_verdict(Vm *vm, Value *sp, int nparts, bool pending)
     for (int i = 0; i < nparts; i++) len += strlen(to_text(vm, sp[i], FMT_PLAIN));
     char *msg = arena_alloc(&vm->scratch, len);
     for (int i = 0; i < nparts; i++) strcat(msg, to_text(vm, sp[i], FMT_PLAIN));
-    engine_emit(vm, pending, as_list(sp[-2]), as_list(sp[-1]), msg);
+    vm->host->verdict(vm->host->ctx, pending, as_list(sp[-2]), as_list(sp[-1]), msg);
     return missing;
 }
 
@@ -434,48 +461,19 @@ Value vm_call(Vm *vm, uint32_t f, Value arg)
         case ZOP_PERIOD_TO: sp[-1] = sp[-1].tag == V_PERIOD ? mk_int(V_TIME, sp[-1].to) : missing; break;
         case ZOP_LOOKUP: {
             Value key = sp[-1];
+            uint32_t row = key.tag == V_STR ? unit_lookup(vm->unit, vm->ds, in->b, key.idx) : ZNONE;
             sp[-1] = missing;
-            KeyedIndex *kx = &vm->unit->keyed[in->b];
-            if (key.tag != V_STR || !kx->nslots) break;
-            const ZTable *t = &vm->p->tables[in->b];
-            uint32_t h = hash32(key.idx) & (kx->nslots - 1);
-            while (kx->slots[h] != UINT32_MAX) {
-                uint32_t row = kx->slots[h];
-                const Cell *c = &vm->ds->tables[in->b].rows[row].cells[t->key];
-                if (c->tag == CELL_STR && c->s == key.idx) {
-                    Value v = {0};
-                    v.tag = V_ROW;
-                    v.table = in->b;
-                    v.idx = row;
-                    sp[-1] = v;
-                    break;
-                }
-                h = (h + 1) & (kx->nslots - 1);
+            if (row != ZNONE) {
+                sp[-1].tag = V_ROW;
+                sp[-1].table = in->b;
+                sp[-1].idx = row;
             }
             break;
         }
-        case ZOP_ROSTER_ATTR: {
-            Value person = sp[-3], role = sp[-2], t = sp[-1];
+        case ZOP_ROSTER_ATTR:
             sp -= 2;
-            const List *acc = &empty_list;
-            if (person.tag == V_STR && role.tag == V_STR && t.tag == V_TIME) {
-                RosterCols c = vm->roster;
-                for (uint32_t k = 0; k < vm->unit->nrows[in->b]; k++) {
-                    const Record *r = &vm->ds->tables[in->b].rows[vm->unit->rows[in->b][k]];
-                    if (!cell_is(&r->cells[c.person], person.idx) || !cell_is(&r->cells[c.role], role.idx)) continue;
-                    if (!row_valid(r, c, t.i, t.i, false)) continue;
-                    const Cell *cell = &r->cells[in->c];
-                    if (cell->tag == CELL_LIST) acc = list_merge(vm, acc, cell->list, 0);
-                    else if (cell->tag == CELL_STR) {
-                        List *one = new_list(vm, 1);
-                        one->items[one->n++] = cell->s;
-                        acc = list_merge(vm, acc, one, 0);
-                    }
-                }
-            }
-            sp[-1] = mk_list(acc);
+            sp[-1] = mk_list(roster_attr(vm, in, sp[-1], sp[0], sp[1]));
             break;
-        }
         case ZOP_ROLE_AT:
             sp--;
             sp[-1] = mk_list(sp[0].tag == V_TIME ? role_holders(vm, in->b, sp[-1], sp[0].i, sp[0].i, false) : &empty_list);
@@ -500,41 +498,15 @@ Value vm_call(Vm *vm, uint32_t f, Value arg)
         case ZOP_INTER: sp--; sp[-1] = mk_list(list_merge(vm, as_list(sp[-1]), as_list(sp[0]), 1)); break;
         case ZOP_DIFF: sp--; sp[-1] = mk_list(list_merge(vm, as_list(sp[-1]), as_list(sp[0]), 2)); break;
         case ZOP_ADD:
-        case ZOP_SUB: {
-            /* overflow gives a missing value, never undefined behaviour */
-            sp--;
-            Value a = sp[-1], b = sp[0];
-            uint8_t tag = V_MISSING;
-            if (in->op == ZOP_ADD) {
-                if ((a.tag == V_TIME && b.tag == V_DUR) || (a.tag == V_DUR && b.tag == V_TIME)) tag = V_TIME;
-                else if ((a.tag == V_DUR || a.tag == V_INT) && a.tag == b.tag) tag = a.tag;
-            } else {
-                if (a.tag == V_TIME && b.tag == V_DUR) tag = V_TIME;
-                else if (a.tag == V_TIME && b.tag == V_TIME) tag = V_DUR;
-                else if ((a.tag == V_DUR || a.tag == V_INT) && a.tag == b.tag) tag = a.tag;
-            }
-            int64_t r;
-            bool overflow = in->op == ZOP_ADD ? __builtin_add_overflow(a.i, b.i, &r) : __builtin_sub_overflow(a.i, b.i, &r);
-            sp[-1] = tag == V_MISSING || overflow ? missing : mk_int(tag, r);
-            break;
-        }
+        case ZOP_SUB: sp--; sp[-1] = add_sub(in->op == ZOP_ADD, sp[-1], sp[0]); break;
         case ZOP_NEG:
             sp[-1] = (sp[-1].tag == V_INT || sp[-1].tag == V_DUR) && sp[-1].i != INT64_MIN ? mk_int(sp[-1].tag, -sp[-1].i) : missing;
             break;
-        case ZOP_MAKE_LIST: {
-            uint32_t n = in->b;
-            sp -= n;
-            List *l = new_list(vm, n);
-            for (uint32_t i = 0; i < n; i++)
-                if (sp[i].tag == V_STR) l->items[l->n++] = sp[i].idx;
-            qsort(l->items, l->n, sizeof(StrId), cmp_strid);
-            uint32_t u = 0;
-            for (uint32_t i = 0; i < l->n; i++)
-                if (u == 0 || l->items[u - 1] != l->items[i]) l->items[u++] = l->items[i];
-            l->n = u;
-            *sp++ = mk_list(l);
+        case ZOP_MAKE_LIST:
+            sp -= in->b;
+            *sp = mk_list(make_list(vm, sp, in->b));
+            sp++;
             break;
-        }
         case ZOP_SIZE: sp[-1] = mk_int(V_INT, as_list(sp[-1])->n); break;
         case ZOP_PRESENT: sp[-1] = mk_bool(sp[-1].tag != V_MISSING); break;
         case ZOP_WEEKDAY: {
@@ -558,7 +530,6 @@ Value vm_call(Vm *vm, uint32_t f, Value arg)
         case ZOP_PAIR_INIT: {
             Iter *it = arena_alloc(&vm->scratch, sizeof *it);
             const List *l = as_list(*--sp);
-            it->kind = in->op == ZOP_PAIR_INIT;
             it->items = in_text_order(vm, l);
             it->n = l->n;
             it->i = 0;
@@ -590,53 +561,9 @@ Value vm_call(Vm *vm, uint32_t f, Value arg)
         case ZOP_SCAN_INIT_EQ:
         case ZOP_SCAN_INIT_IN:
         case ZOP_SCAN_INIT_EQ_IN: {
-            Iter *it = arena_alloc(&vm->scratch, sizeof *it);
-            it->kind = 2;
-            it->mask = (uint64_t)vm->p->consts[in->c].value;
-            Value until = *--sp;
-            it->until = until.tag == V_TIME ? until.i : INT64_MAX;
-            if (in->op == ZOP_SCAN_INIT) {
-                it->cur = 0;
-                it->end = vm->unit->nevs;
-            } else if (in->op == ZOP_SCAN_INIT_IN) {
-                Value per = *--sp;
-                if (per.tag == V_PERIOD) {
-                    it->cur = lower_bound(vm, per.i);
-                    it->end = lower_bound(vm, per.to);
-                    if (per.to - 1 < it->until) it->until = per.to - 1;
-                } else {
-                    it->until = INT64_MIN; /* empty whatever the events: it reads none */
-                }
-            } else if (in->op == ZOP_SCAN_INIT_EQ) {
-                scan_by_key(vm, it, in->b, *--sp);
-                if (!it->pos) it->until = INT64_MIN; /* a missing key: empty whatever the events */
-            } else {
-                /* the key's events, narrowed to the period: positions are in time order */
-                Value per = *--sp;
-                scan_by_key(vm, it, in->b, *--sp);
-                if (per.tag != V_PERIOD || !it->pos) {
-                    it->end = 0;
-                    it->until = INT64_MIN; /* a missing key or period: empty whatever the events */
-                } else {
-                    if (per.to - 1 < it->until) it->until = per.to - 1;
-                    uint32_t lo = 0, hi = it->end;
-                    while (lo < hi) {
-                        uint32_t mid = lo + (hi - lo) / 2;
-                        if (vm->ds->events[vm->unit->evs[it->pos[mid]]].time < per.i) lo = mid + 1; else hi = mid;
-                    }
-                    uint32_t first = lo;
-                    hi = it->end;
-                    while (lo < hi) {
-                        uint32_t mid = lo + (hi - lo) / 2;
-                        if (vm->ds->events[vm->unit->evs[it->pos[mid]]].time < per.to) lo = mid + 1; else hi = mid;
-                    }
-                    it->pos += first;
-                    it->end = lo - first;
-                }
-            }
             Value v = {0};
             v.tag = V_ITER;
-            v.it = it;
+            v.it = scan_init(vm, in, &sp);
             slots[in->a + 1u] = v;
             break;
         }
@@ -651,7 +578,7 @@ Value vm_call(Vm *vm, uint32_t f, Value arg)
         }
         case ZOP_LOOP: pc = in->c; break;
         case ZOP_PAST_END:
-            if (sp[-1].tag == V_TIME && sp[-1].i > vm->need_r1) vm->need_r1 = sp[-1].i;
+            if (sp[-1].tag == V_TIME && sp[-1].i > vm->host->reads->need_r1) vm->host->reads->need_r1 = sp[-1].i;
             sp[-1] = mk_bool(sp[-1].tag == V_TIME && sp[-1].i > vm->unit->r1);
             break;
         case ZOP_VIOLATE:

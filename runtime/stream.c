@@ -1,0 +1,598 @@
+/* stream.c - the streaming scheduler: what to run, for which unit, over
+ * which periods and events. Units and their checked ranges, the judged
+ * periods of periodic rules (whole periods inside the range, exemptions),
+ * the triggering events of the others (dispatched by event type).
+ *
+ * It runs in steps over a window of events (docs/runtime.md, "Streaming"):
+ * each step judges what the events read so far decide — a run is kept only
+ * if nothing it read can still change (VmReads), else it is retried at a
+ * later step — then forgets the events no later run can read (forget.c) and
+ * the strings only they used (strgc.c). Given every event at once, a single
+ * final step is the batch run. */
+#define _GNU_SOURCE /* qsort_r: comparisons that need the data set, without globals */
+#include "stream.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "forget.h"
+#include "period.h"
+#include "strgc.h"
+
+/* ---- the VM's host ---------------------------------------------------------------- */
+
+static void host_verdict(void *ctx, bool pending, const List *subjects, const List *evidence, const char *message)
+{
+    Stream *s = ctx;
+    Violation id = s->run;
+    id.pending = pending;
+    if (!verdict_emit(&s->verdicts, &id, s->vm.unit, subjects, evidence, message, &s->vm.scratch)) s->failed = true;
+}
+
+static const char *host_person_name(void *ctx, StrId person)
+{
+    Stream *s = ctx;
+    return unit_person_name(s->ds, s->vm.unit->id, person);
+}
+
+/* ---- periods ---------------------------------------------------------------------- */
+
+/* The rows of calendar `table` that apply to the unit and pass `filter`. */
+static Interval *calendar_rows(Vm *vm, uint32_t table, uint32_t filter, uint32_t *count)
+{
+    const Program *p = vm->p;
+    const ZTable *t = &p->tables[table];
+    int ff = zt_field(p, t, "from"), ft = zt_field(p, t, "to");
+    uint32_t n = vm->unit->nrows[table];
+    Interval *out = malloc(sizeof(Interval) * (n + 1));
+    *count = 0;
+    if (!out) return NULL;
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t row = vm->unit->rows[table][k];
+        if (filter != ZNONE) {
+            Value arg = {0};
+            arg.tag = V_ROW;
+            arg.table = (uint16_t)table;
+            arg.idx = row;
+            Value ok = vm_call(vm, filter, arg);
+            if (!(ok.tag == V_BOOL && ok.i)) continue;
+        }
+        const Record *r = &vm->ds->tables[table].rows[row];
+        out[*count].from = r->cells[ff].tag == CELL_TIME ? r->cells[ff].i : INT64_MIN;
+        out[*count].to = r->cells[ft].tag == CELL_TIME ? r->cells[ft].i : INT64_MAX;
+        out[*count].row = row;
+        (*count)++;
+    }
+    arena_reset(&vm->scratch);
+    return out;
+}
+
+
+typedef struct PeriodCtx {
+    Stream *s;
+    UnitState *us;
+    uint32_t rule;
+    uint16_t table;        /* the calendar of ZP_CALENDAR periods, else 0xFFFF */
+    bool final;
+    int64_t done_to;       /* periods ending at or before it were judged in an earlier step */
+    int64_t until;         /* periods ending after it wait for a later step */
+    Interval *exempt;
+    uint32_t nexempt;
+} PeriodCtx;
+
+static bool judge_period(Stream *s, UnitState *us, uint32_t rule, bool final, int64_t a, int64_t b, uint16_t table, uint32_t row);
+static void note_judged(Stream *s, const UnitState *us, uint32_t rule, JudgedKind kind, int64_t a, int64_t b, uint32_t order);
+static void push_deferred(Stream *s, UnitState *us, const Deferred *d);
+
+/* A period of the rule: judged when it lies inside the range known so far and
+ * was not judged before, unless an exemption overlaps it. */
+static void judge(void *ctx, int64_t a, int64_t b, uint32_t row)
+{
+    PeriodCtx *pc = ctx;
+    uint16_t table = row == ZNONE ? 0xFFFF : pc->table;
+    if (a < pc->us->u.r0 || b > pc->until || a >= b || b <= pc->done_to) return;
+    for (uint32_t i = 0; i < pc->nexempt; i++)
+        if (pc->exempt[i].from < b && a < pc->exempt[i].to) {
+            note_judged(pc->s, pc->us, pc->rule, JUDGED_EXEMPT, a, b, 0);
+            return;
+        }
+    if (!judge_period(pc->s, pc->us, pc->rule, pc->final, a, b, table, row)) {
+        Deferred d = {pc->rule, true, a, b, table, row, ZNONE};
+        push_deferred(pc->s, pc->us, &d);
+    }
+}
+
+/* Enumerates the rule's periods that end inside the range known so far. */
+static void run_periodic(PeriodCtx *pc)
+{
+    Stream *s = pc->s;
+    Vm *vm = &s->vm;
+    const ZRule *r = &s->p->rules[pc->rule];
+    int64_t tz = s->p->meta.tz_offset, r0 = vm->unit->r0, r1 = vm->unit->r1;
+    if (r->unless_table != ZNONE) {
+        pc->exempt = calendar_rows(vm, r->unless_table, r->unless_filter, &pc->nexempt);
+        if (!pc->exempt) { s->failed = true; return; }
+    }
+    if (r->period == ZP_CALENDAR) {
+        uint32_t n = 0;
+        Interval *rows = calendar_rows(vm, r->period_table, r->period_filter, &n);
+        if (!rows) s->failed = true;
+        else period_each_row(rows, n, judge, pc);
+        free(rows);
+    } else {
+        PeriodSpec spec = {r->period, r->weeks, r->anchor == ZA_TIME, 0, NULL, 0};
+        if (spec.has_anchor) spec.anchor = s->p->consts[r->anchor_const].value;
+        Interval *anchors = NULL;
+        uint32_t na = 0;
+        if (r->period == ZP_WEEKS && r->anchor == ZA_CALENDAR) {
+            anchors = calendar_rows(vm, r->period_table, r->period_filter, &na);
+            spec.starts = malloc(sizeof(int64_t) * (na + 1u));
+            if (!anchors || !spec.starts) s->failed = true;
+            for (uint32_t i = 0; !s->failed && i < na; i++) spec.starts[i] = anchors[i].from;
+            spec.nstarts = na;
+        }
+        if (!s->failed) period_each(&spec, r0, r1, tz, judge, pc);
+        free(spec.starts);
+        free(anchors);
+    }
+    free(pc->exempt);
+}
+
+/* ---- units ------------------------------------------------------------------------ */
+
+static bool unit_slots_rebuild(Stream *s)
+{
+    uint32_t n = 64;
+    while (n < s->nunits * 2 + 2) n *= 2;
+    uint32_t *slots = malloc(sizeof(uint32_t) * n);
+    if (!slots) return false;
+    free(s->unit_slots);
+    s->unit_slots = slots;
+    memset(s->unit_slots, 0xFF, sizeof(uint32_t) * n);
+    s->unit_nslots = n;
+    for (uint32_t i = 0; i < s->nunits; i++) {
+        uint32_t h = hash32(s->units[i].u.id) & (n - 1);
+        while (s->unit_slots[h] != UINT32_MAX) h = (h + 1) & (n - 1);
+        s->unit_slots[h] = i;
+    }
+    return true;
+}
+
+/* The state of unit `id`, added when first seen; NULL when out of memory. */
+static UnitState *unit_state(Stream *s, StrId id)
+{
+    uint32_t h = hash32(id) & (s->unit_nslots - 1);
+    while (s->unit_slots[h] != UINT32_MAX) {
+        if (s->units[s->unit_slots[h]].u.id == id) return &s->units[s->unit_slots[h]];
+        h = (h + 1) & (s->unit_nslots - 1);
+    }
+    if (s->nunits == s->cap) {
+        uint32_t cap = s->cap ? s->cap * 2 : 16;
+        UnitState *units = realloc(s->units, sizeof(UnitState) * cap);
+        if (!units) return NULL;
+        s->units = units;
+        s->cap = cap;
+    }
+    UnitState *us = &s->units[s->nunits];
+    memset(us, 0, sizeof *us);
+    us->u.id = id;
+    us->low = INT64_MAX;
+    us->skip = s->opt.unit && strcmp(strtab_str(&s->ds->strs, id), s->opt.unit) != 0;
+    us->done_to = malloc(sizeof(int64_t) * (s->p->nrules + 1u));
+    if (!us->done_to) return NULL;
+    s->nunits++; /* from here stream_free frees it */
+    for (uint32_t r = 0; r <= s->p->nrules; r++) us->done_to[r] = INT64_MIN;
+    if (!us->skip && !unit_build_rows(&us->u, s->p, s->ds)) return NULL;
+    if (s->nunits * 2 > s->unit_nslots) {
+        if (!unit_slots_rebuild(s)) return NULL;
+    } else {
+        s->unit_slots[h] = s->nunits - 1;
+    }
+    return us;
+}
+
+static void push_deferred(Stream *s, UnitState *us, const Deferred *d)
+{
+    if (us->ndeferred == us->cap) {
+        uint32_t cap = us->cap ? us->cap * 2 : 16;
+        Deferred *dd = realloc(us->deferred, sizeof(Deferred) * cap);
+        if (!dd) { s->failed = true; return; }
+        us->deferred = dd;
+        us->cap = cap;
+    }
+    us->deferred[us->ndeferred++] = *d;
+}
+
+/* ---- runs ------------------------------------------------------------------------- */
+
+/* Whether the run just made can be kept: every event it read up to
+ * reads.need_data has arrived, and the range reaches reads.need_r1. */
+static bool settled(Stream *s, const UnitState *us, bool final)
+{
+    if (final) return true;
+    bool all_read = s->opt.has_as_of && us->last > s->opt.as_of;
+    if (!all_read && s->reads.need_data > us->last - 1) return false;
+    if (!s->opt.has_as_of && s->reads.need_r1 > us->last) return false;
+    return true;
+}
+
+static void run_begin(Stream *s, const UnitState *us, uint32_t rule)
+{
+    verdict_begin(&s->verdicts);
+    memset(&s->run, 0, sizeof s->run);
+    s->run.rule = rule;
+    s->run.unit = us->u.id;
+    s->run.row = ZNONE;
+    s->reads.need_data = INT64_MIN;
+    s->reads.need_r1 = INT64_MIN;
+}
+
+/* Keeps the verdicts of a settled run, takes back those of another. */
+static bool run_end(Stream *s, const UnitState *us, bool final, uint32_t mark)
+{
+    arena_reset(&s->vm.scratch);
+    if (s->vm.failed) s->failed = true;
+    if (settled(s, us, final)) {
+        s->out->rule_runs++;
+        return true;
+    }
+    verdict_take_back(&s->verdicts, mark);
+    return false;
+}
+
+static bool judge_period(Stream *s, UnitState *us, uint32_t rule, bool final, int64_t a, int64_t b, uint16_t table, uint32_t row)
+{
+    run_begin(s, us, rule);
+    s->run.periodic = true;
+    s->run.from = a;
+    s->run.to = b;
+    s->run.row = row;
+    Value per = {0};
+    per.tag = V_PERIOD;
+    per.i = a;
+    per.to = b;
+    per.table = table;
+    per.idx = row;
+    uint32_t mark = s->out->n;
+    vm_call(&s->vm, s->p->rules[rule].body, per);
+    bool done = run_end(s, us, final, mark);
+    if (done) note_judged(s, us, rule, JUDGED_PERIOD, a, b, 0);
+    return done;
+}
+
+static bool run_trigger(Stream *s, UnitState *us, uint32_t rule, uint32_t event, bool final)
+{
+    Vm *vm = &s->vm;
+    const ZRule *r = &s->p->rules[rule];
+    const Event *t = &s->ds->events[event];
+    run_begin(s, us, rule);
+    s->run.trigger_id = t->id;
+    s->run.trigger_time = t->time;
+    s->run.trigger_order = t->order;
+    s->run.trigger_loc = t->loc;
+    Value arg = {0};
+    arg.tag = V_EVENT;
+    arg.idx = event;
+    uint32_t mark = s->out->n;
+    if (r->trigger_filter != ZNONE) {
+        Value ok = vm_call(vm, r->trigger_filter, arg);
+        arena_reset(&vm->scratch);
+        if (!(ok.tag == V_BOOL && ok.i)) return settled(s, us, final); /* not triggered, unless what the filter read may change */
+    }
+    vm_call(vm, r->body, arg);
+    bool done = run_end(s, us, final, mark);
+    if (done) note_judged(s, us, rule, JUDGED_TRIGGER, t->time, t->time, t->order);
+    return done;
+}
+
+/* For the HTML report (opt.record_judged): each period judged or exempt and
+ * each trigger run, kept. */
+static void note_judged(Stream *s, const UnitState *us, uint32_t rule, JudgedKind kind, int64_t a, int64_t b, uint32_t order)
+{
+    RunResult *o = s->out;
+    if (!s->opt.record_judged) return;
+    if (o->njudged == o->judged_cap) {
+        uint32_t cap = o->judged_cap ? o->judged_cap * 2 : 64;
+        Judged *j = realloc(o->judged, sizeof(Judged) * cap);
+        if (!j) { s->failed = true; return; }
+        o->judged = j;
+        o->judged_cap = cap;
+    }
+    o->judged[o->njudged++] = (Judged){rule, us->u.id, (uint8_t)kind, a, b, order};
+}
+
+/* A rule's calendar filters may select events (`unless overlaps C where
+ * exists(…)`): which periods are judged, and which exempt, must not change
+ * afterwards, so its periods wait until what those filters read is settled. */
+static bool calendars_settled(Stream *s, UnitState *us, uint32_t rule, bool final)
+{
+    const ZRule *r = &s->p->rules[rule];
+    if (final || (!program_func_scans(s->p, r->period_filter) && !program_func_scans(s->p, r->unless_filter))) return true;
+    Vm *vm = &s->vm;
+    run_begin(s, us, rule);
+    uint32_t n;
+    if (r->unless_table != ZNONE) free(calendar_rows(vm, r->unless_table, r->unless_filter, &n));
+    if (r->period_table != ZNONE) free(calendar_rows(vm, r->period_table, r->period_filter, &n));
+    if (vm->failed) s->failed = true;
+    return settled(s, us, final);
+}
+
+static int cmp_event_pos(const void *a, const void *b, void *ctx)
+{
+    const Dataset *ds = ctx;
+    const Event *x = &ds->events[*(const uint32_t *)a], *y = &ds->events[*(const uint32_t *)b];
+    if (x->time != y->time) return x->time < y->time ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static bool in_range(const Stream *s, const UnitState *us, const Event *e)
+{
+    return e->time >= us->u.r0 && !(s->opt.has_as_of && e->time > s->opt.as_of);
+}
+
+/* One unit's part of a step: its events in the range, the deferred runs, the
+ * periods that now end inside the range, and the new triggering events. */
+static void step_unit(Stream *s, UnitState *us, uint32_t *positions, uint32_t n, bool final)
+{
+    const Program *p = s->p;
+    Dataset *ds = s->ds;
+    Vm *vm = &s->vm;
+    Unit *u = &us->u;
+    u->evs = positions;
+    u->nevs = n;
+    if (!s->streaming) qsort_r(u->evs, u->nevs, sizeof(uint32_t), cmp_event_pos, ds);
+    u->r1 = s->opt.has_as_of ? s->opt.as_of : us->last;
+    vm->unit = u;
+    /* runs deferred by earlier steps */
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < us->ndeferred; i++) {
+        Deferred d = us->deferred[i];
+        bool done = d.periodic ? judge_period(s, us, d.rule, final, d.from, d.to, d.table, d.row)
+                               : run_trigger(s, us, d.rule, d.event, final);
+        if (!done) us->deferred[kept++] = d;
+    }
+    us->ndeferred = kept;
+    /* periods now inside the range */
+    for (uint32_t r = 0; r < p->nrules; r++) {
+        const ZRule *rule = &p->rules[r];
+        if (rule->disabled || !rule->periodic) continue;
+        if (!calendars_settled(s, us, r, final)) continue; /* its periods wait for a later step */
+        /* before the end, only periods whose events have all been read */
+        int64_t until = final || u->r1 < us->last ? u->r1 : us->last;
+        PeriodCtx pc = {s, us, r, (uint16_t)rule->period_table, final, us->done_to[r], until, NULL, 0};
+        run_periodic(&pc);
+        us->done_to[r] = until;
+    }
+    /* new triggering events, in time order */
+    for (uint32_t i = 0; i < u->nevs; i++) {
+        uint32_t e = u->evs[i];
+        if (e < s->first_new) continue;
+        uint16_t t = ds->events[e].type;
+        for (uint32_t j = 0; j < s->by_type_count[t]; j++) {
+            uint32_t rule = s->by_type[t][j];
+            if (!run_trigger(s, us, rule, e, final)) {
+                Deferred d = {rule, false, 0, 0, 0xFFFF, ZNONE, e};
+                push_deferred(s, us, &d);
+            }
+        }
+    }
+}
+
+/* Each event's unit (s->slot_of; ZNONE: not judged: another unit asked for,
+ * or outside the range) and the positions of each unit's events in the
+ * window (s->count of them). NULL when out of memory. */
+static uint32_t **positions_by_unit(Stream *s)
+{
+    Dataset *ds = s->ds;
+    free(s->count);
+    free(s->slot_of);
+    s->count = calloc(s->nunits + 1u, sizeof(uint32_t));
+    s->slot_of = malloc(sizeof(uint32_t) * (ds->nevents + 1u));
+    uint32_t **pos = calloc(s->nunits + 1u, sizeof(uint32_t *));
+    if (!s->count || !s->slot_of || !pos) { free(pos); return NULL; }
+    uint32_t *count = s->count, *slot_of = s->slot_of;
+    for (uint32_t i = 0; i < ds->nevents; i++) {
+        const Event *e = &ds->events[i];
+        UnitState *us = unit_state(s, e->unit);
+        if (!us) { free(pos); return NULL; }
+        slot_of[i] = (uint32_t)(us - s->units);
+        if (us->skip || !in_range(s, us, e)) { slot_of[i] = ZNONE; continue; }
+        count[slot_of[i]]++;
+        if (i >= s->first_new) us->events++;
+    }
+    for (uint32_t k = 0; k < s->nunits; k++) {
+        pos[k] = malloc(sizeof(uint32_t) * (count[k] + 1u));
+        if (!pos[k]) {
+            for (uint32_t j = 0; j < k; j++) free(pos[j]);
+            free(pos);
+            return NULL;
+        }
+        count[k] = 0;
+    }
+    for (uint32_t i = 0; i < ds->nevents; i++)
+        if (slot_of[i] != ZNONE) pos[slot_of[i]][count[slot_of[i]]++] = i;
+    return pos;
+}
+
+/* Evaluates what the events read so far decide. Returns 0, 1 when an event
+ * arrived out of time order after a step (the caller runs again with every
+ * event held: window 0), or -1 when out of memory. */
+static int step(Stream *s, bool final)
+{
+    const Program *p = s->p;
+    Dataset *ds = s->ds;
+    /* the new events: units, their latest time, and whether they come in time order */
+    for (uint32_t k = 0; k < s->nunits; k++) s->units[k].low = INT64_MAX;
+    bool ordered = true;
+    for (uint32_t i = s->first_new; i < ds->nevents; i++) {
+        const Event *e = &ds->events[i];
+        UnitState *us = unit_state(s, e->unit);
+        if (!us) return -1;
+        if (us->has_events && e->time < us->last && ordered) {
+            ordered = false;
+            s->disorder_loc = e->loc;
+            snprintf(s->disorder_unit, sizeof s->disorder_unit, "%s", strtab_str(&ds->strs, e->unit));
+        }
+        if (!us->has_events || e->time > us->last) us->last = e->time;
+        us->has_events = true;
+        if (e->time < us->low) us->low = e->time;
+    }
+    if (!ordered && s->streaming) {
+        if (s->stepped) {
+            s->disorder = true;
+            ds->on_events = NULL;
+            return 1;
+        }
+        s->streaming = false; /* nothing decided yet: hold every event and sort at the end */
+        ds->on_events = NULL;
+        if (!final) return 0;
+    }
+    if (!final && !s->streaming) return 0;
+    for (uint32_t k = 0; k < s->nunits; k++) {
+        UnitState *us = &s->units[k];
+        if (!us->started && us->low != INT64_MAX) {
+            us->started = true;
+            us->u.r0 = s->opt.has_from ? s->opt.from : period_day_start(us->low, p->meta.tz_offset);
+        }
+    }
+    uint32_t **pos = positions_by_unit(s);
+    if (!pos) return -1;
+    for (uint32_t k = 0; k < s->nunits; k++) {
+        UnitState *us = &s->units[k];
+        if (us->skip || !us->started) {
+            free(pos[k]);
+            continue;
+        }
+        step_unit(s, us, pos[k], s->count[k], final);
+        unit_free_events(&us->u, p);
+    }
+    free(pos);
+    if (s->failed) return -1;
+    if (!final) {
+        s->stepped = true;
+        if (!forget_events(s, s->slot_of)) return -1;
+        /* strings: when they have doubled since the last time (amortised) */
+        if (ds->strs.n > 2 * s->strings_kept + s->window && (!strgc_collect(s) || !unit_slots_rebuild(s))) return -1;
+        /* the next step after at least window new events, or half the events
+         * held: the work of a step is proportional to the events held, so it
+         * stays linear in the log, and at most 1.5 times as many are held */
+        uint32_t more = ds->nevents / 2 > s->window ? ds->nevents / 2 : s->window;
+        ds->step_at = ds->nevents + more;
+    }
+    s->first_new = ds->nevents;
+    return 0;
+}
+
+/* The reader's call after window new events: nonzero stops the reading. */
+static int on_events(void *ctx)
+{
+    Stream *s = ctx;
+    int rc = step(s, false);
+    if (rc < 0) s->failed = true;
+    return rc != 0;
+}
+
+Stream *stream_new(const Program *p, Dataset *ds, const RunOptions *opt, RunResult *out)
+{
+    memset(out, 0, sizeof *out);
+    arena_init(&out->arena);
+    Stream *s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    s->p = p;
+    s->ds = ds;
+    s->opt = *opt;
+    s->out = out;
+    arena_init(&s->vm.scratch);
+    s->by_type_count = calloc(p->nevent_types + 1u, sizeof(uint32_t));
+    s->by_type = calloc(p->nevent_types + 1u, sizeof(uint32_t *));
+    s->keep_count = calloc(p->nevent_types + 1u, sizeof(uint32_t));
+    s->keep_by_type = calloc(p->nevent_types + 1u, sizeof(uint32_t *));
+    if (!s->by_type_count || !s->by_type || !s->keep_count || !s->keep_by_type) goto oom;
+    for (uint32_t t = 0; t < p->nevent_types; t++) {
+        s->by_type[t] = malloc(sizeof(uint32_t) * (p->nrules + 1u));
+        s->keep_by_type[t] = malloc(sizeof(uint32_t) * (p->nretains + 1u));
+        if (!s->by_type[t] || !s->keep_by_type[t]) goto oom;
+        for (uint32_t r = 0; r < p->nrules; r++)
+            if (!p->rules[r].disabled && !p->rules[r].periodic && (p->rules[r].trigger_mask & ((uint64_t)1 << t)))
+                s->by_type[t][s->by_type_count[t]++] = r;
+        for (uint32_t k = 0; k < p->nretains; k++)
+            if (t < 64 && (p->retains[k].mask & ((uint64_t)1 << t))) s->keep_by_type[t][s->keep_count[t]++] = k;
+    }
+    s->verdicts.out = out;
+    s->verdicts.ds = ds;
+    s->host.ctx = s;
+    s->host.verdict = host_verdict;
+    s->host.person_name = host_person_name;
+    s->host.reads = &s->reads;
+    Vm *vm = &s->vm;
+    vm->host = &s->host;
+    vm->roster = vm_roster_cols(p);
+    vm->p = p;
+    vm->ds = ds;
+    for (int d = 1; d <= 7; d++) {
+        char name[2] = {(char)('0' + d), 0};
+        vm->weekday[d] = strtab_intern(&ds->strs, name, 1);
+    }
+    if (!unit_slots_rebuild(s)) goto oom;
+    s->strings_kept = ds->strs.n;
+    s->window = opt->window;
+    s->streaming = opt->window > 0;
+    if (s->streaming) {
+        ds->on_events = on_events;
+        ds->on_events_ctx = s;
+        ds->step_at = s->window;
+    }
+    return s;
+oom:
+    stream_free(s);
+    return NULL;
+}
+
+int stream_finish(Stream *s)
+{
+    if (s->disorder) return 1;
+    int rc = step(s, true);
+    if (rc) return rc;
+    RunResult *out = s->out;
+    out->units = arena_alloc(&out->arena, sizeof(UnitSummary) * (s->nunits + 1u));
+    for (uint32_t k = 0; k < s->nunits; k++) {
+        const UnitState *us = &s->units[k];
+        if (us->skip || !us->started) continue;
+        UnitSummary *sum = &out->units[out->nunits++];
+        sum->unit = us->u.id;
+        sum->r0 = us->u.r0;
+        sum->r1 = s->opt.has_as_of ? s->opt.as_of : us->last;
+        sum->events = us->events;
+    }
+    verdict_sort(out, &s->ds->strs);
+    return 0;
+}
+
+void stream_free(Stream *s)
+{
+    if (!s) return;
+    const Program *p = s->p;
+    if (s->ds && s->ds->on_events_ctx == s) s->ds->on_events = NULL;
+    for (uint32_t k = 0; k < s->nunits; k++) {
+        if (!s->units[k].skip) unit_free_rows(&s->units[k].u, p);
+        free(s->units[k].done_to);
+        free(s->units[k].deferred);
+    }
+    free(s->units);
+    free(s->unit_slots);
+    for (uint32_t t = 0; t < p->nevent_types; t++) {
+        if (s->by_type) free(s->by_type[t]);
+        if (s->keep_by_type) free(s->keep_by_type[t]);
+    }
+    free(s->by_type);
+    free(s->by_type_count);
+    free(s->keep_by_type);
+    free(s->keep_count);
+    free(s->count);
+    free(s->slot_of);
+    verdict_free(&s->verdicts);
+    arena_free(&s->vm.scratch);
+    free(s);
+}
+

@@ -1,0 +1,76 @@
+/* strgc.c - the string collection of a streaming run (see strgc.h): mark
+ * every id the run holds, compact the table, remap. */
+#include "strgc.h"
+
+#include <stdlib.h>
+
+#include "stream.h"
+
+/* Every interned string the run still holds, for marking and remapping. */
+typedef void (*StrVisit)(StrId *id, void *ctx);
+
+static void visit_cells(Cell *cells, uint32_t n, StrVisit fn, void *ctx)
+{
+    for (uint32_t f = 0; f < n; f++) {
+        if (cells[f].tag == CELL_MISSING) continue;
+        fn(&cells[f].s, ctx);
+        if (cells[f].tag == CELL_LIST && cells[f].list) {
+            List *l = (List *)cells[f].list;
+            for (uint32_t i = 0; i < l->n; i++) fn(&l->items[i], ctx);
+        }
+    }
+}
+
+static void visit_strings(Stream *s, StrVisit fn, void *ctx)
+{
+    const Program *p = s->p;
+    Dataset *ds = s->ds;
+    for (uint32_t i = 0; i < p->nstrings; i++) fn(&ds->prog_str[i], ctx);
+    for (uint32_t t = 0; t < p->ntables; t++)
+        for (uint32_t k = 0; k < ds->tables[t].n; k++) {
+            fn(&ds->tables[t].rows[k].unit, ctx);
+            visit_cells(ds->tables[t].rows[k].cells, p->tables[t].nfields, fn, ctx);
+        }
+    for (uint32_t i = 0; i < ds->nevents; i++) {
+        fn(&ds->events[i].id, ctx);
+        fn(&ds->events[i].unit, ctx);
+        visit_cells(ds->events[i].cells, p->log.nfields, fn, ctx);
+    }
+    RunResult *out = s->out;
+    for (uint32_t i = 0; i < out->n; i++) {
+        Violation *v = &out->v[i];
+        fn(&v->unit, ctx);
+        fn(&v->trigger_id, ctx);
+        for (uint32_t k = 0; k < v->nsubjects; k++) fn(&v->subjects[k], ctx);
+        for (uint32_t k = 0; k < v->nevidence; k++) fn(&v->evidence[k], ctx);
+    }
+    for (uint32_t i = 0; i < s->nunits; i++) {
+        fn(&s->units[i].u.id, ctx);
+    }
+    for (uint32_t i = 0; i < out->njudged; i++) fn(&out->judged[i].unit, ctx);
+    for (int d = 1; d <= 7; d++) fn(&s->vm.weekday[d], ctx);
+}
+
+static void mark_string(StrId *id, void *live) { ((uint8_t *)live)[*id] = 1; }
+static void remap_string(StrId *id, void *map) { *id = ((const StrId *)map)[*id]; }
+
+bool strgc_collect(Stream *s)
+{
+    Dataset *ds = s->ds;
+    uint8_t *live = calloc(ds->strs.n + 1u, 1);
+    if (!live) return false;
+    live[0] = 1;
+    visit_strings(s, mark_string, live);
+    StrId *map = strtab_compact(&ds->strs, live);
+    visit_strings(s, remap_string, map);
+    free(map);
+    free(live);
+    verdict_forget_index(&s->verdicts); /* verdict identities hash the ids */
+    for (uint32_t i = 0; i < s->nunits; i++)
+        if (!s->units[i].skip) {
+            unit_free_rows(&s->units[i].u, s->p);
+            if (!unit_build_rows(&s->units[i].u, s->p, ds)) return false;
+        }
+    s->strings_kept = ds->strs.n;
+    return true;
+}

@@ -1,0 +1,71 @@
+/* unit.h - one unit's view of the data set while it is judged: the reference
+ * rows that apply to it, the index of each keyed table, its events of the
+ * current step in time order, and the per-field indexes of those events that
+ * scans use (built on first use). Owned by the scheduler (stream.c), read by
+ * the VM (vm.c). Internal to the runtime library. */
+#ifndef ZD_UNIT_H
+#define ZD_UNIT_H
+#include <stdbool.h>
+#include <stdint.h>
+#include "dataset.h"
+#include "program.h"
+
+/* An index of the unit's events by the value of one log field. */
+typedef struct FieldIndex {
+    bool built;
+    uint32_t *slots;      /* hash of StrId -> entry */
+    uint32_t nslots;
+    StrId *keys;
+    uint32_t *starts, *counts; /* per key: range in positions */
+    uint32_t nkeys;
+    uint32_t *positions;  /* positions into Unit.evs, grouped by key, in time order */
+} FieldIndex;
+
+typedef struct KeyedIndex {
+    uint32_t *slots;      /* hash of key StrId -> row index (the later row wins) */
+    uint32_t nslots;
+} KeyedIndex;
+
+typedef struct Unit {
+    StrId id;
+    int64_t r0, r1;
+    uint32_t *evs;        /* event indices in the range, by (time, input order) */
+    uint32_t nevs;
+    uint32_t **rows;      /* per table: indices of the rows that apply to the unit */
+    uint32_t *nrows;
+    KeyedIndex *keyed;    /* per table (keyed tables only) */
+    FieldIndex *fields;   /* per log field, built on first use */
+} Unit;
+
+/* The hash of an interned string id, for the open-addressed indexes. */
+static inline uint32_t hash32(uint32_t x)
+{
+    x ^= x >> 16;
+    x *= 0x7feb352dU;
+    x ^= x >> 15;
+    x *= 0x846ca68bU;
+    x ^= x >> 16;
+    return x;
+}
+
+/* The reference rows that apply to u->id and the keyed indexes. Returns
+ * false when out of memory (then unit_free_rows frees what was built). */
+bool unit_build_rows(Unit *u, const Program *p, const Dataset *ds);
+/* Frees the step's events and their field indexes (u->evs is the unit's). */
+void unit_free_events(Unit *u, const Program *p);
+/* Frees everything the unit holds. */
+void unit_free_rows(Unit *u, const Program *p);
+
+/* The row of keyed table t whose key is the string `key`, or ZNONE. */
+uint32_t unit_lookup(const Unit *u, const Dataset *ds, uint32_t t, StrId key);
+/* The positions (into u->evs, in time order) of the events whose log field f
+ * holds `key`; *n of them. NULL when out of memory. */
+const uint32_t *unit_key_positions(Unit *u, const Dataset *ds, uint32_t f, StrId key, uint32_t *n);
+/* The first position whose event time is >= t. */
+uint32_t unit_lower_bound(const Unit *u, const Dataset *ds, int64_t t);
+/* The unit's event (in this step) with that id, or ZNONE. */
+uint32_t unit_event_by_id(Unit *u, const Dataset *ds, StrId id);
+/* A person's display name in the unit's roster, or NULL. */
+const char *unit_person_name(const Dataset *ds, StrId unit, StrId person);
+
+#endif

@@ -1,0 +1,199 @@
+/* verdict.c - identity, dedupe, rollback and ordering of verdicts (see
+ * verdict.h). Identities are found through an open-addressed index of the
+ * result; a verdict taken back leaves its slot pointing past the end, which
+ * the lookup treats as another identity: harmless. */
+#define _GNU_SOURCE /* qsort_r: comparisons that need the string table, without globals */
+#include "verdict.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t verdict_hash(const Violation *v, const List *subjects)
+{
+    uint64_t h = 1469598103934665603ull;
+#define MIX(x) (h = (h ^ (uint64_t)(x)) * 1099511628211ull)
+    MIX(v->rule);
+    MIX(v->unit);
+    MIX(v->pending);
+    if (v->periodic) { MIX(v->from); MIX(v->to); } else MIX(v->trigger_order);
+    for (uint32_t i = 0; i < subjects->n; i++) MIX(subjects->items[i]);
+#undef MIX
+    return h;
+}
+
+static bool same_identity(const Violation *a, const Violation *b, const List *subjects)
+{
+    if (a->rule != b->rule || a->unit != b->unit || a->pending != b->pending || a->periodic != b->periodic) return false;
+    if (a->periodic ? (a->from != b->from || a->to != b->to) : a->trigger_order != b->trigger_order) return false;
+    if (a->nsubjects != subjects->n) return false;
+    /* a->subjects is sorted by string; compare as sets */
+    for (uint32_t i = 0; i < subjects->n; i++) {
+        bool found = false;
+        for (uint32_t k = 0; k < a->nsubjects && !found; k++) found = a->subjects[k] == subjects->items[i];
+        if (!found) return false;
+    }
+    return true;
+}
+
+static int cmp_strid_by_text(const void *a, const void *b, void *strs)
+{
+    return strcmp(strtab_str(strs, *(const StrId *)a), strtab_str(strs, *(const StrId *)b));
+}
+
+/* Grows the identity index to hold one more verdict. */
+static bool seen_reserve(Verdicts *vs, Arena *scratch)
+{
+    Seen *seen = &vs->seen;
+    RunResult *out = vs->out;
+    if ((seen->nused + 1) * 2 <= seen->nslots) return true;
+    uint32_t n = 1024;
+    while (n < (out->n + 1) * 4) n *= 2;
+    uint32_t *slots = malloc(sizeof(uint32_t) * n);
+    if (!slots) return false;
+    memset(slots, 0xFF, sizeof(uint32_t) * n);
+    for (uint32_t i = 0; i < out->n; i++) {
+        const Violation *v = &out->v[i];
+        List *l = arena_alloc(scratch, sizeof(List) + sizeof(StrId) * v->nsubjects);
+        /* rehash needs the id-sorted subjects */
+        l->n = v->nsubjects;
+        memcpy(l->items, v->subjects, sizeof(StrId) * v->nsubjects);
+        for (uint32_t a = 1; a < l->n; a++)
+            for (uint32_t b = a; b > 0 && l->items[b - 1] > l->items[b]; b--) {
+                StrId t = l->items[b]; l->items[b] = l->items[b - 1]; l->items[b - 1] = t;
+            }
+        uint32_t h = (uint32_t)verdict_hash(v, l) & (n - 1);
+        while (slots[h] != UINT32_MAX) h = (h + 1) & (n - 1);
+        slots[h] = i;
+    }
+    free(seen->slots);
+    seen->slots = slots;
+    seen->nslots = n;
+    seen->nused = out->n;
+    return true;
+}
+
+/* A verdict's stored form: the identity, then copies of the lists and message. */
+static void fill_verdict(Verdicts *vs, Violation *v, const Violation *id, Unit *u, const List *subjects, const List *evidence,
+                         const char *message)
+{
+    RunResult *out = vs->out;
+    const Dataset *ds = vs->ds;
+    *v = *id;
+    v->nsubjects = subjects->n;
+    v->subjects = arena_alloc(&out->arena, sizeof(StrId) * (subjects->n + 1));
+    memcpy(v->subjects, subjects->items, sizeof(StrId) * subjects->n);
+    qsort_r(v->subjects, v->nsubjects, sizeof(StrId), cmp_strid_by_text, (void *)&ds->strs);
+    v->nevidence = evidence->n;
+    v->evidence = arena_alloc(&out->arena, sizeof(StrId) * (evidence->n + 1));
+    memcpy(v->evidence, evidence->items, sizeof(StrId) * evidence->n);
+    qsort_r(v->evidence, v->nevidence, sizeof(StrId), cmp_strid_by_text, (void *)&ds->strs);
+    /* where each evidence event was read: the events may be gone by report time */
+    v->evidence_loc = arena_alloc(&out->arena, sizeof(uint32_t) * (evidence->n + 1));
+    for (uint32_t i = 0; i < v->nevidence; i++) {
+        uint32_t e = unit_event_by_id(u, ds, v->evidence[i]);
+        v->evidence_loc[i] = e == ZNONE ? 0 : ds->events[e].loc;
+    }
+    v->message = arena_strdup(&out->arena, message);
+}
+
+void verdict_begin(Verdicts *vs) { vs->nundo = 0; }
+
+bool verdict_emit(Verdicts *vs, const Violation *id, Unit *u, const List *subjects, const List *evidence, const char *message,
+                  Arena *scratch)
+{
+    RunResult *out = vs->out;
+    Seen *seen = &vs->seen;
+    if (!seen_reserve(vs, scratch)) return false;
+    uint32_t h = (uint32_t)verdict_hash(id, subjects) & (seen->nslots - 1);
+    while (seen->slots[h] != UINT32_MAX) {
+        /* slots past the end belong to verdicts taken back */
+        uint32_t k = seen->slots[h];
+        if (k < out->n && same_identity(&out->v[k], id, subjects)) {
+            /* reported already. Two calendar rows can give the same period:
+             * the row judged first when every event is held (the lower one)
+             * has its verdict reported, whichever step judges it */
+            if (id->row >= out->v[k].row) return true;
+            if (vs->nundo == vs->undo_cap) {
+                uint32_t cap = vs->undo_cap ? vs->undo_cap * 2 : 16;
+                Violation *undo = realloc(vs->undo, sizeof(Violation) * cap);
+                if (!undo) return false;
+                vs->undo = undo;
+                uint32_t *at = realloc(vs->undo_at, sizeof(uint32_t) * cap);
+                if (!at) return false;
+                vs->undo_at = at;
+                vs->undo_cap = cap;
+            }
+            vs->undo[vs->nundo] = out->v[k];
+            vs->undo_at[vs->nundo++] = k;
+            fill_verdict(vs, &out->v[k], id, u, subjects, evidence, message);
+            return true;
+        }
+        h = (h + 1) & (seen->nslots - 1);
+    }
+    if (out->n == out->cap) {
+        uint32_t cap = out->cap ? out->cap * 2 : 256;
+        Violation *v = realloc(out->v, sizeof(Violation) * cap);
+        if (!v) return false;
+        out->v = v;
+        out->cap = cap;
+    }
+    seen->slots[h] = out->n;
+    seen->nused++;
+    fill_verdict(vs, &out->v[out->n++], id, u, subjects, evidence, message);
+    return true;
+}
+
+void verdict_take_back(Verdicts *vs, uint32_t mark)
+{
+    while (vs->nundo > 0) { /* verdicts it replaced, newest first */
+        vs->nundo--;
+        vs->out->v[vs->undo_at[vs->nundo]] = vs->undo[vs->nundo];
+    }
+    vs->out->n = mark;
+}
+
+void verdict_forget_index(Verdicts *vs)
+{
+    free(vs->seen.slots);
+    memset(&vs->seen, 0, sizeof vs->seen);
+}
+
+void verdict_free(Verdicts *vs)
+{
+    verdict_forget_index(vs);
+    free(vs->undo);
+    free(vs->undo_at);
+    vs->undo = NULL;
+    vs->undo_at = NULL;
+}
+
+static int cmp_violation(const void *a, const void *b, void *ctx)
+{
+    const StrTab *strs = ctx;
+    const Violation *x = a, *y = b;
+    int c = strcmp(strtab_str(strs, x->unit), strtab_str(strs, y->unit));
+    if (c) return c;
+    if (x->rule != y->rule) return x->rule < y->rule ? -1 : 1;
+    int64_t tx = x->periodic ? x->from : x->trigger_time;
+    int64_t ty = y->periodic ? y->from : y->trigger_time;
+    if (tx != ty) return tx < ty ? -1 : 1;
+    if (x->periodic && x->to != y->to) return x->to < y->to ? -1 : 1;
+    if (!x->periodic && x->trigger_order != y->trigger_order) return x->trigger_order < y->trigger_order ? -1 : 1;
+    for (uint32_t i = 0; i < x->nsubjects && i < y->nsubjects; i++) {
+        c = strcmp(strtab_str(strs, x->subjects[i]), strtab_str(strs, y->subjects[i]));
+        if (c) return c;
+    }
+    if (x->nsubjects != y->nsubjects) return x->nsubjects < y->nsubjects ? -1 : 1;
+    return x->pending - y->pending;
+}
+
+static int cmp_unit_summary(const void *a, const void *b, void *strs)
+{
+    return strcmp(strtab_str(strs, ((const UnitSummary *)a)->unit), strtab_str(strs, ((const UnitSummary *)b)->unit));
+}
+
+void verdict_sort(RunResult *out, const StrTab *strs)
+{
+    qsort_r(out->units, out->nunits, sizeof(UnitSummary), cmp_unit_summary, (void *)strs);
+    if (out->n) qsort_r(out->v, out->n, sizeof(Violation), cmp_violation, (void *)strs);
+}
