@@ -289,7 +289,7 @@ static void gen_rule(Gen *g, RuleSym *r, uint32_t index)
     z->anchor_const = ZNONE;
     z->body = ZNONE;
     z->message = ZNONE;
-    z->severity = r->severity == SEV_MUST ? 1 : 2;
+    z->severity = r->severity == SEV_MUST ? ZS_MUST : ZS_IN_PRINCIPLE;
     uint32_t ntags = 0, nclauses = 0;
     for (int i = 0; i < r->clauses.len; i++) {
         RuleClause *c = r->clauses.items[i];

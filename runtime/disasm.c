@@ -148,7 +148,7 @@ void disasm_program(const Program *p, FILE *out)
                 r->file < m->nfiles ? program_string(p, m->files[r->file]) : "?", r->line, r->col);
         fputs("      tags:", out);
         for (uint32_t k = 0; k < r->ntags; k++) fprintf(out, " %s", program_string(p, r->tags[k]));
-        fprintf(out, "\n      severity: %s\n", r->severity == 1 ? "must" : "in-principle");
+        fprintf(out, "\n      severity: %s\n", program_severity_name(r->severity));
         for (uint32_t k = 0; k < r->nclauses; k++)
             fprintf(out, "      clause %s: %s\n", program_string(p, r->clauses[k].id), program_string(p, r->clauses[k].text));
         if (r->disabled) {

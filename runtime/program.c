@@ -38,3 +38,5 @@ const char *program_string(const Program *p, uint32_t index)
 {
     return index < p->nstrings ? p->strings[index] : "";
 }
+
+const char *program_severity_name(uint8_t severity) { return severity == ZS_MUST ? "must" : "in-principle"; }

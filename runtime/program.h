@@ -96,6 +96,8 @@ typedef struct ZParam {
     uint32_t value;        /* constant index */
 } ZParam;
 
+/* A rule's severity; the numbers are the .zbc encoding. */
+typedef enum ZSeverity { ZS_MUST = 1, ZS_IN_PRINCIPLE = 2 } ZSeverity;
 typedef enum ZPeriodKind { ZP_DAY, ZP_WEEK, ZP_MONTH, ZP_YEAR, ZP_WEEKS, ZP_CALENDAR, ZP_KIND_COUNT } ZPeriodKind;
 typedef enum ZAnchorKind { ZA_NONE, ZA_TIME, ZA_CALENDAR, ZA_KIND_COUNT } ZAnchorKind;
 
@@ -111,7 +113,7 @@ typedef struct ZRule {
     uint32_t *tags;        /* string indexes */
     uint32_t nclauses;
     ZClauseRef *clauses;
-    uint8_t severity;      /* 1 must, 2 in-principle */
+    uint8_t severity;      /* a ZSeverity */
     uint8_t disabled;
     uint32_t disabled_reason; /* string index or ZNONE */
     uint32_t message;      /* the template as written (string index) */
@@ -214,5 +216,7 @@ bool program_func_scans(const Program *p, uint32_t f);
 Program *program_new(void);
 void program_free(Program *p);
 const char *program_string(const Program *p, uint32_t index); /* "" when out of range */
+/* "must" or "in-principle", as the reports and the disassembler write it. */
+const char *program_severity_name(uint8_t severity);
 
 #endif

@@ -17,7 +17,6 @@ static const char *PS(const Program *p, uint32_t id) { return program_string(p, 
 
 static void time_str(const Program *p, int64_t t, char *buf, size_t size) { zt_format(t, p->meta.tz_offset, buf, size); }
 
-static const char *severity_name(uint8_t s) { return s == 1 ? "must" : "in-principle"; }
 
 static void json_violation(FILE *out, const Program *p, const Dataset *ds, const Violation *v)
 {
@@ -35,7 +34,7 @@ static void json_violation(FILE *out, const Program *p, const Dataset *ds, const
     fputs("], \"clause\": ", out);
     json_write_string(out, r->nclauses ? PS(p, r->clauses[0].id) : "");
     fputs(", \"severity\": ", out);
-    json_write_string(out, severity_name(r->severity));
+    json_write_string(out, program_severity_name(r->severity));
     fputs(", \"subjects\": [", out);
     for (uint32_t i = 0; i < v->nsubjects; i++) {
         if (i) fputs(", ", out);
@@ -72,7 +71,7 @@ static Counts count(const Program *p, const RunResult *r, int rule)
         if (rule >= 0 && v->rule != (uint32_t)rule) continue;
         if (v->pending) { c.pending++; continue; }
         c.violations++;
-        if (p->rules[v->rule].severity == 1) c.must++; else c.in_principle++;
+        if (p->rules[v->rule].severity == ZS_MUST) c.must++; else c.in_principle++;
     }
     return c;
 }
@@ -281,7 +280,7 @@ static void write_text(FILE *out, const Program *p, const Dataset *ds, const Run
                 if (t) fputc(' ', out);
                 text_cell(out, PS(p, rule->tags[t]));
             }
-            fprintf(out, "] %s — %u violation%s\n", severity_name(rule->severity), end - at, end - at == 1 ? "" : "s");
+            fprintf(out, "] %s — %u violation%s\n", program_severity_name(rule->severity), end - at, end - at == 1 ? "" : "s");
             for (uint32_t q = 0; q < rule->nclauses; q++) {
                 fputs("   ", out);
                 text_cell(out, PS(p, rule->clauses[q].id));
@@ -323,7 +322,7 @@ static void write_text(FILE *out, const Program *p, const Dataset *ds, const Run
             text_cell(out, PS(p, rule->disabled_reason));
             fputs("\n", out);
         } else {
-            fprintf(out, " %-12s %u violation%s, %u pending\n", severity_name(rule->severity), per_rule[2 * k],
+            fprintf(out, " %-12s %u violation%s, %u pending\n", program_severity_name(rule->severity), per_rule[2 * k],
                     per_rule[2 * k] == 1 ? "" : "s", per_rule[2 * k + 1]);
         }
     }
@@ -408,7 +407,7 @@ static void write_csv(FILE *out, const Program *p, const Dataset *ds, const RunR
         csv_field(out, tags);
         fputc(',', out);
         csv_field(out, rule->nclauses ? PS(p, rule->clauses[0].id) : "");
-        fprintf(out, ",%s,%s,", severity_name(rule->severity), v->pending ? "pending" : "violation");
+        fprintf(out, ",%s,%s,", program_severity_name(rule->severity), v->pending ? "pending" : "violation");
         if (v->periodic) {
             time_str(p, v->from, a, sizeof a);
             time_str(p, v->to, b, sizeof b);
@@ -471,7 +470,7 @@ static void write_json(FILE *out, const Program *p, const Dataset *ds, const Run
         fputs("{\"rule\": ", out);
         json_write_string(out, PS(p, p->rules[k].name));
         fprintf(out, ", \"severity\": \"%s\", \"disabled\": %s, \"violations\": %u, \"pending\": %u}",
-                severity_name(p->rules[k].severity), p->rules[k].disabled ? "true" : "false", c.violations, c.pending);
+                program_severity_name(p->rules[k].severity), p->rules[k].disabled ? "true" : "false", c.violations, c.pending);
     }
     fputs("]}}\n", out);
 }
@@ -528,7 +527,7 @@ int report_write_db(const char *path, const Program *p, const Dataset *ds, const
         sqlite3_bind_text(st, 3, tags, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(st, 4, rule->nclauses ? PS(p, rule->clauses[0].id) : "", -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(st, 5, rule->nclauses ? PS(p, rule->clauses[0].text) : "", -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 6, severity_name(rule->severity), -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 6, program_severity_name(rule->severity), -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 7, v->pending ? "pending" : "violation", -1, SQLITE_STATIC);
         if (v->periodic) {
             sqlite3_bind_text(st, 8, a, -1, SQLITE_TRANSIENT);

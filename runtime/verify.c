@@ -383,7 +383,7 @@ int verify_program(const Program *p, char *err, size_t size)
             if (r->clauses[k].id >= p->nstrings || r->clauses[k].text >= p->nstrings)
                 rc = fail(err, size, "section rules: rule %u: clause out of range", i);
         if (rc) break;
-        if (r->severity != 1 && r->severity != 2) { rc = fail(err, size, "section rules: rule %u: bad severity %u", i, r->severity); break; }
+        if (r->severity != ZS_MUST && r->severity != ZS_IN_PRINCIPLE) { rc = fail(err, size, "section rules: rule %u: bad severity %u", i, r->severity); break; }
         if (r->file >= m->nfiles) { rc = fail(err, size, "section rules: rule %u: file out of range", i); break; }
         if (r->disabled > 1 || r->periodic > 1) { rc = fail(err, size, "section rules: rule %u: bad flag", i); break; }
         if (r->disabled) {

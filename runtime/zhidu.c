@@ -204,7 +204,7 @@ int zd_report_get(const zd_report *report, size_t i, zd_violation *out)
     out->rule = program_string(p, rule->name);
     out->clause = rule->nclauses ? program_string(p, rule->clauses[0].id) : "";
     out->clause_text = rule->nclauses ? program_string(p, rule->clauses[0].text) : "";
-    out->severity = rule->severity == 1 ? "must" : "in-principle";
+    out->severity = program_severity_name(rule->severity);
     out->message = v->message;
     out->pending = v->pending;
     if (v->periodic) {

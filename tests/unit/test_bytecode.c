@@ -875,7 +875,7 @@ static Program *tiny_program(const Insn *body, uint32_t nbody, const Insn *filte
     r->name = S_R;
     r->tags = arena_alloc(a, sizeof(uint32_t));
     r->clauses = arena_alloc(a, sizeof(ZClauseRef));
-    r->severity = 1;
+    r->severity = ZS_MUST;
     r->disabled_reason = ZNONE;
     r->message = S_MSG;
     r->line = r->col = 1;
