@@ -17,7 +17,7 @@
 /* Three rows of every table the program binds: the reference tables, the
  * log, or both interleaved; `ordered` gives the events nondecreasing times
  * (a streaming run steps through them), else they go back in time. */
-static void add_rows(Dataset *ds, const Program *p, bool tables, bool events, bool ordered)
+static void add_rows(Dataset *ds, Stream *s, const Program *p, bool tables, bool events, bool ordered)
 {
     static const char *samples[] = {"p1", "2024-09-02T09:00", "2024-09-09", "a;b", "x"};
     char msg[256];
@@ -40,9 +40,7 @@ static void add_rows(Dataset *ds, const Program *p, bool tables, bool events, bo
             }
             RawCell unit = {"", 0, false};
             if (t == p->ntables) {
-                if (dataset_add_event(ds, cells, unit, (uint32_t)row, msg, sizeof msg) == NULL && ds->on_events &&
-                    ds->nevents >= ds->step_at)
-                    ds->on_events(ds->on_events_ctx);
+                if (dataset_add_event(ds, cells, unit, (uint32_t)row, msg, sizeof msg) == NULL && s) stream_event_added(s);
             } else {
                 dataset_add_record(ds, t, cells, unit, false, (uint32_t)row, msg, sizeof msg);
             }
@@ -59,8 +57,8 @@ static void run_streaming(const Program *p, bool ordered)
     opt.window = 1;
     RunResult r;
     Stream *s = stream_new(p, ds, &opt, &r);
-    add_rows(ds, p, true, false, ordered);
-    add_rows(ds, p, false, true, ordered);
+    add_rows(ds, s, p, true, false, ordered);
+    add_rows(ds, s, p, false, true, ordered);
     stream_finish(s);
     stream_free(s);
     run_result_free(&r);
@@ -95,7 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     Dataset *ds = dataset_new(p);
     if (ds) {
-        add_rows(ds, p, true, true, false);
+        add_rows(ds, NULL, p, true, true, false);
         RunOptions opt = {0};
         RunResult r;
         if (engine_run(p, ds, &opt, &r, err, sizeof err) == 0) run_result_free(&r);

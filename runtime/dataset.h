@@ -74,11 +74,6 @@ typedef struct Dataset {
      * number of events in a streaming run */
     uint64_t *seen;
     uint32_t nseen, seen_cap;
-    /* streaming: readers call on_events(ctx) after adding an event once
-     * nevents reaches step_at; nonzero means stop reading */
-    int (*on_events)(void *ctx);
-    void *on_events_ctx;
-    uint32_t step_at;
 } Dataset;
 
 Dataset *dataset_new(const Program *p);

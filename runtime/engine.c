@@ -42,7 +42,13 @@ int engine_run_input(const Program *p, const char *path, const struct InputOptio
             snprintf(err, errsize, "out of memory");
             return -1;
         }
-        int rc = input_load(ds, path, &quiet, stats, err, errsize);
+        /* pull the rows; a step when enough events have come */
+        Input *in = input_open(ds, path, &quiet, stats, err, errsize);
+        int rc = in ? 0 : -1;
+        while (in && (rc = input_next(in, err, errsize)) == 1)
+            if (stream_event_added(s) != 0) break;
+        input_close(in);
+        if (rc > 0) rc = 0; /* stopped by the stream: s->disorder or s->failed */
         int fin = rc == 0 && !s->disorder && !s->failed ? stream_finish(s) : 0;
         if (s->failed || fin < 0) {
             snprintf(err, errsize, "out of memory while evaluating the rules");

@@ -73,7 +73,7 @@ typedef struct RunResult {
  * rule, window start or trigger time, then subjects. */
 int engine_run(const Program *p, Dataset *ds, const RunOptions *opt, RunResult *out, char *err, size_t errsize);
 
-/* Reads PATH (input.h) and runs while reading: with opt->window > 0, events
+/* Reads PATH (input.h), pulling its rows, and runs while reading: with opt->window > 0, events
  * in time order per unit are evaluated in steps and forgotten once no rule
  * can read them (docs/runtime.md, "Streaming"); an event out of order after a
  * step makes it read PATH again holding every event. On success *ds is the
@@ -86,15 +86,18 @@ int engine_run_input(const Program *p, const char *path, const struct InputOptio
 void run_result_free(RunResult *r);
 
 /* The streaming run behind engine_run_input, for readers of other sources.
- * With opt->window > 0, stream_new sets ds->on_events, which a reader calls
- * after adding an event once ds->nevents reaches ds->step_at (nonzero: stop
- * reading). Reference rows must all be added before the first event.
+ * Whoever adds events to ds calls stream_event_added after each one: with
+ * opt->window > 0 it runs a step once enough new events have come, and
+ * returns 0 (read on), 1 (an event came out of time order after a step: stop
+ * reading and run again holding every event) or -1 (out of memory: stop).
+ * Reference rows must all be added before the first event.
  * stream_finish runs the last step and sorts the result; it returns 0, 1
  * when an event came out of time order after a step (then run again holding
  * every event: window 0), or -1 when out of memory. stream_new returns NULL
  * when out of memory. out belongs to the caller (run_result_free). */
 typedef struct Stream Stream;
 Stream *stream_new(const Program *p, Dataset *ds, const RunOptions *opt, RunResult *out);
+int stream_event_added(Stream *s);
 int stream_finish(Stream *s);
 void stream_free(Stream *s);
 

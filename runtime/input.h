@@ -1,6 +1,7 @@
 /* input.h - reading a data set into a Dataset: a directory of CSV files
- * (libcsv) or a SQLite database (opened read-only). Which tables and columns
- * are read is what the program binds. Every table and column the program
+ * (libcsv) or a SQLite database (opened read-only), both backends of one
+ * driver (source.h), and the rows an embedding program pushes. Which tables
+ * and columns are read is what the program binds. Every table and column the program
  * needs is checked before any row is read; a bad row is reported as
  * "FILE:LINE: column NAME: what is wrong" (SQLite: "DB:TABLE:rowid N: ...")
  * and either stops the load or is skipped and counted, never dropped silently. */
@@ -22,8 +23,24 @@ typedef struct InputStats {
     uint64_t skipped;    /* bad rows skipped */
 } InputStats;
 
-/* Returns 0, or -1 with the message in err (for a bad row: its location and
- * problem; for a missing table or column: which). */
+/* A reading in progress, pulled by its caller. input_open checks every table
+ * and column (NULL with the message in err: a missing table or column, a
+ * malformed header); input_next reads on until one more event has been added
+ * (1), to the end (0), or to an error (-1 with the message: for a bad row, its
+ * location and problem). stats counts what was read. */
+typedef struct Input Input;
+Input *input_open(Dataset *ds, const char *path, const InputOptions *opt, InputStats *stats, char *err, size_t errsize);
+int input_next(Input *in, char *err, size_t errsize);
+void input_close(Input *in);
+
+/* All of it: returns 0, or -1 with the message in err. */
 int input_load(Dataset *ds, const char *path, const InputOptions *opt, InputStats *stats, char *err, size_t errsize);
+
+/* One row pushed by an embedding program: values[i] (NULL: none) of column
+ * columns[i] of table `table`. *next_loc numbers the rows (it counts the rows
+ * whose table and columns are right). Returns 0 (stats counts it), or -1 with
+ * the message in err. */
+int input_add_row(Dataset *ds, const char *table, const char *const *columns, const char *const *values, size_t n,
+                  uint32_t *next_loc, InputStats *stats, char *err, size_t errsize);
 
 #endif

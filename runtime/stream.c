@@ -441,11 +441,11 @@ static int step(Stream *s, bool final)
     if (!ordered && s->streaming) {
         if (s->stepped) {
             s->disorder = true;
-            ds->on_events = NULL;
+            s->stepping = false;
             return 1;
         }
         s->streaming = false; /* nothing decided yet: hold every event and sort at the end */
-        ds->on_events = NULL;
+        s->stepping = false;
         if (!final) return 0;
     }
     if (!final && !s->streaming) return 0;
@@ -478,19 +478,18 @@ static int step(Stream *s, bool final)
          * held: the work of a step is proportional to the events held, so it
          * stays linear in the log, and at most 1.5 times as many are held */
         uint32_t more = ds->nevents / 2 > s->window ? ds->nevents / 2 : s->window;
-        ds->step_at = ds->nevents + more;
+        s->step_at = ds->nevents + more;
     }
     s->first_new = ds->nevents;
     return 0;
 }
 
-/* The reader's call after window new events: nonzero stops the reading. */
-static int on_events(void *ctx)
+int stream_event_added(Stream *s)
 {
-    Stream *s = ctx;
+    if (!s->stepping || s->ds->nevents < s->step_at) return 0;
     int rc = step(s, false);
     if (rc < 0) s->failed = true;
-    return rc != 0;
+    return rc;
 }
 
 Stream *stream_new(const Program *p, Dataset *ds, const RunOptions *opt, RunResult *out)
@@ -538,11 +537,8 @@ Stream *stream_new(const Program *p, Dataset *ds, const RunOptions *opt, RunResu
     s->strings_kept = ds->strs.n;
     s->window = opt->window;
     s->streaming = opt->window > 0;
-    if (s->streaming) {
-        ds->on_events = on_events;
-        ds->on_events_ctx = s;
-        ds->step_at = s->window;
-    }
+    s->stepping = s->streaming;
+    s->step_at = s->window;
     return s;
 oom:
     stream_free(s);
@@ -573,7 +569,6 @@ void stream_free(Stream *s)
 {
     if (!s) return;
     const Program *p = s->p;
-    if (s->ds && s->ds->on_events_ctx == s) s->ds->on_events = NULL;
     for (uint32_t k = 0; k < s->nunits; k++) {
         if (!s->units[k].skip) unit_free_rows(&s->units[k].u, p);
         free(s->units[k].done_to);

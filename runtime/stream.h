@@ -53,6 +53,8 @@ struct Stream {
     uint32_t *slot_of;                    /* per event of the step: its unit, or ZNONE */
     uint32_t *count;                      /* per unit: its events in the step */
     bool streaming;                       /* steps before the end (events in time order per unit) */
+    bool stepping;                        /* stream_event_added steps (streaming, no disorder seen) */
+    uint32_t step_at;                     /* ... once the data set holds this many events */
     bool stepped;                         /* a step before the end has run */
     bool disorder;                        /* an event came too late: run again holding everything */
     bool failed;                          /* out of memory: the run stops with an error */

@@ -100,45 +100,10 @@ int zd_data_load(zd_data *data, const char *path, bool skip_bad_rows, char *err,
 int zd_data_add_row(zd_data *data, const char *table, const char *const *columns, const char *const *values, size_t n,
                     char *err, size_t errsize)
 {
-    const Program *p = data->policy->program;
-    const ZTable *t = NULL;
-    int index = -1;
-    if (p->log.nfields && !strcmp(program_string(p, p->log.table), table)) t = &p->log;
-    for (uint32_t i = 0; i < p->ntables && !t; i++)
-        if (!strcmp(program_string(p, p->tables[i].table), table)) { t = &p->tables[i]; index = (int)i; }
-    if (!t) { set_err(err, errsize, "the policy reads no table '%s'", table); return -1; }
-    RawCell cells[65];
-    RawCell unit = {"", 0, false};
-    bool has_unit = false;
-    for (uint32_t f = 0; f < t->nfields && f < 64; f++) {
-        cells[f].p = "";
-        cells[f].len = 0;
-        cells[f].present = false;
-        bool found = false;
-        for (size_t c = 0; c < n; c++)
-            if (!strcmp(columns[c], program_string(p, t->fields[f].column))) {
-                found = true;
-                if (values[c]) { cells[f].p = values[c]; cells[f].len = strlen(values[c]); cells[f].present = cells[f].len > 0; }
-            }
-        if (!found && !t->fields[f].optional) {
-            set_err(err, errsize, "%s: missing column %s", table, program_string(p, t->fields[f].column));
-            return -1;
-        }
-    }
-    if (p->meta.units_column != ZNONE)
-        for (size_t c = 0; c < n; c++)
-            if (!strcmp(columns[c], program_string(p, p->meta.units_column))) {
-                has_unit = true;
-                if (values[c]) { unit.p = values[c]; unit.len = strlen(values[c]); unit.present = unit.len > 0; }
-            }
-    char msg[512];
-    uint32_t loc = ++data->next_loc;
-    const char *bad = index < 0 ? dataset_add_event(data->ds, cells, unit, loc, msg, sizeof msg)
-                                : dataset_add_record(data->ds, (uint32_t)index, cells, unit, has_unit, loc, msg, sizeof msg);
-    if (bad) { set_err(err, errsize, "%s row %u: %s", table, loc, bad); return -1; }
-    data->stats.rows++;
-    if (index < 0) data->stats.events++;
-    return 0;
+    char msg[1024];
+    if (input_add_row(data->ds, table, columns, values, n, &data->next_loc, &data->stats, msg, sizeof msg) == 0) return 0;
+    set_err(err, errsize, "%s", msg);
+    return -1;
 }
 
 void zd_data_free(zd_data *data)

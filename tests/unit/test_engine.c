@@ -134,7 +134,7 @@ static void run_streaming(World *w, const RunOptions *batch)
         for (int i = 0; i < w->nrows; i++) {
             if ((pass == 0) != (strcmp(w->tables[i], "events") != 0)) continue;
             add_row(w->p, ds, w->tables[i], w->specs[i]);
-            if (pass == 1 && ds->on_events && ds->nevents >= ds->step_at) ds->on_events(ds->on_events_ctx);
+            if (pass == 1) stream_event_added(s);
         }
     if (stream_finish(s) == 0) {
         char *want = verdicts_of(&w->r, w->ds), *got = verdicts_of(&r, ds);

@@ -1,0 +1,310 @@
+/* csvsource.c - a directory of CSV files as a row source (source.h): table T
+ * is DIR/T.csv, its first row the header. libcsv pushes fields and rows from
+ * each chunk read; they are queued here and handed out one at a time, and a
+ * problem found while parsing (malformed CSV, an unterminated quote, a read
+ * error) comes out after the rows before it. Physical line numbers are
+ * counted here (libcsv has none): the line a record starts on. */
+#include "errfmt.h"
+#include "source.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct QField { size_t off, len; } QField;
+typedef struct QRow { long line; uint32_t first; int nfields; } QRow;
+
+typedef struct CsvSource {
+    Source base;
+    char *dir;
+    FILE *f;
+    struct csv_parser parser;
+    bool parser_live;
+    /* fields parsed and not yet handed out, their bytes back to back (NUL-terminated) */
+    char *bytes;
+    size_t nbytes, bytes_cap;
+    QField *fields;
+    uint32_t nfields, fields_cap;
+    uint32_t rec_first;   /* the record being read: its first field */
+    QRow *rows;
+    uint32_t nrows, rows_cap, next_row;
+    long line;            /* physical line of the next byte */
+    long record_line;     /* line the current record started on */
+    bool in_record;
+    bool after_cr;        /* the last row end was a CR: an LF right after it ends no new line */
+    bool header_done;
+    char **header;
+    int ncols;
+    long consumed;        /* bytes of the file parsed so far */
+    bool first_chunk, eof, oom;
+    char pending[700];    /* a problem after the queued rows, or "" */
+    RawCell *cells;
+    uint32_t cells_cap;
+    long last_line;       /* of the row handed out last */
+    char problem[200];
+} CsvSource;
+
+static bool grow(void **p, uint32_t *cap, uint32_t need, size_t item)
+{
+    if (need <= *cap) return true;
+    uint32_t n = *cap ? *cap : 16;
+    while (n < need) n *= 2;
+    void *q = realloc(*p, item * n);
+    if (!q) return false;
+    *p = q;
+    *cap = n;
+    return true;
+}
+
+static void on_field(void *data, size_t len, void *ctx)
+{
+    CsvSource *s = ctx;
+    if (s->oom) return;
+    if (!s->in_record) {
+        s->in_record = true;
+        s->record_line = s->line;
+    }
+    if (!grow((void **)&s->fields, &s->fields_cap, s->nfields + 1, sizeof(QField))) { s->oom = true; return; }
+    if (s->nbytes + len + 1 > s->bytes_cap) {
+        size_t cap = s->bytes_cap ? s->bytes_cap : 4096;
+        while (s->nbytes + len + 1 > cap) cap *= 2;
+        char *b = realloc(s->bytes, cap);
+        if (!b) { s->oom = true; return; }
+        s->bytes = b;
+        s->bytes_cap = cap;
+    }
+    if (len) memcpy(s->bytes + s->nbytes, data, len);
+    s->bytes[s->nbytes + len] = '\0';
+    s->fields[s->nfields].off = s->nbytes;
+    s->fields[s->nfields++].len = len;
+    s->nbytes += len + 1;
+    for (size_t i = 0; i < len; i++)
+        if (((char *)data)[i] == '\n') s->line++;
+}
+
+/* The header: names copied, a byte-order mark stripped from the first. */
+static void take_header(CsvSource *s, int n)
+{
+    s->header = calloc((size_t)n + 1, sizeof(char *));
+    if (!s->header) { s->oom = true; return; }
+    s->ncols = n;
+    for (int i = 0; i < n; i++) {
+        const QField *q = &s->fields[s->rec_first + (uint32_t)i];
+        const char *name = s->bytes + q->off;
+        if (i == 0 && q->len >= 3 && !memcmp(name, "\xEF\xBB\xBF", 3)) name += 3;
+        s->header[i] = strdup(name);
+        if (!s->header[i]) s->oom = true;
+    }
+    s->header_done = true;
+}
+
+static void on_row(int c, void *ctx)
+{
+    CsvSource *s = ctx;
+    int n = (int)(s->nfields - s->rec_first);
+    long started = s->in_record ? s->record_line : s->line;
+    if (c == '\n' && s->after_cr && n == 0) {
+        s->after_cr = false; /* the LF of a CRLF */
+        return;
+    }
+    s->after_cr = c == '\r';
+    if (c == '\n' || c == '\r') s->line++;
+    s->in_record = false;
+    if (n == 0 || s->oom) return; /* a blank line */
+    if (!s->header_done) {
+        take_header(s, n);
+        s->nfields = s->rec_first; /* its bytes stay until the queue is emptied */
+        return;
+    }
+    if (!grow((void **)&s->rows, &s->rows_cap, s->nrows + 1, sizeof(QRow))) { s->oom = true; return; }
+    s->rows[s->nrows++] = (QRow){started, s->rec_first, n};
+    s->rec_first = s->nfields;
+}
+
+static int no_space(unsigned char c)
+{
+    (void)c;
+    return 0;
+}
+
+static void set_pending(CsvSource *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_pending(CsvSource *s, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->pending, sizeof s->pending, fmt, ap);
+    va_end(ap);
+}
+
+/* Empties the queue, keeping the fields of a record not yet complete. */
+static void queue_reset(CsvSource *s)
+{
+    size_t from = s->rec_first < s->nfields ? s->fields[s->rec_first].off : s->nbytes;
+    memmove(s->bytes, s->bytes + from, s->nbytes - from);
+    s->nbytes -= from;
+    uint32_t keep = s->nfields - s->rec_first;
+    for (uint32_t i = 0; i < keep; i++) {
+        s->fields[i] = s->fields[s->rec_first + i];
+        s->fields[i].off -= from;
+    }
+    s->nfields = keep;
+    s->rec_first = 0;
+    s->nrows = s->next_row = 0;
+}
+
+/* Parses the next chunk of the file (or its end). */
+static void parse_more(CsvSource *s)
+{
+    char buf[1 << 16];
+    const char *path = s->base.name;
+    size_t n = fread(buf, 1, sizeof buf, s->f);
+    if (n == 0) {
+        s->eof = true;
+        if (ferror(s->f)) {
+            set_pending(s, "%s: read error: %s", path, strerror(errno));
+            return;
+        }
+        if (csv_fini(&s->parser, on_field, on_row, s) != 0)
+            set_pending(s, "%s:%ld: unterminated quoted field at the end of the file", path,
+                     s->in_record ? s->record_line : s->line);
+        return;
+    }
+    char *chunk = buf;
+    if (s->first_chunk && n >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3)) {
+        /* a byte-order mark is not part of the first header name (which may be quoted) */
+        chunk += 3;
+        n -= 3;
+        s->consumed += 3;
+    }
+    s->first_chunk = false;
+    size_t used = csv_parse(&s->parser, chunk, n, on_field, on_row, s);
+    if (used != n && !s->oom) {
+        int code = csv_error(&s->parser);
+        set_pending(s, "%s:%ld: malformed CSV at byte %ld: %s", path, s->line, s->consumed + (long)used,
+                 code == CSV_EPARSE ? "a quote inside an unquoted field, or text after a closing quote (RFC 4180)"
+                                    : csv_strerror(code));
+        s->eof = true;
+    }
+    s->consumed += (long)n;
+}
+
+/* Parses until a row is queued: 1, 0 at the end, -1 with err. */
+static int fill(CsvSource *s, char *err, size_t size)
+{
+    while (s->next_row == s->nrows) {
+        if (s->oom) return errfmt(err, size, "out of memory while reading %s", s->base.name);
+        if (s->pending[0]) return errfmt(err, size, "%s", s->pending);
+        if (s->eof) return 0;
+        queue_reset(s);
+        parse_more(s);
+    }
+    return 1;
+}
+
+static void close_table(Source *base)
+{
+    CsvSource *s = (CsvSource *)base;
+    if (s->parser_live) csv_free(&s->parser);
+    s->parser_live = false;
+    if (s->f) fclose(s->f);
+    s->f = NULL;
+    for (int i = 0; s->header && i < s->ncols; i++) free(s->header[i]);
+    free(s->header);
+    s->header = NULL;
+    s->ncols = 0;
+    s->nbytes = s->nfields = s->rec_first = s->nrows = s->next_row = 0;
+}
+
+static int open_table(Source *base, const char *name, const char *const **names, int *ncols, char *err, size_t size)
+{
+    CsvSource *s = (CsvSource *)base;
+    close_table(base);
+    snprintf(base->name, sizeof base->name, "%s/%s.csv", s->dir, name);
+    const char *path = base->name;
+    s->f = fopen(path, "rb");
+    if (!s->f) {
+        if (errno == ENOENT) return errfmt(err, size, "%s: missing table %s (no such file)", path, name);
+        return errfmt(err, size, "%s: cannot read: %s", path, strerror(errno));
+    }
+    if (csv_init(&s->parser, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL) != 0) return errfmt(err, size, "out of memory");
+    s->parser_live = true;
+    csv_set_space_func(&s->parser, no_space);
+    s->line = 1;
+    s->record_line = 0;
+    s->in_record = s->after_cr = s->header_done = s->eof = s->oom = false;
+    s->first_chunk = true;
+    s->consumed = 0;
+    s->pending[0] = '\0';
+    while (!s->header_done) {
+        if (s->oom) return errfmt(err, size, "out of memory while reading %s", path);
+        if (s->pending[0]) return errfmt(err, size, "%s", s->pending);
+        if (s->eof) return errfmt(err, size, "%s: empty file: no header row", path);
+        parse_more(s);
+    }
+    if (s->oom) return errfmt(err, size, "out of memory while reading %s", path);
+    *names = (const char *const *)s->header;
+    *ncols = s->ncols;
+    return 0;
+}
+
+static int next_row(Source *base, SourceRow *row, char *err, size_t size)
+{
+    CsvSource *s = (CsvSource *)base;
+    int rc = fill(s, err, size);
+    if (rc <= 0) return rc;
+    const QRow *q = &s->rows[s->next_row++];
+    if (!grow((void **)&s->cells, &s->cells_cap, (uint32_t)q->nfields + 1, sizeof(RawCell)))
+        return errfmt(err, size, "out of memory while reading %s", base->name);
+    for (int i = 0; i < q->nfields; i++) {
+        const QField *fq = &s->fields[q->first + (uint32_t)i];
+        s->cells[i].p = s->bytes + fq->off;
+        s->cells[i].len = fq->len;
+        s->cells[i].present = fq->len > 0;
+    }
+    s->last_line = q->line;
+    row->cols = s->cells;
+    row->ncols = q->nfields;
+    row->loc = (uint32_t)q->line;
+    row->problem = NULL;
+    row->problem_col = -1;
+    if (q->nfields != s->ncols) {
+        snprintf(s->problem, sizeof s->problem, "%d fields, but the header has %d", q->nfields, s->ncols);
+        row->problem = s->problem;
+    }
+    return 1;
+}
+
+static void where(Source *base, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s:%ld", base->name, ((CsvSource *)base)->last_line);
+}
+
+static void free_source(Source *base)
+{
+    CsvSource *s = (CsvSource *)base;
+    close_table(base);
+    free(s->bytes);
+    free(s->fields);
+    free(s->rows);
+    free(s->cells);
+    free(s->dir);
+    free(s);
+}
+
+static const SourceOps csv_ops = {open_table, next_row, where, close_table, free_source};
+
+Source *csv_source_open(const char *dir, char *err, size_t size)
+{
+    CsvSource *s = calloc(1, sizeof *s);
+    if (s) s->dir = strdup(dir);
+    if (!s || !s->dir) {
+        free(s);
+        errfmt(err, size, "out of memory");
+        return NULL;
+    }
+    s->base.ops = &csv_ops;
+    return &s->base;
+}

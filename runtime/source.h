@@ -1,0 +1,45 @@
+/* source.h - the backends of the input driver (input.c): a store of named
+ * tables whose rows a backend hands out one at a time as raw cells, pulled by
+ * the driver. A directory of CSV files (csvsource.c, libcsv) or a SQLite
+ * database (sqlsource.c). Backends know nothing of the program: binding,
+ * column -> field mapping, cell conversion and the bad-row policy are the
+ * driver's. Internal to the runtime library. */
+#ifndef ZD_SOURCE_H
+#define ZD_SOURCE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "dataset.h"
+
+typedef struct SourceRow {
+    const RawCell *cols;     /* valid until the next call on the source */
+    int ncols;
+    uint32_t loc;            /* line (CSV) or rowid (SQLite), kept with the row */
+    const char *problem;     /* the backend's complaint about the row, or NULL */
+    int problem_col;         /* the column it is about (it matters only if bound), or -1: the row */
+} SourceRow;
+
+typedef struct Source Source;
+typedef struct SourceOps {
+    /* Opens table `name` (its header, or a query): its column names, valid
+     * until close_table. Returns 0, or -1 with the message in err. */
+    int (*open_table)(Source *s, const char *name, const char *const **names, int *ncols, char *err, size_t size);
+    /* The next row of the open table: 1, 0 at its end, or -1 with the message. */
+    int (*next)(Source *s, SourceRow *row, char *err, size_t size);
+    /* Where the last row is, for messages: "FILE:LINE" or "DB:TABLE:rowid N". */
+    void (*where)(Source *s, char *buf, size_t size);
+    void (*close_table)(Source *s);
+    void (*free)(Source *s);
+} SourceOps;
+
+struct Source {
+    const SourceOps *ops;
+    /* the open table, for messages: "DIR/T.csv" or "DB:T" */
+    char name[600];
+};
+
+/* NULL with the message in err. */
+Source *csv_source_open(const char *dir, char *err, size_t size);
+Source *sql_source_open(const char *path, char *err, size_t size);
+
+#endif

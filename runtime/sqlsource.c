@@ -1,0 +1,192 @@
+/* sqlsource.c - a SQLite database as a row source (source.h), opened
+ * read-only: table T is the table or view T, its rows in rowid order (a
+ * view's in the order it gives). Every value is read as text; a blob or a
+ * real number is a problem of its row, reported only if the column is bound. */
+#include "errfmt.h"
+#include "source.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct SqlSource {
+    Source base;
+    char *path;
+    sqlite3 *db;
+    char *table;
+    char **names;
+    int ncols;
+    sqlite3_stmt *stmt;   /* the rows, prepared on the first next */
+    bool has_rowid;
+    uint32_t rownum;
+    long long last;       /* rowid (or row number) of the row handed out last */
+    RawCell *cols;
+    char **owned;
+    char problem[300];
+} SqlSource;
+
+static void close_table(Source *base)
+{
+    SqlSource *s = (SqlSource *)base;
+    sqlite3_finalize(s->stmt);
+    s->stmt = NULL;
+    for (int i = 0; i < s->ncols; i++) {
+        if (s->names) free(s->names[i]);
+        if (s->owned) free(s->owned[i]);
+    }
+    free(s->names);
+    free(s->owned);
+    free(s->cols);
+    free(s->table);
+    s->names = s->owned = NULL;
+    s->cols = NULL;
+    s->table = NULL;
+    s->ncols = 0;
+}
+
+/* Column names of a table or view, by preparing SELECT * (no row is read). */
+static int open_table(Source *base, const char *name, const char *const **names, int *ncols, char *err, size_t size)
+{
+    SqlSource *s = (SqlSource *)base;
+    close_table(base);
+    snprintf(base->name, sizeof base->name, "%s:%s", s->path, name);
+    char *sql = sqlite3_mprintf("SELECT * FROM \"%w\"", name);
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    sqlite3_free(sql);
+    if (rc != SQLITE_OK) {
+        const char *msg = sqlite3_errmsg(s->db);
+        if (strstr(msg, "no such table")) return errfmt(err, size, "%s: missing table %s", s->path, name);
+        return errfmt(err, size, "%s: table %s: %s", s->path, name, msg);
+    }
+    int n = sqlite3_column_count(st);
+    s->table = strdup(name);
+    s->names = calloc((size_t)n + 1, sizeof(char *));
+    s->owned = calloc((size_t)n + 1, sizeof(char *));
+    s->cols = calloc((size_t)n + 1, sizeof(RawCell));
+    bool ok = s->table && s->names && s->owned && s->cols;
+    for (int i = 0; ok && i < n; i++) {
+        const char *c = sqlite3_column_name(st, i);
+        ok = (s->names[i] = strdup(c ? c : "")) != NULL;
+        s->ncols = i + 1;
+    }
+    sqlite3_finalize(st);
+    if (!ok) return errfmt(err, size, "out of memory while reading %s", base->name);
+    s->ncols = n;
+    s->rownum = 0;
+    *names = (const char *const *)s->names;
+    *ncols = n;
+    return 0;
+}
+
+/* The rows: by rowid when the table has one (not views: their rowid is NULL). */
+static int prepare_rows(SqlSource *s, char *err, size_t size)
+{
+    bool is_view = false;
+    sqlite3_stmt *kind = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT type FROM sqlite_master WHERE name = ?", -1, &kind, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(kind, 1, s->table, -1, SQLITE_STATIC);
+        if (sqlite3_step(kind) == SQLITE_ROW) {
+            const unsigned char *t = sqlite3_column_text(kind, 0);
+            is_view = t && !strcmp((const char *)t, "view");
+        }
+    }
+    sqlite3_finalize(kind);
+    s->has_rowid = false;
+    char *sql;
+    if (!is_view) {
+        sql = sqlite3_mprintf("SELECT rowid, * FROM \"%w\" ORDER BY rowid", s->table);
+        s->has_rowid = sqlite3_prepare_v2(s->db, sql, -1, &s->stmt, NULL) == SQLITE_OK;
+        sqlite3_free(sql);
+    }
+    if (!s->has_rowid) {
+        sql = sqlite3_mprintf("SELECT * FROM \"%w\"", s->table);
+        int rc = sqlite3_prepare_v2(s->db, sql, -1, &s->stmt, NULL);
+        sqlite3_free(sql);
+        if (rc != SQLITE_OK) return errfmt(err, size, "%s: %s: %s", s->path, s->table, sqlite3_errmsg(s->db));
+    }
+    return 0;
+}
+
+static int next_row(Source *base, SourceRow *row, char *err, size_t size)
+{
+    SqlSource *s = (SqlSource *)base;
+    if (!s->stmt && prepare_rows(s, err, size)) return -1;
+    int step = sqlite3_step(s->stmt);
+    if (step == SQLITE_DONE) return 0;
+    if (step != SQLITE_ROW) return errfmt(err, size, "%s: reading %s: %s", s->path, s->table, sqlite3_errmsg(s->db));
+    s->rownum++;
+    int off = s->has_rowid ? 1 : 0;
+    s->last = s->has_rowid ? sqlite3_column_int64(s->stmt, 0) : (long long)s->rownum;
+    const char *type_error = NULL;
+    int bad_col = -1;
+    for (int i = 0; i < s->ncols; i++) {
+        free(s->owned[i]);
+        s->owned[i] = NULL;
+        int t = sqlite3_column_type(s->stmt, i + off);
+        s->cols[i] = (RawCell){"", 0, false};
+        if (t == SQLITE_NULL) continue;
+        if (t == SQLITE_BLOB) { type_error = "a blob"; bad_col = i; continue; }
+        if (t == SQLITE_FLOAT) { type_error = "a real number"; bad_col = i; continue; }
+        const unsigned char *text = sqlite3_column_text(s->stmt, i + off);
+        int len = sqlite3_column_bytes(s->stmt, i + off);
+        s->owned[i] = malloc((size_t)len + 1);
+        if (!s->owned[i]) return errfmt(err, size, "out of memory while reading %s", base->name);
+        if (len) memcpy(s->owned[i], text, (size_t)len);
+        s->owned[i][len] = '\0';
+        s->cols[i] = (RawCell){s->owned[i], (size_t)len, len > 0};
+    }
+    row->cols = s->cols;
+    row->ncols = s->ncols;
+    row->loc = (uint32_t)s->last;
+    row->problem = NULL;
+    row->problem_col = bad_col;
+    if (type_error) {
+        snprintf(s->problem, sizeof s->problem, "column %s: expected text, found %s", s->names[bad_col], type_error);
+        row->problem = s->problem;
+    }
+    return 1;
+}
+
+static void where(Source *base, char *buf, size_t size)
+{
+    SqlSource *s = (SqlSource *)base;
+    snprintf(buf, size, "%s:%s:%s %lld", s->path, s->table, s->has_rowid ? "rowid" : "row", s->last);
+}
+
+static void free_source(Source *base)
+{
+    SqlSource *s = (SqlSource *)base;
+    close_table(base);
+    sqlite3_close(s->db);
+    free(s->path);
+    free(s);
+}
+
+static const SourceOps sql_ops = {open_table, next_row, where, close_table, free_source};
+
+Source *sql_source_open(const char *path, char *err, size_t size)
+{
+    SqlSource *s = calloc(1, sizeof *s);
+    if (s) s->path = strdup(path);
+    if (!s || !s->path) {
+        free(s);
+        errfmt(err, size, "out of memory");
+        return NULL;
+    }
+    s->base.ops = &sql_ops;
+    if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        errfmt(err, size, "%s: %s: %s", path, "cannot open the database", s->db ? sqlite3_errmsg(s->db) : "cannot open");
+        free_source(&s->base);
+        return NULL;
+    }
+    sqlite3_busy_timeout(s->db, 2000);
+    /* is it a database at all? */
+    if (sqlite3_exec(s->db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) != SQLITE_OK) {
+        errfmt(err, size, "%s: not a usable SQLite database: %s", path, sqlite3_errmsg(s->db));
+        free_source(&s->base);
+        return NULL;
+    }
+    return &s->base;
+}
