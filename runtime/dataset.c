@@ -86,6 +86,14 @@ static void quote(const RawCell *c, char *buf, size_t size)
 }
 
 /* Converts one raw cell to the field's type; returns NULL or what is wrong. */
+/* The row cannot be added for want of memory: not a bad row (no policy skips it). */
+static const char *out_of_memory(Dataset *ds, char *msg, size_t size)
+{
+    ds->out_of_memory = true;
+    snprintf(msg, size, "out of memory");
+    return msg;
+}
+
 static const char *convert(Dataset *ds, const ZField *f, const RawCell *raw, Cell *out, Arena *lists, char *msg, size_t size)
 {
     memset(out, 0, sizeof *out);
@@ -109,7 +117,10 @@ static const char *convert(Dataset *ds, const ZField *f, const RawCell *raw, Cel
             if (i > start) {
                 if (count == cap) {
                     StrId *grown = malloc(sizeof(StrId) * cap * 2);
-                    if (!grown) abort();
+                    if (!grown) {
+                        if (items != stack) free(items);
+                        return out_of_memory(ds, msg, size);
+                    }
                     memcpy(grown, items, sizeof(StrId) * count);
                     if (items != stack) free(items);
                     items = grown;
@@ -215,13 +226,14 @@ static uint64_t seen_key(const StrTab *strs, StrId unit, StrId id)
     return h == UINT64_MAX ? 0 : h; /* UINT64_MAX marks an empty slot */
 }
 
-/* Inserts (unit, id) into the open-addressed set; false if it was there. */
-static bool seen_insert(Dataset *ds, uint64_t key)
+/* Inserts (unit, id) into the open-addressed set: 1, 0 if it was there, -1
+ * when out of memory. */
+static int seen_insert(Dataset *ds, uint64_t key)
 {
     if ((ds->nseen + 1) * 2 > ds->seen_cap) {
         uint32_t cap = ds->seen_cap ? ds->seen_cap * 2 : 4096;
         uint64_t *slots = malloc(sizeof(uint64_t) * cap);
-        if (!slots) abort();
+        if (!slots) return -1;
         for (uint32_t i = 0; i < cap; i++) slots[i] = UINT64_MAX;
         for (uint32_t i = 0; i < ds->seen_cap; i++) {
             if (ds->seen[i] == UINT64_MAX) continue;
@@ -235,12 +247,12 @@ static bool seen_insert(Dataset *ds, uint64_t key)
     }
     uint32_t h = (uint32_t)((key * 0x9E3779B97F4A7C15ull) >> 32) & (ds->seen_cap - 1);
     while (ds->seen[h] != UINT64_MAX) {
-        if (ds->seen[h] == key) return false;
+        if (ds->seen[h] == key) return 0;
         h = (h + 1) & (ds->seen_cap - 1);
     }
     ds->seen[h] = key;
     ds->nseen++;
-    return true;
+    return 1;
 }
 
 const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw, uint32_t loc, char *msg, size_t size)
@@ -285,7 +297,9 @@ const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw,
         snprintf(msg, size, "column %s: empty time", program_string(p, log->fields[ftime].column));
         return msg;
     }
-    if (!seen_insert(ds, seen_key(&ds->strs, unit, cells[fid].s))) {
+    int fresh = seen_insert(ds, seen_key(&ds->strs, unit, cells[fid].s));
+    if (fresh < 0) return out_of_memory(ds, msg, size);
+    if (!fresh) {
         snprintf(msg, size, "column %s: duplicate event id '%s'", program_string(p, log->fields[fid].column),
                  strtab_str(&ds->strs, cells[fid].s));
         return msg;
@@ -297,7 +311,7 @@ const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw,
     if (ds->nevents == ds->cap) {
         uint32_t cap = ds->cap ? ds->cap * 2 : 1024;
         Event *ev = realloc(ds->events, sizeof(Event) * cap);
-        if (!ev) abort();
+        if (!ev) return out_of_memory(ds, msg, size);
         ds->events = ev;
         ds->cap = cap;
     }
@@ -327,7 +341,7 @@ const char *dataset_add_record(Dataset *ds, uint32_t table, const RawCell *raw, 
     if (td->n == td->cap) {
         uint32_t cap = td->cap ? td->cap * 2 : 64;
         Record *rows = realloc(td->rows, sizeof(Record) * cap);
-        if (!rows) abort();
+        if (!rows) return out_of_memory(ds, msg, size);
         td->rows = rows;
         td->cap = cap;
     }

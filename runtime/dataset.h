@@ -74,6 +74,7 @@ typedef struct Dataset {
      * number of events in a streaming run */
     uint64_t *seen;
     uint32_t nseen, seen_cap;
+    bool out_of_memory;   /* a row could not be added for want of memory */
 } Dataset;
 
 Dataset *dataset_new(const Program *p);
@@ -83,7 +84,8 @@ void dataset_free(Dataset *ds);
  * `table` (cells in that table's field order). unit is the unit column's cell
  * (present=false when missing or when the table has no unit column; has_unit
  * says which). Returns NULL, or a message naming the column and what is wrong
- * (then nothing is added). The message is valid until the next call. */
+ * (then nothing is added; ds->out_of_memory tells a row that is not bad
+ * but could not be stored). The message is valid until the next call. */
 const char *dataset_add_event(Dataset *ds, const RawCell *cells, RawCell unit, uint32_t loc, char *msg, size_t msgsize);
 const char *dataset_add_record(Dataset *ds, uint32_t table, const RawCell *cells, RawCell unit, bool has_unit, uint32_t loc,
                                char *msg, size_t msgsize);

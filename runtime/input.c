@@ -198,6 +198,7 @@ int input_next(Input *in, char *err, size_t size)
         const char *bad = row.problem;
         if (bad && row.problem_col >= 0 && !bound(b, row.problem_col)) bad = NULL; /* a column the policy does not read */
         if (!bad) bad = add_row(ds, b, row.cols, row.ncols, row.loc, msg, sizeof msg);
+        if (ds->out_of_memory) return errfmt(err, size, "out of memory while reading %s", in->src->name);
         if (!bad) {
             if (b->table_index >= 0) continue;
             in->st->events++;
