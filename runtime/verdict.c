@@ -194,6 +194,6 @@ static int cmp_unit_summary(const void *a, const void *b, void *strs)
 
 void verdict_sort(RunResult *out, const StrTab *strs)
 {
-    qsort_r(out->units, out->nunits, sizeof(UnitSummary), cmp_unit_summary, (void *)strs);
+    if (out->nunits) qsort_r(out->units, out->nunits, sizeof(UnitSummary), cmp_unit_summary, (void *)strs);
     if (out->n) qsort_r(out->v, out->n, sizeof(Violation), cmp_violation, (void *)strs);
 }

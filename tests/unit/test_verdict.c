@@ -1,0 +1,174 @@
+/* test_verdict.c - verdict identity, dedupe, take-back and report order
+ * (runtime/verdict.c), without a VM: verdicts are handed in directly. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "verdict.h"
+
+typedef struct Fixture {
+    Dataset ds;
+    RunResult out;
+    Verdicts vs;
+    Unit unit;
+    Arena scratch;
+    StrId a, b, c, u1, u2;
+} Fixture;
+
+static int setup(void **state)
+{
+    static Fixture f;
+    memset(&f, 0, sizeof f);
+    strtab_init(&f.ds.strs);
+    f.ds.log_id = -1; /* no event ids: evidence locations are 0 */
+    /* interned out of text order, so id order and text order differ */
+    f.c = strtab_intern(&f.ds.strs, "c", 1);
+    f.a = strtab_intern(&f.ds.strs, "a", 1);
+    f.b = strtab_intern(&f.ds.strs, "b", 1);
+    f.u2 = strtab_intern(&f.ds.strs, "unit2", 5);
+    f.u1 = strtab_intern(&f.ds.strs, "unit1", 5);
+    arena_init(&f.out.arena);
+    arena_init(&f.scratch);
+    f.vs.out = &f.out;
+    f.vs.ds = &f.ds;
+    *state = &f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    Fixture *f = *state;
+    verdict_free(&f->vs);
+    run_result_free(&f->out);
+    arena_free(&f->scratch);
+    strtab_free(&f->ds.strs);
+    return 0;
+}
+
+/* A list of up to three ids, sorted by id as the VM keeps lists. */
+static List *list(Fixture *f, StrId x, StrId y, StrId z)
+{
+    StrId in[3] = {x, y, z};
+    List *l = arena_alloc(&f->scratch, sizeof(List) + 3 * sizeof(StrId));
+    for (int i = 0; i < 3; i++)
+        if (in[i]) l->items[l->n++] = in[i];
+    for (uint32_t i = 1; i < l->n; i++)
+        for (uint32_t k = i; k > 0 && l->items[k - 1] > l->items[k]; k--) {
+            StrId t = l->items[k]; l->items[k] = l->items[k - 1]; l->items[k - 1] = t;
+        }
+    return l;
+}
+
+static Violation period(uint32_t rule, StrId unit, int64_t from, int64_t to, uint32_t row)
+{
+    Violation v = {0};
+    v.rule = rule;
+    v.unit = unit;
+    v.periodic = true;
+    v.from = from;
+    v.to = to;
+    v.row = row;
+    return v;
+}
+
+static void emit(Fixture *f, const Violation *id, const List *subjects, const char *message)
+{
+    assert_true(verdict_emit(&f->vs, id, &f->unit, subjects, list(f, 0, 0, 0), message, &f->scratch));
+}
+
+static void test_same_identity_once(void **state)
+{
+    Fixture *f = *state;
+    Violation id = period(0, f->u1, 100, 200, ZNONE);
+    verdict_begin(&f->vs);
+    emit(f, &id, list(f, f->a, f->b, 0), "first");
+    /* the same subjects in another order: the same identity, kept once */
+    emit(f, &id, list(f, f->b, f->a, 0), "again");
+    assert_int_equal(f->out.n, 1);
+    assert_string_equal(f->out.v[0].message, "first");
+    /* subjects are stored in text order */
+    assert_int_equal(f->out.v[0].subjects[0], f->a);
+    assert_int_equal(f->out.v[0].subjects[1], f->b);
+    /* other subjects, another period, pending: three more identities */
+    emit(f, &id, list(f, f->a, 0, 0), "fewer");
+    Violation later = period(0, f->u1, 200, 300, ZNONE);
+    emit(f, &later, list(f, f->a, f->b, 0), "later");
+    Violation pend = id;
+    pend.pending = true;
+    emit(f, &pend, list(f, f->a, f->b, 0), "pending");
+    assert_int_equal(f->out.n, 4);
+}
+
+static void test_lower_calendar_row_wins(void **state)
+{
+    Fixture *f = *state;
+    /* two calendar rows give the same period: row 5 judged first, then row 2 */
+    Violation r5 = period(1, f->u1, 100, 200, 5), r2 = period(1, f->u1, 100, 200, 2), r7 = period(1, f->u1, 100, 200, 7);
+    verdict_begin(&f->vs);
+    emit(f, &r5, list(f, f->a, 0, 0), "row 5");
+    emit(f, &r2, list(f, f->a, 0, 0), "row 2");
+    emit(f, &r7, list(f, f->a, 0, 0), "row 7");
+    assert_int_equal(f->out.n, 1);
+    assert_string_equal(f->out.v[0].message, "row 2");
+    assert_int_equal(f->out.v[0].row, 2);
+}
+
+static void test_take_back(void **state)
+{
+    Fixture *f = *state;
+    Violation r5 = period(1, f->u1, 100, 200, 5), r2 = period(1, f->u1, 100, 200, 2);
+    verdict_begin(&f->vs);
+    emit(f, &r5, list(f, f->a, 0, 0), "kept");
+    /* a run that replaces it and adds one, then is taken back */
+    verdict_begin(&f->vs);
+    uint32_t mark = f->out.n;
+    emit(f, &r2, list(f, f->a, 0, 0), "replaced");
+    emit(f, &r2, list(f, f->c, 0, 0), "added");
+    assert_int_equal(f->out.n, 2);
+    verdict_take_back(&f->vs, mark);
+    assert_int_equal(f->out.n, 1);
+    assert_string_equal(f->out.v[0].message, "kept");
+    assert_int_equal(f->out.v[0].row, 5);
+    /* the identity taken back can be reported again */
+    verdict_begin(&f->vs);
+    emit(f, &r2, list(f, f->c, 0, 0), "again");
+    assert_int_equal(f->out.n, 2);
+    assert_string_equal(f->out.v[1].message, "again");
+}
+
+static void test_report_order(void **state)
+{
+    Fixture *f = *state;
+    verdict_begin(&f->vs);
+    Violation t = {0};
+    t.rule = 0;
+    t.unit = f->u1;
+    t.trigger_time = 150;
+    t.trigger_order = 9;
+    Violation p = period(0, f->u1, 100, 200, ZNONE);
+    Violation r1 = period(1, f->u1, 0, 100, ZNONE), u2 = period(0, f->u2, 0, 100, ZNONE);
+    emit(f, &r1, list(f, f->a, 0, 0), "rule 1");
+    emit(f, &u2, list(f, f->a, 0, 0), "unit2");
+    emit(f, &t, list(f, f->b, 0, 0), "trigger at 150");
+    emit(f, &p, list(f, f->c, 0, 0), "period from 100, c");
+    emit(f, &p, list(f, f->b, 0, 0), "period from 100, b");
+    verdict_sort(&f->out, &f->ds.strs);
+    const char *want[] = {"period from 100, b", "period from 100, c", "trigger at 150", "rule 1", "unit2"};
+    assert_int_equal(f->out.n, 5);
+    for (int i = 0; i < 5; i++) assert_string_equal(f->out.v[i].message, want[i]);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_same_identity_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lower_calendar_row_wins, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_take_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report_order, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("verdict", tests, NULL, NULL);
+}
