@@ -17,7 +17,6 @@ static const char *PS(const Program *p, uint32_t id) { return program_string(p, 
 
 static void time_str(const Program *p, int64_t t, char *buf, size_t size) { zt_format(t, p->meta.tz_offset, buf, size); }
 
-
 static void json_violation(FILE *out, const Program *p, const Dataset *ds, const Violation *v)
 {
     const ZRule *r = &p->rules[v->rule];
