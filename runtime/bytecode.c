@@ -6,13 +6,13 @@
  * tables below) and both directions walk that description. */
 #include "bytecode.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "verify.h"
 
 const unsigned char bc_magic[8] = {0x89, 'Z', 'D', 'B', '\r', '\n', 0x1A, '\n'};
@@ -311,27 +311,6 @@ static void *arr(In *in, Arena *a, uint32_t count, size_t min_bytes, size_t elem
     return arena_alloc(a, elem_size * ((size_t)count + 1));
 }
 
-static bool valid_utf8(const unsigned char *s, size_t n)
-{
-    for (size_t i = 0; i < n;) {
-        unsigned c = s[i];
-        size_t len;
-        if (c == 0) return false;
-        if (c < 0x80) { i++; continue; }
-        if (c >= 0xC2 && c <= 0xDF) len = 2;
-        else if (c >= 0xE0 && c <= 0xEF) len = 3;
-        else if (c >= 0xF0 && c <= 0xF4) len = 4;
-        else return false;
-        if (n - i < len) return false;
-        for (size_t k = 1; k < len; k++)
-            if ((s[i + k] & 0xC0) != 0x80) return false;
-        if (len == 3 && ((c == 0xE0 && s[i + 1] < 0xA0) || (c == 0xED && s[i + 1] > 0x9F))) return false;
-        if (len == 4 && ((c == 0xF0 && s[i + 1] < 0x90) || (c == 0xF4 && s[i + 1] > 0x8F))) return false;
-        i += len;
-    }
-    return true;
-}
-
 static void read_record(In *in, Arena *a, const BcRecord *rec, void *r);
 
 /* count records into a new array (its place checked against the bytes left). */
@@ -363,7 +342,7 @@ static void read_strings(In *in, Program *p, uint32_t count)
     for (uint32_t i = 0; i < count && !in->failed; i++) {
         uint32_t len = r32(in);
         if (!need(in, len)) return;
-        if (!valid_utf8(in->data + in->pos, len)) { in_fail(in, "string %u is not valid UTF-8 (or holds NUL)", i); return; }
+        if (utf8_invalid_at((const char *)in->data + in->pos, len) >= 0) { in_fail(in, "string %u is not valid UTF-8 (or holds NUL)", i); return; }
         p->strings[i] = arena_strndup(a, (const char *)in->data + in->pos, len);
         p->string_lens[i] = len;
         in->pos += len;
@@ -467,27 +446,4 @@ Program *bc_load(const unsigned char *data, size_t size, char *err, size_t errsi
         return NULL;
     }
     return p;
-}
-
-unsigned char *bc_read_file(const char *path, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 1 << 16, len = 0;
-    unsigned char *buf = malloc(cap);
-    while (buf && len <= (size_t)BC_MAX_FILE_SIZE) {
-        if (len == cap) {
-            unsigned char *nb = realloc(buf, cap * 2);
-            if (!nb) { free(buf); buf = NULL; errno = ENOMEM; break; }
-            buf = nb;
-            cap *= 2;
-        }
-        size_t n = fread(buf + len, 1, cap - len, f);
-        len += n;
-        if (n == 0) break;
-    }
-    if (buf && ferror(f)) { free(buf); buf = NULL; errno = EIO; }
-    fclose(f);
-    if (buf) *size = len;
-    return buf;
 }

@@ -1,6 +1,7 @@
 /* zhidu.c - the embedding API (zhidu.h) over the runtime's modules. */
 #include "zhidu.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "bytecode.h"
 #include "dataset.h"
 #include "engine.h"
+#include "file.h"
 #include "input.h"
 #include "report.h"
 #include "vrow.h"
@@ -39,6 +41,15 @@ static void set_err(char *err, size_t size, const char *fmt, ...)
     va_end(ap);
 }
 
+/* Strings interned while the table could not grow were given id 0: the data
+ * is then unusable, and said so once. */
+static int out_of_memory(const zd_data *data, char *err, size_t errsize)
+{
+    if (!data->ds->strs.failed) return 0;
+    set_err(err, errsize, "out of memory");
+    return -1;
+}
+
 zd_policy *zd_policy_load(const void *bytes, size_t size, char *err, size_t errsize)
 {
     char msg[512];
@@ -56,8 +67,8 @@ zd_policy *zd_policy_load(const void *bytes, size_t size, char *err, size_t errs
 zd_policy *zd_policy_load_file(const char *path, char *err, size_t errsize)
 {
     size_t len;
-    unsigned char *buf = bc_read_file(path, &len);
-    if (!buf) { set_err(err, errsize, "%s: cannot read", path); return NULL; }
+    char *buf = file_read(path, BC_MAX_FILE_SIZE, &len);
+    if (!buf) { set_err(err, errsize, "%s: cannot read: %s", path, file_error(errno)); return NULL; }
     char msg[512];
     zd_policy *policy = zd_policy_load(buf, len, msg, sizeof msg);
     if (!policy) set_err(err, errsize, "%s: error: %s", path, msg);
@@ -91,6 +102,7 @@ int zd_data_load(zd_data *data, const char *path, bool skip_bad_rows, char *err,
         set_err(err, errsize, "%s", msg);
         return -1;
     }
+    if (out_of_memory(data, err, errsize)) return -1;
     data->stats.rows += st.rows;
     data->stats.events += st.events;
     data->stats.skipped += st.skipped;
@@ -136,6 +148,7 @@ int zd_data_add_row(zd_data *data, const char *table, const char *const *columns
     const char *bad = index < 0 ? dataset_add_event(data->ds, cells, unit, loc, msg, sizeof msg)
                                 : dataset_add_record(data->ds, (uint32_t)index, cells, unit, has_unit, loc, msg, sizeof msg);
     if (bad) { set_err(err, errsize, "%s row %u: %s", table, loc, bad); return -1; }
+    if (out_of_memory(data, err, errsize)) return -1;
     data->stats.rows++;
     if (index < 0) data->stats.events++;
     return 0;
@@ -174,7 +187,7 @@ zd_report *zd_run(const zd_policy *policy, zd_data *data, const zd_options *opti
     r->data = data;
     arena_init(&r->arena);
     char msg[512];
-    if (engine_run(p, data->ds, &ro, &r->result, msg, sizeof msg) != 0) {
+    if (engine_run(p, data->ds, &ro, &r->result, msg, sizeof msg) != 0 || out_of_memory(data, msg, sizeof msg)) {
         set_err(err, errsize, "%s", msg);
         zd_report_free(r);
         return NULL;
