@@ -1,4 +1,4 @@
-/* test_support.c - the runtime's shared helpers: the hash index
+/* test_support.c - the runtime's shared helpers: arena_try_alloc, the hash index
  * (runtime/hidx.c), string interning over it (strtab.c), the UTF-8 validator
  * (text.c) and the whole-file reader (file.c). */
 #include <stdarg.h>
@@ -120,6 +120,20 @@ static void test_file_read(void **state)
     rmdir(dir);
 }
 
+/* An impossible size is refused with NULL, and the arena still works. */
+static void test_arena_try_alloc_refuses(void **state)
+{
+    (void)state;
+    Arena a;
+    arena_init(&a);
+    assert_null(arena_try_alloc(&a, SIZE_MAX));
+    assert_null(arena_try_alloc(&a, SIZE_MAX - 8));
+    char *p = arena_try_alloc(&a, 10);
+    assert_non_null(p);
+    assert_int_equal(p[9], 0);
+    arena_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -127,6 +141,7 @@ int main(void)
         cmocka_unit_test(test_strtab_interns_once),
         cmocka_unit_test(test_utf8_invalid_at),
         cmocka_unit_test(test_file_read),
+        cmocka_unit_test(test_arena_try_alloc_refuses),
     };
     return cmocka_run_group_tests_name("support", tests, NULL, NULL);
 }
