@@ -10,6 +10,7 @@
 #include "compiler.h"
 #include "disasm.h"
 #include "engine.h"
+#include "file.h"
 #include "input.h"
 #include "lsp.h"
 #include "outfile.h"
@@ -78,14 +79,14 @@ static int cmd_check(int argc, char **argv)
         Compilation *c = compile_new();
         if (!c) { fputs("zhidu: out of memory\n", stderr); return EXIT_USAGE; }
         if (!compile_check_file(c, argv[i])) {
-            fprintf(stderr, "zhidu: cannot read %s: %s\n", argv[i], source_error(c->io_errno));
+            fprintf(stderr, "zhidu: cannot read %s: %s\n", argv[i], file_error(c->io_errno));
             rc = EXIT_USAGE;
             if (json) {
                 if (argc - first > 1 && i > first) fputs(",", stdout);
                 fputs("{\"file\":", stdout);
                 json_write_string(stdout, argv[i]);
                 fprintf(stdout, ",\"io_error\":");
-                json_write_string(stdout, source_error(c->io_errno));
+                json_write_string(stdout, file_error(c->io_errno));
                 fputs(",\"diagnostics\":[],\"errors\":0,\"warnings\":0}\n", stdout);
             }
             compile_free(c);
@@ -112,7 +113,7 @@ static Program *compile_to_program(const char *path, int *rc)
     if (!c) { *rc = EXIT_USAGE; return NULL; }
     Program *p = NULL;
     if (!compile_check_file(c, path)) {
-        fprintf(stderr, "zhidu: cannot read %s: %s\n", path, source_error(c->io_errno));
+        fprintf(stderr, "zhidu: cannot read %s: %s\n", path, file_error(c->io_errno));
         *rc = EXIT_USAGE;
     } else if (c->diag.errors) {
         diag_print_text(&c->diag, stderr, isatty(STDERR_FILENO));
@@ -137,9 +138,9 @@ static Program *load_policy(const char *path, int *rc)
 {
     if (!ends_with(path, ".zbc")) return compile_to_program(path, rc);
     size_t size;
-    unsigned char *data = bc_read_file(path, &size);
+    unsigned char *data = (unsigned char *)file_read(path, BC_MAX_FILE_SIZE, &size);
     if (!data) {
-        fprintf(stderr, "zhidu: cannot read %s: %s\n", path, strerror(errno));
+        fprintf(stderr, "zhidu: cannot read %s: %s\n", path, file_error(errno));
         *rc = EXIT_USAGE;
         return NULL;
     }
@@ -331,8 +332,10 @@ static int cmd_run(int argc, char **argv)
         program_free(p);
         return EXIT_USAGE;
     }
-    if (unit && result.nunits == 0) {
-        fprintf(stderr, "zhidu: --unit: no events of unit '%s' in %s\n", unit, data);
+    if (ds->strs.failed) snprintf(err, sizeof err, "out of memory");
+    else if (unit && result.nunits == 0) snprintf(err, sizeof err, "--unit: no events of unit '%s' in %s", unit, data);
+    if (ds->strs.failed || (unit && result.nunits == 0)) {
+        fprintf(stderr, "zhidu: %s\n", err);
         run_result_free(&result);
         dataset_free(ds);
         program_free(p);

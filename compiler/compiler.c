@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "codegen.h"
+#include "file.h"
 #include "lexer.h"
 
 Compilation *compile_new(void)
@@ -91,7 +92,7 @@ static bool run(Compilation *c, Source *src)
         }
         Source *parent = source_load(&c->arena, path);
         if (!parent) {
-            diag_report(&c->diag, DIAG_E0300, ext->text_loc, "cannot read extended policy '%s': %s", path, source_error(errno));
+            diag_report(&c->diag, DIAG_E0300, ext->text_loc, "cannot read extended policy '%s': %s", path, file_error(errno));
             free(rp);
             chain_ok = false;
             break;

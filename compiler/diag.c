@@ -1,10 +1,9 @@
 /* diag.c - collecting and rendering diagnostics (text with caret, or JSON). */
 #define _POSIX_C_SOURCE 200809L
 #include "diag.h"
+#include "file.h"
 #include "text.h"
 
-#include <errno.h>
-#include <sys/stat.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -85,46 +84,11 @@ Source *source_from_memory(Arena *a, const char *path, const char *text, size_t 
     return s;
 }
 
-const char *source_error(int err)
-{
-    if (err == EINVAL) return "not a regular file";
-    if (err == EFBIG) return "larger than 256 MiB";
-    return strerror(err);
-}
-
 Source *source_load(Arena *a, const char *path)
 {
-    /* only regular files (looked at before opening: opening a FIFO blocks, a
-     * device never ends), and not larger than SOURCE_MAX_BYTES */
-    struct stat st;
-    if (stat(path, &st) != 0) return NULL;
-    if (!S_ISREG(st.st_mode)) {
-        errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
-        return NULL;
-    }
-    if (st.st_size > SOURCE_MAX_BYTES) {
-        errno = EFBIG;
-        return NULL;
-    }
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
-    if (!buf) { fclose(f); errno = ENOMEM; return NULL; }
-    for (;;) {
-        if (len == cap) {
-            cap *= 2;
-            char *nb = realloc(buf, cap);
-            if (!nb) { free(buf); fclose(f); errno = ENOMEM; return NULL; }
-            buf = nb;
-        }
-        size_t n = fread(buf + len, 1, cap - len, f);
-        len += n;
-        if (n == 0) break;
-    }
-    int err = ferror(f) ? (errno ? errno : EIO) : 0;
-    fclose(f);
-    if (err) { free(buf); errno = err; return NULL; }
+    size_t len;
+    char *buf = file_read(path, FILE_MAX_BYTES, &len);
+    if (!buf) return NULL;
     Source *s = source_from_memory(a, path, buf, len);
     free(buf);
     return s;

@@ -65,13 +65,9 @@ Diag *diag_report(DiagEngine *d, DiagCode code, SrcLoc loc, const char *fmt, ...
 void diag_note(DiagEngine *d, Diag *diag, SrcLoc loc, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-enum { SOURCE_MAX_BYTES = 256 * 1024 * 1024 };
-
 /* Load a file into a Source allocated from the arena; NULL and errno on failure
- * (EINVAL: not a regular file; EFBIG: larger than SOURCE_MAX_BYTES). */
+ * as file_read (file.h) sets it; file_error names it. */
 Source *source_load(Arena *a, const char *path);
-/* Why source_load failed, for messages: like strerror, with its own cases named. */
-const char *source_error(int err);
 Source *source_from_memory(Arena *a, const char *path, const char *text, size_t len);
 
 void diag_print_text(const DiagEngine *d, FILE *out, bool color);

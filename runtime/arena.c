@@ -42,19 +42,17 @@ void arena_reset(Arena *a)
     keep->used = 0;
 }
 
-void *arena_alloc(Arena *a, size_t size)
+void *arena_try_alloc(Arena *a, size_t size)
 {
     size_t align = sizeof(max_align_t);
+    if (size > SIZE_MAX - align - sizeof(ArenaBlock)) return NULL;
     size = (size + align - 1) / align * align;
     if (size == 0) size = align;
     ArenaBlock *b = a->head;
     if (!b || b->cap - b->used < size) {
         size_t cap = size > ARENA_BLOCK_MIN ? size : ARENA_BLOCK_MIN;
         b = malloc(sizeof(ArenaBlock) + cap);
-        if (!b) {
-            fputs("zhidu: out of memory\n", stderr);
-            abort();
-        }
+        if (!b) return NULL;
         b->used = 0;
         b->cap = cap;
         b->next = a->head;
@@ -63,6 +61,16 @@ void *arena_alloc(Arena *a, size_t size)
     void *p = (char *)b->data + b->used;
     b->used += size;
     memset(p, 0, size);
+    return p;
+}
+
+void *arena_alloc(Arena *a, size_t size)
+{
+    void *p = arena_try_alloc(a, size);
+    if (!p) {
+        fputs("zhidu: out of memory\n", stderr);
+        abort();
+    }
     return p;
 }
 

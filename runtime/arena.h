@@ -1,6 +1,7 @@
-/* arena.h - bump allocator for everything that lives exactly as long as one
- * compilation (AST nodes, symbols, interned strings). Ownership: the arena owns
- * every block it returns; nothing allocated from it is freed individually. */
+/* arena.h - bump allocator for everything that lives exactly as long as its
+ * owner: a compilation (AST nodes, symbols), a loaded Program, a data set's
+ * strings, a run's verdicts. Ownership: the arena owns every block it
+ * returns; nothing allocated from it is freed individually. */
 #ifndef ZD_ARENA_H
 #define ZD_ARENA_H
 #include <stdarg.h>
@@ -15,7 +16,9 @@ void arena_init(Arena *a);
 void arena_free(Arena *a);
 /* Forgets every allocation but keeps the most recent block for reuse. */
 void arena_reset(Arena *a);
-/* Zeroed memory, aligned for any type; aborts on out-of-memory. */
+/* Zeroed memory, aligned for any type; NULL when out of memory. */
+void *arena_try_alloc(Arena *a, size_t size);
+/* The same for callers with no error path: aborts when out of memory. */
 void *arena_alloc(Arena *a, size_t size);
 char *arena_strndup(Arena *a, const char *s, size_t n);
 char *arena_strdup(Arena *a, const char *s);

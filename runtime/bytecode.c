@@ -2,15 +2,17 @@
  * integers, a header with magic, version, size and CRC-32, a section table,
  * and sections in a fixed order. The reader bounds-checks every read, sizes
  * no allocation by a field it has not checked against the bytes left, and
- * validates strings as UTF-8. */
+ * validates strings as UTF-8. Each record kind is described once (the BcRecord
+ * tables below) and both directions walk that description. */
 #include "bytecode.h"
 
-#include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "verify.h"
 
 const unsigned char bc_magic[8] = {0x89, 'Z', 'D', 'B', '\r', '\n', 0x1A, '\n'};
@@ -55,167 +57,162 @@ static void put(Out *o, const void *bytes, size_t n)
     o->len += n;
 }
 
-static void u8(Out *o, uint8_t v) { put(o, &v, 1); }
-static void u16(Out *o, uint16_t v) { unsigned char b[2] = {(unsigned char)v, (unsigned char)(v >> 8)}; put(o, b, 2); }
-static void u32(Out *o, uint32_t v)
-{
-    unsigned char b[4];
-    for (int i = 0; i < 4; i++) b[i] = (unsigned char)(v >> (8 * i));
-    put(o, b, 4);
-}
-static void u64(Out *o, uint64_t v)
-{
-    unsigned char b[8];
-    for (int i = 0; i < 8; i++) b[i] = (unsigned char)(v >> (8 * i));
-    put(o, b, 8);
-}
-
 static void put_u32_at(unsigned char *at, uint32_t v)
 {
     for (int i = 0; i < 4; i++) at[i] = (unsigned char)(v >> (8 * i));
 }
 
-static void write_table(Out *o, const ZTable *t)
+/* ---- the records ------------------------------------------------------------- */
+
+/* Each record kind is described once, field by field in file order; the writer
+ * and the reader both walk these descriptions, and the smallest size a record
+ * can have on disk (to refuse counts the bytes left cannot hold) is derived
+ * from them. An integer field is as wide on disk as its member in memory
+ * (little-endian); a list is a u32 count member followed by that many
+ * elements of another record, pointed to by a second member. */
+typedef struct BcRecord BcRecord;
+typedef struct BcField {
+    uint8_t width;           /* 1, 2, 4 or 8; 0 for a list */
+    uint16_t at;             /* the member (a list: its pointer) */
+    uint16_t count_at;       /* a list: its u32 count member */
+    const BcRecord *elem;    /* a list: what its elements are */
+} BcField;
+struct BcRecord {
+    const BcField *fields;
+    uint32_t nfields;
+    size_t size;             /* in memory */
+};
+
+#define INT(T, m) {sizeof(((T *)0)->m), offsetof(T, m), 0, NULL}
+#define LIST(T, n, m, rec) {0, offsetof(T, m), offsetof(T, n), &rec}
+#define RECORD(T, f) {f, sizeof f / sizeof *f, sizeof(T)}
+
+static const BcField u32_fields[] = {{4, 0, 0, NULL}};
+static const BcRecord u32_rec = {u32_fields, 1, sizeof(uint32_t)};
+static const BcField const_fields[] = {INT(ZConst, kind), INT(ZConst, value)};
+static const BcRecord const_rec = RECORD(ZConst, const_fields);
+static const BcField meta_fields[] = {INT(ZMeta, name), INT(ZMeta, title), INT(ZMeta, document), INT(ZMeta, effective),
+                                      INT(ZMeta, tz_offset), INT(ZMeta, units_column), LIST(ZMeta, nfiles, files, u32_rec)};
+static const BcRecord meta_rec = RECORD(ZMeta, meta_fields);
+static const BcField field_fields[] = {INT(ZField, name), INT(ZField, column), INT(ZField, type), INT(ZField, optional)};
+static const BcRecord field_rec = RECORD(ZField, field_fields);
+static const BcField table_fields[] = {INT(ZTable, kind), INT(ZTable, name), INT(ZTable, table), INT(ZTable, key),
+                                       LIST(ZTable, nfields, fields, field_rec)};
+static const BcRecord table_rec = RECORD(ZTable, table_fields);
+static const BcField evtype_fields[] = {INT(ZEventType, name), INT(ZEventType, value), INT(ZEventType, fields)};
+static const BcRecord evtype_rec = RECORD(ZEventType, evtype_fields);
+static const BcField param_fields[] = {INT(ZParam, name), INT(ZParam, type), INT(ZParam, value)};
+static const BcRecord param_rec = RECORD(ZParam, param_fields);
+static const BcField clause_fields[] = {INT(ZClauseRef, id), INT(ZClauseRef, text)};
+static const BcRecord clause_rec = RECORD(ZClauseRef, clause_fields);
+static const BcField rule_fields[] = {
+    INT(ZRule, name), LIST(ZRule, ntags, tags, u32_rec), LIST(ZRule, nclauses, clauses, clause_rec), INT(ZRule, severity),
+    INT(ZRule, disabled), INT(ZRule, disabled_reason), INT(ZRule, message), INT(ZRule, file), INT(ZRule, line),
+    INT(ZRule, col), INT(ZRule, periodic), INT(ZRule, trigger_mask), INT(ZRule, trigger_filter), INT(ZRule, period),
+    INT(ZRule, weeks), INT(ZRule, anchor), INT(ZRule, anchor_const), INT(ZRule, period_table), INT(ZRule, period_filter),
+    INT(ZRule, unless_table), INT(ZRule, unless_filter), INT(ZRule, body)};
+static const BcRecord rule_rec = RECORD(ZRule, rule_fields);
+static const BcField func_fields[] = {INT(ZFunc, start), INT(ZFunc, count), INT(ZFunc, nslots), INT(ZFunc, max_stack),
+                                      INT(ZFunc, kind), INT(ZFunc, rule)};
+static const BcRecord func_rec = RECORD(ZFunc, func_fields);
+static const BcField insn_fields[] = {INT(Insn, op), INT(Insn, a), INT(Insn, b), INT(Insn, c)};
+static const BcRecord insn_rec = RECORD(Insn, insn_fields);
+static const BcField line_fields[] = {INT(ZLine, file), INT(ZLine, line), INT(ZLine, col)};
+static const BcRecord line_rec = RECORD(ZLine, line_fields);
+static const BcField retain_fields[] = {INT(ZRetain, rule), INT(ZRetain, mask), INT(ZRetain, kind), INT(ZRetain, offset),
+                                        INT(ZRetain, pick), INT(ZRetain, fields), INT(ZRetain, filter)};
+static const BcRecord retain_rec = RECORD(ZRetain, retain_fields);
+
+/* The sections after the strings, in file order: either one record held in
+ * the Program (count 1), or an array of records with its count member. */
+typedef struct BcSectionDesc {
+    const BcRecord *rec;
+    bool single;
+    uint16_t at;             /* the record, or the array's pointer */
+    uint16_t count_at;       /* an array's u32 count member */
+} BcSectionDesc;
+
+#define ONE(m, rec) {&rec, true, offsetof(Program, m), 0}
+#define MANY(n, m, rec) {&rec, false, offsetof(Program, m), offsetof(Program, n)}
+static const BcSectionDesc sections[SEC_COUNT_PLUS_ONE] = {
+    [SEC_CONSTS] = MANY(nconsts, consts, const_rec),    [SEC_META] = ONE(meta, meta_rec),
+    [SEC_LOG] = ONE(log, table_rec),                    [SEC_EVTYPES] = MANY(nevent_types, event_types, evtype_rec),
+    [SEC_TABLES] = MANY(ntables, tables, table_rec),    [SEC_PARAMS] = MANY(nparams, params, param_rec),
+    [SEC_RULES] = MANY(nrules, rules, rule_rec),        [SEC_FUNCS] = MANY(nfuncs, funcs, func_rec),
+    [SEC_CODE] = MANY(ninsns, code, insn_rec),          [SEC_LINES] = MANY(ninsns, lines, line_rec),
+    [SEC_RETAIN] = MANY(nretains, retains, retain_rec),
+};
+
+/* The fewest bytes a record takes on disk: its integers and list counts. */
+static size_t min_size(const BcRecord *rec)
 {
-    u8(o, t->kind);
-    u32(o, t->name);
-    u32(o, t->table);
-    u32(o, (uint32_t)t->key);
-    u32(o, t->nfields);
-    for (uint32_t i = 0; i < t->nfields; i++) {
-        u32(o, t->fields[i].name);
-        u32(o, t->fields[i].column);
-        u8(o, t->fields[i].type);
-        u8(o, t->fields[i].optional);
+    size_t n = 0;
+    for (uint32_t i = 0; i < rec->nfields; i++) n += rec->fields[i].width ? rec->fields[i].width : 4;
+    return n;
+}
+
+static uint32_t get_u32(const void *base, size_t at)
+{
+    uint32_t v;
+    memcpy(&v, (const char *)base + at, 4);
+    return v;
+}
+
+static void *get_ptr(const void *base, size_t at)
+{
+    void *v;
+    memcpy(&v, (const char *)base + at, sizeof v);
+    return v;
+}
+
+/* ---- writing ------------------------------------------------------------------ */
+
+static void put_int(Out *o, const void *member, unsigned width)
+{
+    uint64_t v = 0;
+    switch (width) {
+    case 1: { uint8_t x; memcpy(&x, member, 1); v = x; break; }
+    case 2: { uint16_t x; memcpy(&x, member, 2); v = x; break; }
+    case 4: { uint32_t x; memcpy(&x, member, 4); v = x; break; }
+    default: memcpy(&v, member, 8); break;
+    }
+    unsigned char b[8];
+    for (unsigned i = 0; i < width; i++) b[i] = (unsigned char)(v >> (8 * i));
+    put(o, b, width);
+}
+
+static void put_u32(Out *o, uint32_t v) { put_int(o, &v, 4); }
+
+static void write_record(Out *o, const BcRecord *rec, const void *r)
+{
+    for (uint32_t i = 0; i < rec->nfields; i++) {
+        const BcField *f = &rec->fields[i];
+        if (f->width) { put_int(o, (const char *)r + f->at, f->width); continue; }
+        uint32_t n = get_u32(r, f->count_at);
+        const char *elems = get_ptr(r, f->at);
+        put_u32(o, n);
+        for (uint32_t k = 0; k < n; k++) write_record(o, f->elem, elems + (size_t)k * f->elem->size);
     }
 }
 
 static uint32_t write_section(Out *o, const Program *p, int id)
 {
-    uint32_t count = 0;
-    switch (id) {
-    case SEC_STRS:
-        count = p->nstrings;
+    if (id == SEC_STRS) {
         for (uint32_t i = 0; i < p->nstrings; i++) {
-            u32(o, p->string_lens[i]);
+            put_u32(o, p->string_lens[i]);
             put(o, p->strings[i], p->string_lens[i]);
         }
-        break;
-    case SEC_CONSTS:
-        count = p->nconsts;
-        for (uint32_t i = 0; i < p->nconsts; i++) {
-            u8(o, p->consts[i].kind);
-            u64(o, (uint64_t)p->consts[i].value);
-        }
-        break;
-    case SEC_META:
-        count = 1;
-        u32(o, p->meta.name);
-        u32(o, p->meta.title);
-        u32(o, p->meta.document);
-        u64(o, (uint64_t)p->meta.effective);
-        u32(o, (uint32_t)p->meta.tz_offset);
-        u32(o, p->meta.units_column);
-        u32(o, p->meta.nfiles);
-        for (uint32_t i = 0; i < p->meta.nfiles; i++) u32(o, p->meta.files[i]);
-        break;
-    case SEC_LOG:
-        count = 1;
-        write_table(o, &p->log);
-        break;
-    case SEC_EVTYPES:
-        count = p->nevent_types;
-        for (uint32_t i = 0; i < count; i++) {
-            u32(o, p->event_types[i].name);
-            u32(o, p->event_types[i].value);
-            u64(o, p->event_types[i].fields);
-        }
-        break;
-    case SEC_TABLES:
-        count = p->ntables;
-        for (uint32_t i = 0; i < count; i++) write_table(o, &p->tables[i]);
-        break;
-    case SEC_PARAMS:
-        count = p->nparams;
-        for (uint32_t i = 0; i < count; i++) {
-            u32(o, p->params[i].name);
-            u8(o, p->params[i].type);
-            u32(o, p->params[i].value);
-        }
-        break;
-    case SEC_RULES:
-        count = p->nrules;
-        for (uint32_t i = 0; i < count; i++) {
-            const ZRule *r = &p->rules[i];
-            u32(o, r->name);
-            u32(o, r->ntags);
-            for (uint32_t k = 0; k < r->ntags; k++) u32(o, r->tags[k]);
-            u32(o, r->nclauses);
-            for (uint32_t k = 0; k < r->nclauses; k++) { u32(o, r->clauses[k].id); u32(o, r->clauses[k].text); }
-            u8(o, r->severity);
-            u8(o, r->disabled);
-            u32(o, r->disabled_reason);
-            u32(o, r->message);
-            u16(o, r->file);
-            u32(o, r->line);
-            u32(o, r->col);
-            u8(o, r->periodic);
-            u64(o, r->trigger_mask);
-            u32(o, r->trigger_filter);
-            u8(o, r->period);
-            u32(o, r->weeks);
-            u8(o, r->anchor);
-            u32(o, r->anchor_const);
-            u32(o, r->period_table);
-            u32(o, r->period_filter);
-            u32(o, r->unless_table);
-            u32(o, r->unless_filter);
-            u32(o, r->body);
-        }
-        break;
-    case SEC_FUNCS:
-        count = p->nfuncs;
-        for (uint32_t i = 0; i < count; i++) {
-            const ZFunc *f = &p->funcs[i];
-            u32(o, f->start);
-            u32(o, f->count);
-            u16(o, f->nslots);
-            u16(o, f->max_stack);
-            u8(o, f->kind);
-            u32(o, f->rule);
-        }
-        break;
-    case SEC_CODE:
-        count = p->ninsns;
-        for (uint32_t i = 0; i < count; i++) {
-            u8(o, p->code[i].op);
-            u8(o, p->code[i].a);
-            u16(o, p->code[i].b);
-            u32(o, p->code[i].c);
-        }
-        break;
-    case SEC_LINES:
-        count = p->ninsns;
-        for (uint32_t i = 0; i < count; i++) {
-            u16(o, p->lines[i].file);
-            u32(o, p->lines[i].line);
-            u32(o, p->lines[i].col);
-        }
-        break;
-    case SEC_RETAIN:
-        count = p->nretains;
-        for (uint32_t i = 0; i < count; i++) {
-            u32(o, p->retains[i].rule);
-            u64(o, p->retains[i].mask);
-            u8(o, p->retains[i].kind);
-            u64(o, (uint64_t)p->retains[i].offset);
-            u8(o, p->retains[i].pick);
-            u64(o, p->retains[i].fields);
-            u32(o, p->retains[i].filter);
-        }
-        break;
+        return p->nstrings;
     }
-    return count;
+    const BcSectionDesc *s = &sections[id];
+    if (s->single) {
+        write_record(o, s->rec, (const char *)p + s->at);
+        return 1;
+    }
+    uint32_t n = get_u32(p, s->count_at);
+    const char *elems = get_ptr(p, s->at);
+    for (uint32_t i = 0; i < n; i++) write_record(o, s->rec, elems + (size_t)i * s->rec->size);
+    return n;
 }
 
 unsigned char *bc_write(const Program *p, size_t *size)
@@ -223,14 +220,14 @@ unsigned char *bc_write(const Program *p, size_t *size)
     Out o = {0};
     enum { NSEC = SEC_COUNT_PLUS_ONE - 1 };
     put(&o, bc_magic, 8);
-    u32(&o, BC_VERSION);
-    u32(&o, BC_HEADER_SIZE);
-    u32(&o, 0); /* file size, patched */
-    u32(&o, NSEC);
-    u32(&o, 0); /* checksum, patched */
-    u32(&o, 0); /* flags */
+    put_u32(&o, BC_VERSION);
+    put_u32(&o, BC_HEADER_SIZE);
+    put_u32(&o, 0); /* file size, patched */
+    put_u32(&o, NSEC);
+    put_u32(&o, 0); /* checksum, patched */
+    put_u32(&o, 0); /* flags */
     size_t table_at = o.len;
-    for (int i = 0; i < NSEC * 4; i++) u32(&o, 0);
+    for (int i = 0; i < NSEC * 4; i++) put_u32(&o, 0);
     for (int id = 1; id <= NSEC; id++) {
         size_t start = o.len;
         uint32_t count = write_section(&o, p, id);
@@ -280,231 +277,97 @@ static bool need(In *in, size_t n)
     return true;
 }
 
-static uint8_t r8(In *in)
+/* Reads a little-endian integer of width bytes into the member at. */
+static void read_int(In *in, void *member, unsigned width)
 {
-    if (!need(in, 1)) return 0;
-    return in->data[in->pos++];
+    if (!need(in, width)) return;
+    uint64_t v = 0;
+    for (unsigned i = 0; i < width; i++) v |= (uint64_t)in->data[in->pos + i] << (8 * i);
+    in->pos += width;
+    switch (width) {
+    case 1: { uint8_t x = (uint8_t)v; memcpy(member, &x, 1); break; }
+    case 2: { uint16_t x = (uint16_t)v; memcpy(member, &x, 2); break; }
+    case 4: { uint32_t x = (uint32_t)v; memcpy(member, &x, 4); break; }
+    default: memcpy(member, &v, 8); break;
+    }
 }
-static uint16_t r16(In *in)
-{
-    if (!need(in, 2)) return 0;
-    uint16_t v = (uint16_t)(in->data[in->pos] | in->data[in->pos + 1] << 8);
-    in->pos += 2;
-    return v;
-}
+
 static uint32_t r32(In *in)
 {
-    if (!need(in, 4)) return 0;
     uint32_t v = 0;
-    for (int i = 0; i < 4; i++) v |= (uint32_t)in->data[in->pos + i] << (8 * i);
-    in->pos += 4;
-    return v;
-}
-static uint64_t r64(In *in)
-{
-    if (!need(in, 8)) return 0;
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++) v |= (uint64_t)in->data[in->pos + i] << (8 * i);
-    in->pos += 8;
+    read_int(in, &v, 4);
     return v;
 }
 
 /* An array of count elements of at least min_size bytes each: refuses counts
  * the remaining bytes cannot hold before allocating anything. */
-static void *arr(In *in, Arena *a, uint32_t count, size_t min_size, size_t elem_size)
+static void *arr(In *in, Arena *a, uint32_t count, size_t min_bytes, size_t elem_size)
 {
     if (in->failed) return NULL;
-    if (min_size && (in->end - in->pos) / min_size < count) {
+    if (min_bytes && (in->end - in->pos) / min_bytes < count) {
         in_fail(in, "count %u does not fit in the %zu bytes left", count, in->end - in->pos);
         return NULL;
     }
-    return arena_alloc(a, elem_size * ((size_t)count + 1));
+    void *p = arena_try_alloc(a, elem_size * ((size_t)count + 1));
+    if (!p) in_fail(in, "out of memory for %u entries", count);
+    return p;
 }
 
-static bool valid_utf8(const unsigned char *s, size_t n)
+static void read_record(In *in, Arena *a, const BcRecord *rec, void *r);
+
+/* count records into a new array (its place checked against the bytes left). */
+static void *read_array(In *in, Arena *a, const BcRecord *rec, uint32_t count)
 {
-    for (size_t i = 0; i < n;) {
-        unsigned c = s[i];
-        size_t len;
-        if (c == 0) return false;
-        if (c < 0x80) { i++; continue; }
-        if (c >= 0xC2 && c <= 0xDF) len = 2;
-        else if (c >= 0xE0 && c <= 0xEF) len = 3;
-        else if (c >= 0xF0 && c <= 0xF4) len = 4;
-        else return false;
-        if (n - i < len) return false;
-        for (size_t k = 1; k < len; k++)
-            if ((s[i + k] & 0xC0) != 0x80) return false;
-        if (len == 3 && ((c == 0xE0 && s[i + 1] < 0xA0) || (c == 0xED && s[i + 1] > 0x9F))) return false;
-        if (len == 4 && ((c == 0xF0 && s[i + 1] < 0x90) || (c == 0xF4 && s[i + 1] > 0x8F))) return false;
-        i += len;
-    }
-    return true;
+    char *elems = arr(in, a, count, min_size(rec), rec->size);
+    for (uint32_t k = 0; k < count && !in->failed; k++) read_record(in, a, rec, elems + (size_t)k * rec->size);
+    return elems;
 }
 
-static void read_table(In *in, Arena *a, ZTable *t)
+static void read_record(In *in, Arena *a, const BcRecord *rec, void *r)
 {
-    t->kind = r8(in);
-    t->name = r32(in);
-    t->table = r32(in);
-    t->key = (int32_t)r32(in);
-    t->nfields = r32(in);
-    t->fields = arr(in, a, t->nfields, 10, sizeof(ZField));
-    for (uint32_t i = 0; i < t->nfields && !in->failed; i++) {
-        t->fields[i].name = r32(in);
-        t->fields[i].column = r32(in);
-        t->fields[i].type = r8(in);
-        t->fields[i].optional = r8(in);
+    for (uint32_t i = 0; i < rec->nfields && !in->failed; i++) {
+        const BcField *f = &rec->fields[i];
+        if (f->width) { read_int(in, (char *)r + f->at, f->width); continue; }
+        uint32_t n = r32(in);
+        memcpy((char *)r + f->count_at, &n, 4);
+        void *elems = read_array(in, a, f->elem, n);
+        memcpy((char *)r + f->at, &elems, sizeof elems);
     }
+}
+
+static void read_strings(In *in, Program *p, uint32_t count)
+{
+    Arena *a = &p->arena;
+    p->nstrings = count;
+    p->strings = arr(in, a, count, 4, sizeof(char *));
+    p->string_lens = arr(in, a, count, 4, sizeof(uint32_t));
+    for (uint32_t i = 0; i < count && !in->failed; i++) {
+        uint32_t len = r32(in);
+        if (!need(in, len)) return;
+        if (utf8_invalid_at((const char *)in->data + in->pos, len) >= 0) { in_fail(in, "string %u is not valid UTF-8 (or holds NUL)", i); return; }
+        char *s = arena_try_alloc(a, (size_t)len + 1);
+        if (!s) { in_fail(in, "out of memory for string %u", i); return; }
+        memcpy(s, in->data + in->pos, len);
+        p->strings[i] = s;
+        p->string_lens[i] = len;
+        in->pos += len;
+    }
+    if (count == 0) in_fail(in, "no strings (string 0 must be the empty string)");
+    else if (!in->failed && p->string_lens[0] != 0) in_fail(in, "string 0 is not the empty string");
 }
 
 static void read_section(In *in, Program *p, int id, uint32_t count)
 {
-    Arena *a = &p->arena;
-    switch (id) {
-    case SEC_STRS:
-        p->nstrings = count;
-        p->strings = arr(in, a, count, 4, sizeof(char *));
-        p->string_lens = arr(in, a, count, 4, sizeof(uint32_t));
-        for (uint32_t i = 0; i < count && !in->failed; i++) {
-            uint32_t len = r32(in);
-            if (!need(in, len)) return;
-            if (!valid_utf8(in->data + in->pos, len)) { in_fail(in, "string %u is not valid UTF-8 (or holds NUL)", i); return; }
-            p->strings[i] = arena_strndup(a, (const char *)in->data + in->pos, len);
-            p->string_lens[i] = len;
-            in->pos += len;
-        }
-        if (count == 0) in_fail(in, "no strings (string 0 must be the empty string)");
-        else if (!in->failed && p->string_lens[0] != 0) in_fail(in, "string 0 is not the empty string");
-        break;
-    case SEC_CONSTS:
-        p->nconsts = count;
-        p->consts = arr(in, a, count, 9, sizeof(ZConst));
-        for (uint32_t i = 0; i < count && !in->failed; i++) {
-            p->consts[i].kind = r8(in);
-            p->consts[i].value = (int64_t)r64(in);
-        }
-        break;
-    case SEC_META:
+    const BcSectionDesc *s = &sections[id];
+    if (id == SEC_STRS) read_strings(in, p, count);
+    else if (s->single) {
         if (count != 1) { in_fail(in, "count %u, expected 1", count); return; }
-        p->meta.name = r32(in);
-        p->meta.title = r32(in);
-        p->meta.document = r32(in);
-        p->meta.effective = (int64_t)r64(in);
-        p->meta.tz_offset = (int32_t)r32(in);
-        p->meta.units_column = r32(in);
-        p->meta.nfiles = r32(in);
-        p->meta.files = arr(in, a, p->meta.nfiles, 4, sizeof(uint32_t));
-        for (uint32_t i = 0; i < p->meta.nfiles && !in->failed; i++) p->meta.files[i] = r32(in);
-        break;
-    case SEC_LOG:
-        if (count != 1) { in_fail(in, "count %u, expected 1", count); return; }
-        read_table(in, a, &p->log);
-        break;
-    case SEC_EVTYPES:
-        p->nevent_types = count;
-        p->event_types = arr(in, a, count, 16, sizeof(ZEventType));
-        for (uint32_t i = 0; i < count && !in->failed; i++) {
-            p->event_types[i].name = r32(in);
-            p->event_types[i].value = r32(in);
-            p->event_types[i].fields = r64(in);
-        }
-        break;
-    case SEC_TABLES:
-        p->ntables = count;
-        p->tables = arr(in, a, count, 17, sizeof(ZTable));
-        for (uint32_t i = 0; i < count && !in->failed; i++) read_table(in, a, &p->tables[i]);
-        break;
-    case SEC_PARAMS:
-        p->nparams = count;
-        p->params = arr(in, a, count, 9, sizeof(ZParam));
-        for (uint32_t i = 0; i < count && !in->failed; i++) {
-            p->params[i].name = r32(in);
-            p->params[i].type = r8(in);
-            p->params[i].value = r32(in);
-        }
-        break;
-    case SEC_RULES:
-        p->nrules = count;
-        p->rules = arr(in, a, count, 75, sizeof(ZRule));
-        for (uint32_t i = 0; i < count && !in->failed; i++) {
-            ZRule *r = &p->rules[i];
-            r->name = r32(in);
-            r->ntags = r32(in);
-            r->tags = arr(in, a, r->ntags, 4, sizeof(uint32_t));
-            for (uint32_t k = 0; k < r->ntags && !in->failed; k++) r->tags[k] = r32(in);
-            r->nclauses = r32(in);
-            r->clauses = arr(in, a, r->nclauses, 8, sizeof(ZClauseRef));
-            for (uint32_t k = 0; k < r->nclauses && !in->failed; k++) {
-                r->clauses[k].id = r32(in);
-                r->clauses[k].text = r32(in);
-            }
-            r->severity = r8(in);
-            r->disabled = r8(in);
-            r->disabled_reason = r32(in);
-            r->message = r32(in);
-            r->file = r16(in);
-            r->line = r32(in);
-            r->col = r32(in);
-            r->periodic = r8(in);
-            r->trigger_mask = r64(in);
-            r->trigger_filter = r32(in);
-            r->period = r8(in);
-            r->weeks = r32(in);
-            r->anchor = r8(in);
-            r->anchor_const = r32(in);
-            r->period_table = r32(in);
-            r->period_filter = r32(in);
-            r->unless_table = r32(in);
-            r->unless_filter = r32(in);
-            r->body = r32(in);
-        }
-        break;
-    case SEC_FUNCS:
-        p->nfuncs = count;
-        p->funcs = arr(in, a, count, 17, sizeof(ZFunc));
-        for (uint32_t i = 0; i < count && !in->failed; i++) {
-            ZFunc *f = &p->funcs[i];
-            f->start = r32(in);
-            f->count = r32(in);
-            f->nslots = r16(in);
-            f->max_stack = r16(in);
-            f->kind = r8(in);
-            f->rule = r32(in);
-        }
-        break;
-    case SEC_CODE:
-        p->ninsns = count;
-        p->code = arr(in, a, count, 8, sizeof(Insn));
-        for (uint32_t i = 0; i < count && !in->failed; i++) {
-            p->code[i].op = r8(in);
-            p->code[i].a = r8(in);
-            p->code[i].b = r16(in);
-            p->code[i].c = r32(in);
-        }
-        break;
-    case SEC_LINES:
-        if (count != p->ninsns) { in_fail(in, "%u line entries for %u instructions", count, p->ninsns); return; }
-        p->lines = arr(in, a, count, 10, sizeof(ZLine));
-        for (uint32_t i = 0; i < count && !in->failed; i++) {
-            p->lines[i].file = r16(in);
-            p->lines[i].line = r32(in);
-            p->lines[i].col = r32(in);
-        }
-        break;
-    case SEC_RETAIN:
-        p->nretains = count;
-        p->retains = arr(in, a, count, 34, sizeof(ZRetain));
-        for (uint32_t i = 0; i < count && !in->failed; i++) {
-            p->retains[i].rule = r32(in);
-            p->retains[i].mask = r64(in);
-            p->retains[i].kind = r8(in);
-            p->retains[i].offset = (int64_t)r64(in);
-            p->retains[i].pick = r8(in);
-            p->retains[i].fields = r64(in);
-            p->retains[i].filter = r32(in);
-        }
-        break;
+        read_record(in, &p->arena, s->rec, (char *)p + s->at);
+    } else {
+        if (id == SEC_LINES && count != p->ninsns) { in_fail(in, "%u line entries for %u instructions", count, p->ninsns); return; }
+        memcpy((char *)p + s->count_at, &count, 4);
+        void *elems = read_array(in, &p->arena, s->rec, count);
+        memcpy((char *)p + s->at, &elems, sizeof elems);
     }
     if (!in->failed && in->pos != in->end) in_fail(in, "%zu bytes left over after %u entries", in->end - in->pos, count);
 }
@@ -588,27 +451,4 @@ Program *bc_load(const unsigned char *data, size_t size, char *err, size_t errsi
         return NULL;
     }
     return p;
-}
-
-unsigned char *bc_read_file(const char *path, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 1 << 16, len = 0;
-    unsigned char *buf = malloc(cap);
-    while (buf && len <= (size_t)BC_MAX_FILE_SIZE) {
-        if (len == cap) {
-            unsigned char *nb = realloc(buf, cap * 2);
-            if (!nb) { free(buf); buf = NULL; errno = ENOMEM; break; }
-            buf = nb;
-            cap *= 2;
-        }
-        size_t n = fread(buf + len, 1, cap - len, f);
-        len += n;
-        if (n == 0) break;
-    }
-    if (buf && ferror(f)) { free(buf); buf = NULL; errno = EIO; }
-    fclose(f);
-    if (buf) *size = len;
-    return buf;
 }

@@ -28,8 +28,4 @@ Program *bc_read(const unsigned char *data, size_t size, char *err, size_t errsi
 
 uint32_t bc_crc32(const unsigned char *data, size_t size);
 
-/* Reads a whole file (at most BC_MAX_FILE_SIZE + 1 bytes, so an oversized file
- * is still refused by bc_load); malloc'd, NULL with errno set on failure. */
-unsigned char *bc_read_file(const char *path, size_t *size);
-
 #endif

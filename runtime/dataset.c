@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "ztime.h"
 
 int zt_field(const Program *p, const ZTable *t, const char *name)
@@ -44,28 +45,6 @@ void dataset_free(Dataset *ds)
     free(ds);
 }
 
-/* Position of the first invalid UTF-8 byte (or NUL), or -1. */
-static long bad_utf8_at(const unsigned char *s, size_t n)
-{
-    for (size_t i = 0; i < n;) {
-        unsigned c = s[i];
-        size_t len;
-        if (c == 0) return (long)i;
-        if (c < 0x80) { i++; continue; }
-        if (c >= 0xC2 && c <= 0xDF) len = 2;
-        else if (c >= 0xE0 && c <= 0xEF) len = 3;
-        else if (c >= 0xF0 && c <= 0xF4) len = 4;
-        else return (long)i;
-        if (n - i < len) return (long)i;
-        for (size_t k = 1; k < len; k++)
-            if ((s[i + k] & 0xC0) != 0x80) return (long)i;
-        if (len == 3 && ((c == 0xE0 && s[i + 1] < 0xA0) || (c == 0xED && s[i + 1] > 0x9F))) return (long)i;
-        if (len == 4 && ((c == 0xF0 && s[i + 1] < 0x90) || (c == 0xF4 && s[i + 1] > 0x8F))) return (long)i;
-        i += len;
-    }
-    return -1;
-}
-
 static int cmp_strid(const void *a, const void *b)
 {
     StrId x = *(const StrId *)a, y = *(const StrId *)b;
@@ -98,7 +77,7 @@ static const char *convert(Dataset *ds, const ZField *f, const RawCell *raw, Cel
 {
     memset(out, 0, sizeof *out);
     if (!raw->present || raw->len == 0) return NULL; /* missing */
-    long bad = bad_utf8_at((const unsigned char *)raw->p, raw->len);
+    long bad = utf8_invalid_at(raw->p, raw->len);
     if (bad >= 0) {
         snprintf(msg, size, "invalid UTF-8 (byte 0x%02X at offset %ld)", (unsigned char)raw->p[bad], bad);
         return msg;
@@ -201,7 +180,7 @@ static StrId unit_of(Dataset *ds, RawCell unit, char *msg, size_t size, const ch
 {
     *err = NULL;
     if (!unit.present || unit.len == 0) return 0;
-    if (bad_utf8_at((const unsigned char *)unit.p, unit.len) >= 0) {
+    if (utf8_invalid_at(unit.p, unit.len) >= 0) {
         snprintf(msg, size, "column %s: invalid UTF-8", program_string(ds->prog, ds->prog->meta.units_column));
         *err = msg;
         return 0;
@@ -269,7 +248,7 @@ const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw,
         snprintf(msg, size, "column %s: empty event type", program_string(p, log->fields[ftype].column));
         return msg;
     }
-    long bad_at = bad_utf8_at((const unsigned char *)t->p, t->len);
+    long bad_at = utf8_invalid_at(t->p, t->len);
     if (bad_at >= 0) {
         snprintf(msg, size, "column %s: invalid UTF-8 (byte 0x%02X at offset %ld)", program_string(p, log->fields[ftype].column),
                  (unsigned char)t->p[bad_at], bad_at);

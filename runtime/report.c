@@ -1,6 +1,7 @@
-/* report.c - the report formats. jsonl follows docs/data.md to the letter and
- * holds nothing that depends on where the data came from, so CSV and SQLite
- * forms of a data set give byte-identical reports. */
+/* report.c - the report formats, each reading verdicts through vrow.h. jsonl
+ * follows docs/data.md to the letter and holds nothing that depends on where
+ * the data came from, so CSV and SQLite forms of a data set give
+ * byte-identical reports. */
 #include "report.h"
 
 #include <sqlite3.h>
@@ -9,52 +10,47 @@
 #include <string.h>
 
 #include "text.h"
-#include "ztime.h"
+#include "vrow.h"
 
 
 static const char *S(const Dataset *ds, StrId id) { return strtab_str(&ds->strs, id); }
 static const char *PS(const Program *p, uint32_t id) { return program_string(p, id); }
 
-static void time_str(const Program *p, int64_t t, char *buf, size_t size) { zt_format(t, p->meta.tz_offset, buf, size); }
+static void json_list(FILE *out, const VRow *row, const char *(*item)(const VRow *, uint32_t), uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        if (i) fputs(", ", out);
+        json_write_string(out, item(row, i));
+    }
+}
 
 static void json_violation(FILE *out, const Program *p, const Dataset *ds, const Violation *v)
 {
-    const ZRule *r = &p->rules[v->rule];
-    char a[40], b[40];
+    VRow row;
+    vrow_make(&row, p, ds, v);
     fputs("{\"unit\": ", out);
-    json_write_string(out, S(ds, v->unit));
+    json_write_string(out, row.unit);
     fputs(", \"rule\": ", out);
-    json_write_string(out, PS(p, r->name));
+    json_write_string(out, row.rule);
     fputs(", \"tags\": [", out);
-    for (uint32_t i = 0; i < r->ntags; i++) {
-        if (i) fputs(", ", out);
-        json_write_string(out, PS(p, r->tags[i]));
-    }
+    json_list(out, &row, vrow_tag, row.ntags);
     fputs("], \"clause\": ", out);
-    json_write_string(out, r->nclauses ? PS(p, r->clauses[0].id) : "");
+    json_write_string(out, row.clause);
     fputs(", \"severity\": ", out);
-    json_write_string(out, program_severity_name(r->severity));
+    json_write_string(out, row.severity);
     fputs(", \"subjects\": [", out);
-    for (uint32_t i = 0; i < v->nsubjects; i++) {
-        if (i) fputs(", ", out);
-        json_write_string(out, S(ds, v->subjects[i]));
-    }
+    json_list(out, &row, vrow_subject, row.nsubjects);
     fputs("], ", out);
-    if (v->periodic) {
-        time_str(p, v->from, a, sizeof a);
-        time_str(p, v->to, b, sizeof b);
-        fprintf(out, "\"window\": {\"from\": \"%s\", \"to\": \"%s\"}", a, b);
+    if (row.periodic) {
+        fprintf(out, "\"window\": {\"from\": \"%s\", \"to\": \"%s\"}", row.window_from, row.window_to);
     } else {
         fputs("\"trigger\": ", out);
-        json_write_string(out, S(ds, v->trigger_id));
+        json_write_string(out, row.trigger);
     }
     fputs(", \"evidence\": [", out);
-    for (uint32_t i = 0; i < v->nevidence; i++) {
-        if (i) fputs(", ", out);
-        json_write_string(out, S(ds, v->evidence[i]));
-    }
+    json_list(out, &row, vrow_evidence, row.nevidence);
     fputs("], \"message\": ", out);
-    json_write_string(out, v->message);
+    json_write_string(out, row.message);
     fputs("}", out);
 }
 
@@ -175,38 +171,35 @@ static void person_text(FILE *out, const Dataset *ds, const Names *nm, StrId uni
 
 static void write_text_violation(FILE *out, const Program *p, const Dataset *ds, const Names *nm, const Violation *v)
 {
-    char a[40], b[40];
-    const char *source = ds->event_source ? ds->event_source : "events";
+    VRow row;
+    vrow_make(&row, p, ds, v);
     fputs("  - ", out);
-    if (v->periodic) {
-        time_str(p, v->from, a, sizeof a);
-        time_str(p, v->to, b, sizeof b);
-        fprintf(out, "%s … %s", a, b);
+    if (row.periodic) {
+        fprintf(out, "%s … %s", row.window_from, row.window_to);
     } else {
-        time_str(p, v->trigger_time, a, sizeof a);
         fputs("event ", out);
-        text_cell(out, S(ds, v->trigger_id));
-        fprintf(out, " at %s (", a);
-        text_cell(out, source);
-        fprintf(out, ":%u)", v->trigger_loc);
+        text_cell(out, row.trigger);
+        fprintf(out, " at %s (", row.trigger_time);
+        text_cell(out, row.source);
+        fprintf(out, ":%u)", row.trigger_loc);
     }
     fputs("\n    ", out);
-    text_cell(out, v->message);
+    text_cell(out, row.message);
     fputs("\n", out);
-    if (v->nsubjects) {
+    if (row.nsubjects) {
         fputs("    subjects: ", out);
-        for (uint32_t s = 0; s < v->nsubjects; s++) {
+        for (uint32_t s = 0; s < row.nsubjects; s++) {
             if (s) fputs(", ", out);
             person_text(out, ds, nm, v->unit, v->subjects[s]);
         }
         fputs("\n", out);
     }
-    for (uint32_t s = 0; s < v->nevidence; s++) {
+    for (uint32_t s = 0; s < row.nevidence; s++) {
         fputs("    evidence: ", out);
-        text_cell(out, S(ds, v->evidence[s]));
+        text_cell(out, vrow_evidence(&row, s));
         fputc(' ', out);
-        text_cell(out, source);
-        fprintf(out, ":%u\n", v->evidence_loc[s]);
+        text_cell(out, row.source);
+        fprintf(out, ":%u\n", vrow_evidence_loc(&row, s));
     }
 }
 
@@ -295,9 +288,9 @@ static void write_text(FILE *out, const Program *p, const Dataset *ds, const Run
     free(nm.rows);
     fputs("summary\n", out);
     for (uint32_t u = 0; u < r->nunits; u++) {
-        char a[40], b[40];
-        time_str(p, r->units[u].r0, a, sizeof a);
-        time_str(p, r->units[u].r1, b, sizeof b);
+        char a[VROW_TIME_SIZE], b[VROW_TIME_SIZE];
+        vrow_time(p, r->units[u].r0, a);
+        vrow_time(p, r->units[u].r1, b);
         fputs("  unit \"", out);
         text_cell(out, S(ds, r->units[u].unit));
         fprintf(out, "\": %u events checked, range %s … %s\n", r->units[u].events, a, b);
@@ -353,77 +346,39 @@ static void csv_field(FILE *out, const char *s)
     fputc('"', out);
 }
 
-/* "a;b;c" of n strings, malloc'd (lists in CSV cells and database columns). */
-static char *join(const char *const *parts, uint32_t n)
+/* The lists as "a;b;c"; false when out of memory (then nothing to free). */
+static bool join_lists(const VRow *row, char **tags, char **subjects, char **evidence)
 {
-    size_t len = 1;
-    for (uint32_t i = 0; i < n; i++) len += strlen(parts[i]) + 1;
-    char *s = malloc(len), *at = s;
-    if (!s) abort();
-    for (uint32_t i = 0; i < n; i++) {
-        if (i) *at++ = ';';
-        size_t k = strlen(parts[i]);
-        memcpy(at, parts[i], k);
-        at += k;
-    }
-    *at = '\0';
-    return s;
+    *tags = vrow_join(row, VROW_TAGS);
+    *subjects = vrow_join(row, VROW_SUBJECTS);
+    *evidence = vrow_join(row, VROW_EVIDENCE);
+    if (*tags && *subjects && *evidence) return true;
+    free(*tags);
+    free(*subjects);
+    free(*evidence);
+    return false;
 }
 
-static char *join_ids(const Dataset *ds, const StrId *ids, uint32_t n)
-{
-    const char **parts = malloc(sizeof(char *) * (n + 1u));
-    if (!parts) abort();
-    for (uint32_t i = 0; i < n; i++) parts[i] = S(ds, ids[i]);
-    char *s = join(parts, n);
-    free(parts);
-    return s;
-}
-
-static char *join_tags(const Program *p, const ZRule *rule)
-{
-    const char **parts = malloc(sizeof(char *) * (rule->ntags + 1u));
-    if (!parts) abort();
-    for (uint32_t i = 0; i < rule->ntags; i++) parts[i] = PS(p, rule->tags[i]);
-    char *s = join(parts, rule->ntags);
-    free(parts);
-    return s;
-}
-
-static void write_csv(FILE *out, const Program *p, const Dataset *ds, const RunResult *r)
+static int write_csv(FILE *out, const Program *p, const Dataset *ds, const RunResult *r)
 {
     fputs("unit,rule,tags,clause,severity,status,window_from,window_to,trigger,subjects,evidence,message\r\n", out);
     for (uint32_t i = 0; i < r->n; i++) {
-        const Violation *v = &r->v[i];
-        const ZRule *rule = &p->rules[v->rule];
-        char a[40] = "", b[40] = "";
-        char *tags = join_tags(p, rule), *subjects = join_ids(ds, v->subjects, v->nsubjects),
-             *evidence = join_ids(ds, v->evidence, v->nevidence);
-        csv_field(out, S(ds, v->unit));
-        fputc(',', out);
-        csv_field(out, PS(p, rule->name));
-        fputc(',', out);
-        csv_field(out, tags);
-        fputc(',', out);
-        csv_field(out, rule->nclauses ? PS(p, rule->clauses[0].id) : "");
-        fprintf(out, ",%s,%s,", program_severity_name(rule->severity), v->pending ? "pending" : "violation");
-        if (v->periodic) {
-            time_str(p, v->from, a, sizeof a);
-            time_str(p, v->to, b, sizeof b);
+        VRow row;
+        char *tags, *subjects, *evidence;
+        vrow_make(&row, p, ds, &r->v[i]);
+        if (!join_lists(&row, &tags, &subjects, &evidence)) return -1;
+        const char *cells[] = {row.unit, row.rule, tags, row.clause, row.severity, row.status, row.window_from, row.window_to,
+                               row.periodic ? "" : row.trigger, subjects, evidence, row.message};
+        for (size_t c = 0; c < sizeof cells / sizeof *cells; c++) {
+            if (c) fputc(',', out);
+            csv_field(out, cells[c]);
         }
-        fprintf(out, "%s,%s,", a, b);
-        csv_field(out, v->periodic ? "" : S(ds, v->trigger_id));
-        fputc(',', out);
-        csv_field(out, subjects);
-        fputc(',', out);
-        csv_field(out, evidence);
-        fputc(',', out);
-        csv_field(out, v->message);
         fputs("\r\n", out);
         free(tags);
         free(subjects);
         free(evidence);
     }
+    return 0;
 }
 
 static void write_json(FILE *out, const Program *p, const Dataset *ds, const RunResult *r, const ReportInfo *info)
@@ -449,9 +404,9 @@ static void write_json(FILE *out, const Program *p, const Dataset *ds, const Run
     }
     fputs("\n], \"summary\": {\"units\": [", out);
     for (uint32_t u = 0; u < r->nunits; u++) {
-        char a[40], b[40];
-        time_str(p, r->units[u].r0, a, sizeof a);
-        time_str(p, r->units[u].r1, b, sizeof b);
+        char a[VROW_TIME_SIZE], b[VROW_TIME_SIZE];
+        vrow_time(p, r->units[u].r0, a);
+        vrow_time(p, r->units[u].r1, b);
         if (u) fputs(", ", out);
         fputs("{\"unit\": ", out);
         json_write_string(out, S(ds, r->units[u].unit));
@@ -474,7 +429,7 @@ static void write_json(FILE *out, const Program *p, const Dataset *ds, const Run
     fputs("]}}\n", out);
 }
 
-void report_write(FILE *out, ReportFormat fmt, const Program *p, const Dataset *ds, const RunResult *r, const ReportInfo *info)
+int report_write(FILE *out, ReportFormat fmt, const Program *p, const Dataset *ds, const RunResult *r, const ReportInfo *info)
 {
     switch (fmt) {
     case REPORT_JSONL:
@@ -485,9 +440,10 @@ void report_write(FILE *out, ReportFormat fmt, const Program *p, const Dataset *
         }
         break;
     case REPORT_JSON: write_json(out, p, ds, r, info); break;
-    case REPORT_CSV: write_csv(out, p, ds, r); break;
+    case REPORT_CSV: return write_csv(out, p, ds, r);
     case REPORT_TEXT: write_text(out, p, ds, r, info); break;
     }
+    return 0;
 }
 
 
@@ -512,34 +468,17 @@ int report_write_db(const char *path, const Program *p, const Dataset *ds, const
     if (rc == SQLITE_OK)
         rc = sqlite3_prepare_v2(db, "INSERT INTO violations VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL);
     for (uint32_t i = 0; i < r->n && rc == SQLITE_OK; i++) {
-        const Violation *v = &r->v[i];
-        const ZRule *rule = &p->rules[v->rule];
-        char a[40] = "", b[40] = "";
-        if (v->periodic) {
-            time_str(p, v->from, a, sizeof a);
-            time_str(p, v->to, b, sizeof b);
+        VRow row;
+        char *tags, *subjects, *evidence;
+        vrow_make(&row, p, ds, &r->v[i]);
+        if (!join_lists(&row, &tags, &subjects, &evidence)) { rc = SQLITE_NOMEM; break; }
+        const char *text[] = {row.unit, row.rule, tags, row.clause, row.clause_text, row.severity, row.status,
+                              row.periodic ? row.window_from : NULL, row.periodic ? row.window_to : NULL, row.trigger,
+                              subjects, evidence, row.message};
+        for (int c = 0; c < (int)(sizeof text / sizeof *text); c++) {
+            if (text[c]) sqlite3_bind_text(st, c + 1, text[c], -1, SQLITE_TRANSIENT);
+            else sqlite3_bind_null(st, c + 1);
         }
-        char *tags = join_tags(p, rule), *subjects = join_ids(ds, v->subjects, v->nsubjects),
-             *evidence = join_ids(ds, v->evidence, v->nevidence);
-        sqlite3_bind_text(st, 1, S(ds, v->unit), -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 2, PS(p, rule->name), -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 3, tags, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 4, rule->nclauses ? PS(p, rule->clauses[0].id) : "", -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 5, rule->nclauses ? PS(p, rule->clauses[0].text) : "", -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 6, program_severity_name(rule->severity), -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 7, v->pending ? "pending" : "violation", -1, SQLITE_STATIC);
-        if (v->periodic) {
-            sqlite3_bind_text(st, 8, a, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_text(st, 9, b, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_null(st, 10);
-        } else {
-            sqlite3_bind_null(st, 8);
-            sqlite3_bind_null(st, 9);
-            sqlite3_bind_text(st, 10, S(ds, v->trigger_id), -1, SQLITE_TRANSIENT);
-        }
-        sqlite3_bind_text(st, 11, subjects, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 12, evidence, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 13, v->message, -1, SQLITE_TRANSIENT);
         rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
         sqlite3_reset(st);
         free(tags);

@@ -16,7 +16,8 @@ typedef struct ReportInfo {
     const InputStats *stats;
 } ReportInfo;
 
-void report_write(FILE *out, ReportFormat fmt, const Program *p, const Dataset *ds, const RunResult *r, const ReportInfo *info);
+/* Returns 0, or -1 when out of memory (the output is then cut short). */
+int report_write(FILE *out, ReportFormat fmt, const Program *p, const Dataset *ds, const RunResult *r, const ReportInfo *info);
 /* Writes the violations and a summary row into a new SQLite database at path
  * (which must not exist). Returns 0 or -1 with a message. */
 int report_write_db(const char *path, const Program *p, const Dataset *ds, const RunResult *r, const ReportInfo *info,

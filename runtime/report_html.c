@@ -157,7 +157,7 @@ static Counts count(const Page *pg, int rule, const StrId *unit)
         const Violation *v = &pg->r->v[i];
         if ((rule >= 0 && v->rule != (uint32_t)rule) || (unit && v->unit != *unit)) continue;
         if (v->pending) c.pending++;
-        else if (pg->p->rules[v->rule].severity == 1) c.must++;
+        else if (pg->p->rules[v->rule].severity == ZS_MUST) c.must++;
         else c.in_principle++;
     }
     return c;

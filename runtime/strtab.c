@@ -1,23 +1,9 @@
-/* strtab.c - string interning with open addressing (FNV-1a hash). */
+/* strtab.c - string interning over the shared hash index (hidx.h). */
 #include "strtab.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static uint32_t hash_bytes(const char *s, size_t len)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
-}
-
-static void *xrealloc(void *p, size_t n)
-{
-    void *q = realloc(p, n);
-    if (!q) { fputs("zhidu: out of memory\n", stderr); abort(); }
-    return q;
-}
 
 void strtab_init(StrTab *t)
 {
@@ -31,52 +17,44 @@ void strtab_free(StrTab *t)
     arena_free(&t->arena);
     free(t->strs);
     free(t->lens);
-    free(t->slots);
+    hidx_free(&t->index);
     memset(t, 0, sizeof *t);
 }
 
-static void rehash(StrTab *t)
+static StrId find(const StrTab *t, const char *s, size_t len, uint32_t hash)
 {
-    uint32_t n = t->nslots ? t->nslots * 2 : 1024;
-    free(t->slots);
-    t->slots = xrealloc(NULL, sizeof(uint32_t) * n);
-    memset(t->slots, 0xFF, sizeof(uint32_t) * n);
-    t->nslots = n;
-    for (uint32_t i = 0; i < t->n; i++) {
-        uint32_t h = hash_bytes(t->strs[i], t->lens[i]) & (n - 1);
-        while (t->slots[h] != UINT32_MAX) h = (h + 1) & (n - 1);
-        t->slots[h] = i;
-    }
+    uint32_t pos = 0;
+    for (StrId i; (i = hidx_next(&t->index, hash, &pos)) != HIDX_NONE;)
+        if (t->lens[i] == len && memcmp(t->strs[i], s, len) == 0) return i;
+    return UINT32_MAX;
 }
 
-StrId strtab_find(const StrTab *t, const char *s, size_t len)
+StrId strtab_find(const StrTab *t, const char *s, size_t len) { return find(t, s, len, hidx_hash_bytes(s, len)); }
+
+static bool grow(StrTab *t)
 {
-    if (!t->nslots) return UINT32_MAX;
-    uint32_t h = hash_bytes(s, len) & (t->nslots - 1);
-    while (t->slots[h] != UINT32_MAX) {
-        uint32_t i = t->slots[h];
-        if (t->lens[i] == len && memcmp(t->strs[i], s, len) == 0) return i;
-        h = (h + 1) & (t->nslots - 1);
-    }
-    return UINT32_MAX;
+    uint32_t cap = t->cap ? t->cap * 2 : 1024;
+    const char **strs = realloc(t->strs, sizeof(char *) * cap);
+    if (strs) t->strs = strs;
+    uint32_t *lens = strs ? realloc(t->lens, sizeof(uint32_t) * cap) : NULL;
+    if (!lens) return false;
+    t->lens = lens;
+    t->cap = cap;
+    return true;
 }
 
 StrId strtab_intern(StrTab *t, const char *s, size_t len)
 {
-    StrId found = strtab_find(t, s, len);
+    uint32_t hash = hidx_hash_bytes(s, len);
+    StrId found = find(t, s, len, hash);
     if (found != UINT32_MAX) return found;
-    if ((t->n + 1) * 2 > t->nslots) rehash(t);
-    if (t->n == t->cap) {
-        t->cap = t->cap ? t->cap * 2 : 1024;
-        t->strs = xrealloc(t->strs, sizeof(char *) * t->cap);
-        t->lens = xrealloc(t->lens, sizeof(uint32_t) * t->cap);
+    if ((t->n == t->cap && !grow(t)) || len > UINT32_MAX || hidx_add(&t->index, hash, t->n) != 0) {
+        t->failed = true;
+        return 0;
     }
     uint32_t id = t->n++;
     t->strs[id] = arena_strndup(&t->arena, s, len);
     t->lens[id] = (uint32_t)len;
-    uint32_t h = hash_bytes(s, len) & (t->nslots - 1);
-    while (t->slots[h] != UINT32_MAX) h = (h + 1) & (t->nslots - 1);
-    t->slots[h] = id;
     return id;
 }
 
@@ -88,6 +66,7 @@ StrId *strtab_compact(StrTab *t, const uint8_t *live)
     strtab_init(&fresh);
     for (uint32_t i = 1; i < t->n; i++)
         if (live[i]) map[i] = strtab_intern(&fresh, t->strs[i], t->lens[i]);
+    fresh.failed |= t->failed;
     strtab_free(t);
     *t = fresh;
     return map;

@@ -5,7 +5,9 @@
 #define ZD_STRTAB_H
 #include <stddef.h>
 #include <stdint.h>
+#include <stdbool.h>
 #include "arena.h"
+#include "hidx.h"
 
 typedef uint32_t StrId;
 
@@ -14,12 +16,14 @@ typedef struct StrTab {
     const char **strs;
     uint32_t *lens;
     uint32_t n, cap;
-    uint32_t *slots;
-    uint32_t nslots;
+    HIdx index;            /* hash of the text -> id */
+    bool failed;           /* an intern ran out of memory (and gave id 0) */
 } StrTab;
 
 void strtab_init(StrTab *t);
 void strtab_free(StrTab *t);
+/* The id of s, added if new. Out of memory: id 0 and t->failed set, which
+ * whoever reads a whole input checks once and reports. */
 StrId strtab_intern(StrTab *t, const char *s, size_t len);
 /* The id of s if interned, else UINT32_MAX (does not add it). */
 StrId strtab_find(const StrTab *t, const char *s, size_t len);

@@ -24,6 +24,18 @@ int utf8_decode(const unsigned char *p, const unsigned char *end, uint32_t *cp)
     return n;
 }
 
+long utf8_invalid_at(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        int k = utf8_decode(p + i, end, &cp);
+        if (k == 0 || cp == 0) return (long)i;
+        i += (size_t)k;
+    }
+    return -1;
+}
+
 int codepoint_width(uint32_t cp)
 {
     bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||

@@ -3,11 +3,16 @@
  * Shared by the compiler's diagnostics and the runtime's reports. */
 #ifndef ZD_TEXT_H
 #define ZD_TEXT_H
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
-/* Decodes one UTF-8 sequence at p (< end); its length, or 0 if invalid. */
+/* Decodes one UTF-8 sequence at p (< end); its length, or 0 if invalid. The
+ * one UTF-8 validator: overlong forms, surrogates and code points past
+ * U+10FFFF are invalid. */
 int utf8_decode(const unsigned char *p, const unsigned char *end, uint32_t *cp);
+/* Offset of the first invalid sequence or NUL byte in s[0..n), or -1. */
+long utf8_invalid_at(const char *s, size_t n);
 /* Terminal columns of a code point: 2 for East Asian wide ones, else 1. */
 int codepoint_width(uint32_t cp);
 int text_width(const char *s);

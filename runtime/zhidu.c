@@ -1,6 +1,7 @@
 /* zhidu.c - the embedding API (zhidu.h) over the runtime's modules. */
 #include "zhidu.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,8 +9,10 @@
 #include "bytecode.h"
 #include "dataset.h"
 #include "engine.h"
+#include "file.h"
 #include "input.h"
 #include "report.h"
+#include "vrow.h"
 #include "ztime.h"
 
 struct zd_policy {
@@ -27,7 +30,6 @@ struct zd_report {
     const zd_data *data;
     RunResult result;
     Arena arena;
-    const char ***subjects, ***evidence, ***tags;
 };
 
 static void set_err(char *err, size_t size, const char *fmt, ...)
@@ -37,6 +39,15 @@ static void set_err(char *err, size_t size, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err, size, fmt, ap);
     va_end(ap);
+}
+
+/* Strings interned while the table could not grow were given id 0: the data
+ * is then unusable, and said so once. */
+static int out_of_memory(const zd_data *data, char *err, size_t errsize)
+{
+    if (!data->ds->strs.failed) return 0;
+    set_err(err, errsize, "out of memory");
+    return -1;
 }
 
 zd_policy *zd_policy_load(const void *bytes, size_t size, char *err, size_t errsize)
@@ -56,8 +67,8 @@ zd_policy *zd_policy_load(const void *bytes, size_t size, char *err, size_t errs
 zd_policy *zd_policy_load_file(const char *path, char *err, size_t errsize)
 {
     size_t len;
-    unsigned char *buf = bc_read_file(path, &len);
-    if (!buf) { set_err(err, errsize, "%s: cannot read", path); return NULL; }
+    char *buf = file_read(path, BC_MAX_FILE_SIZE, &len);
+    if (!buf) { set_err(err, errsize, "%s: cannot read: %s", path, file_error(errno)); return NULL; }
     char msg[512];
     zd_policy *policy = zd_policy_load(buf, len, msg, sizeof msg);
     if (!policy) set_err(err, errsize, "%s: error: %s", path, msg);
@@ -91,6 +102,7 @@ int zd_data_load(zd_data *data, const char *path, bool skip_bad_rows, char *err,
         set_err(err, errsize, "%s", msg);
         return -1;
     }
+    if (out_of_memory(data, err, errsize)) return -1;
     data->stats.rows += st.rows;
     data->stats.events += st.events;
     data->stats.skipped += st.skipped;
@@ -139,7 +151,7 @@ zd_report *zd_run(const zd_policy *policy, zd_data *data, const zd_options *opti
     r->data = data;
     arena_init(&r->arena);
     char msg[512];
-    if (engine_run(p, data->ds, &ro, &r->result, msg, sizeof msg) != 0) {
+    if (engine_run(p, data->ds, &ro, &r->result, msg, sizeof msg) != 0 || out_of_memory(data, msg, sizeof msg)) {
         set_err(err, errsize, "%s", msg);
         zd_report_free(r);
         return NULL;
@@ -149,10 +161,11 @@ zd_report *zd_run(const zd_policy *policy, zd_data *data, const zd_options *opti
 
 size_t zd_report_count(const zd_report *report) { return report->result.n; }
 
-static const char **strings_of(zd_report *r, const Dataset *ds, const StrId *ids, uint32_t n)
+/* A list of the row as an array made on demand in the report's arena. */
+static const char *const *list_of(zd_report *r, const VRow *row, const char *(*item)(const VRow *, uint32_t), uint32_t n)
 {
     const char **out = arena_alloc(&r->arena, sizeof(char *) * (n + 1u));
-    for (uint32_t i = 0; i < n; i++) out[i] = strtab_str(&ds->strs, ids[i]);
+    for (uint32_t i = 0; i < n; i++) out[i] = item(row, i);
     return out;
 }
 
@@ -160,35 +173,27 @@ int zd_report_get(const zd_report *report, size_t i, zd_violation *out)
 {
     if (i >= report->result.n) return -1;
     zd_report *r = (zd_report *)report; /* the string arrays are made on demand */
-    const Dataset *ds = r->data->ds;
-    const Program *p = ds->prog;
-    const Violation *v = &r->result.v[i];
-    const ZRule *rule = &p->rules[v->rule];
+    VRow row;
+    vrow_make(&row, r->data->ds->prog, r->data->ds, &r->result.v[i]);
     memset(out, 0, sizeof *out);
-    out->unit = strtab_str(&ds->strs, v->unit);
-    out->rule = program_string(p, rule->name);
-    out->clause = rule->nclauses ? program_string(p, rule->clauses[0].id) : "";
-    out->clause_text = rule->nclauses ? program_string(p, rule->clauses[0].text) : "";
-    out->severity = program_severity_name(rule->severity);
-    out->message = v->message;
-    out->pending = v->pending;
-    if (v->periodic) {
-        char *a = arena_alloc(&r->arena, 40), *b = arena_alloc(&r->arena, 40);
-        zt_format(v->from, p->meta.tz_offset, a, 40);
-        zt_format(v->to, p->meta.tz_offset, b, 40);
-        out->window_from = a;
-        out->window_to = b;
-    } else {
-        out->trigger = strtab_str(&ds->strs, v->trigger_id);
+    out->unit = row.unit;
+    out->rule = row.rule;
+    out->clause = row.clause;
+    out->clause_text = row.clause_text;
+    out->severity = row.severity;
+    out->message = row.message;
+    out->pending = row.pending;
+    out->trigger = row.trigger;
+    if (row.periodic) {
+        out->window_from = arena_strdup(&r->arena, row.window_from);
+        out->window_to = arena_strdup(&r->arena, row.window_to);
     }
-    const char **tags = arena_alloc(&r->arena, sizeof(char *) * (rule->ntags + 1u));
-    for (uint32_t k = 0; k < rule->ntags; k++) tags[k] = program_string(p, rule->tags[k]);
-    out->tags = tags;
-    out->ntags = rule->ntags;
-    out->subjects = strings_of(r, ds, v->subjects, v->nsubjects);
-    out->nsubjects = v->nsubjects;
-    out->evidence = strings_of(r, ds, v->evidence, v->nevidence);
-    out->nevidence = v->nevidence;
+    out->tags = list_of(r, &row, vrow_tag, row.ntags);
+    out->ntags = row.ntags;
+    out->subjects = list_of(r, &row, vrow_subject, row.nsubjects);
+    out->nsubjects = row.nsubjects;
+    out->evidence = list_of(r, &row, vrow_evidence, row.nevidence);
+    out->nevidence = row.nevidence;
     return 0;
 }
 
@@ -201,8 +206,7 @@ int zd_report_write(const zd_report *report, FILE *out, const char *format)
     else if (!strcmp(format, "csv")) fmt = REPORT_CSV;
     else return -1;
     ReportInfo info = {NULL, NULL, &report->data->stats};
-    report_write(out, fmt, report->data->ds->prog, report->data->ds, &report->result, &info);
-    return 0;
+    return report_write(out, fmt, report->data->ds->prog, report->data->ds, &report->result, &info);
 }
 
 void zd_report_free(zd_report *report)

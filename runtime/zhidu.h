@@ -57,7 +57,8 @@ typedef struct zd_violation {
 size_t zd_report_count(const zd_report *report);
 /* Fills *out with verdict i (0 <= i < count). Returns 0, or -1 out of range. */
 int zd_report_get(const zd_report *report, size_t i, zd_violation *out);
-/* format: "text", "jsonl", "json" or "csv". Returns 0, or -1 (unknown format). */
+/* format: "text", "jsonl", "json" or "csv". Returns 0, or -1 (unknown format,
+ * or out of memory). */
 int zd_report_write(const zd_report *report, FILE *out, const char *format);
 void zd_report_free(zd_report *report);
 

@@ -115,6 +115,21 @@ rc=$?
 if [ $rc -eq 2 ] && grep -q "cannot read $tmp/nothere.zbc" "$tmp/err"; then pass "disasm of a missing .zbc"; else
   fail "disasm of a missing .zbc" "exit $rc: $(head -3 "$tmp/err")"; fi
 
+# a .zbc path that is a directory, or not a regular file, says so
+mkdir -p "$tmp/dir.zbc"
+for cmd in disasm run; do
+  "$zhidu" $cmd "$tmp/dir.zbc" $([ $cmd = run ] && echo examples/gxnu) >/dev/null 2>"$tmp/err"
+  rc=$?
+  if [ $rc -eq 2 ] && [ "$(cat "$tmp/err")" = "zhidu: cannot read $tmp/dir.zbc: Is a directory" ]; then
+    pass "$cmd of a .zbc that is a directory"; else
+    fail "$cmd of a .zbc that is a directory" "exit $rc: $(head -3 "$tmp/err")"; fi
+done
+mkfifo "$tmp/fifo.zbc"
+timeout 20 "$zhidu" disasm "$tmp/fifo.zbc" >/dev/null 2>"$tmp/err" # an old reader blocked here
+rc=$?
+if [ $rc -eq 2 ] && [ "$(cat "$tmp/err")" = "zhidu: cannot read $tmp/fifo.zbc: not a regular file" ]; then
+  pass "disasm of a .zbc that is a FIFO"; else fail "disasm of a .zbc that is a FIFO" "exit $rc: $(head -3 "$tmp/err")"; fi
+
 # a rule file with an error: exit 1, no output written
 mkdir -p "$tmp/bad"
 printf 'policy broken {\n  title "t"\n  document "d"\n  effective 2024-01-01\n  timezone "+08:00"\n}\nrule r {\n  severity must\n  every day\n  message "m"\n  require nosuchname\n}\n' >"$tmp/bad/broken.zd"

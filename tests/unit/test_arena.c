@@ -1,4 +1,4 @@
-/* test_arena.c - the bump allocator and pointer vectors (compiler/arena.c). */
+/* test_arena.c - the bump allocator and pointer vectors (runtime/arena.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -127,6 +127,9 @@ static void test_bad_rows_and_inputs(void **state)
     assert_null(zd_policy_load("junk", 4, err, sizeof err));
     assert_non_null(strstr(err, "bytecode: header:"));
     assert_null(zd_policy_load_file("/nonexistent/x.zbc", err, sizeof err));
+    assert_string_equal(err, "/nonexistent/x.zbc: cannot read: No such file or directory");
+    assert_null(zd_policy_load_file("/", err, sizeof err));
+    assert_string_equal(err, "/: cannot read: Is a directory");
     assert_int_equal(zd_data_load(data, "/nonexistent/dir", false, err, sizeof err), -1);
     zd_options bad = {"yesterday", NULL, NULL};
     assert_null(zd_run(policy, data, &bad, err, sizeof err));

@@ -1,0 +1,18 @@
+/* file.h - reading a whole file into memory, for the compiler's rule files
+ * and the runtime's .zbc files alike (data files are streamed by input.c). */
+#ifndef ZD_FILE_H
+#define ZD_FILE_H
+#include <stddef.h>
+
+enum { FILE_MAX_BYTES = 256 * 1024 * 1024 };
+
+/* Reads the regular file at path (at most max bytes) into a malloc'd buffer
+ * with a NUL byte after the end. NULL on failure, with errno set: EISDIR (a
+ * directory), EINVAL (not a regular file: looked at before opening, as opening
+ * a FIFO blocks and a device never ends), EFBIG (more than max bytes), ENOMEM,
+ * or the error of opening or reading. */
+char *file_read(const char *path, size_t max, size_t *size);
+/* Why file_read failed, for messages: strerror with its own cases named. */
+const char *file_error(int err);
+
+#endif

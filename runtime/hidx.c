@@ -1,0 +1,60 @@
+/* hidx.c - open-addressing hash index (see hidx.h). */
+#include "hidx.h"
+
+#include <stdlib.h>
+
+enum { HIDX_MIN_SLOTS = 1024 };
+
+uint32_t hidx_hash_bytes(const void *s, size_t len)
+{
+    const unsigned char *p = s;
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++) h = (h ^ p[i]) * 16777619u;
+    return h;
+}
+
+void hidx_free(HIdx *h)
+{
+    free(h->slots);
+    h->slots = NULL;
+    h->nslots = h->n = 0;
+}
+
+static void place(HIdxSlot *slots, uint32_t nslots, uint32_t hash, uint32_t id)
+{
+    uint32_t at = hash & (nslots - 1);
+    while (slots[at].id != HIDX_NONE) at = (at + 1) & (nslots - 1);
+    slots[at].hash = hash;
+    slots[at].id = id;
+}
+
+int hidx_add(HIdx *h, uint32_t hash, uint32_t id)
+{
+    if ((h->n + 1) * 2 > h->nslots) {
+        uint32_t n = h->nslots ? h->nslots * 2 : HIDX_MIN_SLOTS;
+        if (!n) return -1;
+        HIdxSlot *slots = malloc(sizeof *slots * n);
+        if (!slots) return -1;
+        for (uint32_t i = 0; i < n; i++) slots[i].id = HIDX_NONE;
+        for (uint32_t i = 0; i < h->nslots; i++)
+            if (h->slots[i].id != HIDX_NONE) place(slots, n, h->slots[i].hash, h->slots[i].id);
+        free(h->slots);
+        h->slots = slots;
+        h->nslots = n;
+    }
+    place(h->slots, h->nslots, hash, id);
+    h->n++;
+    return 0;
+}
+
+/* *pos counts the slots probed so far, so the walk resumes where it stopped. */
+uint32_t hidx_next(const HIdx *h, uint32_t hash, uint32_t *pos)
+{
+    if (!h->nslots) return HIDX_NONE;
+    for (;;) {
+        const HIdxSlot *s = &h->slots[(hash + *pos) & (h->nslots - 1)];
+        if (s->id == HIDX_NONE || *pos >= h->nslots) return HIDX_NONE;
+        ++*pos;
+        if (s->hash == hash) return s->id;
+    }
+}

@@ -1,0 +1,147 @@
+/* test_support.c - the runtime's shared helpers: arena_try_alloc, the hash index
+ * (runtime/hidx.c), string interning over it (strtab.c), the UTF-8 validator
+ * (text.c) and the whole-file reader (file.c). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "file.h"
+#include "hidx.h"
+#include "strtab.h"
+#include "text.h"
+
+/* Every id added under a hash comes back from the walk, and no other. */
+static void test_hidx_collisions_and_growth(void **state)
+{
+    (void)state;
+    HIdx h = {0};
+    assert_int_equal(hidx_next(&h, 7, &(uint32_t){0}), HIDX_NONE);
+    enum { N = 5000 };
+    for (uint32_t i = 0; i < N; i++) assert_int_equal(hidx_add(&h, i % 3 == 0 ? 42u : i * 2654435761u, i), 0);
+    assert_true(h.nslots >= 2 * N);
+    uint32_t pos = 0, id, seen = 0;
+    while ((id = hidx_next(&h, 42, &pos)) != HIDX_NONE) {
+        assert_int_equal(id % 3, 0);
+        seen++;
+    }
+    assert_int_equal(seen, (N + 2) / 3);
+    pos = 0;
+    assert_int_equal(hidx_next(&h, 1u * 2654435761u, &pos), 1);
+    hidx_free(&h);
+    assert_int_equal(h.nslots, 0);
+}
+
+static void test_strtab_interns_once(void **state)
+{
+    (void)state;
+    StrTab t;
+    strtab_init(&t);
+    assert_int_equal(strtab_intern(&t, "", 0), 0);
+    char buf[16];
+    for (int i = 0; i < 3000; i++) {
+        snprintf(buf, sizeof buf, "s%d", i);
+        assert_int_equal(strtab_intern(&t, buf, strlen(buf)), (StrId)i + 1);
+    }
+    assert_int_equal(strtab_intern(&t, "s17", 3), 18);
+    assert_int_equal(strtab_find(&t, "s2999", 5), 3000);
+    assert_int_equal(strtab_find(&t, "s3000", 5), UINT32_MAX);
+    assert_int_equal(strtab_intern(&t, "a\0b", 3), 3001); /* lengths, not NUL ends */
+    assert_int_equal(strtab_find(&t, "a", 1), UINT32_MAX);
+    assert_false(t.failed);
+    uint8_t *live = calloc(t.n, 1);
+    live[5] = live[3001] = 1;
+    StrId *map = strtab_compact(&t, live);
+    assert_int_equal(map[5], 1);
+    assert_int_equal(map[3001], 2);
+    assert_int_equal(t.n, 3);
+    assert_int_equal(strtab_find(&t, "s4", 2), 1);
+    free(map);
+    free(live);
+    strtab_free(&t);
+}
+
+static void test_utf8_invalid_at(void **state)
+{
+    (void)state;
+    assert_int_equal(utf8_invalid_at("", 0), -1);
+    assert_int_equal(utf8_invalid_at("ab\xe6\x96\x87", 5), -1);     /* 文 */
+    assert_int_equal(utf8_invalid_at("ab\0c", 4), 2);                /* NUL */
+    assert_int_equal(utf8_invalid_at("a\xc0\x80", 3), 1);            /* overlong NUL */
+    assert_int_equal(utf8_invalid_at("a\xe0\x9f\xbf", 4), 1);        /* overlong 3-byte */
+    assert_int_equal(utf8_invalid_at("\xed\xa0\x80", 3), 0);         /* surrogate */
+    assert_int_equal(utf8_invalid_at("\xf4\x90\x80\x80", 4), 0);     /* past U+10FFFF */
+    assert_int_equal(utf8_invalid_at("xy\xe6\x96", 4), 2);           /* cut short */
+    assert_int_equal(utf8_invalid_at("\xf0\x9f\x98\x80!", 5), -1);   /* 4-byte */
+    assert_int_equal(utf8_invalid_at("\x80", 1), 0);                 /* lone continuation */
+}
+
+static void test_file_read(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/zd_test_file_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[64], fifo[64];
+    snprintf(path, sizeof path, "%s/f", dir);
+    snprintf(fifo, sizeof fifo, "%s/p", dir);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    for (int i = 0; i < 100000; i++) fputc('a' + i % 26, f); /* more than one read buffer */
+    fclose(f);
+    size_t size = 0;
+    char *buf = file_read(path, FILE_MAX_BYTES, &size);
+    assert_non_null(buf);
+    assert_int_equal(size, 100000);
+    assert_int_equal(buf[99999], 'a' + 99999 % 26);
+    assert_int_equal(buf[size], '\0');
+    free(buf);
+    errno = 0;
+    assert_null(file_read(path, 99999, &size));
+    assert_int_equal(errno, EFBIG);
+    assert_null(file_read(dir, FILE_MAX_BYTES, &size));
+    assert_int_equal(errno, EISDIR);
+    assert_string_equal(file_error(EISDIR), strerror(EISDIR));
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    assert_null(file_read(fifo, FILE_MAX_BYTES, &size)); /* refused before opening: no block */
+    assert_int_equal(errno, EINVAL);
+    assert_string_equal(file_error(EINVAL), "not a regular file");
+    assert_null(file_read("/nonexistent/zd", FILE_MAX_BYTES, &size));
+    assert_int_equal(errno, ENOENT);
+    unlink(path);
+    unlink(fifo);
+    rmdir(dir);
+}
+
+/* An impossible size is refused with NULL, and the arena still works. */
+static void test_arena_try_alloc_refuses(void **state)
+{
+    (void)state;
+    Arena a;
+    arena_init(&a);
+    assert_null(arena_try_alloc(&a, SIZE_MAX));
+    assert_null(arena_try_alloc(&a, SIZE_MAX - 8));
+    char *p = arena_try_alloc(&a, 10);
+    assert_non_null(p);
+    assert_int_equal(p[9], 0);
+    arena_free(&a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_hidx_collisions_and_growth),
+        cmocka_unit_test(test_strtab_interns_once),
+        cmocka_unit_test(test_utf8_invalid_at),
+        cmocka_unit_test(test_file_read),
+        cmocka_unit_test(test_arena_try_alloc_refuses),
+    };
+    return cmocka_run_group_tests_name("support", tests, NULL, NULL);
+}
