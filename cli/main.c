@@ -353,7 +353,7 @@ static int cmd_run(int argc, char **argv)
     return rc;
 }
 
-/* zhidu fmt: each file rewritten in place (through write_atomically) when
+/* zhidu fmt: each file rewritten in place (through outfile.h) when
  * its layout differs from the canonical one; --check lists those instead. */
 static int cmd_fmt(int argc, char **argv)
 {
@@ -382,9 +382,12 @@ static int cmd_fmt(int argc, char **argv)
             if (check) {
                 printf("%s\n", argv[i]);
                 if (rc == EXIT_OK) rc = EXIT_FINDINGS;
-            } else if (write_atomically(argv[i], (const unsigned char *)out, len) != 0) {
-                fprintf(stderr, "zhidu: cannot write %s: %s\n", argv[i], strerror(errno));
-                rc = EXIT_USAGE;
+            } else {
+                char err[512];
+                if (outfile_write_all(argv[i], out, len, err, sizeof err) != 0) {
+                    fprintf(stderr, "zhidu: cannot write %s: %s\n", argv[i], err);
+                    rc = EXIT_USAGE;
+                }
             }
         }
         compile_free(c);

@@ -140,6 +140,14 @@ out=$("$zhidu" fmt --check "$tmp/ok.zd" "$tmp/off.zd" 2>&1); rc=$?
 "$zhidu" fmt "$tmp/ok.zd" "$tmp/off.zd"; rc=$?
 [ $rc -eq 0 ] && cmp -s "$tmp/off.zd" "$tmp/ok.zd" && pass "fmt rewrites in place: exit 0" || fail "fmt in place" "exit $rc"
 
+# written as a named output: a symbolic link written through, the mode kept
+printf 'role a\nrule r {\ntags X\n}\n' >"$tmp/target.zd"
+chmod 640 "$tmp/target.zd"
+ln -s target.zd "$tmp/link.zd"
+"$zhidu" fmt "$tmp/link.zd"; rc=$?
+[ $rc -eq 0 ] && [ -L "$tmp/link.zd" ] && cmp -s "$tmp/target.zd" "$tmp/ok.zd" && [ "$(stat -c %a "$tmp/target.zd")" = 640 ] &&
+  pass "fmt through a symbolic link, mode kept" || fail "fmt through a link" "exit $rc, mode $(stat -c %a "$tmp/target.zd")"
+
 # 5. a lexical or syntax error: refused with the check diagnostic, untouched
 printf 'role a\n   rule r {\n  require exists(\n}\n' >"$tmp/syntax.zd"
 printf 'role a\n   rule r {\n  message "open\n}\n' >"$tmp/lex.zd"
