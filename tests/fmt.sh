@@ -15,7 +15,10 @@ pass() { echo "PASS $1"; }
 fail() { echo "FAIL $1: $2"; }
 
 # tests/check/good/vocabulary.zd keeps tabs and CRLF line ends on purpose;
-# bad files with lexical or syntax errors are refused (checked below).
+# bad files with lexical or syntax errors are refused (checked below); two bad
+# files are left as written because formatting would move the columns their
+# '// expect:' lines pin (continuation lines indented 6 and 7, not 4).
+unformatted_bad="tests/check/bad/limits_loops.zd tests/check/bad/limits_times.zd"
 mapfile -t files < <(find rules examples tests -name '*.zd' | sort)
 
 # 1. every repository rule file is formatted (or, a bad file, refused)
@@ -25,6 +28,7 @@ for f in "${files[@]}"; do
     tests/check/good/vocabulary.zd) [ $rc -eq 1 ] && [ "$out" = "$f" ] && pass "check lists $f" || fail "check $f" "exit $rc, '$out'" ;;
     tests/check/bad/*)
       if [ $rc -eq 0 ] && [ -z "$out" ]; then pass "formatted $f"
+      elif [ $rc -eq 1 ] && [ "$out" = "$f" ] && [[ " $unformatted_bad " == *" $f "* ]]; then pass "left as written $f"
       elif [ $rc -eq 1 ] && [ -z "$out" ] && grep -q ': error\[E0[01]' "$tmp/err"; then pass "refused $f"
       else fail "check $f" "exit $rc, '$out' $(head -2 "$tmp/err")"; fi ;;
     *) [ $rc -eq 0 ] && [ -z "$out" ] && [ ! -s "$tmp/err" ] && pass "formatted $f" || fail "formatted $f" "exit $rc, '$out'" ;;
