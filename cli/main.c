@@ -11,6 +11,7 @@
 #include "disasm.h"
 #include "engine.h"
 #include "file.h"
+#include "fmt.h"
 #include "input.h"
 #include "lsp.h"
 #include "outfile.h"
@@ -36,6 +37,8 @@ static const char usage_text[] =
     "      --fail-on must|in-principle|never which violations make the exit code 1 (default in-principle)\n"
     "      --on-bad-row stop|skip            stop at the first bad row (default) or report and skip it\n"
     "  lsp                                  a language server for editors, over stdin/stdout\n"
+    "  fmt [--check] FILE...                 rewrite rule files in the canonical layout (--check: list\n"
+    "                                       the files that differ and change nothing)\n"
     "  help                                 this text\n"
     "\n"
     "exit codes: 0 ok (warnings allowed; no violation at the --fail-on level), 1 errors in a rule file or\n"
@@ -353,6 +356,48 @@ static int cmd_run(int argc, char **argv)
     return rc;
 }
 
+/* zhidu fmt: each file rewritten in place (through outfile.h) when
+ * its layout differs from the canonical one; --check lists those instead. */
+static int cmd_fmt(int argc, char **argv)
+{
+    bool check = argc > 0 && !strcmp(argv[0], "--check");
+    int rc = EXIT_OK, first = check ? 1 : 0;
+    if (first < argc && !strcmp(argv[first], "--")) first++;
+    else if (first < argc && argv[first][0] == '-' && argv[first][1]) return usage_error("unknown option '%s'", argv[first]);
+    if (first >= argc) return usage_error("%s", "usage: zhidu fmt [--check] FILE...");
+    for (int i = first; i < argc; i++) {
+        Compilation *c = compile_new();
+        if (!c) { fputs("zhidu: out of memory\n", stderr); return EXIT_USAGE; }
+        Source *src = source_load(&c->arena, argv[i]);
+        char *out;
+        size_t len;
+        FmtResult r = src ? fmt_source(&c->arena, &c->diag, src, &out, &len) : FMT_ERRORS;
+        if (!src) {
+            fprintf(stderr, "zhidu: cannot read %s: %s\n", argv[i], source_error(errno));
+            rc = EXIT_USAGE;
+        } else if (r == FMT_ERRORS) {
+            diag_print_text(&c->diag, stderr, isatty(STDERR_FILENO));
+            if (rc == EXIT_OK) rc = EXIT_FINDINGS;
+        } else if (r == FMT_INTERNAL) {
+            fprintf(stderr, "zhidu: internal error: formatting %s would change its tokens; left as it is\n", argv[i]);
+            rc = EXIT_USAGE;
+        } else if (len != src->len || memcmp(out, src->text, len) != 0) {
+            if (check) {
+                printf("%s\n", argv[i]);
+                if (rc == EXIT_OK) rc = EXIT_FINDINGS;
+            } else {
+                char err[512];
+                if (outfile_write_all(argv[i], out, len, err, sizeof err) != 0) {
+                    fprintf(stderr, "zhidu: cannot write %s: %s\n", argv[i], err);
+                    rc = EXIT_USAGE;
+                }
+            }
+        }
+        compile_free(c);
+    }
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -365,6 +410,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "disasm")) return cmd_disasm(argc - 2, argv + 2);
     if (!strcmp(cmd, "run")) return cmd_run(argc - 2, argv + 2);
     if (!strcmp(cmd, "lsp")) return lsp_main(argc - 2, argv + 2);
+    if (!strcmp(cmd, "fmt")) return cmd_fmt(argc - 2, argv + 2);
     if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
         fputs(usage_text, stdout);
         return EXIT_OK;

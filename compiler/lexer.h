@@ -39,4 +39,16 @@ AstFile *parse_source(Arena *arena, DiagEngine *diag, const Source *src);
 
 SrcLoc lex_loc(const LexState *ls, const ZZLTYPE *l);
 
+/* One token as the scanner returned it: its kind (a bison token number or a
+ * punctuation character) and its span. */
+typedef struct LexToken {
+    int kind;
+    SrcLoc loc;
+} LexToken;
+
+/* Scans src without parsing (for the formatter): sets *tokens to its tokens
+ * in order and *comments to its comments (linked by next_all), all allocated
+ * from arena; lexical errors go to diag. Returns the number of tokens. */
+int lex_tokens(Arena *arena, DiagEngine *diag, const Source *src, LexToken **tokens, Comment **comments);
+
 #endif

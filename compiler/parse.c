@@ -1,5 +1,6 @@
 /* parse.c - runs the scanner and parser over one source and attaches each
- * comment to the declaration (or rule clause) that follows it. */
+ * comment to the declaration (or rule clause) that follows it; or runs the
+ * scanner alone, for the formatter, to list the tokens with their spans. */
 #include <string.h>
 
 #include "lexer.h"
@@ -10,6 +11,7 @@ typedef void *yyscan_t;
 int zzlex_init_extra(LexState *extra, yyscan_t *scanner);
 int zzlex_destroy(yyscan_t scanner);
 void *zz_scan_bytes(const char *bytes, int len, yyscan_t scanner);
+int zzlex(ZZSTYPE *lval, ZZLTYPE *lloc, yyscan_t scanner);
 
 static void attach(Comment **list, Comment *c)
 {
@@ -38,34 +40,68 @@ static void attach_comments(AstFile *f, Comment *all)
     }
 }
 
-AstFile *parse_source(Arena *arena, DiagEngine *diag, const Source *src)
+/* Sets up ls and a scanner over src; false when there is nothing to scan. */
+static bool scan_begin(LexState *ls, Arena *arena, DiagEngine *diag, const Source *src, yyscan_t *scanner)
 {
-    LexState ls;
-    memset(&ls, 0, sizeof ls);
-    ls.arena = arena;
-    ls.diag = diag;
-    ls.src = src;
-    ls.line = 1;
-    ls.col = 1;
-    ls.last_bad_off = (size_t)-1;
-    ls.file = arena_alloc(arena, sizeof(AstFile));
-    ls.file->src = src;
+    memset(ls, 0, sizeof *ls);
+    ls->arena = arena;
+    ls->diag = diag;
+    ls->src = src;
+    ls->line = 1;
+    ls->col = 1;
+    ls->last_bad_off = (size_t)-1;
+    ls->file = arena_alloc(arena, sizeof(AstFile));
+    ls->file->src = src;
 
     if (src->len > (size_t)0x7fffffff) {
         SrcLoc at = {src, 1, 1, 1, 1, 0, 0};
         diag_report(diag, DIAG_E0008, at, "file too large (%zu bytes)", src->len);
-        return ls.file;
+        return false;
     }
     /* a UTF-8 byte-order mark (as some editors write) is not part of the text */
     size_t skip = src->len >= 3 && !memcmp(src->text, "\xEF\xBB\xBF", 3) ? 3 : 0;
-    ls.off = skip;
+    ls->off = skip;
+    if (zzlex_init_extra(ls, scanner) != 0) return false;
+    zz_scan_bytes(src->text + skip, (int)(src->len - skip), *scanner);
+    return true;
+}
+
+AstFile *parse_source(Arena *arena, DiagEngine *diag, const Source *src)
+{
+    LexState ls;
     yyscan_t scanner;
-    if (zzlex_init_extra(&ls, &scanner) != 0) return ls.file;
-    zz_scan_bytes(src->text + skip, (int)(src->len - skip), scanner);
+    if (!scan_begin(&ls, arena, diag, src, &scanner)) return ls.file;
     zzparse(scanner, &ls);
     zzlex_destroy(scanner);
     ls.file->syntax_errors = ls.syntax_errors + (ls.stopped ? 1 : 0);
     ls.file->comments = ls.comments;
     attach_comments(ls.file, ls.comments);
     return ls.file;
+}
+
+int lex_tokens(Arena *arena, DiagEngine *diag, const Source *src, LexToken **tokens, Comment **comments)
+{
+    LexState ls;
+    yyscan_t scanner;
+    *tokens = NULL;
+    *comments = NULL;
+    if (!scan_begin(&ls, arena, diag, src, &scanner)) return 0;
+    int n = 0, cap = 0;
+    ZZSTYPE val;
+    ZZLTYPE loc;
+    int kind;
+    while ((kind = zzlex(&val, &loc, scanner)) > 0) {
+        if (n == cap) {
+            cap = cap ? 2 * cap : 256;
+            LexToken *grown = arena_alloc(arena, sizeof *grown * (size_t)cap);
+            if (n) memcpy(grown, *tokens, sizeof *grown * (size_t)n);
+            *tokens = grown;
+        }
+        (*tokens)[n].kind = kind;
+        (*tokens)[n].loc = lex_loc(&ls, &loc);
+        n++;
+    }
+    zzlex_destroy(scanner);
+    *comments = ls.comments;
+    return n;
 }
