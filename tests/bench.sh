@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# bench.sh ZHIDU - the benchmark scripts still run (not how fast: no timed
+# tests here). The plain readings bench/compare.sh compares zhidu with must
+# report what zhidu reports: bench/rules.sql (sqlite3 shell) and bench/rules.py
+# give the O7, O8 and O17 violations of examples/gxnu/expected.jsonl; and
+# bench/compare.sh runs end to end on a few hundred generated events (its C
+# helpers built with -Werror), its table complete and both readings agreeing
+# with zhidu there.
+# Prints "PASS bench NAME" or "FAIL bench NAME: why" per check.
+set -u
+zhidu=$1
+case $zhidu in /*) ;; *) zhidu=$PWD/$zhidu ;; esac
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export PYTHONDONTWRITEBYTECODE=1
+
+pass() { echo "PASS bench $1"; }
+fail() { echo "FAIL bench $1: $2"; }
+command -v sqlite3 >/dev/null || apt-get install -y -q sqlite3 >/dev/null 2>&1
+
+# examples/gxnu, with the unit column rules.sql expects ("" = the one unit)
+cp examples/gxnu/gxnu.db "$tmp/gxnu.db"
+for t in events roster topics calendar; do sqlite3 "$tmp/gxnu.db" "ALTER TABLE $t ADD COLUMN unit TEXT"; done
+if sqlite3 -readonly "$tmp/gxnu.db" -init /dev/null -cmd '.read bench/rules.sql' .quit >"$tmp/sql.out" 2>"$tmp/err" &&
+   python3 bench/agree.py examples/gxnu/expected.jsonl "$tmp/sql.out" sql >"$tmp/agree" &&
+   [ "$(wc -l <"$tmp/sql.out")" -eq 9 ]; then
+  pass "rules.sql on examples/gxnu"
+else
+  fail "rules.sql on examples/gxnu" "$(cat "$tmp/err" "$tmp/agree" 2>/dev/null | head -12)"
+fi
+if python3 bench/rules.py examples/gxnu >"$tmp/py.out" 2>"$tmp/err" &&
+   python3 bench/agree.py examples/gxnu/expected.jsonl "$tmp/py.out" py >"$tmp/agree" &&
+   [ "$(wc -l <"$tmp/py.out")" -eq 9 ]; then
+  pass "rules.py on examples/gxnu"
+else
+  fail "rules.py on examples/gxnu" "$(cat "$tmp/err" "$tmp/agree" 2>/dev/null | head -12)"
+fi
+
+# compare.sh end to end on ~300 events, one run each
+if ZHIDU=$zhidu WORK=$tmp/work REPEAT=1 bash bench/compare.sh 300 >"$tmp/table.md" 2>"$tmp/err"; then
+  rows=$(grep -c '^| [a-zA-Z]' "$tmp/table.md")
+  if [ "$rows" -ne 13 ]; then
+    fail "compare.sh" "expected 13 table rows, got $rows"
+  elif [ "$(grep -c '^agree$' "$tmp/table.md")" -ne 2 ]; then
+    fail "compare.sh" "the plain readings disagree with zhidu: $(grep -A3 DISAGREE "$tmp/table.md")"
+  else
+    pass "compare.sh on 300 events"
+  fi
+else
+  fail "compare.sh" "$(head -12 "$tmp/err")"
+fi
