@@ -373,7 +373,7 @@ static int cmd_fmt(int argc, char **argv)
         size_t len;
         FmtResult r = src ? fmt_source(&c->arena, &c->diag, src, &out, &len) : FMT_ERRORS;
         if (!src) {
-            fprintf(stderr, "zhidu: cannot read %s: %s\n", argv[i], source_error(errno));
+            fprintf(stderr, "zhidu: cannot read %s: %s\n", argv[i], file_error(errno));
             rc = EXIT_USAGE;
         } else if (r == FMT_ERRORS) {
             diag_print_text(&c->diag, stderr, isatty(STDERR_FILENO));
