@@ -349,16 +349,17 @@ usage() {
   shift 2
   zrun "$data" "$@"
   expect "usage: $name" 2 "zhidu: $msg
-(run 'zhidu help' for usage)" -
+usage: zhidu run POLICY DATA [options]
+(run 'zhidu help run' for more)" -
 }
-usage "no arguments" "usage: zhidu run POLICY DATA [options]"
-usage "no data set" "usage: zhidu run POLICY DATA [options]" mini.zd
+usage "no arguments" "run needs a policy and a data set"
+usage "no data set" "run needs a policy and a data set" mini.zd
 usage "an extra argument" "unexpected argument 'extra'" mini.zd mini_good extra
-usage "unknown format" "unknown format 'xml' (text, jsonl, json, csv or html)" mini.zd mini_good --format xml
-usage "unknown format with =" "unknown format 'yaml' (text, jsonl, json, csv or html)" mini.zd mini_good --format=yaml
-usage "option without its value" "--format needs a value" mini.zd mini_good --format
+usage "unknown format" "--format takes text, jsonl, json, csv or html, not 'xml'" mini.zd mini_good --format xml
+usage "unknown format with =" "--format takes text, jsonl, json, csv or html, not 'yaml'" mini.zd mini_good --format=yaml
+usage "option without its value" "--format needs a value (text, jsonl, json, csv or html)" mini.zd mini_good --format
 usage "--output without its value" "--output needs a value" mini.zd mini_good --output
-usage "unknown option" "unknown option '--bogus'" mini.zd mini_good --bogus
+usage "unknown option" "unknown option '--bogus' for run" mini.zd mini_good --bogus
 usage "bad --fail-on" "--fail-on takes must, in-principle or never, not 'all'" mini.zd mini_good --fail-on all
 usage "bad --on-bad-row" "--on-bad-row takes stop or skip, not 'ignore'" mini.zd mini_good --on-bad-row ignore
 usage "bad --from" "--from: '2025-13-01' is not a date or time (YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM])" mini.zd mini_good --from 2025-13-01

@@ -1,0 +1,61 @@
+/* check.c - `zhidu check`: parse and check rule files, print diagnostics as
+ * text (standard error) or JSON (standard output). */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "compiler.h"
+#include "file.h"
+
+static int run_check(const Command *cmd, const CliArgs *args)
+{
+    const char *format = cli_value(cmd, args, "--format");
+    bool json = format && !strcmp(format, "json");
+    if (args->npos == 0) return cli_usage_error(cmd, NULL, "check needs at least one rule file");
+    int rc = EXIT_OK;
+    bool color = !json && isatty(STDERR_FILENO);
+    bool many = args->npos > 1;
+    if (json && many) fputs("[", stdout);
+    for (int i = 0; i < args->npos; i++) {
+        const char *path = args->pos[i];
+        Compilation *c = compile_new();
+        if (!c) { fputs("zhidu: out of memory\n", stderr); return EXIT_USAGE; }
+        if (json && many && i > 0) fputs(",", stdout);
+        if (!compile_check_file(c, path)) {
+            fprintf(stderr, "zhidu: cannot read %s: %s\n", path, file_error(c->io_errno));
+            rc = EXIT_USAGE;
+            if (json) {
+                fputs("{\"file\":", stdout);
+                json_write_string(stdout, path);
+                fprintf(stdout, ",\"io_error\":");
+                json_write_string(stdout, file_error(c->io_errno));
+                fputs(",\"diagnostics\":[],\"errors\":0,\"warnings\":0}\n", stdout);
+            }
+            compile_free(c);
+            continue;
+        }
+        if (json) diag_print_json(&c->diag, stdout);
+        else diag_print_text(&c->diag, stderr, color);
+        if (c->diag.errors && rc == EXIT_OK) rc = EXIT_FINDINGS;
+        compile_free(c);
+    }
+    if (json && many) fputs("]\n", stdout);
+    return rc;
+}
+
+static const CliOption check_options[] = {
+    {"--format", "FORMAT", "text|json", "diagnostics as text on standard error (default) or JSON on standard output"},
+    {0},
+};
+
+const Command check_command = {
+    "check",
+    "check rule files (and the files they extend)",
+    "check [--format text|json] FILE...",
+    "Parses and checks each rule file with the files it extends and prints every\n"
+    "diagnostic (errors, warnings, notes). Exit 0: no error (warnings allowed);\n"
+    "1: a file has an error; 2: usage error or a file cannot be read.",
+    check_options,
+    run_check,
+};

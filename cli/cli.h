@@ -1,0 +1,72 @@
+/* cli.h - what every zhidu command shares: the command and option tables,
+ * the argument parser that serves --help, "did you mean" and value checks
+ * for all of them, and the exit codes. A command is one Command value in its
+ * own file, listed once in main.c's table; its help text, its usage errors,
+ * docs/cli.md and the bash completion are all checked against that entry. */
+#ifndef ZD_CLI_H
+#define ZD_CLI_H
+#include <stdbool.h>
+#include <stdio.h>
+
+#define ZHIDU_VERSION "0.1.0"
+
+enum { EXIT_OK = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2 };
+
+typedef struct CliOption {
+    const char *name;   /* "--format" or "-o" */
+    const char *arg;    /* what the value is ("FILE", "N"); NULL for a flag */
+    const char *values; /* the only values allowed, "text|json"; NULL: any */
+    const char *help;   /* one line, for the command's help */
+} CliOption;
+
+typedef struct CliArgs CliArgs;
+
+typedef struct Command {
+    const char *name;
+    const char *summary;     /* one line in `zhidu help` */
+    const char *usage;       /* "run POLICY DATA [options]", after "zhidu " */
+    const char *description; /* paragraphs between the usage line and the options */
+    const CliOption *options; /* ends with a zeroed entry; -h/--help is implicit */
+    int (*run)(const struct Command *cmd, const CliArgs *args);
+} Command;
+
+enum { CLI_MAX_OPTIONS = 16 };
+
+/* Parsed arguments: values by the index of their option in cmd->options
+ * (NULL when absent, "" for a flag given), and the other arguments in order. */
+struct CliArgs {
+    const char *value[CLI_MAX_OPTIONS];
+    char **pos;
+    int npos;
+};
+
+/* The value of option `name` (which must be one of cmd's options), or NULL. */
+const char *cli_value(const Command *cmd, const CliArgs *args, const char *name);
+
+/* Parses argv (the arguments after the command's name; reordered in place)
+ * and runs the command: -h/--help anywhere prints its help and exits 0; an
+ * unknown option, a missing value or a value not among the allowed ones is a
+ * usage error with a suggestion. Returns the exit code. */
+int cli_dispatch(const Command *cmd, int argc, char **argv);
+
+/* Prints the command's full help (usage, description, options). */
+void cli_print_help(const Command *cmd, FILE *out);
+
+/* "zhidu: MESSAGE", a "did you mean" line when `suggestion` is not NULL, the
+ * usage line of cmd (of zhidu when NULL) and where to read more, on standard
+ * error. Returns EXIT_USAGE. */
+int cli_usage_error(const Command *cmd, const char *suggestion, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* The commands, in the order `zhidu help` lists them (main.c). */
+extern const Command *const cli_commands[];
+const Command *cli_find_command(const char *name);
+
+/* A rule file (compiled in memory, diagnostics printed) or a .zbc (loaded and
+ * verified); NULL with *rc set to 1 (errors in the rule file) or 2 (cannot be
+ * read, bytecode refused). In compile.c. */
+struct Program *cli_load_policy(const char *path, int *rc);
+
+extern const Command check_command, compile_command, disasm_command, run_command, fmt_command, lsp_command, help_command;
+
+#endif

@@ -1,0 +1,68 @@
+/* fmt.c - `zhidu fmt`: each rule file rewritten in place (through outfile.h)
+ * when its layout differs from the canonical one; --check lists those instead. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "compiler.h"
+#include "file.h"
+#include "fmt.h"
+#include "outfile.h"
+
+static int run_fmt(const Command *cmd, const CliArgs *args)
+{
+    bool check = cli_value(cmd, args, "--check") != NULL;
+    if (args->npos == 0) return cli_usage_error(cmd, NULL, "fmt needs at least one rule file");
+    int rc = EXIT_OK;
+    for (int i = 0; i < args->npos; i++) {
+        const char *path = args->pos[i];
+        Compilation *c = compile_new();
+        if (!c) { fputs("zhidu: out of memory\n", stderr); return EXIT_USAGE; }
+        Source *src = source_load(&c->arena, path);
+        char *out;
+        size_t len;
+        FmtResult r = src ? fmt_source(&c->arena, &c->diag, src, &out, &len) : FMT_ERRORS;
+        if (!src) {
+            fprintf(stderr, "zhidu: cannot read %s: %s\n", path, file_error(errno));
+            rc = EXIT_USAGE;
+        } else if (r == FMT_ERRORS) {
+            diag_print_text(&c->diag, stderr, isatty(STDERR_FILENO));
+            if (rc == EXIT_OK) rc = EXIT_FINDINGS;
+        } else if (r == FMT_INTERNAL) {
+            fprintf(stderr, "zhidu: internal error: formatting %s would change its tokens; left as it is\n", path);
+            rc = EXIT_USAGE;
+        } else if (len != src->len || memcmp(out, src->text, len) != 0) {
+            if (check) {
+                printf("%s\n", path);
+                if (rc == EXIT_OK) rc = EXIT_FINDINGS;
+            } else {
+                char err[512];
+                if (outfile_write_all(path, out, len, err, sizeof err) != 0) {
+                    fprintf(stderr, "zhidu: cannot write %s: %s\n", path, err);
+                    rc = EXIT_USAGE;
+                }
+            }
+        }
+        compile_free(c);
+    }
+    return rc;
+}
+
+static const CliOption fmt_options[] = {
+    {"--check", NULL, NULL, "change nothing: list the files that differ and exit 1 if any does"},
+    {0},
+};
+
+const Command fmt_command = {
+    "fmt",
+    "rewrite rule files in the canonical layout",
+    "fmt [--check] FILE...",
+    "Rewrites each rule file in the canonical layout (whitespace only; comments\n"
+    "stay where they are), safely as run --output writes. Exit 0: done (or, with\n"
+    "--check, every file already canonical); 1: a file has syntax errors, or\n"
+    "with --check differs; 2: usage or I/O error.",
+    fmt_options,
+    run_fmt,
+};

@@ -1,0 +1,168 @@
+/* run.c - `zhidu run`: judge a data set against a policy and write the report
+ * (and optionally a SQLite copy of it). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "engine.h"
+#include "input.h"
+#include "outfile.h"
+#include "report.h"
+#include "report_html.h"
+#include "ztime.h"
+
+static bool parse_time_option(const char *text, int tz, int64_t *out)
+{
+    ZtParsed tp;
+    if (zt_parse(text, strlen(text), &tp)) return false;
+    *out = zt_to_instant(&tp, tz);
+    return true;
+}
+
+/* The report (to standard output or --output) and the --db database, each
+ * through a temporary file renamed over its target (outfile.h). */
+static int write_outputs(const char *output, const char *dbpath, ReportFormat fmt, bool html, const Program *p, const Dataset *ds,
+                         const RunResult *result, const ReportInfo *info)
+{
+    char err[1024];
+    OutFile o;
+    const char *name = output ? output : "the report to standard output";
+    if (output ? outfile_open(&o, output, true, true, err, sizeof err) : outfile_stdout(&o)) {
+        fprintf(stderr, "zhidu: cannot write %s: %s\n", name, err);
+        return EXIT_USAGE;
+    }
+    errno = 0;
+    if (html) report_html_write(o.f, p, ds, result, info);
+    else report_write(o.f, fmt, p, ds, result, info);
+    if (outfile_commit(&o, err, sizeof err) != 0) {
+        fprintf(stderr, "zhidu: cannot write %s: %s\n", name, err);
+        return EXIT_USAGE;
+    }
+    if (!dbpath) return EXIT_OK;
+    if (outfile_open(&o, dbpath, false, false, err, sizeof err) != 0) {
+        fprintf(stderr, "zhidu: cannot write %s: %s\n", dbpath, err);
+        return EXIT_USAGE;
+    }
+    if (report_write_db(o.tmp, p, ds, result, info, err, sizeof err) != 0) {
+        outfile_discard(&o);
+        fprintf(stderr, "zhidu: cannot write %s: %s\n", dbpath, err);
+        return EXIT_USAGE;
+    }
+    if (outfile_commit(&o, err, sizeof err) != 0) {
+        fprintf(stderr, "zhidu: cannot write %s: %s\n", dbpath, err);
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
+static ReportFormat report_format(const char *name)
+{
+    if (!strcmp(name, "jsonl")) return REPORT_JSONL;
+    if (!strcmp(name, "json")) return REPORT_JSON;
+    if (!strcmp(name, "csv")) return REPORT_CSV;
+    return REPORT_TEXT;
+}
+
+static int run_run(const Command *cmd, const CliArgs *args)
+{
+#define OPT(name, dflt) (cli_value(cmd, args, name) ? cli_value(cmd, args, name) : (dflt))
+    const char *format = OPT("--format", "text"), *output = OPT("--output", NULL), *dbpath = OPT("--db", NULL);
+    const char *from = OPT("--from", NULL), *as_of = OPT("--as-of", NULL), *unit = OPT("--unit", NULL);
+    const char *fail_on = OPT("--fail-on", "in-principle"), *bad_rows = OPT("--on-bad-row", "stop");
+    const char *window_text = OPT("--window", NULL);
+#undef OPT
+    if (args->npos > 2) return cli_usage_error(cmd, NULL, "unexpected argument '%s'", args->pos[2]);
+    if (args->npos < 2) return cli_usage_error(cmd, NULL, "run needs a policy and a data set");
+    const char *policy = args->pos[0], *data = args->pos[1];
+    ReportFormat fmt = report_format(format);
+    bool html = !strcmp(format, "html"); /* report_html.c, not one of report.c's formats */
+    int fail_level = !strcmp(fail_on, "never") ? 0 : !strcmp(fail_on, "must") ? 1 : 2; /* 2: in-principle */
+    bool skip = !strcmp(bad_rows, "skip");
+    uint32_t window = ENGINE_DEFAULT_WINDOW;
+    if (window_text) {
+        char *end;
+        errno = 0;
+        unsigned long long w = strtoull(window_text, &end, 10);
+        if (!*window_text || *end || errno || w > 100000000ull || window_text[0] == '-')
+            return cli_usage_error(cmd, NULL, "--window takes a number of events (0 to 100000000), not '%s'", window_text);
+        window = (uint32_t)w;
+    }
+
+    int rc = EXIT_OK;
+    Program *p = cli_load_policy(policy, &rc);
+    if (!p) return rc == EXIT_FINDINGS ? EXIT_USAGE : rc;
+    RunOptions ro = {0};
+    if (from && !(ro.has_from = parse_time_option(from, p->meta.tz_offset, &ro.from))) {
+        program_free(p);
+        return cli_usage_error(cmd, NULL, "--from: '%s' is not a date or time (YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM])", from);
+    }
+    if (as_of && !(ro.has_as_of = parse_time_option(as_of, p->meta.tz_offset, &ro.as_of))) {
+        program_free(p);
+        return cli_usage_error(cmd, NULL, "--as-of: '%s' is not a date or time (YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM])", as_of);
+    }
+    ro.unit = unit;
+    if (ro.has_from && ro.has_as_of && ro.from > ro.as_of) {
+        program_free(p);
+        return cli_usage_error(cmd, NULL, "--from %s is later than --as-of", from);
+    }
+    ro.window = window;
+    ro.record_judged = html;
+    Dataset *ds = NULL;
+    InputOptions io = {skip, stderr, 0};
+    InputStats stats;
+    RunResult result;
+    char err[1024];
+    if (engine_run_input(p, data, &io, &ro, &ds, &result, &stats, err, sizeof err) != 0) {
+        fprintf(stderr, "zhidu: %s\n", err);
+        program_free(p);
+        return EXIT_USAGE;
+    }
+    if (ds->strs.failed) snprintf(err, sizeof err, "out of memory");
+    else if (unit && result.nunits == 0) snprintf(err, sizeof err, "--unit: no events of unit '%s' in %s", unit, data);
+    if (ds->strs.failed || (unit && result.nunits == 0)) {
+        fprintf(stderr, "zhidu: %s\n", err);
+        run_result_free(&result);
+        dataset_free(ds);
+        program_free(p);
+        return EXIT_USAGE;
+    }
+    ReportInfo info = {policy, data, &stats};
+    rc = write_outputs(output, dbpath, fmt, html, p, ds, &result, &info);
+    if (skip && stats.skipped) fprintf(stderr, "zhidu: %llu bad row%s skipped\n", (unsigned long long)stats.skipped, stats.skipped == 1 ? "" : "s");
+    if (rc == EXIT_OK)
+        for (uint32_t i = 0; i < result.n; i++)
+            if (!result.v[i].pending && p->rules[result.v[i].rule].severity <= fail_level) rc = EXIT_FINDINGS;
+    run_result_free(&result);
+    dataset_free(ds);
+    program_free(p);
+    return rc;
+}
+
+static const CliOption run_options[] = {
+    {"--format", "FORMAT", "text|jsonl|json|csv|html", "report format (default text; html: docs/report.md)"},
+    {"--output", "FILE", NULL, "write the report to FILE (safely) instead of standard output"},
+    {"--db", "FILE", NULL, "also write violations and a run summary to a SQLite file"},
+    {"--from", "TIME", NULL, "start of the checked range (default: 00:00 of each unit's first event's day)"},
+    {"--as-of", "TIME", NULL, "end of the checked range (default: each unit's last event)"},
+    {"--unit", "U", NULL, "check only unit U"},
+    {"--fail-on", "LEVEL", "must|in-principle|never", "which violations make the exit code 1 (default in-principle)"},
+    {"--on-bad-row", "ACTION", "stop|skip", "stop at the first bad row (default) or report and skip it"},
+    {"--window", "N", NULL, "judge after every N new events and forget what no rule reads (default 65536; 0 holds all)"},
+    {0},
+};
+
+const Command run_command = {
+    "run",
+    "check a data set (CSV directory or SQLite file) against a policy",
+    "run POLICY DATA [options]",
+    "POLICY is a rule file (compiled in memory) or a .zbc (loaded and verified).\n"
+    "DATA is a directory of CSV files named after the policy's tables or a SQLite\n"
+    "database. TIME is YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM] (the policy's zone when\n"
+    "none is given). Exit 0: no violation at the --fail-on level; 1: violations;\n"
+    "2: usage error, a policy with errors, a data set that cannot be read, or a\n"
+    "report that cannot be written.",
+    run_options,
+    run_run,
+};
