@@ -56,6 +56,31 @@ static Expr *mk(LexState *ls, ExprKind kind, ZZLTYPE loc)
     return e;
 }
 
+/* `every week from X` or `every N week [from X]`: a syntax error at `bad`
+ * (from, or week) with the form meant in a note; the period is read as meant
+ * (`every 1 weeks from X`, `every N weeks [from X]`) so the rest is checked. */
+static PeriodSpec *week_slip(LexState *ls, PeriodSpec *anchor, ZZLTYPE all, ZZLTYPE bad, Expr *count,
+                             const ZZLTYPE *count_at)
+{
+    ls->syntax_errors++;
+    SrcLoc at = lex_loc(ls, &bad);
+    Diag *d = diag_report(ls->diag, DIAG_E0100, at, "unexpected %s: %s", count ? "'week'" : "'from'",
+                          count ? "a count of weeks is written with 'weeks'" : "'every week' has no anchor");
+    SrcLoc n = count_at ? lex_loc(ls, count_at) : at;
+    if (d)
+        diag_note(ls->diag, d, (SrcLoc){0}, "did you mean `every %.*s weeks%s`?", count ? (int)(n.end - n.off) : 1,
+                  count ? n.src->text + n.off : "1", anchor ? " from" : "");
+    PeriodSpec *p = anchor ? anchor : arena_alloc(ls->arena, sizeof *p);
+    p->loc = lex_loc(ls, &all);
+    p->kind = PER_WEEKS;
+    if (!count) {
+        count = mk(ls, EX_INT, bad);
+        count->ival = 1;
+    }
+    p->count = count;
+    return p;
+}
+
 /* Tracks tree depth so later recursive passes are bounded; reports once. */
 static Expr *deepen(LexState *ls, Expr *e, const Expr *a, const Expr *b)
 {
@@ -170,7 +195,7 @@ static void zzerror(ZZLTYPE *loc, void *scanner, LexState *ls, const char *msg);
 %type <clause> clause
 %type <clauses> clauses
 %type <binding> binding
-%type <period> period
+%type <period> period week_anchor
 %type <param> param
 %type <params> params opt_params
 %type <severity> severity
@@ -396,6 +421,16 @@ period
     | IDENT opt_filter           { $$ = arena_alloc(A, sizeof *$$); $$->loc = L(@$); $$->kind = PER_CALENDAR;
                                    $$->table = $1; $$->table_loc = L(@1); $$->filter = $2; }
     | period AS IDENT            { $$ = $1; $$->var = $3; $$->var_loc = L(@3); }
+    /* common slips, read as meant so the error can show the form */
+    | WEEK FROM week_anchor      { $$ = week_slip(ls, $3, @$, @2, NULL, NULL); }
+    | primary WEEK               { $$ = week_slip(ls, NULL, @$, @2, $1, &@1); }
+    | primary WEEK FROM week_anchor
+                                 { $$ = week_slip(ls, $4, @$, @2, $1, &@1); }
+    ;
+
+week_anchor
+    : literal                    { $$ = arena_alloc(A, sizeof *$$); $$->anchor = $1; }
+    | IDENT opt_filter           { $$ = arena_alloc(A, sizeof *$$); $$->table = $1; $$->table_loc = L(@1); $$->filter = $2; }
     ;
 
 opt_filter

@@ -3,7 +3,10 @@
 #  tests/check/good/*.zd must check with no error and no warning (exit 0).
 #  tests/check/bad/*.zd state their expected diagnostics inline, one per line:
 #      // expect: CODE at LINE[:COL] ["text the message contains"]
-#  (or in FILE.expect beside a file that cannot hold comments). The set of
+#  (or in FILE.expect beside a file that cannot hold comments).
+#      // expect-note: "text"
+#  each such note must be printed (a line "note: ...text..."), and every
+#  "did you mean" note printed must be expected so. The set of
 #  (code, line[, col]) reported must equal the set expected, and the exit code
 #  must be 1 when an error is expected, 0 when only warnings are.
 # Support files that are not tests themselves live in subdirectories.
@@ -50,6 +53,13 @@ for f in tests/check/bad/*.zd; do
       ok=0; why="$why; unexpected $code at $line:$col ($msg)"
     fi
   done <"$tmp/got"
+  grep -a -o 'expect-note: "[^"]*"' "$spec" | sed 's/^expect-note: "//; s/"$//' >"$tmp/notes"
+  while IFS= read -r n; do
+    grep -a -q -F "note: $n" "$tmp/err" || { ok=0; why="$why; missing note \"$n\""; }
+  done <"$tmp/notes"
+  while IFS= read -r n; do
+    grep -a -q -F -x "${n#note: }" "$tmp/notes" || { ok=0; why="$why; unexpected $n"; }
+  done < <(grep -a '^note: did you mean' "$tmp/err")
   want_rc=0; grep -q '^E' "$tmp/want" && want_rc=1
   [ $rc -eq $want_rc ] || { ok=0; why="$why; exit $rc, expected $want_rc"; }
   if [ $ok = 1 ]; then echo "PASS bad $f"; else echo "FAIL bad $f:${why#;}"; fi
