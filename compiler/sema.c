@@ -164,6 +164,37 @@ EnumMemberSym *sema_find_member(EnumSym *en, const char *name)
     return NULL;
 }
 
+void sema_offer_globals(const Sema *s, Suggest *sg, SymKind kind)
+{
+    Symbol **syms = kind == SYM_RULE ? s->syms.rules : s->syms.globals;
+    for (uint32_t id = 0; id < s->syms.cap; id++)
+        if (syms[id] && syms[id]->kind == kind) suggest_offer(sg, strtab_str(&s->syms.names, id));
+}
+
+void sema_offer_members(Suggest *sg, const EnumSym *en)
+{
+    for (int i = 0; en && i < en->nmembers; i++) {
+        suggest_offer(sg, en->members[i]->name);
+        suggest_offer(sg, en->members[i]->alias);
+    }
+}
+
+void sema_offer_fields(Suggest *sg, const TableSym *t)
+{
+    for (int i = 0; t && i < t->nfields; i++) suggest_offer(sg, t->fields[i]->name);
+}
+
+void sema_offer_scope(Suggest *sg, const Scope *sc)
+{
+    for (; sc; sc = sc->up) suggest_offer(sg, sc->name);
+}
+
+void sema_did_you_mean(Sema *s, Diag *g, const Suggest *sg)
+{
+    const char *best = suggest_result(sg);
+    if (g && best) diag_note(s->d, g, sema_no_loc(), "did you mean '%s'?", best);
+}
+
 int sema_field_index(const TableSym *t, const char *name)
 {
     for (int i = 0; t && i < t->nfields; i++)

@@ -23,7 +23,13 @@ Type *sema_resolve_typeref(Sema *s, TypeRef *tr)
         if (en) {
             t = sema_enum_type(s, en);
         } else {
-            diag_report(s->d, DIAG_E0200, tr->loc, "unknown type '%s' (types: text, id, person, time, duration, int, bool, role, body, or an enum)", n);
+            Diag *g = diag_report(s->d, DIAG_E0200, tr->loc, "unknown type '%s' (types: text, id, person, time, duration, int, bool, role, body, or an enum)", n);
+            static const char *const builtin[] = {"text", "id", "person", "time", "duration", "int", "bool", "role", "body", "weekday", "event"};
+            Suggest sg;
+            suggest_init(&sg, n);
+            for (size_t k = 0; k < sizeof builtin / sizeof *builtin; k++) suggest_offer(&sg, builtin[k]);
+            sema_offer_globals(s, &sg, SYM_ENUM);
+            sema_did_you_mean(s, g, &sg);
             return s->t_error;
         }
     }
@@ -118,7 +124,11 @@ void sema_resolve_event_type(Sema *s, EventTypeSym *ev, Decl *d)
         FieldDecl *fd = d->fields.items[j];
         int i = sema_field_index(log, fd->name);
         if (i < 0) {
-            diag_report(s->d, DIAG_E0203, fd->loc, "the event log has no field '%s'", fd->name);
+            Diag *g = diag_report(s->d, DIAG_E0203, fd->loc, "the event log has no field '%s'", fd->name);
+            Suggest sg;
+            suggest_init(&sg, fd->name);
+            sema_offer_fields(&sg, log);
+            sema_did_you_mean(s, g, &sg);
             continue;
         }
         Type *t = log->fields[i]->type;

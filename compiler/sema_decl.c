@@ -38,7 +38,12 @@ static void header_entry(Sema *s, HeaderEntry *e)
             h->tz_offset = 0;
         }
     } else {
-        diag_report(s->d, DIAG_E0209, e->loc, "unknown policy header entry '%s' (known: title, document, effective, timezone, units)", key);
+        Diag *g = diag_report(s->d, DIAG_E0209, e->loc, "unknown policy header entry '%s' (known: title, document, effective, timezone, units)", key);
+        static const char *const known[] = {"title", "document", "effective", "timezone", "units"};
+        Suggest sg;
+        suggest_init(&sg, key);
+        for (size_t k = 0; k < sizeof known / sizeof *known; k++) suggest_offer(&sg, known[k]);
+        sema_did_you_mean(s, g, &sg);
     }
 }
 
@@ -181,7 +186,13 @@ void sema_declare(Sema *s, Decl *d, bool is_root, bool has_parent)
         TableSym *t = declare_table(s, d, d->kind == D_ROSTER ? TABLE_ROSTER : d->kind == D_TABLE ? TABLE_KEYED : TABLE_CALENDAR);
         if (d->kind == D_TABLE) {
             t->key = sema_field_index(t, d->name2);
-            if (t->key < 0) diag_report(s->d, DIAG_E0203, d->name2_loc, "key '%s' is not a field of table %s", d->name2, d->name);
+            if (t->key < 0) {
+                Diag *g = diag_report(s->d, DIAG_E0203, d->name2_loc, "key '%s' is not a field of table %s", d->name2, d->name);
+                Suggest sg;
+                suggest_init(&sg, d->name2);
+                sema_offer_fields(&sg, t);
+                sema_did_you_mean(s, g, &sg);
+            }
         }
         GROW(p->tables, p->ntables);
         t->index = p->ntables;
@@ -339,7 +350,11 @@ void sema_adapt(Sema *s, Decl *d, bool *set_here)
         const char *what = d->rename_what == D_ROLE ? "role" : "body";
         EnumMemberSym *m = sema_find_member(en, d->name);
         if (!m) {
-            diag_report(s->d, DIAG_E0304, d->name_loc, "there is no %s '%s' to rename", what, d->name);
+            Diag *g = diag_report(s->d, DIAG_E0304, d->name_loc, "there is no %s '%s' to rename", what, d->name);
+            Suggest sg;
+            suggest_init(&sg, d->name);
+            sema_offer_members(&sg, en);
+            sema_did_you_mean(s, g, &sg);
             break;
         }
         /* a file renames a member once; a later file of the chain may rename it again */
@@ -368,7 +383,11 @@ void sema_adapt(Sema *s, Decl *d, bool *set_here)
     case D_SET: {
         ParamSym *pa = sema_find(s, SYM_PARAM, d->name);
         if (!pa) {
-            diag_report(s->d, DIAG_E0303, d->name_loc, "there is no parameter '%s' to set", d->name);
+            Diag *g = diag_report(s->d, DIAG_E0303, d->name_loc, "there is no parameter '%s' to set", d->name);
+            Suggest sg;
+            suggest_init(&sg, d->name);
+            sema_offer_globals(s, &sg, SYM_PARAM);
+            sema_did_you_mean(s, g, &sg);
             break;
         }
         int idx = 0;
@@ -388,7 +407,11 @@ void sema_adapt(Sema *s, Decl *d, bool *set_here)
     case D_DISABLE: {
         RuleSym *r = sema_find(s, SYM_RULE, d->name);
         if (!r) {
-            diag_report(s->d, DIAG_E0302, d->name_loc, "there is no rule '%s' to %s", d->name, decl_kind_name(d->kind));
+            Diag *g = diag_report(s->d, DIAG_E0302, d->name_loc, "there is no rule '%s' to %s", d->name, decl_kind_name(d->kind));
+            Suggest sg;
+            suggest_init(&sg, d->name);
+            sema_offer_globals(s, &sg, SYM_RULE);
+            sema_did_you_mean(s, g, &sg);
             break;
         }
         if (r->disabled) {

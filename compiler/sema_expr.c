@@ -49,8 +49,9 @@ void sema_expect(Sema *s, Type *t, TypeKind k, SrcLoc loc, const char *what)
                 type_name(s->a, t));
 }
 
-/* Resolves a bare name that is not a variable: parameter, table or enum member. */
-static Type *resolve_global(Sema *s, Expr *e, Type *hint)
+/* Resolves a bare name that is not a variable: parameter, table or enum member
+ * (the variables in scope sc are offered when it is none of them). */
+static Type *resolve_global(Sema *s, const Scope *sc, Expr *e, Type *hint)
 {
     ParamSym *pa = sema_find(s, SYM_PARAM, e->name);
     if (pa) {
@@ -98,7 +99,14 @@ static Type *resolve_global(Sema *s, Expr *e, Type *hint)
         diag_report(s->d, DIAG_E0217, e->loc, "'%s' is an event type: select events with exists(x: %s where ...)", e->name, e->name);
         return s->t_error;
     }
-    diag_report(s->d, DIAG_E0200, e->loc, "unknown name '%s'", e->name);
+    Diag *g = diag_report(s->d, DIAG_E0200, e->loc, "unknown name '%s'", e->name);
+    Suggest sg;
+    suggest_init(&sg, e->name);
+    sema_offer_scope(&sg, sc);
+    sema_offer_globals(s, &sg, SYM_TABLE);
+    sema_offer_globals(s, &sg, SYM_PARAM);
+    for (int i = 0; i < s->p->nenums; i++) sema_offer_members(&sg, s->p->enums[i]);
+    sema_did_you_mean(s, g, &sg);
     return s->t_error;
 }
 
@@ -136,7 +144,11 @@ static Type *field_of(Sema *s, Expr *e, Type *obj)
         TableSym *log = s->p->events;
         int i = e->field = sema_field_index(log, e->name);
         if (i < 0) {
-            diag_report(s->d, DIAG_E0203, e->name_loc, "events have no field '%s'", e->name);
+            Diag *g = diag_report(s->d, DIAG_E0203, e->name_loc, "events have no field '%s'", e->name);
+            Suggest sg;
+            suggest_init(&sg, e->name);
+            sema_offer_fields(&sg, log);
+            sema_did_you_mean(s, g, &sg);
             return s->t_error;
         }
         Type *common = NULL;
@@ -161,14 +173,23 @@ static Type *field_of(Sema *s, Expr *e, Type *obj)
         if (obj->kind == T_PERIOD && (!strcmp(e->name, "from") || !strcmp(e->name, "to"))) return s->t_time;
         int i = e->field = sema_field_index(obj->table, e->name);
         if (i < 0) {
-            diag_report(s->d, DIAG_E0203, e->name_loc, "table %s has no field '%s'", obj->table->name, e->name);
+            Diag *g = diag_report(s->d, DIAG_E0203, e->name_loc, "table %s has no field '%s'", obj->table->name, e->name);
+            Suggest sg;
+            suggest_init(&sg, e->name);
+            sema_offer_fields(&sg, obj->table);
+            sema_did_you_mean(s, g, &sg);
             return s->t_error;
         }
         return obj->table->fields[i]->type ? obj->table->fields[i]->type : s->t_error;
     }
     if (obj->kind == T_PERIOD) {
         if (!strcmp(e->name, "from") || !strcmp(e->name, "to")) return s->t_time;
-        diag_report(s->d, DIAG_E0203, e->name_loc, "a period has fields 'from' and 'to', not '%s'", e->name);
+        Diag *g = diag_report(s->d, DIAG_E0203, e->name_loc, "a period has fields 'from' and 'to', not '%s'", e->name);
+        Suggest sg;
+        suggest_init(&sg, e->name);
+        suggest_offer(&sg, "from");
+        suggest_offer(&sg, "to");
+        sema_did_you_mean(s, g, &sg);
         return s->t_error;
     }
     diag_report(s->d, DIAG_E0203, e->name_loc, "a value of type %s has no fields", type_name(s->a, obj));
@@ -188,7 +209,11 @@ static Type *check_call(Sema *s, Scope *sc, Expr *e)
         }
         int fi = e->field = sema_field_index(obj->table, e->name);
         if (fi < 0) {
-            diag_report(s->d, DIAG_E0203, e->name_loc, "roster %s has no field '%s'", obj->table->name, e->name);
+            Diag *g = diag_report(s->d, DIAG_E0203, e->name_loc, "roster %s has no field '%s'", obj->table->name, e->name);
+            Suggest sg;
+            suggest_init(&sg, e->name);
+            sema_offer_fields(&sg, obj->table);
+            sema_did_you_mean(s, g, &sg);
             return s->t_error;
         }
         if (args->len != 3) {
@@ -226,7 +251,14 @@ static Type *check_call(Sema *s, Scope *sc, Expr *e)
     DefSym *de = sema_find(s, SYM_DEF, n);
     if (!de) {
         for (int i = 0; i < args->len; i++) sema_check_expr(s, sc, args->items[i], NULL);
-        diag_report(s->d, DIAG_E0206, e->name_loc, "unknown function '%s' (built in: present, weekday, size)", n);
+        Diag *g = diag_report(s->d, DIAG_E0206, e->name_loc, "unknown function '%s' (built in: present, weekday, size)", n);
+        Suggest sg;
+        suggest_init(&sg, n);
+        suggest_offer(&sg, "present");
+        suggest_offer(&sg, "weekday");
+        suggest_offer(&sg, "size");
+        sema_offer_globals(s, &sg, SYM_DEF);
+        sema_did_you_mean(s, g, &sg);
         return s->t_error;
     }
     de->used = true;
@@ -259,7 +291,12 @@ uint64_t sema_check_event_types(Sema *s, NameList *types)
         if (!strcmp(types->names[i], "event")) { mask = ~(uint64_t)0; continue; }
         EventTypeSym *ev = sema_find(s, SYM_EVENT_TYPE, types->names[i]);
         if (!ev) {
-            diag_report(s->d, DIAG_E0200, types->locs[i], "unknown event type '%s'", types->names[i]);
+            Diag *g = diag_report(s->d, DIAG_E0200, types->locs[i], "unknown event type '%s'", types->names[i]);
+            Suggest sg;
+            suggest_init(&sg, types->names[i]);
+            sema_offer_globals(s, &sg, SYM_EVENT_TYPE);
+            suggest_offer(&sg, "event");
+            sema_did_you_mean(s, g, &sg);
             return 0;
         }
         mask |= (uint64_t)1 << ev->index;
@@ -360,7 +397,7 @@ static Type *check_expr_inner(Sema *s, Scope *sc, Expr *e, Type *hint)
     case EX_NAME: {
         Scope *v = sema_lookup_var(sc, e->name);
         if (v) { v->used = true; return v->type; }
-        return resolve_global(s, e, hint);
+        return resolve_global(s, sc, e, hint);
     }
     case EX_STRING: return s->t_text;
     case EX_INT: return s->t_int;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sema.h"
+#include "suggest.h"
 #include "strtab.h"
 
 typedef struct Scope {
@@ -71,6 +72,14 @@ bool sema_same_type(const Type *a, const Type *b);
 void *sema_find(const Sema *s, SymKind kind, const char *name);
 bool sema_add(Sema *s, Symbol *sym, const char *name);
 EnumMemberSym *sema_find_member(EnumSym *en, const char *name);
+/* "did you mean": offer the global names of a kind, an enumeration's values
+ * (as renamed), a table's fields or the variables in scope, then attach the
+ * nearest as a note to g (nothing when none is near). */
+void sema_offer_globals(const Sema *s, Suggest *sg, SymKind kind);
+void sema_offer_members(Suggest *sg, const EnumSym *en);
+void sema_offer_fields(Suggest *sg, const TableSym *t);
+void sema_offer_scope(Suggest *sg, const Scope *sc);
+void sema_did_you_mean(Sema *s, Diag *g, const Suggest *sg);
 bool sema_is_broken(const Sema *s, const Source *src);
 SrcLoc sema_no_loc(void);
 bool sema_check_new_name(Sema *s, const char *name, SrcLoc loc, const char *what);

@@ -21,7 +21,11 @@ static TableSym *calendar_table(Sema *s, const char *name, SrcLoc loc)
 {
     TableSym *t = sema_find(s, SYM_TABLE, name);
     if (!t) {
-        diag_report(s->d, DIAG_E0200, loc, "unknown table '%s'", name);
+        Diag *g = diag_report(s->d, DIAG_E0200, loc, "unknown table '%s'", name);
+        Suggest sg;
+        suggest_init(&sg, name);
+        sema_offer_globals(s, &sg, SYM_TABLE);
+        sema_did_you_mean(s, g, &sg);
         return NULL;
     }
     t->used = true;

@@ -4,7 +4,7 @@
 #  tests/check/bad/*.zd state their expected diagnostics inline, one per line:
 #      // expect: CODE at LINE[:COL] ["text the message contains"]
 #  (or in FILE.expect beside a file that cannot hold comments).
-#      // expect-note: "text"
+#      // expect-note: "text"   (also after an expect: on its line)
 #  each such note must be printed (a line "note: ...text..."), and every
 #  "did you mean" note printed must be expected so. The set of
 #  (code, line[, col]) reported must equal the set expected, and the exit code
