@@ -23,7 +23,7 @@ int cli_usage_error(const Command *cmd, const char *suggestion, const char *fmt,
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
-    if (suggestion) fprintf(stderr, "help: did you mean '%s'?\n", suggestion);
+    if (suggestion) fprintf(stderr, "note: did you mean '%s'?\n", suggestion);
     if (cmd)
         fprintf(stderr, "usage: zhidu %s\n(run 'zhidu help %s' for more)\n", cmd->usage, cmd->name);
     else
@@ -103,10 +103,11 @@ int cli_dispatch(const Command *cmd, int argc, char **argv)
         size_t n = 0;
         for (; cmd->options[k].name; k++) {
             n = strlen(cmd->options[k].name);
-            if (!strncmp(a, cmd->options[k].name, n) && (a[n] == '\0' || (a[n] == '=' && cmd->options[k].arg))) break;
+            if (!strncmp(a, cmd->options[k].name, n) && (a[n] == '\0' || a[n] == '=')) break;
         }
         const CliOption *o = &cmd->options[k];
         if (!o->name) return unknown_option(cmd, a);
+        if (a[n] == '=' && !o->arg) return cli_usage_error(cmd, NULL, "%s takes no value", o->name);
         const char *v = "";
         if (o->arg) {
             if (a[n] == '=') v = a + n + 1;

@@ -52,7 +52,7 @@ int cli_dispatch(const Command *cmd, int argc, char **argv);
 /* Prints the command's full help (usage, description, options). */
 void cli_print_help(const Command *cmd, FILE *out);
 
-/* "zhidu: MESSAGE", a "did you mean" line when `suggestion` is not NULL, the
+/* "zhidu: MESSAGE", a "note: did you mean" line when `suggestion` is not NULL, the
  * usage line of cmd (of zhidu when NULL) and where to read more, on standard
  * error. Returns EXIT_USAGE. */
 int cli_usage_error(const Command *cmd, const char *suggestion, const char *fmt, ...)
