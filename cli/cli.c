@@ -87,6 +87,11 @@ static int unknown_option(const Command *cmd, const char *arg)
 int cli_dispatch(const Command *cmd, int argc, char **argv)
 {
     CliArgs args = {.pos = argv, .npos = 0};
+    for (int k = 0; cmd->options[k].name; k++)
+        if (k == CLI_MAX_OPTIONS) { /* a new option needs a larger CLI_MAX_OPTIONS */
+            fprintf(stderr, "zhidu: internal error: %s has more than %d options\n", cmd->name, CLI_MAX_OPTIONS);
+            return EXIT_USAGE;
+        }
     bool options_end = false;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
