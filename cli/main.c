@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "bytecode.h"
+#include "cmd_test.h"
 #include "compiler.h"
 #include "disasm.h"
 #include "engine.h"
@@ -36,6 +37,8 @@ static const char usage_text[] =
     "      --unit U                          check only unit U\n"
     "      --fail-on must|in-principle|never which violations make the exit code 1 (default in-principle)\n"
     "      --on-bad-row stop|skip            stop at the first bad row (default) or report and skip it\n"
+    "  test [PATH...] [--junit FILE] [--coverage]\n"
+    "                                       run .zdtest rule tests (docs/testing.md)\n"
     "  lsp                                  a language server for editors, over stdin/stdout\n"
     "  fmt [--check] FILE...                 rewrite rule files in the canonical layout (--check: list\n"
     "                                       the files that differ and change nothing)\n"
@@ -409,6 +412,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "compile")) return cmd_compile(argc - 2, argv + 2);
     if (!strcmp(cmd, "disasm")) return cmd_disasm(argc - 2, argv + 2);
     if (!strcmp(cmd, "run")) return cmd_run(argc - 2, argv + 2);
+    if (!strcmp(cmd, "test")) return cmd_test(argc - 2, argv + 2);
     if (!strcmp(cmd, "lsp")) return lsp_main(argc - 2, argv + 2);
     if (!strcmp(cmd, "fmt")) return cmd_fmt(argc - 2, argv + 2);
     if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
