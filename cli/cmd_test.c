@@ -43,7 +43,7 @@ typedef struct CovRule {
     char *name;
     char **clauses;
     uint32_t nclauses;
-    bool kept, violated;
+    bool kept, violated, disabled;
 } CovRule;
 
 typedef struct CovPolicy {
@@ -558,6 +558,7 @@ static CovPolicy *coverage_of(Runner *R, const char *path, const Program *p)
         cr->clauses = xrealloc(NULL, sizeof *cr->clauses * (r->nclauses + 1u));
         for (uint32_t i = 0; i < r->nclauses; i++) cr->clauses[i] = xstrdup(program_string(p, r->clauses[i].id));
         cr->kept = cr->violated = false;
+        cr->disabled = r->disabled;
     }
     return cp;
 }
@@ -687,6 +688,10 @@ static void print_coverage(const Runner *R)
         for (uint32_t k = 0; k < cp->nrules; k++) {
             const CovRule *r = &cp->rules[k];
             both += r->kept && r->violated;
+            if (r->disabled) {
+                printf("  rule %s: disabled\n", r->name);
+                continue;
+            }
             printf("  rule %s:%s%s\n", r->name, r->kept ? " kept" : " NEVER KEPT", r->violated ? ", violated" : ", NEVER VIOLATED");
         }
         /* clauses, in the order first cited */

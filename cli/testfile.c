@@ -78,7 +78,7 @@ static int read_table(Parser *ps, TfSettings *set, const char *name, size_t nlen
 {
     uint32_t start = ps->line;
     for (uint32_t i = 0; i < set->ntables; i++)
-        if (is(name, nlen, set->tables[i].name)) return fail(ps, start, "table '%s' given twice here", set->tables[i].name);
+        if (is(name, nlen, set->tables[i].name)) return fail(ps, start, "table '%s' given twice (after a 'case' line, tables belong to that case)", set->tables[i].name);
     set->tables = xrealloc(set->tables, sizeof *set->tables * (set->ntables + 1));
     TfTable *t = &set->tables[set->ntables++];
     memset(t, 0, sizeof *t);
