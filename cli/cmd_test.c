@@ -379,6 +379,16 @@ static bool tables_known(FILE *o, const char *tpath, const Program *p, const TfS
     return true;
 }
 
+/* DIR/NAME.csv for table k of the program (malloc'ed). */
+static char *table_path(const char *dir, const Program *p, uint32_t k)
+{
+    const char *name = program_string(p, program_table(p, k)->table);
+    size_t n = strlen(dir) + strlen(name) + 6;
+    char *s = xrealloc(NULL, n);
+    snprintf(s, n, "%s/%s.csv", dir, name);
+    return s;
+}
+
 /* Writes each table the program reads into dir: the test's, or a header alone. */
 static bool write_tables(FILE *o, const char *dir, const Program *p, const TestFile *tf, const TfCase *c)
 {
@@ -386,9 +396,7 @@ static bool write_tables(FILE *o, const char *dir, const Program *p, const TestF
         const ZTable *t = program_table(p, k);
         if (k == p->ntables && !t->nfields) continue;
         const char *name = program_string(p, t->table);
-        char *path = join_path(dir, name);
-        path = xrealloc(path, strlen(path) + 5);
-        strcat(path, ".csv");
+        char *path = table_path(dir, p, k);
         FILE *f = fopen(path, "w");
         if (!f) {
             fprintf(o, "zhidu: cannot write %s: %s\n", path, strerror(errno));
@@ -411,9 +419,9 @@ static bool write_tables(FILE *o, const char *dir, const Program *p, const TestF
 static void remove_tables(const char *dir, const Program *p)
 {
     for (uint32_t k = 0; k <= p->ntables; k++) {
-        char path[ZT_PATH_MAX];
-        snprintf(path, sizeof path, "%s/%s.csv", dir, program_string(p, program_table(p, k)->table));
+        char *path = table_path(dir, p, k);
         unlink(path);
+        free(path);
     }
     rmdir(dir);
 }
