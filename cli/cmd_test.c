@@ -825,7 +825,7 @@ int cmd_test(int argc, char **argv)
             } else if (S_ISDIR(st.st_mode)) {
                 uint32_t first = paths.n;
                 find_tests(a, &paths);
-                qsort(paths.v + first, paths.n - first, sizeof *paths.v, cmp_path);
+                if (paths.n > first) qsort(paths.v + first, paths.n - first, sizeof *paths.v, cmp_path);
             } else {
                 paths.v = xrealloc(paths.v, sizeof *paths.v * (paths.n + 1));
                 paths.v[paths.n++] = xstrdup(a);
@@ -834,7 +834,7 @@ int cmd_test(int argc, char **argv)
     }
     if (rc == 0 && !had_path) {
         find_tests(".", &paths);
-        qsort(paths.v, paths.n, sizeof *paths.v, cmp_path);
+        if (paths.n) qsort(paths.v, paths.n, sizeof *paths.v, cmp_path);
     }
     if (rc == 0 && paths.n == 0) {
         fputs("zhidu: no .zdtest files found\n", stderr);
