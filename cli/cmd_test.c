@@ -346,8 +346,9 @@ static char *join_path(const char *dir, const char *rel)
 {
     size_t n = strlen(dir) + strlen(rel) + 2;
     char *s = xrealloc(NULL, n);
-    if (rel[0] == '/' || !*dir) snprintf(s, n, "%s", rel);
-    else snprintf(s, n, "%s/%s", dir, rel);
+    size_t d = strlen(dir);
+    if (rel[0] == '/' || !d) snprintf(s, n, "%s", rel);
+    else snprintf(s, n, "%s%s%s", dir, dir[d - 1] == '/' ? "" : "/", rel);
     return s;
 }
 
