@@ -18,9 +18,11 @@
 
 #include "compiler.h"
 #include "engine.h"
+#include "file.h"
 #include "input.h"
 #include "outfile.h"
 #include "testfile.h"
+#include "vrow.h"
 #include "ztime.h"
 
 enum { ZT_PATH_MAX = 4096 };
@@ -37,6 +39,7 @@ typedef struct Act {
     const StrId *subjects;
     uint32_t nsubjects;
     bool listed;         /* matched by an expected verdict */
+    const Violation *v;  /* a violation or pending obligation: the verdict itself */
 } Act;
 
 typedef struct CovRule {
@@ -141,14 +144,14 @@ static void collect(CaseRun *cr)
     for (uint32_t i = 0; i < r->n; i++) {
         const Violation *v = &r->v[i];
         add_act(cr, (Act){v->rule, v->pending ? TF_PENDING : TF_VIOLATED, v->periodic, v->unit, v->from, v->to,
-                          v->periodic ? "" : str(cr, v->trigger_id), v->subjects, v->nsubjects, false});
+                          v->periodic ? "" : str(cr, v->trigger_id), v->subjects, v->nsubjects, false, v});
     }
     uint32_t nverdicts = cr->nacts;
     for (uint32_t i = 0; i < r->njudged; i++) {
         const Judged *j = &r->judged[i];
         bool periodic = j->kind != JUDGED_TRIGGER;
         Act a = {j->rule, j->kind == JUDGED_EXEMPT ? TF_EXEMPT : ACT_JUDGED, periodic, j->unit, j->from, j->to,
-                 periodic ? "" : event_id_at(cr->ds, j->order), NULL, 0, false};
+                 periodic ? "" : event_id_at(cr->ds, j->order), NULL, 0, false, NULL};
         add_act(cr, a);
         if (a.kind == TF_EXEMPT) continue;
         bool any = false;
@@ -168,20 +171,25 @@ static void format_time(int64_t t, int tz, char *buf, size_t size)
     snprintf(buf, size, "%.*s", (int)n, b);
 }
 
+/* An actual verdict as a test line (so it can be pasted into a case): a
+ * violation's fields as every report shows them (vrow.h), a kept or exempt
+ * period or trigger from what was judged. */
 static void print_act(FILE *o, const CaseRun *cr, const Act *a)
 {
-    int tz = cr->p->meta.tz_offset;
-    fprintf(o, "  + %s %s", tf_outcome_name[a->kind], program_string(cr->p, cr->p->rules[a->rule].name));
-    if (*str(cr, a->unit)) fprintf(o, " unit %s", str(cr, a->unit));
+    VRow row;
+    if (a->v) vrow_make(&row, cr->p, cr->ds, a->v);
+    const char *unit = a->v ? row.unit : str(cr, a->unit);
+    fprintf(o, "  + %s %s", tf_outcome_name[a->kind], a->v ? row.rule : program_string(cr->p, cr->p->rules[a->rule].name));
+    if (*unit) fprintf(o, " unit %s", unit);
     if (a->periodic) {
         char f[40], t[40];
-        format_time(a->from, tz, f, sizeof f);
-        format_time(a->to, tz, t, sizeof t);
+        format_time(a->from, cr->p->meta.tz_offset, f, sizeof f);
+        format_time(a->to, cr->p->meta.tz_offset, t, sizeof t);
         fprintf(o, " window %s..%s", f, t);
     } else {
-        fprintf(o, " trigger %s", a->trigger);
+        fprintf(o, " trigger %s", a->v ? row.trigger : a->trigger);
     }
-    for (uint32_t i = 0; i < a->nsubjects; i++) fprintf(o, "%s%s", i ? ", " : " subjects ", str(cr, a->subjects[i]));
+    for (uint32_t i = 0; i < a->nsubjects; i++) fprintf(o, "%s%s", i ? ", " : " subjects ", vrow_subject(&row, i));
     fputc('\n', o);
 }
 
@@ -536,7 +544,7 @@ static Program *compile_policy(const char *path, FILE *o)
     Compilation *c = compile_new();
     if (!c) abort();
     Program *p = NULL;
-    if (!compile_check_file(c, path)) fprintf(o, "zhidu: cannot read %s: %s\n", path, source_error(c->io_errno));
+    if (!compile_check_file(c, path)) fprintf(o, "zhidu: cannot read %s: %s\n", path, file_error(c->io_errno));
     else if (c->diag.errors) diag_print_text(&c->diag, o, false);
     else p = compile_take_program(c);
     compile_free(c);
@@ -572,29 +580,6 @@ static CovPolicy *coverage_of(Runner *R, const char *path, const Program *p)
     return cp;
 }
 
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    char *buf = NULL;
-    size_t n = 0, cap = 0;
-    for (;;) {
-        if (n + 4096 > cap) buf = xrealloc(buf, cap = cap * 2 + 8192);
-        size_t k = fread(buf + n, 1, cap - n - 1, f);
-        n += k;
-        if (k == 0) break;
-    }
-    bool bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(buf);
-        return NULL;
-    }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
-
 static char *failure_text(const char *fmt, const char *a, const char *b)
 {
     char *text = NULL;
@@ -609,9 +594,9 @@ static char *failure_text(const char *fmt, const char *a, const char *b)
 static void run_file(Runner *R, const char *path)
 {
     size_t len;
-    char *text = read_all(path, &len);
+    char *text = file_read(path, FILE_MAX_BYTES, &len);
     if (!text) {
-        record(R, path, "(file)", failure_text("FAIL %s: cannot read it: %s\n", path, strerror(errno)));
+        record(R, path, "(file)", failure_text("FAIL %s: cannot read it: %s\n", path, file_error(errno)));
         return;
     }
     TestFile tf;
