@@ -17,6 +17,7 @@ const Command *const cli_commands[] = {
     &disasm_command,
     &run_command,
     &fmt_command,
+    &test_command,
     &lsp_command,
     &help_command,
     NULL,

@@ -11,6 +11,7 @@ _zhidu_options() {
     disasm) echo "--help" ;;
     run) echo "--format --output --db --from --as-of --unit --fail-on --on-bad-row --window --help" ;;
     fmt) echo "--check --help" ;;
+    test) echo "--junit --coverage --help" ;;
     lsp) echo "--stdio --help" ;;
     help) echo "--help" ;;
   esac
@@ -18,7 +19,7 @@ _zhidu_options() {
 
 _zhidu() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-  local commands="check compile disasm run fmt lsp help"
+  local commands="check compile disasm run fmt test lsp help"
   COMPREPLY=()
   if [ "$COMP_CWORD" -eq 1 ]; then
     mapfile -t COMPREPLY < <(compgen -W "$commands --help --version" -- "$cur")
@@ -33,7 +34,7 @@ _zhidu() {
     run:--format) values="text jsonl json csv html" ;;
     run:--fail-on) values="must in-principle never" ;;
     run:--on-bad-row) values="stop skip" ;;
-    run:--output | run:--db | compile:-o)
+    run:--output | run:--db | compile:-o | test:--junit)
       mapfile -t COMPREPLY < <(compgen -f -- "$cur")
       return ;;
     run:--from | run:--as-of | run:--unit | run:--window) return ;;
