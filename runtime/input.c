@@ -112,22 +112,30 @@ void input_close(Input *in)
     free(in);
 }
 
+/* A data set that cannot be opened: a missing one named as such. */
+static Input *data_error(Lang lang, const char *path, int e, char *err, size_t size)
+{
+    if (e == ENOENT) errfmt(err, size, msg_text(lang, MSG_DATA_NOT_FOUND), path);
+    else errfmt(err, size, msg_text(lang, MSG_DATA_UNREADABLE), path, strerror(e));
+    return NULL;
+}
+
 Input *input_open(Dataset *ds, const char *path, const InputOptions *opt, InputStats *stats, char *err, size_t size)
 {
     memset(stats, 0, sizeof *stats);
     struct stat sb;
-    if (stat(path, &sb) != 0) { errfmt(err, size, "%s: %s", path, strerror(errno)); return NULL; }
+    if (stat(path, &sb) != 0) return data_error(opt->lang, path, errno, err, size);
     Source *src = NULL;
     if (S_ISDIR(sb.st_mode)) {
         src = csv_source_open(path, err, size);
     } else {
         FILE *f = fopen(path, "rb");
-        if (!f) { errfmt(err, size, "%s: %s", path, strerror(errno)); return NULL; }
+        if (!f) return data_error(opt->lang, path, errno, err, size);
         char magic[16] = {0};
         size_t got = fread(magic, 1, sizeof magic, f);
         fclose(f);
         if (got < 16 || memcmp(magic, "SQLite format 3", 16) != 0) {
-            errfmt(err, size, "%s: neither a directory of CSV files nor a SQLite database", path);
+            errfmt(err, size, msg_text(opt->lang, MSG_DATA_NEITHER), path);
             return NULL;
         }
         src = sql_source_open(path, err, size);
@@ -167,7 +175,7 @@ Input *input_open(Dataset *ds, const char *path, const InputOptions *opt, InputS
 static void skip_row(const InputOptions *opt, InputStats *st, const char *where, const char *why)
 {
     st->skipped++;
-    if (opt->report && st->skipped > opt->quiet_skips) fprintf(opt->report, "zhidu: %s: %s (row skipped)\n", where, why);
+    if (opt->report && st->skipped > opt->quiet_skips) fprintf(opt->report, msg_text(opt->lang, MSG_ROW_SKIPPED), where, why);
 }
 
 int input_next(Input *in, char *err, size_t size)
