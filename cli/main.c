@@ -270,18 +270,18 @@ static int cmd_run(int argc, char **argv, Lang lang)
     if (!strcmp(fail_on, "never")) fail_level = 0;
     else if (!strcmp(fail_on, "must")) fail_level = 1;
     else if (!strcmp(fail_on, "in-principle")) fail_level = 2;
-    else return usage_error(lang, "--fail-on takes must, in-principle or never, not '%s'", fail_on);
+    else return usage_error(lang, msg_text(lang, MSG_FAIL_ON_VALUE), fail_on);
     bool skip;
     if (!strcmp(bad_rows, "stop")) skip = false;
     else if (!strcmp(bad_rows, "skip")) skip = true;
-    else return usage_error(lang, "--on-bad-row takes stop or skip, not '%s'", bad_rows);
+    else return usage_error(lang, msg_text(lang, MSG_BAD_ROW_VALUE), bad_rows);
     uint32_t window = ENGINE_DEFAULT_WINDOW;
     if (window_text) {
         char *end;
         errno = 0;
         unsigned long long w = strtoull(window_text, &end, 10);
         if (!*window_text || *end || errno || w > 100000000ull || window_text[0] == '-')
-            return usage_error(lang, "--window takes a number of events (0 to 100000000), not '%s'", window_text);
+            return usage_error(lang, msg_text(lang, MSG_WINDOW_VALUE), window_text);
         window = (uint32_t)w;
     }
 
@@ -291,11 +291,11 @@ static int cmd_run(int argc, char **argv, Lang lang)
     RunOptions ro = {0};
     if (from && !(ro.has_from = parse_time_option(from, p->meta.tz_offset, &ro.from))) {
         program_free(p);
-        return usage_error(lang, "--from: '%s' is not a date or time (YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM])", from);
+        return usage_error(lang, msg_text(lang, MSG_FROM_VALUE), from);
     }
     if (as_of && !(ro.has_as_of = parse_time_option(as_of, p->meta.tz_offset, &ro.as_of))) {
         program_free(p);
-        return usage_error(lang, "--as-of: '%s' is not a date or time (YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM])", as_of);
+        return usage_error(lang, msg_text(lang, MSG_AS_OF_VALUE), as_of);
     }
     ro.unit = unit;
     if (ro.has_from && ro.has_as_of && ro.from > ro.as_of) {
@@ -315,7 +315,7 @@ static int cmd_run(int argc, char **argv, Lang lang)
         return EXIT_USAGE;
     }
     if (ds->strs.failed) snprintf(err, sizeof err, "out of memory");
-    else if (unit && result.nunits == 0) snprintf(err, sizeof err, "--unit: no events of unit '%s' in %s", unit, data);
+    else if (unit && result.nunits == 0) snprintf(err, sizeof err, msg_text(lang, MSG_NO_UNIT), unit, data);
     if (ds->strs.failed || (unit && result.nunits == 0)) {
         fprintf(stderr, "zhidu: %s\n", err);
         run_result_free(&result);

@@ -43,7 +43,7 @@ static bool map_columns(const Program *p, Binding *b, const char *const *names, 
     return true;
 }
 
-static int bind_columns(const Program *p, Binding *b, const char *source, const char *const *names, int ncols, char *err,
+static int bind_columns(Lang lang, const Program *p, Binding *b, const char *source, const char *const *names, int ncols, char *err,
                         size_t size)
 {
     const ZTable *t = b->table;
@@ -53,7 +53,7 @@ static int bind_columns(const Program *p, Binding *b, const char *source, const 
     if (!map_columns(p, b, names, ncols)) return errfmt(err, size, "out of memory");
     for (uint32_t f = 0; f < t->nfields; f++)
         if (b->col[f] < 0 && !t->fields[f].optional)
-            return errfmt(err, size, "%s: missing column %s (field %s of %s)", source, program_string(p, t->fields[f].column),
+            return errfmt(err, size, msg_text(lang, MSG_MISSING_COLUMN), source, program_string(p, t->fields[f].column),
                         program_string(p, t->fields[f].name), program_string(p, t->name));
     return 0;
 }
@@ -100,7 +100,7 @@ static int open_binding(Input *in, uint32_t i, char *err, size_t size)
     const char *const *names;
     int ncols;
     if (in->src->ops->open_table(in->src, program_string(p, in->b[i].table->table), &names, &ncols, err, size)) return -1;
-    return bind_columns(p, &in->b[i], in->src->name, names, ncols, err, size);
+    return bind_columns(in->opt.lang, p, &in->b[i], in->src->name, names, ncols, err, size);
 }
 
 void input_close(Input *in)

@@ -37,7 +37,17 @@ z "$zhidu" run mini.zd mini_badrows --lang zh --on-bad-row skip >/dev/null 2>"$t
 same "zh bad rows skipped" "zhidu: mini_badrows/events.csv:10: 列 type：未知的事件类型“tlak”（已跳过该行）
 zhidu: mini_badrows/events.csv:12: 列 time：时间为空（已跳过该行）" "$(grep -E 'csv:(10|12):' "$tmp/skip")"
 
+# a missing column
+cp -r mini_good "$tmp/nocol"
+sed -i '1s/,name,/,nom,/' "$tmp/nocol/roster.csv"
+same "zh missing column" "zhidu: $tmp/nocol/roster.csv：缺少列 name（字段 name，属于 名册）" \
+  "$(z "$zhidu" run mini.zd "$tmp/nocol" --lang zh 2>&1)"
+
 # a bad option, a bad --lang, the usage
+same "zh bad option value" "zhidu: --fail-on 只能是 must、in-principle 或 never，而不是“sometimes”
+（用法见 'zhidu help'）" "$(z "$zhidu" run mini.zd mini_good --fail-on sometimes --lang zh 2>&1)"
+same "zh bad time" "zhidu: --from：“tuesday”不是日期或时间（YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM]）
+（用法见 'zhidu help'）" "$(z "$zhidu" run mini.zd mini_good --from tuesday --lang zh 2>&1)"
 same "zh bad option" "zhidu: 未知的选项“--bogus”
 （用法见 'zhidu help'）" "$(z "$zhidu" run mini.zd mini_good --bogus --lang zh 2>&1)"
 same "bad --lang" "zhidu: --lang takes zh or en, not 'fr'
