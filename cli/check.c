@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "msg.h"
 #include "compiler.h"
 #include "file.h"
 
@@ -12,7 +13,7 @@ static int run_check(const Command *cmd, const CliArgs *args)
 {
     const char *format = cli_value(cmd, args, "--format");
     bool json = format && !strcmp(format, "json");
-    if (args->npos == 0) return cli_usage_error(cmd, NULL, "check needs at least one rule file");
+    if (args->npos == 0) return cli_usage_error(cmd, args->lang, NULL, msg_text(args->lang, MSG_NEEDS_RULE_FILE), "check");
     int rc = EXIT_OK;
     bool color = !json && isatty(STDERR_FILENO);
     bool many = args->npos > 1;
@@ -23,7 +24,7 @@ static int run_check(const Command *cmd, const CliArgs *args)
         if (!c) { fputs("zhidu: out of memory\n", stderr); return EXIT_USAGE; }
         if (json && many && i > 0) fputs(",", stdout);
         if (!compile_check_file(c, path)) {
-            fprintf(stderr, "zhidu: cannot read %s: %s\n", path, file_error(c->io_errno));
+            fprintf(stderr, msg_text(args->lang, MSG_CANNOT_READ), path, file_error(c->io_errno));
             rc = EXIT_USAGE;
             if (json) {
                 fputs("{\"file\":", stdout);
@@ -51,7 +52,7 @@ static const CliOption check_options[] = {
 
 const Command check_command = {
     "check",
-    "check rule files (and the files they extend)",
+    MSG_CMD_CHECK,
     "check [--format text|json] FILE...",
     "Parses and checks each rule file with the files it extends and prints every\n"
     "diagnostic (errors, warnings, notes). Exit 0: no error (warnings allowed);\n"

@@ -15,7 +15,7 @@ const char *cli_value(const Command *cmd, const CliArgs *args, const char *name)
     return NULL;
 }
 
-int cli_usage_error(const Command *cmd, const char *suggestion, const char *fmt, ...)
+int cli_usage_error(const Command *cmd, Lang lang, const char *suggestion, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -23,11 +23,9 @@ int cli_usage_error(const Command *cmd, const char *suggestion, const char *fmt,
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
-    if (suggestion) fprintf(stderr, "note: did you mean '%s'?\n", suggestion);
-    if (cmd)
-        fprintf(stderr, "usage: zhidu %s\n(run 'zhidu help %s' for more)\n", cmd->usage, cmd->name);
-    else
-        fputs("usage: zhidu COMMAND [options] [args]\n(run 'zhidu help' for the commands)\n", stderr);
+    if (suggestion) fprintf(stderr, msg_text(lang, MSG_DID_YOU_MEAN), suggestion);
+    if (cmd) fprintf(stderr, msg_text(lang, MSG_USAGE_OF), cmd->usage, cmd->name);
+    else fputs(msg_text(lang, MSG_USAGE_ZHIDU), stderr);
     return EXIT_USAGE;
 }
 
@@ -40,24 +38,25 @@ void cli_print_help(const Command *cmd, FILE *out)
         snprintf(left, sizeof left, "%s%s%s", o->name, o->arg ? " " : "", o->values ? o->values : o->arg ? o->arg : "");
         fprintf(out, "  %-34s %s\n", left, o->help);
     }
+    fprintf(out, "  %-34s %s\n", "--lang zh|en", "the language of messages (default: from LC_ALL, LC_MESSAGES or LANG)");
     fprintf(out, "  %-34s %s\n", "-h, --help", "this help");
 }
 
-/* "a|b|c" as "a, b or c" */
-static void list_values(const char *values, char *out, size_t size)
+/* "a|b|c" as "a, b or c" (in lang) */
+static void list_values(Lang lang, const char *values, char *out, size_t size)
 {
     size_t n = 0;
     out[0] = '\0';
     for (const char *p = values; *p && n + 8 < size; p++) {
         if (*p != '|') { out[n++] = *p; continue; }
-        const char *sep = strchr(p + 1, '|') ? ", " : " or ";
+        const char *sep = msg_text(lang, strchr(p + 1, '|') ? MSG_LIST_SEP : MSG_LIST_LAST);
         for (; *sep && n + 1 < size; sep++) out[n++] = *sep;
     }
     out[n] = '\0';
 }
 
 /* Checks a value against "a|b|c"; on a mismatch suggests the nearest. */
-static int check_value(const Command *cmd, const CliOption *o, const char *v)
+static int check_value(const Command *cmd, Lang lang, const CliOption *o, const char *v)
 {
     char copy[256], list[256];
     snprintf(copy, sizeof copy, "%s", o->values);
@@ -69,11 +68,11 @@ static int check_value(const Command *cmd, const CliOption *o, const char *v)
         if (!strcmp(p, v)) return EXIT_OK;
         suggest_offer(&s, p);
     }
-    list_values(o->values, list, sizeof list);
-    return cli_usage_error(cmd, suggest_result(&s), "%s takes %s, not '%s'", o->name, list, v);
+    list_values(lang, o->values, list, sizeof list);
+    return cli_usage_error(cmd, lang, suggest_result(&s), msg_text(lang, MSG_VALUE_NOT_ALLOWED), o->name, list, v);
 }
 
-static int unknown_option(const Command *cmd, const char *arg)
+static int unknown_option(const Command *cmd, Lang lang, const char *arg)
 {
     char name[128];
     snprintf(name, sizeof name, "%.*s", (int)strcspn(arg, "="), arg);
@@ -81,12 +80,12 @@ static int unknown_option(const Command *cmd, const char *arg)
     suggest_init(&s, name);
     for (const CliOption *o = cmd->options; o->name; o++) suggest_offer(&s, o->name);
     suggest_offer(&s, "--help");
-    return cli_usage_error(cmd, suggest_result(&s), "unknown option '%s' for %s", arg, cmd->name);
+    return cli_usage_error(cmd, lang, suggest_result(&s), msg_text(lang, MSG_UNKNOWN_OPTION), arg, cmd->name);
 }
 
-int cli_dispatch(const Command *cmd, int argc, char **argv)
+int cli_dispatch(const Command *cmd, int argc, char **argv, Lang lang)
 {
-    CliArgs args = {.pos = argv, .npos = 0};
+    CliArgs args = {.pos = argv, .npos = 0, .lang = lang};
     for (int k = 0; cmd->options[k].name; k++)
         if (k == CLI_MAX_OPTIONS) { /* a new option needs a larger CLI_MAX_OPTIONS */
             fprintf(stderr, "zhidu: internal error: %s has more than %d options\n", cmd->name, CLI_MAX_OPTIONS);
@@ -111,19 +110,19 @@ int cli_dispatch(const Command *cmd, int argc, char **argv)
             if (!strncmp(a, cmd->options[k].name, n) && (a[n] == '\0' || a[n] == '=')) break;
         }
         const CliOption *o = &cmd->options[k];
-        if (!o->name) return unknown_option(cmd, a);
-        if (a[n] == '=' && !o->arg) return cli_usage_error(cmd, NULL, "%s takes no value", o->name);
+        if (!o->name) return unknown_option(cmd, lang, a);
+        if (a[n] == '=' && !o->arg) return cli_usage_error(cmd, lang, NULL, msg_text(lang, MSG_TAKES_NO_VALUE), o->name);
         const char *v = "";
         if (o->arg) {
             if (a[n] == '=') v = a + n + 1;
             else if (i + 1 < argc) v = argv[++i];
             else {
-                char list[256] = "";
-                if (o->values) list_values(o->values, list, sizeof list);
-                return cli_usage_error(cmd, NULL, "%s needs a value%s%s%s", o->name, o->values ? " (" : "", list,
-                                       o->values ? ")" : "");
+                char list[256];
+                if (!o->values) return cli_usage_error(cmd, lang, NULL, msg_text(lang, MSG_NEEDS_VALUE), o->name);
+                list_values(lang, o->values, list, sizeof list);
+                return cli_usage_error(cmd, lang, NULL, msg_text(lang, MSG_NEEDS_VALUE_OF), o->name, list);
             }
-            if (o->values && check_value(cmd, o, v) != EXIT_OK) return EXIT_USAGE;
+            if (o->values && check_value(cmd, lang, o, v) != EXIT_OK) return EXIT_USAGE;
         }
         args.value[k] = v;
     }

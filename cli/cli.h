@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "msg.h"
+
 #define ZHIDU_VERSION "0.1.0"
 
 enum { EXIT_OK = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2 };
@@ -23,7 +25,7 @@ typedef struct CliArgs CliArgs;
 
 typedef struct Command {
     const char *name;
-    const char *summary;     /* one line in `zhidu help` */
+    MsgId summary;           /* one line in `zhidu help` (msg.def) */
     const char *usage;       /* "run POLICY DATA [options]", after "zhidu " */
     const char *description; /* paragraphs between the usage line and the options */
     const CliOption *options; /* ends with a zeroed entry; -h/--help is implicit */
@@ -38,6 +40,7 @@ struct CliArgs {
     const char *value[CLI_MAX_OPTIONS];
     char **pos;
     int npos;
+    Lang lang; /* --lang, or the locale's (main.c) */
 };
 
 /* The value of option `name` (which must be one of cmd's options), or NULL. */
@@ -47,16 +50,16 @@ const char *cli_value(const Command *cmd, const CliArgs *args, const char *name)
  * and runs the command: -h/--help anywhere prints its help and exits 0; an
  * unknown option, a missing value or a value not among the allowed ones is a
  * usage error with a suggestion. Returns the exit code. */
-int cli_dispatch(const Command *cmd, int argc, char **argv);
+int cli_dispatch(const Command *cmd, int argc, char **argv, Lang lang);
 
 /* Prints the command's full help (usage, description, options). */
 void cli_print_help(const Command *cmd, FILE *out);
 
 /* "zhidu: MESSAGE", a "note: did you mean" line when `suggestion` is not NULL, the
  * usage line of cmd (of zhidu when NULL) and where to read more, on standard
- * error. Returns EXIT_USAGE. */
-int cli_usage_error(const Command *cmd, const char *suggestion, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+ * error, in language lang (fmt is normally msg_text(lang, ...)). Returns EXIT_USAGE. */
+int cli_usage_error(const Command *cmd, Lang lang, const char *suggestion, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* The commands, in the order `zhidu help` lists them (main.c). */
 extern const Command *const cli_commands[];
@@ -65,7 +68,7 @@ const Command *cli_find_command(const char *name);
 /* A rule file (compiled in memory, diagnostics printed) or a .zbc (loaded and
  * verified); NULL with *rc set to 1 (errors in the rule file) or 2 (cannot be
  * read, bytecode refused). In compile.c. */
-struct Program *cli_load_policy(const char *path, int *rc);
+struct Program *cli_load_policy(const char *path, int *rc, Lang lang);
 
 extern const Command check_command, compile_command, disasm_command, run_command, fmt_command, test_command, lsp_command, help_command;
 

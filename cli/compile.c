@@ -8,6 +8,7 @@
 
 #include "bytecode.h"
 #include "cli.h"
+#include "msg.h"
 #include "compiler.h"
 #include "disasm.h"
 #include "file.h"
@@ -15,13 +16,13 @@
 
 /* Compiles a rule file to a Program, printing diagnostics; NULL on error
  * (*rc set to 1 for errors in the file, 2 when it cannot be read). */
-static Program *compile_to_program(const char *path, int *rc)
+static Program *compile_to_program(const char *path, int *rc, Lang lang)
 {
     Compilation *c = compile_new();
     if (!c) { *rc = EXIT_USAGE; return NULL; }
     Program *p = NULL;
     if (!compile_check_file(c, path)) {
-        fprintf(stderr, "zhidu: cannot read %s: %s\n", path, file_error(c->io_errno));
+        fprintf(stderr, msg_text(lang, MSG_CANNOT_READ), path, file_error(c->io_errno));
         *rc = EXIT_USAGE;
     } else if (c->diag.errors) {
         diag_print_text(&c->diag, stderr, isatty(STDERR_FILENO));
@@ -41,13 +42,13 @@ static bool ends_with(const char *s, const char *suffix)
     return n >= k && !strcmp(s + n - k, suffix);
 }
 
-Program *cli_load_policy(const char *path, int *rc)
+Program *cli_load_policy(const char *path, int *rc, Lang lang)
 {
-    if (!ends_with(path, ".zbc")) return compile_to_program(path, rc);
+    if (!ends_with(path, ".zbc")) return compile_to_program(path, rc, lang);
     size_t size;
     unsigned char *data = (unsigned char *)file_read(path, BC_MAX_FILE_SIZE, &size);
     if (!data) {
-        fprintf(stderr, "zhidu: cannot read %s: %s\n", path, file_error(errno));
+        fprintf(stderr, msg_text(lang, MSG_CANNOT_READ), path, file_error(errno));
         *rc = EXIT_USAGE;
         return NULL;
     }
@@ -64,10 +65,10 @@ Program *cli_load_policy(const char *path, int *rc)
 static int run_compile(const Command *cmd, const CliArgs *args)
 {
     const char *out = cli_value(cmd, args, "-o");
-    if (args->npos > 1) return cli_usage_error(cmd, NULL, "compile takes one rule file, not also '%s'", args->pos[1]);
-    if (args->npos == 0 || !out) return cli_usage_error(cmd, NULL, "compile needs a rule file and -o OUT.zbc");
+    if (args->npos > 1) return cli_usage_error(cmd, args->lang, NULL, msg_text(args->lang, MSG_ONE_ONLY), "compile", msg_text(args->lang, MSG_ONE_FILE), args->pos[1]);
+    if (args->npos == 0 || !out) return cli_usage_error(cmd, args->lang, NULL, "%s", msg_text(args->lang, MSG_COMPILE_NEEDS));
     int rc = EXIT_OK;
-    Program *p = compile_to_program(args->pos[0], &rc);
+    Program *p = compile_to_program(args->pos[0], &rc, args->lang);
     if (!p) return rc;
     size_t size;
     unsigned char *bytes = bc_write(p, &size);
@@ -75,7 +76,7 @@ static int run_compile(const Command *cmd, const CliArgs *args)
     if (!bytes) { fputs("zhidu: out of memory writing bytecode\n", stderr); return EXIT_USAGE; }
     char err[1024];
     if (outfile_write_all(out, bytes, size, err, sizeof err) != 0) {
-        fprintf(stderr, "zhidu: cannot write %s: %s\n", out, err);
+        fprintf(stderr, msg_text(args->lang, MSG_CANNOT_WRITE), out, err);
         rc = EXIT_USAGE;
     }
     free(bytes);
@@ -84,9 +85,9 @@ static int run_compile(const Command *cmd, const CliArgs *args)
 
 static int run_disasm(const Command *cmd, const CliArgs *args)
 {
-    if (args->npos != 1) return cli_usage_error(cmd, NULL, "disasm takes one policy file");
+    if (args->npos != 1) return cli_usage_error(cmd, args->lang, NULL, "%s", msg_text(args->lang, MSG_DISASM_NEEDS));
     int rc = EXIT_OK;
-    Program *p = cli_load_policy(args->pos[0], &rc);
+    Program *p = cli_load_policy(args->pos[0], &rc, args->lang);
     if (!p) return rc;
     disasm_program(p, stdout);
     program_free(p);
@@ -100,7 +101,7 @@ static const CliOption compile_options[] = {
 
 const Command compile_command = {
     "compile",
-    "compile a rule file to verified bytecode",
+    MSG_CMD_COMPILE,
     "compile POLICY.zd -o OUT.zbc",
     "Checks POLICY.zd (with everything it extends) and writes its compiled,\n"
     "self-contained program to OUT.zbc. Exit 0: written; 1: the rule file has\n"
@@ -113,7 +114,7 @@ static const CliOption no_options[] = {{0}};
 
 const Command disasm_command = {
     "disasm",
-    "print a compiled policy in readable form",
+    MSG_CMD_DISASM,
     "disasm POLICY.zbc|POLICY.zd",
     "Prints the header, constants, bindings, parameters, rule table and every\n"
     "function's instructions of a .zbc (verified first) or of a rule file\n"

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "msg.h"
 #include "compiler.h"
 #include "file.h"
 #include "fmt.h"
@@ -14,7 +15,7 @@
 static int run_fmt(const Command *cmd, const CliArgs *args)
 {
     bool check = cli_value(cmd, args, "--check") != NULL;
-    if (args->npos == 0) return cli_usage_error(cmd, NULL, "fmt needs at least one rule file");
+    if (args->npos == 0) return cli_usage_error(cmd, args->lang, NULL, msg_text(args->lang, MSG_NEEDS_RULE_FILE), "fmt");
     int rc = EXIT_OK;
     for (int i = 0; i < args->npos; i++) {
         const char *path = args->pos[i];
@@ -25,7 +26,7 @@ static int run_fmt(const Command *cmd, const CliArgs *args)
         size_t len;
         FmtResult r = src ? fmt_source(&c->arena, &c->diag, src, &out, &len) : FMT_ERRORS;
         if (!src) {
-            fprintf(stderr, "zhidu: cannot read %s: %s\n", path, file_error(errno));
+            fprintf(stderr, msg_text(args->lang, MSG_CANNOT_READ), path, file_error(errno));
             rc = EXIT_USAGE;
         } else if (r == FMT_ERRORS) {
             diag_print_text(&c->diag, stderr, isatty(STDERR_FILENO));
@@ -40,7 +41,7 @@ static int run_fmt(const Command *cmd, const CliArgs *args)
             } else {
                 char err[512];
                 if (outfile_write_all(path, out, len, err, sizeof err) != 0) {
-                    fprintf(stderr, "zhidu: cannot write %s: %s\n", path, err);
+                    fprintf(stderr, msg_text(args->lang, MSG_CANNOT_WRITE), path, err);
                     rc = EXIT_USAGE;
                 }
             }
@@ -57,7 +58,7 @@ static const CliOption fmt_options[] = {
 
 const Command fmt_command = {
     "fmt",
-    "rewrite rule files in the canonical layout",
+    MSG_CMD_FMT,
     "fmt [--check] FILE...",
     "Rewrites each rule file in the canonical layout (whitespace only; comments\n"
     "stay where they are), safely as run --output writes. Exit 0: done (or, with\n"

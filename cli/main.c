@@ -2,11 +2,13 @@
  * `--version`, and dispatch. Each command lives in its own file (cli.h).
  * Exit codes: 0 success, 1 the input has errors (or violations), 2 usage or I/O. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bytecode.h"
 #include "cli.h"
 #include "lsp.h"
+#include "msg.h"
 #include "suggest.h"
 
 /* Adding a command: its file defines `const Command x_command`, cli.h
@@ -30,38 +32,32 @@ const Command *cli_find_command(const char *name)
     return NULL;
 }
 
-static void print_overview(FILE *out)
+static void print_overview(FILE *out, Lang lang)
 {
-    fputs("usage: zhidu COMMAND [options] [args]\n\ncommands:\n", out);
-    for (int i = 0; cli_commands[i]; i++) fprintf(out, "  %-9s %s\n", cli_commands[i]->name, cli_commands[i]->summary);
-    fputs("\n"
-          "zhidu COMMAND --help and zhidu help COMMAND show a command's usage and options;\n"
-          "zhidu --version shows the version.\n"
-          "\n"
-          "exit codes: 0 ok (warnings allowed; no violation at the --fail-on level), 1 errors in a rule file or\n"
-          "violations, 2 usage, I/O, bytecode or data error\n",
-          out);
+    fputs(msg_text(lang, MSG_OVERVIEW_HEAD), out);
+    for (int i = 0; cli_commands[i]; i++) fprintf(out, "  %-9s %s\n", cli_commands[i]->name, msg_text(lang, cli_commands[i]->summary));
+    fputs(msg_text(lang, MSG_OVERVIEW_TAIL), out);
 }
 
-static int unknown_command(const char *name)
+static int unknown_command(const char *name, Lang lang)
 {
     Suggest s;
     suggest_init(&s, name);
     for (int i = 0; cli_commands[i]; i++) suggest_offer(&s, cli_commands[i]->name);
     suggest_offer(&s, "--help");
     suggest_offer(&s, "--version");
-    return cli_usage_error(NULL, suggest_result(&s), "unknown command '%s'", name);
+    return cli_usage_error(NULL, lang, suggest_result(&s), msg_text(lang, MSG_UNKNOWN_COMMAND), name);
 }
 
 static int run_help(const Command *cmd, const CliArgs *args)
 {
-    if (args->npos > 1) return cli_usage_error(cmd, NULL, "help takes one command, not also '%s'", args->pos[1]);
+    if (args->npos > 1) return cli_usage_error(cmd, args->lang, NULL, msg_text(args->lang, MSG_ONE_ONLY), "help", msg_text(args->lang, MSG_ONE_COMMAND), args->pos[1]);
     if (args->npos == 0) {
-        print_overview(stdout);
+        print_overview(stdout, args->lang);
         return EXIT_OK;
     }
     const Command *c = cli_find_command(args->pos[0]);
-    if (!c) return unknown_command(args->pos[0]);
+    if (!c) return unknown_command(args->pos[0], args->lang);
     cli_print_help(c, stdout);
     return EXIT_OK;
 }
@@ -70,7 +66,7 @@ static const CliOption no_options[] = {{0}};
 
 static int run_lsp(const Command *cmd, const CliArgs *args)
 {
-    if (args->npos) return cli_usage_error(cmd, NULL, "lsp takes no arguments, not '%s'", args->pos[0]);
+    if (args->npos) return cli_usage_error(cmd, args->lang, NULL, msg_text(args->lang, MSG_UNEXPECTED_ARG), args->pos[0]);
     return lsp_main(0, NULL);
 }
 
@@ -81,7 +77,7 @@ static const CliOption lsp_options[] = {
 
 const Command lsp_command = {
     "lsp",
-    "a language server for editors, over standard input and output",
+    MSG_CMD_LSP,
     "lsp [--stdio]",
     "Serves the Language Server Protocol on standard input and output until the\n"
     "editor sends exit (see docs/editors.md). Exit 0 after shutdown and exit, 1 when\n"
@@ -92,7 +88,7 @@ const Command lsp_command = {
 
 const Command help_command = {
     "help",
-    "list the commands, or show one command's usage and options",
+    MSG_CMD_HELP,
     "help [COMMAND]",
     "Without COMMAND: the list of commands. With it: that command's usage and\n"
     "options, as `zhidu COMMAND --help` prints them.",
@@ -100,15 +96,44 @@ const Command help_command = {
     run_help,
 };
 
+/* --lang zh|en anywhere before "--" (so every command takes it), taken out
+ * of argv; the default comes from the locale (msg_lang_from_env). Returns
+ * false with *bad set to the unusable value. */
+static bool take_lang(int *argc, char **argv, Lang *lang, const char **bad)
+{
+    *lang = msg_lang_from_env(getenv("LC_ALL"), getenv("LC_MESSAGES"), getenv("LANG"));
+    int n = 1;
+    bool ok = true, rest = false;
+    for (int i = 1; i < *argc; i++) {
+        const char *a = argv[i];
+        const char *v = NULL;
+        if (!rest && !strcmp(a, "--lang")) v = i + 1 < *argc ? argv[++i] : "";
+        else if (!rest && !strncmp(a, "--lang=", 7)) v = a + 7;
+        if (!v) {
+            if (!strcmp(a, "--")) rest = true;
+            argv[n++] = argv[i];
+        } else if (ok && !msg_lang_parse(v, lang)) {
+            ok = false;
+            *bad = v;
+        }
+    }
+    *argc = n;
+    argv[n] = NULL;
+    return ok;
+}
+
 int main(int argc, char **argv)
 {
+    Lang lang;
+    const char *bad = NULL;
+    if (!take_lang(&argc, argv, &lang, &bad)) return cli_usage_error(NULL, lang, NULL, msg_text(lang, MSG_LANG_VALUE), bad);
     if (argc < 2) {
-        print_overview(stderr);
+        print_overview(stderr, lang);
         return EXIT_USAGE;
     }
     const char *name = argv[1];
     if (!strcmp(name, "--help") || !strcmp(name, "-h")) {
-        print_overview(stdout);
+        print_overview(stdout, lang);
         return EXIT_OK;
     }
     if (!strcmp(name, "--version")) {
@@ -116,6 +141,6 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     const Command *cmd = cli_find_command(name);
-    if (!cmd) return unknown_command(name);
-    return cli_dispatch(cmd, argc - 2, argv + 2);
+    if (!cmd) return unknown_command(name, lang);
+    return cli_dispatch(cmd, argc - 2, argv + 2, lang);
 }

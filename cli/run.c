@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "msg.h"
 #include "engine.h"
 #include "input.h"
 #include "outfile.h"
@@ -26,32 +27,33 @@ static bool parse_time_option(const char *text, int tz, int64_t *out)
 static int write_outputs(const char *output, const char *dbpath, ReportFormat fmt, bool html, const Program *p, const Dataset *ds,
                          const RunResult *result, const ReportInfo *info)
 {
+    Lang lang = info->lang;
     char err[1024];
     OutFile o;
-    const char *name = output ? output : "the report to standard output";
+    const char *name = output ? output : msg_text(lang, MSG_STDOUT_NAME);
     if (output ? outfile_open(&o, output, true, true, err, sizeof err) : outfile_stdout(&o)) {
-        fprintf(stderr, "zhidu: cannot write %s: %s\n", name, err);
+        fprintf(stderr, msg_text(lang, MSG_CANNOT_WRITE), name, err);
         return EXIT_USAGE;
     }
     errno = 0;
     if (html) report_html_write(o.f, p, ds, result, info);
     else report_write(o.f, fmt, p, ds, result, info);
     if (outfile_commit(&o, err, sizeof err) != 0) {
-        fprintf(stderr, "zhidu: cannot write %s: %s\n", name, err);
+        fprintf(stderr, msg_text(lang, MSG_CANNOT_WRITE), name, err);
         return EXIT_USAGE;
     }
     if (!dbpath) return EXIT_OK;
     if (outfile_open(&o, dbpath, false, false, err, sizeof err) != 0) {
-        fprintf(stderr, "zhidu: cannot write %s: %s\n", dbpath, err);
+        fprintf(stderr, msg_text(lang, MSG_CANNOT_WRITE), dbpath, err);
         return EXIT_USAGE;
     }
     if (report_write_db(o.tmp, p, ds, result, info, err, sizeof err) != 0) {
         outfile_discard(&o);
-        fprintf(stderr, "zhidu: cannot write %s: %s\n", dbpath, err);
+        fprintf(stderr, msg_text(lang, MSG_CANNOT_WRITE), dbpath, err);
         return EXIT_USAGE;
     }
     if (outfile_commit(&o, err, sizeof err) != 0) {
-        fprintf(stderr, "zhidu: cannot write %s: %s\n", dbpath, err);
+        fprintf(stderr, msg_text(lang, MSG_CANNOT_WRITE), dbpath, err);
         return EXIT_USAGE;
     }
     return EXIT_OK;
@@ -67,14 +69,15 @@ static ReportFormat report_format(const char *name)
 
 static int run_run(const Command *cmd, const CliArgs *args)
 {
+    Lang lang = args->lang;
 #define OPT(name, dflt) (cli_value(cmd, args, name) ? cli_value(cmd, args, name) : (dflt))
     const char *format = OPT("--format", "text"), *output = OPT("--output", NULL), *dbpath = OPT("--db", NULL);
     const char *from = OPT("--from", NULL), *as_of = OPT("--as-of", NULL), *unit = OPT("--unit", NULL);
     const char *fail_on = OPT("--fail-on", "in-principle"), *bad_rows = OPT("--on-bad-row", "stop");
     const char *window_text = OPT("--window", NULL);
 #undef OPT
-    if (args->npos > 2) return cli_usage_error(cmd, NULL, "unexpected argument '%s'", args->pos[2]);
-    if (args->npos < 2) return cli_usage_error(cmd, NULL, "run needs a policy and a data set");
+    if (args->npos > 2) return cli_usage_error(cmd, lang, NULL, msg_text(lang, MSG_UNEXPECTED_ARG), args->pos[2]);
+    if (args->npos < 2) return cli_usage_error(cmd, lang, NULL, "%s", msg_text(lang, MSG_RUN_NEEDS));
     const char *policy = args->pos[0], *data = args->pos[1];
     ReportFormat fmt = report_format(format);
     bool html = !strcmp(format, "html"); /* report_html.c, not one of report.c's formats */
@@ -86,31 +89,31 @@ static int run_run(const Command *cmd, const CliArgs *args)
         errno = 0;
         unsigned long long w = strtoull(window_text, &end, 10);
         if (!*window_text || *end || errno || w > 100000000ull || window_text[0] == '-')
-            return cli_usage_error(cmd, NULL, "--window takes a number of events (0 to 100000000), not '%s'", window_text);
+            return cli_usage_error(cmd, lang, NULL, msg_text(lang, MSG_WINDOW_VALUE), window_text);
         window = (uint32_t)w;
     }
 
     int rc = EXIT_OK;
-    Program *p = cli_load_policy(policy, &rc);
+    Program *p = cli_load_policy(policy, &rc, lang);
     if (!p) return rc == EXIT_FINDINGS ? EXIT_USAGE : rc;
     RunOptions ro = {0};
     if (from && !(ro.has_from = parse_time_option(from, p->meta.tz_offset, &ro.from))) {
         program_free(p);
-        return cli_usage_error(cmd, NULL, "--from: '%s' is not a date or time (YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM])", from);
+        return cli_usage_error(cmd, lang, NULL, msg_text(lang, MSG_FROM_VALUE), from);
     }
     if (as_of && !(ro.has_as_of = parse_time_option(as_of, p->meta.tz_offset, &ro.as_of))) {
         program_free(p);
-        return cli_usage_error(cmd, NULL, "--as-of: '%s' is not a date or time (YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM])", as_of);
+        return cli_usage_error(cmd, lang, NULL, msg_text(lang, MSG_AS_OF_VALUE), as_of);
     }
     ro.unit = unit;
     if (ro.has_from && ro.has_as_of && ro.from > ro.as_of) {
         program_free(p);
-        return cli_usage_error(cmd, NULL, "--from %s is later than --as-of", from);
+        return cli_usage_error(cmd, lang, NULL, msg_text(lang, MSG_FROM_AFTER_AS_OF), from);
     }
     ro.window = window;
     ro.record_judged = html;
     Dataset *ds = NULL;
-    InputOptions io = {skip, stderr, 0};
+    InputOptions io = {skip, stderr, 0, lang};
     InputStats stats;
     RunResult result;
     char err[1024];
@@ -120,7 +123,7 @@ static int run_run(const Command *cmd, const CliArgs *args)
         return EXIT_USAGE;
     }
     if (ds->strs.failed) snprintf(err, sizeof err, "out of memory");
-    else if (unit && result.nunits == 0) snprintf(err, sizeof err, "--unit: no events of unit '%s' in %s", unit, data);
+    else if (unit && result.nunits == 0) snprintf(err, sizeof err, msg_text(lang, MSG_NO_UNIT), unit, data);
     if (ds->strs.failed || (unit && result.nunits == 0)) {
         fprintf(stderr, "zhidu: %s\n", err);
         run_result_free(&result);
@@ -128,9 +131,9 @@ static int run_run(const Command *cmd, const CliArgs *args)
         program_free(p);
         return EXIT_USAGE;
     }
-    ReportInfo info = {policy, data, &stats};
+    ReportInfo info = {policy, data, &stats, lang};
     rc = write_outputs(output, dbpath, fmt, html, p, ds, &result, &info);
-    if (skip && stats.skipped) fprintf(stderr, "zhidu: %llu bad row%s skipped\n", (unsigned long long)stats.skipped, stats.skipped == 1 ? "" : "s");
+    if (skip && stats.skipped) fprintf(stderr, msg_text(lang, MSG_BAD_ROWS_SKIPPED), (unsigned long long)stats.skipped, stats.skipped == 1 ? "" : "s");
     if (rc == EXIT_OK)
         for (uint32_t i = 0; i < result.n; i++)
             if (!result.v[i].pending && p->rules[result.v[i].rule].severity <= fail_level) rc = EXIT_FINDINGS;
@@ -155,7 +158,7 @@ static const CliOption run_options[] = {
 
 const Command run_command = {
     "run",
-    "check a data set (CSV directory or SQLite file) against a policy",
+    MSG_CMD_RUN,
     "run POLICY DATA [options]",
     "POLICY is a rule file (compiled in memory) or a .zbc (loaded and verified).\n"
     "DATA is a directory of CSV files named after the policy's tables or a SQLite\n"

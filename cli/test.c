@@ -6,6 +6,7 @@
  * and "N passed, N failed"; never changes the engine's verdicts. */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "cli.h"
+#include "msg.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -510,7 +511,7 @@ static char *run_case(Runner *R, CovPolicy *cov, const char *tpath, const char *
         ro.unit = pick(c->set.unit, tf->set.unit);
         ro.window = 0;
         ro.record_judged = true;
-        InputOptions io = {false, stderr, 0};
+        InputOptions io = {false, stderr, 0, LANG_EN}; /* test output is English: its verdict lines are the format */
         InputStats stats;
         char err[1024];
         if (engine_run_input(p, data_path, &io, &ro, &cr.ds, &cr.res, &stats, err, sizeof err) != 0) {
@@ -789,12 +790,12 @@ static int run_test(const Command *cmd, const CliArgs *args)
     R.coverage = cli_value(cmd, args, "--coverage") != NULL;
     PathList paths = {0};
     int rc = EXIT_OK;
-    if (junit && !*junit) rc = cli_usage_error(cmd, NULL, "--junit needs a file name");
+    if (junit && !*junit) rc = cli_usage_error(cmd, args->lang, NULL, msg_text(args->lang, MSG_NEEDS_VALUE), "--junit");
     for (int i = 0; i < args->npos && rc == EXIT_OK; i++) {
         const char *a = args->pos[i];
         struct stat st;
         if (stat(a, &st) != 0) {
-            fprintf(stderr, "zhidu: cannot read %s: %s\n", a, file_error(errno));
+            fprintf(stderr, msg_text(args->lang, MSG_CANNOT_READ), a, file_error(errno));
             rc = EXIT_USAGE;
         } else if (S_ISDIR(st.st_mode)) {
             uint32_t first = paths.n;
@@ -835,7 +836,7 @@ static const CliOption test_options[] = {
 
 const Command test_command = {
     "test",
-    "run .zdtest rule tests",
+    MSG_CMD_TEST,
     "test [PATH...] [--junit FILE] [--coverage]",
     "Runs the cases of each .zdtest file named, or found under each directory\n"
     "named (under the current directory when none is), and prints each failure\n"

@@ -79,7 +79,7 @@ static const char *convert(Dataset *ds, const ZField *f, const RawCell *raw, Cel
     if (!raw->present || raw->len == 0) return NULL; /* missing */
     long bad = utf8_invalid_at(raw->p, raw->len);
     if (bad >= 0) {
-        snprintf(msg, size, "invalid UTF-8 (byte 0x%02X at offset %ld)", (unsigned char)raw->p[bad], bad);
+        snprintf(msg, size, msg_text(ds->lang, MSG_INVALID_UTF8_AT), (unsigned char)raw->p[bad], bad);
         return msg;
     }
     uint8_t base = f->type & (uint8_t)~VT_LIST_FLAG;
@@ -127,7 +127,7 @@ static const char *convert(Dataset *ds, const ZField *f, const RawCell *raw, Cel
         const char *why = zt_parse(raw->p, raw->len, &tp);
         if (why) {
             quote(raw, shown, sizeof shown);
-            snprintf(msg, size, "malformed timestamp '%s': %s", shown, why);
+            snprintf(msg, size, msg_text(ds->lang, MSG_BAD_TIMESTAMP), shown, why);
             return msg;
         }
         out->tag = CELL_TIME;
@@ -148,14 +148,14 @@ static const char *convert(Dataset *ds, const ZField *f, const RawCell *raw, Cel
         return NULL;
     bad_number:
         quote(raw, shown, sizeof shown);
-        snprintf(msg, size, "'%s' is not an integer", shown);
+        snprintf(msg, size, msg_text(ds->lang, MSG_NOT_INTEGER), shown);
         return msg;
     }
     case VT_BOOL:
         if (raw->len == 4 && !memcmp(raw->p, "true", 4)) { out->tag = CELL_BOOL; out->i = 1; return NULL; }
         if (raw->len == 5 && !memcmp(raw->p, "false", 5)) { out->tag = CELL_BOOL; out->i = 0; return NULL; }
         quote(raw, shown, sizeof shown);
-        snprintf(msg, size, "'%s' is not true or false", shown);
+        snprintf(msg, size, msg_text(ds->lang, MSG_NOT_BOOL), shown);
         return msg;
     default:
         out->tag = CELL_STR;
@@ -169,7 +169,7 @@ static const char *convert_row(Dataset *ds, const ZTable *t, const RawCell *raw,
     for (uint32_t i = 0; i < t->nfields; i++) {
         char why[300];
         if (convert(ds, &t->fields[i], &raw[i], &cells[i], lists, why, sizeof why)) {
-            snprintf(msg, size, "column %s: %s", program_string(ds->prog, t->fields[i].column), why);
+            snprintf(msg, size, msg_text(ds->lang, MSG_COLUMN), program_string(ds->prog, t->fields[i].column), why);
             return msg;
         }
     }
@@ -181,7 +181,7 @@ static StrId unit_of(Dataset *ds, RawCell unit, char *msg, size_t size, const ch
     *err = NULL;
     if (!unit.present || unit.len == 0) return 0;
     if (utf8_invalid_at(unit.p, unit.len) >= 0) {
-        snprintf(msg, size, "column %s: invalid UTF-8", program_string(ds->prog, ds->prog->meta.units_column));
+        snprintf(msg, size, msg_text(ds->lang, MSG_COL_INVALID_UTF8), program_string(ds->prog, ds->prog->meta.units_column));
         *err = msg;
         return 0;
     }
@@ -245,12 +245,12 @@ const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw,
     /* the type first: it decides which fields matter */
     const RawCell *t = &raw[ftype];
     if (!t->present || t->len == 0) {
-        snprintf(msg, size, "column %s: empty event type", program_string(p, log->fields[ftype].column));
+        snprintf(msg, size, msg_text(ds->lang, MSG_COL_EMPTY_TYPE), program_string(p, log->fields[ftype].column));
         return msg;
     }
     long bad_at = utf8_invalid_at(t->p, t->len);
     if (bad_at >= 0) {
-        snprintf(msg, size, "column %s: invalid UTF-8 (byte 0x%02X at offset %ld)", program_string(p, log->fields[ftype].column),
+        snprintf(msg, size, msg_text(ds->lang, MSG_COL_INVALID_UTF8_AT), program_string(p, log->fields[ftype].column),
                  (unsigned char)t->p[bad_at], bad_at);
         return msg;
     }
@@ -262,24 +262,24 @@ const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw,
     if (type < 0) {
         char shown[200];
         quote(t, shown, sizeof shown);
-        snprintf(msg, size, "column %s: unknown event type '%s'", program_string(p, log->fields[ftype].column), shown);
+        snprintf(msg, size, msg_text(ds->lang, MSG_COL_UNKNOWN_TYPE), program_string(p, log->fields[ftype].column), shown);
         return msg;
     }
     Cell *cells = arena_alloc(&ds->event_arena, sizeof(Cell) * (log->nfields + 1u));
     const char *bad = convert_row(ds, log, raw, cells, &ds->event_arena, msg, size);
     if (bad) return bad;
     if (cells[fid].tag != CELL_STR) {
-        snprintf(msg, size, "column %s: empty event id", program_string(p, log->fields[fid].column));
+        snprintf(msg, size, msg_text(ds->lang, MSG_COL_EMPTY_ID), program_string(p, log->fields[fid].column));
         return msg;
     }
     if (cells[ftime].tag != CELL_TIME) {
-        snprintf(msg, size, "column %s: empty time", program_string(p, log->fields[ftime].column));
+        snprintf(msg, size, msg_text(ds->lang, MSG_COL_EMPTY_TIME), program_string(p, log->fields[ftime].column));
         return msg;
     }
     int fresh = seen_insert(ds, seen_key(&ds->strs, unit, cells[fid].s));
     if (fresh < 0) return out_of_memory(ds, msg, size);
     if (!fresh) {
-        snprintf(msg, size, "column %s: duplicate event id '%s'", program_string(p, log->fields[fid].column),
+        snprintf(msg, size, msg_text(ds->lang, MSG_COL_DUP_ID), program_string(p, log->fields[fid].column),
                  strtab_str(&ds->strs, cells[fid].s));
         return msg;
     }

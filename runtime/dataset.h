@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "arena.h"
+#include "msg.h"
 #include "program.h"
 #include "strtab.h"
 
@@ -75,6 +76,7 @@ typedef struct Dataset {
     uint64_t *seen;
     uint32_t nseen, seen_cap;
     bool out_of_memory;   /* a row could not be added for want of memory */
+    Lang lang;            /* of the bad-row messages (LANG_EN unless the caller sets it) */
 } Dataset;
 
 Dataset *dataset_new(const Program *p);

@@ -36,6 +36,7 @@ int engine_run_input(const Program *p, const char *path, const struct InputOptio
     for (int attempt = 0; attempt < 2; attempt++) {
         Dataset *ds = dataset_new(p);
         if (!ds) { snprintf(err, errsize, "out of memory"); return -1; }
+        ds->lang = io->lang;
         Stream *s = stream_new(p, ds, &ro, out);
         if (!s) {
             dataset_free(ds);

@@ -43,7 +43,7 @@ static bool map_columns(const Program *p, Binding *b, const char *const *names, 
     return true;
 }
 
-static int bind_columns(const Program *p, Binding *b, const char *source, const char *const *names, int ncols, char *err,
+static int bind_columns(Lang lang, const Program *p, Binding *b, const char *source, const char *const *names, int ncols, char *err,
                         size_t size)
 {
     const ZTable *t = b->table;
@@ -53,7 +53,7 @@ static int bind_columns(const Program *p, Binding *b, const char *source, const 
     if (!map_columns(p, b, names, ncols)) return errfmt(err, size, "out of memory");
     for (uint32_t f = 0; f < t->nfields; f++)
         if (b->col[f] < 0 && !t->fields[f].optional)
-            return errfmt(err, size, "%s: missing column %s (field %s of %s)", source, program_string(p, t->fields[f].column),
+            return errfmt(err, size, msg_text(lang, MSG_MISSING_COLUMN), source, program_string(p, t->fields[f].column),
                         program_string(p, t->fields[f].name), program_string(p, t->name));
     return 0;
 }
@@ -100,7 +100,7 @@ static int open_binding(Input *in, uint32_t i, char *err, size_t size)
     const char *const *names;
     int ncols;
     if (in->src->ops->open_table(in->src, program_string(p, in->b[i].table->table), &names, &ncols, err, size)) return -1;
-    return bind_columns(p, &in->b[i], in->src->name, names, ncols, err, size);
+    return bind_columns(in->opt.lang, p, &in->b[i], in->src->name, names, ncols, err, size);
 }
 
 void input_close(Input *in)
@@ -112,22 +112,30 @@ void input_close(Input *in)
     free(in);
 }
 
+/* A data set that cannot be opened: a missing one named as such. */
+static Input *data_error(Lang lang, const char *path, int e, char *err, size_t size)
+{
+    if (e == ENOENT) errfmt(err, size, msg_text(lang, MSG_DATA_NOT_FOUND), path);
+    else errfmt(err, size, msg_text(lang, MSG_DATA_UNREADABLE), path, strerror(e));
+    return NULL;
+}
+
 Input *input_open(Dataset *ds, const char *path, const InputOptions *opt, InputStats *stats, char *err, size_t size)
 {
     memset(stats, 0, sizeof *stats);
     struct stat sb;
-    if (stat(path, &sb) != 0) { errfmt(err, size, "%s: %s", path, strerror(errno)); return NULL; }
+    if (stat(path, &sb) != 0) return data_error(opt->lang, path, errno, err, size);
     Source *src = NULL;
     if (S_ISDIR(sb.st_mode)) {
         src = csv_source_open(path, err, size);
     } else {
         FILE *f = fopen(path, "rb");
-        if (!f) { errfmt(err, size, "%s: %s", path, strerror(errno)); return NULL; }
+        if (!f) return data_error(opt->lang, path, errno, err, size);
         char magic[16] = {0};
         size_t got = fread(magic, 1, sizeof magic, f);
         fclose(f);
         if (got < 16 || memcmp(magic, "SQLite format 3", 16) != 0) {
-            errfmt(err, size, "%s: neither a directory of CSV files nor a SQLite database", path);
+            errfmt(err, size, msg_text(opt->lang, MSG_DATA_NEITHER), path);
             return NULL;
         }
         src = sql_source_open(path, err, size);
@@ -167,7 +175,7 @@ Input *input_open(Dataset *ds, const char *path, const InputOptions *opt, InputS
 static void skip_row(const InputOptions *opt, InputStats *st, const char *where, const char *why)
 {
     st->skipped++;
-    if (opt->report && st->skipped > opt->quiet_skips) fprintf(opt->report, "zhidu: %s: %s (row skipped)\n", where, why);
+    if (opt->report && st->skipped > opt->quiet_skips) fprintf(opt->report, msg_text(opt->lang, MSG_ROW_SKIPPED), where, why);
 }
 
 int input_next(Input *in, char *err, size_t size)

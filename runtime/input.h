@@ -15,6 +15,7 @@ typedef struct InputOptions {
     bool skip_bad_rows;  /* else the first bad row stops the load */
     FILE *report;        /* where skipped rows are reported (stderr) */
     uint64_t quiet_skips;/* reading again: the first ones were reported already */
+    Lang lang;           /* the language of the messages (msg.h) */
 } InputOptions;
 
 typedef struct InputStats {

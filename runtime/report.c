@@ -286,21 +286,22 @@ static void write_text(FILE *out, const Program *p, const Dataset *ds, const Run
     }
     free(order);
     free(nm.rows);
-    fputs("summary\n", out);
+    Lang lang = info ? info->lang : LANG_EN;
+    fputs(msg_text(lang, MSG_SUM_HEADING), out);
     for (uint32_t u = 0; u < r->nunits; u++) {
         char a[VROW_TIME_SIZE], b[VROW_TIME_SIZE];
         vrow_time(p, r->units[u].r0, a);
         vrow_time(p, r->units[u].r1, b);
-        fputs("  unit \"", out);
+        fputs(msg_text(lang, MSG_SUM_UNIT_OPEN), out);
         text_cell(out, S(ds, r->units[u].unit));
-        fprintf(out, "\": %u events checked, range %s … %s\n", r->units[u].events, a, b);
+        fprintf(out, msg_text(lang, MSG_SUM_UNIT), r->units[u].events, a, b);
     }
     uint32_t enabled = 0;
     for (uint32_t k = 0; k < p->nrules; k++) enabled += !p->rules[k].disabled;
-    fprintf(out, "  units: %u, rules evaluated: %u (%u disabled), rule runs: %llu\n", r->nunits, enabled, p->nrules - enabled,
+    fprintf(out, msg_text(lang, MSG_SUM_COUNTS), r->nunits, enabled, p->nrules - enabled,
             (unsigned long long)r->rule_runs);
     if (info && info->stats)
-        fprintf(out, "  rows read: %llu, events: %llu, bad rows skipped: %llu\n", (unsigned long long)info->stats->rows,
+        fprintf(out, msg_text(lang, MSG_SUM_ROWS), (unsigned long long)info->stats->rows,
                 (unsigned long long)info->stats->events, (unsigned long long)info->stats->skipped);
     uint32_t *per_rule = calloc(p->nrules + 1u, sizeof *per_rule * 2); /* violations, pending */
     if (!per_rule) abort();
@@ -310,16 +311,16 @@ static void write_text(FILE *out, const Program *p, const Dataset *ds, const Run
         fputs("  ", out);
         for (int w = text_cell(out, PS(p, rule->name)); w < 24; w++) fputc(' ', out);
         if (rule->disabled) {
-            fputs(" disabled: ", out);
+            fputs(msg_text(lang, MSG_SUM_DISABLED), out);
             text_cell(out, PS(p, rule->disabled_reason));
             fputs("\n", out);
         } else {
-            fprintf(out, " %-12s %u violation%s, %u pending\n", program_severity_name(rule->severity), per_rule[2 * k],
+            fprintf(out, msg_text(lang, MSG_SUM_RULE), program_severity_name(rule->severity), per_rule[2 * k],
                     per_rule[2 * k] == 1 ? "" : "s", per_rule[2 * k + 1]);
         }
     }
     free(per_rule);
-    fprintf(out, "  total: %u violations (%u must, %u in-principle), %u obligations pending\n", all.violations, all.must,
+    fprintf(out, msg_text(lang, MSG_SUM_TOTAL), all.violations, all.must,
             all.in_principle, all.pending);
 }
 

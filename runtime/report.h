@@ -8,12 +8,14 @@
 #include "dataset.h"
 #include "engine.h"
 #include "input.h"
+#include "msg.h"
 
 typedef enum ReportFormat { REPORT_TEXT, REPORT_JSONL, REPORT_JSON, REPORT_CSV } ReportFormat;
 
 typedef struct ReportInfo {
     const char *policy_path, *data_path;
     const InputStats *stats;
+    Lang lang;           /* headings and the text summary; machine fields stay English */
 } ReportInfo;
 
 /* Returns 0, or -1 when out of memory (the output is then cut short). */

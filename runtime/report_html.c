@@ -1,8 +1,8 @@
 /* report_html.c - writes the HTML report: everything is rendered here as
  * static HTML (readable without script and when printed); the script
  * (report_html.js) only filters the list of violations. Every string from the
- * data or the policy goes through esc(). Headings come from one table (msgs),
- * Chinese and English, so that a message catalogue can take it over. */
+ * data or the policy goes through esc(). Headings come from the message
+ * catalogue (msg.def) in the language of ReportInfo. */
 #define _GNU_SOURCE /* qsort_r: orders that need the data set's strings, without globals */
 #include "report_html.h"
 
@@ -11,77 +11,18 @@
 #include <string.h>
 
 #include "report_html_assets.h" /* generated: report_css, report_js */
+#include "msg.h"
 #include "ztime.h"
-
-typedef enum Msg {
-    M_REPORT, M_POLICY, M_DOCUMENT, M_DATA, M_RANGE, M_UNITS, M_UNIT, M_EVENTS, M_MUST, M_IN_PRINCIPLE, M_PENDING,
-    M_VIOLATIONS, M_RULES, M_RULE, M_TAGS, M_CLAUSE, M_SEVERITY, M_STATUS, M_ACTIVE, M_DISABLED, M_CALENDAR, M_MATRIX,
-    M_TIMELINE, M_KEPT, M_VIOLATED, M_EXEMPT, M_LEGEND, M_FILTERS, M_ALL, M_SUBJECT, M_SEARCH, M_SHOWN, M_SUBJECTS,
-    M_EVIDENCE, M_MESSAGE, M_WINDOW, M_TRIGGER, M_WHOLE, M_NONE, M_CONTENTS, M_TOTAL, M_NOTHING_SHOWN, M_PAIR_NOTE,
-    M_TRIGGERS, M_TIME, M_RESULT, M_NO_JUDGED, M_NOT_JUDGED, M_COUNT
-} Msg;
-
-/* [0] Chinese (the page's language today), [1] English */
-static const char *const msgs[M_COUNT][2] = {
-    [M_REPORT] = {"合规报告", "Compliance report"},
-    [M_POLICY] = {"制度", "Policy"},
-    [M_DOCUMENT] = {"文件", "Document"},
-    [M_DATA] = {"数据", "Data set"},
-    [M_RANGE] = {"检查范围", "Checked range"},
-    [M_UNITS] = {"各单位统计", "Counts per unit"},
-    [M_UNIT] = {"单位", "Unit"},
-    [M_EVENTS] = {"事件数", "Events"},
-    [M_MUST] = {"必须", "must"},
-    [M_IN_PRINCIPLE] = {"原则上", "in principle"},
-    [M_PENDING] = {"待定", "pending"},
-    [M_VIOLATIONS] = {"违规", "Violations"},
-    [M_RULES] = {"规则一览", "Rules"},
-    [M_RULE] = {"规则", "Rule"},
-    [M_TAGS] = {"标签", "Tags"},
-    [M_CLAUSE] = {"条款", "Clause"},
-    [M_SEVERITY] = {"要求程度", "Severity"},
-    [M_STATUS] = {"状态", "Status"},
-    [M_ACTIVE] = {"检查", "checked"},
-    [M_DISABLED] = {"停用", "disabled"},
-    [M_CALENDAR] = {"日历条", "Calendar strip"},
-    [M_MATRIX] = {"人员矩阵", "People matrix"},
-    [M_TIMELINE] = {"时间线", "Timeline"},
-    [M_KEPT] = {"遵守", "kept"},
-    [M_VIOLATED] = {"违规", "violated"},
-    [M_EXEMPT] = {"豁免（假期）", "exempt (vacation)"},
-    [M_LEGEND] = {"图例", "Legend"},
-    [M_FILTERS] = {"筛选", "Filters"},
-    [M_ALL] = {"全部", "all"},
-    [M_SUBJECT] = {"当事人", "Subject"},
-    [M_SEARCH] = {"搜索", "Search"},
-    [M_SHOWN] = {"显示 {n} / {total} 条", "showing {n} of {total}"},
-    [M_SUBJECTS] = {"当事人", "Subjects"},
-    [M_EVIDENCE] = {"证据", "Evidence"},
-    [M_MESSAGE] = {"说明", "Message"},
-    [M_WINDOW] = {"期间", "Period"},
-    [M_TRIGGER] = {"触发事件", "Triggering event"},
-    [M_WHOLE] = {"（整体）", "(whole organisation)"},
-    [M_NONE] = {"无", "none"},
-    [M_CONTENTS] = {"目录", "Contents"},
-    [M_TOTAL] = {"合计", "Total"},
-    [M_NOTHING_SHOWN] = {"没有符合筛选条件的记录。", "Nothing matches the filters."},
-    [M_PAIR_NOTE] = {"✗ 标出该学期没有完成的两人组合，数字为违规次数。", "✗ marks the pairs that missed in that semester; the number counts violations."},
-    [M_TRIGGERS] = {"次触发", "triggers"},
-    [M_TIME] = {"时间", "Time"},
-    [M_RESULT] = {"结果", "Result"},
-    [M_NO_JUDGED] = {"没有检查过的期间或事件。", "Nothing was judged."},
-    [M_NOT_JUDGED] = {"未检查（不在该单位的检查范围内）", "not judged (outside the unit's checked range)"},
-};
 
 typedef struct Page {
     FILE *out;
     const Program *p;
     const Dataset *ds;
     const RunResult *r;
-    int lang;             /* index into msgs */
+    Lang lang;            /* from ReportInfo */
 } Page;
 
-static const char *T(const Page *pg, Msg m) { return msgs[m][pg->lang]; }
+static const char *T(const Page *pg, MsgId m) { return msg_text(pg->lang, m); }
 static const char *S(const Page *pg, StrId id) { return strtab_str(&pg->ds->strs, id); }
 static const char *PS(const Page *pg, uint32_t id) { return program_string(pg->p, id); }
 
@@ -264,7 +205,7 @@ static void write_overview(const Page *pg)
 typedef enum State { ST_KEPT, ST_VIOLATED, ST_EXEMPT, ST_PENDING, ST_NOT_JUDGED, ST_COUNT } State;
 static const char *const state_class[ST_COUNT] = {"k", "x", "e", "p", "n"};
 static const char *const state_mark[ST_COUNT] = {"✓", "✗", "○", "…", "—"};
-static const Msg state_msg[ST_COUNT] = {M_KEPT, M_VIOLATED, M_EXEMPT, M_PENDING, M_NOT_JUDGED};
+static const MsgId state_msg[ST_COUNT] = {M_KEPT, M_VIOLATED, M_EXEMPT, M_PENDING, M_NOT_JUDGED};
 
 static void legend(const Page *pg)
 {
@@ -569,7 +510,7 @@ static void option(FILE *o, const char *value, const char *label)
     fputs("</option>", o);
 }
 
-static void select_open(const Page *pg, const char *id, Msg label)
+static void select_open(const Page *pg, const char *id, MsgId label)
 {
     fprintf(pg->out, "<label for=\"%s\">%s</label> <select id=\"%s\"><option value=\"\">%s</option>", id, T(pg, label), id,
             T(pg, M_ALL));
@@ -716,10 +657,10 @@ static void write_violations(const Page *pg)
 
 void report_html_write(FILE *out, const Program *p, const Dataset *ds, const RunResult *r, const ReportInfo *info)
 {
-    Page pg = {out, p, ds, r, 0};
-    fputs("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
-          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
-          out);
+    Page pg = {out, p, ds, r, info ? info->lang : LANG_EN};
+    fprintf(out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
+            T(&pg, M_HTML_LANG));
     esc(out, PS(&pg, p->meta.title));
     fprintf(out, " — %s</title>\n<style>\n%s</style>\n</head>\n<body>\n", T(&pg, M_REPORT), report_css);
     write_header(&pg, info);

@@ -95,7 +95,7 @@ zd_data *zd_data_new(const zd_policy *policy)
 
 int zd_data_load(zd_data *data, const char *path, bool skip_bad_rows, char *err, size_t errsize)
 {
-    InputOptions opt = {skip_bad_rows, stderr, 0};
+    InputOptions opt = {skip_bad_rows, stderr, 0, LANG_EN};
     InputStats st;
     char msg[1024];
     if (input_load(data->ds, path, &opt, &st, msg, sizeof msg) != 0) {
@@ -205,7 +205,7 @@ int zd_report_write(const zd_report *report, FILE *out, const char *format)
     else if (!strcmp(format, "json")) fmt = REPORT_JSON;
     else if (!strcmp(format, "csv")) fmt = REPORT_CSV;
     else return -1;
-    ReportInfo info = {NULL, NULL, &report->data->stats};
+    ReportInfo info = {NULL, NULL, &report->data->stats, LANG_EN};
     return report_write(out, fmt, report->data->ds->prog, report->data->ds, &report->result, &info);
 }
 

@@ -28,7 +28,7 @@ fi
 
 # page NAME RULES DATA: writes $tmp/NAME.html and $tmp/NAME.json
 page() {
-  "$zhidu" run "$2" "$3" --format html --fail-on never --output "$tmp/$1.html" 2>"$tmp/$1.err" &&
+  "$zhidu" run "$2" "$3" --format html --lang zh --fail-on never --output "$tmp/$1.html" 2>"$tmp/$1.err" &&
   "$zhidu" run "$2" "$3" --format json --fail-on never >"$tmp/$1.json" 2>>"$tmp/$1.err" ||
     { fail "$1 run" "$(head -3 "$tmp/$1.err")"; return 1; }
   [ -s "$tmp/$1.err" ] && fail "$1 run" "wrote to standard error: $(head -3 "$tmp/$1.err")"
@@ -56,8 +56,8 @@ for ex in gxnu:rules/gxnu.zd wenxueyuan:rules/units/wenxueyuan.zd colleges:rules
     fail "$name csv and sqlite give the same page" "$(diff <(unsourced "$tmp/$name.html") <(unsourced "$tmp/$name-db.html") | head -5)"
   fi
   # the judged periods and triggers are the same however the run steps through the log
-  "$zhidu" run "$rules" "examples/$name" --format html --fail-on never --window 1 --output "$tmp/$name-w1.html" 2>/dev/null
-  "$zhidu" run "$rules" "examples/$name" --format html --fail-on never --window 0 --output "$tmp/$name-w0.html" 2>/dev/null
+  "$zhidu" run "$rules" "examples/$name" --format html --lang zh --fail-on never --window 1 --output "$tmp/$name-w1.html" 2>/dev/null
+  "$zhidu" run "$rules" "examples/$name" --format html --lang zh --fail-on never --window 0 --output "$tmp/$name-w0.html" 2>/dev/null
   if cmp -s "$tmp/$name.html" "$tmp/$name-w1.html" && cmp -s "$tmp/$name.html" "$tmp/$name-w0.html"; then
     pass "$name streaming in steps of 1 event or none: the same page"
   else

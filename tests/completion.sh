@@ -36,14 +36,15 @@ expect "commands" "--help --version check compile disasm fmt help lsp run test" 
 expect "commands starting with c" "check compile" c
 expect "help COMMAND" "run" help r
 expect "run options starting with --f" "--fail-on --format --from" run x.zd d --f
-expect "check options" "--format --help" check -
-expect "compile options" "--help -o" compile -
+expect "check options" "--format --help --lang" check -
+expect "compile options" "--help --lang -o" compile -
 expect "run --format values" "csv html json jsonl text" run x.zd d --format ""
 expect "run --format j" "json jsonl" run x.zd d --format j
 expect "run --format=j (bash splits at =)" "json jsonl" run x.zd d --format = j
 expect "check --format values" "json text" check --format ""
 expect "run --fail-on values" "in-principle must never" run --fail-on ""
 expect "run --on-bad-row values" "skip stop" run --on-bad-row s
+expect "--lang values" "en zh" fmt --lang ""
 expect "run --window takes a number: nothing offered" "" run --window ""
 mkdir -p "$tmp/dir" && touch "$tmp/dir/a.zd" "$tmp/dir/b.zbc"
 expect "files after run" "$tmp/dir/a.zd $tmp/dir/b.zbc" run "$tmp/dir/"

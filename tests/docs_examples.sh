@@ -66,7 +66,7 @@ while i < len(lines):
 PY
 }
 
-for doc in README.md docs/*.md; do
+for doc in README.md docs/*.md docs/zh/*.md; do
   [ -e "$doc" ] || continue
   mkdir -p "$tmp/blocks"
   rm -f "$tmp/blocks"/*

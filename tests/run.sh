@@ -8,6 +8,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+# zhidu speaks the locale's language (LC_ALL, LC_MESSAGES, LANG): the expected
+# texts are English unless a test asks for --lang zh, whatever the machine's locale.
+export LC_ALL=C.UTF-8
 passed=0
 failed=0
 log=$(mktemp)

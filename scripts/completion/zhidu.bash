@@ -1,19 +1,19 @@
 # zhidu.bash - bash completion for zhidu: the commands, each command's options,
-# the values of --format, --fail-on and --on-bad-row, and file names.
+# the values of --format, --fail-on, --on-bad-row and --lang, and file names.
 # Use: source scripts/completion/zhidu.bash (or copy it to
 # /etc/bash_completion.d/zhidu). tests/completion.sh checks it against the
 # commands and options that `zhidu help` and `zhidu COMMAND --help` print.
 
 _zhidu_options() {
   case "$1" in
-    check) echo "--format --help" ;;
-    compile) echo "-o --help" ;;
-    disasm) echo "--help" ;;
-    run) echo "--format --output --db --from --as-of --unit --fail-on --on-bad-row --window --help" ;;
-    fmt) echo "--check --help" ;;
-    test) echo "--junit --coverage --help" ;;
-    lsp) echo "--stdio --help" ;;
-    help) echo "--help" ;;
+    check) echo "--format --lang --help" ;;
+    compile) echo "-o --lang --help" ;;
+    disasm) echo "--lang --help" ;;
+    run) echo "--format --output --db --from --as-of --unit --fail-on --on-bad-row --window --lang --help" ;;
+    fmt) echo "--check --lang --help" ;;
+    test) echo "--junit --coverage --lang --help" ;;
+    lsp) echo "--stdio --lang --help" ;;
+    help) echo "--lang --help" ;;
   esac
 }
 
@@ -34,6 +34,7 @@ _zhidu() {
     run:--format) values="text jsonl json csv html" ;;
     run:--fail-on) values="must in-principle never" ;;
     run:--on-bad-row) values="stop skip" ;;
+    *:--lang) values="zh en" ;;
     run:--output | run:--db | compile:-o | test:--junit)
       mapfile -t COMPREPLY < <(compgen -f -- "$cur")
       return ;;

@@ -1,0 +1,26 @@
+/* msg.c - looking up the message catalogue declared in msg.def. */
+#include "msg.h"
+
+#include <string.h>
+
+static const char *const texts[MSG_COUNT][2] = {
+#define MSG(id, en, zh) [id] = {en, zh},
+#include "msg.def"
+#undef MSG
+};
+
+const char *msg_text(Lang lang, MsgId id) { return texts[id][lang == LANG_ZH]; }
+
+bool msg_lang_parse(const char *s, Lang *out)
+{
+    if (!strcmp(s, "zh")) *out = LANG_ZH;
+    else if (!strcmp(s, "en")) *out = LANG_EN;
+    else return false;
+    return true;
+}
+
+Lang msg_lang_from_env(const char *lc_all, const char *lc_messages, const char *lang)
+{
+    const char *v = lc_all && *lc_all ? lc_all : lc_messages && *lc_messages ? lc_messages : lang;
+    return v && !strncmp(v, "zh", 2) ? LANG_ZH : LANG_EN;
+}

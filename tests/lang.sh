@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# lang.sh ZHIDU - --lang zh|en and the locale rule (runtime/msg.def): the
+# Chinese texts (written out here by hand) of a missing data set, a bad row,
+# a bad option, the usage, the text summary and the HTML headings; English,
+# byte for byte, under --lang en, under no locale and under LANG=C; the
+# machine formats the same in both languages. Prints PASS/FAIL per case.
+set -u
+zhidu=$1
+case $zhidu in /*) ;; *) zhidu=$PWD/$zhidu ;; esac
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root/tests/data" || exit 2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass() { echo "PASS lang $1"; }
+fail() { echo "FAIL lang $1: $2"; }
+# same NAME WANT GOT
+same() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "wanted [$2], got [$3]"; fi; }
+z() { env -u LC_ALL -u LC_MESSAGES -u LANG "$@"; }
+
+# missing data set
+same "zh missing data set" "zhidu: nowhere：数据集不存在（没有这个文件或目录）" \
+  "$(z "$zhidu" run mini.zd nowhere --lang zh 2>&1)"
+same "en missing data set" "zhidu: nowhere: No such file or directory" "$(z "$zhidu" run mini.zd nowhere --lang en 2>&1)"
+same "LANG=zh_CN.UTF-8 gives Chinese" "zhidu: nowhere：数据集不存在（没有这个文件或目录）" \
+  "$(z LANG=zh_CN.UTF-8 "$zhidu" run mini.zd nowhere 2>&1)"
+same "LC_MESSAGES before LANG" "zhidu: nowhere：数据集不存在（没有这个文件或目录）" \
+  "$(z LANG=en_US.UTF-8 LC_MESSAGES=zh_TW "$zhidu" run mini.zd nowhere 2>&1)"
+same "LC_ALL=C wins over LANG=zh" "zhidu: nowhere: No such file or directory" \
+  "$(z LANG=zh_CN.UTF-8 LC_ALL=C "$zhidu" run mini.zd nowhere 2>&1)"
+same "--lang en wins over the locale" "zhidu: nowhere: No such file or directory" \
+  "$(z LANG=zh_CN.UTF-8 "$zhidu" run mini.zd nowhere --lang=en 2>&1)"
+
+# a bad row: FILE:LINE: column NAME: …
+same "zh bad row" "zhidu: mini_badrows/roster.csv:4: 列 name：不是有效的 UTF-8（字节 0xFF，偏移 0）" \
+  "$(z "$zhidu" run mini.zd mini_badrows --lang zh 2>&1)"
+z "$zhidu" run mini.zd mini_badrows --lang zh --on-bad-row skip >/dev/null 2>"$tmp/skip"
+same "zh bad rows skipped" "zhidu: mini_badrows/events.csv:10: 列 type：未知的事件类型“tlak”（已跳过该行）
+zhidu: mini_badrows/events.csv:12: 列 time：时间为空（已跳过该行）" "$(grep -E 'csv:(10|12):' "$tmp/skip")"
+
+# a missing column
+cp -r mini_good "$tmp/nocol"
+sed -i '1s/,name,/,nom,/' "$tmp/nocol/roster.csv"
+same "zh missing column" "zhidu: $tmp/nocol/roster.csv：缺少列 name（字段 name，属于 名册）" \
+  "$(z "$zhidu" run mini.zd "$tmp/nocol" --lang zh 2>&1)"
+
+# a bad option, a bad --lang, the usage
+same "zh bad option value" "zhidu: --fail-on 只能是 must、in-principle 或 never，而不是“sometimes”
+用法：zhidu run POLICY DATA [options]
+（详见 'zhidu help run'）" "$(z "$zhidu" run mini.zd mini_good --fail-on sometimes --lang zh 2>&1)"
+same "zh bad time" "zhidu: --from：“tuesday”不是日期或时间（YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM]）
+用法：zhidu run POLICY DATA [options]
+（详见 'zhidu help run'）" "$(z "$zhidu" run mini.zd mini_good --from tuesday --lang zh 2>&1)"
+same "zh bad option" "zhidu: 未知的选项“--bogus”（命令 run）
+用法：zhidu run POLICY DATA [options]
+（详见 'zhidu help run'）" "$(z "$zhidu" run mini.zd mini_good --bogus --lang zh 2>&1)"
+same "bad --lang" "zhidu: --lang takes zh or en, not 'fr'
+usage: zhidu COMMAND [options] [args]
+(run 'zhidu help' for the commands)" "$(z "$zhidu" --lang fr help 2>&1)"
+same "zh usage first line" "用法：zhidu 命令 [选项] [参数]"
+same "zh did you mean" "zhidu: 未知的命令“chek”
+注：是不是“check”？
+用法：zhidu 命令 [选项] [参数]
+（命令列表见 'zhidu help'）" "$(z "$zhidu" chek --lang zh 2>&1)"
+same "zh command list" "  run       按制度检查数据集（CSV 目录或 SQLite 文件）" "$(z "$zhidu" help --lang zh | grep '^  run ')" "$(z "$zhidu" help --lang zh | head -n 1)"
+# after "--", --lang is a file name (its read error is file_error()'s, still English)
+same "--lang after -- is an argument" "zhidu: 无法读取 --lang：No such file or directory" \
+  "$(z "$zhidu" --lang zh fmt -- --lang 2>&1)"
+
+# English byte for byte: --lang en, no locale, LANG=C
+for f in text json jsonl csv; do
+  z "$zhidu" run mini.zd mini_good --format $f --lang en >"$tmp/en" 2>&1
+  z "$zhidu" run mini.zd mini_good --format $f >"$tmp/none" 2>&1
+  z LANG=C "$zhidu" run mini.zd mini_good --format $f >"$tmp/c" 2>&1
+  if cmp -s "$tmp/en" "$tmp/none" && cmp -s "$tmp/en" "$tmp/c"; then pass "$f English in every default"; else fail "$f English in every default" "differs"; fi
+  z "$zhidu" run mini.zd mini_good --format $f --lang zh >"$tmp/zh" 2>&1
+  case $f in
+    text) if grep -q '^摘要$' "$tmp/zh" && grep -q '^  合计：违规 ' "$tmp/zh" && grep -q '^summary$' "$tmp/en"; then pass "text summary in Chinese"
+          else fail "text summary in Chinese" "$(tail -n 3 "$tmp/zh")"; fi ;;
+    *) if cmp -s "$tmp/en" "$tmp/zh"; then pass "$f machine fields the same in zh"; else fail "$f machine fields the same in zh" "differs"; fi ;;
+  esac
+done
+
+# HTML: Chinese headings with --lang zh, English with --lang en
+z "$zhidu" run mini.zd mini_good --format html --lang zh --output "$tmp/zh.html" 2>/dev/null
+z "$zhidu" run mini.zd mini_good --format html --lang en --output "$tmp/en.html" 2>/dev/null
+if grep -q '<html lang="zh-CN">' "$tmp/zh.html" && grep -q '合规报告' "$tmp/zh.html" && grep -q '各单位统计' "$tmp/zh.html"; then pass "html zh headings"
+else fail "html zh headings" "missing"; fi
+if grep -q '<html lang="en">' "$tmp/en.html" && grep -q 'Compliance report' "$tmp/en.html" && grep -q 'Counts per unit' "$tmp/en.html" &&
+   ! grep -q '各单位统计' "$tmp/en.html"; then pass "html en headings"; else fail "html en headings" "missing"; fi
