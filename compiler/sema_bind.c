@@ -3,40 +3,6 @@
  * parameters (as declared and as set along the chain). */
 #include "sema_int.h"
 
-Type *sema_resolve_typeref(Sema *s, TypeRef *tr)
-{
-    Type *t = NULL;
-    const char *n = tr->name;
-    if (!strcmp(n, "text")) t = s->t_text;
-    else if (!strcmp(n, "id")) t = s->t_id;
-    else if (!strcmp(n, "person")) t = s->t_person;
-    else if (!strcmp(n, "time")) t = s->t_time;
-    else if (!strcmp(n, "duration")) t = s->t_duration;
-    else if (!strcmp(n, "int")) t = s->t_int;
-    else if (!strcmp(n, "bool")) t = s->t_bool;
-    else if (!strcmp(n, "role")) t = sema_enum_type(s, s->p->roles);
-    else if (!strcmp(n, "body")) t = sema_enum_type(s, s->p->bodies);
-    else if (!strcmp(n, "weekday")) t = sema_enum_type(s, s->p->weekdays);
-    else if (!strcmp(n, "event")) t = sema_event_type(s, ~(uint64_t)0);
-    else {
-        EnumSym *en = sema_find(s, SYM_ENUM, n);
-        if (en) {
-            t = sema_enum_type(s, en);
-        } else {
-            diag_report(s->d, DIAG_E0200, tr->loc, "unknown type '%s' (types: text, id, person, time, duration, int, bool, role, body, or an enum)", n);
-            return s->t_error;
-        }
-    }
-    if (tr->is_list) {
-        if (!(is_stringish(t) || t->kind == T_PERSON || t->kind == T_ENUM)) {
-            diag_report(s->d, DIAG_E0202, tr->loc, "a list of %s cannot be read from a log", type_name(s->a, t));
-            return s->t_error;
-        }
-        t = sema_list_of(s, t);
-    }
-    return t;
-}
-
 static void require_field(Sema *s, TableSym *t, const char *name, TypeKind kind, bool list_ok)
 {
     int i = sema_field_index(t, name);
