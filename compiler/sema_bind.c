@@ -3,46 +3,6 @@
  * parameters (as declared and as set along the chain). */
 #include "sema_int.h"
 
-Type *sema_resolve_typeref(Sema *s, TypeRef *tr)
-{
-    Type *t = NULL;
-    const char *n = tr->name;
-    if (!strcmp(n, "text")) t = s->t_text;
-    else if (!strcmp(n, "id")) t = s->t_id;
-    else if (!strcmp(n, "person")) t = s->t_person;
-    else if (!strcmp(n, "time")) t = s->t_time;
-    else if (!strcmp(n, "duration")) t = s->t_duration;
-    else if (!strcmp(n, "int")) t = s->t_int;
-    else if (!strcmp(n, "bool")) t = s->t_bool;
-    else if (!strcmp(n, "role")) t = sema_enum_type(s, s->p->roles);
-    else if (!strcmp(n, "body")) t = sema_enum_type(s, s->p->bodies);
-    else if (!strcmp(n, "weekday")) t = sema_enum_type(s, s->p->weekdays);
-    else if (!strcmp(n, "event")) t = sema_event_type(s, ~(uint64_t)0);
-    else {
-        EnumSym *en = sema_find(s, SYM_ENUM, n);
-        if (en) {
-            t = sema_enum_type(s, en);
-        } else {
-            Diag *g = diag_report(s->d, DIAG_E0200, tr->loc, "unknown type '%s' (types: text, id, person, time, duration, int, bool, role, body, or an enum)", n);
-            static const char *const builtin[] = {"text", "id", "person", "time", "duration", "int", "bool", "role", "body", "weekday", "event"};
-            Suggest sg;
-            suggest_init(&sg, n);
-            for (size_t k = 0; k < sizeof builtin / sizeof *builtin; k++) suggest_offer(&sg, builtin[k]);
-            sema_offer_globals(s, &sg, SYM_ENUM);
-            sema_did_you_mean(s, g, &sg);
-            return s->t_error;
-        }
-    }
-    if (tr->is_list) {
-        if (!(is_stringish(t) || t->kind == T_PERSON || t->kind == T_ENUM)) {
-            diag_report(s->d, DIAG_E0202, tr->loc, "a list of %s cannot be read from a log", type_name(s->a, t));
-            return s->t_error;
-        }
-        t = sema_list_of(s, t);
-    }
-    return t;
-}
-
 static void require_field(Sema *s, TableSym *t, const char *name, TypeKind kind, bool list_ok)
 {
     int i = sema_field_index(t, name);
@@ -124,11 +84,7 @@ void sema_resolve_event_type(Sema *s, EventTypeSym *ev, Decl *d)
         FieldDecl *fd = d->fields.items[j];
         int i = sema_field_index(log, fd->name);
         if (i < 0) {
-            Diag *g = diag_report(s->d, DIAG_E0203, fd->loc, "the event log has no field '%s'", fd->name);
-            Suggest sg;
-            suggest_init(&sg, fd->name);
-            sema_offer_fields(&sg, log);
-            sema_did_you_mean(s, g, &sg);
+            diag_report(s->d, DIAG_E0203, fd->loc, "the event log has no field '%s'", fd->name);
             continue;
         }
         Type *t = log->fields[i]->type;

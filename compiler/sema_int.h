@@ -1,7 +1,8 @@
 /* sema_int.h - what the passes of semantic analysis share and nothing else
  * includes: the analysis state, variable scopes, the symbol table of global
- * names, and the helpers each pass uses from the others. Files: sema.c
- * (types, names, driver), sema_decl.c (declarations and adaptation),
+ * names, and the helpers each pass uses from the others. Files: sema.c (the
+ * driver, calling the passes), sema_sym.c (types, names; calls no pass),
+ * sema_decl.c (declarations and adaptation),
  * sema_bind.c (binding types and parameter values), sema_expr.c
  * (expressions and definitions), sema_rule.c (rules and templates). */
 #ifndef ZD_SEMA_INT_H
@@ -59,20 +60,20 @@ static inline bool is_error(const Type *t) { return !t || t->kind == T_ERROR; }
 static inline bool is_stringish(const Type *t) { return t->kind == T_TEXT || t->kind == T_ID; }
 static inline Type *elem_or_self(Type *t) { return t && t->kind == T_LIST && t->elem ? t->elem : t; }
 
-/* sema.c: types */
+/* sema_sym.c: types */
 Type *sema_type(Sema *s, TypeKind k);
 Type *sema_list_of(Sema *s, Type *elem);
 Type *sema_enum_type(Sema *s, EnumSym *en);
 Type *sema_event_type(Sema *s, uint64_t mask);
 Type *sema_table_type(Sema *s, TypeKind k, TableSym *tab);
 bool sema_same_type(const Type *a, const Type *b);
-/* sema.c: names. sema_find gives the global symbol of that kind called name
+/* sema_sym.c: names. sema_find gives the global symbol of that kind called name
  * (rules have their own namespace), sema_add declares one (false when the
  * name is taken in its namespace). */
 void *sema_find(const Sema *s, SymKind kind, const char *name);
 bool sema_add(Sema *s, Symbol *sym, const char *name);
 EnumMemberSym *sema_find_member(EnumSym *en, const char *name);
-/* "did you mean": offer the global names of a kind, an enumeration's values
+/* sema_sym.c: "did you mean": offer the global names of a kind, an enumeration's values
  * (as renamed), a table's fields or the variables in scope, then attach the
  * nearest as a note to g (nothing when none is near). */
 void sema_offer_globals(const Sema *s, Suggest *sg, SymKind kind);
@@ -85,11 +86,14 @@ SrcLoc sema_no_loc(void);
 bool sema_check_new_name(Sema *s, const char *name, SrcLoc loc, const char *what);
 EnumSym *sema_new_enum(Sema *s, const char *name, EnumKind kind, SrcLoc loc);
 EnumMemberSym *sema_add_member(Sema *s, EnumSym *en, const char *name, const char *value, SrcLoc loc);
+void sema_symtab_init(SymTab *t);
+void sema_symtab_free(SymTab *t);
+/* sema_sym.c: the type a declaration names (text, id, ..., an enum, a list) */
+Type *sema_resolve_typeref(Sema *s, TypeRef *tr);
 /* sema_decl.c: pass A */
 void sema_declare(Sema *s, Decl *d, bool is_root, bool has_parent);
 void sema_adapt(Sema *s, Decl *d, bool *set_here);
 /* sema_bind.c: pass B and parameter values */
-Type *sema_resolve_typeref(Sema *s, TypeRef *tr);
 void sema_resolve_table_fields(Sema *s, TableSym *t, Decl *d);
 void sema_resolve_event_type(Sema *s, EventTypeSym *ev, Decl *d);
 void sema_check_params(Sema *s, AstFile **chain, int nchain);

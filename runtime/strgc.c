@@ -62,6 +62,10 @@ bool strgc_collect(Stream *s)
     live[0] = 1;
     visit_strings(s, mark_string, live);
     StrId *map = strtab_compact(&ds->strs, live);
+    if (!map) {
+        free(live);
+        return false;
+    }
     visit_strings(s, remap_string, map);
     free(map);
     free(live);

@@ -48,12 +48,15 @@ StrId strtab_intern(StrTab *t, const char *s, size_t len)
     uint32_t hash = hidx_hash_bytes(s, len);
     StrId found = find(t, s, len, hash);
     if (found != UINT32_MAX) return found;
-    if ((t->n == t->cap && !grow(t)) || len > UINT32_MAX || hidx_add(&t->index, hash, t->n) != 0) {
+    char *copy = NULL;
+    if ((t->n == t->cap && !grow(t)) || len > UINT32_MAX || !(copy = arena_try_alloc(&t->arena, len + 1)) ||
+        hidx_add(&t->index, hash, t->n) != 0) {
         t->failed = true;
         return 0;
     }
+    memcpy(copy, s, len);
     uint32_t id = t->n++;
-    t->strs[id] = arena_strndup(&t->arena, s, len);
+    t->strs[id] = copy;
     t->lens[id] = (uint32_t)len;
     return id;
 }
@@ -61,7 +64,7 @@ StrId strtab_intern(StrTab *t, const char *s, size_t len)
 StrId *strtab_compact(StrTab *t, const uint8_t *live)
 {
     StrId *map = calloc(t->n + 1u, sizeof(StrId));
-    if (!map) { fputs("zhidu: out of memory\n", stderr); abort(); }
+    if (!map) return NULL;
     StrTab fresh;
     strtab_init(&fresh);
     for (uint32_t i = 1; i < t->n; i++)
