@@ -165,11 +165,16 @@ static void gen_select(Gen *g, Var *sc, Expr *e)
     const Var *ctx = g->ctx_var && strcmp(e->name, g->ctx_var) ? cg_find_var(sc, g->ctx_var) : NULL;
     PlanContext where = {g->ctx_var, g->ctx_periodic, ctx && ctx->slot == 0 && ctx->row_table < 0, is_local, sc};
     plan_retention(&where, e, &scan, mask, cg_push(&g->pending_retains, sizeof(RetainPlan)));
+    /* the narrowings' operands first: they pop theirs after the init, in order */
+    for (int i = scan.nalts - 1; i >= 0; i--) cg_expr(g, sc, scan.alt_key[i]);
+    if (scan.since) cg_expr(g, sc, scan.since);
     if (init == ZOP_SCAN_INIT_EQ || init == ZOP_SCAN_INIT_EQ_IN) cg_expr(g, sc, key);
     if (init == ZOP_SCAN_INIT_IN || init == ZOP_SCAN_INIT_EQ_IN) cg_expr(g, sc, init == ZOP_SCAN_INIT_IN ? key : period);
     if (until) cg_expr(g, sc, until);
     else cg_emit(g, ZOP_MISSING, 0, 0, 0, e->loc);
     cg_emit(g, init, ev, init == ZOP_SCAN_INIT_EQ || init == ZOP_SCAN_INIT_EQ_IN ? field : 0, mask_const, e->loc);
+    if (scan.since) cg_emit(g, ZOP_SCAN_FROM, ev, 0, 0, e->loc);
+    for (int i = 0; i < scan.nalts; i++) cg_emit(g, ZOP_SCAN_ALSO_EQ, ev, (uint32_t)scan.alt_field[i], 0, e->loc);
     uint32_t head = cg_emit(g, ZOP_SCAN_NEXT, ev, 0, 0, e->loc);
     uint32_t skip = ZNONE, found = ZNONE;
     if (e->rhs) {

@@ -17,10 +17,20 @@ static bool mentions(const Expr *e, const char *name)
 }
 
 
+static void add_alt(ScanPlan *sp, Expr *key, int field)
+{
+    if (sp->nalts < PLAN_MAX_ALTS) {
+        sp->alt_key[sp->nalts] = key;
+        sp->alt_field[sp->nalts++] = field;
+    }
+}
+
 /* The field of `var` that a conjunct of a selection's condition pins to a
  * value not depending on var: sets *key and returns the scan to use. */
-static Opcode pick_index(const char *var, Expr *cond, Expr **key, int *field, Expr **period)
+static Opcode pick_index(const char *var, Expr *cond, ScanPlan *sp)
 {
+    Expr **key = &sp->key, **period = &sp->period;
+    int *field = &sp->field;
     Expr *stack[64];
     int n = 0;
     if (cond) stack[n++] = cond;
@@ -40,9 +50,15 @@ static Opcode pick_index(const char *var, Expr *cond, Expr **key, int *field, Ex
         if (c->op == OP_EQ && (a_field != b_field)) {
             Expr *f = a_field ? a : b, *k = a_field ? b : a;
             if (mentions(k, var) || !k->type || k->type->kind == T_LIST || !f->type || f->type->kind == T_LIST) continue;
-            if (best_rank < 3) { best_rank = 3; best = ZOP_SCAN_INIT_EQ; *key = k; *field = f->field; }
+            if (best_rank < 3) {
+                if (best_rank) add_alt(sp, *key, *field);
+                best_rank = 3; best = ZOP_SCAN_INIT_EQ; *key = k; *field = f->field;
+            } else {
+                add_alt(sp, k, f->field);
+            }
         } else if (c->op == OP_IN && b_field && !mentions(a, var) && b->type && b->type->kind == T_LIST) {
             if (best_rank < 2) { best_rank = 2; best = ZOP_SCAN_INIT_EQ; *key = a; *field = b->field; }
+            else add_alt(sp, a, b->field);
         } else if (c->op == OP_IN && a_field && !strcmp(a->name, "time") && b->type && b->type->kind == T_PERIOD &&
                    !mentions(b, var)) {
             if (!*period) *period = b;
@@ -60,9 +76,10 @@ static bool is_time_of(const Expr *e, const char *var)
     return e->kind == EX_FIELD && e->lhs->kind == EX_NAME && !strcmp(e->lhs->name, var) && !strcmp(e->name, "time");
 }
 
-/* A conjunct `var.time <= U` (or `<`, or mirrored): the time after which no
- * event can pass the condition. Scans run in time order, so they stop there. */
-static Expr *pick_until(const char *var, Expr *cond, Expr **conjunct, bool *strict)
+/* A conjunct `var.time <= U` (or `<`, or mirrored; upper) or `var.time >= L`
+ * (or `>`, or mirrored; lower): the time after (before) which no event can
+ * pass the condition. Scans run in time order: they stop (start) there. */
+static Expr *pick_bound(const char *var, Expr *cond, bool upper, Expr **conjunct, bool *strict)
 {
     *conjunct = NULL;
     *strict = false;
@@ -77,8 +94,9 @@ static Expr *pick_until(const char *var, Expr *cond, Expr **conjunct, bool *stri
             continue;
         }
         Expr *bound = NULL;
-        if ((c->op == OP_LE || c->op == OP_LT) && is_time_of(c->lhs, var)) bound = c->rhs;
-        if ((c->op == OP_GE || c->op == OP_GT) && is_time_of(c->rhs, var)) bound = c->lhs;
+        bool le = c->op == OP_LE || c->op == OP_LT, ge = c->op == OP_GE || c->op == OP_GT;
+        if ((upper ? le : ge) && is_time_of(c->lhs, var)) bound = c->rhs;
+        if ((upper ? ge : le) && is_time_of(c->rhs, var)) bound = c->lhs;
         if (bound && !mentions(bound, var) && bound->type && bound->type->kind == T_TIME) {
             *conjunct = c;
             *strict = c->op == OP_LT || c->op == OP_GT;
@@ -200,6 +218,9 @@ void plan_scan(const Expr *select, ScanPlan *out)
 {
     memset(out, 0, sizeof *out);
     out->field = -1;
-    out->init = pick_index(select->name, select->rhs, &out->key, &out->field, &out->period);
-    out->until = pick_until(select->name, select->rhs, &out->limit, &out->strict);
+    out->init = pick_index(select->name, select->rhs, out);
+    out->until = pick_bound(select->name, select->rhs, true, &out->limit, &out->strict);
+    Expr *conjunct;
+    bool strict;
+    out->since = pick_bound(select->name, select->rhs, false, &conjunct, &strict);
 }

@@ -12,6 +12,8 @@
 #include "program.h"
 #include "sema.h"
 
+enum { PLAN_MAX_ALTS = 4 };
+
 /* The scan of one selection `sel(x: types where cond)`. */
 typedef struct ScanPlan {
     Opcode init;   /* ZOP_SCAN_INIT; _EQ: events whose log field `field` holds `key`;
@@ -23,6 +25,13 @@ typedef struct ScanPlan {
                     * may stop; NULL when there is none */
     Expr *limit;   /* that conjunct */
     bool strict;   /* it is `<` (or `>`) */
+    Expr *since;   /* a conjunct `x.time >= L` (or >, or mirrored): L, before which the scan
+                    * skips (SCAN_FROM); NULL when there is none */
+    /* the other conjuncts pinning a field (`x.f == k`, `k in x.f`): the run reads
+     * the fewest of the indexed events (SCAN_ALSO_EQ), whatever the order written */
+    Expr *alt_key[PLAN_MAX_ALTS];
+    int alt_field[PLAN_MAX_ALTS];
+    int nalts;
 } ScanPlan;
 
 void plan_scan(const Expr *select, ScanPlan *out);

@@ -79,6 +79,7 @@ void disasm_insn(const Program *p, uint32_t i, uint32_t fstart, FILE *out)
     case LAYOUT_LOOP: fprintf(o, "-> %u", in->c); break;
     case LAYOUT_SCAN: fprintf(o, "s%u, ", in->a); print_const(p, in->c, o); break;
     case LAYOUT_SCANF: fprintf(o, "s%u, .%s, ", in->a, field_name(p, &p->log, in->b)); print_const(p, in->c, o); break;
+    case LAYOUT_SLOTF: fprintf(o, "s%u, .%s", in->a, field_name(p, &p->log, in->b)); break;
     }
     fclose(o);
     const ZLine *ln = &p->lines[i];

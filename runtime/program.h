@@ -32,6 +32,7 @@ typedef enum InsnLayout {
     LAYOUT_LOOP,   /* c: backward target, an *_NEXT instruction */
     LAYOUT_SCAN,   /* a: slot, c: constant index of an event-type mask */
     LAYOUT_SCANF,  /* a: slot, b: log field, c: constant index of a mask */
+    LAYOUT_SLOTF,  /* a: slot, b: log field */
     LAYOUT_EMIT,   /* b: number of message parts */
 } InsnLayout;
 
@@ -210,6 +211,8 @@ static inline bool zop_is_scan_init(uint8_t op)
 {
     return op == ZOP_SCAN_INIT || op == ZOP_SCAN_INIT_EQ || op == ZOP_SCAN_INIT_IN || op == ZOP_SCAN_INIT_EQ_IN;
 }
+/* An instruction that narrows the scan just initialised, between its SCAN_INIT* and SCAN_NEXT. */
+static inline bool zop_is_scan_narrow(uint8_t op) { return op == ZOP_SCAN_FROM || op == ZOP_SCAN_ALSO_EQ; }
 /* Whether function f (an index, or ZNONE) scans events. */
 bool program_func_scans(const Program *p, uint32_t f);
 

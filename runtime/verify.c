@@ -90,17 +90,27 @@ int verify_stack_depth(const Insn *code, uint32_t count, uint32_t nslots, int ki
         if (d < 0) { rc = fail(err, errsize, "insn %u: unreachable", i); goto out; }
         /* operands that name local slots */
         if (info->layout == LAYOUT_SLOT || info->layout == LAYOUT_ITER || info->layout == LAYOUT_SCAN ||
-            info->layout == LAYOUT_SCANF) {
+            info->layout == LAYOUT_SCANF || info->layout == LAYOUT_SLOTF) {
             if (in->a >= nslots) { rc = fail(err, errsize, "insn %u: slot %u out of range (%u slots)", i, in->a, nslots); goto out; }
         }
         if ((in->op == ZOP_LOAD || in->op == ZOP_STORE) && is_state[in->a]) {
             rc = fail(err, errsize, "insn %u: slot %u holds an iterator and cannot be loaded or stored", i, in->a);
             goto out;
         }
+        /* a scan's narrowings sit between its SCAN_INIT* and SCAN_NEXT, on its slot */
+        uint32_t init = i;
+        while (init > 0 && (is_next(in->op) || zop_is_scan_narrow(in->op)) && zop_is_scan_narrow(code[init - 1].op) &&
+               code[init - 1].a == in->a && !jumped_to[init - 1])
+            init--;
+        if (zop_is_scan_narrow(in->op) &&
+            (init == 0 || !zop_is_scan_init(code[init - 1].op) || code[init - 1].a != in->a || jumped_to[i])) {
+            rc = fail(err, errsize, "insn %u: %s does not directly follow its scan's initialisation", i, info->name);
+            goto out;
+        }
         if (is_next(in->op)) {
-            if (i == 0 || !is_init(code[i - 1].op) || code[i - 1].a != in->a ||
-                (in->op == ZOP_PAIR_NEXT) != (code[i - 1].op == ZOP_PAIR_INIT) ||
-                (in->op == ZOP_SCAN_NEXT) != zop_is_scan_init(code[i - 1].op)) {
+            if (init == 0 || !is_init(code[init - 1].op) || code[init - 1].a != in->a ||
+                (in->op == ZOP_PAIR_NEXT) != (code[init - 1].op == ZOP_PAIR_INIT) ||
+                (in->op == ZOP_SCAN_NEXT) != zop_is_scan_init(code[init - 1].op)) {
                 rc = fail(err, errsize, "insn %u: %s does not directly follow its matching initialisation", i, info->name);
                 goto out;
             }
@@ -259,6 +269,9 @@ static int check_insn(const Program *p, uint32_t at, const Insn *in, char *err, 
         break;
     case LAYOUT_FORMAT:
         if (in->a >= FMT_COUNT) return fail(err, size, "insn %u: unknown format %u", at, in->a);
+        break;
+    case LAYOUT_SLOTF:
+        if (in->b >= p->log.nfields) return fail(err, size, "insn %u: log field %u out of range", at, in->b);
         break;
     case LAYOUT_SCANF:
         if (in->b >= p->log.nfields) return fail(err, size, "insn %u: log field %u out of range", at, in->b);

@@ -343,6 +343,53 @@ static Iter *scan_init(Vm *vm, const Insn *in, Value **spp)
     return it;
 }
 
+/* The time of the event at index i of a scan. */
+static int64_t scan_time(const Vm *vm, const Iter *it, uint32_t i)
+{
+    return vm->ds->events[vm->unit->evs[it->pos ? it->pos[i] : i]].time;
+}
+
+/* SCAN_FROM: skips the events before t (the scan is in time order). Every
+ * condition is still tested on the events read, so this only saves work. */
+static void scan_from(Vm *vm, Iter *it, Value t)
+{
+    if (t.tag != V_TIME) return;
+    uint32_t lo = it->cur, hi = it->end;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (scan_time(vm, it, mid) < t.i) lo = mid + 1; else hi = mid;
+    }
+    it->cur = lo;
+}
+
+/* SCAN_ALSO_EQ: the events whose field f holds key, within the positions the
+ * scan has left, when they are fewer. Both lists are in position order and the
+ * second holds every event of the first that can pass the condition, so the
+ * scan returns the same events in the same order. */
+static void scan_also_eq(Vm *vm, Iter *it, uint32_t f, Value key)
+{
+    if (key.tag != V_STR || f >= vm->p->log.nfields || it->cur >= it->end) return;
+    uint32_t n;
+    const uint32_t *pos = unit_key_positions(vm->unit, vm->ds, f, key.idx, &n);
+    if (!pos) { vm->failed = true; return; } /* out of memory: the run is void */
+    uint32_t from = it->pos ? it->pos[it->cur] : it->cur, to = it->pos ? it->pos[it->end - 1] + 1u : it->end;
+    uint32_t lo = 0, hi = n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (pos[mid] < from) lo = mid + 1; else hi = mid;
+    }
+    uint32_t first = lo;
+    hi = n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (pos[mid] < to) lo = mid + 1; else hi = mid;
+    }
+    if (lo - first >= it->end - it->cur) return;
+    it->pos = pos;
+    it->cur = first;
+    it->end = lo;
+}
+
 /* The next event of a scan. What the run has read is recorded for streaming
  * (host->reads->need_data): up to each event returned, and, when the scan runs out, up
  * to the last time it could have returned. */
@@ -567,6 +614,8 @@ Value vm_call(Vm *vm, uint32_t f, Value arg)
             slots[in->a + 1u] = v;
             break;
         }
+        case ZOP_SCAN_FROM: scan_from(vm, slots[in->a + 1u].it, *--sp); break;
+        case ZOP_SCAN_ALSO_EQ: scan_also_eq(vm, slots[in->a + 1u].it, in->b, *--sp); break;
         case ZOP_SCAN_NEXT: {
             uint32_t e;
             if (!scan_next(vm, slots[in->a + 1u].it, &e)) { pc = in->c; break; }

@@ -1020,6 +1020,12 @@ static void test_refuse_next_without_init(void **state)
     expect_refused(TINY(body), "insn 2: ITER_NEXT does not directly follow its matching initialisation", NULL);
     static const Insn first[] = {I(SCAN_NEXT, 1, 0, 2), I(LOOP, 0, 0, 0), I(RETURN, 0, 0, 0)};
     expect_refused(TINY(first), "insn 0: SCAN_NEXT does not directly follow its matching initialisation", NULL);
+    /* a scan's narrowing with no scan before it */
+    static const Insn from[] = {I(MISSING, 0, 0, 0), I(SCAN_FROM, 1, 0, 0), I(RETURN, 0, 0, 0)};
+    expect_refused(TINY(from), "insn 1: SCAN_FROM does not directly follow its scan's initialisation", NULL);
+    static const Insn also[] = {I(MISSING, 0, 0, 0), I(MISSING, 0, 0, 0), I(SCAN_FROM, 1, 0, 0), I(SCAN_ALSO_EQ, 1, 0, 0),
+                                I(RETURN, 0, 0, 0)};
+    expect_refused(TINY(also), "insn 2: SCAN_FROM does not directly follow its scan's initialisation", NULL);
     /* the wrong kind of initialisation */
     static const Insn pair[] = {
         I(MAKE_LIST, 0, 0, 0), I(ITER_INIT, 1, 0, 0), I(PAIR_NEXT, 1, 0, 4), I(LOOP, 0, 0, 2), I(RETURN, 0, 0, 0),

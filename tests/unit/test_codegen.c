@@ -90,6 +90,7 @@ static char *listing(const Program *p, uint32_t f)
             snprintf(ops, sizeof ops, " %u .%s %llx", in->a, program_string(p, p->log.fields[in->b].name),
                      (unsigned long long)p->consts[in->c].value);
             break;
+        case LAYOUT_SLOTF: snprintf(ops, sizeof ops, " %u .%s", in->a, program_string(p, p->log.fields[in->b].name)); break;
         case LAYOUT_NONE: break;
         }
         len += (size_t)snprintf(out + len, cap - len, "%s%s%s", i ? "; " : "", info->name, ops);
@@ -132,18 +133,20 @@ static void test_loop_exists_deadline(void **state)
                 "  message \"{x}\" }\n",
                 0,
                 /* for x in m.targets where x != m.actor */
-                "LOAD 0; EV_FIELD .targets; ITER_INIT 1; ITER_NEXT 1 59; "
-                "LOAD 1; LOAD 0; EV_FIELD .actor; NE; JUMP_IF_FALSE 58; "
-                /* exists(...): indexed on ref = m.id, no time limit (MISSING) */
-                "FALSE; STORE 3; LOAD 0; EV_FIELD .id; MISSING; SCAN_INIT_EQ 4 .ref 2; SCAN_NEXT 4 33; "
-                "LOAD 4; EV_FIELD .ref; LOAD 0; EV_FIELD .id; EQ; JUMP_IF_FALSE 27; "
-                "LOAD 1; LOAD 4; EV_FIELD .targets; IN; JUMP 28; FALSE; "
-                "JUMP_IF_FALSE 32; TRUE; STORE 3; JUMP 33; LOOP 15; LOAD 3; "
+                "LOAD 0; EV_FIELD .targets; ITER_INIT 1; ITER_NEXT 1 61; "
+                "LOAD 1; LOAD 0; EV_FIELD .actor; NE; JUMP_IF_FALSE 60; "
+                /* exists(...): indexed on ref = m.id, no time limit (MISSING); the other key
+                 * (x in r.targets, its operand pushed first) narrows it at run time */
+                "FALSE; STORE 3; LOAD 1; LOAD 0; EV_FIELD .id; MISSING; SCAN_INIT_EQ 4 .ref 2; SCAN_ALSO_EQ 4 .targets; "
+                "SCAN_NEXT 4 35; "
+                "LOAD 4; EV_FIELD .ref; LOAD 0; EV_FIELD .id; EQ; JUMP_IF_FALSE 29; "
+                "LOAD 1; LOAD 4; EV_FIELD .targets; IN; JUMP 30; FALSE; "
+                "JUMP_IF_FALSE 34; TRUE; STORE 3; JUMP 35; LOOP 17; LOAD 3; "
                 /* require: met -> next x */
-                "JUMP_IF_TRUE 58; "
+                "JUMP_IF_TRUE 60; "
                 /* deadline in the future -> pending */
-                "LOAD 0; EV_FIELD .time; PARAM 时限; ADD; PAST_END; JUMP_IF_TRUE 50; "
-                "LOAD 1; MAKE_LIST 1; LOAD 0; EV_FIELD .id; MAKE_LIST 1; LOAD 1; TO_TEXT 1; VIOLATE 1; JUMP 58; "
+                "LOAD 0; EV_FIELD .time; PARAM 时限; ADD; PAST_END; JUMP_IF_TRUE 52; "
+                "LOAD 1; MAKE_LIST 1; LOAD 0; EV_FIELD .id; MAKE_LIST 1; LOAD 1; TO_TEXT 1; VIOLATE 1; JUMP 60; "
                 "LOAD 1; MAKE_LIST 1; LOAD 0; EV_FIELD .id; MAKE_LIST 1; LOAD 1; TO_TEXT 1; PENDING 1; "
                 "LOOP 3; RETURN");
 }

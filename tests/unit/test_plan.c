@@ -111,6 +111,41 @@ static void test_member_of_list_field(void **state)
     assert_int_equal(keep.fields, (uint64_t)1 << 5);
 }
 
+/* Every conjunct pinning a field is in the plan, whatever the order written:
+ * one opens the scan, the others narrow it at run time (SCAN_ALSO_EQ). */
+static void test_every_key_either_order(void **state)
+{
+    (void)state;
+    const char *orders[] = {"exists(x: meeting where x.actor == \"P1\" and \"T1\" in x.topic)",
+                            "exists(x: meeting where \"T1\" in x.topic and x.actor == \"P1\")"};
+    for (int i = 0; i < 2; i++) {
+        ScanPlan scan;
+        RetainPlan keep;
+        plan(orders[i], &scan, &keep);
+        assert_int_equal(scan.init, ZOP_SCAN_INIT_EQ);
+        assert_int_equal(scan.nalts, 1);
+        /* actor (3) and topic (5), one of each */
+        assert_int_equal((1 << scan.field) | (1 << scan.alt_field[0]), (1 << 3) | (1 << 5));
+        assert_null(scan.since);
+    }
+}
+
+/* A lower time bound, written either way round, is where the scan starts. */
+static void test_lower_bound(void **state)
+{
+    (void)state;
+    const char *forms[] = {"exists(x: report where x.time > e.time)", "exists(x: report where e.time - 时限 <= x.time)"};
+    for (int i = 0; i < 2; i++) {
+        ScanPlan scan;
+        RetainPlan keep;
+        plan(forms[i], &scan, &keep);
+        assert_int_equal(scan.init, ZOP_SCAN_INIT);
+        assert_non_null(scan.since);
+        assert_null(scan.until);
+        assert_int_equal(scan.nalts, 0);
+    }
+}
+
 static void test_hidden_trigger(void **state)
 {
     (void)state;
@@ -134,6 +169,8 @@ int main(void)
         cmocka_unit_test(test_until_and_earliest),
         cmocka_unit_test(test_member_of_list_field),
         cmocka_unit_test(test_hidden_trigger),
+        cmocka_unit_test(test_every_key_either_order),
+        cmocka_unit_test(test_lower_bound),
     };
     return cmocka_run_group_tests_name("plan", tests, NULL, NULL);
 }
