@@ -17,6 +17,7 @@
 #include "outfile.h"
 #include "report.h"
 #include "report_html.h"
+#include "shard.h"
 #include "ztime.h"
 
 enum { EXIT_OK = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2 };
@@ -34,8 +35,10 @@ static const char usage_text[] =
     "      --db FILE                         also write violations and a run summary to a SQLite file\n"
     "      --from TIME, --as-of TIME         the checked range (default: the data's first and last events)\n"
     "      --unit U                          check only unit U\n"
+    "      --shard I/N                       check only the units of shard I (0 to N-1) of N (docs/scale.md)\n"
     "      --fail-on must|in-principle|never which violations make the exit code 1 (default in-principle)\n"
     "      --on-bad-row stop|skip            stop at the first bad row (default) or report and skip it\n"
+    "  merge [--output FILE] REPORT.jsonl... the jsonl report of one run from its shards' reports\n"
     "  lsp                                  a language server for editors, over stdin/stdout\n"
     "  fmt [--check] FILE...                 rewrite rule files in the canonical layout (--check: list\n"
     "                                       the files that differ and change nothing)\n"
@@ -224,7 +227,7 @@ static bool parse_time_option(const char *text, int tz, int64_t *out)
 /* The report (to standard output or --output) and the --db database, each
  * through a temporary file renamed over its target (outfile.h). */
 static int write_outputs(const char *output, const char *dbpath, ReportFormat fmt, bool html, const Program *p, const Dataset *ds,
-                         const RunResult *result, const ReportInfo *info)
+                         const RunResult *result, const ReportInfo *info, const RunOptions *ro)
 {
     char err[1024];
     OutFile o;
@@ -236,6 +239,7 @@ static int write_outputs(const char *output, const char *dbpath, ReportFormat fm
     errno = 0;
     if (html) report_html_write(o.f, p, ds, result, info);
     else report_write(o.f, fmt, p, ds, result, info);
+    if (ro->nshards && fmt == REPORT_JSONL && !html) shard_write_record(o.f, p, ro->shard, ro->nshards);
     if (outfile_commit(&o, err, sizeof err) != 0) {
         fprintf(stderr, "zhidu: cannot write %s: %s\n", name, err);
         return EXIT_USAGE;
@@ -260,7 +264,7 @@ static int write_outputs(const char *output, const char *dbpath, ReportFormat fm
 static int cmd_run(int argc, char **argv)
 {
     const char *policy = NULL, *data = NULL, *format = "text", *output = NULL, *dbpath = NULL;
-    const char *from = NULL, *as_of = NULL, *unit = NULL, *fail_on = "in-principle", *bad_rows = "stop", *window_text = NULL;
+    const char *from = NULL, *as_of = NULL, *unit = NULL, *fail_on = "in-principle", *bad_rows = "stop", *window_text = NULL, *shard = NULL;
     for (int i = 0; i < argc; i++) {
         bool missing = false;
         const char *v;
@@ -273,6 +277,7 @@ static int cmd_run(int argc, char **argv)
         else if ((v = option(argc, argv, &i, "--fail-on", &missing))) fail_on = v;
         else if ((v = option(argc, argv, &i, "--on-bad-row", &missing))) bad_rows = v;
         else if ((v = option(argc, argv, &i, "--window", &missing))) window_text = v;
+        else if ((v = option(argc, argv, &i, "--shard", &missing))) shard = v;
         else if (argv[i][0] == '-' && argv[i][1]) return usage_error("unknown option '%s'", argv[i]);
         else if (!policy) policy = argv[i];
         else if (!data) data = argv[i];
@@ -306,10 +311,12 @@ static int cmd_run(int argc, char **argv)
         window = (uint32_t)w;
     }
 
+    RunOptions ro = {0};
+    if (shard && !shard_parse(shard, &ro.shard, &ro.nshards))
+        return usage_error("--shard takes I/N, shard I (0 to N-1) of N shards (N at most 1000000), not '%s'", shard);
     int rc = EXIT_OK;
     Program *p = load_policy(policy, &rc);
     if (!p) return rc == EXIT_FINDINGS ? EXIT_USAGE : rc;
-    RunOptions ro = {0};
     if (from && !(ro.has_from = parse_time_option(from, p->meta.tz_offset, &ro.from))) {
         program_free(p);
         return usage_error("--from: '%s' is not a date or time (YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM])", from);
@@ -345,7 +352,7 @@ static int cmd_run(int argc, char **argv)
         return EXIT_USAGE;
     }
     ReportInfo info = {policy, data, &stats};
-    rc = write_outputs(output, dbpath, fmt, html, p, ds, &result, &info);
+    rc = write_outputs(output, dbpath, fmt, html, p, ds, &result, &info, &ro);
     if (skip && stats.skipped) fprintf(stderr, "zhidu: %llu bad row%s skipped\n", (unsigned long long)stats.skipped, stats.skipped == 1 ? "" : "s");
     if (rc == EXIT_OK)
         for (uint32_t i = 0; i < result.n; i++)
@@ -411,6 +418,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "run")) return cmd_run(argc - 2, argv + 2);
     if (!strcmp(cmd, "lsp")) return lsp_main(argc - 2, argv + 2);
     if (!strcmp(cmd, "fmt")) return cmd_fmt(argc - 2, argv + 2);
+    if (!strcmp(cmd, "merge")) return cmd_merge(argc - 2, argv + 2);
     if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
         fputs(usage_text, stdout);
         return EXIT_OK;
