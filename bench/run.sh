@@ -5,6 +5,7 @@
 #   load   - the same bindings with no rules: reading and converting the data
 #   csv    - rules/gxnu.zd over the CSV directory
 #   sqlite - rules/gxnu.zd over the same data as a SQLite database
+#   shards - --shard 0/2 and 1/2 merged (zhidu merge) against one run, byte for byte
 # Usage: bash bench/run.sh [EVENTS] [UNITS]    (defaults 200000, 4)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -50,3 +51,12 @@ awk -v n="$nevents" -v l="$t_load" -v c="$t_csv" -v d="$t_db" -v mc="$m_csv" -v 
   printf "  gxnu over SQLite      %7.3f s  %9.0f events/s\n", d, n / d
   printf "  ratios: rules/load %.2f, SQLite/CSV %.2f, memory per event %.0f bytes\n", c / l, d / c, mc * 1024 / n
 }'
+# two shards merged (docs/scale.md) against the one run, byte for byte
+"$zhidu" run rules/gxnu.zd "$dir" --format jsonl --fail-on never >build/bench/one.jsonl
+for i in 0 1; do
+  "$zhidu" run rules/gxnu.zd "$dir" --format jsonl --fail-on never --shard $i/2 >build/bench/shard$i.jsonl
+done
+t_shard=$(run_times shard "$zhidu" run rules/gxnu.zd "$dir" --format jsonl --fail-on never --shard 0/2)
+"$zhidu" merge build/bench/shard0.jsonl build/bench/shard1.jsonl >build/bench/merged.jsonl
+if cmp -s build/bench/merged.jsonl build/bench/one.jsonl; then same="identical to one run"; else same="DIFFERENT from one run"; fi
+printf "  2 shards merged: %s (%d lines); shard 0/2 alone %.3f s\n" "$same" "$(wc -l <build/bench/merged.jsonl)" "$t_shard"

@@ -20,6 +20,7 @@ const Command *const cli_commands[] = {
     &run_command,
     &fmt_command,
     &test_command,
+    &merge_command,
     &lsp_command,
     &help_command,
     NULL,

@@ -12,6 +12,7 @@
 #include "outfile.h"
 #include "report.h"
 #include "report_html.h"
+#include "shard.h"
 #include "ztime.h"
 
 static bool parse_time_option(const char *text, int tz, int64_t *out)
@@ -25,7 +26,7 @@ static bool parse_time_option(const char *text, int tz, int64_t *out)
 /* The report (to standard output or --output) and the --db database, each
  * through a temporary file renamed over its target (outfile.h). */
 static int write_outputs(const char *output, const char *dbpath, ReportFormat fmt, bool html, const Program *p, const Dataset *ds,
-                         const RunResult *result, const ReportInfo *info)
+                         const RunResult *result, const ReportInfo *info, const RunOptions *ro)
 {
     Lang lang = info->lang;
     char err[1024];
@@ -38,6 +39,7 @@ static int write_outputs(const char *output, const char *dbpath, ReportFormat fm
     errno = 0;
     if (html) report_html_write(o.f, p, ds, result, info);
     else report_write(o.f, fmt, p, ds, result, info);
+    if (ro->nshards && fmt == REPORT_JSONL && !html) shard_write_record(o.f, p, ro->shard, ro->nshards);
     if (outfile_commit(&o, err, sizeof err) != 0) {
         fprintf(stderr, msg_text(lang, MSG_CANNOT_WRITE), name, err);
         return EXIT_USAGE;
@@ -74,7 +76,7 @@ static int run_run(const Command *cmd, const CliArgs *args)
     const char *format = OPT("--format", "text"), *output = OPT("--output", NULL), *dbpath = OPT("--db", NULL);
     const char *from = OPT("--from", NULL), *as_of = OPT("--as-of", NULL), *unit = OPT("--unit", NULL);
     const char *fail_on = OPT("--fail-on", "in-principle"), *bad_rows = OPT("--on-bad-row", "stop");
-    const char *window_text = OPT("--window", NULL);
+    const char *window_text = OPT("--window", NULL), *shard = OPT("--shard", NULL);
 #undef OPT
     if (args->npos > 2) return cli_usage_error(cmd, lang, NULL, msg_text(lang, MSG_UNEXPECTED_ARG), args->pos[2]);
     if (args->npos < 2) return cli_usage_error(cmd, lang, NULL, "%s", msg_text(lang, MSG_RUN_NEEDS));
@@ -93,10 +95,11 @@ static int run_run(const Command *cmd, const CliArgs *args)
         window = (uint32_t)w;
     }
 
+    RunOptions ro = {0};
+    if (shard && !shard_parse(shard, &ro.shard, &ro.nshards)) return cli_usage_error(cmd, lang, NULL, msg_text(lang, MSG_SHARD_VALUE), shard);
     int rc = EXIT_OK;
     Program *p = cli_load_policy(policy, &rc, lang);
     if (!p) return rc == EXIT_FINDINGS ? EXIT_USAGE : rc;
-    RunOptions ro = {0};
     if (from && !(ro.has_from = parse_time_option(from, p->meta.tz_offset, &ro.from))) {
         program_free(p);
         return cli_usage_error(cmd, lang, NULL, msg_text(lang, MSG_FROM_VALUE), from);
@@ -132,7 +135,7 @@ static int run_run(const Command *cmd, const CliArgs *args)
         return EXIT_USAGE;
     }
     ReportInfo info = {policy, data, &stats, lang};
-    rc = write_outputs(output, dbpath, fmt, html, p, ds, &result, &info);
+    rc = write_outputs(output, dbpath, fmt, html, p, ds, &result, &info, &ro);
     if (skip && stats.skipped) fprintf(stderr, msg_text(lang, MSG_BAD_ROWS_SKIPPED), (unsigned long long)stats.skipped, stats.skipped == 1 ? "" : "s");
     if (rc == EXIT_OK)
         for (uint32_t i = 0; i < result.n; i++)
@@ -150,6 +153,7 @@ static const CliOption run_options[] = {
     {"--from", "TIME", NULL, "start of the checked range (default: 00:00 of each unit's first event's day)"},
     {"--as-of", "TIME", NULL, "end of the checked range (default: each unit's last event)"},
     {"--unit", "U", NULL, "check only unit U"},
+    {"--shard", "I/N", NULL, "check only the units of shard I (0 to N-1) of N (docs/scale.md)"},
     {"--fail-on", "LEVEL", "must|in-principle|never", "which violations make the exit code 1 (default in-principle)"},
     {"--on-bad-row", "ACTION", "stop|skip", "stop at the first bad row (default) or report and skip it"},
     {"--window", "N", NULL, "judge after every N new events and forget what no rule reads (default 65536; 0 holds all)"},

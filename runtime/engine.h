@@ -39,6 +39,7 @@ typedef struct RunOptions {
     bool has_from, has_as_of;
     int64_t from, as_of;     /* UTC seconds */
     const char *unit;        /* only this unit, or NULL */
+    uint32_t shard, nshards; /* nshards > 0: only units whose FNV-1a 32 hash of the id bytes mod nshards is shard */
     uint32_t window;         /* streaming: evaluate after at least this many new events; 0 holds them all */
     bool record_judged;      /* also list every period and trigger judged (RunResult.judged) */
 } RunOptions;

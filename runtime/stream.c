@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "forget.h"
+#include "hidx.h"
 #include "period.h"
 #include "strgc.h"
 
@@ -178,7 +179,9 @@ static UnitState *unit_state(Stream *s, StrId id)
     memset(us, 0, sizeof *us);
     us->u.id = id;
     us->low = INT64_MAX;
-    us->skip = s->opt.unit && strcmp(strtab_str(&s->ds->strs, id), s->opt.unit) != 0;
+    const char *name = strtab_str(&s->ds->strs, id);
+    us->skip = (s->opt.unit && strcmp(name, s->opt.unit) != 0) ||
+               (s->opt.nshards && hidx_hash_bytes(name, strlen(name)) % s->opt.nshards != s->opt.shard);
     us->done_to = malloc(sizeof(int64_t) * (s->p->nrules + 1u));
     if (!us->done_to) return NULL;
     s->nunits++; /* from here stream_free frees it */

@@ -32,7 +32,7 @@ expect() {
   if [ "$got" = "$want" ]; then echo "PASS $name"; else echo "FAIL $name: got '$got', want '$want'"; fi
 }
 
-expect "commands" "--help --version check compile disasm fmt help lsp run test" ""
+expect "commands" "--help --version check compile disasm fmt help lsp merge run test" ""
 expect "commands starting with c" "check compile" c
 expect "help COMMAND" "run" help r
 expect "run options starting with --f" "--fail-on --format --from" run x.zd d --f

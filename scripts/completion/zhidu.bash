@@ -9,7 +9,8 @@ _zhidu_options() {
     check) echo "--format --lang --help" ;;
     compile) echo "-o --lang --help" ;;
     disasm) echo "--lang --help" ;;
-    run) echo "--format --output --db --from --as-of --unit --fail-on --on-bad-row --window --lang --help" ;;
+    run) echo "--format --output --db --from --as-of --unit --fail-on --on-bad-row --window --shard --lang --help" ;;
+    merge) echo "--format --output --lang --help" ;;
     fmt) echo "--check --lang --help" ;;
     test) echo "--junit --coverage --lang --help" ;;
     lsp) echo "--stdio --lang --help" ;;
@@ -19,7 +20,7 @@ _zhidu_options() {
 
 _zhidu() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-  local commands="check compile disasm run fmt test lsp help"
+  local commands="check compile disasm run fmt test merge lsp help"
   COMPREPLY=()
   if [ "$COMP_CWORD" -eq 1 ]; then
     mapfile -t COMPREPLY < <(compgen -W "$commands --help --version" -- "$cur")
@@ -32,13 +33,14 @@ _zhidu() {
   case "$cmd:$prev" in
     check:--format) values="text json" ;;
     run:--format) values="text jsonl json csv html" ;;
+    merge:--format) values="jsonl" ;;
     run:--fail-on) values="must in-principle never" ;;
     run:--on-bad-row) values="stop skip" ;;
     *:--lang) values="zh en" ;;
-    run:--output | run:--db | compile:-o | test:--junit)
+    run:--output | run:--db | compile:-o | test:--junit | merge:--output)
       mapfile -t COMPREPLY < <(compgen -f -- "$cur")
       return ;;
-    run:--from | run:--as-of | run:--unit | run:--window) return ;;
+    run:--from | run:--as-of | run:--unit | run:--window | run:--shard) return ;;
   esac
   if [ -n "$values" ]; then
     mapfile -t COMPREPLY < <(compgen -W "$values" -- "$cur")
