@@ -229,3 +229,19 @@ EOF
   then pass "SIG$sig while writing: no temporary file or journal left, killed by the signal"
   else fail "SIG$sig while writing: no temporary file or journal left, killed by the signal" "see above"; fi
 done
+
+# ==== item 5: a table binding names a table of the data set, never a path ====
+# A data set beside a "secret" folder; a rule file whose roster binding climbs
+# into it. Nothing of the secret may be read or quoted.
+leave=$tmp/leave
+mkdir -p "$leave/data" "$leave/secret"
+cp "$good"/*.csv "$leave/data/"
+cp "$good/roster.csv" "$leave/secret/private.csv"
+echo 's9,SECRET-NAME,书记,2000-01-01,' >>"$leave/secret/private.csv"
+sed 's|roster 名册 "roster"|roster 名册 "../secret/private"|' "$mini" >"$leave/leave.zd"
+"$zhidu" run "$leave/leave.zd" "$leave/data" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc = 2 ] && grep -q '^.*leave.zd:33:11: error\[E0219\]: this table name holds a path separator' "$tmp/err" &&
+   ! grep -q SECRET "$tmp/out" "$tmp/err"
+then pass "a roster bound to ../secret/private: E0219, the secret never read"
+else fail "a roster bound to ../secret/private: E0219, the secret never read" "exit $rc; $(head -c 300 "$tmp/err")"; fi
