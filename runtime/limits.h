@@ -1,7 +1,7 @@
 /* limits.h - the limits of the compiled format, declared once: the verifier
  * (verify.c) refuses a program past them, and the compiler (sema, codegen)
  * refuses a rule file past them with a diagnostic of its own
- * (docs/errors.md, E0400-E0406, E0219), so `check` refuses what `compile` would. */
+ * (docs/errors.md, E0400-E0407, E0219), so `check` refuses what `compile` would. */
 #ifndef ZD_LIMITS_H
 #define ZD_LIMITS_H
 
@@ -19,6 +19,8 @@ enum {
     ZL_MAX_WEEKS = 520,         /* `every N weeks`: ten years */
     ZL_MAX_TZ_OFFSET = 18 * 3600, /* seconds east or west of UTC */
     ZL_MAX_EXPANSION = 100000,  /* expression nodes of one definition, its calls inlined */
+    ZL_MAX_OPEN_SCANS = 2,      /* loops over all events nested in a rule (a trigger, a selection
+                                 * by neither a field's value nor a period): n events cost n^2 */
 };
 
 /* A binding's table name names a table of the data set, never a path: it
