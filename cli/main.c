@@ -215,10 +215,7 @@ static const char *option(int argc, char **argv, int *i, const char *name, bool 
 
 static bool parse_time_option(const char *text, int tz, int64_t *out)
 {
-    ZtParsed tp;
-    if (zt_parse(text, strlen(text), &tp)) return false;
-    *out = zt_to_instant(&tp, tz);
-    return true;
+    return zt_parse_instant(text, strlen(text), tz, out) == NULL;
 }
 
 /* The report (to standard output or --output) and the --db database, each
@@ -312,11 +309,11 @@ static int cmd_run(int argc, char **argv)
     RunOptions ro = {0};
     if (from && !(ro.has_from = parse_time_option(from, p->meta.tz_offset, &ro.from))) {
         program_free(p);
-        return usage_error("--from: '%s' is not a date or time (YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM])", from);
+        return usage_error("--from: '%s' is not a date or time of the years 1 to 9999 (YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM])", from);
     }
     if (as_of && !(ro.has_as_of = parse_time_option(as_of, p->meta.tz_offset, &ro.as_of))) {
         program_free(p);
-        return usage_error("--as-of: '%s' is not a date or time (YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM])", as_of);
+        return usage_error("--as-of: '%s' is not a date or time of the years 1 to 9999 (YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM])", as_of);
     }
     ro.unit = unit;
     if (ro.has_from && ro.has_as_of && ro.from > ro.as_of) {
