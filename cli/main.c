@@ -254,6 +254,24 @@ static int write_outputs(const char *output, const char *dbpath, ReportFormat fm
     return EXIT_OK;
 }
 
+/* A checked range of centuries is a data error far more often than a log:
+ * every periodic rule judges every period of it (a log from year 1 to 9999
+ * gives 521,720 weeks per weekly rule; docs/security.md, item 18). */
+static void warn_long_range(const Program *p, const RunResult *result)
+{
+    const int64_t long_range = 100 * 366 * 86400LL; /* a hundred years */
+    for (uint32_t u = 0; u < result->nunits; u++) {
+        const UnitSummary *s = &result->units[u];
+        if (s->r1 - s->r0 <= long_range) continue;
+        char a[40], b[40];
+        zt_format(s->r0, p->meta.tz_offset, a, sizeof a);
+        zt_format(s->r1, p->meta.tz_offset, b, sizeof b);
+        fprintf(stderr, "zhidu: warning: the checked range spans %lld years (%.10s … %.10s): periodic rules judge every period of it; "
+                "narrow it with --from, or check the data's times\n", (long long)((s->r1 - s->r0) / 31556952) /* 365.2425 days */, a, b);
+        return;
+    }
+}
+
 static int cmd_run(int argc, char **argv)
 {
     const char *policy = NULL, *data = NULL, *format = "text", *output = NULL, *dbpath = NULL;
@@ -341,6 +359,7 @@ static int cmd_run(int argc, char **argv)
         program_free(p);
         return EXIT_USAGE;
     }
+    warn_long_range(p, &result);
     ReportInfo info = {policy, data, &stats};
     rc = write_outputs(output, dbpath, fmt, html, p, ds, &result, &info);
     if (skip && stats.skipped) fprintf(stderr, "zhidu: %llu bad row%s skipped\n", (unsigned long long)stats.skipped, stats.skipped == 1 ? "" : "s");
