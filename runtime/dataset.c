@@ -132,6 +132,12 @@ static const char *convert(Dataset *ds, const ZField *f, const RawCell *raw, Cel
         }
         out->tag = CELL_TIME;
         out->i = zt_to_instant(&tp, ds->prog->meta.tz_offset);
+        if (!zt_in_years(out->i, ds->prog->meta.tz_offset)) {
+            /* every time a run holds prints with a four-digit year, in UTC and in the policy's zone */
+            quote(raw, shown, sizeof shown);
+            snprintf(msg, size, "timestamp '%s' outside the years 1 to 9999 (in UTC or in the policy's time zone)", shown);
+            return msg;
+        }
         return NULL;
     }
     case VT_INT:

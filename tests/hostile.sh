@@ -257,3 +257,32 @@ sed -e '/^rule weekly {/,/^}/d' -e '/^calendar 校历/,/^}/d' "$mini" >"$span/no
 "$zhidu" run "$span/noweekly.zd" "$span/data" >"$tmp/out" 2>"$tmp/err"
 rc=$?
 check "a log from year 1 to 9999: a warning naming the range" 0 "zhidu: warning: the checked range spans 9998 years (0001-01-01 … 9999-12-31): periodic rules judge every period of it; narrow it with --from, or check the data's times"
+
+# ==== item 18: times outside the years 1 to 9999 are bad cells; computed ones print as such ====
+printf 'id,time,type,actor,targets,topic,ref\ne1,0001-01-01T10:00,talk,s1,p1,,\ne2,0000-12-31T23:00,talk,s1,p1,,\n' >"$span/data/events.csv"
+"$zhidu" run "$span/noweekly.zd" "$span/data" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "an event in year 0: a bad cell" 2 "zhidu: $span/data/events.csv:3: column time: timestamp '0000-12-31T23:00' outside the years 1 to 9999 (in UTC or in the policy's time zone)"
+# 9999-12-31T20:00Z is year 10000 at mini.zd's +08:00
+printf 'id,time,type,actor,targets,topic,ref\ne1,9999-12-31T20:00:00Z,talk,s1,p1,,\n' >"$span/data/events.csv"
+"$zhidu" run "$span/noweekly.zd" "$span/data" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "an event in year 10000 in the policy's zone: a bad cell" 2 "zhidu: $span/data/events.csv:2: column time: timestamp '9999-12-31T20:00:00Z' outside the years 1 to 9999 (in UTC or in the policy's time zone)"
+cat "$span/noweekly.zd" - >"$span/far.zd" <<'ZD'
+rule far {
+  tags F
+  clause "9" "x"
+  severity must
+  on e: talk
+  let later = e.time + 3000000d
+  let earlier = e.time - 3000000d
+  require e.id == "none"
+  message "{later} {earlier}"
+}
+ZD
+printf 'id,time,type,actor,targets,topic,ref\ne1,2025-03-03T10:00,talk,s1,p1,,\n' >"$span/data/events.csv"
+"$zhidu" run "$span/far.zd" "$span/data" --format jsonl >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc = 1 ] && grep -qF '"message": "(after the year 9999) (before the year 1)"' "$tmp/out"
+then pass "times computed past the years 1 to 9999 print as such in messages"
+else fail "times computed past the years 1 to 9999 print as such in messages" "exit $rc; $(head -c 300 "$tmp/out") $(head -c 300 "$tmp/err")"; fi
