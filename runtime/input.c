@@ -58,24 +58,16 @@ static int bind_columns(const Program *p, Binding *b, const char *source, const 
     return 0;
 }
 
-static bool bound(const Binding *b, int col)
-{
-    if (col == b->unit_col) return true;
-    for (uint32_t f = 0; f < b->table->nfields; f++)
-        if (b->col[f] == col) return true;
-    return false;
-}
-
 /* Hands one source row to the data set: NULL, or what is wrong with it. */
 static const char *add_row(Dataset *ds, const Binding *b, const RawCell *cols, int ncols, uint32_t loc, char *msg, size_t size)
 {
     RawCell cells[64 + 1];
     const ZTable *t = b->table;
     for (uint32_t f = 0; f < t->nfields && f < 64; f++) {
-        RawCell none = {"", 0, false};
+        RawCell none = {"", 0, false, NULL};
         cells[f] = b->col[f] >= 0 && b->col[f] < ncols ? cols[b->col[f]] : none;
     }
-    RawCell unit = {"", 0, false};
+    RawCell unit = {"", 0, false, NULL};
     if (b->unit_col >= 0 && b->unit_col < ncols) unit = cols[b->unit_col];
     if (b->table_index < 0) return dataset_add_event(ds, cells, unit, loc, msg, size);
     return dataset_add_record(ds, (uint32_t)b->table_index, cells, unit, b->unit_col >= 0, loc, msg, size);
@@ -196,7 +188,6 @@ int input_next(Input *in, char *err, size_t size)
         in->st->rows++;
         char msg[512];
         const char *bad = row.problem;
-        if (bad && row.problem_col >= 0 && !bound(b, row.problem_col)) bad = NULL; /* a column the policy does not read */
         if (!bad) bad = add_row(ds, b, row.cols, row.ncols, row.loc, msg, sizeof msg);
         if (ds->out_of_memory) return errfmt(err, size, "out of memory while reading %s", in->src->name);
         if (!bad) {
@@ -242,7 +233,7 @@ int input_add_row(Dataset *ds, const char *table, const char *const *columns, co
     if (rc == 0) {
         for (size_t c = 0; c < n; c++) {
             size_t len = values[c] ? strlen(values[c]) : 0;
-            cols[c] = (RawCell){values[c] ? values[c] : "", len, len > 0};
+            cols[c] = (RawCell){values[c] ? values[c] : "", len, len > 0, NULL};
         }
         char msg[512];
         uint32_t loc = ++*next_loc;

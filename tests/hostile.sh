@@ -286,3 +286,55 @@ rc=$?
 if [ $rc = 1 ] && grep -qF '"message": "(after the year 9999) (before the year 1)"' "$tmp/out"
 then pass "times computed past the years 1 to 9999 print as such in messages"
 else fail "times computed past the years 1 to 9999 print as such in messages" "exit $rc; $(head -c 300 "$tmp/out") $(head -c 300 "$tmp/err")"; fi
+
+# ==== SQLite (items 2, 3, 16): bad cells, damaged files, no files made beside the database ====
+sq=$tmp/sqlite
+mkdir -p "$sq"
+gx=$root/examples/gxnu/gxnu.db
+gxrules=$root/rules/gxnu.zd
+# item 2: a blob in a column the policy reads, while a later unused column holds one too
+cp "$gx" "$sq/blob.db"
+python3 -c "
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute(\"UPDATE events SET actor = CAST(actor AS BLOB), note = x'00' WHERE id = 'E0125'\")
+c.commit()" "$sq/blob.db"
+"$zhidu" run "$gxrules" "$sq/blob.db" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "SQLite: a blob in a read column, another in an unread one after it: a bad cell" 2 "zhidu: $sq/blob.db:events:rowid 125: column actor: expected text, found a blob"
+# item 3: one byte flipped at offset 8200 (a page of the roster)
+cp "$gx" "$sq/damaged.db"
+python3 -c "
+import sys
+b = bytearray(open(sys.argv[1], 'rb').read()); b[8200] ^= 0xFF; open(sys.argv[1], 'wb').write(b)" "$sq/damaged.db"
+"$zhidu" run "$gxrules" "$sq/damaged.db" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "SQLite: one byte flipped at offset 8200: refused as damaged" 2 "zhidu: $sq/damaged.db: the database is damaged (PRAGMA quick_check: *** in database main *** On tree page 3 cell 0: Offset 61654 out of range 3048..4092)"
+# item 16: a WAL database is read without a -wal or -shm file made beside it
+mkdir -p "$sq/wal"
+cp "$gx" "$sq/wal/w.db"
+python3 -c "
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1]); c.execute('PRAGMA journal_mode=WAL'); c.close()" "$sq/wal/w.db"
+"$zhidu" run "$gxrules" "$sq/wal/w.db" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc = 1 ] && [ "$(ls "$sq/wal")" = w.db ] && cmp -s "$tmp/out" <("$zhidu" run "$gxrules" "$gx" 2>/dev/null | sed "s|$gx|$sq/wal/w.db|")
+then pass "SQLite: a WAL database read as the original, nothing made beside it"
+else fail "SQLite: a WAL database read as the original, nothing made beside it" "exit $rc; $(ls "$sq/wal"); $(head -c 300 "$tmp/err")"; fi
+# item 16: a hot journal (a write interrupted) is named as such
+mkdir -p "$sq/hot"
+python3 - "$gx" "$sq/hot" <<'PY'
+import shutil, sqlite3, sys
+src, d = sys.argv[1], sys.argv[2]
+shutil.copy(src, d + "/src.db")
+c = sqlite3.connect(d + "/src.db", isolation_level=None)
+c.execute("PRAGMA cache_size=1")
+c.execute("BEGIN")
+c.execute("UPDATE events SET note = 'x' || note")
+shutil.copy(d + "/src.db", d + "/h.db")
+shutil.copy(d + "/src.db-journal", d + "/h.db-journal")
+c.execute("ROLLBACK")
+PY
+"$zhidu" run "$gxrules" "$sq/hot/h.db" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "SQLite: a hot journal beside the database: named, left as it is" 2 "zhidu: $sq/hot/h.db: a write to it was interrupted: its hot journal $sq/hot/h.db-journal must be rolled back, which a read-only run does not do (open it once with sqlite3 where the folder is writable)"

@@ -617,9 +617,9 @@ d = bytearray(open(sys.argv[1], "rb").read())
 d[40960:45056] = b"\xff" * 4096          # page 11: a leaf page of events
 open(sys.argv[2], "wb").write(d)' "$work/big.db" "$work/corrupt.db"
 zrun "$work" "$mini" corrupt.db
-expect "sqlite: a database with a corrupt page" 2 "zhidu: corrupt.db: reading events: database disk image is malformed" -
+expect "sqlite: a database with a corrupt page" 2 "zhidu: corrupt.db: the database is damaged (PRAGMA quick_check: *** in database main *** Page 11: btreeInitPage() returns error code 11)" -
 zrun "$work" "$mini" corrupt.db --on-bad-row skip
-expect "sqlite: a corrupt page is not a bad row to skip" 2 "zhidu: corrupt.db: reading events: database disk image is malformed" -
+expect "sqlite: a corrupt page is not a bad row to skip" 2 "zhidu: corrupt.db: the database is damaged (PRAGMA quick_check: *** in database main *** Page 11: btreeInitPage() returns error code 11)" -
 
 # --on-bad-row skip with SQLite: each bad row named by table and rowid
 mkdb "$work/skip.db" --csv "$data/mini_good" --sql "
