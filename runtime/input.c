@@ -3,6 +3,7 @@
  * Dataset (reference tables first, then the log) and applies the bad-row
  * policy. The caller pulls events from it (input_next), so a streaming run
  * steps between two rows without the readers calling back up. */
+#define _GNU_SOURCE /* qsort_r: orders column names without globals */
 #include "input.h"
 
 #include <errno.h>
@@ -43,13 +44,35 @@ static bool map_columns(const Program *p, Binding *b, const char *const *names, 
     return true;
 }
 
+static int by_name_then_place(const void *a, const void *b, void *names)
+{
+    int i = *(const int *)a, k = *(const int *)b;
+    int c = strcmp(((const char *const *)names)[i], ((const char *const *)names)[k]);
+    return c ? c : (i > k) - (i < k);
+}
+
+/* The first column (in header order) whose name an earlier column has: its
+ * index, -1 when none, -2 out of memory. Sorted, so 60,000 columns are quick. */
+static int first_repeated(const char *const *names, int ncols)
+{
+    int *order = malloc(sizeof(int) * ((size_t)ncols + 1));
+    if (!order) return -2;
+    for (int i = 0; i < ncols; i++) order[i] = i;
+    qsort_r(order, (size_t)ncols, sizeof(int), by_name_then_place, (void *)names);
+    int first = -1;
+    for (int i = 1; i < ncols; i++)
+        if (!strcmp(names[order[i]], names[order[i - 1]]) && (first < 0 || order[i] < first)) first = order[i];
+    free(order);
+    return first;
+}
+
 static int bind_columns(const Program *p, Binding *b, const char *source, const char *const *names, int ncols, char *err,
                         size_t size)
 {
     const ZTable *t = b->table;
-    for (int i = 0; i < ncols; i++)
-        for (int k = 0; k < i; k++)
-            if (!strcmp(names[i], names[k])) return errfmt(err, size, "%s: column %s appears twice in the header", source, names[i]);
+    int twice = first_repeated(names, ncols);
+    if (twice == -2) return errfmt(err, size, "out of memory");
+    if (twice >= 0) return errfmt(err, size, "%s: column %s appears twice in the header", source, names[twice]);
     if (!map_columns(p, b, names, ncols)) return errfmt(err, size, "out of memory");
     for (uint32_t f = 0; f < t->nfields; f++)
         if (b->col[f] < 0 && !t->fields[f].optional)
