@@ -17,10 +17,7 @@
 
 static bool parse_time_option(const char *text, int tz, int64_t *out)
 {
-    ZtParsed tp;
-    if (zt_parse(text, strlen(text), &tp)) return false;
-    *out = zt_to_instant(&tp, tz);
-    return true;
+    return zt_parse_instant(text, strlen(text), tz, out) == NULL;
 }
 
 /* The report (to standard output or --output) and the --db database, each
@@ -67,6 +64,24 @@ static ReportFormat report_format(const char *name)
     if (!strcmp(name, "json")) return REPORT_JSON;
     if (!strcmp(name, "csv")) return REPORT_CSV;
     return REPORT_TEXT;
+}
+
+/* A checked range of centuries is a data error far more often than a log:
+ * every periodic rule judges every period of it (a log from year 1 to 9999
+ * gives 521,720 weeks per weekly rule; docs/security.md, item 18). */
+static void warn_long_range(const Program *p, const RunResult *result)
+{
+    const int64_t long_range = 100 * 366 * 86400LL; /* a hundred years */
+    for (uint32_t u = 0; u < result->nunits; u++) {
+        const UnitSummary *s = &result->units[u];
+        if (s->r1 - s->r0 <= long_range) continue;
+        char a[40], b[40];
+        zt_format(s->r0, p->meta.tz_offset, a, sizeof a);
+        zt_format(s->r1, p->meta.tz_offset, b, sizeof b);
+        fprintf(stderr, "zhidu: warning: the checked range spans %lld years (%.10s … %.10s): periodic rules judge every period of it; "
+                "narrow it with --from, or check the data's times\n", (long long)((s->r1 - s->r0) / 31556952) /* 365.2425 days */, a, b);
+        return;
+    }
 }
 
 static int run_run(const Command *cmd, const CliArgs *args)
@@ -134,6 +149,7 @@ static int run_run(const Command *cmd, const CliArgs *args)
         program_free(p);
         return EXIT_USAGE;
     }
+    warn_long_range(p, &result);
     ReportInfo info = {policy, data, &stats, lang};
     rc = write_outputs(output, dbpath, fmt, html, p, ds, &result, &info, &ro);
     if (skip && stats.skipped) fprintf(stderr, msg_text(lang, MSG_BAD_ROWS_SKIPPED), (unsigned long long)stats.skipped, stats.skipped == 1 ? "" : "s");

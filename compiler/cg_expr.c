@@ -177,10 +177,20 @@ static void gen_select(Gen *g, Var *sc, Expr *e)
     for (int i = 0; i < scan.nalts; i++) cg_emit(g, ZOP_SCAN_ALSO_EQ, ev, (uint32_t)scan.alt_field[i], 0, e->loc);
     uint32_t head = cg_emit(g, ZOP_SCAN_NEXT, ev, 0, 0, e->loc);
     uint32_t skip = ZNONE, found = ZNONE;
+    /* a scan of every event, neither by a field's value nor by a period: its
+     * cost multiplies with every such loop around it (docs/errors.md, E0407) */
+    bool unbounded = init == ZOP_SCAN_INIT;
+    if (unbounded && ++g->open_scans == ZL_MAX_OPEN_SCANS + 1)
+        diag_report(g->d, DIAG_E0407, e->loc,
+                    "more than %d loops over all events nested: this selection reads every event again for each "
+                    "combination of events the %s around it read (bound one by a field's value, x.actor == y.actor, "
+                    "or by a period, x.time in P)",
+                    ZL_MAX_OPEN_SCANS, g->ctx_var && !g->ctx_periodic ? "trigger and the selections" : "selections");
     if (e->rhs) {
         cg_expr(g, inner, e->rhs);
         skip = cg_emit(g, ZOP_JUMP_IF_FALSE, 0, 0, 0, e->loc);
     }
+    if (unbounded) g->open_scans--;
     uint32_t skip2 = ZNONE;
     int time_field = sema_field_index(g->pol->events, "time");
     switch (e->select) {

@@ -134,6 +134,7 @@ static uint32_t gen_body(Gen *g, RuleSym *r, uint32_t rule)
     if (by_kind[CL_EVERY] && by_kind[CL_EVERY]->period->var) sc = cg_bind_var(g, sc, by_kind[CL_EVERY]->period->var, 0);
     g->ctx_var = by_kind[CL_ON] ? by_kind[CL_ON]->var : by_kind[CL_EVERY] ? by_kind[CL_EVERY]->period->var : NULL;
     g->ctx_periodic = by_kind[CL_EVERY] != NULL;
+    g->open_scans = by_kind[CL_ON] ? 1 : 0; /* the rule runs once per event of its trigger */
     uint32_t heads[ZL_MAX_LOOPS]; /* the *_NEXT instruction of each open loop */
     Buf continues = {0};
     int nloops = 0;
@@ -212,6 +213,7 @@ static uint32_t gen_body(Gen *g, RuleSym *r, uint32_t rule)
     free(continues.items);
     cg_emit(g, ZOP_RETURN, 0, 0, 0, r->decl->loc);
     g->ctx_var = NULL;
+    g->open_scans = 0;
     return cg_end_function(g, ZF_BODY, rule);
 }
 

@@ -35,6 +35,7 @@ typedef struct Gen {
     const char *ctx_var;
     bool ctx_periodic;
     Buf pending_retains;   /* RetainPlan */
+    int open_scans;        /* loops over all events open here: the trigger, unbounded selections */
     Buf retains;           /* ZRetain */
     /* the function being generated */
     uint32_t fstart;

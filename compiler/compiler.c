@@ -56,6 +56,39 @@ static const char *resolve_relative(Arena *a, const char *from, const char *path
     return arena_printf(a, "%.*s/%s", (int)(slash - from), from, path);
 }
 
+/* Parses an extended file. A file that does not parse as a rule file may be
+ * any file the sender named (`extends "/etc/passwd"`): its first error is
+ * kept, with its line, and the rest are dropped so that no more of its lines
+ * are echoed; the chain then stops there (item 6 of issue 11). */
+static AstFile *parse_parent(Compilation *c, Source *parent, bool *ok)
+{
+    DiagEngine *d = &c->diag;
+    Diag *mark = d->last;
+    int errors = d->errors, warnings = d->warnings;
+    bool overflowed = d->overflowed;
+    AstFile *f = parse_source(&c->arena, d, parent);
+    if (d->errors == errors) return f;
+    Diag *first = mark ? mark->next : d->first;
+    while (first->next && (diag_code_severity(first->code) != DIAG_ERROR || first->loc.src != parent)) first = first->next;
+    first->next = NULL;
+    d->last = first;
+    d->errors = errors + 1;
+    d->warnings = warnings;
+    d->overflowed = overflowed;
+    SrcLoc none;
+    memset(&none, 0, sizeof none);
+    diag_note(d, first, none, "'%s' does not parse as a rule file: its other errors are not shown", parent->path);
+    *ok = false;
+    return f;
+}
+
+/* An extended file is a rule file: its name ends in .zd. */
+static bool is_rule_file_name(const char *path)
+{
+    size_t n = strlen(path);
+    return n > 3 && !strcmp(path + n - 3, ".zd") && path[n - 4] != '/';
+}
+
 static bool run(Compilation *c, Source *src)
 {
     enum { MAX = COMPILE_MAX_EXTENDS_DEPTH + 1 };
@@ -97,9 +130,16 @@ static bool run(Compilation *c, Source *src)
             chain_ok = false;
             break;
         }
-        files[n] = parse_source(&c->arena, &c->diag, parent);
+        if (!is_rule_file_name(path)) { /* read, never shown */
+            diag_report(&c->diag, DIAG_E0300, ext->text_loc, "cannot read extended policy '%s': not a rule file (its name must end in .zd)", path);
+            free(rp);
+            chain_ok = false;
+            break;
+        }
+        files[n] = parse_parent(c, parent, &chain_ok);
         real[n] = rp;
         n++;
+        if (!chain_ok) break;
     }
     for (int i = 0; i < n; i++) free(real[i]);
     /* root first */

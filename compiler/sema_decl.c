@@ -86,6 +86,10 @@ static TableSym *declare_table(Sema *s, Decl *d, TableKind kind)
     t->key = -1;
     t->index = -1;
     t->from_leaf = s->in_leaf;
+    const char *why = zl_table_name_problem(t->table);
+    if (why)
+        diag_report(s->d, DIAG_E0219, d->text_loc, "this table name %s: a binding names a table of the data set (such as \"roster\"), never a path",
+                    why);
     t->fields = arena_alloc(s->a, sizeof(FieldSym *) * (size_t)(d->fields.len + 1));
     for (int i = 0; i < d->fields.len; i++) {
         FieldDecl *fd = d->fields.items[i];

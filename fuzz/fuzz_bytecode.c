@@ -38,7 +38,7 @@ static void add_rows(Dataset *ds, Stream *s, const Program *p, bool tables, bool
                 cells[f].len = strlen(v);
                 cells[f].present = true;
             }
-            RawCell unit = {"", 0, false};
+            RawCell unit = {"", 0, false, NULL};
             if (t == p->ntables) {
                 if (dataset_add_event(ds, cells, unit, (uint32_t)row, msg, sizeof msg) == NULL && s) stream_event_added(s);
             } else {

@@ -260,16 +260,13 @@ static int next_row(Source *base, SourceRow *row, char *err, size_t size)
         return errfmt(err, size, "out of memory while reading %s", base->name);
     for (int i = 0; i < q->nfields; i++) {
         const QField *fq = &s->fields[q->first + (uint32_t)i];
-        s->cells[i].p = s->bytes + fq->off;
-        s->cells[i].len = fq->len;
-        s->cells[i].present = fq->len > 0;
+        s->cells[i] = (RawCell){s->bytes + fq->off, fq->len, fq->len > 0, NULL};
     }
     s->last_line = q->line;
     row->cols = s->cells;
     row->ncols = q->nfields;
     row->loc = (uint32_t)q->line;
     row->problem = NULL;
-    row->problem_col = -1;
     if (q->nfields != s->ncols) {
         snprintf(s->problem, sizeof s->problem, "%d fields, but the header has %d", q->nfields, s->ncols);
         row->problem = s->problem;

@@ -76,6 +76,10 @@ static const char *out_of_memory(Dataset *ds, char *msg, size_t size)
 static const char *convert(Dataset *ds, const ZField *f, const RawCell *raw, Cell *out, Arena *lists, char *msg, size_t size)
 {
     memset(out, 0, sizeof *out);
+    if (raw->bad) {
+        snprintf(msg, size, "%s", raw->bad);
+        return msg;
+    }
     if (!raw->present || raw->len == 0) return NULL; /* missing */
     long bad = utf8_invalid_at(raw->p, raw->len);
     if (bad >= 0) {
@@ -132,6 +136,12 @@ static const char *convert(Dataset *ds, const ZField *f, const RawCell *raw, Cel
         }
         out->tag = CELL_TIME;
         out->i = zt_to_instant(&tp, ds->prog->meta.tz_offset);
+        if (!zt_in_years(out->i, ds->prog->meta.tz_offset)) {
+            /* every time a run holds prints with a four-digit year, in UTC and in the policy's zone */
+            quote(raw, shown, sizeof shown);
+            snprintf(msg, size, "timestamp '%s' outside the years 1 to 9999 (in UTC or in the policy's time zone)", shown);
+            return msg;
+        }
         return NULL;
     }
     case VT_INT:
@@ -179,6 +189,11 @@ static const char *convert_row(Dataset *ds, const ZTable *t, const RawCell *raw,
 static StrId unit_of(Dataset *ds, RawCell unit, char *msg, size_t size, const char **err)
 {
     *err = NULL;
+    if (unit.bad) {
+        snprintf(msg, size, "column %s: %s", program_string(ds->prog, ds->prog->meta.units_column), unit.bad);
+        *err = msg;
+        return 0;
+    }
     if (!unit.present || unit.len == 0) return 0;
     if (utf8_invalid_at(unit.p, unit.len) >= 0) {
         snprintf(msg, size, msg_text(ds->lang, MSG_COL_INVALID_UTF8), program_string(ds->prog, ds->prog->meta.units_column));
@@ -244,6 +259,10 @@ const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw,
     if (err) return err;
     /* the type first: it decides which fields matter */
     const RawCell *t = &raw[ftype];
+    if (t->bad) {
+        snprintf(msg, size, "column %s: %s", program_string(p, log->fields[ftype].column), t->bad);
+        return msg;
+    }
     if (!t->present || t->len == 0) {
         snprintf(msg, size, msg_text(ds->lang, MSG_COL_EMPTY_TYPE), program_string(p, log->fields[ftype].column));
         return msg;

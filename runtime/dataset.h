@@ -51,11 +51,14 @@ typedef struct TableData {
     const char *source;   /* file or "db:table", for messages */
 } TableData;
 
-/* A raw value from a reader: bytes and whether the cell is present (not empty/NULL). */
+/* A raw value from a reader: bytes and whether the cell is present (not
+ * empty/NULL), or what is wrong with it (a SQLite blob: "expected text,
+ * found a blob"), reported only when the policy reads the cell. */
 typedef struct RawCell {
     const char *p;
     size_t len;
     bool present;
+    const char *bad;
 } RawCell;
 
 typedef struct Dataset {

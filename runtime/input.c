@@ -3,6 +3,7 @@
  * Dataset (reference tables first, then the log) and applies the bad-row
  * policy. The caller pulls events from it (input_next), so a streaming run
  * steps between two rows without the readers calling back up. */
+#define _GNU_SOURCE /* qsort_r: orders column names without globals */
 #include "input.h"
 
 #include <errno.h>
@@ -43,13 +44,35 @@ static bool map_columns(const Program *p, Binding *b, const char *const *names, 
     return true;
 }
 
+static int by_name_then_place(const void *a, const void *b, void *names)
+{
+    int i = *(const int *)a, k = *(const int *)b;
+    int c = strcmp(((const char *const *)names)[i], ((const char *const *)names)[k]);
+    return c ? c : (i > k) - (i < k);
+}
+
+/* The first column (in header order) whose name an earlier column has: its
+ * index, -1 when none, -2 out of memory. Sorted, so 60,000 columns are quick. */
+static int first_repeated(const char *const *names, int ncols)
+{
+    int *order = malloc(sizeof(int) * ((size_t)ncols + 1));
+    if (!order) return -2;
+    for (int i = 0; i < ncols; i++) order[i] = i;
+    qsort_r(order, (size_t)ncols, sizeof(int), by_name_then_place, (void *)names);
+    int first = -1;
+    for (int i = 1; i < ncols; i++)
+        if (!strcmp(names[order[i]], names[order[i - 1]]) && (first < 0 || order[i] < first)) first = order[i];
+    free(order);
+    return first;
+}
+
 static int bind_columns(Lang lang, const Program *p, Binding *b, const char *source, const char *const *names, int ncols, char *err,
                         size_t size)
 {
     const ZTable *t = b->table;
-    for (int i = 0; i < ncols; i++)
-        for (int k = 0; k < i; k++)
-            if (!strcmp(names[i], names[k])) return errfmt(err, size, "%s: column %s appears twice in the header", source, names[i]);
+    int twice = first_repeated(names, ncols);
+    if (twice == -2) return errfmt(err, size, "out of memory");
+    if (twice >= 0) return errfmt(err, size, msg_text(lang, MSG_COLUMN_TWICE), source, names[twice]);
     if (!map_columns(p, b, names, ncols)) return errfmt(err, size, "out of memory");
     for (uint32_t f = 0; f < t->nfields; f++)
         if (b->col[f] < 0 && !t->fields[f].optional)
@@ -58,24 +81,16 @@ static int bind_columns(Lang lang, const Program *p, Binding *b, const char *sou
     return 0;
 }
 
-static bool bound(const Binding *b, int col)
-{
-    if (col == b->unit_col) return true;
-    for (uint32_t f = 0; f < b->table->nfields; f++)
-        if (b->col[f] == col) return true;
-    return false;
-}
-
 /* Hands one source row to the data set: NULL, or what is wrong with it. */
 static const char *add_row(Dataset *ds, const Binding *b, const RawCell *cols, int ncols, uint32_t loc, char *msg, size_t size)
 {
     RawCell cells[64 + 1];
     const ZTable *t = b->table;
     for (uint32_t f = 0; f < t->nfields && f < 64; f++) {
-        RawCell none = {"", 0, false};
+        RawCell none = {"", 0, false, NULL};
         cells[f] = b->col[f] >= 0 && b->col[f] < ncols ? cols[b->col[f]] : none;
     }
-    RawCell unit = {"", 0, false};
+    RawCell unit = {"", 0, false, NULL};
     if (b->unit_col >= 0 && b->unit_col < ncols) unit = cols[b->unit_col];
     if (b->table_index < 0) return dataset_add_event(ds, cells, unit, loc, msg, size);
     return dataset_add_record(ds, (uint32_t)b->table_index, cells, unit, b->unit_col >= 0, loc, msg, size);
@@ -204,7 +219,6 @@ int input_next(Input *in, char *err, size_t size)
         in->st->rows++;
         char msg[512];
         const char *bad = row.problem;
-        if (bad && row.problem_col >= 0 && !bound(b, row.problem_col)) bad = NULL; /* a column the policy does not read */
         if (!bad) bad = add_row(ds, b, row.cols, row.ncols, row.loc, msg, sizeof msg);
         if (ds->out_of_memory) return errfmt(err, size, "out of memory while reading %s", in->src->name);
         if (!bad) {
@@ -250,7 +264,7 @@ int input_add_row(Dataset *ds, const char *table, const char *const *columns, co
     if (rc == 0) {
         for (size_t c = 0; c < n; c++) {
             size_t len = values[c] ? strlen(values[c]) : 0;
-            cols[c] = (RawCell){values[c] ? values[c] : "", len, len > 0};
+            cols[c] = (RawCell){values[c] ? values[c] : "", len, len > 0, NULL};
         }
         char msg[512];
         uint32_t loc = ++*next_loc;

@@ -1,7 +1,8 @@
 /* sqlsource.c - a SQLite database as a row source (source.h), opened
  * read-only: table T is the table or view T, its rows in rowid order (a
  * view's in the order it gives). Every value is read as text; a blob or a
- * real number is a problem of its row, reported only if the column is bound. */
+ * real number is a problem of its cell (RawCell.bad), reported only if the
+ * policy reads the column. */
 #include "errfmt.h"
 #include "source.h"
 
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 typedef struct SqlSource {
     Source base;
@@ -23,7 +25,6 @@ typedef struct SqlSource {
     long long last;       /* rowid (or row number) of the row handed out last */
     RawCell *cols;
     char **owned;
-    char problem[300];
 } SqlSource;
 
 static void close_table(Source *base)
@@ -119,33 +120,27 @@ static int next_row(Source *base, SourceRow *row, char *err, size_t size)
     s->rownum++;
     int off = s->has_rowid ? 1 : 0;
     s->last = s->has_rowid ? sqlite3_column_int64(s->stmt, 0) : (long long)s->rownum;
-    const char *type_error = NULL;
-    int bad_col = -1;
     for (int i = 0; i < s->ncols; i++) {
         free(s->owned[i]);
         s->owned[i] = NULL;
         int t = sqlite3_column_type(s->stmt, i + off);
-        s->cols[i] = (RawCell){"", 0, false};
+        s->cols[i] = (RawCell){"", 0, false, NULL};
         if (t == SQLITE_NULL) continue;
-        if (t == SQLITE_BLOB) { type_error = "a blob"; bad_col = i; continue; }
-        if (t == SQLITE_FLOAT) { type_error = "a real number"; bad_col = i; continue; }
+        /* a problem of this cell, reported if the policy reads the column */
+        if (t == SQLITE_BLOB) { s->cols[i].bad = "expected text, found a blob"; continue; }
+        if (t == SQLITE_FLOAT) { s->cols[i].bad = "expected text, found a real number"; continue; }
         const unsigned char *text = sqlite3_column_text(s->stmt, i + off);
         int len = sqlite3_column_bytes(s->stmt, i + off);
         s->owned[i] = malloc((size_t)len + 1);
         if (!s->owned[i]) return errfmt(err, size, "out of memory while reading %s", base->name);
         if (len) memcpy(s->owned[i], text, (size_t)len);
         s->owned[i][len] = '\0';
-        s->cols[i] = (RawCell){s->owned[i], (size_t)len, len > 0};
+        s->cols[i] = (RawCell){s->owned[i], (size_t)len, len > 0, NULL};
     }
     row->cols = s->cols;
     row->ncols = s->ncols;
     row->loc = (uint32_t)s->last;
     row->problem = NULL;
-    row->problem_col = bad_col;
-    if (type_error) {
-        snprintf(s->problem, sizeof s->problem, "column %s: expected text, found %s", s->names[bad_col], type_error);
-        row->problem = s->problem;
-    }
     return 1;
 }
 
@@ -164,6 +159,76 @@ static void free_source(Source *base)
     free(s);
 }
 
+/* Is there a file at PATH followed by SUFFIX? */
+static bool beside(const char *path, const char *suffix)
+{
+    char *name = sqlite3_mprintf("%s%s", path, suffix);
+    struct stat st;
+    bool found = name && lstat(name, &st) == 0;
+    sqlite3_free(name);
+    return found;
+}
+
+/* "file:" and the path with every byte but unreserved ones and '/' as %XX. */
+static char *file_uri(const char *path, const char *query)
+{
+    size_t n = strlen(path);
+    char *uri = malloc(5 + 3 * n + strlen(query) + 1);
+    if (!uri) return NULL;
+    char *o = uri + sprintf(uri, "file:");
+    for (const unsigned char *c = (const unsigned char *)path; *c; c++) {
+        if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || strchr("/-._~", *c))
+            *o++ = (char)*c;
+        else
+            o += sprintf(o, "%%%02X", *c);
+    }
+    strcpy(o, query);
+    return uri;
+}
+
+/* Opens the database for reading without creating anything beside it. With
+ * no -wal and no -journal file beside it, the main file holds every committed
+ * row, so it is opened immutable: SQLite then takes no lock and creates no
+ * -wal or -shm file, in a read-only folder too. Otherwise it is opened
+ * read-only as usual: a -wal file holds committed rows SQLite must read
+ * through a -shm file; a -journal file may be a hot journal to roll back. */
+static int open_db(SqlSource *s, const char *path, char *err, size_t size)
+{
+    bool immutable = !beside(path, "-wal") && !beside(path, "-journal");
+    char *uri = file_uri(path, immutable ? "?mode=ro&immutable=1" : "?mode=ro");
+    if (!uri) return errfmt(err, size, "out of memory");
+    int rc = sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+    free(uri);
+    if (rc != SQLITE_OK)
+        return errfmt(err, size, "%s: cannot open the database: %s", path, s->db ? sqlite3_errmsg(s->db) : "cannot open");
+    sqlite3_busy_timeout(s->db, 2000);
+    sqlite3_stmt *st = NULL;
+    rc = sqlite3_prepare_v2(s->db, "PRAGMA quick_check", -1, &st, NULL);
+    if (rc == SQLITE_OK) rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const char *r = (const char *)sqlite3_column_text(st, 0);
+        if (r && strcmp(r, "ok")) {
+            errfmt(err, size, "%s: the database is damaged (PRAGMA quick_check: %.200s)", path, r);
+            for (char *c = err; *c; c++) if (*c == '\n') *c = ' '; /* its report is several lines */
+            sqlite3_finalize(st);
+            return -1;
+        }
+        sqlite3_finalize(st);
+        return 0;
+    }
+    int ext = sqlite3_extended_errcode(s->db);
+    const char *msg = sqlite3_errmsg(s->db);
+    sqlite3_finalize(st);
+    if (ext == SQLITE_READONLY_ROLLBACK)
+        return errfmt(err, size, "%s: a write to it was interrupted: its hot journal %s-journal must be rolled back, which a "
+                      "read-only run does not do (open it once with sqlite3 where the folder is writable)", path, path);
+    if (ext == SQLITE_READONLY_RECOVERY || ext == SQLITE_READONLY_CANTINIT || ext == SQLITE_READONLY_CANTLOCK ||
+        ext == SQLITE_CANTOPEN)
+        return errfmt(err, size, "%s: its %s-wal file holds rows SQLite reads through a -shm file it cannot create or use "
+                      "here (%s): copy the database with its -wal file into a writable folder", path, path, msg);
+    return errfmt(err, size, "%s: not a usable SQLite database: %s", path, msg);
+}
+
 static const SourceOps sql_ops = {open_table, next_row, where, close_table, free_source};
 
 Source *sql_source_open(const char *path, char *err, size_t size)
@@ -176,15 +241,7 @@ Source *sql_source_open(const char *path, char *err, size_t size)
         return NULL;
     }
     s->base.ops = &sql_ops;
-    if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-        errfmt(err, size, "%s: %s: %s", path, "cannot open the database", s->db ? sqlite3_errmsg(s->db) : "cannot open");
-        free_source(&s->base);
-        return NULL;
-    }
-    sqlite3_busy_timeout(s->db, 2000);
-    /* is it a database at all? */
-    if (sqlite3_exec(s->db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) != SQLITE_OK) {
-        errfmt(err, size, "%s: not a usable SQLite database: %s", path, sqlite3_errmsg(s->db));
+    if (open_db(s, path, err, size)) {
         free_source(&s->base);
         return NULL;
     }

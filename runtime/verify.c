@@ -200,6 +200,8 @@ static int check_table(const Program *p, const ZTable *t, const char *what, char
 {
     if (t->name >= p->nstrings || t->table >= p->nstrings)
         return fail(err, size, "section %s: name out of range", what);
+    const char *why = zl_table_name_problem(program_string(p, t->table));
+    if (why) return fail(err, size, "section %s: the table name %s", what, why);
     if (t->nfields > ZL_MAX_FIELDS) return fail(err, size, "section %s: %u fields (at most %d)", what, t->nfields, ZL_MAX_FIELDS);
     for (uint32_t i = 0; i < t->nfields; i++) {
         const ZField *f = &t->fields[i];

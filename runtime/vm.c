@@ -189,6 +189,9 @@ static const List *role_holders(Vm *vm, uint32_t table, Value role, int64_t a, i
 
 static const char *fmt_time(Vm *vm, int64_t t, bool date_only)
 {
+    /* data and literals lie in the years 1 to 9999; a time computed from
+     * them (e.time + 3000000d) may not, and has no four-digit year to show */
+    if (!zt_in_years(t, vm->p->meta.tz_offset)) return t < 0 ? "(before the year 1)" : "(after the year 9999)";
     char buf[40];
     zt_format(t, vm->p->meta.tz_offset, buf, sizeof buf);
     buf[date_only ? 10 : 16] = '\0';

@@ -127,10 +127,7 @@ void zd_data_free(zd_data *data)
 
 static bool parse_when(const char *text, int tz, int64_t *out)
 {
-    ZtParsed tp;
-    if (zt_parse(text, strlen(text), &tp)) return false;
-    *out = zt_to_instant(&tp, tz);
-    return true;
+    return zt_parse_instant(text, strlen(text), tz, out) == NULL;
 }
 
 zd_report *zd_run(const zd_policy *policy, zd_data *data, const zd_options *options, char *err, size_t errsize)

@@ -105,6 +105,21 @@ zt_instant zt_to_instant(const ZtParsed *p, int local_offset_seconds)
     return p->local_seconds - (p->has_offset ? p->offset_seconds : local_offset_seconds);
 }
 
+bool zt_in_years(zt_instant t, int tz)
+{
+    return t >= ZT_MIN_TIME && t <= ZT_MAX_TIME && t + tz >= ZT_MIN_TIME && t + tz <= ZT_MAX_TIME;
+}
+
+const char *zt_parse_instant(const char *s, size_t len, int tz, zt_instant *out)
+{
+    ZtParsed tp;
+    const char *why = zt_parse(s, len, &tp);
+    if (why) return why;
+    *out = zt_to_instant(&tp, tz);
+    if (!zt_in_years(*out, tz)) return "outside the years 1 to 9999 (in UTC or in the policy's time zone)";
+    return NULL;
+}
+
 static int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 void zt_format(zt_instant t, int offset_seconds, char *buf, size_t size)

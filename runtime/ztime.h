@@ -35,6 +35,13 @@ int zt_weekday_from_days(int64_t days);
 const char *zt_parse(const char *s, size_t len, ZtParsed *out);
 /* The UTC instant of a parsed time, given the local offset for times without one. */
 zt_instant zt_to_instant(const ZtParsed *p, int local_offset_seconds);
+/* Is t inside the years 1 to 9999 both in UTC and at the offset tz? A run
+ * holds only such times (data, --from, --as-of, arithmetic), so that every
+ * time it prints in the policy's zone has a four-digit year. */
+bool zt_in_years(zt_instant t, int tz);
+/* zt_parse, then zt_to_instant at the offset tz, then zt_in_years: NULL on
+ * success, else a static message saying what is wrong. */
+const char *zt_parse_instant(const char *s, size_t len, int tz, zt_instant *out);
 /* Formats an instant as RFC 3339 with the given offset: 2025-03-03T00:00:00+08:00.
  * buf must hold at least 32 bytes. */
 void zt_format(zt_instant t, int offset_seconds, char *buf, size_t size);

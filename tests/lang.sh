@@ -47,7 +47,7 @@ same "zh missing column" "zhidu: $tmp/nocol/roster.csv：缺少列 name（字段
 same "zh bad option value" "zhidu: --fail-on 只能是 must、in-principle 或 never，而不是“sometimes”
 用法：zhidu run POLICY DATA [options]
 （详见 'zhidu help run'）" "$(z "$zhidu" run mini.zd mini_good --fail-on sometimes --lang zh 2>&1)"
-same "zh bad time" "zhidu: --from：“tuesday”不是日期或时间（YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM]）
+same "zh bad time" "zhidu: --from：“tuesday”不是 1 到 9999 年间的日期或时间（YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM]）
 用法：zhidu run POLICY DATA [options]
 （详见 'zhidu help run'）" "$(z "$zhidu" run mini.zd mini_good --from tuesday --lang zh 2>&1)"
 same "zh bad option" "zhidu: 未知的选项“--bogus”（命令 run）

@@ -362,8 +362,11 @@ usage "--output without its value" "--output needs a value" mini.zd mini_good --
 usage "unknown option" "unknown option '--bogus' for run" mini.zd mini_good --bogus
 usage "bad --fail-on" "--fail-on takes must, in-principle or never, not 'all'" mini.zd mini_good --fail-on all
 usage "bad --on-bad-row" "--on-bad-row takes stop or skip, not 'ignore'" mini.zd mini_good --on-bad-row ignore
-usage "bad --from" "--from: '2025-13-01' is not a date or time (YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM])" mini.zd mini_good --from 2025-13-01
-usage "bad --as-of" "--as-of: 'yesterday' is not a date or time (YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM])" mini.zd mini_good --as-of yesterday
+usage "bad --from" "--from: '2025-13-01' is not a date or time of the years 1 to 9999 (YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM])" mini.zd mini_good --from 2025-13-01
+usage "bad --as-of" "--as-of: 'yesterday' is not a date or time of the years 1 to 9999 (YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM])" mini.zd mini_good --as-of yesterday
+# mini.zd's zone is +08:00: 9999-12-31T20:00Z is year 10000 there (item 18 of issue 11)
+usage "--from in year 0" "--from: '0000-06-01' is not a date or time of the years 1 to 9999 (YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM])" mini.zd mini_good --from 0000-06-01
+usage "--as-of in year 10000 locally" "--as-of: '9999-12-31T20:00:00Z' is not a date or time of the years 1 to 9999 (YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM])" mini.zd mini_good --as-of 9999-12-31T20:00:00Z
 zrun "$data" no-such-policy.zd mini_good
 expect "a policy that does not exist: exit 2" 2 "zhidu: cannot read no-such-policy.zd: No such file or directory" -
 
@@ -615,9 +618,9 @@ d = bytearray(open(sys.argv[1], "rb").read())
 d[40960:45056] = b"\xff" * 4096          # page 11: a leaf page of events
 open(sys.argv[2], "wb").write(d)' "$work/big.db" "$work/corrupt.db"
 zrun "$work" "$mini" corrupt.db
-expect "sqlite: a database with a corrupt page" 2 "zhidu: corrupt.db: reading events: database disk image is malformed" -
+expect "sqlite: a database with a corrupt page" 2 "zhidu: corrupt.db: the database is damaged (PRAGMA quick_check: *** in database main *** Page 11: btreeInitPage() returns error code 11)" -
 zrun "$work" "$mini" corrupt.db --on-bad-row skip
-expect "sqlite: a corrupt page is not a bad row to skip" 2 "zhidu: corrupt.db: reading events: database disk image is malformed" -
+expect "sqlite: a corrupt page is not a bad row to skip" 2 "zhidu: corrupt.db: the database is damaged (PRAGMA quick_check: *** in database main *** Page 11: btreeInitPage() returns error code 11)" -
 
 # --on-bad-row skip with SQLite: each bad row named by table and rowid
 mkdb "$work/skip.db" --csv "$data/mini_good" --sql "
