@@ -330,11 +330,34 @@ static void apply_override(Sema *s, RuleSym *r, Decl *d)
     r->overridden = true;
 }
 
+/* `rename rule A to B`: the rule is reported as B; A and B both name it in
+ * the adaptations that follow (as with roles and bodies). */
+static void rename_rule(Sema *s, Decl *d)
+{
+    RuleSym *r = sema_find(s, SYM_RULE, d->name);
+    if (!r) {
+        diag_report(s->d, DIAG_E0302, d->name_loc, "there is no rule '%s' to rename", d->name);
+        return;
+    }
+    RuleSym *other = sema_find(s, SYM_RULE, d->name2);
+    if (other && other != r) {
+        Diag *g = diag_report(s->d, DIAG_E0307, d->name2_loc, "'%s' is already a rule of this policy", d->name2);
+        diag_note(s->d, g, other->decl->name_loc, "declared here");
+        return;
+    }
+    if (!other) sema_add(s, &r->sym, d->name2);
+    r->name = d->name2;
+}
+
 void sema_adapt(Sema *s, Decl *d, bool *set_here)
 {
     Policy *p = s->p;
     switch (d->kind) {
     case D_RENAME: {
+        if (d->rename_what == D_RULE) {
+            rename_rule(s, d);
+            break;
+        }
         EnumSym *en = d->rename_what == D_ROLE ? p->roles : p->bodies;
         const char *what = d->rename_what == D_ROLE ? "role" : "body";
         EnumMemberSym *m = sema_find_member(en, d->name);
