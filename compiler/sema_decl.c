@@ -440,3 +440,41 @@ void sema_adapt(Sema *s, Decl *d, bool *set_here)
         break;
     }
 }
+
+/* 参照执行: a rule whose clauses were written under another document than the
+ * adapted policy's (an inherited, not re-cited rule) cites, after them, the
+ * adapting document and the clauses it follows: "DOC" "参照PARENT一(二)、三(八)执行".
+ * docs[f] is the policy's document as of chain file f. */
+void sema_cite_followed(Sema *s, AstFile **chain, const char **docs, int nchain)
+{
+    const char *doc = s->p->header.document;
+    if (!doc || nchain < 2) return;
+    for (int i = 0; i < s->p->nrules; i++) {
+        RuleSym *r = s->p->rules[i];
+        RuleClause *first = NULL, *last = NULL;
+        const char *ids = NULL;
+        for (int k = 0; k < r->clauses.len; k++) {
+            RuleClause *c = r->clauses.items[k];
+            if (c->kind != CL_CLAUSE) continue;
+            if (!first) first = c;
+            last = c;
+            ids = ids ? arena_printf(s->a, "%s、%s", ids, c->text) : c->text;
+        }
+        const char *followed = NULL;
+        for (int f = 0; first && f < nchain; f++)
+            if (chain[f]->src == first->loc.src) followed = docs[f];
+        if (!followed || !strcmp(followed, doc)) continue;
+        RuleClause *c = arena_alloc(s->a, sizeof *c);
+        *c = *last;
+        c->comments = NULL;
+        c->text = doc;
+        c->text2 = arena_printf(s->a, "参照%s%s执行", followed, ids);
+        ClauseList out;
+        memset(&out, 0, sizeof out);
+        for (int k = 0; k < r->clauses.len; k++) {
+            AST_PUSH(s->a, out, r->clauses.items[k]);
+            if (r->clauses.items[k] == last) AST_PUSH(s->a, out, c);
+        }
+        r->clauses = out;
+    }
+}

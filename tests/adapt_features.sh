@@ -48,3 +48,22 @@ for src in csv sqlite; do
     echo "FAIL adapt_features clock $src: exit $rc"; head -5 "$tmp/err"; diff tests/data/clock/expected.jsonl "$tmp/got" | head -10
   fi
 done
+
+# 3. 参照执行: in the text report of the board adaptation, an inherited rule
+# cites, after the university's clauses, the adapting document and the clauses
+# it follows; the university's own report cites nothing of the kind.
+"$zhidu" run tests/data/board/board.zd "$tmp/data" --fail-on never >"$tmp/text" 2>"$tmp/err"
+want1='   示例学院〔2025〕1号 参照师党〔2018〕12号三(一)执行'
+want2='   示例学院〔2025〕1号 参照师党〔2018〕12号一(二)、三(八)执行'
+if grep -qxF -- "$want1" "$tmp/text" && grep -qxF -- "$want2" "$tmp/text" &&
+   [ "$(grep -c '^   示例学院〔2025〕1号 参照师党〔2018〕12号' "$tmp/text")" -eq "$(grep -c '^== ' "$tmp/text")" ]; then
+  echo "PASS adapt_features board text report cites the clauses it follows"
+else
+  echo "FAIL adapt_features board text report: no 参照 line for every rule"; grep -n 参照 "$tmp/text" | head -5
+fi
+"$zhidu" run rules/gxnu.zd examples/gxnu --fail-on never >"$tmp/text" 2>"$tmp/err"
+if [ -s "$tmp/text" ] && ! grep -q '参照' "$tmp/text"; then
+  echo "PASS adapt_features gxnu text report cites no adaptation"
+else
+  echo "FAIL adapt_features gxnu text report says 参照"
+fi
