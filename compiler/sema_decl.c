@@ -330,13 +330,65 @@ static void apply_override(Sema *s, RuleSym *r, Decl *d)
     r->overridden = true;
 }
 
+/* The code points of a UTF-8 name (at most 64: longer names get no hint). */
+static int code_points(const char *name, uint32_t *out)
+{
+    int n = 0;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        if ((*p & 0xC0) == 0x80) {
+            if (n) out[n - 1] = out[n - 1] << 6 | (*p & 0x3F);
+            continue;
+        }
+        if (n == 64) return -1;
+        out[n++] = *p;
+    }
+    return n;
+}
+
+/* The rule whose name is nearest to `name` (edit distance in characters, at
+ * most a third of its length, at least 1), for "did you mean": or NULL. */
+static const char *nearest_rule(Sema *s, const char *name)
+{
+    uint32_t a[64], b[64];
+    int na = code_points(name, a), best = -1;
+    const char *found = NULL;
+    if (na < 0) return NULL;
+    for (int i = 0; i < s->p->nrules; i++) {
+        int nb = code_points(s->p->rules[i]->name, b);
+        if (nb < 0) continue;
+        int row[65];
+        for (int j = 0; j <= nb; j++) row[j] = j;
+        for (int k = 1; k <= na; k++) {
+            int diag = row[0];
+            row[0] = k;
+            for (int j = 1; j <= nb; j++) {
+                int up = row[j], v = diag + (a[k - 1] != b[j - 1]);
+                if (up + 1 < v) v = up + 1;
+                if (row[j - 1] + 1 < v) v = row[j - 1] + 1;
+                diag = up;
+                row[j] = v;
+            }
+        }
+        int limit = na / 3 > 1 ? na / 3 : 1;
+        if (row[nb] <= limit && (best < 0 || row[nb] < best)) { best = row[nb]; found = s->p->rules[i]->name; }
+    }
+    return found;
+}
+
+static void unknown_rule(Sema *s, Decl *d, const char *verb)
+{
+    Diag *g = diag_report(s->d, DIAG_E0302, d->name_loc, "there is no rule '%s' to %s", d->name, verb);
+    const char *near = nearest_rule(s, d->name);
+    if (near) diag_note(s->d, g, sema_no_loc(), "did you mean '%s'?", near);
+}
+
 /* `rename rule A to B`: the rule is reported as B; A and B both name it in
  * the adaptations that follow (as with roles and bodies). */
 static void rename_rule(Sema *s, Decl *d)
 {
     RuleSym *r = sema_find(s, SYM_RULE, d->name);
     if (!r) {
-        diag_report(s->d, DIAG_E0302, d->name_loc, "there is no rule '%s' to rename", d->name);
+        unknown_rule(s, d, "rename");
         return;
     }
     RuleSym *other = sema_find(s, SYM_RULE, d->name2);
@@ -411,7 +463,7 @@ void sema_adapt(Sema *s, Decl *d, bool *set_here)
     case D_DISABLE: {
         RuleSym *r = sema_find(s, SYM_RULE, d->name);
         if (!r) {
-            diag_report(s->d, DIAG_E0302, d->name_loc, "there is no rule '%s' to %s", d->name, decl_kind_name(d->kind));
+            unknown_rule(s, d, decl_kind_name(d->kind));
             break;
         }
         if (r->disabled) {
