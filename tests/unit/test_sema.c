@@ -483,7 +483,7 @@ static void test_message_names_roles_after_renames(void **state)
                "events \"events\" { id: id time: time type: text actor: person kind: text }\n"
                "event meeting { actor, kind: body }\n"
                "rule 会 { tags A clause \"1\" \"会\" severity must on m: meeting\n"
-               "  require m.actor in 校长 at m.time message \"{{{校长}}}未主持{办公会}{m}\" }\n");
+               "  require present(m.actor) message \"{{{校长}}}未主持{办公会}{m}\" }\n");
     check_text(f, in_dir(f, "child.zd"),
                "extends \"parent.zd\"\npolicy c { document \"院〔2〕\" }\n"
                "rename role 校长 to 院长\nrename body 办公会 to 联席会\n");
