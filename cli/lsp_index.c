@@ -201,9 +201,9 @@ static void collect(Walk *w, const AstFile *f)
             collect_adaptation(w, d); /* its own clauses */
             break;
         case D_RENAME: {
-            LspKind k = d->rename_what == D_ROLE ? LK_ROLE : LK_BODY;
+            LspKind k = d->rename_what == D_ROLE ? LK_ROLE : d->rename_what == D_BODY ? LK_BODY : LK_RULE;
             LspDef *nd = add_global(w, d->name2, k, d->name2_loc, d->loc, text);
-            if (nd) nd->owner = k == LK_ROLE ? "role" : "body";
+            if (nd && k != LK_RULE) nd->owner = k == LK_ROLE ? "role" : "body";
             break;
         }
         case D_SET: case D_OVERRIDE: case D_REPLACE: case D_DISABLE: collect_adaptation(w, d); break;
@@ -392,7 +392,7 @@ static void walk_decl(Walk *w, const Decl *d)
     static const unsigned named[] = {
         [D_POLICY] = M(LK_POLICY), [D_ENUM] = M(LK_ENUM), [D_EVENT] = M(LK_EVENT_TYPE), [D_ROSTER] = M(LK_TABLE),
         [D_TABLE] = M(LK_TABLE), [D_CALENDAR] = M(LK_TABLE), [D_PARAM] = M(LK_PARAM), [D_DEF] = M(LK_DEF),
-        [D_RULE] = M(LK_RULE), [D_RENAME] = M(LK_ROLE) | M(LK_BODY), [D_SET] = M(LK_PARAM),
+        [D_RULE] = M(LK_RULE), [D_RENAME] = M(LK_ROLE) | M(LK_BODY) | M(LK_RULE), [D_SET] = M(LK_PARAM),
         [D_OVERRIDE] = M(LK_RULE), [D_REPLACE] = M(LK_RULE), [D_DISABLE] = M(LK_RULE),
     };
     w->nscope = 0;
@@ -416,7 +416,7 @@ static void walk_decl(Walk *w, const Decl *d)
         }
         break;
     }
-    case D_RENAME: occ(w, d->name2_loc, lookup(w->ix, d->name2, M(LK_ROLE) | M(LK_BODY), NULL), NULL); break;
+    case D_RENAME: occ(w, d->name2_loc, lookup(w->ix, d->name2, M(LK_ROLE) | M(LK_BODY) | M(LK_RULE), NULL), NULL); break;
     case D_EVENTS: walk_fields(w, d, EVENT_OWNER); break;
     case D_EVENT: walk_fields(w, d, EVENT_OWNER); break;
     case D_ROSTER: case D_CALENDAR: walk_fields(w, d, d->name); break;

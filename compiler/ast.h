@@ -44,6 +44,7 @@ typedef enum ExprKind {
     EX_ROLE_AT,    /* name at rhs: holders of a role at a time */
     EX_ROLE_OVER,  /* name throughout rhs: holders for a whole period */
     EX_SELECT,     /* sel(var: types where rhs) */
+    EX_WINDOW,     /* lhs..rhs: a window of the day, two clock literals (only after `in`) */
 } ExprKind;
 
 typedef enum ExprOp {
@@ -74,6 +75,7 @@ struct Expr {
     SrcLoc name_loc;
     const char *text;   /* EX_STRING */
     int64_t ival;
+    bool clock;         /* EX_DURATION written as a time of day (08:30) */
     struct {
         int64_t local_seconds;
         bool has_time, has_offset;
@@ -213,7 +215,7 @@ typedef struct Decl {
     SrcLoc text_loc;
     const char *name2;    /* D_RENAME new name; D_TABLE key field */
     SrcLoc name2_loc;
-    DeclKind rename_what; /* D_RENAME: D_ROLE or D_BODY */
+    DeclKind rename_what; /* D_RENAME: D_ROLE, D_BODY or D_RULE */
     HeaderEntry **entries; /* D_POLICY */
     int nentries;
     MemberList members;   /* D_ROLE, D_BODY, D_ENUM */

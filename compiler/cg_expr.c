@@ -63,10 +63,11 @@ static void gen_field(Gen *g, Var *sc, Expr *e)
     }
 }
 
-/* present(x), weekday(t), size(L): built in, not definitions */
+/* present(x), weekday(t), time_of_day(t), size(L): built in, not definitions */
 static bool is_builtin_call(const Expr *e)
 {
-    return !strcmp(e->name, "present") || !strcmp(e->name, "weekday") || !strcmp(e->name, "size");
+    return !strcmp(e->name, "present") || !strcmp(e->name, "weekday") || !strcmp(e->name, "size") ||
+           !strcmp(e->name, "time_of_day");
 }
 
 static void gen_call(Gen *g, Var *sc, Expr *e)
@@ -79,7 +80,11 @@ static void gen_call(Gen *g, Var *sc, Expr *e)
     }
     if (is_builtin_call(e)) {
         cg_expr(g, sc, e->args.items[0]);
-        cg_emit(g, !strcmp(e->name, "present") ? ZOP_PRESENT : !strcmp(e->name, "weekday") ? ZOP_WEEKDAY : ZOP_SIZE, 0, 0, 0, e->loc);
+        Opcode op = !strcmp(e->name, "present")   ? ZOP_PRESENT
+                    : !strcmp(e->name, "weekday") ? ZOP_WEEKDAY
+                    : !strcmp(e->name, "size")    ? ZOP_SIZE
+                                                  : ZOP_TIME_OF_DAY;
+        cg_emit(g, op, 0, 0, 0, e->loc);
         return;
     }
     /* a definition: evaluate the arguments into fresh slots, then its body */
@@ -110,6 +115,14 @@ static void gen_binary(Gen *g, Var *sc, Expr *e)
 {
     if (e->op == OP_AND || e->op == OP_OR) { gen_and_or(g, sc, e); return; }
     cg_expr(g, sc, e->lhs);
+    if (e->rhs->kind == EX_WINDOW) { /* t in 08:00..12:00: its time of day in [from, to) */
+        if (e->lhs->type->kind == T_TIME) cg_emit(g, ZOP_TIME_OF_DAY, 0, 0, 0, e->loc);
+        cg_expr(g, sc, e->rhs->lhs);
+        cg_expr(g, sc, e->rhs->rhs);
+        cg_emit(g, ZOP_IN_WINDOW, 0, 0, 0, e->loc);
+        if (e->op == OP_NOT_IN) cg_emit(g, ZOP_NOT, 0, 0, 0, e->loc);
+        return;
+    }
     cg_expr(g, sc, e->rhs);
     const Type *rt = e->rhs->type;
     bool lists = e->lhs->type && e->lhs->type->kind == T_LIST;
@@ -269,5 +282,6 @@ void cg_expr(Gen *g, Var *sc, Expr *e)
         cg_emit(g, e->kind == EX_ROLE_AT ? ZOP_ROLE_AT : ZOP_ROLE_OVER, 0, roster_index(g), 0, e->loc);
         break;
     case EX_SELECT: gen_select(g, sc, e); break;
+    case EX_WINDOW: break; /* only after `in` (gen_binary) */
     }
 }

@@ -101,7 +101,7 @@ static bool name_like(const Item *it, int i)
 static bool ends_operand(const Item *it, int i)
 {
     int k = it[i].kind;
-    return name_like(it, i) || is_closer(k) || k == TOK_INT || k == TOK_DURATION || k == TOK_TIME ||
+    return name_like(it, i) || is_closer(k) || k == TOK_INT || k == TOK_DURATION || k == TOK_CLOCK || k == TOK_TIME ||
            k == TOK_STRING || k == TOK_TRUE || k == TOK_FALSE;
 }
 
@@ -113,6 +113,7 @@ static int spacing(const Item *it, int b)
     if (a == '(' || a == '[' || a == '.') return SP_NONE;
     if (is_closer(k) && k != '}') return SP_NONE;
     if (k == ',' || k == ':' || k == '?' || k == '.') return SP_NONE;
+    if (a == TOK_DOTDOT || k == TOK_DOTDOT) return SP_NONE; /* 08:00..12:00 */
     if (a == '{' || k == '}') return SP_KEEP;
     if (k == '(' || k == '[') {
         bool call = name_like(it, b - 1) || a == TOK_EXISTS || a == TOK_COUNT || a == TOK_LATEST || a == TOK_FIRST;

@@ -164,7 +164,7 @@ static void zzerror(ZZLTYPE *loc, void *scanner, LexState *ls, const char *msg);
 }
 
 %token <str> IDENT "name" STRING "string"
-%token <ival> INT "integer" DURATION "duration"
+%token <ival> INT "integer" DURATION "duration" CLOCK "time of day"
 %token <time> TIME "date or time"
 %token <str> POLICY "'policy'" EXTENDS "'extends'" ROLE "'role'" BODY "'body'" ENUM "'enum'"
              EVENTS "'events'" EVENT "'event'" ROSTER "'roster'" TABLE "'table'" CALENDAR "'calendar'"
@@ -178,7 +178,7 @@ static void zzerror(ZZLTYPE *loc, void *scanner, LexState *ls, const char *msg);
              MESSAGE "'message'" AND "'and'" OR "'or'" NOT "'not'" TRUE "'true'" FALSE "'false'"
              AT "'at'" THROUGHOUT "'throughout'" EXISTS "'exists'" COUNT "'count'" LATEST "'latest'"
              FIRST "'first'" LIST "'list'"
-%token EQ "'=='" NE "'!='" LE "'<='" GE "'>='"
+%token EQ "'=='" NE "'!='" LE "'<='" GE "'>='" DOTDOT "'..'"
 
 %type <expr> expr postfix primary select literal opt_where opt_filter
 %type <exprs> exprs opt_exprs
@@ -253,6 +253,8 @@ decl
                                    $$->name = $3; $$->name_loc = L(@3); $$->name2 = $5; $$->name2_loc = L(@5); }
     | RENAME BODY IDENT TO IDENT { $$ = decl(ls, D_RENAME, @$); $$->rename_what = D_BODY;
                                    $$->name = $3; $$->name_loc = L(@3); $$->name2 = $5; $$->name2_loc = L(@5); }
+    | RENAME RULE IDENT TO IDENT { $$ = decl(ls, D_RENAME, @$); $$->rename_what = D_RULE;
+                                   $$->name = $3; $$->name_loc = L(@3); $$->name2 = $5; $$->name2_loc = L(@5); }
     | SET IDENT '=' expr         { $$ = decl(ls, D_SET, @$); $$->name = $2; $$->name_loc = L(@2); $$->expr = $4; }
     | OVERRIDE RULE IDENT '{' clauses '}'
                                  { $$ = decl(ls, D_OVERRIDE, @$); $$->name = $3; $$->name_loc = L(@3); $$->clauses = $5; }
@@ -281,6 +283,7 @@ literal
     : STRING                     { $$ = mk(ls, EX_STRING, @$); $$->text = $1; }
     | INT                        { $$ = mk(ls, EX_INT, @$); $$->ival = $1; }
     | DURATION                   { $$ = mk(ls, EX_DURATION, @$); $$->ival = $1; }
+    | CLOCK                      { $$ = mk(ls, EX_DURATION, @$); $$->ival = $1; $$->clock = true; }
     | TIME                       { $$ = mk(ls, EX_TIME, @$); $$->tval.local_seconds = $1.local_seconds;
                                    $$->tval.has_time = $1.has_time; $$->tval.has_offset = $1.has_offset;
                                    $$->tval.offset_seconds = $1.offset_seconds; }
@@ -501,6 +504,9 @@ primary
     | literal                    { $$ = $1; }
     | '(' expr ')'               { $$ = $2; }
     | '{' opt_exprs '}'          { $$ = mk(ls, EX_SET, @$); $$->args = $2; $$ = deepen(ls, $$, NULL, NULL); }
+    | CLOCK DOTDOT CLOCK         { $$ = mk(ls, EX_WINDOW, @$); $$->lhs = mk(ls, EX_DURATION, @1); $$->lhs->ival = $1;
+                                   $$->lhs->clock = true; $$->rhs = mk(ls, EX_DURATION, @3); $$->rhs->ival = $3;
+                                   $$->rhs->clock = true; }
     | select                     { $$ = $1; }
     ;
 

@@ -51,6 +51,7 @@ Policy *sema_check(Arena *arena, DiagEngine *diag, AstFile **chain, int nchain)
     for (int i = 0; i < nchain; i++) s->p->files[s->p->nfiles++] = chain[i]->src;
 
     /* Pass A: declarations, then each file's adaptations, root first. */
+    const char **docs = arena_alloc(arena, sizeof(char *) * (size_t)nchain); /* the document as of each file */
     for (int f = 0; f < nchain; f++) {
         AstFile *file = chain[f];
         s->in_leaf = f == nchain - 1;
@@ -69,6 +70,7 @@ Policy *sema_check(Arena *arena, DiagEngine *diag, AstFile **chain, int nchain)
             bool *set_here = arena_alloc(arena, sizeof(bool) * (size_t)(s->p->nparams + 1));
             for (int i = 0; i < file->decls.len; i++) sema_adapt(s, file->decls.items[i], set_here);
         }
+        docs[f] = s->p->header.document;
     }
     /* Pass B: types of bindings and event types, in declaration order. */
     for (int f = 0; f < nchain; f++) {
@@ -103,6 +105,7 @@ Policy *sema_check(Arena *arena, DiagEngine *diag, AstFile **chain, int nchain)
         RuleSym *r = s->p->rules[i];
         sema_check_rule(s, r);
     }
+    sema_cite_followed(s, chain, docs, nchain);
     /* Unused declarations of the file being checked. */
     for (int i = 0; i < s->p->nparams; i++)
         if (!s->p->params[i]->used && s->p->params[i]->from_leaf)

@@ -345,11 +345,43 @@ static void apply_override(Sema *s, RuleSym *r, Decl *d)
     r->overridden = true;
 }
 
+static void unknown_rule(Sema *s, Decl *d, const char *verb)
+{
+    Diag *g = diag_report(s->d, DIAG_E0302, d->name_loc, "there is no rule '%s' to %s", d->name, verb);
+    Suggest sg;
+    suggest_init(&sg, d->name);
+    sema_offer_globals(s, &sg, SYM_RULE);
+    sema_did_you_mean(s, g, &sg);
+}
+
+/* `rename rule A to B`: the rule is reported as B; A and B both name it in
+ * the adaptations that follow (as with roles and bodies). */
+static void rename_rule(Sema *s, Decl *d)
+{
+    RuleSym *r = sema_find(s, SYM_RULE, d->name);
+    if (!r) {
+        unknown_rule(s, d, "rename");
+        return;
+    }
+    RuleSym *other = sema_find(s, SYM_RULE, d->name2);
+    if (other && other != r) {
+        Diag *g = diag_report(s->d, DIAG_E0307, d->name2_loc, "'%s' is already a rule of this policy", d->name2);
+        diag_note(s->d, g, other->decl->name_loc, "declared here");
+        return;
+    }
+    if (!other) sema_add(s, &r->sym, d->name2);
+    r->name = d->name2;
+}
+
 void sema_adapt(Sema *s, Decl *d, bool *set_here)
 {
     Policy *p = s->p;
     switch (d->kind) {
     case D_RENAME: {
+        if (d->rename_what == D_RULE) {
+            rename_rule(s, d);
+            break;
+        }
         EnumSym *en = d->rename_what == D_ROLE ? p->roles : p->bodies;
         const char *what = d->rename_what == D_ROLE ? "role" : "body";
         EnumMemberSym *m = sema_find_member(en, d->name);
@@ -411,11 +443,7 @@ void sema_adapt(Sema *s, Decl *d, bool *set_here)
     case D_DISABLE: {
         RuleSym *r = sema_find(s, SYM_RULE, d->name);
         if (!r) {
-            Diag *g = diag_report(s->d, DIAG_E0302, d->name_loc, "there is no rule '%s' to %s", d->name, decl_kind_name(d->kind));
-            Suggest sg;
-            suggest_init(&sg, d->name);
-            sema_offer_globals(s, &sg, SYM_RULE);
-            sema_did_you_mean(s, g, &sg);
+            unknown_rule(s, d, decl_kind_name(d->kind));
             break;
         }
         if (r->disabled) {
@@ -442,5 +470,43 @@ void sema_adapt(Sema *s, Decl *d, bool *set_here)
     }
     default:
         break;
+    }
+}
+
+/* 参照执行: a rule whose clauses were written under another document than the
+ * adapted policy's (an inherited, not re-cited rule) cites, after them, the
+ * adapting document and the clauses it follows: "DOC" "参照PARENT一(二)、三(八)执行".
+ * docs[f] is the policy's document as of chain file f. */
+void sema_cite_followed(Sema *s, AstFile **chain, const char **docs, int nchain)
+{
+    const char *doc = s->p->header.document;
+    if (!doc || nchain < 2) return;
+    for (int i = 0; i < s->p->nrules; i++) {
+        RuleSym *r = s->p->rules[i];
+        RuleClause *first = NULL, *last = NULL;
+        const char *ids = NULL;
+        for (int k = 0; k < r->clauses.len; k++) {
+            RuleClause *c = r->clauses.items[k];
+            if (c->kind != CL_CLAUSE) continue;
+            if (!first) first = c;
+            last = c;
+            ids = ids ? arena_printf(s->a, "%s、%s", ids, c->text) : c->text;
+        }
+        const char *followed = NULL;
+        for (int f = 0; first && f < nchain; f++)
+            if (chain[f]->src == first->loc.src) followed = docs[f];
+        if (!followed || !strcmp(followed, doc)) continue;
+        RuleClause *c = arena_alloc(s->a, sizeof *c);
+        *c = *last;
+        c->comments = NULL;
+        c->text = doc;
+        c->text2 = arena_printf(s->a, "参照%s%s执行", followed, ids);
+        ClauseList out;
+        memset(&out, 0, sizeof out);
+        for (int k = 0; k < r->clauses.len; k++) {
+            AST_PUSH(s->a, out, r->clauses.items[k]);
+            if (r->clauses.items[k] == last) AST_PUSH(s->a, out, c);
+        }
+        r->clauses = out;
     }
 }

@@ -232,7 +232,7 @@ static Type *check_call(Sema *s, Scope *sc, Expr *e)
         return ft->kind == T_LIST ? ft : sema_list_of(s, ft);
     }
     const char *n = e->name;
-    if (!strcmp(n, "present") || !strcmp(n, "weekday") || !strcmp(n, "size")) {
+    if (!strcmp(n, "present") || !strcmp(n, "weekday") || !strcmp(n, "size") || !strcmp(n, "time_of_day")) {
         if (args->len != 1) {
             diag_report(s->d, DIAG_E0205, e->loc, "%s() takes 1 argument, not %d", n, args->len);
             for (int i = 0; i < args->len; i++) sema_check_expr(s, sc, args->items[i], NULL);
@@ -244,6 +244,10 @@ static Type *check_call(Sema *s, Scope *sc, Expr *e)
             sema_expect(s, t, T_TIME, args->items[0]->loc, "the argument of weekday()");
             return sema_enum_type(s, s->p->weekdays);
         }
+        if (!strcmp(n, "time_of_day")) {
+            sema_expect(s, t, T_TIME, args->items[0]->loc, "the argument of time_of_day()");
+            return s->t_duration;
+        }
         if (!is_error(t) && t->kind != T_LIST)
             diag_report(s->d, DIAG_E0216, args->items[0]->loc, "size() counts a list, not %s", type_name(s->a, t));
         return s->t_int;
@@ -251,11 +255,12 @@ static Type *check_call(Sema *s, Scope *sc, Expr *e)
     DefSym *de = sema_find(s, SYM_DEF, n);
     if (!de) {
         for (int i = 0; i < args->len; i++) sema_check_expr(s, sc, args->items[i], NULL);
-        Diag *g = diag_report(s->d, DIAG_E0206, e->name_loc, "unknown function '%s' (built in: present, weekday, size)", n);
+        Diag *g = diag_report(s->d, DIAG_E0206, e->name_loc, "unknown function '%s' (built in: present, weekday, time_of_day, size)", n);
         Suggest sg;
         suggest_init(&sg, n);
         suggest_offer(&sg, "present");
         suggest_offer(&sg, "weekday");
+        suggest_offer(&sg, "time_of_day");
         suggest_offer(&sg, "size");
         sema_offer_globals(s, &sg, SYM_DEF);
         sema_did_you_mean(s, g, &sg);
@@ -312,6 +317,8 @@ void sema_check_condition(Sema *s, Scope *sc, Expr *e, const char *what)
         diag_report(s->d, DIAG_W0003, e->loc, "%s is always %s", what, e->ival ? "true" : "false");
 }
 
+static void check_window(Sema *s, Expr *w);
+
 static Type *check_binary(Sema *s, Scope *sc, Expr *e)
 {
     ExprOp op = e->op;
@@ -321,6 +328,13 @@ static Type *check_binary(Sema *s, Scope *sc, Expr *e)
         return s->t_bool;
     }
     Type *a = sema_check_expr(s, sc, e->lhs, NULL);
+    if ((op == OP_IN || op == OP_NOT_IN) && e->rhs->kind == EX_WINDOW) {
+        check_window(s, e->rhs);
+        if (!is_error(a) && a->kind != T_TIME && a->kind != T_DURATION)
+            diag_report(s->d, DIAG_E0202, e->lhs->loc, "only a time (or a time of day) can be in a window of the day, not %s",
+                        type_name(s->a, a));
+        return s->t_bool;
+    }
     Type *hint = a;
     if (op == OP_IN || op == OP_NOT_IN) hint = is_error(a) || a->kind == T_LIST || a->kind == T_TIME ? NULL : sema_list_of(s, a);
     Type *b = sema_check_expr(s, sc, e->rhs, hint);
@@ -380,6 +394,16 @@ static Type *check_binary(Sema *s, Scope *sc, Expr *e)
     default:
         return s->t_error;
     }
+}
+
+/* A window of the day lhs..rhs: from its start (included) to its end
+ * (excluded), so the start must come before the end. */
+static void check_window(Sema *s, Expr *w)
+{
+    w->type = w->lhs->type = w->rhs->type = s->t_duration;
+    if (w->lhs->ival >= 0 && w->rhs->ival >= 0 && w->lhs->ival >= w->rhs->ival)
+        diag_report(s->d, DIAG_E0220, w->loc, "the window of the day %s: write the earlier time first, from 00:00 to 24:00",
+                    w->lhs->ival == w->rhs->ival ? "is empty (it starts where it ends)" : "ends before it starts");
 }
 
 /* A time the compiled format can hold: an instant of the years 1 to 9999. */
@@ -478,6 +502,10 @@ static Type *check_expr_inner(Sema *s, Scope *sc, Expr *e, Type *hint)
         else sema_expect(s, at, T_PERIOD, e->rhs->loc, "the right side of 'throughout'");
         return s->t_persons;
     }
+    case EX_WINDOW:
+        check_window(s, e);
+        diag_report(s->d, DIAG_E0217, e->loc, "a window of the day (08:00..12:00) is only written after 'in': t in 08:00..12:00");
+        return s->t_error;
     case EX_SELECT: {
         uint64_t mask = e->event_mask = sema_check_event_types(s, &e->types);
         Type *vt = mask ? sema_event_type(s, mask) : s->t_error;

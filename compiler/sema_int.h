@@ -93,6 +93,7 @@ Type *sema_resolve_typeref(Sema *s, TypeRef *tr);
 /* sema_decl.c: pass A */
 void sema_declare(Sema *s, Decl *d, bool is_root, bool has_parent);
 void sema_adapt(Sema *s, Decl *d, bool *set_here);
+void sema_cite_followed(Sema *s, AstFile **chain, const char **docs, int nchain);
 /* sema_bind.c: pass B and parameter values */
 void sema_resolve_table_fields(Sema *s, TableSym *t, Decl *d);
 void sema_resolve_event_type(Sema *s, EventTypeSym *ev, Decl *d);

@@ -98,6 +98,11 @@ static void add_text_part(Sema *s, ExprList *parts, const char *from, const char
         if ((q[0] == '{' || q[0] == '}') && q + 1 < to && q[1] == q[0]) q++;
     }
     text[n] = '\0';
+    Expr *last = parts->len ? parts->items[parts->len - 1] : NULL;
+    if (last && last->kind == EX_STRING) { /* one constant for adjacent text */
+        last->text = arena_printf(s->a, "%s%s", last->text, text);
+        return;
+    }
     Expr *e = arena_alloc(s->a, sizeof *e);
     e->kind = EX_STRING;
     e->loc = loc;
@@ -107,8 +112,9 @@ static void add_text_part(Sema *s, ExprList *parts, const char *from, const char
 }
 
 /* Checks {name} and {name.field...} placeholders of a message ({{ and }} are
- * braces) and splits it into parts: EX_STRING for text, checked expressions
- * for placeholders, kept in the clause for code generation. */
+ * braces) and splits it into parts: EX_STRING for text (and for {R} of a role
+ * or body: its name after renames), checked expressions for placeholders,
+ * kept in the clause for code generation. */
 static void check_template(Sema *s, Scope *sc, RuleClause *c)
 {
     const char *text = c->text;
@@ -139,7 +145,15 @@ static void check_template(Sema *s, Scope *sc, RuleClause *c)
         char *dot = strchr(path, '.');
         if (dot) *dot = '\0';
         if (!sema_lookup_var(sc, path) && !sema_find(s, SYM_PARAM, path)) {
-            diag_report(s->d, DIAG_E0212, loc, "message mentions {%s}, which is not a variable or parameter of this rule", path);
+            /* {R} of a role or body is its name after every rename of the chain */
+            EnumMemberSym *m = dot ? NULL : sema_find_member(s->p->roles, path);
+            if (!m && !dot) m = sema_find_member(s->p->bodies, path);
+            if (m) {
+                add_text_part(s, &parts, m->value, m->value + strlen(m->value), loc);
+                continue;
+            }
+            diag_report(s->d, DIAG_E0212, loc,
+                        "message mentions {%s}, which is not a variable or parameter of this rule, nor a role or body", path);
             continue;
         }
         Expr *e = arena_alloc(s->a, sizeof *e);

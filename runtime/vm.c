@@ -566,6 +566,18 @@ Value vm_call(Vm *vm, uint32_t f, Value arg)
             sp[-1] = mk_str(vm->weekday[zt_weekday_from_days(days) + 1]);
             break;
         }
+        case ZOP_TIME_OF_DAY: {
+            if (sp[-1].tag != V_TIME) { sp[-1] = missing; break; }
+            int64_t local = sp[-1].i + vm->p->meta.tz_offset;
+            int64_t secs = local % 86400;
+            sp[-1] = mk_int(V_DUR, secs < 0 ? secs + 86400 : secs);
+            break;
+        }
+        case ZOP_IN_WINDOW:
+            sp -= 2;
+            sp[-1] = mk_bool(sp[-1].tag == V_DUR && sp[0].tag == V_DUR && sp[1].tag == V_DUR && sp[0].i <= sp[-1].i &&
+                             sp[-1].i < sp[1].i);
+            break;
         case ZOP_TO_TEXT: {
             Value v = {0};
             v.tag = V_TEXT;

@@ -284,11 +284,11 @@ def session_main(tmp):
                                                            "text": f.read()}})
     diags = s.diagnostics(wu)
     check("lsp didOpen of an adapting file: no diagnostics", diags == [], json.dumps(diags, ensure_ascii=False))
-    # line 21 (0-based 20) "override rule 隔周碰头会 {" -> gxnu.zd line 108 "rule 隔周碰头会 {" (0-based 107, 5-10)
-    got, why = definition(s, wu, 20, 16)
+    # line 26 (0-based 25) "override rule 隔周碰头会 {" -> gxnu.zd line 108 "rule 隔周碰头会 {" (0-based 107, 5-10)
+    got, why = definition(s, wu, 25, 16)
     check("lsp definition of an overridden rule in the extended file", got == loc(gx, 107, 5, 10), why)
-    # line 18 (0-based 17) "set 应急报告时限 = 1h" -> gxnu.zd line 84 "param 应急报告时限: ..." (0-based 83, 6-12)
-    got, why = definition(s, wu, 17, 5)
+    # line 23 (0-based 22) "set 应急报告时限 = 1h" -> gxnu.zd line 84 "param 应急报告时限: ..." (0-based 83, 6-12)
+    got, why = definition(s, wu, 22, 5)
     check("lsp definition of a set parameter", got == loc(gx, 83, 6, 12), why)
     # line 11 (0-based 10) "rename role 书记 to 院党委书记" -> gxnu.zd line 16 "role 书记, 校长, ..." (0-based 15, 5-7)
     got, why = definition(s, wu, 10, 13)
@@ -296,28 +296,28 @@ def session_main(tmp):
     # the new name in the same line: 院党委书记 at 18-23 is declared right there
     v, h = hover(s, wu, 10, 22)
     check("lsp hover on a role's new name", "rename role 书记 to 院党委书记" in v and "wenxueyuan.zd:11" in v, v)
-    # a disabled rule: line 27 (0-based 26) 'disable rule 民主生活会 because "…"' (民主生活会 at 13-18)
-    v, h = hover(s, wu, 26, 14)
+    # a disabled rule: line 32 (0-based 31) 'disable rule 民主生活会 because "…"' (民主生活会 at 13-18)
+    v, h = hover(s, wu, 31, 14)
     check("lsp hover on a disabled rule says why", "disabled in wenxueyuan.zd because \"学院的年度民主生活会由学校统一组织和检查\"" in v
           and "三(九)" in v, v)
     # line 3 (0-based 2) 'extends "../gxnu.zd"' -> the file
     d = s.request("textDocument/definition", at(wu, 2, 12))
     check("lsp definition of extends", ((d or {}).get("result") or {}).get("uri") == gx, json.dumps(d))
-    # a message placeholder: line 24 (0-based 23) '  message "{周期}内没有召开学院领导班子碰头会"' -> 周期 at 12-14,
-    # declared by the override's 'every week as 周期' (line 23, 0-based 22, characters 16-18)
-    got, why = definition(s, wu, 23, 13)
-    check("lsp definition of a message placeholder", got == loc(wu, 22, 16, 18), why)
-    # '{e.actor}' in line 49 (0-based 48) '  message "{e.actor}的重点工作受阻…"': e is the original rule's
-    # 'on e: delay' in gxnu.zd line 213 (0-based 212, characters 5-6)
-    got, why = definition(s, wu, 48, 12)
-    check("lsp definition of a placeholder bound by the overridden rule", got == loc(gx, 212, 5, 6), why)
-    # hover on the overridden rule (line 31, 0-based 30: "override rule 书记校长每周沟通 {"):
+    # a message placeholder: line 29 (0-based 28) '  message "{周期}内没有召开学院领导班子碰头会"' -> 周期 at 12-14,
+    # declared by the override's 'every week as 周期' (line 28, 0-based 27, characters 16-18)
+    got, why = definition(s, wu, 28, 13)
+    check("lsp definition of a message placeholder", got == loc(wu, 27, 16, 18), why)
+    # a renamed rule's old name: line 18 (0-based 17) 'rename rule 书记校长每周沟通 to …' (name at 12-20)
+    # -> gxnu.zd line 95 "rule 书记校长每周沟通 {" (0-based 94, characters 5-13)
+    got, why = definition(s, wu, 17, 14)
+    check("lsp definition of a renamed rule", got == loc(gx, 94, 5, 13), why)
+    # hover on the overridden rule (line 37, 0-based 36: "override rule 书记校长每周沟通 {"):
     # the university's clause and the school's
-    v, h = hover(s, wu, 30, 16)
+    v, h = hover(s, wu, 36, 16)
     check("lsp hover on an overridden rule shows both clauses", "校党委书记、校长原则上每周沟通不少于1次。" in v
           and "院党委书记、院长原则上每周沟通不少于1次（文学院参照执行）。" in v and "gxnu.zd:95" in v, v)
     # hover on the set parameter: its declaration and the setting
-    v, h = hover(s, wu, 17, 5)
+    v, h = hover(s, wu, 22, 5)
     check("lsp hover on a parameter", "param 应急报告时限: duration = 2h" in v and "set 应急报告时限 = 1h" in v, v)
 
     # an extended file on disk with an invalid UTF-8 byte: its error is shown on the extends

@@ -148,6 +148,7 @@ static void show(Arena *a, char **out, const Expr *e)
         break;
     case EX_ROLE_AT: append(a, out, "(at "); show(a, out, e->lhs); append(a, out, " "); show(a, out, e->rhs); append(a, out, ")"); break;
     case EX_ROLE_OVER: append(a, out, "(throughout "); show(a, out, e->lhs); append(a, out, " "); show(a, out, e->rhs); append(a, out, ")"); break;
+    case EX_WINDOW: append(a, out, "(.. "); show(a, out, e->lhs); append(a, out, " "); show(a, out, e->rhs); append(a, out, ")"); break;
     case EX_SELECT: {
         static const char *k[] = {"exists", "count", "latest", "first"};
         append(a, out, arena_printf(a, "(%s %s:", k[e->select], e->name));
@@ -376,6 +377,10 @@ static void test_precedence(void **state)
     assert_tree(f, "first(m: meeting where m.kind in {党委常委会, 校长办公会})",
                 "(first m:meeting (in (. m kind) {党委常委会 校长办公会}))");
     assert_tree(f, "true or false", "(or true false)");
+    /* times of day and windows of the day */
+    assert_tree(f, "m.time in 08:30..12:00", "(in (. m time) (.. 30600s 43200s))");
+    assert_tree(f, "m.time not in 00:00..24:00 and x", "(and (not-in (. m time) (.. 0s 86400s)) x)");
+    assert_tree(f, "time_of_day(t) < 14:30:15", "(< (call time_of_day t) 52215s)");
     /* keywords usable as field names */
     assert_tree(f, "x.from < x.to", "(< (. x from) (. x to))");
 }
@@ -417,6 +422,14 @@ static void test_malformed_numbers(void **state)
     assert_non_null(strstr(g->message, "'3x'"));
     assert_int_equal(g->loc.line, 1);
     assert_int_equal(g->loc.col, 11);
+}
+
+static void test_bad_clock_literals(void **state)
+{
+    Fixture *f = *state;
+    parse(f, "param a = 24:30\nparam b = 08:60\nparam c = 25:00\nparam d = 24:00\n");
+    assert_int_equal(count_code(f, DIAG_E0006), 3);
+    assert_non_null(strstr(first_with(f, DIAG_E0006)->message, "'24:30'"));
 }
 
 static void test_duration_overflow(void **state)
@@ -794,6 +807,7 @@ int main(void)
         T(test_comparisons_do_not_chain),
         T(test_duration_literals),
         T(test_malformed_numbers),
+        T(test_bad_clock_literals),
         T(test_duration_overflow),
         T(test_time_literals),
         T(test_bad_time_literals),

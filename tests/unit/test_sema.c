@@ -455,6 +455,57 @@ static void test_override_adds_missing_clause(void **state)
     assert_int_equal(r->severity, SEV_IN_PRINCIPLE);
 }
 
+static void test_rename_rule(void **state)
+{
+    Fixture *f = *state;
+    write_file(f, "parent.zd", parent_text);
+    /* renamed, then overridden by its old name; a misspelt one gets a hint */
+    check_text(f, in_dir(f, "child.zd"),
+               "extends \"parent.zd\"\n"
+               "rename rule 意见 to 分歧意见\n"
+               "override rule 意见 { severity in-principle }\n"
+               "disable rule 定期碰面 because \"x\"\n");
+    Diag *g = expect_only(f, DIAG_E0302);
+    assert_int_equal(g->loc.line, 4);
+    assert_non_null(g->notes);
+    assert_string_equal(g->notes->message, "did you mean '定期碰头'?");
+    RuleSym *r = rule(f->c->policy, "分歧意见");
+    assert_true(r->overridden);
+    assert_int_equal(r->severity, SEV_IN_PRINCIPLE);
+}
+
+static void test_message_names_roles_after_renames(void **state)
+{
+    Fixture *f = *state;
+    write_file(f, "parent.zd",
+               "policy p { title \"t\" document \"校〔1〕\" effective 2025-01-01 timezone \"+08:00\" }\n"
+               "role 书记, 校长\nbody 办公会\n"
+               "events \"events\" { id: id time: time type: text actor: person kind: text }\n"
+               "event meeting { actor, kind: body }\n"
+               "rule 会 { tags A clause \"1\" \"会\" severity must on m: meeting\n"
+               "  require present(m.actor) message \"{{{校长}}}未主持{办公会}{m}\" }\n");
+    check_text(f, in_dir(f, "child.zd"),
+               "extends \"parent.zd\"\npolicy c { document \"院〔2〕\" }\n"
+               "rename role 校长 to 院长\nrename body 办公会 to 联席会\n");
+    expect_clean(f);
+    RuleSym *r = rule(f->c->policy, "会");
+    RuleClause *msg = NULL, *cite = NULL;
+    int nclauses = 0;
+    for (int i = 0; i < r->clauses.len; i++) {
+        RuleClause *c = r->clauses.items[i];
+        if (c->kind == CL_MESSAGE) msg = c;
+        if (c->kind == CL_CLAUSE && ++nclauses == 2) cite = c;
+    }
+    /* text parts are joined: "{院长}未主持联席会", then {m} */
+    assert_non_null(msg);
+    assert_int_equal(msg->list.len, 2);
+    assert_string_equal(msg->list.items[0]->text, "{院长}未主持联席会");
+    /* 参照执行: the child's document cites the parent's clause */
+    assert_non_null(cite);
+    assert_string_equal(cite->text, "院〔2〕");
+    assert_string_equal(cite->text2, "参照校〔1〕1执行");
+}
+
 static void test_override_rejects_logic_clauses(void **state)
 {
     Fixture *f = *state;
@@ -711,6 +762,8 @@ int main(void)
         T(test_override_clauses),
         T(test_override_adds_missing_clause),
         T(test_override_rejects_logic_clauses),
+        T(test_rename_rule),
+        T(test_message_names_roles_after_renames),
         T(test_replace_rule),
         T(test_disable_rule),
         T(test_three_level_chain),
