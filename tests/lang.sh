@@ -56,12 +56,12 @@ same "zh bad option" "zhidu: 未知的选项“--bogus”（命令 run）
 same "bad --lang" "zhidu: --lang takes zh or en, not 'fr'
 usage: zhidu COMMAND [options] [args]
 (run 'zhidu help' for the commands)" "$(z "$zhidu" --lang fr help 2>&1)"
-same "zh usage first line" "用法：zhidu 命令 [选项] [参数]"
+same "zh usage first line" "用法：zhidu 命令 [选项] [参数]" "$(z "$zhidu" help --lang zh | head -n 1)"
 same "zh did you mean" "zhidu: 未知的命令“chek”
 注：是不是“check”？
 用法：zhidu 命令 [选项] [参数]
 （命令列表见 'zhidu help'）" "$(z "$zhidu" chek --lang zh 2>&1)"
-same "zh command list" "  run       按制度检查数据集（CSV 目录或 SQLite 文件）" "$(z "$zhidu" help --lang zh | grep '^  run ')" "$(z "$zhidu" help --lang zh | head -n 1)"
+same "zh command list" "  run       按制度检查数据集（CSV 目录或 SQLite 文件）" "$(z "$zhidu" help --lang zh | grep '^  run ')"
 # after "--", --lang is a file name (its read error is file_error()'s, still English)
 same "--lang after -- is an argument" "zhidu: 无法读取 --lang：No such file or directory" \
   "$(z "$zhidu" --lang zh fmt -- --lang 2>&1)"
