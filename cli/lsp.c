@@ -1,6 +1,7 @@
 /* lsp.c - the requests of `zhidu lsp`: lifecycle (initialize, shutdown,
  * exit), document sync (full text) with diagnostics published on every
- * change, hover, definition, document symbols and completion. Framing is in
+ * change, hover, definition, document symbols, completion and formatting
+ * (compiler/fmt.h, the layout of `zhidu fmt`). Framing is in
  * lsp_rpc.c, the open documents in lsp_docs.c, names in lsp_index.c. The
  * diagnostics are the compiler's own: the codes, messages and spans of
  * `zhidu check`, with columns converted to UTF-16 code units. */
@@ -12,13 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "lsp_docs.h"
 #include "lsp_rpc.h"
 #include "text.h"
 
 enum {
     ERR_PARSE = -32700, ERR_INVALID_REQUEST = -32600, ERR_METHOD = -32601, ERR_PARAMS = -32602,
-    ERR_NOT_INITIALIZED = -32002,
+    ERR_INTERNAL = -32603, ERR_NOT_INITIALIZED = -32002,
 };
 
 typedef struct Server {
@@ -349,15 +351,41 @@ static json_t *completion(Server *s, json_t *params)
     return json_pack("{s:b, s:o}", "isIncomplete", 0, "items", items);
 }
 
+/* ---- formatting ----------------------------------------------------------------- */
+
+/* The whole document in `zhidu fmt`'s layout, as one edit replacing all of it;
+ * [] when it already is. A document with syntax errors is left as it is
+ * (null: no edits), its errors being on show as diagnostics already. The
+ * request's options (tab size, spaces) are ignored: the layout is fixed. */
+static void formatting(Server *s, json_t *id, json_t *params)
+{
+    LspDoc *d = docs_find(&s->docs, param_uri(params));
+    if (!d) { reply(s, id, NULL); return; }
+    Arena arena;
+    DiagEngine diag;
+    arena_init(&arena);
+    diag_init(&diag, &arena);
+    Source *src = source_from_memory(&arena, d->path, d->text, d->len);
+    char *out = NULL;
+    size_t len = 0;
+    FmtResult r = src ? fmt_source(&arena, &diag, src, &out, &len) : FMT_INTERNAL;
+    if (r == FMT_INTERNAL) reply_error(s, id, ERR_INTERNAL, "formatting would change the document's tokens; left as it is");
+    else if (r == FMT_ERRORS) reply(s, id, NULL);
+    else if (len == d->len && memcmp(out, d->text, len) == 0) reply(s, id, json_array());
+    else
+        reply(s, id, json_pack("[{s:o, s:o}]", "range", range_in(d->text, d->len, 0, d->len), "newText", text(out)));
+    arena_free(&arena);
+}
+
 /* ---- dispatch ------------------------------------------------------------------- */
 
-/* What the server does, and nothing more (no formatting: `zhidu fmt` does not exist yet).
- * Positions are UTF-16, the protocol's default, said explicitly for 3.17 clients. */
+/* What the server does, and nothing more. Positions are UTF-16, the
+ * protocol's default, said explicitly for 3.17 clients. */
 static json_t *capabilities(void)
 {
-    return json_pack("{s:s, s:{s:b, s:i, s:b}, s:b, s:b, s:b, s:{}}", "positionEncoding", "utf-16", "textDocumentSync",
+    return json_pack("{s:s, s:{s:b, s:i, s:b}, s:b, s:b, s:b, s:{}, s:b}", "positionEncoding", "utf-16", "textDocumentSync",
                      "openClose", 1, "change", 1, "save", 1, "hoverProvider", 1, "definitionProvider", 1,
-                     "documentSymbolProvider", 1, "completionProvider");
+                     "documentSymbolProvider", 1, "completionProvider", "documentFormattingProvider", 1);
 }
 
 /* Handles one message; returns an exit code when the server must stop, else -1. */
@@ -413,7 +441,8 @@ static int handle(Server *s, json_t *msg)
     else if (!strcmp(method, "textDocument/definition")) fn = definition;
     else if (!strcmp(method, "textDocument/documentSymbol")) fn = document_symbols;
     else if (!strcmp(method, "textDocument/completion")) fn = completion;
-    if (!fn) {
+    bool format = !strcmp(method, "textDocument/formatting");
+    if (!fn && !format) {
         reply_error(s, id, ERR_METHOD, "method not supported");
         return -1;
     }
@@ -421,7 +450,8 @@ static int handle(Server *s, json_t *msg)
         reply_error(s, id, ERR_PARAMS, "params.textDocument.uri is missing");
         return -1;
     }
-    reply(s, id, fn(s, params));
+    if (format) formatting(s, id, params);
+    else reply(s, id, fn(s, params));
     return -1;
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # lsp.sh ZHIDU - drives `zhidu lsp` over a pipe (tests/lsp_client.py):
 # initialize, diagnostics on open and change, hover, definition across
-# extends, document symbols, completion, shutdown and exit, and bad input.
+# extends, document symbols, completion, formatting, shutdown and exit, and
+# bad input.
 # Prints PASS/FAIL per check.
 set -u
 zhidu=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")

@@ -188,7 +188,7 @@ def session_main(tmp):
     check("lsp initialize", caps.get("hoverProvider") is True and caps.get("definitionProvider") is True
           and caps.get("documentSymbolProvider") is True and "completionProvider" in caps
           and caps.get("positionEncoding") == "utf-16" and caps.get("textDocumentSync", {}).get("change") == 1 and caps["textDocumentSync"].get("save") is True
-          and "documentFormattingProvider" not in caps, json.dumps(init, ensure_ascii=False))
+          and caps.get("documentFormattingProvider") is True, json.dumps(init, ensure_ascii=False))
     s.notify("initialized", {})
 
     s.notify("textDocument/didOpen", {"textDocument": {"uri": u, "languageId": "zhidu", "version": 1, "text": DOC}})
@@ -348,6 +348,7 @@ def session_main(tmp):
     check("lsp didSave of an extended file checks open documents again", diags == [], json.dumps(diags))
     s.notify("textDocument/didClose", tdoc(cu))
 
+    session_formatting(s, tmp)
     s.notify("textDocument/didClose", tdoc(u))
     diags = s.diagnostics(u)
     check("lsp didClose clears the diagnostics", diags == [], json.dumps(diags))
@@ -356,6 +357,56 @@ def session_main(tmp):
     s.notify("exit", None)
     rc, err = s.finish()
     check("lsp exit after shutdown exits 0", rc == 0, "exit %s: %s" % (rc, err[-2000:]))
+
+
+# a document badly laid out (indentation, spaces around ':' and ',', a doubled blank line, trailing blanks),
+# and the same in the canonical layout of `zhidu fmt` (docs/cli.md), written by hand
+UGLY = ("policy 排版 {\n"
+        "title \"排版\"\n"
+        "        document  \"排〔2024〕1号\"\n"
+        "  effective 2024-09-01   \n"
+        "  timezone \"+08:00\"\n"
+        "}\n"
+        "\n"
+        "\n"
+        "role 书记 ,院长\n"
+        "param 时限 :duration = 2h // 两小时\n")
+CANONICAL = ("policy 排版 {\n"
+             "  title \"排版\"\n"
+             "  document  \"排〔2024〕1号\"\n"
+             "  effective 2024-09-01\n"
+             "  timezone \"+08:00\"\n"
+             "}\n"
+             "\n"
+             "role 书记, 院长\n"
+             "param 时限: duration = 2h // 两小时\n")
+
+
+def session_formatting(s, tmp):
+    """textDocument/formatting: one edit replacing the whole buffer by its canonical layout."""
+    fu = uri(os.path.join(tmp, "排版.zd"))
+    s.notify("textDocument/didOpen", {"textDocument": {"uri": fu, "languageId": "zhidu", "version": 1, "text": UGLY}})
+    s.diagnostics(fu)
+    opts = {"tabSize": 8, "insertSpaces": False}
+    r = s.request("textDocument/formatting", {"textDocument": {"uri": fu}, "options": opts})
+    # UGLY has 10 lines, each ended by a newline: the end is line 10, character 0
+    want = [{"range": {"start": pos(0, 0), "end": pos(10, 0)}, "newText": CANONICAL}]
+    check("lsp formatting replaces the document by its canonical layout", (r or {}).get("result") == want,
+          json.dumps(r, ensure_ascii=False))
+    s.notify("textDocument/didChange", {"textDocument": {"uri": fu, "version": 2}, "contentChanges": [{"text": CANONICAL}]})
+    s.diagnostics(fu)
+    r = s.request("textDocument/formatting", {"textDocument": {"uri": fu}, "options": opts})
+    check("lsp formatting a canonical document gives no edits", (r or {}).get("result") == [], json.dumps(r))
+    broken = CANONICAL.replace("role 书记, 院长", "role 书记 院长 {")
+    s.notify("textDocument/didChange", {"textDocument": {"uri": fu, "version": 3}, "contentChanges": [{"text": broken}]})
+    diags = s.diagnostics(fu)
+    r = s.request("textDocument/formatting", {"textDocument": {"uri": fu}, "options": opts})
+    check("lsp formatting a document with a syntax error gives null", diags and r is not None
+          and "error" not in r and r.get("result", 1) is None, json.dumps(r))
+    r = s.request("textDocument/formatting", {"textDocument": {"uri": uri(os.path.join(tmp, "never.zd"))}, "options": opts})
+    check("lsp formatting a document never opened gives null", r is not None and r.get("result", 1) is None, json.dumps(r))
+    s.notify("textDocument/didClose", tdoc(fu))
+    s.diagnostics(fu)
 
 
 def lexer_keywords():
