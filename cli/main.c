@@ -21,6 +21,7 @@ const Command *const cli_commands[] = {
     &fmt_command,
     &test_command,
     &merge_command,
+    &diff_command,
     &lsp_command,
     &help_command,
     NULL,

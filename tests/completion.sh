@@ -32,7 +32,7 @@ expect() {
   if [ "$got" = "$want" ]; then echo "PASS $name"; else echo "FAIL $name: got '$got', want '$want'"; fi
 }
 
-expect "commands" "--help --version check compile disasm fmt help lsp merge run test" ""
+expect "commands" "--help --version check compile diff disasm fmt help lsp merge run test" ""
 expect "commands starting with c" "check compile" c
 expect "help COMMAND" "run" help r
 expect "run options starting with --f" "--fail-on --format --from" run x.zd d --f
@@ -46,6 +46,8 @@ expect "run --fail-on values" "in-principle must never" run --fail-on ""
 expect "run --on-bad-row values" "skip stop" run --on-bad-row s
 expect "--lang values" "en zh" fmt --lang ""
 expect "run --window takes a number: nothing offered" "" run --window ""
+expect "diff options" "--data --format --help --lang" diff a.zd b.zd -
+expect "diff --format values" "json text" diff --format ""
 mkdir -p "$tmp/dir" && touch "$tmp/dir/a.zd" "$tmp/dir/b.zbc"
 expect "files after run" "$tmp/dir/a.zd $tmp/dir/b.zbc" run "$tmp/dir/"
 expect "files after --output" "$tmp/dir/a.zd $tmp/dir/b.zbc" run --output "$tmp/dir/"

@@ -11,6 +11,7 @@ _zhidu_options() {
     disasm) echo "--lang --help" ;;
     run) echo "--format --output --db --from --as-of --unit --fail-on --on-bad-row --window --shard --lang --help" ;;
     merge) echo "--format --output --lang --help" ;;
+    diff) echo "--data --format --lang --help" ;;
     fmt) echo "--check --lang --help" ;;
     test) echo "--junit --coverage --lang --help" ;;
     lsp) echo "--stdio --lang --help" ;;
@@ -20,7 +21,7 @@ _zhidu_options() {
 
 _zhidu() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-  local commands="check compile disasm run fmt test merge lsp help"
+  local commands="check compile disasm run fmt test merge diff lsp help"
   COMPREPLY=()
   if [ "$COMP_CWORD" -eq 1 ]; then
     mapfile -t COMPREPLY < <(compgen -W "$commands --help --version" -- "$cur")
@@ -34,10 +35,11 @@ _zhidu() {
     check:--format) values="text json" ;;
     run:--format) values="text jsonl json csv html" ;;
     merge:--format) values="jsonl" ;;
+    diff:--format) values="text json" ;;
     run:--fail-on) values="must in-principle never" ;;
     run:--on-bad-row) values="stop skip" ;;
     *:--lang) values="zh en" ;;
-    run:--output | run:--db | compile:-o | test:--junit | merge:--output)
+    run:--output | run:--db | compile:-o | test:--junit | merge:--output | diff:--data)
       mapfile -t COMPREPLY < <(compgen -f -- "$cur")
       return ;;
     run:--from | run:--as-of | run:--unit | run:--window | run:--shard) return ;;

@@ -1,0 +1,330 @@
+/* diff.c - `zhidu diff OLD.zd NEW.zd [--data DATA]`: what a new policy (an
+ * adaptation, typically) changes, computed by compiler/pdiff.c from the two
+ * checked policies; with --data both run over the data and the verdicts only
+ * one side reports are listed. Writes text or JSON; changes no file. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "msg.h"
+#include "compiler.h"
+#include "engine.h"
+#include "file.h"
+#include "input.h"
+#include "pdiff.h"
+#include "vrow.h"
+
+/* One policy compared, and with --data its run. */
+typedef struct Side {
+    const char *path;
+    Compilation *c;
+    Program *p;
+    Dataset *ds;
+    RunResult res;
+    bool ran;
+    char **keys;    /* per verdict: its identity across the two sides */
+    char **sorted;  /* the same, sorted, for lookups */
+} Side;
+
+static bool load(Side *s, Lang lang)
+{
+    s->c = compile_new();
+    if (!s->c) { fputs("zhidu: out of memory\n", stderr); return false; }
+    if (!compile_check_file(s->c, s->path)) {
+        fprintf(stderr, msg_text(lang, MSG_CANNOT_READ), s->path, file_error(s->c->io_errno));
+        return false;
+    }
+    if (s->c->diag.errors || !s->c->policy) {
+        diag_print_text(&s->c->diag, stderr, isatty(STDERR_FILENO));
+        return false;
+    }
+    return true;
+}
+
+static void side_free(Side *s)
+{
+    if (s->keys) for (uint32_t i = 0; i < s->res.n; i++) free(s->keys[i]);
+    free(s->keys);
+    free(s->sorted);
+    if (s->ran) run_result_free(&s->res);
+    if (s->ds) dataset_free(s->ds);
+    program_free(s->p);
+    compile_free(s->c);
+}
+
+/* ---- verdicts ------------------------------------------------------------------------ */
+
+static const char *vstr(const Side *s, StrId id) { return strtab_str(&s->ds->strs, id); }
+
+/* unit, the rule's declared name (renames followed), window or trigger, subjects, status */
+static char *verdict_key(const Side *s, const Violation *v)
+{
+    const char *rule = pdiff_rule_root(s->c->chain, s->c->nchain, program_string(s->p, s->p->rules[v->rule].name));
+    size_t n = strlen(vstr(s, v->unit)) + strlen(rule) + strlen(vstr(s, v->trigger_id)) + 80;
+    for (uint32_t i = 0; i < v->nsubjects; i++) n += strlen(vstr(s, v->subjects[i])) + 1;
+    char *k = malloc(n);
+    if (!k) return NULL;
+    int len = v->periodic ? snprintf(k, n, "%s\x1f%s\x1f%lld..%lld\x1f", vstr(s, v->unit), rule, (long long)v->from, (long long)v->to)
+                          : snprintf(k, n, "%s\x1f%s\x1f@%s\x1f", vstr(s, v->unit), rule, vstr(s, v->trigger_id));
+    for (uint32_t i = 0; i < v->nsubjects; i++) len += snprintf(k + len, n - (size_t)len, "%s\x1e", vstr(s, v->subjects[i]));
+    snprintf(k + len, n - (size_t)len, "\x1f%s", v->pending ? "pending" : "violated");
+    return k;
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static bool run_side(Side *s, const char *data, Lang lang)
+{
+    s->p = compile_take_program(s->c);
+    if (!s->p) { fputs("zhidu: out of memory\n", stderr); return false; }
+    InputOptions io = {false, stderr, 0, lang};
+    InputStats stats;
+    RunOptions ro = {.window = ENGINE_DEFAULT_WINDOW};
+    char err[1024];
+    if (engine_run_input(s->p, data, &io, &ro, &s->ds, &s->res, &stats, err, sizeof err) != 0) {
+        fprintf(stderr, "zhidu: %s: %s\n", s->path, err);
+        return false;
+    }
+    s->ran = true;
+    s->keys = calloc(s->res.n + 1, sizeof *s->keys);
+    s->sorted = calloc(s->res.n + 1, sizeof *s->sorted);
+    if (!s->keys || !s->sorted) { fputs("zhidu: out of memory\n", stderr); return false; }
+    for (uint32_t i = 0; i < s->res.n; i++)
+        if (!(s->sorted[i] = s->keys[i] = verdict_key(s, &s->res.v[i]))) { fputs("zhidu: out of memory\n", stderr); return false; }
+    qsort(s->sorted, s->res.n, sizeof *s->sorted, cmp_str);
+    return true;
+}
+
+static bool in_other(const Side *other, const char *key)
+{
+    return bsearch(&key, other->sorted, other->res.n, sizeof *other->sorted, cmp_str) != NULL;
+}
+
+static uint32_t count_only(const Side *s, const Side *other)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < s->res.n; i++) n += !in_other(other, s->keys[i]);
+    return n;
+}
+
+/* One verdict as the reports show it (vrow.h); json: an object, else two lines of text. */
+static void verdict_write(FILE *out, const Side *s, const Violation *v, bool json)
+{
+    VRow row;
+    vrow_make(&row, s->p, s->ds, v);
+    if (!json) {
+        fprintf(out, "    %-8s %s ", row.status, row.rule);
+        if (row.periodic) fprintf(out, "%s … %s", row.window_from, row.window_to);
+        else fprintf(out, "on %s", row.trigger);
+        for (uint32_t i = 0; i < row.nsubjects; i++) fprintf(out, "%s%s", i ? ", " : " [", vrow_subject(&row, i));
+        if (row.nsubjects) fputc(']', out);
+        if (row.unit[0]) fprintf(out, " unit %s", row.unit);
+        fprintf(out, "\n      %s\n", row.message);
+        return;
+    }
+    fputs("{\"unit\": ", out);
+    json_write_string(out, row.unit);
+    fputs(", \"rule\": ", out);
+    json_write_string(out, row.rule);
+    fprintf(out, ", \"status\": \"%s\", ", row.status);
+    if (row.periodic) {
+        fprintf(out, "\"window\": {\"from\": \"%s\", \"to\": \"%s\"}", row.window_from, row.window_to);
+    } else {
+        fputs("\"trigger\": ", out);
+        json_write_string(out, row.trigger);
+    }
+    fputs(", \"subjects\": [", out);
+    for (uint32_t i = 0; i < row.nsubjects; i++) {
+        if (i) fputs(", ", out);
+        json_write_string(out, vrow_subject(&row, i));
+    }
+    fputs("], \"message\": ", out);
+    json_write_string(out, row.message);
+    fputc('}', out);
+}
+
+static void verdicts_text(FILE *out, const Side *s, const Side *other)
+{
+    fprintf(out, "  only with %s (%u):\n", s->path, count_only(s, other));
+    for (uint32_t i = 0; i < s->res.n; i++)
+        if (!in_other(other, s->keys[i])) verdict_write(out, s, &s->res.v[i], false);
+}
+
+static void verdicts_json(FILE *out, const Side *s, const Side *other, const char *label)
+{
+    fprintf(out, "\"%s\": [", label);
+    bool first = true;
+    for (uint32_t i = 0; i < s->res.n; i++)
+        if (!in_other(other, s->keys[i])) {
+            fputs(first ? "\n    " : ",\n    ", out);
+            verdict_write(out, s, &s->res.v[i], true);
+            first = false;
+        }
+    fputs(first ? "]" : "\n  ]", out);
+}
+
+/* ---- changes ------------------------------------------------------------------------- */
+
+static void rule_line(FILE *out, const PdiffChange *c)
+{
+    fprintf(out, "    %s: %s", c->new_name ? c->new_name : c->old_name, c->what);
+    if (c->new_value) fprintf(out, " because \"%s\"", c->new_value);
+    if (c->parts) fprintf(out, " (%s)", c->parts);
+    fprintf(out, " — %s", pdiff_dir_name(c->dir));
+    if (c->why) fprintf(out, ": %s", c->why);
+    fputc('\n', out);
+}
+
+static void changes_text(FILE *out, const PdiffResult *r)
+{
+    static const char *heads[] = {"policy", "renamed", "roles and bodies", "roles and bodies", "parameters", "definitions", "rules, by clause"};
+    int last = -1;
+    for (int i = 0; i < r->n; i++) {
+        const PdiffChange *c = &r->items[i];
+        if (c->kind == PD_RULE) break;
+        if ((int)c->kind != last && !(last == PD_MEMBER_ADDED && c->kind == PD_MEMBER_REMOVED) &&
+            !(last == PD_MEMBER_REMOVED && c->kind == PD_MEMBER_ADDED))
+            fprintf(out, "%s:\n", heads[c->kind]);
+        last = (int)c->kind;
+        switch (c->kind) {
+        case PD_HEADER: fprintf(out, "  %s: %s → %s\n", c->what, c->old_value, c->new_value); break;
+        case PD_RENAME: fprintf(out, "  %s %s → %s\n", c->what, c->old_name, c->new_name); break;
+        case PD_MEMBER_ADDED: fprintf(out, "  added %s %s\n", c->what, c->new_name); break;
+        case PD_MEMBER_REMOVED: fprintf(out, "  removed %s %s\n", c->what, c->old_name); break;
+        case PD_PARAM:
+            if (c->old_value && c->new_value) fprintf(out, "  %s: %s → %s\n", c->old_name, c->old_value, c->new_value);
+            else fprintf(out, "  %s %s: %s\n", c->what, c->old_name, c->old_value ? c->old_value : c->new_value);
+            break;
+        case PD_DEF: fprintf(out, "  %s %s\n", c->what, c->old_name); break;
+        case PD_RULE: break;
+        }
+    }
+    /* rules: one group per clause, in the order the groups first appear */
+    bool head = false;
+    for (int i = 0; i < r->n; i++) {
+        const PdiffChange *c = &r->items[i];
+        bool seen = false;
+        for (int k = 0; k < i && !seen; k++) seen = r->items[k].kind == PD_RULE && !strcmp(r->items[k].clause, c->clause);
+        if (c->kind != PD_RULE || seen) continue;
+        if (!head) fprintf(out, "%s:\n", heads[PD_RULE]);
+        head = true;
+        fprintf(out, "  %s\n", c->clause[0] ? c->clause : "(no clause)");
+        for (int k = i; k < r->n; k++)
+            if (r->items[k].kind == PD_RULE && !strcmp(r->items[k].clause, c->clause)) rule_line(out, &r->items[k]);
+    }
+}
+
+static void json_field(FILE *out, const char *key, const char *value)
+{
+    if (!value) return;
+    fprintf(out, ", \"%s\": ", key);
+    json_write_string(out, value);
+}
+
+static void changes_json(FILE *out, const PdiffResult *r)
+{
+    static const char *kinds[] = {"header", "rename", "added", "removed", "param", "def", "rule"};
+    fputs("  \"changes\": [", out);
+    for (int i = 0; i < r->n; i++) {
+        const PdiffChange *c = &r->items[i];
+        fprintf(out, "%s\n    {\"kind\": \"%s\", \"what\": \"%s\"", i ? "," : "", kinds[c->kind], c->what);
+        if (c->kind == PD_PARAM || c->kind == PD_DEF) {
+            json_field(out, "name", c->old_name);
+        } else {
+            json_field(out, "old", c->kind == PD_HEADER ? c->old_value : c->old_name);
+            json_field(out, "new", c->kind == PD_HEADER ? c->new_value : c->new_name);
+        }
+        if (c->kind == PD_PARAM) {
+            json_field(out, "old_value", c->old_value);
+            json_field(out, "new_value", c->new_value);
+        }
+        if (c->kind == PD_RULE) {
+            json_field(out, "clause", c->clause);
+            json_field(out, "reason", c->new_value);
+            json_field(out, "parts", c->parts);
+            json_field(out, "direction", pdiff_dir_name(c->dir));
+            json_field(out, "why", c->why);
+        }
+        fputc('}', out);
+    }
+    fputs(r->n ? "\n  ]" : "]", out);
+}
+
+static int run_diff(const Command *cmd, const CliArgs *args)
+{
+    Lang lang = args->lang;
+    const char *format = cli_value(cmd, args, "--format"), *data = cli_value(cmd, args, "--data");
+    bool json = format && !strcmp(format, "json");
+    if (args->npos > 2) return cli_usage_error(cmd, lang, NULL, msg_text(lang, MSG_UNEXPECTED_ARG), args->pos[2]);
+    if (args->npos < 2) return cli_usage_error(cmd, lang, NULL, "%s", msg_text(lang, MSG_DIFF_NEEDS));
+    Side o = {.path = args->pos[0]}, n = {.path = args->pos[1]};
+    int rc = EXIT_USAGE;
+    Arena arena;
+    arena_init(&arena);
+    PdiffResult r = {0};
+    if (!load(&o, lang) || !load(&n, lang)) goto done;
+    pdiff_compare(&arena, o.c->policy, o.c->chain, o.c->nchain, n.c->policy, n.c->chain, n.c->nchain, &r);
+    if (data && (!run_side(&o, data, lang) || !run_side(&n, data, lang))) goto done;
+    uint32_t only_o = data ? count_only(&o, &n) : 0, only_n = data ? count_only(&n, &o) : 0;
+    if (json) {
+        fputs("{\n  \"old\": ", stdout);
+        json_write_string(stdout, o.path);
+        fputs(",\n  \"new\": ", stdout);
+        json_write_string(stdout, n.path);
+        fputs(",\n", stdout);
+        changes_json(stdout, &r);
+        if (data) {
+            fputs(",\n  \"data\": ", stdout);
+            json_write_string(stdout, data);
+            fputs(",\n  ", stdout);
+            verdicts_json(stdout, &o, &n, "only_old");
+            fputs(",\n  ", stdout);
+            verdicts_json(stdout, &n, &o, "only_new");
+        }
+        fputs("\n}\n", stdout);
+    } else {
+        printf("--- %s\n+++ %s\n", o.path, n.path);
+        changes_text(stdout, &r);
+        if (data) {
+            printf("verdicts over %s:\n", data);
+            verdicts_text(stdout, &o, &n);
+            verdicts_text(stdout, &n, &o);
+        }
+        if (r.n || only_o || only_n) {
+            printf("%d change%s", r.n, r.n == 1 ? "" : "s");
+            if (data) printf(", %u verdict%s only with the old policy, %u only with the new", only_o, only_o == 1 ? "" : "s", only_n);
+            putchar('\n');
+        } else {
+            puts("no changes");
+        }
+    }
+    rc = r.n || only_o || only_n ? EXIT_FINDINGS : EXIT_OK;
+done:
+    side_free(&o);
+    side_free(&n);
+    arena_free(&arena);
+    return rc;
+}
+
+static const CliOption diff_options[] = {
+    {"--data", "DATA", NULL, "also run both over DATA (CSV directory or SQLite file) and list the verdicts only one reports"},
+    {"--format", "FORMAT", "text|json", "output format (default text)"},
+    {0},
+};
+
+const Command diff_command = {
+    "diff",
+    MSG_CMD_DIFF,
+    "diff OLD.zd NEW.zd [--data DATA] [--format text|json]",
+    "Compares two rule files as compiled (not their text): the header, roles,\n"
+    "bodies and rules renamed, roles and bodies added or removed, parameters\n"
+    "set, definitions changed, and the rules added, removed, disabled (with the\n"
+    "reason), overridden, replaced or changed, grouped by the clause each cites,\n"
+    "each said to be stricter, looser, not comparable, or the same checks\n"
+    "(only its wording changed). Exit 0: nothing changed; 1: something did;\n"
+    "2: usage or I/O error, a rule file with errors, or data that cannot be read.",
+    diff_options,
+    run_diff,
+};

@@ -1,0 +1,344 @@
+/* pdiff.c - what changes between two checked policies (see pdiff.h): the
+ * header, renames, roles and bodies, parameters, definitions and rules,
+ * matched by declared name. How a rule's clauses compare is pdiff_expr.c's. */
+#include "pdiff_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static PdiffChange *push(Arena *a, PdiffResult *out, PdiffKind kind, const char *what)
+{
+    if (out->n == out->cap) {
+        int cap = out->cap ? out->cap * 2 : 16;
+        PdiffChange *items = arena_alloc(a, sizeof *items * (size_t)cap);
+        if (out->n) memcpy(items, out->items, sizeof *items * (size_t)out->n);
+        out->items = items;
+        out->cap = cap;
+    }
+    PdiffChange *c = &out->items[out->n++];
+    memset(c, 0, sizeof *c);
+    c->kind = kind;
+    c->what = what;
+    return c;
+}
+
+const char *pdiff_dir_name(PdiffDir d)
+{
+    static const char *names[] = {"same checks", "stricter", "looser", "not comparable"};
+    return names[d];
+}
+
+const char *pdiff_rule_root(AstFile *const *chain, int nchain, const char *name)
+{
+    for (int f = nchain - 1; f >= 0; f--)
+        for (int i = chain[f]->decls.len - 1; i >= 0; i--) {
+            const Decl *d = chain[f]->decls.items[i];
+            if (d->kind == D_RENAME && d->rename_what == D_RULE && !strcmp(d->name2, name)) name = d->name;
+        }
+    return name;
+}
+
+/* ---- header, members, parameters, definitions ---------------------------------------- */
+
+static bool same_str(const char *a, const char *b) { return !strcmp(a ? a : "", b ? b : ""); }
+
+static void header_entry(Arena *a, PdiffResult *out, const char *what, const char *o, const char *n)
+{
+    if (same_str(o, n)) return;
+    PdiffChange *c = push(a, out, PD_HEADER, what);
+    c->old_value = o ? o : "";
+    c->new_value = n ? n : "";
+}
+
+static const char *tz_text(Arena *a, int off)
+{
+    int m = off < 0 ? -off / 60 : off / 60;
+    return arena_printf(a, "%c%02d:%02d", off < 0 ? '-' : '+', m / 60, m % 60);
+}
+
+static void compare_header(Arena *a, const PolicyHeader *o, const PolicyHeader *n, PdiffResult *out)
+{
+    header_entry(a, out, "policy", o->name, n->name);
+    header_entry(a, out, "title", o->title, n->title);
+    header_entry(a, out, "document", o->document, n->document);
+    if (o->has_effective != n->has_effective || o->effective_local != n->effective_local) {
+        PdiffChange *c = push(a, out, PD_HEADER, "effective");
+        c->old_value = o->has_effective ? pdiff_text(a, o->effective_loc) : "";
+        c->new_value = n->has_effective ? pdiff_text(a, n->effective_loc) : "";
+    }
+    header_entry(a, out, "timezone", tz_text(a, o->tz_offset), tz_text(a, n->tz_offset));
+    header_entry(a, out, "units", o->units_column, n->units_column);
+}
+
+static const EnumMemberSym *member_named(const EnumSym *en, const char *declared)
+{
+    for (int i = 0; en && i < en->nmembers; i++)
+        if (!strcmp(en->members[i]->name, declared)) return en->members[i];
+    return NULL;
+}
+
+static const char *shown(const EnumMemberSym *m) { return m->alias ? m->alias : m->name; }
+
+static void member_renames(Arena *a, const EnumSym *o, const EnumSym *n, const char *what, PdiffResult *out)
+{
+    for (int i = 0; o && i < o->nmembers; i++) {
+        const EnumMemberSym *mo = o->members[i], *mn = member_named(n, mo->name);
+        if (!mn || !strcmp(shown(mo), shown(mn))) continue;
+        PdiffChange *c = push(a, out, PD_RENAME, what);
+        c->old_name = shown(mo);
+        c->new_name = shown(mn);
+    }
+}
+
+static void member_changes(Arena *a, const EnumSym *o, const EnumSym *n, const char *what, PdiffResult *out)
+{
+    for (int i = 0; o && i < o->nmembers; i++)
+        if (!member_named(n, o->members[i]->name)) push(a, out, PD_MEMBER_REMOVED, what)->old_name = shown(o->members[i]);
+    for (int i = 0; n && i < n->nmembers; i++)
+        if (!member_named(o, n->members[i]->name)) push(a, out, PD_MEMBER_ADDED, what)->new_name = shown(n->members[i]);
+}
+
+static const ParamSym *param_named(const Policy *p, const char *name)
+{
+    for (int i = 0; i < p->nparams; i++)
+        if (!strcmp(p->params[i]->name, name)) return p->params[i];
+    return NULL;
+}
+
+static void compare_params(Arena *a, const Policy *o, const Policy *n, PdiffResult *out)
+{
+    for (int i = 0; i < n->nparams; i++) {
+        const ParamSym *pn = n->params[i], *po = param_named(o, pn->name);
+        PdCmp c = {.a = a, .where = "param"};
+        if (po && pdiff_same_expr(&c, po->value, pn->value, 0)) continue;
+        PdiffChange *ch = push(a, out, PD_PARAM, po ? "set" : "added");
+        ch->old_name = pn->name;
+        ch->old_value = po ? pdiff_text(a, po->value->loc) : NULL;
+        ch->new_value = pdiff_text(a, pn->value->loc);
+    }
+    for (int i = 0; i < o->nparams; i++)
+        if (!param_named(n, o->params[i]->name)) {
+            PdiffChange *ch = push(a, out, PD_PARAM, "removed");
+            ch->old_name = o->params[i]->name;
+            ch->old_value = pdiff_text(a, o->params[i]->value->loc);
+        }
+}
+
+static const DefSym *def_named(const Policy *p, const char *name)
+{
+    for (int i = 0; i < p->ndefs; i++)
+        if (!strcmp(p->defs[i]->name, name)) return p->defs[i];
+    return NULL;
+}
+
+static bool same_def(Arena *a, const DefSym *x, const DefSym *y)
+{
+    const ParamList *px = &x->decl->params, *py = &y->decl->params;
+    if (px->len != py->len) return false;
+    for (int i = 0; i < px->len; i++)
+        if (strcmp(px->items[i]->name, py->items[i]->name) != 0 || strcmp(px->items[i]->type->name, py->items[i]->type->name) != 0 ||
+            px->items[i]->type->is_list != py->items[i]->type->is_list)
+            return false;
+    PdCmp c = {.a = a, .where = "def"};
+    return pdiff_same_expr(&c, x->decl->expr, y->decl->expr, 0);
+}
+
+static void compare_defs(Arena *a, const Policy *o, const Policy *n, PdiffResult *out)
+{
+    for (int i = 0; i < n->ndefs; i++) {
+        const DefSym *dn = n->defs[i], *d0 = def_named(o, dn->name);
+        if (d0 && same_def(a, d0, dn)) continue;
+        PdiffChange *ch = push(a, out, PD_DEF, d0 ? "changed" : "added");
+        ch->old_name = dn->name;
+    }
+    for (int i = 0; i < o->ndefs; i++)
+        if (!def_named(n, o->defs[i]->name)) push(a, out, PD_DEF, "removed")->old_name = o->defs[i]->name;
+}
+
+/* ---- rules -------------------------------------------------------------------------- */
+
+static bool is_wording(ClauseKind k) { return k == CL_TAGS || k == CL_CLAUSE || k == CL_MESSAGE || k == CL_EVIDENCE; }
+
+/* The clauses of kind k, but the one an adapting policy adds to every rule it
+ * inherits (citing its own document, "参照…执行", sema_cite_followed): that
+ * follows from the header's document, which is compared on its own. */
+static int clauses_of(const RuleSym *r, ClauseKind k, const char *doc, const RuleClause **out, int max)
+{
+    int n = 0;
+    for (int i = 0; i < r->clauses.len && n < max; i++) {
+        const RuleClause *c = r->clauses.items[i];
+        if (c->kind != k) continue;
+        if (k == CL_CLAUSE && doc && c->text && !strcmp(c->text, doc) && c->text2 && !strncmp(c->text2, "参照", strlen("参照")))
+            continue;
+        out[n++] = c;
+    }
+    return n;
+}
+
+enum { MAX_CLAUSES = 64 };
+
+/* Whether the clauses of wording kind k say the same on both sides. */
+static bool same_wording(Arena *a, const RuleSym *x, const RuleSym *y, ClauseKind k, const char *docx, const char *docy)
+{
+    const RuleClause *cx[MAX_CLAUSES], *cy[MAX_CLAUSES];
+    int nx = clauses_of(x, k, docx, cx, MAX_CLAUSES), ny = clauses_of(y, k, docy, cy, MAX_CLAUSES);
+    if (nx != ny) return false;
+    for (int i = 0; i < nx; i++) {
+        const RuleClause *p = cx[i], *q = cy[i];
+        if (!same_str(p->text, q->text) || !same_str(p->text2, q->text2) || p->names.len != q->names.len) return false;
+        for (int j = 0; j < p->names.len; j++)
+            if (strcmp(p->names.names[j], q->names.names[j]) != 0) return false;
+        if (k != CL_EVIDENCE) continue; /* a message's parts name roles after renames: those are listed as renames */
+        if (p->list.len != q->list.len) return false;
+        for (int j = 0; j < p->list.len; j++) {
+            PdCmp c = {.a = a, .where = "evidence"};
+            if (!pdiff_same_expr(&c, p->list.items[j], q->list.items[j], 0)) return false;
+        }
+    }
+    return true;
+}
+
+/* The judging clauses, in order: every, unless, on, for, let, when, require, deadline, subjects. */
+static int judging(const RuleSym *r, const RuleClause **out)
+{
+    int n = 0;
+    for (int i = 0; i < r->clauses.len && n < MAX_CLAUSES; i++) {
+        const RuleClause *c = r->clauses.items[i];
+        if (!is_wording(c->kind) && c->kind != CL_SEVERITY) out[n++] = c;
+    }
+    return n;
+}
+
+/* A when, unless or deadline present on one side only (side > 0: the new one). */
+static void lone_clause(PdCmp *c, const RuleClause *x, int side)
+{
+    c->where = clause_kind_name(x->kind);
+    /* an added condition or exemption judges less */
+    unsigned added = x->kind == CL_WHEN || x->kind == CL_UNLESS ? PD_F_LOOSER : PD_F_UNKNOWN;
+    unsigned flag = side > 0 ? added : added == PD_F_LOOSER ? PD_F_STRICTER : PD_F_UNKNOWN;
+    c->flags |= flag;
+    c->ndiff++;
+    const char *t = pdiff_text(c->a, x->loc);
+    if (!c->why) c->why = arena_printf(c->a, "%s: %s → %s", c->where, side > 0 ? "(none)" : t, side > 0 ? t : "(none)");
+}
+
+/* Compares two enabled rules; sets ch->parts, dir and why. Returns whether anything differs. */
+static bool compare_rule(Arena *a, const RuleSym *x, const char *docx, const RuleSym *y, const char *docy, PdiffChange *ch)
+{
+    PdCmp c = {.a = a};
+    unsigned kinds = 0;
+    for (ClauseKind k = 0; k < CL_KIND_COUNT; k++)
+        if (is_wording(k) && !same_wording(a, x, y, k, docx, docy)) kinds |= 1u << k;
+    if (x->severity != y->severity) {
+        c.where = "severity";
+        c.flags |= y->severity == SEV_MUST ? PD_F_STRICTER : PD_F_LOOSER;
+        c.why = arena_printf(a, "severity: %s → %s", x->severity == SEV_MUST ? "must" : "in-principle",
+                             y->severity == SEV_MUST ? "must" : "in-principle");
+        kinds |= 1u << CL_SEVERITY;
+    }
+    const RuleClause *jx[MAX_CLAUSES], *jy[MAX_CLAUSES];
+    int nx = judging(x, jx), ny = judging(y, jy), i = 0, j = 0;
+    while (i < nx || j < ny) {
+        int before = c.ndiff;
+        ClauseKind k;
+        if (i < nx && j < ny && jx[i]->kind == jy[j]->kind) {
+            k = jx[i]->kind;
+            pdiff_compare_clause(&c, jx[i++], jy[j++]);
+        } else if (i < nx && (jx[i]->kind == CL_WHEN || jx[i]->kind == CL_UNLESS || jx[i]->kind == CL_DEADLINE)) {
+            k = jx[i]->kind;
+            lone_clause(&c, jx[i++], -1);
+        } else if (j < ny && (jy[j]->kind == CL_WHEN || jy[j]->kind == CL_UNLESS || jy[j]->kind == CL_DEADLINE)) {
+            k = jy[j]->kind;
+            lone_clause(&c, jy[j++], 1);
+        } else { /* another shape: the rest is not comparable */
+            k = i < nx ? jx[i]->kind : jy[j]->kind;
+            c.flags |= PD_F_UNKNOWN;
+            if (!c.why) c.why = arena_printf(a, "%s: %s → %s", clause_kind_name(k), i < nx ? pdiff_text(a, jx[i]->loc) : "(none)",
+                                            j < ny ? pdiff_text(a, jy[j]->loc) : "(none)");
+            kinds |= 1u << k;
+            break;
+        }
+        if (c.ndiff != before) kinds |= 1u << k;
+    }
+    if (!kinds) return false;
+    char parts[256] = "";
+    static const ClauseKind order[] = {CL_CLAUSE, CL_TAGS, CL_SEVERITY, CL_EVERY, CL_UNLESS, CL_ON, CL_FOR, CL_LET,
+                                       CL_WHEN, CL_REQUIRE, CL_DEADLINE, CL_SUBJECTS, CL_EVIDENCE, CL_MESSAGE};
+    for (size_t n = 0; n < sizeof order / sizeof order[0]; n++)
+        if (kinds & (1u << order[n]))
+            snprintf(parts + strlen(parts), sizeof parts - strlen(parts), "%s%s", parts[0] ? ", " : "",
+                     order[n] == CL_CLAUSE ? "clause text" : clause_kind_name(order[n]));
+    ch->parts = arena_strdup(a, parts);
+    ch->dir = !c.flags ? PDIR_SAME : c.flags == PD_F_STRICTER ? PDIR_STRICTER : c.flags == PD_F_LOOSER ? PDIR_LOOSER : PDIR_INCOMPARABLE;
+    ch->why = c.flags ? c.why : NULL;
+    return true;
+}
+
+static const char *first_clause(const RuleSym *r)
+{
+    for (int i = 0; i < r->clauses.len; i++)
+        if (r->clauses.items[i]->kind == CL_CLAUSE) return r->clauses.items[i]->text;
+    return "";
+}
+
+static PdiffChange *rule_change(Arena *a, PdiffResult *out, const char *what, const RuleSym *x, const RuleSym *y, PdiffDir dir)
+{
+    PdiffChange *ch = push(a, out, PD_RULE, what);
+    ch->old_name = x ? x->name : NULL;
+    ch->new_name = y ? y->name : NULL;
+    ch->clause = first_clause(y ? y : x);
+    ch->dir = dir;
+    return ch;
+}
+
+static void compare_rules(Arena *a, const Policy *o, const char **oroot, const Policy *n, const char **nroot, PdiffResult *out)
+{
+    for (int i = 0; i < n->nrules; i++) {
+        const RuleSym *y = n->rules[i], *x = NULL;
+        for (int k = 0; k < o->nrules && !x; k++)
+            if (!strcmp(oroot[k], nroot[i])) x = o->rules[k];
+        if (!x) {
+            if (!y->disabled) rule_change(a, out, "added", NULL, y, PDIR_STRICTER);
+        } else if (x->disabled || y->disabled) {
+            if (x->disabled && !y->disabled) rule_change(a, out, "enabled", x, y, PDIR_STRICTER);
+            if (!x->disabled && y->disabled) rule_change(a, out, "disabled", x, y, PDIR_LOOSER)->new_value = y->disabled_reason;
+        } else {
+            PdiffChange tmp = {0};
+            if (!compare_rule(a, x, o->header.document, y, n->header.document, &tmp)) continue;
+            const char *how = y->replaced && !x->replaced ? "replaced" : y->overridden && !x->overridden ? "overridden" : "changed";
+            PdiffChange *ch = rule_change(a, out, how, x, y, tmp.dir);
+            ch->parts = tmp.parts;
+            ch->why = tmp.why;
+        }
+    }
+    for (int k = 0; k < o->nrules; k++) {
+        bool found = false;
+        for (int i = 0; i < n->nrules && !found; i++) found = !strcmp(oroot[k], nroot[i]);
+        if (!found && !o->rules[k]->disabled) rule_change(a, out, "removed", o->rules[k], NULL, PDIR_LOOSER);
+    }
+}
+
+void pdiff_compare(Arena *a, const Policy *o, AstFile *const *ochain, int onchain, const Policy *n, AstFile *const *nchain,
+                   int nnchain, PdiffResult *out)
+{
+    memset(out, 0, sizeof *out);
+    const char **oroot = arena_alloc(a, sizeof *oroot * (size_t)(o->nrules + 1));
+    const char **nroot = arena_alloc(a, sizeof *nroot * (size_t)(n->nrules + 1));
+    for (int i = 0; i < o->nrules; i++) oroot[i] = pdiff_rule_root(ochain, onchain, o->rules[i]->name);
+    for (int i = 0; i < n->nrules; i++) nroot[i] = pdiff_rule_root(nchain, nnchain, n->rules[i]->name);
+    compare_header(a, &o->header, &n->header, out);
+    member_renames(a, o->roles, n->roles, "role", out);
+    member_renames(a, o->bodies, n->bodies, "body", out);
+    for (int i = 0; i < n->nrules; i++)
+        for (int k = 0; k < o->nrules; k++)
+            if (!strcmp(oroot[k], nroot[i]) && strcmp(o->rules[k]->name, n->rules[i]->name) != 0) {
+                PdiffChange *c = push(a, out, PD_RENAME, "rule");
+                c->old_name = o->rules[k]->name;
+                c->new_name = n->rules[i]->name;
+            }
+    member_changes(a, o->roles, n->roles, "role", out);
+    member_changes(a, o->bodies, n->bodies, "body", out);
+    compare_params(a, o, n, out);
+    compare_defs(a, o, n, out);
+    compare_rules(a, o, oroot, n, nroot, out);
+}
