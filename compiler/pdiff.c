@@ -109,7 +109,7 @@ static void compare_params(Arena *a, const Policy *o, const Policy *n, PdiffResu
 {
     for (int i = 0; i < n->nparams; i++) {
         const ParamSym *pn = n->params[i], *po = param_named(o, pn->name);
-        PdCmp c = {.a = a, .where = "param"};
+        PdCmp c = {.a = a, .quiet = true};
         if (po && pdiff_same_expr(&c, po->value, pn->value, 0)) continue;
         PdiffChange *ch = push(a, out, PD_PARAM, po ? "set" : "added");
         ch->old_name = pn->name;
@@ -139,7 +139,7 @@ static bool same_def(Arena *a, const DefSym *x, const DefSym *y)
         if (strcmp(px->items[i]->name, py->items[i]->name) != 0 || strcmp(px->items[i]->type->name, py->items[i]->type->name) != 0 ||
             px->items[i]->type->is_list != py->items[i]->type->is_list)
             return false;
-    PdCmp c = {.a = a, .where = "def"};
+    PdCmp c = {.a = a, .quiet = true};
     return pdiff_same_expr(&c, x->decl->expr, y->decl->expr, 0);
 }
 
@@ -162,10 +162,10 @@ static bool is_wording(ClauseKind k) { return k == CL_TAGS || k == CL_CLAUSE || 
 /* The clauses of kind k, but the one an adapting policy adds to every rule it
  * inherits (citing its own document, "参照…执行", sema_cite_followed): that
  * follows from the header's document, which is compared on its own. */
-static int clauses_of(const RuleSym *r, ClauseKind k, const char *doc, const RuleClause **out, int max)
+static int clauses_of(const RuleSym *r, ClauseKind k, const char *doc, const RuleClause **out)
 {
     int n = 0;
-    for (int i = 0; i < r->clauses.len && n < max; i++) {
+    for (int i = 0; i < r->clauses.len; i++) {
         const RuleClause *c = r->clauses.items[i];
         if (c->kind != k) continue;
         if (k == CL_CLAUSE && doc && c->text && !strcmp(c->text, doc) && c->text2 && !strncmp(c->text2, "参照", strlen("参照")))
@@ -175,13 +175,12 @@ static int clauses_of(const RuleSym *r, ClauseKind k, const char *doc, const Rul
     return n;
 }
 
-enum { MAX_CLAUSES = 64 };
-
 /* Whether the clauses of wording kind k say the same on both sides. */
 static bool same_wording(Arena *a, const RuleSym *x, const RuleSym *y, ClauseKind k, const char *docx, const char *docy)
 {
-    const RuleClause *cx[MAX_CLAUSES], *cy[MAX_CLAUSES];
-    int nx = clauses_of(x, k, docx, cx, MAX_CLAUSES), ny = clauses_of(y, k, docy, cy, MAX_CLAUSES);
+    const RuleClause **cx = arena_alloc(a, sizeof *cx * (size_t)(x->clauses.len + 1));
+    const RuleClause **cy = arena_alloc(a, sizeof *cy * (size_t)(y->clauses.len + 1));
+    int nx = clauses_of(x, k, docx, cx), ny = clauses_of(y, k, docy, cy);
     if (nx != ny) return false;
     for (int i = 0; i < nx; i++) {
         const RuleClause *p = cx[i], *q = cy[i];
@@ -191,7 +190,7 @@ static bool same_wording(Arena *a, const RuleSym *x, const RuleSym *y, ClauseKin
         if (k != CL_EVIDENCE) continue; /* a message's parts name roles after renames: those are listed as renames */
         if (p->list.len != q->list.len) return false;
         for (int j = 0; j < p->list.len; j++) {
-            PdCmp c = {.a = a, .where = "evidence"};
+            PdCmp c = {.a = a, .quiet = true};
             if (!pdiff_same_expr(&c, p->list.items[j], q->list.items[j], 0)) return false;
         }
     }
@@ -202,7 +201,7 @@ static bool same_wording(Arena *a, const RuleSym *x, const RuleSym *y, ClauseKin
 static int judging(const RuleSym *r, const RuleClause **out)
 {
     int n = 0;
-    for (int i = 0; i < r->clauses.len && n < MAX_CLAUSES; i++) {
+    for (int i = 0; i < r->clauses.len; i++) {
         const RuleClause *c = r->clauses.items[i];
         if (!is_wording(c->kind) && c->kind != CL_SEVERITY) out[n++] = c;
     }
@@ -236,7 +235,8 @@ static bool compare_rule(Arena *a, const RuleSym *x, const char *docx, const Rul
                              y->severity == SEV_MUST ? "must" : "in-principle");
         kinds |= 1u << CL_SEVERITY;
     }
-    const RuleClause *jx[MAX_CLAUSES], *jy[MAX_CLAUSES];
+    const RuleClause **jx = arena_alloc(a, sizeof *jx * (size_t)(x->clauses.len + 1));
+    const RuleClause **jy = arena_alloc(a, sizeof *jy * (size_t)(y->clauses.len + 1));
     int nx = judging(x, jx), ny = judging(y, jy), i = 0, j = 0;
     while (i < nx || j < ny) {
         int before = c.ndiff;

@@ -24,7 +24,7 @@ static void note(PdCmp *c, unsigned flag, const char *old_text, const char *new_
 {
     c->flags |= flag;
     c->ndiff++;
-    if (!c->why) c->why = arena_printf(c->a, "%s: %s → %s", c->where, old_text, new_text);
+    if (!c->why && !c->quiet) c->why = arena_printf(c->a, "%s: %s → %s", c->where, old_text, new_text);
 }
 
 /* An expression as written; a parameter with its value in that policy. */
@@ -38,6 +38,11 @@ static const char *expr_text(Arena *a, const Expr *e)
 
 static void note_exprs(PdCmp *c, unsigned flag, const Expr *a, const Expr *b)
 {
+    if (c->why || c->quiet) { /* the texts would not be used */
+        c->flags |= flag;
+        c->ndiff++;
+        return;
+    }
     note(c, flag, expr_text(c->a, a), expr_text(c->a, b));
 }
 
@@ -138,13 +143,14 @@ static bool same_kids(PdCmp *c, const Expr *a, const Expr *b, int pol)
     return false;
 }
 
-/* b is `a or X` (+1: true more often), `a and X` (-1), or a is one of those of b (the reverse); else 0. */
+/* b is `a or X` (+1: true more often), `a and X` (-1), or a is one of those of b (the reverse); else 0.
+ * Asked only where a and b differ at the top, so the quiet comparisons stay linear. */
 static int or_and(const PdCmp *c, const Expr *a, const Expr *b)
 {
     for (int side = 1; side >= -1; side -= 2) {
         const Expr *x = side > 0 ? a : b, *y = side > 0 ? b : a; /* y is x with a condition added */
         if (y->kind != EX_BINARY || (y->op != OP_OR && y->op != OP_AND) || c->depth >= MAX_DEPTH) continue;
-        PdCmp q1 = {.a = c->a, .depth = c->depth + 1}, q2 = q1; /* quiet: their notes are dropped */
+        PdCmp q1 = {.a = c->a, .depth = c->depth + 1, .quiet = true}, q2 = q1;
         if (pdiff_same_expr(&q1, x, y->lhs, 0) || pdiff_same_expr(&q2, x, y->rhs, 0)) return (y->op == OP_OR ? 1 : -1) * side;
     }
     return 0;
@@ -165,13 +171,9 @@ bool pdiff_same_expr(PdCmp *c, const Expr *a, const Expr *b, int pol)
         return false;
     }
     const Expr *ra = resolve(a), *rb = resolve(b);
-    int widened = or_and(c, ra, rb);
-    if (widened) {
-        note_exprs(c, widened * pol > 0 ? PD_F_STRICTER : widened * pol < 0 ? PD_F_LOOSER : PD_F_UNKNOWN, a, b);
-        return false;
-    }
     if (ra->kind != rb->kind || ra->op != rb->op || c->depth >= MAX_DEPTH) {
-        note_exprs(c, PD_F_UNKNOWN, a, b);
+        int widened = c->depth < MAX_DEPTH ? or_and(c, ra, rb) : 0;
+        note_exprs(c, widened * pol > 0 ? PD_F_STRICTER : widened * pol < 0 ? PD_F_LOOSER : PD_F_UNKNOWN, a, b);
         return false;
     }
     c->depth++;
@@ -212,11 +214,10 @@ static const char *period_name(Arena *a, const PeriodSpec *p)
 static void compare_period(PdCmp *c, const PeriodSpec *a, const PeriodSpec *b)
 {
     int64_t la = period_days(a), lb = period_days(b);
-    bool anchors = pdiff_same_expr(&(PdCmp){.a = c->a, .where = c->where}, a->anchor, b->anchor, 0) &&
-                   pdiff_same_expr(&(PdCmp){.a = c->a, .where = c->where}, a->filter, b->filter, 0) &&
+    bool anchors = pdiff_same_expr(&(PdCmp){.a = c->a, .quiet = true}, a->anchor, b->anchor, 0) &&
+                   pdiff_same_expr(&(PdCmp){.a = c->a, .quiet = true}, a->filter, b->filter, 0) &&
                    !strcmp(a->table ? a->table : "", b->table ? b->table : "");
-    bool shape = a->kind == b->kind && la == lb && anchors && !strcmp(a->var, b->var);
-    if (shape && (a->kind != PER_CALENDAR || pdiff_same_expr(c, a->filter, b->filter, 0))) return;
+    if (a->kind == b->kind && la == lb && anchors && !strcmp(a->var, b->var)) return;
     if (la > 0 && lb > 0 && la != lb)
         note(c, lb > la ? PD_F_LOOSER : PD_F_STRICTER, period_name(c->a, a), period_name(c->a, b));
     else

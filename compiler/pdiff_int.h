@@ -15,6 +15,7 @@ typedef struct PdCmp {
     const char *where;  /* the clause kind being compared */
     int depth;
     int ndiff;          /* differences noted */
+    bool quiet;         /* only whether they differ: no texts */
 } PdCmp;
 
 /* pol: +1 when a larger value (or a truer condition) at this place makes the

@@ -241,6 +241,28 @@ no changes
 EOF
 check "--data with the same policy: no changes, exit 0" 0 base.zd base.zd --data "$data"
 
+# ---- every rule file of the repository that compiles has no changes against itself ----
+n=0; bad=""
+while read -r f; do
+  "$zhidu" check "$root/$f" >/dev/null 2>&1 || continue
+  n=$((n + 1))
+  "$zhidu" diff "$root/$f" "$root/$f" >got 2>&1 || bad="$bad $f"
+done < <(cd "$root" && git ls-files '*.zd' 2>/dev/null || find rules examples tests -name '*.zd')
+[ "$n" -gt 10 ] && [ -z "$bad" ] && echo "PASS diff each of $n rule files against itself: no changes" \
+  || echo "FAIL diff rule files against themselves ($n):$bad"
+
+# a condition of 240 conjuncts against the same in another shape: answered at once (no blow-up)
+python3 - <<'PY'
+base = open("base.zd", encoding="utf-8").read()
+conj = " and ".join('e.actor != "x%d"' % i for i in range(240))
+open("long1.zd", "w", encoding="utf-8").write(base.replace("when present(e.actor)", "when present(e.actor) and " + conj))
+open("long2.zd", "w", encoding="utf-8").write(base.replace("when present(e.actor)", "when (" + conj + ") or present(e.actor)"))
+PY
+timeout 60 "$zhidu" diff long1.zd long2.zd >got 2>err
+rc=$?
+[ "$rc" = 1 ] && grep -q "prompt: changed (when) — not comparable" got && echo "PASS diff a long condition in another shape" \
+  || echo "FAIL diff a long condition in another shape: exit $rc $(head -c 300 got err)"
+
 # ---- bad input: exit 2 and a message ----
 : >want
 check "a missing file" 2 base.zd missing.zd
@@ -251,6 +273,8 @@ check "a rule file with errors" 2 bad.zd base.zd
 grep -q "^bad.zd:.*error" err && echo "PASS diff the error's diagnostic is printed" || echo "FAIL diff the error's diagnostic is printed: $(cat err)"
 check "one file only" 2 base.zd
 grep -q "diff needs two rule files" err && echo "PASS diff one file: usage message" || echo "FAIL diff one file: usage message: $(cat err)"
+"$zhidu" diff base.zd --lang zh 2>&1 | grep -q "diff 需要两个规则文件" && echo "PASS diff one file: usage message in Chinese" \
+  || echo "FAIL diff one file: usage message in Chinese"
 check "three files" 2 base.zd base.zd base.zd
 check "an unknown format" 2 base.zd base.zd --format xml
 check "data that cannot be read" 2 base.zd base.zd --data "$tmp/nowhere"
