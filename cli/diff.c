@@ -179,7 +179,7 @@ static void rule_line(FILE *out, const PdiffChange *c)
 
 static void changes_text(FILE *out, const PdiffResult *r)
 {
-    static const char *heads[] = {"policy", "renamed", "roles and bodies", "roles and bodies", "parameters", "definitions", "rules, by clause"};
+    static const char *heads[] = {"policy", "renamed", "roles and bodies", "roles and bodies", "parameters", "declarations", "rules, by clause"};
     int last = -1;
     for (int i = 0; i < r->n; i++) {
         const PdiffChange *c = &r->items[i];
@@ -197,7 +197,7 @@ static void changes_text(FILE *out, const PdiffResult *r)
             if (c->old_value && c->new_value) fprintf(out, "  %s: %s → %s\n", c->old_name, c->old_value, c->new_value);
             else fprintf(out, "  %s %s: %s\n", c->what, c->old_name, c->old_value ? c->old_value : c->new_value);
             break;
-        case PD_DEF: fprintf(out, "  %s %s\n", c->what, c->old_name); break;
+        case PD_DECL: fprintf(out, "  %s %s %s\n", c->what, c->decl, c->old_name); break;
         case PD_RULE: break;
         }
     }
@@ -225,12 +225,13 @@ static void json_field(FILE *out, const char *key, const char *value)
 
 static void changes_json(FILE *out, const PdiffResult *r)
 {
-    static const char *kinds[] = {"header", "rename", "added", "removed", "param", "def", "rule"};
+    static const char *kinds[] = {"header", "rename", "added", "removed", "param", "decl", "rule"};
     fputs("  \"changes\": [", out);
     for (int i = 0; i < r->n; i++) {
         const PdiffChange *c = &r->items[i];
         fprintf(out, "%s\n    {\"kind\": \"%s\", \"what\": \"%s\"", i ? "," : "", kinds[c->kind], c->what);
-        if (c->kind == PD_PARAM || c->kind == PD_DEF) {
+        if (c->kind == PD_PARAM || c->kind == PD_DECL) {
+            json_field(out, "decl", c->decl);
             json_field(out, "name", c->old_name);
         } else {
             json_field(out, "old", c->kind == PD_HEADER ? c->old_value : c->old_name);

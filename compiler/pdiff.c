@@ -124,11 +124,29 @@ static void compare_params(Arena *a, const Policy *o, const Policy *n, PdiffResu
         }
 }
 
-static const DefSym *def_named(const Policy *p, const char *name)
+static void decl_change(Arena *a, PdiffResult *out, const char *decl, const char *what, const char *name)
 {
-    for (int i = 0; i < p->ndefs; i++)
-        if (!strcmp(p->defs[i]->name, name)) return p->defs[i];
-    return NULL;
+    PdiffChange *c = push(a, out, PD_DECL, what);
+    c->decl = decl;
+    c->old_name = name;
+}
+
+static bool same_type(const Type *x, const Type *y)
+{
+    if (!x || !y) return x == y;
+    return x->kind == y->kind && same_type(x->elem, y->elem) && same_str(x->en ? x->en->name : NULL, y->en ? y->en->name : NULL) &&
+           same_str(x->table ? x->table->name : NULL, y->table ? y->table->name : NULL);
+}
+
+static bool same_table(const TableSym *x, const TableSym *y)
+{
+    if (!same_str(x->table, y->table) || x->kind != y->kind || x->nfields != y->nfields || x->key != y->key) return false;
+    for (int i = 0; i < x->nfields; i++) {
+        const FieldSym *f = x->fields[i], *g = y->fields[i];
+        if (!same_str(f->name, g->name) || !same_str(f->column, g->column) || f->optional != g->optional || !same_type(f->type, g->type))
+            return false;
+    }
+    return true;
 }
 
 static bool same_def(Arena *a, const DefSym *x, const DefSym *y)
@@ -136,23 +154,89 @@ static bool same_def(Arena *a, const DefSym *x, const DefSym *y)
     const ParamList *px = &x->decl->params, *py = &y->decl->params;
     if (px->len != py->len) return false;
     for (int i = 0; i < px->len; i++)
-        if (strcmp(px->items[i]->name, py->items[i]->name) != 0 || strcmp(px->items[i]->type->name, py->items[i]->type->name) != 0 ||
-            px->items[i]->type->is_list != py->items[i]->type->is_list)
-            return false;
+        if (strcmp(px->items[i]->name, py->items[i]->name) != 0 || !same_type(x->param_types[i], y->param_types[i])) return false;
     PdCmp c = {.a = a, .quiet = true};
     return pdiff_same_expr(&c, x->decl->expr, y->decl->expr, 0);
 }
 
-static void compare_defs(Arena *a, const Policy *o, const Policy *n, PdiffResult *out)
+static bool same_enum(const EnumSym *x, const EnumSym *y)
 {
-    for (int i = 0; i < n->ndefs; i++) {
-        const DefSym *dn = n->defs[i], *d0 = def_named(o, dn->name);
-        if (d0 && same_def(a, d0, dn)) continue;
-        PdiffChange *ch = push(a, out, PD_DEF, d0 ? "changed" : "added");
-        ch->old_name = dn->name;
+    if (x->nmembers != y->nmembers) return false;
+    for (int i = 0; i < x->nmembers; i++)
+        if (!member_named(y, x->members[i]->name) || !same_str(x->members[i]->value, member_named(y, x->members[i]->name)->value))
+            return false;
+    return true;
+}
+
+/* Declarations matched by name: get(p, i) names the i-th of n(p) and gives it in *item. */
+typedef const char *(*NthDecl)(const Policy *p, int i, const void **item);
+static const char *nth_enum(const Policy *p, int i, const void **x)
+{
+    if (i >= p->nenums || p->enums[i]->kind != ENUM_USER) return NULL;
+    *x = p->enums[i];
+    return p->enums[i]->name;
+}
+static const char *nth_event(const Policy *p, int i, const void **x)
+{
+    if (i >= p->nevent_types) return NULL;
+    *x = p->event_types[i];
+    return p->event_types[i]->name;
+}
+static const char *nth_table(const Policy *p, int i, const void **x)
+{
+    const TableSym *t = i == 0 ? p->events : i <= p->ntables ? p->tables[i - 1] : NULL;
+    *x = t;
+    return t ? t->name : NULL;
+}
+static const char *nth_def(const Policy *p, int i, const void **x)
+{
+    if (i >= p->ndefs) return NULL;
+    *x = p->defs[i];
+    return p->defs[i]->name;
+}
+
+static int decl_count(const Policy *p, NthDecl nth)
+{
+    return nth == nth_enum ? p->nenums : nth == nth_event ? p->nevent_types : nth == nth_table ? p->ntables + 1 : p->ndefs;
+}
+
+static const void *decl_named(const Policy *p, NthDecl nth, const char *name)
+{
+    const void *x;
+    for (int i = 0; i < decl_count(p, nth); i++) {
+        const char *nm = nth(p, i, &x);
+        if (nm && !strcmp(nm, name)) return x;
     }
-    for (int i = 0; i < o->ndefs; i++)
-        if (!def_named(n, o->defs[i]->name)) push(a, out, PD_DEF, "removed")->old_name = o->defs[i]->name;
+    return NULL;
+}
+
+static bool same_decl(Arena *a, NthDecl nth, const void *x, const void *y)
+{
+    if (nth == nth_enum) return same_enum(x, y);
+    if (nth == nth_event) return same_str(((const EventTypeSym *)x)->value, ((const EventTypeSym *)y)->value);
+    if (nth == nth_table) return same_table(x, y);
+    return same_def(a, x, y);
+}
+
+static void compare_decls(Arena *a, const Policy *o, const Policy *n, PdiffResult *out)
+{
+    static const struct { NthDecl nth; const char *decl; } kinds[] = {
+        {nth_enum, "enum"}, {nth_event, "event"}, {nth_table, "table"}, {nth_def, "def"},
+    };
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        const void *x, *y;
+        for (int i = 0; i < decl_count(n, kinds[k].nth); i++) {
+            const char *name = kinds[k].nth(n, i, &y);
+            if (!name) continue;
+            x = decl_named(o, kinds[k].nth, name);
+            if (!x) decl_change(a, out, kinds[k].decl, "added", name);
+            else if (!same_decl(a, kinds[k].nth, x, y)) decl_change(a, out, kinds[k].decl, "changed", name);
+        }
+        for (int i = 0; i < decl_count(o, kinds[k].nth); i++) {
+            const char *name = kinds[k].nth(o, i, &x);
+            if (name && !decl_named(n, kinds[k].nth, name)) decl_change(a, out, kinds[k].decl, "removed", name);
+        }
+    }
 }
 
 /* ---- rules -------------------------------------------------------------------------- */
@@ -339,6 +423,6 @@ void pdiff_compare(Arena *a, const Policy *o, AstFile *const *ochain, int onchai
     member_changes(a, o->roles, n->roles, "role", out);
     member_changes(a, o->bodies, n->bodies, "body", out);
     compare_params(a, o, n, out);
-    compare_defs(a, o, n, out);
+    compare_decls(a, o, n, out);
     compare_rules(a, o, oroot, n, nroot, out);
 }

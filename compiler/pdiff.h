@@ -15,7 +15,8 @@ typedef enum PdiffKind {
     PD_MEMBER_ADDED,  /* what = "role" | "body": new_name */
     PD_MEMBER_REMOVED,
     PD_PARAM,         /* old_name: old_value -> new_value (either NULL: added/removed) */
-    PD_DEF,           /* a definition changed, added or removed (old/new_value NULL) */
+    PD_DECL,          /* what = "changed" | "added" | "removed": the declaration `decl` called old_name
+                         (an enumeration, an event type, a table or binding of the log, a definition) */
     PD_RULE,          /* a rule: see PdiffChange.how */
 } PdiffKind;
 
@@ -28,6 +29,7 @@ typedef enum PdiffDir {
 
 typedef struct PdiffChange {
     PdiffKind kind;
+    const char *decl;               /* PD_DECL: "enum", "event", "table", "def" */
     const char *what;               /* PD_HEADER: the entry; PD_RENAME, PD_MEMBER_*: "role", "body", "rule";
                                        PD_RULE: "added", "removed", "disabled", "enabled", "overridden",
                                        "replaced", "changed" */
@@ -49,8 +51,9 @@ typedef struct PdiffResult {
  * policy's extends chain (chain/nchain as in Compilation), so a rule renamed
  * in an adaptation is the same rule; roles, bodies and parameters by their
  * declared names. Changes come in this order: header, renames, members,
- * parameters, definitions, then rules in the new policy's order (removed
- * ones last). */
+ * parameters, declarations (enumerations, event types, tables, definitions), then rules in the new policy's order (removed
+ * ones last). Types are compared by kind and name; the event type masks and
+ * field types of event types are not. */
 void pdiff_compare(Arena *a, const Policy *old, AstFile *const *old_chain, int old_nchain, const Policy *new,
                    AstFile *const *new_chain, int new_nchain, PdiffResult *out);
 

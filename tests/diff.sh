@@ -173,6 +173,12 @@ check "a rule added is stricter" 1 nolead.zd base.zd
 variant roles 's/^role 书记, 校长$/role 书记, 校长, 秘书/'
 printf -- '--- base.zd\n+++ roles.zd\nroles and bodies:\n  added role 秘书\n1 change\n' >want
 check "a role added" 1 base.zd roles.zd
+# declarations: an enumeration value, an event type, a table's field type, a definition
+variant decls 's/enum 日历类别 { semester, vacation }/enum 日历类别 { semester, vacation, holiday }/; s/^event meeting  { actor, topic }$/event meeting  { actor, topic }\nevent memo     { actor }/; s/^  lead:  person$/  lead:  text/; s/^param 时限: duration = 2h$/param 时限: duration = 2h\ndef 近(d: duration) = d/'
+printf -- '--- base.zd\n+++ decls.zd\ndeclarations:\n  changed enum 日历类别\n  added event memo\n  changed table 议题\n  added def 近\n4 changes\n' >want
+check "declarations changed and added" 1 base.zd decls.zd
+printf -- '--- decls.zd\n+++ base.zd\ndeclarations:\n  changed enum 日历类别\n  removed event memo\n  changed table 议题\n  removed def 近\n4 changes\n' >want
+check "declarations removed" 1 decls.zd base.zd
 cat >replace.zd <<'EOF'
 extends "base.zd"
 replace rule lead {
