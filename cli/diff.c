@@ -321,10 +321,11 @@ const Command diff_command = {
     "diff OLD.zd NEW.zd [--data DATA] [--format text|json]",
     "Compares two rule files as compiled (not their text): the header, roles,\n"
     "bodies and rules renamed, roles and bodies added or removed, parameters\n"
-    "set, definitions changed, and the rules added, removed, disabled (with the\n"
-    "reason), overridden, replaced or changed, grouped by the clause each cites,\n"
-    "each said to be stricter, looser, not comparable, or the same checks\n"
-    "(only its wording changed). Exit 0: nothing changed; 1: something did;\n"
+    "set, declarations (enumerations, event types, tables, definitions) changed,\n"
+    "and the rules added, removed, disabled (with the reason), overridden,\n"
+    "replaced or changed, grouped by the clause each cites, each said to be\n"
+    "stricter, looser, not comparable, or the same checks (only its wording\n"
+    "changed). Exit 0: nothing changed; 1: something did;\n"
     "2: usage or I/O error, a rule file with errors, or data that cannot be read.",
     diff_options,
     run_diff,
