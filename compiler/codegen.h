@@ -8,7 +8,9 @@
 
 /* Returns NULL (with a diagnostic) when a limit of the format is exceeded.
  * The policy must have been checked without errors. Deterministic: the same
- * policy gives the same program. */
-Program *codegen_policy(const Policy *policy, DiagEngine *diag);
+ * policy gives the same program. With `trace`, the program also reports its
+ * trace points (program.h, ZTraceKind) for zhidu explain; that program is for
+ * running in memory, not for a .zbc. */
+Program *codegen_policy(const Policy *policy, DiagEngine *diag, bool trace);
 
 #endif

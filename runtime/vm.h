@@ -45,6 +45,7 @@ typedef struct VmHost {
     /* a person's display name in the unit's roster, or NULL */
     const char *(*person_name)(void *ctx, StrId person);
     VmReads *reads;
+    struct Trace *trace;  /* zhidu explain: where TRACE instructions report (trace.h), or NULL */
 } VmHost;
 
 typedef struct Vm {
