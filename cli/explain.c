@@ -162,15 +162,30 @@ static void event_text(const Ex *x, uint32_t ev, FILE *out)
     fprintf(out, "%s (%s, %s, %s:%u)", dstr(x, e->id), type, t, x->ds->event_source ? x->ds->event_source : "events", e->loc);
 }
 
-/* The examined event with the fewest false conditions (the first of equals). */
-static const TraceEvent *nearest_miss(const TraceSel *s)
+/* How far event ev lies from the verdict's period (0 inside) or trigger. */
+static int64_t distance(const Ex *x, const TraceVerdict *v, uint32_t ev)
+{
+    int64_t t = x->ds->events[ev].time;
+    if (!v->periodic) {
+        int64_t at = x->ds->events[v->trigger].time;
+        return t < at ? at - t : t - at;
+    }
+    return t < v->from ? v->from - t : t >= v->to ? t - v->to + 1 : 0;
+}
+
+/* The examined event with the fewest false conditions; of equals, the
+ * nearest in time to the period or the trigger, then the first examined. */
+static const TraceEvent *nearest_miss(const Ex *x, const TraceVerdict *v, const TraceSel *s)
 {
     const TraceEvent *best = NULL;
     int fewest = 65;
+    int64_t closest = INT64_MAX;
     for (uint32_t i = 0; i < s->nevs; i++) {
         int n = __builtin_popcountll(s->evs[i].failed);
-        if (n > 0 && n < fewest) {
+        int64_t d = distance(x, v, s->evs[i].event);
+        if (n > 0 && (n < fewest || (n == fewest && d < closest))) {
             fewest = n;
+            closest = d;
             best = &s->evs[i];
         }
     }
@@ -193,7 +208,7 @@ static uint32_t conditions(const Ex *x, const TraceSel *s, uint32_t *out, uint32
     return n;
 }
 
-static void text_sel(const Ex *x, const TraceSel *s, FILE *out)
+static void text_sel(const Ex *x, const TraceVerdict *v, const TraceSel *s, FILE *out)
 {
     const ZTracePoint *tp = &x->p->trace[s->point];
     fprintf(out, "   %s\n", str(x, tp->text));
@@ -211,7 +226,7 @@ static void text_sel(const Ex *x, const TraceSel *s, FILE *out)
     else if (s->result == 3) snprintf(res, sizeof res, "%s", dstr(x, x->ds->events[s->result_event].id));
     else snprintf(res, sizeof res, "%s", tp->select == 0 ? (s->result ? "true" : "false") : "none");
     fprintf(out, msg_text(x->lang, MSG_EX_RESULT), res);
-    const TraceEvent *miss = m ? NULL : nearest_miss(s);
+    const TraceEvent *miss = m ? NULL : nearest_miss(x, v, s);
     if (!miss) return;
     char buf[256];
     FILE *mem = fmemopen(buf, sizeof buf, "w");
@@ -295,7 +310,7 @@ static void text_verdict(const Ex *x, const TraceVerdict *v, FILE *out)
         fputc('\n', out);
     }
     fprintf(out, msg_text(x->lang, MSG_EX_REQUIRE), require_text(x, v->rule));
-    for (uint32_t i = 0; i < v->nsels; i++) text_sel(x, &v->sels[i], out);
+    for (uint32_t i = 0; i < v->nsels; i++) text_sel(x, v, &v->sels[i], out);
 }
 
 /* ---- json ------------------------------------------------------------------------ */
@@ -329,7 +344,7 @@ static void json_name(const Ex *x, uint32_t name, FILE *out)
     else json_str(out, str(x, name));
 }
 
-static void json_sel(const Ex *x, const TraceSel *s, FILE *out)
+static void json_sel(const Ex *x, const TraceVerdict *v, const TraceSel *s, FILE *out)
 {
     static const char *kinds[] = {"exists", "count", "latest", "first"};
     const ZTracePoint *tp = &x->p->trace[s->point];
@@ -356,7 +371,7 @@ static void json_sel(const Ex *x, const TraceSel *s, FILE *out)
     else if (tp->select == 0) fputs(s->result ? "true" : "false", out);
     else fputs(tp->select == 1 ? "0" : "null", out);
     fputs(", \"nearest_miss\": ", out);
-    const TraceEvent *miss = matched(s) ? NULL : nearest_miss(s);
+    const TraceEvent *miss = matched(s) ? NULL : nearest_miss(x, v, s);
     if (!miss) {
         fputs("null}", out);
         return;
@@ -438,7 +453,7 @@ static void json_verdict(const Ex *x, const TraceVerdict *v, FILE *out)
     fputs(",\n     \"selections\": [", out);
     for (uint32_t i = 0; i < v->nsels; i++) {
         if (i) fputs(",\n       ", out);
-        json_sel(x, &v->sels[i], out);
+        json_sel(x, v, &v->sels[i], out);
     }
     fputs("]}", out);
 }

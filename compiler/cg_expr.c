@@ -221,6 +221,15 @@ static void gen_select(Gen *g, Var *sc, Expr *e)
     const Var *ctx = g->ctx_var && strcmp(e->name, g->ctx_var) ? cg_find_var(sc, g->ctx_var) : NULL;
     PlanContext where = {g->ctx_var, g->ctx_periodic, ctx && ctx->slot == 0 && ctx->row_table < 0, is_local, sc};
     plan_retention(&where, e, &scan, mask, cg_push(&g->pending_retains, sizeof(RetainPlan)));
+    bool unbounded = init == ZOP_SCAN_INIT;
+    if (g->trace) {
+        /* zhidu explain reads every event of the selected types, near misses
+         * too: the where alone decides, as it does after any narrowing */
+        init = ZOP_SCAN_INIT;
+        until = NULL;
+        scan.since = NULL;
+        scan.nalts = 0;
+    }
     /* the narrowings' operands first: they pop theirs after the init, in order */
     for (int i = scan.nalts - 1; i >= 0; i--) cg_expr(g, sc, scan.alt_key[i]);
     if (scan.since) cg_expr(g, sc, scan.since);
@@ -236,7 +245,6 @@ static void gen_select(Gen *g, Var *sc, Expr *e)
     uint32_t skip = ZNONE, found = ZNONE;
     /* a scan of every event, neither by a field's value nor by a period: its
      * cost multiplies with every such loop around it (docs/errors.md, E0407) */
-    bool unbounded = init == ZOP_SCAN_INIT;
     if (unbounded && ++g->open_scans == ZL_MAX_OPEN_SCANS + 1)
         diag_report(g->d, DIAG_E0407, e->loc,
                     "more than %d loops over all events nested: this selection reads every event again for each "

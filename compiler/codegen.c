@@ -401,7 +401,7 @@ static void gen_table(Gen *g, ZTable *z, const TableSym *t)
     }
 }
 
-Program *codegen_policy(const Policy *pol, DiagEngine *diag, bool trace)
+static Program *generate(const Policy *pol, DiagEngine *diag, bool trace)
 {
     Gen gen;
     memset(&gen, 0, sizeof gen);
@@ -485,3 +485,6 @@ Program *codegen_policy(const Policy *pol, DiagEngine *diag, bool trace)
     }
     return p;
 }
+
+Program *codegen_policy(const Policy *pol, DiagEngine *diag) { return generate(pol, diag, false); }
+Program *codegen_policy_traced(const Policy *pol, DiagEngine *diag) { return generate(pol, diag, true); }

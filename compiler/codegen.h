@@ -8,9 +8,10 @@
 
 /* Returns NULL (with a diagnostic) when a limit of the format is exceeded.
  * The policy must have been checked without errors. Deterministic: the same
- * policy gives the same program. With `trace`, the program also reports its
- * trace points (program.h, ZTraceKind) for zhidu explain; that program is for
- * running in memory, not for a .zbc. */
-Program *codegen_policy(const Policy *policy, DiagEngine *diag, bool trace);
+ * policy gives the same program. */
+Program *codegen_policy(const Policy *policy, DiagEngine *diag);
+/* The same program with trace points (program.h, ZTraceKind) for zhidu
+ * explain: for running in memory, not for a .zbc. */
+Program *codegen_policy_traced(const Policy *policy, DiagEngine *diag);
 
 #endif

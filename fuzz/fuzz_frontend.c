@@ -76,7 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fflush(out);
     }
     if (c->policy && c->diag.errors == 0) {
-        Program *p = codegen_policy(c->policy, &c->diag, false);
+        Program *p = codegen_policy(c->policy, &c->diag);
         char err[256];
         if (p && verify_program(p, err, sizeof err) != 0) {
             fprintf(stderr, "generated code does not verify: %s\n", err);

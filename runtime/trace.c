@@ -1,6 +1,7 @@
 /* trace.c - records the evidence trail of a traced program's runs (trace.h)
  * as the VM reaches its TRACE instructions. It only observes: it never
  * changes a value, a slot or the control flow of the run. */
+#define _GNU_SOURCE /* qsort_r: a range in text order, as the VM iterates it */
 #include "trace.h"
 
 #include <stdlib.h>
@@ -59,8 +60,14 @@ static void begin_run(Trace *t, const Vm *vm, uint32_t rule, const Value *ctx)
     t->run.trigger = ctx->tag == V_EVENT ? ctx->idx : ZNONE;
 }
 
-/* A copy of the list on top of the stack, for a binding's range. */
-static void note_range(Trace *t, uint32_t point, const Value *top)
+static int cmp_text(const void *a, const void *b, void *strs)
+{
+    return strcmp(strtab_str(strs, *(const StrId *)a), strtab_str(strs, *(const StrId *)b));
+}
+
+/* A copy of the list on top of the stack, for a binding's range, in the
+ * order the loop takes it (text order). */
+static void note_range(Trace *t, const Vm *vm, uint32_t point, const Value *top)
 {
     uint32_t d = t->p->trace[point].index;
     if (d >= TRACE_MAX_DEPTH) return;
@@ -71,6 +78,7 @@ static void note_range(Trace *t, uint32_t point, const Value *top)
         b->range = arena_alloc(&t->arena, sizeof(StrId) * top->list->n);
         memcpy(b->range, top->list->items, sizeof(StrId) * top->list->n);
         b->nrange = top->list->n;
+        qsort_r(b->range, b->nrange, sizeof(StrId), cmp_text, (void *)&vm->ds->strs);
     }
 }
 
@@ -162,7 +170,7 @@ void trace_point(Trace *t, const Vm *vm, const Insn *in, const Value *slots, con
     if (!t->active || t->failed) return;
     TraceSel *cur = t->nsels ? &t->sels[t->nsels - 1] : NULL;
     switch ((ZTraceKind)tp->kind) {
-    case ZTR_RANGE: note_range(t, in->c, top); break;
+    case ZTR_RANGE: note_range(t, vm, in->c, top); break;
     case ZTR_BIND: note_bind(t, in->c, slots, in->a); break;
     case ZTR_SEL_BEGIN:
         if (t->open++ == 0) open_sel(t, in->c);
