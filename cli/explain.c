@@ -162,43 +162,6 @@ static void event_text(const Ex *x, uint32_t ev, FILE *out)
     fprintf(out, "%s (%s, %s, %s:%u)", dstr(x, e->id), type, t, x->ds->event_source ? x->ds->event_source : "events", e->loc);
 }
 
-/* How far event ev lies from the verdict's period (0 inside) or trigger. */
-static int64_t distance(const Ex *x, const TraceVerdict *v, uint32_t ev)
-{
-    int64_t t = x->ds->events[ev].time;
-    if (!v->periodic) {
-        int64_t at = x->ds->events[v->trigger].time;
-        return t < at ? at - t : t - at;
-    }
-    return t < v->from ? v->from - t : t >= v->to ? t - v->to + 1 : 0;
-}
-
-/* The examined event with the fewest false conditions; of equals, the
- * nearest in time to the period or the trigger, then the first examined. */
-static const TraceEvent *nearest_miss(const Ex *x, const TraceVerdict *v, const TraceSel *s)
-{
-    const TraceEvent *best = NULL;
-    int fewest = 65;
-    int64_t closest = INT64_MAX;
-    for (uint32_t i = 0; i < s->nevs; i++) {
-        int n = __builtin_popcountll(s->evs[i].failed);
-        int64_t d = distance(x, v, s->evs[i].event);
-        if (n > 0 && (n < fewest || (n == fewest && d < closest))) {
-            fewest = n;
-            closest = d;
-            best = &s->evs[i];
-        }
-    }
-    return best;
-}
-
-static uint32_t matched(const TraceSel *s)
-{
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < s->nevs; i++) n += s->evs[i].failed == 0;
-    return n;
-}
-
 /* The trace points of selection s's conditions, in order. */
 static uint32_t conditions(const Ex *x, const TraceSel *s, uint32_t *out, uint32_t max)
 {
@@ -208,36 +171,32 @@ static uint32_t conditions(const Ex *x, const TraceSel *s, uint32_t *out, uint32
     return n;
 }
 
-static void text_sel(const Ex *x, const TraceVerdict *v, const TraceSel *s, FILE *out)
+static void text_sel(const Ex *x, const TraceSel *s, FILE *out)
 {
     const ZTracePoint *tp = &x->p->trace[s->point];
     fprintf(out, "   %s\n", str(x, tp->text));
-    uint32_t m = matched(s);
     char list[512] = "";
     size_t len = 0;
-    for (uint32_t i = 0, shown = 0; i < s->nevs && len < sizeof list - 40; i++) {
-        if (s->evs[i].failed) continue;
-        if (shown++ == 10) { len += (size_t)snprintf(list + len, sizeof list - len, ", …"); break; }
-        len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", shown == 1 ? ": " : ", ", dstr(x, x->ds->events[s->evs[i].event].id));
-    }
-    fprintf(out, msg_text(x->lang, MSG_EX_EXAMINED), s->nevs, s->nevs == 1 ? "" : "s", m, list, "");
+    for (uint32_t i = 0; i < s->nmatched && i < TRACE_MAX_MATCHED; i++)
+        len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : ": ", dstr(x, x->ds->events[s->matched[i]].id));
+    fprintf(out, msg_text(x->lang, MSG_EX_EXAMINED), s->examined, s->examined == 1 ? "" : "s", s->nmatched, list,
+            s->nmatched > TRACE_MAX_MATCHED ? ", …" : "");
     char res[64];
     if (s->result == 2) snprintf(res, sizeof res, "%lld", (long long)s->count);
     else if (s->result == 3) snprintf(res, sizeof res, "%s", dstr(x, x->ds->events[s->result_event].id));
     else snprintf(res, sizeof res, "%s", tp->select == 0 ? (s->result ? "true" : "false") : "none");
     fprintf(out, msg_text(x->lang, MSG_EX_RESULT), res);
-    const TraceEvent *miss = m ? NULL : nearest_miss(x, v, s);
-    if (!miss) return;
+    if (s->nmatched || !s->has_miss) return;
     char buf[256];
     FILE *mem = fmemopen(buf, sizeof buf, "w");
     if (!mem) return;
-    event_text(x, miss->event, mem);
+    event_text(x, s->miss.event, mem);
     fclose(mem);
     fprintf(out, msg_text(x->lang, MSG_EX_NEAREST), buf);
     uint32_t conds[64];
     uint32_t n = conditions(x, s, conds, 64);
     for (uint32_t i = 0; i < n; i++)
-        if (miss->failed & ((uint64_t)1 << x->p->trace[conds[i]].index)) fprintf(out, msg_text(x->lang, MSG_EX_FALSE), str(x, x->p->trace[conds[i]].text));
+        if (s->miss.failed & ((uint64_t)1 << x->p->trace[conds[i]].index)) fprintf(out, msg_text(x->lang, MSG_EX_FALSE), str(x, x->p->trace[conds[i]].text));
 }
 
 static const char *outcome_text(Lang lang, uint8_t o)
@@ -310,7 +269,7 @@ static void text_verdict(const Ex *x, const TraceVerdict *v, FILE *out)
         fputc('\n', out);
     }
     fprintf(out, msg_text(x->lang, MSG_EX_REQUIRE), require_text(x, v->rule));
-    for (uint32_t i = 0; i < v->nsels; i++) text_sel(x, v, &v->sels[i], out);
+    for (uint32_t i = 0; i < v->nsels; i++) text_sel(x, &v->sels[i], out);
 }
 
 /* ---- json ------------------------------------------------------------------------ */
@@ -344,7 +303,7 @@ static void json_name(const Ex *x, uint32_t name, FILE *out)
     else json_str(out, str(x, name));
 }
 
-static void json_sel(const Ex *x, const TraceVerdict *v, const TraceSel *s, FILE *out)
+static void json_sel(const Ex *x, const TraceSel *s, FILE *out)
 {
     static const char *kinds[] = {"exists", "count", "latest", "first"};
     const ZTracePoint *tp = &x->p->trace[s->point];
@@ -359,11 +318,10 @@ static void json_sel(const Ex *x, const TraceVerdict *v, const TraceSel *s, FILE
         if (i) fputs(", ", out);
         json_str(out, str(x, x->p->trace[conds[i]].text));
     }
-    fprintf(out, "], \"examined\": %u, \"matched\": [", s->nevs);
-    for (uint32_t i = 0, k = 0; i < s->nevs; i++) {
-        if (s->evs[i].failed) continue;
-        if (k++) fputs(", ", out);
-        json_str(out, dstr(x, x->ds->events[s->evs[i].event].id));
+    fprintf(out, "], \"examined\": %u, \"matched_count\": %u, \"matched\": [", s->examined, s->nmatched);
+    for (uint32_t i = 0; i < s->nmatched && i < TRACE_MAX_MATCHED; i++) {
+        if (i) fputs(", ", out);
+        json_str(out, dstr(x, x->ds->events[s->matched[i]].id));
     }
     fputs("], \"result\": ", out);
     if (s->result == 2) fprintf(out, "%lld", (long long)s->count);
@@ -371,16 +329,15 @@ static void json_sel(const Ex *x, const TraceVerdict *v, const TraceSel *s, FILE
     else if (tp->select == 0) fputs(s->result ? "true" : "false", out);
     else fputs(tp->select == 1 ? "0" : "null", out);
     fputs(", \"nearest_miss\": ", out);
-    const TraceEvent *miss = matched(s) ? NULL : nearest_miss(x, v, s);
-    if (!miss) {
+    if (s->nmatched || !s->has_miss) {
         fputs("null}", out);
         return;
     }
     fputs("{\"event\": ", out);
-    json_event(x, miss->event, out);
+    json_event(x, s->miss.event, out);
     fputs(", \"failed\": [", out);
     for (uint32_t i = 0, k = 0; i < n; i++) {
-        if (!(miss->failed & ((uint64_t)1 << x->p->trace[conds[i]].index))) continue;
+        if (!(s->miss.failed & ((uint64_t)1 << x->p->trace[conds[i]].index))) continue;
         if (k++) fputs(", ", out);
         json_str(out, str(x, x->p->trace[conds[i]].text));
     }
@@ -453,7 +410,7 @@ static void json_verdict(const Ex *x, const TraceVerdict *v, FILE *out)
     fputs(",\n     \"selections\": [", out);
     for (uint32_t i = 0; i < v->nsels; i++) {
         if (i) fputs(",\n       ", out);
-        json_sel(x, v, &v->sels[i], out);
+        json_sel(x, &v->sels[i], out);
     }
     fputs("]}", out);
 }
@@ -510,6 +467,8 @@ static int run_explain(const Command *cmd, const CliArgs *args)
         program_free(p);
         return rc;
     }
+    for (uint32_t i = 0; i < p->nrules; i++) /* run only the rules asked about */
+        if (!t->rules[i]) p->rules[i].disabled = 1;
     RunOptions ro = {0};
     ro.unit = unit;
     ro.window = 0; /* hold every event: the trail names events by index */

@@ -28,7 +28,7 @@ void trace_want_rule(Trace *t, uint32_t rule)
 /* Drops the current selections run deeper than `depth`. */
 static void drop_sels(Trace *t, uint32_t depth)
 {
-    while (t->nsels && t->sels[t->nsels - 1].depth > depth) free(t->sels[--t->nsels].evs);
+    while (t->nsels && t->sels[t->nsels - 1].depth > depth) t->nsels--;
 }
 
 void trace_free(Trace *t)
@@ -46,10 +46,7 @@ static void begin_run(Trace *t, const Vm *vm, uint32_t rule, const Value *ctx)
 {
     t->depth = 0;
     t->open = 0;
-    if (t->nsels) {
-        for (uint32_t i = 0; i < t->nsels; i++) free(t->sels[i].evs);
-        t->nsels = 0;
-    }
+    t->nsels = 0;
     t->active = rule < t->p->nrules && t->rules[rule];
     memset(&t->run, 0, sizeof t->run);
     t->run.rule = rule;
@@ -58,6 +55,7 @@ static void begin_run(Trace *t, const Vm *vm, uint32_t rule, const Value *ctx)
     t->run.from = ctx->i;
     t->run.to = ctx->to;
     t->run.trigger = ctx->tag == V_EVENT ? ctx->idx : ZNONE;
+    t->trigger_time = ctx->tag == V_EVENT && ctx->idx < vm->ds->nevents ? vm->ds->events[ctx->idx].time : 0;
 }
 
 static int cmp_text(const void *a, const void *b, void *strs)
@@ -109,18 +107,30 @@ static TraceSel *open_sel(Trace *t, uint32_t point)
     return s;
 }
 
-static void note_event(Trace *t, TraceSel *s, uint32_t event)
+/* How far an event at time `at` lies from the run's period (0 inside) or trigger. */
+static int64_t distance(const Trace *t, int64_t at)
 {
-    if (s->nevs == s->cap) {
-        uint32_t cap = s->cap ? s->cap * 2 : 16;
-        TraceEvent *e = realloc(s->evs, sizeof *e * cap);
-        if (!e) { t->failed = true; return; }
-        s->evs = e;
-        s->cap = cap;
+    if (!t->run.periodic) return at < t->trigger_time ? t->trigger_time - at : at - t->trigger_time;
+    return at < t->run.from ? t->run.from - at : at >= t->run.to ? at - t->run.to + 1 : 0;
+}
+
+/* The event just examined: a match, or perhaps the nearest miss so far. */
+static void close_event(Trace *t, const Vm *vm, TraceSel *s)
+{
+    if (!s->has_cur) return;
+    s->has_cur = false;
+    if (s->cur.failed == 0) {
+        if (s->nmatched < TRACE_MAX_MATCHED) s->matched[s->nmatched] = s->cur.event;
+        s->nmatched++;
+        return;
     }
-    s->evs[s->nevs].event = event;
-    s->evs[s->nevs].failed = 0;
-    s->nevs++;
+    int n = __builtin_popcountll(s->cur.failed), best = s->has_miss ? __builtin_popcountll(s->miss.failed) : 65;
+    int64_t d = distance(t, vm->ds->events[s->cur.event].time);
+    if (n < best || (n == best && d < s->miss_distance)) {
+        s->has_miss = true;
+        s->miss = s->cur;
+        s->miss_distance = d;
+    }
 }
 
 static void note_result(TraceSel *s, const Value *top)
@@ -151,12 +161,7 @@ static void record(Trace *t, TraceOutcome outcome)
     memcpy(v->bindings, t->bound, sizeof(TraceBinding) * t->depth);
     v->nsels = t->nsels;
     v->sels = arena_alloc(&t->arena, sizeof(TraceSel) * (t->nsels + 1u));
-    for (uint32_t i = 0; i < t->nsels; i++) {
-        v->sels[i] = t->sels[i];
-        v->sels[i].evs = arena_alloc(&t->arena, sizeof(TraceEvent) * (t->sels[i].nevs + 1u));
-        if (t->sels[i].nevs) memcpy(v->sels[i].evs, t->sels[i].evs, sizeof(TraceEvent) * t->sels[i].nevs);
-        v->sels[i].cap = t->sels[i].nevs;
-    }
+    memcpy(v->sels, t->sels, sizeof(TraceSel) * t->nsels);
 }
 
 void trace_point(Trace *t, const Vm *vm, const Insn *in, const Value *slots, const Value *top)
@@ -176,14 +181,22 @@ void trace_point(Trace *t, const Vm *vm, const Insn *in, const Value *slots, con
         if (t->open++ == 0) open_sel(t, in->c);
         break;
     case ZTR_SEL_EVENT:
-        if (t->open == 1 && cur && slots[in->a].tag == V_EVENT) note_event(t, cur, slots[in->a].idx);
+        if (t->open != 1 || !cur || slots[in->a].tag != V_EVENT) break;
+        close_event(t, vm, cur);
+        cur->examined++;
+        cur->has_cur = true;
+        cur->cur.event = slots[in->a].idx;
+        cur->cur.failed = 0;
         break;
     case ZTR_CONJ:
-        if (t->open == 1 && cur && cur->nevs && tp->index < 64 && !(top->tag == V_BOOL && top->i))
-            cur->evs[cur->nevs - 1].failed |= (uint64_t)1 << tp->index;
+        if (t->open == 1 && cur && cur->has_cur && tp->index < 64 && !(top->tag == V_BOOL && top->i))
+            cur->cur.failed |= (uint64_t)1 << tp->index;
         break;
     case ZTR_SEL_END:
-        if (t->open && --t->open == 0 && cur) note_result(cur, top);
+        if (t->open && --t->open == 0 && cur) {
+            close_event(t, vm, cur);
+            note_result(cur, top);
+        }
         break;
     case ZTR_REQUIRE:
         if (top->tag == V_BOOL && top->i) record(t, TRACE_KEPT);

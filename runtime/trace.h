@@ -21,11 +21,21 @@ typedef struct TraceEvent {
     uint64_t failed;         /* bit i: condition i of the selection was false */
 } TraceEvent;
 
+enum { TRACE_MAX_MATCHED = 10 };
+
+/* A selection as run: counts, the first matches, and the nearest miss (the
+ * examined event with the fewest false conditions; of equals, the nearest
+ * in time to the period or the trigger, then the first examined). */
 typedef struct TraceSel {
     uint32_t point;          /* its ZTR_SEL_BEGIN point */
     uint32_t depth;          /* the loop depth it ran at */
-    TraceEvent *evs;         /* the events it examined, in order */
-    uint32_t nevs, cap;
+    uint32_t examined, nmatched;
+    uint32_t matched[TRACE_MAX_MATCHED]; /* the first matches (event indexes) */
+    bool has_miss;
+    TraceEvent miss;
+    int64_t miss_distance;   /* seconds from the period (0 inside) or the trigger */
+    bool has_cur;
+    TraceEvent cur;          /* the event being examined */
     uint8_t result;          /* 0 false/none, 1 true, 2 a count, 3 an event */
     int64_t count;           /* result 2 */
     uint32_t result_event;   /* result 3 */
@@ -68,6 +78,7 @@ typedef struct Trace {
     TraceSel *sels;          /* of the current combination of bindings */
     uint32_t nsels, sels_cap;
     uint32_t open;           /* selections open (nested ones are a condition of the outer) */
+    int64_t trigger_time;    /* of the run's trigger */
 } Trace;
 
 /* A trace of program p's verdicts (p compiled with tracing), for no rule yet. */

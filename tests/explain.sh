@@ -135,6 +135,7 @@ check("selection variable", s["variable"], "r")
 check("conditions", s["conditions"], ["r.ref == e.id", "r.actor == e.actor", "y in r.targets", "r.time >= e.time", "r.time <= e.time + 时限"])
 check("examined", s["examined"], 2)
 check("matched", s["matched"], [])
+check("matched_count", s["matched_count"], 0)
 check("result", s["result"], False)
 check("nearest miss event", s["nearest_miss"]["event"]["id"], "r1")
 check("nearest miss loc", s["nearest_miss"]["event"]["loc"], 6)
@@ -145,7 +146,7 @@ PY
 python3 -c '
 import json, sys
 v = json.load(open(sys.argv[1], encoding="utf-8"))["verdicts"][0]; s = v["selections"][0]
-ok = v["verdict"] == "kept" and s["matched"] == ["r1"] and s["result"] is True and s["nearest_miss"] is None and s["examined"] == 1
+ok = v["verdict"] == "kept" and s["matched"] == ["r1"] and s["matched_count"] == 1 and s["result"] is True and s["nearest_miss"] is None and s["examined"] == 1
 print(("PASS" if ok else "FAIL") + " json kept verdict: matched r1, no nearest miss" + ("" if ok else ": %r" % v))' "$tmp/json2"
 
 # 6. gxnu: O11 on E0223, a plan approved by a vice president (E0221); 13
@@ -176,3 +177,22 @@ check "bad --format value" 2 "" "--format takes" $policy $data --rule weekly --f
 "$zhidu" run $policy $data --format jsonl >"$tmp/run" 2>/dev/null
 [ "$(wc -l <"$tmp/run")" -eq 2 ] && grep -q '"rule": "weekly"' "$tmp/run" && grep -q '"rule": "prompt"' "$tmp/run" &&
   pass "run reports the two violations explain explains" || fail "run" "$(cat "$tmp/run")"
+
+# 9. explain judges nothing itself: over examples/gxnu, the verdicts it calls
+# violated and pending are, rule by rule, as many as run reports (51 and 4,
+# examples/gxnu/expected.jsonl holds the 51), though its scans read every event.
+"$zhidu" run rules/gxnu.zd examples/gxnu --format json >"$tmp/run.json" 2>/dev/null
+python3 - "$zhidu" "$tmp/run.json" <<'PY'
+import collections, json, subprocess, sys
+run = json.load(open(sys.argv[2], encoding="utf-8"))
+want = collections.Counter((v["rule"], "violated") for v in run["violations"])
+want.update((v["rule"], "pending") for v in run["pending"])
+got = collections.Counter()
+for i in range(1, 18):
+    out = subprocess.run([sys.argv[1], "explain", "rules/gxnu.zd", "examples/gxnu", "--rule", "O%d" % i, "--format", "json"],
+                         capture_output=True, text=True).stdout
+    got.update((v["rule"], v["verdict"]) for v in json.loads(out)["verdicts"] if v["verdict"] != "kept")
+ok = got == want and sum(c for (r, k), c in want.items() if k == "violated") == 51
+print(("PASS" if ok else "FAIL") + " explain's violated and pending verdicts are run's, rule by rule" +
+      ("" if ok else ": run %r, explain %r" % (want - got, got - want)))
+PY
