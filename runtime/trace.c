@@ -161,7 +161,7 @@ static void record(Trace *t, TraceOutcome outcome)
     memcpy(v->bindings, t->bound, sizeof(TraceBinding) * t->depth);
     v->nsels = t->nsels;
     v->sels = arena_alloc(&t->arena, sizeof(TraceSel) * (t->nsels + 1u));
-    memcpy(v->sels, t->sels, sizeof(TraceSel) * t->nsels);
+    if (t->nsels) memcpy(v->sels, t->sels, sizeof(TraceSel) * t->nsels);
 }
 
 void trace_point(Trace *t, const Vm *vm, const Insn *in, const Value *slots, const Value *top)
