@@ -70,6 +70,6 @@ const Command *cli_find_command(const char *name);
  * read, bytecode refused). In compile.c. */
 struct Program *cli_load_policy(const char *path, int *rc, Lang lang);
 
-extern const Command check_command, compile_command, disasm_command, run_command, fmt_command, test_command, merge_command, diff_command, lsp_command, help_command;
+extern const Command check_command, compile_command, disasm_command, run_command, explain_command, fmt_command, test_command, merge_command, diff_command, lsp_command, help_command;
 
 #endif

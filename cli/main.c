@@ -18,6 +18,7 @@ const Command *const cli_commands[] = {
     &compile_command,
     &disasm_command,
     &run_command,
+    &explain_command,
     &fmt_command,
     &test_command,
     &merge_command,

@@ -108,6 +108,36 @@ Var *cg_find_var(const Var *sc, const char *name)
     return NULL;
 }
 
+uint32_t cg_span_text(Gen *g, SrcLoc loc)
+{
+    if (!loc.src || loc.end > loc.src->len || loc.off >= loc.end) return cg_intern(g, "");
+    char *buf = malloc(loc.end - loc.off + 1);
+    if (!buf) return cg_intern(g, "");
+    size_t n = 0;
+    for (size_t i = loc.off; i < loc.end; i++) {
+        char ch = loc.src->text[i];
+        bool space = ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
+        if (!space) buf[n++] = ch;
+        else if (n && buf[n - 1] != ' ') buf[n++] = ' ';
+    }
+    while (n && buf[n - 1] == ' ') n--;
+    buf[n] = '\0';
+    uint32_t id = cg_intern(g, buf);
+    free(buf);
+    return id;
+}
+
+uint32_t cg_trace(Gen *g, ZTracePoint tp, int slot, SrcLoc loc)
+{
+    if (!g->trace) return ZNONE;
+    tp.rule = g->rule;
+    tp.line = (uint32_t)(loc.src ? loc.line : 0);
+    ZTracePoint *at = cg_push(&g->tpoints, sizeof tp);
+    *at = tp;
+    cg_emit(g, ZOP_TRACE, slot, 0, g->tpoints.len - 1, loc);
+    return g->tpoints.len - 1;
+}
+
 void cg_begin_function(Gen *g, SrcLoc loc)
 {
     g->fstart = cg_here(g);

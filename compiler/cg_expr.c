@@ -154,6 +154,43 @@ uint64_t cg_known_types(Gen *g, uint64_t mask)
     return mask;
 }
 
+enum { MAX_TRACED_CONJUNCTS = 32 };
+
+/* The operands of a chain of `and`, in source order. */
+static int conjuncts(Expr *e, Expr **out, int n)
+{
+    if (e->kind == EX_BINARY && e->op == OP_AND && n < MAX_TRACED_CONJUNCTS) return conjuncts(e->rhs, out, conjuncts(e->lhs, out, n));
+    if (n < MAX_TRACED_CONJUNCTS) out[n++] = e;
+    return n;
+}
+
+/* A selection's where for zhidu explain: every condition of the chain is
+ * evaluated and traced (they are total and have no effect, so the result is
+ * the chain's), then the values are and-ed by jumps, each landing on enough
+ * POPs to leave the stack as it found it. Returns the jump to the next event. */
+static uint32_t gen_traced_where(Gen *g, Var *sc, Expr *where, uint32_t sel)
+{
+    Expr *cs[MAX_TRACED_CONJUNCTS];
+    int n = conjuncts(where, cs, 0);
+    if (n == MAX_TRACED_CONJUNCTS) n = 1, cs[0] = where; /* too long to list: one condition */
+    for (int i = 0; i < n; i++) {
+        cg_expr(g, sc, cs[i]);
+        ZTracePoint tp = {.kind = ZTR_CONJ, .text = cg_span_text(g, cs[i]->loc), .name = ZNONE, .name2 = ZNONE, .owner = sel, .index = (uint32_t)i};
+        cg_trace(g, tp, 0, cs[i]->loc);
+    }
+    uint32_t fails[MAX_TRACED_CONJUNCTS]; /* fails[k]: false with k values left under it */
+    for (int k = n - 1; k >= 0; k--) fails[k] = cg_emit(g, ZOP_JUMP_IF_FALSE, 0, 0, 0, where->loc);
+    uint32_t pass = cg_emit(g, ZOP_JUMP, 0, 0, 0, where->loc);
+    for (int k = n - 1; k >= 1; k--) {
+        cg_patch(g, fails[k], cg_here(g));
+        cg_emit(g, ZOP_POP, 0, 0, 0, where->loc);
+    }
+    cg_patch(g, fails[0], cg_here(g));
+    uint32_t skip = cg_emit(g, ZOP_JUMP, 0, 0, 0, where->loc);
+    cg_patch(g, pass, cg_here(g));
+    return skip;
+}
+
 /* exists / count / latest / first: a scan over the events of the checked range. */
 static void gen_select(Gen *g, Var *sc, Expr *e)
 {
@@ -166,6 +203,12 @@ static void gen_select(Gen *g, Var *sc, Expr *e)
     default: cg_emit(g, ZOP_MISSING, 0, 0, 0, e->loc); break;
     }
     cg_emit(g, ZOP_STORE, result, 0, 0, e->loc);
+    ZTracePoint begin = {.kind = ZTR_SEL_BEGIN, .select = (uint8_t)e->select, .name = ZNONE, .name2 = ZNONE, .owner = ZNONE};
+    if (g->trace) {
+        begin.text = cg_span_text(g, e->loc);
+        begin.name = cg_intern(g, e->name);
+    }
+    uint32_t sel = cg_trace(g, begin, 0, e->loc);
     ScanPlan scan;
     plan_scan(e, &scan);
     Opcode init = scan.init;
@@ -178,6 +221,15 @@ static void gen_select(Gen *g, Var *sc, Expr *e)
     const Var *ctx = g->ctx_var && strcmp(e->name, g->ctx_var) ? cg_find_var(sc, g->ctx_var) : NULL;
     PlanContext where = {g->ctx_var, g->ctx_periodic, ctx && ctx->slot == 0 && ctx->row_table < 0, is_local, sc};
     plan_retention(&where, e, &scan, mask, cg_push(&g->pending_retains, sizeof(RetainPlan)));
+    bool unbounded = init == ZOP_SCAN_INIT;
+    if (g->trace) {
+        /* zhidu explain reads every event of the selected types, near misses
+         * too: the where alone decides, as it does after any narrowing */
+        init = ZOP_SCAN_INIT;
+        until = NULL;
+        scan.since = NULL;
+        scan.nalts = 0;
+    }
     /* the narrowings' operands first: they pop theirs after the init, in order */
     for (int i = scan.nalts - 1; i >= 0; i--) cg_expr(g, sc, scan.alt_key[i]);
     if (scan.since) cg_expr(g, sc, scan.since);
@@ -189,17 +241,18 @@ static void gen_select(Gen *g, Var *sc, Expr *e)
     if (scan.since) cg_emit(g, ZOP_SCAN_FROM, ev, 0, 0, e->loc);
     for (int i = 0; i < scan.nalts; i++) cg_emit(g, ZOP_SCAN_ALSO_EQ, ev, (uint32_t)scan.alt_field[i], 0, e->loc);
     uint32_t head = cg_emit(g, ZOP_SCAN_NEXT, ev, 0, 0, e->loc);
+    cg_trace(g, (ZTracePoint){.kind = ZTR_SEL_EVENT, .name = ZNONE, .name2 = ZNONE, .owner = sel}, ev, e->loc);
     uint32_t skip = ZNONE, found = ZNONE;
     /* a scan of every event, neither by a field's value nor by a period: its
      * cost multiplies with every such loop around it (docs/errors.md, E0407) */
-    bool unbounded = init == ZOP_SCAN_INIT;
     if (unbounded && ++g->open_scans == ZL_MAX_OPEN_SCANS + 1)
         diag_report(g->d, DIAG_E0407, e->loc,
                     "more than %d loops over all events nested: this selection reads every event again for each "
                     "combination of events the %s around it read (bound one by a field's value, x.actor == y.actor, "
                     "or by a period, x.time in P)",
                     ZL_MAX_OPEN_SCANS, g->ctx_var && !g->ctx_periodic ? "trigger and the selections" : "selections");
-    if (e->rhs) {
+    if (e->rhs && g->trace) skip = gen_traced_where(g, inner, e->rhs, sel);
+    else if (e->rhs) {
         cg_expr(g, inner, e->rhs);
         skip = cg_emit(g, ZOP_JUMP_IF_FALSE, 0, 0, 0, e->loc);
     }
@@ -249,6 +302,7 @@ static void gen_select(Gen *g, Var *sc, Expr *e)
     cg_patch(g, head, cg_here(g));
     if (found != ZNONE) cg_patch(g, found, cg_here(g));
     cg_emit(g, ZOP_LOAD, result, 0, 0, e->loc);
+    cg_trace(g, (ZTracePoint){.kind = ZTR_SEL_END, .name = ZNONE, .name2 = ZNONE, .owner = sel}, 0, e->loc);
 }
 
 void cg_expr(Gen *g, Var *sc, Expr *e)

@@ -95,6 +95,7 @@ static void gen_verdict(Gen *g, Var *sc, RuleSym *r, RuleClause **by_kind, Opcod
         cg_emit(g, ZOP_CONST, 0, 0, cg_str_const(g, r->name), loc);
         nparts = 1;
     }
+    cg_trace(g, (ZTracePoint){.kind = ZTR_VERDICT, .name = ZNONE, .name2 = ZNONE, .owner = ZNONE, .index = op == ZOP_PENDING}, 0, loc);
     cg_emit(g, op, 0, nparts, 0, loc);
 }
 
@@ -129,6 +130,12 @@ static uint32_t gen_body(Gen *g, RuleSym *r, uint32_t rule)
     for (int i = 0; i < r->clauses.len; i++)
         if (!by_kind[r->clauses.items[i]->kind]) by_kind[r->clauses.items[i]->kind] = r->clauses.items[i];
     cg_begin_function(g, r->decl->name_loc);
+    g->rule = rule;
+    if (g->trace) { /* the context's name: `on e: …`, `every … as P` */
+        const char *ctx = by_kind[CL_ON] ? by_kind[CL_ON]->var : by_kind[CL_EVERY] ? by_kind[CL_EVERY]->period->var : NULL;
+        ZTracePoint body = {.kind = ZTR_BODY, .name = ctx ? cg_intern(g, ctx) : ZNONE, .name2 = ZNONE, .owner = ZNONE};
+        cg_trace(g, body, 0, r->decl->name_loc);
+    }
     Var *sc = NULL;
     if (by_kind[CL_ON]) sc = cg_bind_var(g, sc, by_kind[CL_ON]->var, 0);
     if (by_kind[CL_EVERY] && by_kind[CL_EVERY]->period->var) sc = cg_bind_var(g, sc, by_kind[CL_EVERY]->period->var, 0);
@@ -153,8 +160,16 @@ static uint32_t gen_body(Gen *g, RuleSym *r, uint32_t rule)
                 cg_expr(g, sc, b->coll);
                 bool pair = b->var2 != NULL;
                 int slot = cg_new_slots(g, pair ? 3 : 2, b->loc);
+                ZTracePoint range = {.kind = ZTR_RANGE, .name = ZNONE, .name2 = ZNONE, .owner = ZNONE, .index = (uint32_t)nloops};
+                if (g->trace) {
+                    range.text = cg_span_text(g, b->coll->loc);
+                    range.name = cg_intern(g, b->var);
+                    range.name2 = pair ? cg_intern(g, b->var2) : ZNONE;
+                }
+                uint32_t rp = cg_trace(g, range, 0, b->loc);
                 cg_emit(g, pair ? ZOP_PAIR_INIT : ZOP_ITER_INIT, slot, 0, 0, b->loc);
                 heads[nloops] = cg_emit(g, pair ? ZOP_PAIR_NEXT : ZOP_ITER_NEXT, slot, 0, 0, b->loc);
+                cg_trace(g, (ZTracePoint){.kind = ZTR_BIND, .name = ZNONE, .name2 = ZNONE, .owner = rp, .index = (uint32_t)nloops}, slot, b->loc);
                 nloops++;
                 sc = cg_bind_var(g, sc, b->var, slot);
                 if (pair) sc = cg_bind_var(g, sc, b->var2, slot + 1);
@@ -188,6 +203,7 @@ static uint32_t gen_body(Gen *g, RuleSym *r, uint32_t rule)
     }
     RuleClause *req = by_kind[CL_REQUIRE];
     cg_expr(g, sc, req->expr);
+    cg_trace(g, (ZTracePoint){.kind = ZTR_REQUIRE, .text = g->trace ? cg_span_text(g, req->expr->loc) : 0, .name = ZNONE, .name2 = ZNONE, .owner = ZNONE}, 0, req->loc);
     add_continue(&continues, nloops, cg_emit(g, ZOP_JUMP_IF_TRUE, 0, 0, 0, req->loc));
     if (by_kind[CL_DEADLINE]) {
         cg_expr(g, sc, by_kind[CL_DEADLINE]->expr);
@@ -385,11 +401,12 @@ static void gen_table(Gen *g, ZTable *z, const TableSym *t)
     }
 }
 
-Program *codegen_policy(const Policy *pol, DiagEngine *diag)
+static Program *generate(const Policy *pol, DiagEngine *diag, bool trace)
 {
     Gen gen;
     memset(&gen, 0, sizeof gen);
     Gen *g = &gen;
+    g->trace = trace;
     g->pol = pol;
     g->d = diag;
     g->p = program_new();
@@ -450,6 +467,8 @@ Program *codegen_policy(const Policy *pol, DiagEngine *diag)
     p->rules = cg_to_arena(&p->arena, &g->rules, sizeof(ZRule));
     p->nretains = g->retains.len;
     p->retains = cg_to_arena(&p->arena, &g->retains, sizeof(ZRetain));
+    p->ntrace = g->tpoints.len;
+    p->trace = cg_to_arena(&p->arena, &g->tpoints, sizeof(ZTracePoint));
     free(g->pending_retains.items);
     if (g->failed) {
         program_free(p);
@@ -466,3 +485,6 @@ Program *codegen_policy(const Policy *pol, DiagEngine *diag)
     }
     return p;
 }
+
+Program *codegen_policy(const Policy *pol, DiagEngine *diag) { return generate(pol, diag, false); }
+Program *codegen_policy_traced(const Policy *pol, DiagEngine *diag) { return generate(pol, diag, true); }

@@ -10,5 +10,8 @@
  * The policy must have been checked without errors. Deterministic: the same
  * policy gives the same program. */
 Program *codegen_policy(const Policy *policy, DiagEngine *diag);
+/* The same program with trace points (program.h, ZTraceKind) for zhidu
+ * explain: for running in memory, not for a .zbc. */
+Program *codegen_policy_traced(const Policy *policy, DiagEngine *diag);
 
 #endif

@@ -37,6 +37,8 @@ typedef struct Gen {
     Buf pending_retains;   /* RetainPlan */
     int open_scans;        /* loops over all events open here: the trigger, unbounded selections */
     Buf retains;           /* ZRetain */
+    bool trace;            /* emit TRACE instructions and their points (zhidu explain) */
+    Buf tpoints;           /* ZTracePoint */
     /* the function being generated */
     uint32_t fstart;
     int nslots;
@@ -60,6 +62,12 @@ Var *cg_find_var(const Var *sc, const char *name);
 void cg_begin_function(Gen *g, SrcLoc loc);
 /* Ends the function begun last, verified; returns its index. */
 uint32_t cg_end_function(Gen *g, ZFuncKind kind, uint32_t rule);
+/* The source text of a span, its runs of white space made one space (a string index). */
+uint32_t cg_span_text(Gen *g, SrcLoc loc);
+/* When tracing: a new trace point `tp` of the rule being generated (g->rule)
+ * and its TRACE instruction on `slot`; returns its index. Otherwise nothing,
+ * ZNONE: a program compiled without tracing is the same as before. */
+uint32_t cg_trace(Gen *g, ZTracePoint tp, int slot, SrcLoc loc);
 /* cg_expr.c */
 void cg_expr(Gen *g, Var *sc, Expr *e);
 int64_t cg_literal_time(Gen *g, const Expr *e);

@@ -153,7 +153,7 @@ static bool run(Compilation *c, Source *src)
         return true;
     }
     c->policy = sema_check(&c->arena, &c->diag, c->chain, n);
-    if (c->diag.errors == 0) c->program = codegen_policy(c->policy, &c->diag);
+    if (c->diag.errors == 0) c->program = c->trace ? codegen_policy_traced(c->policy, &c->diag) : codegen_policy(c->policy, &c->diag);
     return true;
 }
 

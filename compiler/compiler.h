@@ -22,6 +22,7 @@ typedef struct Compilation {
     Policy *policy;   /* NULL when the file could not be read */
     Program *program; /* generated and verified when the policy has no errors */
     int io_errno;     /* set when the requested file itself could not be read */
+    bool trace;       /* set before checking: generate a traced program (codegen.h), for zhidu explain */
 } Compilation;
 
 Compilation *compile_new(void);

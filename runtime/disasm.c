@@ -80,6 +80,7 @@ void disasm_insn(const Program *p, uint32_t i, uint32_t fstart, FILE *out)
     case LAYOUT_SCAN: fprintf(o, "s%u, ", in->a); print_const(p, in->c, o); break;
     case LAYOUT_SCANF: fprintf(o, "s%u, .%s, ", in->a, field_name(p, &p->log, in->b)); print_const(p, in->c, o); break;
     case LAYOUT_SLOTF: fprintf(o, "s%u, .%s", in->a, field_name(p, &p->log, in->b)); break;
+    case LAYOUT_TRACE: fprintf(o, "s%u, point %u", in->a, in->c); break;
     }
     fclose(o);
     const ZLine *ln = &p->lines[i];

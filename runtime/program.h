@@ -34,6 +34,7 @@ typedef enum InsnLayout {
     LAYOUT_SCANF,  /* a: slot, b: log field, c: constant index of a mask */
     LAYOUT_SLOTF,  /* a: slot, b: log field */
     LAYOUT_EMIT,   /* b: number of message parts */
+    LAYOUT_TRACE,  /* a: slot, c: trace point (Program.trace) */
 } InsnLayout;
 
 typedef struct OpcodeInfo {
@@ -171,6 +172,34 @@ typedef struct ZLine {
     uint32_t line, col;
 } ZLine;
 
+/* What a TRACE instruction reports (zhidu explain): the points of a rule
+ * body in the author's terms. Only a program compiled with tracing has them
+ * (in memory, from a rule file); bytecode files carry none, so the verifier
+ * refuses TRACE in a .zbc. */
+typedef enum ZTraceKind {
+    ZTR_BODY,       /* start of a rule body: slot a is the period or the trigger */
+    ZTR_RANGE,      /* top: the list a binding (`for x in ...`) ranges over */
+    ZTR_BIND,       /* slot a (and a+1 for a pair): the binding's next value */
+    ZTR_SEL_BEGIN,  /* a selection starts */
+    ZTR_SEL_EVENT,  /* slot a: the next event the selection examines */
+    ZTR_CONJ,       /* top: one condition of the selection's where, for that event */
+    ZTR_SEL_END,    /* top: the selection's result */
+    ZTR_REQUIRE,    /* top: the require condition */
+    ZTR_VERDICT,    /* a verdict is reported next (pending: ZTracePoint.index 1) */
+    ZTR_KIND_COUNT
+} ZTraceKind;
+
+typedef struct ZTracePoint {
+    uint8_t kind;          /* ZTraceKind */
+    uint8_t select;        /* SEL_*: 0 exists, 1 count, 2 latest, 3 first */
+    uint32_t rule;
+    uint32_t text;         /* string index: the source text (a collection, a selection, a condition) */
+    uint32_t name, name2;  /* string indexes: the variables bound (ZNONE when none) */
+    uint32_t owner;        /* CONJ, SEL_EVENT, SEL_END: the SEL_BEGIN point; BIND: its RANGE point */
+    uint32_t index;        /* CONJ: place in its selection; RANGE, BIND: loop depth; VERDICT: pending */
+    uint32_t line;         /* of the source text */
+} ZTracePoint;
+
 typedef struct ZMeta {
     uint32_t name, title, document; /* string indexes */
     int64_t effective;     /* UTC seconds of the effective date's local midnight */
@@ -204,6 +233,8 @@ typedef struct Program {
     uint32_t ninsns;
     Insn *code;
     ZLine *lines;          /* one per instruction */
+    uint32_t ntrace;
+    ZTracePoint *trace;    /* compiled with tracing only (ZTraceKind) */
 } Program;
 
 /* An instruction that starts a scan over events (SCAN_INIT and its indexed forms). */

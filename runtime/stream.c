@@ -527,6 +527,7 @@ Stream *stream_new(const Program *p, Dataset *ds, const RunOptions *opt, RunResu
     s->host.verdict = host_verdict;
     s->host.person_name = host_person_name;
     s->host.reads = &s->reads;
+    s->host.trace = opt->trace;
     Vm *vm = &s->vm;
     vm->host = &s->host;
     vm->roster = vm_roster_cols(p);

@@ -90,7 +90,7 @@ int verify_stack_depth(const Insn *code, uint32_t count, uint32_t nslots, int ki
         if (d < 0) { rc = fail(err, errsize, "insn %u: unreachable", i); goto out; }
         /* operands that name local slots */
         if (info->layout == LAYOUT_SLOT || info->layout == LAYOUT_ITER || info->layout == LAYOUT_SCAN ||
-            info->layout == LAYOUT_SCANF || info->layout == LAYOUT_SLOTF) {
+            info->layout == LAYOUT_SCANF || info->layout == LAYOUT_SLOTF || info->layout == LAYOUT_TRACE) {
             if (in->a >= nslots) { rc = fail(err, errsize, "insn %u: slot %u out of range (%u slots)", i, in->a, nslots); goto out; }
         }
         if ((in->op == ZOP_LOAD || in->op == ZOP_STORE) && is_state[in->a]) {
@@ -271,6 +271,9 @@ static int check_insn(const Program *p, uint32_t at, const Insn *in, char *err, 
         break;
     case LAYOUT_FORMAT:
         if (in->a >= FMT_COUNT) return fail(err, size, "insn %u: unknown format %u", at, in->a);
+        break;
+    case LAYOUT_TRACE:
+        if (in->c >= p->ntrace) return fail(err, size, "insn %u: trace point %u out of range", at, in->c);
         break;
     case LAYOUT_SLOTF:
         if (in->b >= p->log.nfields) return fail(err, size, "insn %u: log field %u out of range", at, in->b);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "trace.h"
 #include "ztime.h"
 
 struct Iter {
@@ -650,6 +651,9 @@ Value vm_call(Vm *vm, uint32_t f, Value arg)
             sp -= in->b;
             emit_verdict(vm, sp, in->b, in->op == ZOP_PENDING);
             sp -= 2;
+            break;
+        case ZOP_TRACE:
+            if (vm->host->trace) trace_point(vm->host->trace, vm, in, slots, sp > stack ? &sp[-1] : &missing);
             break;
         case ZOP_RETURN: return missing;
         case ZOP_RETURN_VALUE: return *--sp;

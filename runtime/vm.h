@@ -1,6 +1,6 @@
 /* vm.h - the virtual machine's values, the unit it runs over (unit.h) and
  * the narrow interface to its host (a verdict sink, a name lookup, a tracker
- * of what was read). vm.c executes instructions; the scheduler (stream.c)
+ * of what was read, and for zhidu explain a trace sink). vm.c executes instructions; the scheduler (stream.c)
  * decides what to run. Internal to the runtime library. */
 #ifndef ZD_VM_H
 #define ZD_VM_H
@@ -45,6 +45,7 @@ typedef struct VmHost {
     /* a person's display name in the unit's roster, or NULL */
     const char *(*person_name)(void *ctx, StrId person);
     VmReads *reads;
+    struct Trace *trace;  /* zhidu explain: where TRACE instructions report (trace.h), or NULL */
 } VmHost;
 
 typedef struct Vm {

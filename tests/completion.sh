@@ -32,7 +32,7 @@ expect() {
   if [ "$got" = "$want" ]; then echo "PASS $name"; else echo "FAIL $name: got '$got', want '$want'"; fi
 }
 
-expect "commands" "--help --version check compile diff disasm fmt help lsp merge run test" ""
+expect "commands" "--help --version check compile diff disasm explain fmt help lsp merge run test" ""
 expect "commands starting with c" "check compile" c
 expect "help COMMAND" "run" help r
 expect "run options starting with --f" "--fail-on --format --from" run x.zd d --f
@@ -40,6 +40,8 @@ expect "check options" "--format --help --lang" check -
 expect "compile options" "--help --lang -o" compile -
 expect "run --format values" "csv html json jsonl text" run x.zd d --format ""
 expect "run --format j" "json jsonl" run x.zd d --format j
+expect "explain --format values" "json text" explain x.zd d --format ""
+expect "explain options starting with --r" "--rule" explain x.zd d --r
 expect "run --format=j (bash splits at =)" "json jsonl" run x.zd d --format = j
 expect "check --format values" "json text" check --format ""
 expect "run --fail-on values" "in-principle must never" run --fail-on ""

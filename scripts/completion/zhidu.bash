@@ -10,6 +10,7 @@ _zhidu_options() {
     compile) echo "-o --lang --help" ;;
     disasm) echo "--lang --help" ;;
     run) echo "--format --output --db --from --as-of --unit --fail-on --on-bad-row --window --shard --lang --help" ;;
+    explain) echo "--rule --at --unit --format --lang --help" ;;
     merge) echo "--format --output --lang --help" ;;
     diff) echo "--data --format --lang --help" ;;
     fmt) echo "--check --lang --help" ;;
@@ -21,7 +22,7 @@ _zhidu_options() {
 
 _zhidu() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-  local commands="check compile disasm run fmt test merge diff lsp help"
+  local commands="check compile disasm run explain fmt test merge diff lsp help"
   COMPREPLY=()
   if [ "$COMP_CWORD" -eq 1 ]; then
     mapfile -t COMPREPLY < <(compgen -W "$commands --help --version" -- "$cur")
@@ -34,6 +35,7 @@ _zhidu() {
   case "$cmd:$prev" in
     check:--format) values="text json" ;;
     run:--format) values="text jsonl json csv html" ;;
+    explain:--format) values="text json" ;;
     merge:--format) values="jsonl" ;;
     diff:--format) values="text json" ;;
     run:--fail-on) values="must in-principle never" ;;
@@ -43,6 +45,7 @@ _zhidu() {
       mapfile -t COMPREPLY < <(compgen -f -- "$cur")
       return ;;
     run:--from | run:--as-of | run:--unit | run:--window | run:--shard) return ;;
+    explain:--rule | explain:--at | explain:--unit) return ;;
   esac
   if [ -n "$values" ]; then
     mapfile -t COMPREPLY < <(compgen -W "$values" -- "$cur")
