@@ -393,8 +393,9 @@ Program *codegen_policy(const Policy *pol, DiagEngine *diag)
     g->pol = pol;
     g->d = diag;
     g->p = program_new();
-    if (!g->p) return NULL;
+    if (!g->p) diag_out_of_memory();
     Program *p = g->p;
+    p->arena.on_fail = diag_out_of_memory;
     strtab_init(&g->strs); /* string 0 is the empty string */
 
     ZMeta *m = &p->meta;
@@ -430,6 +431,7 @@ Program *codegen_policy(const Policy *pol, DiagEngine *diag)
     }
     for (int i = 0; i < pol->nrules && !g->failed; i++) gen_rule(g, pol->rules[i], (uint32_t)i);
 
+    if (g->strs.failed) diag_out_of_memory();
     p->nstrings = g->strs.n;
     const char **strings = arena_alloc(&p->arena, sizeof(char *) * (g->strs.n + 1u));
     p->string_lens = arena_alloc(&p->arena, sizeof(uint32_t) * (g->strs.n + 1u));
