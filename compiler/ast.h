@@ -169,7 +169,7 @@ typedef struct RuleClause {
     Comment *comments;
     NameList names;      /* CL_TAGS; CL_ON: event types */
     const char *text;    /* CL_CLAUSE: clause id; CL_MESSAGE: template */
-    const char *text2;   /* CL_CLAUSE: quoted clause text */
+    const char *clause_text; /* CL_CLAUSE: quoted clause text */
     SrcLoc text_loc;
     Severity severity;
     PeriodSpec *period;  /* CL_EVERY */
@@ -213,8 +213,10 @@ typedef struct Decl {
     const char *text;     /* D_EXTENDS path; D_EVENTS/D_ROSTER/D_TABLE/D_CALENDAR table name;
                              D_EVENT log value; D_DISABLE reason */
     SrcLoc text_loc;
-    const char *name2;    /* D_RENAME new name; D_TABLE key field */
-    SrcLoc name2_loc;
+    const char *new_name; /* D_RENAME: the name it is renamed to */
+    SrcLoc new_name_loc;
+    const char *key;      /* D_TABLE: the key field */
+    SrcLoc key_loc;
     DeclKind rename_what; /* D_RENAME: D_ROLE, D_BODY or D_RULE */
     HeaderEntry **entries; /* D_POLICY */
     int nentries;

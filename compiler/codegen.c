@@ -307,7 +307,7 @@ static void gen_rule(Gen *g, RuleSym *r, uint32_t index)
             for (int k = 0; k < c->names.len; k++) tags[ntags++] = cg_intern(g, c->names.names[k]);
         if (c->kind == CL_CLAUSE) {
             clauses[nclauses].id = cg_intern(g, c->text);
-            clauses[nclauses].text = cg_intern(g, c->text2);
+            clauses[nclauses].text = cg_intern(g, c->clause_text);
             nclauses++;
         }
         if (c->kind == CL_MESSAGE) z->message = cg_intern(g, c->text);
