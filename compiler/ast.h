@@ -54,6 +54,8 @@ typedef enum ExprOp {
 } ExprOp;
 
 typedef enum SelectKind { SEL_EXISTS, SEL_COUNT, SEL_LATEST, SEL_FIRST } SelectKind;
+/* The built-in functions, resolved by sema (sema_expr.c names them). */
+typedef enum Builtin { BUILTIN_NONE, BUILTIN_PRESENT, BUILTIN_WEEKDAY, BUILTIN_TIME_OF_DAY, BUILTIN_SIZE } Builtin;
 
 typedef struct Expr Expr;
 typedef struct ExprList {
@@ -92,6 +94,7 @@ struct Expr {
     Symbol *sym;        /* EX_NAME: a parameter, table or enum member; EX_CALL: a definition */
     uint64_t event_mask; /* EX_SELECT: the event types selected */
     int field;          /* EX_FIELD of an event or a row, roster method EX_CALL: the field's index */
+    Builtin builtin;    /* EX_CALL: the built-in function called, or BUILTIN_NONE (a definition) */
 };
 
 /* ---- declarations ------------------------------------------------------ */
