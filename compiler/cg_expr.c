@@ -196,7 +196,7 @@ static void gen_select(Gen *g, Var *sc, Expr *e)
     }
     if (unbounded) g->open_scans--;
     uint32_t skip2 = ZNONE;
-    int time_field = sema_field_index(g->pol->events, "time");
+    int time_field = g->pol->events ? g->pol->events->time_field : -1;
     switch (e->select) {
     case SEL_EXISTS:
         cg_emit(g, ZOP_TRUE, 0, 0, 0, e->loc);

@@ -76,7 +76,7 @@ static void gen_verdict(Gen *g, Var *sc, RuleSym *r, RuleClause **by_kind, Opcod
     } else {
         cg_emit(g, ZOP_MAKE_LIST, 0, 0, 0, loc);
     }
-    int id_field = sema_field_index(g->pol->events, "id");
+    int id_field = g->pol->events ? g->pol->events->id_field : -1;
     int nev = ev ? ev->list.len : 0;
     for (int i = 0; i < nev; i++) {
         cg_expr(g, sc, ev->list.items[i]);
