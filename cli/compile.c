@@ -30,7 +30,7 @@ static Program *compile_to_program(const char *path, int *rc, Lang lang)
     } else {
         diag_print_text(&c->diag, stderr, isatty(STDERR_FILENO)); /* warnings */
         p = compile_take_program(c);
-        if (!p) { fputs("zhidu: out of memory\n", stderr); *rc = EXIT_USAGE; }
+        if (!p) { fputs("zhidu: out of memory while compiling\n", stderr); *rc = EXIT_USAGE; }
     }
     compile_free(c);
     return p;
@@ -73,7 +73,7 @@ static int run_compile(const Command *cmd, const CliArgs *args)
     size_t size;
     unsigned char *bytes = bc_write(p, &size);
     program_free(p);
-    if (!bytes) { fputs("zhidu: out of memory writing bytecode\n", stderr); return EXIT_USAGE; }
+    if (!bytes) { fputs("zhidu: out of memory while writing bytecode\n", stderr); return EXIT_USAGE; }
     char err[1024];
     if (outfile_write_all(out, bytes, size, err, sizeof err) != 0) {
         fprintf(stderr, msg_text(args->lang, MSG_CANNOT_WRITE), out, err);

@@ -20,7 +20,7 @@ static int run_fmt(const Command *cmd, const CliArgs *args)
     for (int i = 0; i < args->npos; i++) {
         const char *path = args->pos[i];
         Compilation *c = compile_new();
-        if (!c) { fputs("zhidu: out of memory\n", stderr); return EXIT_USAGE; }
+        if (!c) { fputs("zhidu: out of memory while formatting\n", stderr); return EXIT_USAGE; }
         Source *src = source_load(&c->arena, path);
         char *out;
         size_t len;

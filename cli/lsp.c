@@ -278,11 +278,11 @@ static json_t *document_symbols(Server *s, json_t *params)
                                                    x->members.items[k]->loc));
             continue;
         case D_RENAME:
-            json_array_append_new(list, symbol(x->name2, SK_ENUM_MEMBER,
+            json_array_append_new(list, symbol(x->new_name, SK_ENUM_MEMBER,
                                                x->rename_what == D_ROLE   ? "role (renamed)"
                                                : x->rename_what == D_BODY ? "body (renamed)"
                                                                           : "rule (renamed)",
-                                               x->loc, x->name2_loc));
+                                               x->loc, x->new_name_loc));
             continue;
         case D_POLICY: sk = SK_NAMESPACE; break;
         case D_ENUM: sk = SK_ENUM; break;

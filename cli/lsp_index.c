@@ -171,7 +171,7 @@ static void collect_adaptation(Walk *w, const Decl *d)
         if (cl->kind != CL_CLAUSE) continue;
         append_note(w, r, arena_printf(w->a, "%s%s %s: %s", d->kind == D_RULE ? "" : "(",
                                        d->kind == D_RULE ? "clause" : arena_printf(w->a, "%s in %s)", decl_kind_name(d->kind), file),
-                                       cl->text ? cl->text : "", cl->text2 ? cl->text2 : ""));
+                                       cl->text ? cl->text : "", cl->clause_text ? cl->clause_text : ""));
     }
 }
 
@@ -202,7 +202,7 @@ static void collect(Walk *w, const AstFile *f)
             break;
         case D_RENAME: {
             LspKind k = d->rename_what == D_ROLE ? LK_ROLE : d->rename_what == D_BODY ? LK_BODY : LK_RULE;
-            LspDef *nd = add_global(w, d->name2, k, d->name2_loc, d->loc, text);
+            LspDef *nd = add_global(w, d->new_name, k, d->new_name_loc, d->loc, text);
             if (nd && k != LK_RULE) nd->owner = k == LK_ROLE ? "role" : "body";
             break;
         }
@@ -416,13 +416,13 @@ static void walk_decl(Walk *w, const Decl *d)
         }
         break;
     }
-    case D_RENAME: occ(w, d->name2_loc, lookup(w->ix, d->name2, M(LK_ROLE) | M(LK_BODY) | M(LK_RULE), NULL), NULL); break;
+    case D_RENAME: occ(w, d->new_name_loc, lookup(w->ix, d->new_name, M(LK_ROLE) | M(LK_BODY) | M(LK_RULE), NULL), NULL); break;
     case D_EVENTS: walk_fields(w, d, EVENT_OWNER); break;
     case D_EVENT: walk_fields(w, d, EVENT_OWNER); break;
     case D_ROSTER: case D_CALENDAR: walk_fields(w, d, d->name); break;
     case D_TABLE:
         walk_fields(w, d, d->name);
-        occ(w, d->name2_loc, lookup(w->ix, d->name2, M(LK_FIELD), d->name), NULL);
+        occ(w, d->key_loc, lookup(w->ix, d->key, M(LK_FIELD), d->name), NULL);
         break;
     case D_PARAM: walk_type(w, d->type); walk_expr(w, d->expr); break;
     case D_SET: walk_expr(w, d->expr); break;

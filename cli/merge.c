@@ -190,7 +190,7 @@ static int run_merge(const Command *cmd, const CliArgs *args)
     int n = args->npos;
     if (n < 1) return cli_usage_error(cmd, args->lang, NULL, "%s", "merge needs the shard reports (REPORT.jsonl...)");
     Shard *sh = calloc((size_t)n, sizeof *sh);
-    if (!sh) { fputs("zhidu: out of memory\n", stderr); return EXIT_USAGE; }
+    if (!sh) { fputs("zhidu: out of memory while merging\n", stderr); return EXIT_USAGE; }
     bool ok = true;
     for (int i = 0; i < n && ok; i++) {
         sh[i].path = args->pos[i];

@@ -34,8 +34,11 @@ static int write_outputs(const char *output, const char *dbpath, ReportFormat fm
         return EXIT_USAGE;
     }
     errno = 0;
-    if (html) report_html_write(o.f, p, ds, result, info);
-    else report_write(o.f, fmt, p, ds, result, info);
+    if ((html ? report_html_write(o.f, p, ds, result, info) : report_write(o.f, fmt, p, ds, result, info)) != 0) {
+        outfile_discard(&o);
+        fputs("zhidu: out of memory while writing the report\n", stderr);
+        return EXIT_USAGE;
+    }
     if (ro->nshards && fmt == REPORT_JSONL && !html) shard_write_record(o.f, p, ro->shard, ro->nshards);
     if (outfile_commit(&o, err, sizeof err) != 0) {
         fprintf(stderr, msg_text(lang, MSG_CANNOT_WRITE), name, err);
@@ -140,7 +143,7 @@ static int run_run(const Command *cmd, const CliArgs *args)
         program_free(p);
         return EXIT_USAGE;
     }
-    if (ds->strs.failed) snprintf(err, sizeof err, "out of memory");
+    if (ds->strs.failed) snprintf(err, sizeof err, "out of memory while reading %s", data);
     else if (unit && result.nunits == 0) snprintf(err, sizeof err, msg_text(lang, MSG_NO_UNIT), unit, data);
     if (ds->strs.failed || (unit && result.nunits == 0)) {
         fprintf(stderr, "zhidu: %s\n", err);

@@ -54,6 +54,8 @@ typedef enum ExprOp {
 } ExprOp;
 
 typedef enum SelectKind { SEL_EXISTS, SEL_COUNT, SEL_LATEST, SEL_FIRST } SelectKind;
+/* The built-in functions, resolved by sema (sema_expr.c names them). */
+typedef enum Builtin { BUILTIN_NONE, BUILTIN_PRESENT, BUILTIN_WEEKDAY, BUILTIN_TIME_OF_DAY, BUILTIN_SIZE } Builtin;
 
 typedef struct Expr Expr;
 typedef struct ExprList {
@@ -92,6 +94,7 @@ struct Expr {
     Symbol *sym;        /* EX_NAME: a parameter, table or enum member; EX_CALL: a definition */
     uint64_t event_mask; /* EX_SELECT: the event types selected */
     int field;          /* EX_FIELD of an event or a row, roster method EX_CALL: the field's index */
+    Builtin builtin;    /* EX_CALL: the built-in function called, or BUILTIN_NONE (a definition) */
 };
 
 /* ---- declarations ------------------------------------------------------ */
@@ -169,7 +172,7 @@ typedef struct RuleClause {
     Comment *comments;
     NameList names;      /* CL_TAGS; CL_ON: event types */
     const char *text;    /* CL_CLAUSE: clause id; CL_MESSAGE: template */
-    const char *text2;   /* CL_CLAUSE: quoted clause text */
+    const char *clause_text; /* CL_CLAUSE: quoted clause text */
     SrcLoc text_loc;
     Severity severity;
     PeriodSpec *period;  /* CL_EVERY */
@@ -213,8 +216,10 @@ typedef struct Decl {
     const char *text;     /* D_EXTENDS path; D_EVENTS/D_ROSTER/D_TABLE/D_CALENDAR table name;
                              D_EVENT log value; D_DISABLE reason */
     SrcLoc text_loc;
-    const char *name2;    /* D_RENAME new name; D_TABLE key field */
-    SrcLoc name2_loc;
+    const char *new_name; /* D_RENAME: the name it is renamed to */
+    SrcLoc new_name_loc;
+    const char *key;      /* D_TABLE: the key field */
+    SrcLoc key_loc;
     DeclKind rename_what; /* D_RENAME: D_ROLE, D_BODY or D_RULE */
     HeaderEntry **entries; /* D_POLICY */
     int nentries;

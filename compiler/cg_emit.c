@@ -15,7 +15,7 @@ void *cg_push(Buf *b, size_t size)
     if (b->len == b->cap) {
         uint32_t cap = b->cap ? b->cap * 2 : 64;
         void *items = realloc(b->items, size * cap);
-        if (!items) { fputs("zhidu: out of memory\n", stderr); abort(); }
+        if (!items) diag_out_of_memory();
         b->items = items;
         b->cap = cap;
     }

@@ -63,13 +63,6 @@ static void gen_field(Gen *g, Var *sc, Expr *e)
     }
 }
 
-/* present(x), weekday(t), time_of_day(t), size(L): built in, not definitions */
-static bool is_builtin_call(const Expr *e)
-{
-    return !strcmp(e->name, "present") || !strcmp(e->name, "weekday") || !strcmp(e->name, "size") ||
-           !strcmp(e->name, "time_of_day");
-}
-
 static void gen_call(Gen *g, Var *sc, Expr *e)
 {
     if (e->lhs) { /* roster.field(person, role, time) */
@@ -78,13 +71,11 @@ static void gen_call(Gen *g, Var *sc, Expr *e)
         cg_emit(g, ZOP_ROSTER_ATTR, 0, t->index, (uint32_t)e->field, e->loc);
         return;
     }
-    if (is_builtin_call(e)) {
+    if (e->builtin != BUILTIN_NONE) { /* resolved by sema */
+        static const Opcode ops[] = {[BUILTIN_PRESENT] = ZOP_PRESENT, [BUILTIN_WEEKDAY] = ZOP_WEEKDAY,
+                                     [BUILTIN_TIME_OF_DAY] = ZOP_TIME_OF_DAY, [BUILTIN_SIZE] = ZOP_SIZE};
         cg_expr(g, sc, e->args.items[0]);
-        Opcode op = !strcmp(e->name, "present")   ? ZOP_PRESENT
-                    : !strcmp(e->name, "weekday") ? ZOP_WEEKDAY
-                    : !strcmp(e->name, "size")    ? ZOP_SIZE
-                                                  : ZOP_TIME_OF_DAY;
-        cg_emit(g, op, 0, 0, 0, e->loc);
+        cg_emit(g, ops[e->builtin], 0, 0, 0, e->loc);
         return;
     }
     /* a definition: evaluate the arguments into fresh slots, then its body */
@@ -258,7 +249,7 @@ static void gen_select(Gen *g, Var *sc, Expr *e)
     }
     if (unbounded) g->open_scans--;
     uint32_t skip2 = ZNONE;
-    int time_field = sema_field_index(g->pol->events, "time");
+    int time_field = g->pol->events ? g->pol->events->time_field : -1;
     switch (e->select) {
     case SEL_EXISTS:
         cg_emit(g, ZOP_TRUE, 0, 0, 0, e->loc);

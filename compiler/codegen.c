@@ -76,7 +76,7 @@ static void gen_verdict(Gen *g, Var *sc, RuleSym *r, RuleClause **by_kind, Opcod
     } else {
         cg_emit(g, ZOP_MAKE_LIST, 0, 0, 0, loc);
     }
-    int id_field = sema_field_index(g->pol->events, "id");
+    int id_field = g->pol->events ? g->pol->events->id_field : -1;
     int nev = ev ? ev->list.len : 0;
     for (int i = 0; i < nev; i++) {
         cg_expr(g, sc, ev->list.items[i]);
@@ -323,7 +323,7 @@ static void gen_rule(Gen *g, RuleSym *r, uint32_t index)
             for (int k = 0; k < c->names.len; k++) tags[ntags++] = cg_intern(g, c->names.names[k]);
         if (c->kind == CL_CLAUSE) {
             clauses[nclauses].id = cg_intern(g, c->text);
-            clauses[nclauses].text = cg_intern(g, c->text2);
+            clauses[nclauses].text = cg_intern(g, c->clause_text);
             nclauses++;
         }
         if (c->kind == CL_MESSAGE) z->message = cg_intern(g, c->text);
@@ -410,8 +410,9 @@ static Program *generate(const Policy *pol, DiagEngine *diag, bool trace)
     g->pol = pol;
     g->d = diag;
     g->p = program_new();
-    if (!g->p) return NULL;
+    if (!g->p) diag_out_of_memory();
     Program *p = g->p;
+    p->arena.on_fail = diag_out_of_memory;
     strtab_init(&g->strs); /* string 0 is the empty string */
 
     ZMeta *m = &p->meta;
@@ -447,6 +448,7 @@ static Program *generate(const Policy *pol, DiagEngine *diag, bool trace)
     }
     for (int i = 0; i < pol->nrules && !g->failed; i++) gen_rule(g, pol->rules[i], (uint32_t)i);
 
+    if (g->strs.failed) diag_out_of_memory();
     p->nstrings = g->strs.n;
     const char **strings = arena_alloc(&p->arena, sizeof(char *) * (g->strs.n + 1u));
     p->string_lens = arena_alloc(&p->arena, sizeof(uint32_t) * (g->strs.n + 1u));

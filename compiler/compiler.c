@@ -18,6 +18,7 @@ Compilation *compile_new(void)
     Compilation *c = calloc(1, sizeof *c);
     if (!c) return NULL;
     arena_init(&c->arena);
+    c->arena.on_fail = diag_out_of_memory;
     diag_init(&c->diag, &c->arena);
     return c;
 }

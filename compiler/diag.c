@@ -30,6 +30,12 @@ void diag_init(DiagEngine *d, Arena *arena)
     d->max_errors = 100;
 }
 
+_Noreturn void diag_out_of_memory(void)
+{
+    fputs("zhidu: out of memory while compiling\n", stderr);
+    exit(2);
+}
+
 Diag *diag_report(DiagEngine *d, DiagCode code, SrcLoc loc, const char *fmt, ...)
 {
     bool is_error = diag_code_severity(code) == DIAG_ERROR;

@@ -56,6 +56,10 @@ typedef struct DiagEngine {
 } DiagEngine;
 
 void diag_init(DiagEngine *d, Arena *arena);
+/* The compiler's answer to running out of memory (it has no error path for
+ * it): says so on stderr and exits with status 2. Its arenas call it through
+ * Arena.on_fail; the runtime's never do. */
+_Noreturn void diag_out_of_memory(void);
 const char *diag_code_name(DiagCode code);
 const char *diag_code_summary(DiagCode code);
 DiagSeverity diag_code_severity(DiagCode code);

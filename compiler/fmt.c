@@ -45,7 +45,7 @@ static void put(Buf *b, const char *s, size_t n)
         size_t cap = b->cap ? b->cap : 4096;
         while (b->len + n + 1 > cap) cap *= 2;
         char *q = realloc(b->p, cap);
-        if (!q) abort();
+        if (!q) diag_out_of_memory();
         b->p = q;
         b->cap = cap;
     }
@@ -201,7 +201,7 @@ static Item *items_of(Arena *a, const Source *src, const bool *starts, int *n)
 static void layout(Buf *b, const Item *it, int n)
 {
     Open *stack = calloc((size_t)n + 1, sizeof *stack);
-    if (!stack) abort();
+    if (!stack) diag_out_of_memory();
     int depth = 0, line_ind = 0;
     for (int i = 0; i < n; i++) {
         const Item *x = &it[i];

@@ -239,7 +239,7 @@ decl
                                    $$->text = $3; $$->text_loc = L(@3); $$->fields = $5; }
     | TABLE IDENT STRING KEY fname '{' fields '}'
                                  { $$ = decl(ls, D_TABLE, @$); $$->name = $2; $$->name_loc = L(@2);
-                                   $$->text = $3; $$->text_loc = L(@3); $$->name2 = $5; $$->name2_loc = L(@5); $$->fields = $7; }
+                                   $$->text = $3; $$->text_loc = L(@3); $$->key = $5; $$->key_loc = L(@5); $$->fields = $7; }
     | CALENDAR IDENT STRING '{' fields '}'
                                  { $$ = decl(ls, D_CALENDAR, @$); $$->name = $2; $$->name_loc = L(@2);
                                    $$->text = $3; $$->text_loc = L(@3); $$->fields = $5; }
@@ -250,11 +250,11 @@ decl
                                  { $$ = decl(ls, D_DEF, @$); $$->name = $2; $$->name_loc = L(@2); $$->params = $4; $$->expr = $7; }
     | RULE IDENT '{' clauses '}' { $$ = decl(ls, D_RULE, @$); $$->name = $2; $$->name_loc = L(@2); $$->clauses = $4; }
     | RENAME ROLE IDENT TO IDENT { $$ = decl(ls, D_RENAME, @$); $$->rename_what = D_ROLE;
-                                   $$->name = $3; $$->name_loc = L(@3); $$->name2 = $5; $$->name2_loc = L(@5); }
+                                   $$->name = $3; $$->name_loc = L(@3); $$->new_name = $5; $$->new_name_loc = L(@5); }
     | RENAME BODY IDENT TO IDENT { $$ = decl(ls, D_RENAME, @$); $$->rename_what = D_BODY;
-                                   $$->name = $3; $$->name_loc = L(@3); $$->name2 = $5; $$->name2_loc = L(@5); }
+                                   $$->name = $3; $$->name_loc = L(@3); $$->new_name = $5; $$->new_name_loc = L(@5); }
     | RENAME RULE IDENT TO IDENT { $$ = decl(ls, D_RENAME, @$); $$->rename_what = D_RULE;
-                                   $$->name = $3; $$->name_loc = L(@3); $$->name2 = $5; $$->name2_loc = L(@5); }
+                                   $$->name = $3; $$->name_loc = L(@3); $$->new_name = $5; $$->new_name_loc = L(@5); }
     | SET IDENT '=' expr         { $$ = decl(ls, D_SET, @$); $$->name = $2; $$->name_loc = L(@2); $$->expr = $4; }
     | OVERRIDE RULE IDENT '{' clauses '}'
                                  { $$ = decl(ls, D_OVERRIDE, @$); $$->name = $3; $$->name_loc = L(@3); $$->clauses = $5; }
@@ -376,7 +376,7 @@ clauses
 
 clause
     : TAGS tags                  { $$ = clause(ls, CL_TAGS, @$); $$->names = $2; }
-    | CLAUSE STRING STRING       { $$ = clause(ls, CL_CLAUSE, @$); $$->text = $2; $$->text_loc = L(@2); $$->text2 = $3; }
+    | CLAUSE STRING STRING       { $$ = clause(ls, CL_CLAUSE, @$); $$->text = $2; $$->text_loc = L(@2); $$->clause_text = $3; }
     | SEVERITY severity          { $$ = clause(ls, CL_SEVERITY, @$); $$->severity = $2; }
     | EVERY period               { $$ = clause(ls, CL_EVERY, @$); $$->period = $2; }
     | UNLESS OVERLAPS IDENT opt_filter

@@ -33,7 +33,7 @@ const char *pdiff_rule_root(AstFile *const *chain, int nchain, const char *name)
     for (int f = nchain - 1; f >= 0; f--)
         for (int i = chain[f]->decls.len - 1; i >= 0; i--) {
             const Decl *d = chain[f]->decls.items[i];
-            if (d->kind == D_RENAME && d->rename_what == D_RULE && !strcmp(d->name2, name)) name = d->name;
+            if (d->kind == D_RENAME && d->rename_what == D_RULE && !strcmp(d->new_name, name)) name = d->name;
         }
     return name;
 }
@@ -252,7 +252,7 @@ static int clauses_of(const RuleSym *r, ClauseKind k, const char *doc, const Rul
     for (int i = 0; i < r->clauses.len; i++) {
         const RuleClause *c = r->clauses.items[i];
         if (c->kind != k) continue;
-        if (k == CL_CLAUSE && doc && c->text && !strcmp(c->text, doc) && c->text2 && !strncmp(c->text2, "参照", strlen("参照")))
+        if (k == CL_CLAUSE && doc && c->text && !strcmp(c->text, doc) && c->clause_text && !strncmp(c->clause_text, "参照", strlen("参照")))
             continue;
         out[n++] = c;
     }
@@ -268,7 +268,7 @@ static bool same_wording(Arena *a, const RuleSym *x, const RuleSym *y, ClauseKin
     if (nx != ny) return false;
     for (int i = 0; i < nx; i++) {
         const RuleClause *p = cx[i], *q = cy[i];
-        if (!same_str(p->text, q->text) || !same_str(p->text2, q->text2) || p->names.len != q->names.len) return false;
+        if (!same_str(p->text, q->text) || !same_str(p->clause_text, q->clause_text) || p->names.len != q->names.len) return false;
         for (int j = 0; j < p->names.len; j++)
             if (strcmp(p->names.names[j], q->names.names[j]) != 0) return false;
         if (k != CL_EVIDENCE) continue; /* a message's parts name roles after renames: those are listed as renames */

@@ -82,6 +82,7 @@ struct TableSym {
     FieldSym **fields;
     int nfields;
     int key;              /* TABLE_KEYED: index of the key field */
+    int id_field, time_field; /* TABLE_EVENTS: the indexes of id and time, for code generation */
     int index;            /* in Policy.tables (the event log: -1) */
     SrcLoc loc;
     bool used;

@@ -3,20 +3,22 @@
  * parameters (as declared and as set along the chain). */
 #include "sema_int.h"
 
-static void require_field(Sema *s, TableSym *t, const char *name, TypeKind kind, bool list_ok)
+/* The index of the field, or -1 when missing (reported). */
+static int require_field(Sema *s, TableSym *t, const char *name, TypeKind kind, bool list_ok)
 {
     int i = sema_field_index(t, name);
     if (i < 0) {
         diag_report(s->d, DIAG_E0210, t->loc, "%s '%s' needs a field '%s'", t->kind == TABLE_EVENTS ? "event log" : "table",
                     t->name, name);
-        return;
+        return -1;
     }
     Type *ft = t->fields[i]->type;
-    if (is_error(ft)) return;
-    if (ft->kind == kind || (kind == T_TEXT && (is_stringish(ft) || ft->kind == T_ENUM)) || (list_ok && ft->kind == T_LIST)) return;
+    if (is_error(ft)) return i;
+    if (ft->kind == kind || (kind == T_TEXT && (is_stringish(ft) || ft->kind == T_ENUM)) || (list_ok && ft->kind == T_LIST)) return i;
     diag_report(s->d, DIAG_E0202, t->fields[i]->loc, "field '%s' must be of type %s, not %s", name,
                 kind == T_ID ? "id" : kind == T_TIME ? "time" : kind == T_PERSON ? "person" : kind == T_ENUM ? "role" : "text",
                 type_name(s->a, ft));
+    return i;
 }
 
 void sema_resolve_table_fields(Sema *s, TableSym *t, Decl *d)
@@ -28,8 +30,8 @@ void sema_resolve_table_fields(Sema *s, TableSym *t, Decl *d)
     }
     switch (t->kind) {
     case TABLE_EVENTS:
-        require_field(s, t, "id", T_ID, false);
-        require_field(s, t, "time", T_TIME, false);
+        t->id_field = require_field(s, t, "id", T_ID, false);
+        t->time_field = require_field(s, t, "time", T_TIME, false);
         require_field(s, t, "type", T_TEXT, false);
         break;
     case TABLE_ROSTER:

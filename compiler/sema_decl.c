@@ -189,11 +189,11 @@ void sema_declare(Sema *s, Decl *d, bool is_root, bool has_parent)
                 }
         TableSym *t = declare_table(s, d, d->kind == D_ROSTER ? TABLE_ROSTER : d->kind == D_TABLE ? TABLE_KEYED : TABLE_CALENDAR);
         if (d->kind == D_TABLE) {
-            t->key = sema_field_index(t, d->name2);
+            t->key = sema_field_index(t, d->key);
             if (t->key < 0) {
-                Diag *g = diag_report(s->d, DIAG_E0203, d->name2_loc, "key '%s' is not a field of table %s", d->name2, d->name);
+                Diag *g = diag_report(s->d, DIAG_E0203, d->key_loc, "key '%s' is not a field of table %s", d->key, d->name);
                 Suggest sg;
-                suggest_init(&sg, d->name2);
+                suggest_init(&sg, d->key);
                 sema_offer_fields(&sg, t);
                 sema_did_you_mean(s, g, &sg);
             }
@@ -363,14 +363,14 @@ static void rename_rule(Sema *s, Decl *d)
         unknown_rule(s, d, "rename");
         return;
     }
-    RuleSym *other = sema_find(s, SYM_RULE, d->name2);
+    RuleSym *other = sema_find(s, SYM_RULE, d->new_name);
     if (other && other != r) {
-        Diag *g = diag_report(s->d, DIAG_E0307, d->name2_loc, "'%s' is already a rule of this policy", d->name2);
+        Diag *g = diag_report(s->d, DIAG_E0307, d->new_name_loc, "'%s' is already a rule of this policy", d->new_name);
         diag_note(s->d, g, other->decl->name_loc, "declared here");
         return;
     }
-    if (!other) sema_add(s, &r->sym, d->name2);
-    r->name = d->name2;
+    if (!other) sema_add(s, &r->sym, d->new_name);
+    r->name = d->new_name;
 }
 
 void sema_adapt(Sema *s, Decl *d, bool *set_here)
@@ -404,16 +404,16 @@ void sema_adapt(Sema *s, Decl *d, bool *set_here)
         }
         /* onto another member's declared name is a conflict; onto a name another
          * member was renamed to merges the two (both match the new value) */
-        EnumMemberSym *other = sema_find_member(en, d->name2);
-        if (other && other != m && !strcmp(other->name, d->name2)) {
-            Diag *g = diag_report(s->d, DIAG_E0307, d->name2_loc, "'%s' is already a %s of this policy", d->name2, what);
+        EnumMemberSym *other = sema_find_member(en, d->new_name);
+        if (other && other != m && !strcmp(other->name, d->new_name)) {
+            Diag *g = diag_report(s->d, DIAG_E0307, d->new_name_loc, "'%s' is already a %s of this policy", d->new_name, what);
             diag_note(s->d, g, other->loc, "declared here");
             break;
         }
-        m->aliases[m->naliases++] = d->name2;
-        m->alias = d->name2;
+        m->aliases[m->naliases++] = d->new_name;
+        m->alias = d->new_name;
         m->renamed_in = d->loc.src;
-        m->value = d->name2;
+        m->value = d->new_name;
         break;
     }
     case D_SET: {
@@ -500,7 +500,7 @@ void sema_cite_followed(Sema *s, AstFile **chain, const char **docs, int nchain)
         *c = *last;
         c->comments = NULL;
         c->text = doc;
-        c->text2 = arena_printf(s->a, "参照%s%s执行", followed, ids);
+        c->clause_text = arena_printf(s->a, "参照%s%s执行", followed, ids);
         ClauseList out;
         memset(&out, 0, sizeof out);
         for (int k = 0; k < r->clauses.len; k++) {

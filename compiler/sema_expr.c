@@ -232,19 +232,23 @@ static Type *check_call(Sema *s, Scope *sc, Expr *e)
         return ft->kind == T_LIST ? ft : sema_list_of(s, ft);
     }
     const char *n = e->name;
-    if (!strcmp(n, "present") || !strcmp(n, "weekday") || !strcmp(n, "size") || !strcmp(n, "time_of_day")) {
+    static const char *const builtins[] = {[BUILTIN_PRESENT] = "present", [BUILTIN_WEEKDAY] = "weekday",
+                                           [BUILTIN_TIME_OF_DAY] = "time_of_day", [BUILTIN_SIZE] = "size"};
+    for (int b = BUILTIN_PRESENT; b <= BUILTIN_SIZE; b++)
+        if (!strcmp(n, builtins[b])) e->builtin = (Builtin)b;
+    if (e->builtin != BUILTIN_NONE) {
         if (args->len != 1) {
             diag_report(s->d, DIAG_E0205, e->loc, "%s() takes 1 argument, not %d", n, args->len);
             for (int i = 0; i < args->len; i++) sema_check_expr(s, sc, args->items[i], NULL);
             return s->t_error;
         }
         Type *t = sema_check_expr(s, sc, args->items[0], NULL);
-        if (!strcmp(n, "present")) return s->t_bool;
-        if (!strcmp(n, "weekday")) {
+        if (e->builtin == BUILTIN_PRESENT) return s->t_bool;
+        if (e->builtin == BUILTIN_WEEKDAY) {
             sema_expect(s, t, T_TIME, args->items[0]->loc, "the argument of weekday()");
             return sema_enum_type(s, s->p->weekdays);
         }
-        if (!strcmp(n, "time_of_day")) {
+        if (e->builtin == BUILTIN_TIME_OF_DAY) {
             sema_expect(s, t, T_TIME, args->items[0]->loc, "the argument of time_of_day()");
             return s->t_duration;
         }

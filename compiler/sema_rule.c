@@ -208,7 +208,7 @@ void sema_check_rule(Sema *s, RuleSym *r)
             break;
         case CL_CLAUSE:
             if (!c->text[0]) diag_report(s->d, DIAG_E0207, c->text_loc, "the clause id is empty");
-            if (!c->text2[0]) diag_report(s->d, DIAG_E0207, c->loc, "quote the clause's text after its id");
+            if (!c->clause_text[0]) diag_report(s->d, DIAG_E0207, c->loc, "quote the clause's text after its id");
             break;
         case CL_SEVERITY: r->severity = c->severity; break;
         case CL_EVERY:

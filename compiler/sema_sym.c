@@ -112,6 +112,7 @@ bool sema_add(Sema *s, Symbol *sym, const char *name)
 {
     SymTab *t = &s->syms;
     StrId id = strtab_intern(&t->names, name, strlen(name));
+    if (t->names.failed) diag_out_of_memory();
     if (id >= t->cap) {
         uint32_t cap = t->cap ? t->cap : 64;
         while (cap <= id) cap *= 2;

@@ -15,7 +15,12 @@ struct ArenaBlock {
 
 enum { ARENA_BLOCK_MIN = 64 * 1024 };
 
-void arena_init(Arena *a) { a->head = NULL; }
+void arena_init(Arena *a)
+{
+    a->head = NULL;
+    a->failed = false;
+    a->on_fail = NULL;
+}
 
 void arena_free(Arena *a)
 {
@@ -26,6 +31,7 @@ void arena_free(Arena *a)
         b = next;
     }
     a->head = NULL;
+    a->failed = false;
 }
 
 void arena_reset(Arena *a)
@@ -42,17 +48,24 @@ void arena_reset(Arena *a)
     keep->used = 0;
 }
 
-void *arena_try_alloc(Arena *a, size_t size)
+static void *out_of_memory(Arena *a)
+{
+    a->failed = true;
+    if (a->on_fail) a->on_fail();
+    return NULL;
+}
+
+void *arena_alloc(Arena *a, size_t size)
 {
     size_t align = sizeof(max_align_t);
-    if (size > SIZE_MAX - align - sizeof(ArenaBlock)) return NULL;
+    if (size > SIZE_MAX - align - sizeof(ArenaBlock)) return out_of_memory(a);
     size = (size + align - 1) / align * align;
     if (size == 0) size = align;
     ArenaBlock *b = a->head;
     if (!b || b->cap - b->used < size) {
         size_t cap = size > ARENA_BLOCK_MIN ? size : ARENA_BLOCK_MIN;
         b = malloc(sizeof(ArenaBlock) + cap);
-        if (!b) return NULL;
+        if (!b) return out_of_memory(a);
         b->used = 0;
         b->cap = cap;
         b->next = a->head;
@@ -64,19 +77,10 @@ void *arena_try_alloc(Arena *a, size_t size)
     return p;
 }
 
-void *arena_alloc(Arena *a, size_t size)
-{
-    void *p = arena_try_alloc(a, size);
-    if (!p) {
-        fputs("zhidu: out of memory\n", stderr);
-        abort();
-    }
-    return p;
-}
-
 char *arena_strndup(Arena *a, const char *s, size_t n)
 {
-    char *p = arena_alloc(a, n + 1);
+    char *p = n < SIZE_MAX ? arena_alloc(a, n + 1) : out_of_memory(a);
+    if (!p) return NULL;
     memcpy(p, s, n);
     p[n] = '\0';
     return p;
@@ -92,7 +96,7 @@ char *arena_vprintf(Arena *a, const char *fmt, va_list ap)
     va_end(ap2);
     if (n < 0) n = 0;
     char *p = arena_alloc(a, (size_t)n + 1);
-    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    if (p) vsnprintf(p, (size_t)n + 1, fmt, ap);
     return p;
 }
 
@@ -110,6 +114,7 @@ void ptrvec_push(Arena *a, PtrVec *v, void *item)
     if (v->len == v->cap) {
         int cap = v->cap ? v->cap * 2 : 4;
         void **items = arena_alloc(a, sizeof(void *) * (size_t)cap);
+        if (!items) return;
         if (v->len) memcpy(items, v->items, sizeof(void *) * (size_t)v->len);
         v->items = items;
         v->cap = cap;

@@ -5,20 +5,26 @@
 #ifndef ZD_ARENA_H
 #define ZD_ARENA_H
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
+/* Out of memory: every allocating function below returns NULL (ptrvec_push
+ * leaves the vector as it was) and sets `failed`, which stays set until
+ * arena_free, so an owner with an error path may check it once at its
+ * boundary (the runtime never aborts). An owner with no error path (the
+ * compiler) sets on_fail, which is called first and does not return. */
 typedef struct ArenaBlock ArenaBlock;
 typedef struct Arena {
     ArenaBlock *head;
+    bool failed;
+    void (*on_fail)(void);
 } Arena;
 
 void arena_init(Arena *a);
 void arena_free(Arena *a);
 /* Forgets every allocation but keeps the most recent block for reuse. */
 void arena_reset(Arena *a);
-/* Zeroed memory, aligned for any type; NULL when out of memory. */
-void *arena_try_alloc(Arena *a, size_t size);
-/* The same for callers with no error path: aborts when out of memory. */
+/* Zeroed memory, aligned for any type. */
 void *arena_alloc(Arena *a, size_t size);
 char *arena_strndup(Arena *a, const char *s, size_t n);
 char *arena_strdup(Arena *a, const char *s);

@@ -308,7 +308,7 @@ static void *arr(In *in, Arena *a, uint32_t count, size_t min_bytes, size_t elem
         in_fail(in, "count %u does not fit in the %zu bytes left", count, in->end - in->pos);
         return NULL;
     }
-    void *p = arena_try_alloc(a, elem_size * ((size_t)count + 1));
+    void *p = arena_alloc(a, elem_size * ((size_t)count + 1));
     if (!p) in_fail(in, "out of memory for %u entries", count);
     return p;
 }
@@ -345,7 +345,7 @@ static void read_strings(In *in, Program *p, uint32_t count)
         uint32_t len = r32(in);
         if (!need(in, len)) return;
         if (utf8_invalid_at((const char *)in->data + in->pos, len) >= 0) { in_fail(in, "string %u is not valid UTF-8 (or holds NUL)", i); return; }
-        char *s = arena_try_alloc(a, (size_t)len + 1);
+        char *s = arena_alloc(a, (size_t)len + 1);
         if (!s) { in_fail(in, "out of memory for string %u", i); return; }
         memcpy(s, in->data + in->pos, len);
         p->strings[i] = s;

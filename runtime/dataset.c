@@ -9,12 +9,6 @@
 #include "text.h"
 #include "ztime.h"
 
-int zt_field(const Program *p, const ZTable *t, const char *name)
-{
-    for (uint32_t i = 0; i < t->nfields; i++)
-        if (!strcmp(program_string(p, t->fields[i].name), name)) return (int)i;
-    return -1;
-}
 
 Dataset *dataset_new(const Program *p)
 {
@@ -25,8 +19,12 @@ Dataset *dataset_new(const Program *p)
     arena_init(&ds->arena);
     arena_init(&ds->event_arena);
     ds->prog_str = arena_alloc(&ds->arena, sizeof(StrId) * (p->nstrings + 1u));
-    for (uint32_t i = 0; i < p->nstrings; i++) ds->prog_str[i] = strtab_intern(&ds->strs, p->strings[i], p->string_lens[i]);
+    for (uint32_t i = 0; ds->prog_str && i < p->nstrings; i++) ds->prog_str[i] = strtab_intern(&ds->strs, p->strings[i], p->string_lens[i]);
     ds->tables = arena_alloc(&ds->arena, sizeof(TableData) * (p->ntables + 1u));
+    if (!ds->tables || ds->strs.failed) {
+        dataset_free(ds);
+        return NULL;
+    }
     ds->log_id = zt_field(p, &p->log, "id");
     ds->log_time = zt_field(p, &p->log, "time");
     ds->log_type = zt_field(p, &p->log, "type");
@@ -36,7 +34,7 @@ Dataset *dataset_new(const Program *p)
 void dataset_free(Dataset *ds)
 {
     if (!ds) return;
-    for (uint32_t i = 0; i < ds->prog->ntables; i++) free(ds->tables[i].rows);
+    for (uint32_t i = 0; ds->tables && i < ds->prog->ntables; i++) free(ds->tables[i].rows);
     free(ds->events);
     free(ds->seen);
     strtab_free(&ds->strs);
@@ -118,6 +116,10 @@ static const char *convert(Dataset *ds, const ZField *f, const RawCell *raw, Cel
         for (uint32_t i = 0; i < count; i++)
             if (u == 0 || items[u - 1] != items[i]) items[u++] = items[i];
         List *l = arena_alloc(lists, sizeof(List) + sizeof(StrId) * u);
+        if (!l) {
+            if (items != stack) free(items);
+            return out_of_memory(ds, msg, size);
+        }
         l->n = u;
         memcpy(l->items, items, sizeof(StrId) * u);
         if (items != stack) free(items);
@@ -285,6 +287,7 @@ const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw,
         return msg;
     }
     Cell *cells = arena_alloc(&ds->event_arena, sizeof(Cell) * (log->nfields + 1u));
+    if (!cells) return out_of_memory(ds, msg, size);
     const char *bad = convert_row(ds, log, raw, cells, &ds->event_arena, msg, size);
     if (bad) return bad;
     if (cells[fid].tag != CELL_STR) {
@@ -333,6 +336,7 @@ const char *dataset_add_record(Dataset *ds, uint32_t table, const RawCell *raw, 
     StrId unit = unit_of(ds, unit_raw, msg, size, &err);
     if (err) return err;
     Cell *cells = arena_alloc(&ds->arena, sizeof(Cell) * (t->nfields + 1u));
+    if (!cells) return out_of_memory(ds, msg, size);
     const char *bad = convert_row(ds, t, raw, cells, &ds->arena, msg, size);
     if (bad) return bad;
     TableData *td = &ds->tables[table];

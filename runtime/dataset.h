@@ -95,7 +95,4 @@ const char *dataset_add_event(Dataset *ds, const RawCell *cells, RawCell unit, u
 const char *dataset_add_record(Dataset *ds, uint32_t table, const RawCell *cells, RawCell unit, bool has_unit, uint32_t loc,
                                char *msg, size_t msgsize);
 
-/* Index of the field named `name` in a table binding, or -1. */
-int zt_field(const Program *p, const ZTable *t, const char *name);
-
 #endif

@@ -17,6 +17,17 @@ static const char *vt_name(uint8_t t, char *buf, size_t size)
     return buf;
 }
 
+/* The names of the event types in mask, separated by spaces (and one before
+ * the first when `lead`). */
+static void type_names(FILE *out, const Program *p, uint64_t mask, bool lead)
+{
+    for (uint32_t k = 0; k < p->nevent_types && k < 64; k++)
+        if (mask & ((uint64_t)1 << k)) {
+            fprintf(out, "%s%s", lead ? " " : "", program_string(p, p->event_types[k].name));
+            lead = true;
+        }
+}
+
 static void print_const(const Program *p, uint32_t i, FILE *out)
 {
     if (i >= p->nconsts) { fprintf(out, "<const %u?>", i); return; }
@@ -27,17 +38,11 @@ static void print_const(const Program *p, uint32_t i, FILE *out)
     case CONST_INT: fprintf(out, "%" PRId64, c->value); break;
     case CONST_DURATION: fprintf(out, "%" PRId64 "s", c->value); break;
     case CONST_TIME: zt_format(c->value, p->meta.tz_offset, buf, sizeof buf); fputs(buf, out); break;
-    case CONST_MASK: {
+    case CONST_MASK:
         fputs("{", out);
-        bool first = true;
-        for (uint32_t k = 0; k < p->nevent_types && k < 64; k++)
-            if ((uint64_t)c->value & ((uint64_t)1 << k)) {
-                fprintf(out, "%s%s", first ? "" : " ", program_string(p, p->event_types[k].name));
-                first = false;
-            }
+        type_names(out, p, (uint64_t)c->value, false);
         fputs("}", out);
         break;
-    }
     case CONST_BOOL: fputs(c->value ? "true" : "false", out); break;
     default: fprintf(out, "<kind %u?>", c->kind);
     }
@@ -171,8 +176,7 @@ void disasm_program(const Program *p, FILE *out)
             fputs("\n", out);
         } else {
             fputs("      on", out);
-            for (uint32_t k = 0; k < p->nevent_types && k < 64; k++)
-                if (r->trigger_mask & ((uint64_t)1 << k)) fprintf(out, " %s", program_string(p, p->event_types[k].name));
+            type_names(out, p, r->trigger_mask, true);
             if (r->trigger_filter != ZNONE) fprintf(out, " where f%u", r->trigger_filter);
             fputs("\n", out);
         }
@@ -183,8 +187,7 @@ void disasm_program(const Program *p, FILE *out)
             const ZRetain *z = &p->retains[k];
             if (z->rule != i) continue;
             fputs("      keeps", out);
-            for (uint32_t t = 0; t < p->nevent_types && t < 64; t++)
-                if (z->mask & ((uint64_t)1 << t)) fprintf(out, " %s", program_string(p, p->event_types[t].name));
+            type_names(out, p, z->mask, true);
             if (z->filter != ZNONE) fprintf(out, " where f%u", z->filter);
             fprintf(out, " %s", z->kind < ZR_KIND_COUNT ? keeps[z->kind] : "?");
             if (z->offset) fprintf(out, " %+lld s", (long long)z->offset);

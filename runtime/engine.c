@@ -35,12 +35,12 @@ int engine_run_input(const Program *p, const char *path, const struct InputOptio
     InputOptions quiet = *io;
     for (int attempt = 0; attempt < 2; attempt++) {
         Dataset *ds = dataset_new(p);
-        if (!ds) { snprintf(err, errsize, "out of memory"); return -1; }
+        if (!ds) { snprintf(err, errsize, "out of memory while starting the run"); return -1; }
         ds->lang = io->lang;
         Stream *s = stream_new(p, ds, &ro, out);
         if (!s) {
             dataset_free(ds);
-            snprintf(err, errsize, "out of memory");
+            snprintf(err, errsize, "out of memory while starting the run");
             return -1;
         }
         /* pull the rows; a step when enough events have come */

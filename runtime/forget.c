@@ -42,15 +42,15 @@ static bool cells_alike(const Cell *a, const Cell *b)
 
 static uint32_t alike_hash(const Event *e, uint64_t fields, uint32_t nf)
 {
-    uint32_t h = hash32(e->unit) ^ e->type;
+    uint32_t h = hidx_hash_id(e->unit) ^ e->type;
     for (uint32_t f = 0; f < nf && f < 64; f++) {
         if (!(fields & ((uint64_t)1 << f))) continue;
         const Cell *c = &e->cells[f];
-        h = hash32(h ^ c->tag);
-        if (c->tag == CELL_STR) h = hash32(h ^ c->s);
+        h = hidx_hash_id(h ^ c->tag);
+        if (c->tag == CELL_STR) h = hidx_hash_id(h ^ c->s);
         else if (c->tag == CELL_LIST)
-            for (uint32_t k = 0; k < c->list->n; k++) h = hash32(h ^ c->list->items[k]);
-        else if (c->tag != CELL_MISSING) h = hash32(h ^ (uint32_t)c->i ^ (uint32_t)((uint64_t)c->i >> 32));
+            for (uint32_t k = 0; k < c->list->n; k++) h = hidx_hash_id(h ^ c->list->items[k]);
+        else if (c->tag != CELL_MISSING) h = hidx_hash_id(h ^ (uint32_t)c->i ^ (uint32_t)((uint64_t)c->i >> 32));
     }
     return h;
 }
@@ -86,11 +86,11 @@ bool forget_events(Stream *s, const uint32_t *unit_of)
     const Program *p = s->p;
     Dataset *ds = s->ds;
     Vm *vm = &s->vm;
-    uint32_t nslots = 16, nf = p->log.nfields;
-    while (nslots < ds->nevents * 2u + 16u) nslots *= 2;
+    uint32_t nf = p->log.nfields;
+    bool failed = false;
     uint8_t *keep = calloc(ds->nevents + 1u, 1);
     int64_t *since = malloc(sizeof(int64_t) * ((size_t)s->nunits * p->nrules + 1u));
-    uint32_t *alike = malloc(sizeof(uint32_t) * nslots);
+    uint32_t *alike = malloc(sizeof(uint32_t) * (ds->nevents + 1u)); /* per group of alike events: the one kept */
     uint32_t *moved = malloc(sizeof(uint32_t) * (ds->nevents + 1u));
     if (!keep || !since || !alike || !moved) {
         free(keep);
@@ -120,7 +120,8 @@ bool forget_events(Stream *s, const uint32_t *unit_of)
     for (uint32_t k = 0; k < p->nretains; k++) {
         const ZRetain *z = &p->retains[k];
         if (z->pick == ZK_ALL) continue;
-        memset(alike, 0xFF, sizeof(uint32_t) * nslots);
+        HIdx groups = {0}; /* alike_hash -> group */
+        uint32_t ngroups = 0;
         for (uint32_t i = 0; i < ds->nevents; i++) {
             if (unit_of[i] == ZNONE) continue;
             UnitState *us = &s->units[unit_of[i]];
@@ -129,12 +130,19 @@ bool forget_events(Stream *s, const uint32_t *unit_of)
             const Event *e = &ds->events[i];
             /* a trigger still to run may precede it */
             if (z->pick == ZK_LATEST && e->time > since[(size_t)unit_of[i] * p->nrules + z->rule]) { keep[i] = 1; continue; }
-            uint32_t h = alike_hash(e, z->fields, nf) & (nslots - 1);
-            while (alike[h] != UINT32_MAX && !events_alike(&ds->events[alike[h]], e, z->fields, nf)) h = (h + 1) & (nslots - 1);
-            if (alike[h] == UINT32_MAX || z->pick == ZK_LATEST) alike[h] = i;
+            uint32_t hash = alike_hash(e, z->fields, nf), pos = 0, g;
+            while ((g = hidx_next(&groups, hash, &pos)) != HIDX_NONE && !events_alike(&ds->events[alike[g]], e, z->fields, nf)) {}
+            if (g != HIDX_NONE) {
+                if (z->pick == ZK_LATEST) alike[g] = i;
+            } else if (hidx_add(&groups, hash, ngroups) == 0) {
+                alike[ngroups++] = i;
+            } else {
+                keep[i] = 1; /* out of memory: kept, and the run stops */
+                failed = true;
+            }
         }
-        for (uint32_t h = 0; h < nslots; h++)
-            if (alike[h] != UINT32_MAX) keep[alike[h]] = 1;
+        hidx_free(&groups);
+        for (uint32_t g = 0; g < ngroups; g++) keep[alike[g]] = 1;
     }
     free(alike);
     for (uint32_t i = 0; i < ds->nevents; i++) {
@@ -160,14 +168,16 @@ bool forget_events(Stream *s, const uint32_t *unit_of)
         if (!keep[i]) continue;
         Event e = ds->events[i];
         Cell *c = arena_alloc(&cells, sizeof(Cell) * (nf + 1u));
+        if (!c) break;
         memcpy(c, e.cells, sizeof(Cell) * nf);
         for (uint32_t f = 0; f < nf; f++)
             if (c[f].tag == CELL_LIST && c[f].list) {
                 size_t size = sizeof(List) + sizeof(StrId) * c[f].list->n;
                 List *l = arena_alloc(&cells, size);
-                memcpy(l, c[f].list, size);
+                if (l) memcpy(l, c[f].list, size);
                 c[f].list = l;
             }
+        if (cells.failed) break;
         e.cells = c;
         moved[i] = n;
         ds->events[n++] = e;
@@ -175,12 +185,13 @@ bool forget_events(Stream *s, const uint32_t *unit_of)
     arena_free(&ds->event_arena);
     ds->event_arena = cells;
     ds->nevents = n;
-    for (uint32_t k = 0; k < s->nunits; k++)
+    bool ok = !failed && !ds->event_arena.failed;
+    for (uint32_t k = 0; ok && k < s->nunits; k++)
         for (uint32_t i = 0; i < s->units[k].ndeferred; i++)
             if (!s->units[k].deferred[i].periodic) s->units[k].deferred[i].event = moved[s->units[k].deferred[i].event];
     free(moved);
     free(since);
     free(keep);
-    return true;
+    return ok;
 }
 

@@ -10,7 +10,8 @@ typedef struct Stream Stream;
 
 /* Keeps the events a later run can still read and drops the rest; unit_of:
  * each event's unit (an index into s->units), or ZNONE for events no rule
- * judges. Returns false when out of memory (then nothing is dropped). */
+ * judges. Returns false when out of memory (then the run is void: the events
+ * past the failure are dropped too). */
 bool forget_events(Stream *s, const uint32_t *unit_of);
 
 #endif

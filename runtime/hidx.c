@@ -3,7 +3,7 @@
 
 #include <stdlib.h>
 
-enum { HIDX_MIN_SLOTS = 1024 };
+enum { HIDX_MIN_SLOTS = 16 };
 
 uint32_t hidx_hash_bytes(const void *s, size_t len)
 {

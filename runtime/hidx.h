@@ -3,7 +3,14 @@
  * keys: a lookup walks the candidates with the same hash and the caller
  * compares its own keys, so one index serves strings, ids and tuples alike.
  * Linear probing, grown (doubled) at half load; nothing is ever removed
- * (rebuild to forget). Also the one string hash (FNV-1a). */
+ * (rebuild to forget); the ids under one hash come in the order they were
+ * added. Also the one string hash (FNV-1a) and the one id hash.
+ *
+ * Every hash lookup of the runtime and the compiler goes through it but one:
+ * the data set's set of (unit, id) pairs (dataset.c) keeps its 64-bit keys in
+ * the slots themselves, because it is the one structure that grows with the
+ * whole log in a streaming run, and ids into an array of keys would add 8
+ * bytes an event to it. */
 #ifndef ZD_HIDX_H
 #define ZD_HIDX_H
 #include <stddef.h>
@@ -28,5 +35,15 @@ int hidx_add(HIdx *h, uint32_t hash, uint32_t id);
 uint32_t hidx_next(const HIdx *h, uint32_t hash, uint32_t *pos);
 
 uint32_t hidx_hash_bytes(const void *s, size_t len);
+/* The hash of a 32-bit id (an interned string's StrId, mostly). */
+static inline uint32_t hidx_hash_id(uint32_t x)
+{
+    x ^= x >> 16;
+    x *= 0x7feb352dU;
+    x ^= x >> 15;
+    x *= 0x846ca68bU;
+    x ^= x >> 16;
+    return x;
+}
 
 #endif

@@ -205,6 +205,7 @@ int input_next(Input *in, char *err, size_t size)
             if (in->b[in->at].table_index < 0) ds->event_source = name;
             else ds->tables[in->at].source = name;
             in->open = true;
+            if (!name) return errfmt(err, size, "out of memory while reading %s", in->src->name);
         }
         const Binding *b = &in->b[in->at];
         SourceRow row;

@@ -1,7 +1,9 @@
-/* program.c - the opcode table (from opcodes.def) and Program lifetime. */
+/* program.c - the opcode table (from opcodes.def), Program lifetime, and
+ * lookups into a Program (strings, fields by name). */
 #include "program.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 const OpcodeInfo opcode_info[OPCODE_COUNT] = {
 #define OP(name, layout, pops, pushes, synopsis) {#name, LAYOUT_##layout, pops, pushes, synopsis},
@@ -37,6 +39,13 @@ void program_free(Program *p)
 const char *program_string(const Program *p, uint32_t index)
 {
     return index < p->nstrings ? p->strings[index] : "";
+}
+
+int zt_field(const Program *p, const ZTable *t, const char *name)
+{
+    for (uint32_t i = 0; i < t->nfields; i++)
+        if (!strcmp(program_string(p, t->fields[i].name), name)) return (int)i;
+    return -1;
 }
 
 const char *program_severity_name(uint8_t severity) { return severity == ZS_MUST ? "must" : "in-principle"; }

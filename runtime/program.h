@@ -250,6 +250,9 @@ bool program_func_scans(const Program *p, uint32_t f);
 Program *program_new(void);
 void program_free(Program *p);
 const char *program_string(const Program *p, uint32_t index); /* "" when out of range */
+/* Index of the field named `name` in a table binding, or -1: the one lookup
+ * of a field by name in the runtime (the compiler's is sema_field_index). */
+int zt_field(const Program *p, const ZTable *t, const char *name);
 /* "must" or "in-principle", as the reports and the disassembler write it. */
 const char *program_severity_name(uint8_t severity);
 

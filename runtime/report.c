@@ -120,24 +120,25 @@ static int cmp_name_row(const void *a, const void *b)
     return x->row < y->row ? -1 : x->row > y->row;
 }
 
-static Names names_index(const Dataset *ds)
+/* False when out of memory. */
+static bool names_index(const Dataset *ds, Names *nm)
 {
-    Names nm = {0};
+    *nm = (Names){0};
     const Program *p = ds->prog;
     uint32_t t = 0;
     while (t < p->ntables && p->tables[t].kind != ZT_ROSTER) t++;
-    if (t == p->ntables) return nm;
+    if (t == p->ntables) return true;
     int fp = zt_field(p, &p->tables[t], "person"), fn = zt_field(p, &p->tables[t], "name");
-    if (fp < 0 || fn < 0 || !ds->tables[t].n) return nm;
-    nm.rows = malloc(sizeof *nm.rows * ds->tables[t].n);
-    if (!nm.rows) abort();
+    if (fp < 0 || fn < 0 || !ds->tables[t].n) return true;
+    nm->rows = malloc(sizeof *nm->rows * ds->tables[t].n);
+    if (!nm->rows) return false;
     for (uint32_t k = 0; k < ds->tables[t].n; k++) {
         const Record *r = &ds->tables[t].rows[k];
         if (r->cells[fp].tag == CELL_STR && r->cells[fn].tag == CELL_STR)
-            nm.rows[nm.n++] = (NameRow){r->has_unit ? r->unit : ANY_UNIT, r->cells[fp].s, r->cells[fn].s, k};
+            nm->rows[nm->n++] = (NameRow){r->has_unit ? r->unit : ANY_UNIT, r->cells[fp].s, r->cells[fn].s, k};
     }
-    qsort(nm.rows, nm.n, sizeof *nm.rows, cmp_name_row);
-    return nm;
+    qsort(nm->rows, nm->n, sizeof *nm->rows, cmp_name_row);
+    return true;
 }
 
 /* The last index row of (unit, person), or NULL. */
@@ -215,10 +216,15 @@ static int cmp_slot(const void *a, const void *b)
     return x->i < y->i ? -1 : x->i > y->i;
 }
 
+/* NULL when out of memory. */
 static Slot *text_order(const RunResult *r, uint32_t *n)
 {
     Slot *units = malloc(sizeof *units * (r->nunits + 1u)), *order = malloc(sizeof *order * (r->n + 1u));
-    if (!units || !order) abort();
+    if (!units || !order) {
+        free(units);
+        free(order);
+        return NULL;
+    }
     for (uint32_t u = 0; u < r->nunits; u++) units[u] = (Slot){r->units[u].unit, 0, u}; /* by StrId, to find a unit's place */
     qsort(units, r->nunits, sizeof *units, cmp_slot);
     *n = 0;
@@ -236,8 +242,18 @@ static Slot *text_order(const RunResult *r, uint32_t *n)
     return order;
 }
 
-static void write_text(FILE *out, const Program *p, const Dataset *ds, const RunResult *r, const ReportInfo *info)
+static int write_text(FILE *out, const Program *p, const Dataset *ds, const RunResult *r, const ReportInfo *info)
 {
+    /* everything it needs first: out of memory, nothing is written */
+    Names nm;
+    uint32_t n;
+    Slot *order = NULL;
+    uint32_t *per_rule = calloc(p->nrules + 1u, sizeof *per_rule * 2); /* violations, pending */
+    if (!names_index(ds, &nm) || !per_rule || !(order = text_order(r, &n))) {
+        free(nm.rows);
+        free(per_rule);
+        return -1;
+    }
     Counts all = count(p, r, -1);
     text_cell(out, PS(p, p->meta.name));
     fputs(" — ", out);
@@ -252,9 +268,6 @@ static void write_text(FILE *out, const Program *p, const Dataset *ds, const Run
     }
     fputs("\n", out);
     /* grouped by unit (when there are several), then by rule */
-    Names nm = names_index(ds);
-    uint32_t n;
-    Slot *order = text_order(r, &n);
     for (uint32_t at = 0, u = 0; u < r->nunits; u++) {
         if (r->nunits > 1) {
             fputs("#### unit ", out);
@@ -303,8 +316,6 @@ static void write_text(FILE *out, const Program *p, const Dataset *ds, const Run
     if (info && info->stats)
         fprintf(out, msg_text(lang, MSG_SUM_ROWS), (unsigned long long)info->stats->rows,
                 (unsigned long long)info->stats->events, (unsigned long long)info->stats->skipped);
-    uint32_t *per_rule = calloc(p->nrules + 1u, sizeof *per_rule * 2); /* violations, pending */
-    if (!per_rule) abort();
     for (uint32_t i = 0; i < r->n; i++) per_rule[r->v[i].rule * 2 + r->v[i].pending]++;
     for (uint32_t k = 0; k < p->nrules; k++) {
         const ZRule *rule = &p->rules[k];
@@ -322,6 +333,7 @@ static void write_text(FILE *out, const Program *p, const Dataset *ds, const Run
     free(per_rule);
     fprintf(out, msg_text(lang, MSG_SUM_TOTAL), all.violations, all.must,
             all.in_principle, all.pending);
+    return 0;
 }
 
 /* ---- csv ---------------------------------------------------------------------------- */
@@ -442,7 +454,7 @@ int report_write(FILE *out, ReportFormat fmt, const Program *p, const Dataset *d
         break;
     case REPORT_JSON: write_json(out, p, ds, r, info); break;
     case REPORT_CSV: return write_csv(out, p, ds, r);
-    case REPORT_TEXT: write_text(out, p, ds, r, info); break;
+    case REPORT_TEXT: return write_text(out, p, ds, r, info);
     }
     return 0;
 }

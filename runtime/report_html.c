@@ -20,16 +20,18 @@ typedef struct Page {
     const Dataset *ds;
     const RunResult *r;
     Lang lang;            /* from ReportInfo */
+    bool *failed;         /* out of memory: a part is left out and the page is void */
 } Page;
 
 static const char *T(const Page *pg, MsgId m) { return msg_text(pg->lang, m); }
 static const char *S(const Page *pg, StrId id) { return strtab_str(&pg->ds->strs, id); }
 static const char *PS(const Page *pg, uint32_t id) { return program_string(pg->p, id); }
 
-/* Writes s with the five HTML-significant characters escaped (text and attribute values). */
-static void esc(FILE *out, const char *s)
+/* Writes the n bytes at s with the five HTML-significant characters escaped
+ * (text and attribute values). */
+static void esc_n(FILE *out, const char *s, size_t n)
 {
-    for (; *s; s++) {
+    for (const char *end = s + n; s < end; s++) {
         switch (*s) {
         case '&': fputs("&amp;", out); break;
         case '<': fputs("&lt;", out); break;
@@ -40,6 +42,8 @@ static void esc(FILE *out, const char *s)
         }
     }
 }
+
+static void esc(FILE *out, const char *s) { esc_n(out, s, strlen(s)); }
 
 static const char *sev_key(uint8_t s) { return s == 1 ? "must" : "in-principle"; }
 static const char *sev_text(const Page *pg, uint8_t s) { return T(pg, s == 1 ? M_MUST : M_IN_PRINCIPLE); }
@@ -118,10 +122,7 @@ static void data_name(const Page *pg, const char *path)
     for (size_t k = n; k > b; k--)
         if (path[k - 1] == '.') { e = k - 1; break; }
     if (e == b) e = n;
-    char *name = strndup(path + b, e - b);
-    if (!name) abort();
-    esc(pg->out, name);
-    free(name);
+    esc_n(pg->out, path + b, e - b);
 }
 
 static void write_header(const Page *pg, const ReportInfo *info)
@@ -248,7 +249,11 @@ static int cmp_judged(const void *a, const void *b)
 static const Judged **judged_of(const Page *pg, uint32_t k, const StrId *u, uint32_t *n)
 {
     const Judged **list = malloc(sizeof(Judged *) * (pg->r->njudged + 1u));
-    if (!list) abort();
+    *n = 0;
+    if (!list) {
+        *pg->failed = true;
+        return NULL;
+    }
     uint32_t m = 0;
     for (uint32_t i = 0; i < pg->r->njudged; i++)
         if (pg->r->judged[i].rule == k && (!u || pg->r->judged[i].unit == *u)) list[m++] = &pg->r->judged[i];
@@ -332,7 +337,11 @@ static int cmp_subject(const void *a, const void *b, void *pg)
 static StrId *pair_people(const Page *pg, uint32_t k, StrId u, uint32_t *n)
 {
     StrId *ids = malloc(sizeof(StrId) * (2u * pg->r->n + 1u));
-    if (!ids) abort();
+    *n = 0;
+    if (!ids) {
+        *pg->failed = true;
+        return NULL;
+    }
     uint32_t m = 0;
     for (uint32_t i = 0; i < pg->r->n; i++) {
         const Violation *v = &pg->r->v[i];
@@ -547,16 +556,16 @@ static void write_filters(const Page *pg)
     size_t total = 0;
     for (uint32_t i = 0; i < pg->r->n; i++) total += pg->r->v[i].nsubjects;
     StrId *subj = malloc(sizeof(StrId) * 2 * (total + 1));
-    if (!subj) abort();
+    if (!subj) *pg->failed = true;
     uint32_t m = 0;
-    for (uint32_t i = 0; i < pg->r->n; i++)
+    for (uint32_t i = 0; subj && i < pg->r->n; i++)
         for (uint32_t s = 0; s < pg->r->v[i].nsubjects; s++) {
             subj[2 * m] = pg->r->v[i].subjects[s];
             subj[2 * m + 1] = pg->r->v[i].unit;
             m++;
         }
     /* stable for equal ids: the first verdict's unit names them (qsort_r is not stable, so order by unit text too) */
-    qsort_r(subj, m, 2 * sizeof(StrId), cmp_subject_unit, (void *)pg);
+    if (m) qsort_r(subj, m, 2 * sizeof(StrId), cmp_subject_unit, (void *)pg);
     select_open(pg, "f-person", M_SUBJECT);
     for (uint32_t i = 0; i < m; i++) {
         if (i && subj[2 * i] == subj[2 * i - 2]) continue;
@@ -655,9 +664,10 @@ static void write_violations(const Page *pg)
     fputs("</section>\n", o);
 }
 
-void report_html_write(FILE *out, const Program *p, const Dataset *ds, const RunResult *r, const ReportInfo *info)
+int report_html_write(FILE *out, const Program *p, const Dataset *ds, const RunResult *r, const ReportInfo *info)
 {
-    Page pg = {out, p, ds, r, info ? info->lang : LANG_EN};
+    bool failed = false;
+    Page pg = {out, p, ds, r, info ? info->lang : LANG_EN, &failed};
     fprintf(out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
             T(&pg, M_HTML_LANG));
@@ -670,4 +680,5 @@ void report_html_write(FILE *out, const Program *p, const Dataset *ds, const Run
     write_rule_sections(&pg);
     write_violations(&pg);
     fprintf(out, "</main>\n<script>\n%s</script>\n</body>\n</html>\n", report_js);
+    return failed ? -1 : 0;
 }

@@ -11,6 +11,7 @@
 
 /* r should come from a run with RunOptions.record_judged (without it the
  * strips and timelines show only the periods and triggers that have a verdict). */
-void report_html_write(FILE *out, const Program *p, const Dataset *ds, const RunResult *r, const ReportInfo *info);
+/* Returns 0, or -1 when out of memory (then the page is incomplete). */
+int report_html_write(FILE *out, const Program *p, const Dataset *ds, const RunResult *r, const ReportInfo *info);
 
 #endif

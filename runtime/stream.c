@@ -142,32 +142,21 @@ static void run_periodic(PeriodCtx *pc)
 
 /* ---- units ------------------------------------------------------------------------ */
 
-static bool unit_slots_rebuild(Stream *s)
+/* The units by id again (after the string ids change). */
+static bool unit_index_rebuild(Stream *s)
 {
-    uint32_t n = 64;
-    while (n < s->nunits * 2 + 2) n *= 2;
-    uint32_t *slots = malloc(sizeof(uint32_t) * n);
-    if (!slots) return false;
-    free(s->unit_slots);
-    s->unit_slots = slots;
-    memset(s->unit_slots, 0xFF, sizeof(uint32_t) * n);
-    s->unit_nslots = n;
-    for (uint32_t i = 0; i < s->nunits; i++) {
-        uint32_t h = hash32(s->units[i].u.id) & (n - 1);
-        while (s->unit_slots[h] != UINT32_MAX) h = (h + 1) & (n - 1);
-        s->unit_slots[h] = i;
-    }
+    hidx_free(&s->unit_index);
+    for (uint32_t i = 0; i < s->nunits; i++)
+        if (hidx_add(&s->unit_index, hidx_hash_id(s->units[i].u.id), i) != 0) return false;
     return true;
 }
 
 /* The state of unit `id`, added when first seen; NULL when out of memory. */
 static UnitState *unit_state(Stream *s, StrId id)
 {
-    uint32_t h = hash32(id) & (s->unit_nslots - 1);
-    while (s->unit_slots[h] != UINT32_MAX) {
-        if (s->units[s->unit_slots[h]].u.id == id) return &s->units[s->unit_slots[h]];
-        h = (h + 1) & (s->unit_nslots - 1);
-    }
+    uint32_t pos = 0;
+    for (uint32_t i; (i = hidx_next(&s->unit_index, hidx_hash_id(id), &pos)) != HIDX_NONE;)
+        if (s->units[i].u.id == id) return &s->units[i];
     if (s->nunits == s->cap) {
         uint32_t cap = s->cap ? s->cap * 2 : 16;
         UnitState *units = realloc(s->units, sizeof(UnitState) * cap);
@@ -187,11 +176,7 @@ static UnitState *unit_state(Stream *s, StrId id)
     s->nunits++; /* from here stream_free frees it */
     for (uint32_t r = 0; r <= s->p->nrules; r++) us->done_to[r] = INT64_MIN;
     if (!us->skip && !unit_build_rows(&us->u, s->p, s->ds)) return NULL;
-    if (s->nunits * 2 > s->unit_nslots) {
-        if (!unit_slots_rebuild(s)) return NULL;
-    } else {
-        s->unit_slots[h] = s->nunits - 1;
-    }
+    if (hidx_add(&s->unit_index, hidx_hash_id(id), s->nunits - 1) != 0) return NULL;
     return us;
 }
 
@@ -235,7 +220,7 @@ static void run_begin(Stream *s, const UnitState *us, uint32_t rule)
 static bool run_end(Stream *s, const UnitState *us, bool final, uint32_t mark)
 {
     arena_reset(&s->vm.scratch);
-    if (s->vm.failed) s->failed = true;
+    if (s->vm.failed || s->vm.scratch.failed) s->failed = true;
     if (settled(s, us, final)) {
         s->out->rule_runs++;
         return true;
@@ -317,7 +302,7 @@ static bool calendars_settled(Stream *s, UnitState *us, uint32_t rule, bool fina
     uint32_t n;
     if (r->unless_table != ZNONE) free(calendar_rows(vm, r->unless_table, r->unless_filter, &n));
     if (r->period_table != ZNONE) free(calendar_rows(vm, r->period_table, r->period_filter, &n));
-    if (vm->failed) s->failed = true;
+    if (vm->failed || vm->scratch.failed) s->failed = true;
     return settled(s, us, final);
 }
 
@@ -471,12 +456,13 @@ static int step(Stream *s, bool final)
         unit_free_events(&us->u, p);
     }
     free(pos);
+    if (s->vm.scratch.failed || s->out->arena.failed) s->failed = true;
     if (s->failed) return -1;
     if (!final) {
         s->stepped = true;
         if (!forget_events(s, s->slot_of)) return -1;
         /* strings: when they have doubled since the last time (amortised) */
-        if (ds->strs.n > 2 * s->strings_kept + s->window && (!strgc_collect(s) || !unit_slots_rebuild(s))) return -1;
+        if (ds->strs.n > 2 * s->strings_kept + s->window && (!strgc_collect(s) || !unit_index_rebuild(s))) return -1;
         /* the next step after at least window new events, or half the events
          * held: the work of a step is proportional to the events held, so it
          * stays linear in the log, and at most 1.5 times as many are held */
@@ -537,7 +523,6 @@ Stream *stream_new(const Program *p, Dataset *ds, const RunOptions *opt, RunResu
         char name[2] = {(char)('0' + d), 0};
         vm->weekday[d] = strtab_intern(&ds->strs, name, 1);
     }
-    if (!unit_slots_rebuild(s)) goto oom;
     s->strings_kept = ds->strs.n;
     s->window = opt->window;
     s->streaming = opt->window > 0;
@@ -556,6 +541,7 @@ int stream_finish(Stream *s)
     if (rc) return rc;
     RunResult *out = s->out;
     out->units = arena_alloc(&out->arena, sizeof(UnitSummary) * (s->nunits + 1u));
+    if (!out->units) return -1;
     for (uint32_t k = 0; k < s->nunits; k++) {
         const UnitState *us = &s->units[k];
         if (us->skip || !us->started) continue;
@@ -579,7 +565,7 @@ void stream_free(Stream *s)
         free(s->units[k].deferred);
     }
     free(s->units);
-    free(s->unit_slots);
+    hidx_free(&s->unit_index);
     for (uint32_t t = 0; t < p->nevent_types; t++) {
         if (s->by_type) free(s->by_type[t]);
         if (s->keep_by_type) free(s->keep_by_type[t]);

@@ -48,7 +48,7 @@ struct Stream {
     uint32_t **keep_by_type, *keep_count; /* retention entries per event type */
     UnitState *units;
     uint32_t nunits, cap;
-    uint32_t *unit_slots, unit_nslots;    /* unit string -> index into units */
+    HIdx unit_index;                      /* hidx_hash_id of a unit's id -> its index in units */
     uint32_t first_new;                   /* events before it were evaluated */
     uint32_t *slot_of;                    /* per event of the step: its unit, or ZNONE */
     uint32_t *count;                      /* per unit: its events in the step */

@@ -49,7 +49,7 @@ StrId strtab_intern(StrTab *t, const char *s, size_t len)
     StrId found = find(t, s, len, hash);
     if (found != UINT32_MAX) return found;
     char *copy = NULL;
-    if ((t->n == t->cap && !grow(t)) || len > UINT32_MAX || !(copy = arena_try_alloc(&t->arena, len + 1)) ||
+    if ((t->n == t->cap && !grow(t)) || len > UINT32_MAX || !(copy = arena_alloc(&t->arena, len + 1)) ||
         hidx_add(&t->index, hash, t->n) != 0) {
         t->failed = true;
         return 0;

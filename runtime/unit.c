@@ -30,20 +30,24 @@ const char *unit_person_name(const Dataset *ds, StrId unit, StrId person)
     return NULL;
 }
 
-static bool build_keyed(KeyedIndex *kx, const uint32_t *rows, uint32_t n, const TableData *td, int key)
+/* The row of td whose column `key` holds the string s, or ZNONE. */
+static uint32_t keyed_find(const HIdx *kx, const TableData *td, int key, StrId s)
 {
-    kx->nslots = 16;
-    while (kx->nslots < n * 2 + 16) kx->nslots *= 2;
-    kx->slots = malloc(sizeof(uint32_t) * kx->nslots);
-    if (!kx->slots) return false;
-    memset(kx->slots, 0xFF, sizeof(uint32_t) * kx->nslots);
-    for (uint32_t k = 0; k < n; k++) {
+    uint32_t pos = 0;
+    for (uint32_t row; (row = hidx_next(kx, hidx_hash_id(s), &pos)) != HIDX_NONE;) {
+        const Cell *c = &td->rows[row].cells[key];
+        if (c->tag == CELL_STR && c->s == s) return row;
+    }
+    return ZNONE;
+}
+
+static bool build_keyed(HIdx *kx, const uint32_t *rows, uint32_t n, const TableData *td, int key)
+{
+    for (uint32_t k = n; k-- > 0;) { /* the later row wins: it is indexed first */
         uint32_t row = rows[k];
         const Cell *c = &td->rows[row].cells[key];
-        if (c->tag != CELL_STR) continue;
-        uint32_t h = hash32(c->s) & (kx->nslots - 1);
-        while (kx->slots[h] != UINT32_MAX && td->rows[kx->slots[h]].cells[key].s != c->s) h = (h + 1) & (kx->nslots - 1);
-        kx->slots[h] = row; /* the later row wins */
+        if (c->tag != CELL_STR || keyed_find(kx, td, key, c->s) != ZNONE) continue;
+        if (hidx_add(kx, hidx_hash_id(c->s), row) != 0) return false;
     }
     return true;
 }
@@ -52,7 +56,7 @@ bool unit_build_rows(Unit *u, const Program *p, const Dataset *ds)
 {
     u->rows = calloc(p->ntables + 1u, sizeof(uint32_t *));
     u->nrows = calloc(p->ntables + 1u, sizeof(uint32_t));
-    u->keyed = calloc(p->ntables + 1u, sizeof(KeyedIndex));
+    u->keyed = calloc(p->ntables + 1u, sizeof(HIdx));
     u->fields = calloc(p->log.nfields + 1u, sizeof(FieldIndex));
     if (!u->rows || !u->nrows || !u->keyed || !u->fields) return false;
     for (uint32_t t = 0; t < p->ntables; t++) {
@@ -67,19 +71,22 @@ bool unit_build_rows(Unit *u, const Program *p, const Dataset *ds)
     return true;
 }
 
+static void free_field_index(FieldIndex *fx)
+{
+    hidx_free(&fx->index);
+    free(fx->keys);
+    free(fx->starts);
+    free(fx->counts);
+    free(fx->positions);
+    memset(fx, 0, sizeof *fx);
+}
+
 void unit_free_events(Unit *u, const Program *p)
 {
     free(u->evs);
     u->evs = NULL;
     u->nevs = 0;
-    for (uint32_t f = 0; u->fields && f < p->log.nfields; f++) {
-        free(u->fields[f].slots);
-        free(u->fields[f].keys);
-        free(u->fields[f].starts);
-        free(u->fields[f].counts);
-        free(u->fields[f].positions);
-        memset(&u->fields[f], 0, sizeof(FieldIndex));
-    }
+    for (uint32_t f = 0; u->fields && f < p->log.nfields; f++) free_field_index(&u->fields[f]);
 }
 
 void unit_free_rows(Unit *u, const Program *p)
@@ -87,7 +94,7 @@ void unit_free_rows(Unit *u, const Program *p)
     unit_free_events(u, p);
     for (uint32_t t = 0; t < p->ntables; t++) {
         if (u->rows) free(u->rows[t]);
-        if (u->keyed) free(u->keyed[t].slots);
+        if (u->keyed) hidx_free(&u->keyed[t]);
     }
     free(u->rows);
     free(u->nrows);
@@ -101,17 +108,16 @@ void unit_free_rows(Unit *u, const Program *p)
 
 uint32_t unit_lookup(const Unit *u, const Dataset *ds, uint32_t t, StrId key)
 {
-    const KeyedIndex *kx = &u->keyed[t];
-    if (!kx->nslots) return ZNONE;
-    int kc = ds->prog->tables[t].key;
-    uint32_t h = hash32(key) & (kx->nslots - 1);
-    while (kx->slots[h] != UINT32_MAX) {
-        uint32_t row = kx->slots[h];
-        const Cell *c = &ds->tables[t].rows[row].cells[kc];
-        if (c->tag == CELL_STR && c->s == key) return row;
-        h = (h + 1) & (kx->nslots - 1);
-    }
-    return ZNONE;
+    return keyed_find(&u->keyed[t], &ds->tables[t], ds->prog->tables[t].key, key);
+}
+
+/* The entry of `key` in fx, or HIDX_NONE. */
+static uint32_t field_entry(const FieldIndex *fx, StrId key)
+{
+    uint32_t pos = 0;
+    for (uint32_t e; (e = hidx_next(&fx->index, hidx_hash_id(key), &pos)) != HIDX_NONE;)
+        if (fx->keys[e] == key) return e;
+    return HIDX_NONE;
 }
 
 /* Builds the index of the unit's events by the value(s) of log field f. */
@@ -123,15 +129,14 @@ static bool build_field_index(Unit *u, const Dataset *ds, uint32_t f)
         const Cell *c = &ds->events[u->evs[k]].cells[f];
         total += c->tag == CELL_STR ? 1 : c->tag == CELL_LIST ? c->list->n : 0;
     }
-    fx->nslots = 16;
-    while (fx->nslots < total * 2 + 16) fx->nslots *= 2;
-    fx->slots = malloc(sizeof(uint32_t) * fx->nslots);
     fx->keys = malloc(sizeof(StrId) * (total + 1));
     fx->starts = calloc(total + 1, sizeof(uint32_t));
     fx->counts = calloc(total + 1, sizeof(uint32_t));
     fx->positions = malloc(sizeof(uint32_t) * (total + 1));
-    if (!fx->slots || !fx->keys || !fx->starts || !fx->counts || !fx->positions) return false;
-    memset(fx->slots, 0xFF, sizeof(uint32_t) * fx->nslots);
+    if (!fx->keys || !fx->starts || !fx->counts || !fx->positions) {
+        free_field_index(fx);
+        return false;
+    }
     fx->nkeys = 0;
     /* pass 1: keys and counts; pass 2: positions */
     for (int pass = 0; pass < 2; pass++) {
@@ -140,13 +145,15 @@ static bool build_field_index(Unit *u, const Dataset *ds, uint32_t f)
             uint32_t n = c->tag == CELL_STR ? 1 : c->tag == CELL_LIST ? c->list->n : 0;
             for (uint32_t m = 0; m < n; m++) {
                 StrId key = c->tag == CELL_STR ? c->s : c->list->items[m];
-                uint32_t h = hash32(key) & (fx->nslots - 1);
-                while (fx->slots[h] != UINT32_MAX && fx->keys[fx->slots[h]] != key) h = (h + 1) & (fx->nslots - 1);
-                if (fx->slots[h] == UINT32_MAX) {
-                    fx->slots[h] = fx->nkeys;
+                uint32_t e = field_entry(fx, key);
+                if (e == HIDX_NONE) {
+                    if (hidx_add(&fx->index, hidx_hash_id(key), fx->nkeys) != 0) {
+                        free_field_index(fx);
+                        return false;
+                    }
+                    e = fx->nkeys;
                     fx->keys[fx->nkeys++] = key;
                 }
-                uint32_t e = fx->slots[h];
                 if (pass == 0) fx->counts[e]++;
                 else fx->positions[fx->starts[e] + fx->counts[e]++] = k;
             }
@@ -170,16 +177,10 @@ const uint32_t *unit_key_positions(Unit *u, const Dataset *ds, uint32_t f, StrId
     FieldIndex *fx = &u->fields[f];
     *n = 0;
     if (!fx->built && !build_field_index(u, ds, f)) return NULL;
-    uint32_t h = hash32(key) & (fx->nslots - 1);
-    while (fx->slots[h] != UINT32_MAX) {
-        uint32_t e = fx->slots[h];
-        if (fx->keys[e] == key) {
-            *n = fx->counts[e];
-            return fx->positions + fx->starts[e];
-        }
-        h = (h + 1) & (fx->nslots - 1);
-    }
-    return none; /* an empty positions array, not a range */
+    uint32_t e = field_entry(fx, key);
+    if (e == HIDX_NONE) return none; /* an empty positions array, not a range */
+    *n = fx->counts[e];
+    return fx->positions + fx->starts[e];
 }
 
 uint32_t unit_lower_bound(const Unit *u, const Dataset *ds, int64_t t)

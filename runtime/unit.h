@@ -8,23 +8,18 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "dataset.h"
+#include "hidx.h"
 #include "program.h"
 
 /* An index of the unit's events by the value of one log field. */
 typedef struct FieldIndex {
     bool built;
-    uint32_t *slots;      /* hash of StrId -> entry */
-    uint32_t nslots;
+    HIdx index;           /* hidx_hash_id of a key -> its entry */
     StrId *keys;
     uint32_t *starts, *counts; /* per key: range in positions */
     uint32_t nkeys;
     uint32_t *positions;  /* positions into Unit.evs, grouped by key, in time order */
 } FieldIndex;
-
-typedef struct KeyedIndex {
-    uint32_t *slots;      /* hash of key StrId -> row index (the later row wins) */
-    uint32_t nslots;
-} KeyedIndex;
 
 typedef struct Unit {
     StrId id;
@@ -33,20 +28,9 @@ typedef struct Unit {
     uint32_t nevs;
     uint32_t **rows;      /* per table: indices of the rows that apply to the unit */
     uint32_t *nrows;
-    KeyedIndex *keyed;    /* per table (keyed tables only) */
+    HIdx *keyed;          /* per table (keyed tables only): hidx_hash_id of a key -> its row (the later row wins) */
     FieldIndex *fields;   /* per log field, built on first use */
 } Unit;
-
-/* The hash of an interned string id, for the open-addressed indexes. */
-static inline uint32_t hash32(uint32_t x)
-{
-    x ^= x >> 16;
-    x *= 0x7feb352dU;
-    x ^= x >> 15;
-    x *= 0x846ca68bU;
-    x ^= x >> 16;
-    return x;
-}
 
 /* The reference rows that apply to u->id and the keyed indexes. Returns
  * false when out of memory (then unit_free_rows frees what was built). */

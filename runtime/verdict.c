@@ -1,7 +1,8 @@
 /* verdict.c - identity, dedupe, rollback and ordering of verdicts (see
- * verdict.h). Identities are found through an open-addressed index of the
- * result; a verdict taken back leaves its slot pointing past the end, which
- * the lookup treats as another identity: harmless. */
+ * verdict.h). Identities are found through a hash index (hidx.h) of the
+ * result; a verdict taken back leaves its entry pointing past the end, or at
+ * a later verdict in its place, which the lookup compares as any other:
+ * harmless. */
 #define _GNU_SOURCE /* qsort_r: comparisons that need the string table, without globals */
 #include "verdict.h"
 
@@ -40,40 +41,31 @@ static int cmp_strid_by_text(const void *a, const void *b, void *strs)
     return strcmp(strtab_str(strs, *(const StrId *)a), strtab_str(strs, *(const StrId *)b));
 }
 
-/* Grows the identity index to hold one more verdict. */
-static bool seen_reserve(Verdicts *vs, Arena *scratch)
+/* Indexes the result again after the string ids changed. */
+static bool seen_rebuild(Verdicts *vs, Arena *scratch)
 {
-    Seen *seen = &vs->seen;
     RunResult *out = vs->out;
-    if ((seen->nused + 1) * 2 <= seen->nslots) return true;
-    uint32_t n = 1024;
-    while (n < (out->n + 1) * 4) n *= 2;
-    uint32_t *slots = malloc(sizeof(uint32_t) * n);
-    if (!slots) return false;
-    memset(slots, 0xFF, sizeof(uint32_t) * n);
+    hidx_free(&vs->seen);
     for (uint32_t i = 0; i < out->n; i++) {
         const Violation *v = &out->v[i];
         List *l = arena_alloc(scratch, sizeof(List) + sizeof(StrId) * v->nsubjects);
-        /* rehash needs the id-sorted subjects */
+        if (!l) return false;
+        /* the hash needs the id-sorted subjects */
         l->n = v->nsubjects;
         memcpy(l->items, v->subjects, sizeof(StrId) * v->nsubjects);
         for (uint32_t a = 1; a < l->n; a++)
             for (uint32_t b = a; b > 0 && l->items[b - 1] > l->items[b]; b--) {
                 StrId t = l->items[b]; l->items[b] = l->items[b - 1]; l->items[b - 1] = t;
             }
-        uint32_t h = (uint32_t)verdict_hash(v, l) & (n - 1);
-        while (slots[h] != UINT32_MAX) h = (h + 1) & (n - 1);
-        slots[h] = i;
+        if (hidx_add(&vs->seen, (uint32_t)verdict_hash(v, l), i) != 0) return false;
     }
-    free(seen->slots);
-    seen->slots = slots;
-    seen->nslots = n;
-    seen->nused = out->n;
+    vs->seen_stale = false;
     return true;
 }
 
-/* A verdict's stored form: the identity, then copies of the lists and message. */
-static void fill_verdict(Verdicts *vs, Violation *v, const Violation *id, Unit *u, const List *subjects, const List *evidence,
+/* A verdict's stored form: the identity, then copies of the lists and
+ * message; false when out of memory. */
+static bool fill_verdict(Verdicts *vs, Violation *v, const Violation *id, Unit *u, const List *subjects, const List *evidence,
                          const char *message)
 {
     RunResult *out = vs->out;
@@ -81,19 +73,21 @@ static void fill_verdict(Verdicts *vs, Violation *v, const Violation *id, Unit *
     *v = *id;
     v->nsubjects = subjects->n;
     v->subjects = arena_alloc(&out->arena, sizeof(StrId) * (subjects->n + 1));
+    v->evidence = arena_alloc(&out->arena, sizeof(StrId) * (evidence->n + 1));
+    v->evidence_loc = arena_alloc(&out->arena, sizeof(uint32_t) * (evidence->n + 1));
+    v->message = arena_strdup(&out->arena, message);
+    if (out->arena.failed) return false;
     memcpy(v->subjects, subjects->items, sizeof(StrId) * subjects->n);
     qsort_r(v->subjects, v->nsubjects, sizeof(StrId), cmp_strid_by_text, (void *)&ds->strs);
     v->nevidence = evidence->n;
-    v->evidence = arena_alloc(&out->arena, sizeof(StrId) * (evidence->n + 1));
     memcpy(v->evidence, evidence->items, sizeof(StrId) * evidence->n);
     qsort_r(v->evidence, v->nevidence, sizeof(StrId), cmp_strid_by_text, (void *)&ds->strs);
     /* where each evidence event was read: the events may be gone by report time */
-    v->evidence_loc = arena_alloc(&out->arena, sizeof(uint32_t) * (evidence->n + 1));
     for (uint32_t i = 0; i < v->nevidence; i++) {
         uint32_t e = unit_event_by_id(u, ds, v->evidence[i]);
         v->evidence_loc[i] = e == ZNONE ? 0 : ds->events[e].loc;
     }
-    v->message = arena_strdup(&out->arena, message);
+    return true;
 }
 
 void verdict_begin(Verdicts *vs) { vs->nundo = 0; }
@@ -102,12 +96,10 @@ bool verdict_emit(Verdicts *vs, const Violation *id, Unit *u, const List *subjec
                   Arena *scratch)
 {
     RunResult *out = vs->out;
-    Seen *seen = &vs->seen;
-    if (!seen_reserve(vs, scratch)) return false;
-    uint32_t h = (uint32_t)verdict_hash(id, subjects) & (seen->nslots - 1);
-    while (seen->slots[h] != UINT32_MAX) {
-        /* slots past the end belong to verdicts taken back */
-        uint32_t k = seen->slots[h];
+    if (vs->seen_stale && !seen_rebuild(vs, scratch)) return false;
+    uint32_t hash = (uint32_t)verdict_hash(id, subjects), pos = 0;
+    for (uint32_t k; (k = hidx_next(&vs->seen, hash, &pos)) != HIDX_NONE;) {
+        /* entries past the end belong to verdicts taken back */
         if (k < out->n && same_identity(&out->v[k], id, subjects)) {
             /* reported already. Two calendar rows can give the same period:
              * the row judged first when every event is held (the lower one)
@@ -125,10 +117,8 @@ bool verdict_emit(Verdicts *vs, const Violation *id, Unit *u, const List *subjec
             }
             vs->undo[vs->nundo] = out->v[k];
             vs->undo_at[vs->nundo++] = k;
-            fill_verdict(vs, &out->v[k], id, u, subjects, evidence, message);
-            return true;
+            return fill_verdict(vs, &out->v[k], id, u, subjects, evidence, message);
         }
-        h = (h + 1) & (seen->nslots - 1);
     }
     if (out->n == out->cap) {
         uint32_t cap = out->cap ? out->cap * 2 : 256;
@@ -137,10 +127,8 @@ bool verdict_emit(Verdicts *vs, const Violation *id, Unit *u, const List *subjec
         out->v = v;
         out->cap = cap;
     }
-    seen->slots[h] = out->n;
-    seen->nused++;
-    fill_verdict(vs, &out->v[out->n++], id, u, subjects, evidence, message);
-    return true;
+    if (hidx_add(&vs->seen, hash, out->n) != 0) return false;
+    return fill_verdict(vs, &out->v[out->n++], id, u, subjects, evidence, message);
 }
 
 void verdict_take_back(Verdicts *vs, uint32_t mark)
@@ -154,8 +142,8 @@ void verdict_take_back(Verdicts *vs, uint32_t mark)
 
 void verdict_forget_index(Verdicts *vs)
 {
-    free(vs->seen.slots);
-    memset(&vs->seen, 0, sizeof vs->seen);
+    hidx_free(&vs->seen);
+    vs->seen_stale = true;
 }
 
 void verdict_free(Verdicts *vs)

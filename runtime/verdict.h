@@ -10,16 +10,11 @@
 #include "engine.h"
 #include "unit.h"
 
-/* Verdicts already reported: indexes into the result, by identity hash. */
-typedef struct Seen {
-    uint32_t *slots;
-    uint32_t nslots, nused; /* used: with the slots of verdicts taken back */
-} Seen;
-
 typedef struct Verdicts {
     RunResult *out;
     const Dataset *ds;
-    Seen seen;
+    HIdx seen;              /* identity hash -> index into the result (verdicts taken back too) */
+    bool seen_stale;        /* string ids changed: seen is rebuilt before its next use */
     /* verdicts the current run replaced, to restore if it is taken back */
     Violation *undo;
     uint32_t *undo_at;

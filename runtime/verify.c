@@ -189,13 +189,6 @@ out:
 
 static bool valid_type(uint8_t t) { return (t & ~VT_LIST_FLAG) < VT_COUNT; }
 
-static int field_named(const Program *p, const ZTable *t, const char *name)
-{
-    for (uint32_t i = 0; i < t->nfields; i++)
-        if (!strcmp(program_string(p, t->fields[i].name), name)) return (int)i;
-    return -1;
-}
-
 static int check_table(const Program *p, const ZTable *t, const char *what, char *err, size_t size)
 {
     if (t->name >= p->nstrings || t->table >= p->nstrings)
@@ -216,7 +209,7 @@ static int check_table(const Program *p, const ZTable *t, const char *what, char
         {"id", "time", "type", NULL}, {"person", "role", "from", "to"}, {NULL}, {"kind", "from", "to", NULL}};
     if (t->kind >= ZT_KIND_COUNT) return fail(err, size, "section %s: unknown table kind %u", what, t->kind);
     for (int k = 0; k < 4 && required[t->kind][k]; k++)
-        if (field_named(p, t, required[t->kind][k]) < 0)
+        if (zt_field(p, t, required[t->kind][k]) < 0)
             return fail(err, size, "section %s: table lacks the field '%s'", what, required[t->kind][k]);
     if (t->kind == ZT_KEYED ? (t->key < 0 || (uint32_t)t->key >= t->nfields) : t->key != -1)
         return fail(err, size, "section %s: bad key field %d", what, t->key);

@@ -35,11 +35,11 @@ static const List empty_list = {0};
 
 static const List *as_list(Value v) { return v.tag == V_LIST && v.list ? v.list : &empty_list; }
 
+/* NULL when out of memory: the scratch arena's failed flag then voids the
+ * run (the host checks it), so what follows only has to be safe. */
 static List *new_list(Vm *vm, uint32_t n)
 {
-    List *l = arena_alloc(&vm->scratch, sizeof(List) + sizeof(StrId) * n);
-    l->n = 0;
-    return l;
+    return arena_alloc(&vm->scratch, sizeof(List) + sizeof(StrId) * n);
 }
 
 static bool list_has(const List *l, StrId s)
@@ -57,6 +57,7 @@ static bool list_has(const List *l, StrId s)
 static const List *list_merge(Vm *vm, const List *a, const List *b, int op) /* 0 union, 1 inter, 2 diff */
 {
     List *r = new_list(vm, a->n + b->n);
+    if (!r) return &empty_list;
     uint32_t i = 0, j = 0;
     while (i < a->n || j < b->n) {
         if (j == b->n || (i < a->n && a->items[i] < b->items[j])) {
@@ -178,6 +179,7 @@ static const List *role_holders(Vm *vm, uint32_t table, Value role, int64_t a, i
     RosterCols c = vm->roster; /* the verifier allows ROLE_* only on the roster */
     uint32_t n = vm->unit->nrows[table];
     List *l = new_list(vm, n);
+    if (!l) return &empty_list;
     for (uint32_t k = 0; k < n; k++) {
         const Record *r = &vm->ds->tables[table].rows[vm->unit->rows[table][k]];
         if (!cell_is(&r->cells[c.role], role.idx) || r->cells[c.person].tag != CELL_STR) continue;
@@ -188,6 +190,8 @@ static const List *role_holders(Vm *vm, uint32_t table, Value role, int64_t a, i
 
 /* ---- text formatting --------------------------------------------------------------- */
 
+static const char *or_empty(const char *text) { return text ? text : ""; }
+
 static const char *fmt_time(Vm *vm, int64_t t, bool date_only)
 {
     /* data and literals lie in the years 1 to 9999; a time computed from
@@ -197,7 +201,7 @@ static const char *fmt_time(Vm *vm, int64_t t, bool date_only)
     zt_format(t, vm->p->meta.tz_offset, buf, sizeof buf);
     buf[date_only ? 10 : 16] = '\0';
     if (!date_only) buf[10] = ' ';
-    return arena_strdup(&vm->scratch, buf);
+    return or_empty(arena_strdup(&vm->scratch, buf));
 }
 
 static int cmp_by_text(const void *a, const void *b, void *strs)
@@ -211,6 +215,7 @@ static int cmp_by_text(const void *a, const void *b, void *strs)
 static const StrId *in_text_order(Vm *vm, const List *l)
 {
     StrId *items = arena_alloc(&vm->scratch, sizeof(StrId) * (l->n + 1));
+    if (!items) return l->items;
     memcpy(items, l->items, sizeof(StrId) * l->n);
     qsort_r(items, l->n, sizeof(StrId), cmp_by_text, &vm->ds->strs);
     return items;
@@ -221,15 +226,15 @@ static const char *fmt_person(Vm *vm, StrId s)
     const char *id = strtab_str(&vm->ds->strs, s);
     const char *name = vm->host->person_name(vm->host->ctx, s);
     if (!name || !*name || !strcmp(name, id)) return id;
-    return arena_printf(&vm->scratch, "%s(%s)", name, id);
+    return or_empty(arena_printf(&vm->scratch, "%s(%s)", name, id));
 }
 
 static const char *fmt_duration(Vm *vm, int64_t d)
 {
-    if (d % 86400 == 0) return arena_printf(&vm->scratch, "%lldd", (long long)(d / 86400));
-    if (d % 3600 == 0) return arena_printf(&vm->scratch, "%lldh", (long long)(d / 3600));
-    if (d % 60 == 0) return arena_printf(&vm->scratch, "%lldmin", (long long)(d / 60));
-    return arena_printf(&vm->scratch, "%llds", (long long)d);
+    if (d % 86400 == 0) return or_empty(arena_printf(&vm->scratch, "%lldd", (long long)(d / 86400)));
+    if (d % 3600 == 0) return or_empty(arena_printf(&vm->scratch, "%lldh", (long long)(d / 3600)));
+    if (d % 60 == 0) return or_empty(arena_printf(&vm->scratch, "%lldmin", (long long)(d / 60)));
+    return or_empty(arena_printf(&vm->scratch, "%llds", (long long)d));
 }
 
 static const char *to_text(Vm *vm, Value v, int fmt)
@@ -239,14 +244,14 @@ static const char *to_text(Vm *vm, Value v, int fmt)
     case V_STR: return fmt == FMT_PERSON ? fmt_person(vm, v.idx) : strtab_str(&vm->ds->strs, v.idx);
     case V_TEXT: return v.text;
     case V_BOOL: return v.i ? "true" : "false";
-    case V_INT: return arena_printf(&vm->scratch, "%lld", (long long)v.i);
+    case V_INT: return or_empty(arena_printf(&vm->scratch, "%lld", (long long)v.i));
     case V_DUR: return fmt_duration(vm, v.i);
     case V_TIME: return fmt_time(vm, v.i, false);
     case V_PERIOD: {
         /* whole days: show the last day included */
         bool days = (v.i + vm->p->meta.tz_offset) % 86400 == 0 && (v.to + vm->p->meta.tz_offset) % 86400 == 0;
-        if (days) return arena_printf(&vm->scratch, "%s至%s", fmt_time(vm, v.i, true), fmt_time(vm, v.to - 86400, true));
-        return arena_printf(&vm->scratch, "%s至%s", fmt_time(vm, v.i, false), fmt_time(vm, v.to, false));
+        if (days) return or_empty(arena_printf(&vm->scratch, "%s至%s", fmt_time(vm, v.i, true), fmt_time(vm, v.to - 86400, true)));
+        return or_empty(arena_printf(&vm->scratch, "%s至%s", fmt_time(vm, v.i, false), fmt_time(vm, v.to, false)));
     }
     case V_EVENT: {
         const Event *e = event_of(vm, v);
@@ -257,11 +262,13 @@ static const char *to_text(Vm *vm, Value v, int fmt)
         const StrId *items = in_text_order(vm, l);
         size_t len = 1;
         const char **parts = arena_alloc(&vm->scratch, sizeof(char *) * (l->n + 1));
+        if (!parts) return "";
         for (uint32_t i = 0; i < l->n; i++) {
             parts[i] = fmt == FMT_PERSONS ? fmt_person(vm, items[i]) : strtab_str(&vm->ds->strs, items[i]);
             len += strlen(parts[i]) + 2;
         }
         char *out = arena_alloc(&vm->scratch, len);
+        if (!out) return "";
         for (uint32_t i = 0; i < l->n; i++) {
             if (i) strcat(out, ", ");
             strcat(out, parts[i]);
@@ -313,6 +320,7 @@ static Iter *scan_init(Vm *vm, const Insn *in, Value **spp)
 {
     Value *sp = *spp;
     Iter *it = arena_alloc(&vm->scratch, sizeof *it);
+    if (!it) return NULL;
     it->mask = (uint64_t)vm->p->consts[in->c].value;
     Value until = *--sp;
     it->until = until.tag == V_TIME ? until.i : INT64_MAX;
@@ -433,6 +441,7 @@ static const List *roster_attr(Vm *vm, const Insn *in, Value person, Value role,
         if (cell->tag == CELL_LIST) acc = list_merge(vm, acc, cell->list, 0);
         else if (cell->tag == CELL_STR) {
             List *one = new_list(vm, 1);
+            if (!one) break;
             one->items[one->n++] = cell->s;
             acc = list_merge(vm, acc, one, 0);
         }
@@ -461,6 +470,7 @@ static Value add_sub(bool add, Value a, Value b)
 static const List *make_list(Vm *vm, const Value *vals, uint32_t n)
 {
     List *l = new_list(vm, n);
+    if (!l) return &empty_list;
     for (uint32_t i = 0; i < n; i++)
         if (vals[i].tag == V_STR) l->items[l->n++] = vals[i].idx;
     return sorted_set(l);
@@ -471,6 +481,7 @@ static Value emit_verdict(Vm *vm, Value *sp, int nparts, bool pending)
     size_t len = 1;
     for (int i = 0; i < nparts; i++) len += strlen(to_text(vm, sp[i], FMT_PLAIN));
     char *msg = arena_alloc(&vm->scratch, len);
+    if (!msg) return missing;
     for (int i = 0; i < nparts; i++) strcat(msg, to_text(vm, sp[i], FMT_PLAIN));
     vm->host->verdict(vm->host->ctx, pending, as_list(sp[-2]), as_list(sp[-1]), msg);
     return missing;
@@ -482,6 +493,7 @@ Value vm_call(Vm *vm, uint32_t f, Value arg)
     const Insn *code = vm->p->code + fn->start;
     Value *slots = arena_alloc(&vm->scratch, sizeof(Value) * fn->nslots);
     Value *stack = arena_alloc(&vm->scratch, sizeof(Value) * (fn->max_stack + 1u));
+    if (!slots || !stack) return missing;
     Value *sp = stack; /* next free */
     slots[0] = arg;
     uint32_t pc = 0;
@@ -592,6 +604,7 @@ Value vm_call(Vm *vm, uint32_t f, Value arg)
         case ZOP_ITER_INIT:
         case ZOP_PAIR_INIT: {
             Iter *it = arena_alloc(&vm->scratch, sizeof *it);
+            if (!it) return missing;
             const List *l = as_list(*--sp);
             it->items = in_text_order(vm, l);
             it->n = l->n;
@@ -627,6 +640,7 @@ Value vm_call(Vm *vm, uint32_t f, Value arg)
             Value v = {0};
             v.tag = V_ITER;
             v.it = scan_init(vm, in, &sp);
+            if (!v.it) return missing;
             slots[in->a + 1u] = v;
             break;
         }

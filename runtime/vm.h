@@ -56,7 +56,7 @@ typedef struct Vm {
     const VmHost *host;
     RosterCols roster;    /* of the program's roster (at most one) */
     StrId weekday[8];     /* "1" .. "7" */
-    bool failed;          /* out of memory building an index: the run is void */
+    bool failed;          /* out of memory building an index (or scratch.failed): the run is void */
 } Vm;
 
 RosterCols vm_roster_cols(const Program *p);

@@ -46,7 +46,7 @@ static void set_err(char *err, size_t size, const char *fmt, ...)
 static int out_of_memory(const zd_data *data, char *err, size_t errsize)
 {
     if (!data->ds->strs.failed) return 0;
-    set_err(err, errsize, "out of memory");
+    set_err(err, errsize, "out of memory while reading the data");
     return -1;
 }
 
@@ -59,7 +59,7 @@ zd_policy *zd_policy_load(const void *bytes, size_t size, char *err, size_t errs
         return NULL;
     }
     zd_policy *policy = calloc(1, sizeof *policy);
-    if (!policy) { program_free(p); set_err(err, errsize, "out of memory"); return NULL; }
+    if (!policy) { program_free(p); set_err(err, errsize, "out of memory while loading the policy"); return NULL; }
     policy->program = p;
     return policy;
 }
@@ -144,7 +144,7 @@ zd_report *zd_run(const zd_policy *policy, zd_data *data, const zd_options *opti
     }
     ro.unit = options ? options->unit : NULL;
     zd_report *r = calloc(1, sizeof *r);
-    if (!r) { set_err(err, errsize, "out of memory"); return NULL; }
+    if (!r) { set_err(err, errsize, "out of memory while starting the run"); return NULL; }
     r->data = data;
     arena_init(&r->arena);
     char msg[512];
@@ -162,7 +162,7 @@ size_t zd_report_count(const zd_report *report) { return report->result.n; }
 static const char *const *list_of(zd_report *r, const VRow *row, const char *(*item)(const VRow *, uint32_t), uint32_t n)
 {
     const char **out = arena_alloc(&r->arena, sizeof(char *) * (n + 1u));
-    for (uint32_t i = 0; i < n; i++) out[i] = item(row, i);
+    for (uint32_t i = 0; out && i < n; i++) out[i] = item(row, i);
     return out;
 }
 
@@ -191,6 +191,10 @@ int zd_report_get(const zd_report *report, size_t i, zd_violation *out)
     out->nsubjects = row.nsubjects;
     out->evidence = list_of(r, &row, vrow_evidence, row.nevidence);
     out->nevidence = row.nevidence;
+    if (r->arena.failed) {
+        memset(out, 0, sizeof *out);
+        return -1;
+    }
     return 0;
 }
 

@@ -6,7 +6,9 @@
  * released by the matching zd_*_free; a zd_data must not outlive its policy,
  * and a report must not outlive its data. Strings returned in a zd_violation
  * belong to the report. Functions that can fail take (err, errsize) and put
- * a one-line message there. Thread safety: objects are independent; do not
+ * a one-line message there; running out of memory is such a failure ("out
+ * of memory while ..."), never an abort, and leaves nothing allocated behind.
+ * Thread safety: objects are independent; do not
  * share one object between threads without a lock. */
 #ifndef ZHIDU_H
 #define ZHIDU_H
@@ -55,7 +57,8 @@ typedef struct zd_violation {
 } zd_violation;
 
 size_t zd_report_count(const zd_report *report);
-/* Fills *out with verdict i (0 <= i < count). Returns 0, or -1 out of range. */
+/* Fills *out with verdict i (0 <= i < count). Returns 0, or -1 (out of
+ * range, or out of memory). */
 int zd_report_get(const zd_report *report, size_t i, zd_violation *out);
 /* format: "text", "jsonl", "json" or "csv". Returns 0, or -1 (unknown format,
  * or out of memory). */

@@ -4,7 +4,7 @@
 # ZHIDU (an edge A -> B when A.o needs a global symbol B.o defines, from nm)
 # and fails on every loop tsort finds, printing its files. Calls through a
 # function-pointer interface (VmHost, SourceOps) do not show in nm and are
-# allowed by design.
+# allowed by design. Also: no object of runtime/ calls abort or exit.
 set -u
 build=$(cd "$(dirname "$1")" && pwd)
 tmp=$(mktemp -d)
@@ -43,4 +43,17 @@ if grep -q 'loop' "$tmp/loops"; then
   awk 'NR == FNR { s[$1] = 1; next } ($1 in s) && ($2 in s)' "$tmp/in" "$tmp/edges" | sed 's/^/    /'
 else
   pass "no cycles between files ($edges edges)"
+fi
+
+# the runtime library reports failure, running out of memory included,
+# through its error path: none of its objects calls abort or exit (the
+# compiler may: diag_out_of_memory, whose call the scan must find)
+stops=$(awk '$1 == "abort" || $1 == "exit" || $1 == "_exit" { print $2 }' "$tmp/uses" | sort -u)
+bad=$(echo "$stops" | grep '^runtime/' | tr '\n' ' ')
+if ! echo "$stops" | grep -qx 'compiler/diag'; then
+  fail "abort and exit found" "the scan does not see compiler/diag's exit"
+elif [ -n "$bad" ]; then
+  fail "the runtime never aborts or exits" "$bad"
+else
+  pass "the runtime never aborts or exits"
 fi

@@ -233,7 +233,7 @@ static void test_decl_kinds_and_names(void **state)
     assert_string_equal(d[5]->fields.items[2]->type->name, "body");
     assert_string_equal(d[6]->text, "roster");
     assert_string_equal(d[6]->fields.items[1]->type->name, "role");
-    assert_string_equal(d[7]->name2, "topic");
+    assert_string_equal(d[7]->key, "topic");
     assert_true(d[7]->fields.items[1]->optional);
     assert_string_equal(d[7]->fields.items[1]->column, "lead_person");
     assert_string_equal(d[7]->fields.items[0]->column, "topic");
@@ -245,9 +245,9 @@ static void test_decl_kinds_and_names(void **state)
     assert_int_equal(d[11]->expr->kind, EX_ROLE_AT);
     /* adaptation */
     assert_int_equal(d[13]->rename_what, D_ROLE);
-    assert_string_equal(d[13]->name2, "院党委书记");
+    assert_string_equal(d[13]->new_name, "院党委书记");
     assert_int_equal(d[14]->rename_what, D_BODY);
-    assert_string_equal(d[14]->name2, "例会");
+    assert_string_equal(d[14]->new_name, "例会");
     assert_int_equal(d[15]->expr->ival, 3600);
     assert_int_equal(d[16]->clauses.len, 1);
     assert_int_equal(d[16]->clauses.items[0]->kind, CL_MESSAGE);
@@ -289,7 +289,7 @@ static void test_rule_clause_kinds(void **state)
     assert_string_equal(c[0]->names.names[1], "O2.monday");
     assert_string_equal(c[0]->names.names[2], "x y");
     assert_string_equal(c[1]->text, "三(一)");
-    assert_string_equal(c[1]->text2, "text");
+    assert_string_equal(c[1]->clause_text, "text");
     assert_int_equal(c[2]->severity, SEV_IN_PRINCIPLE);
     PeriodSpec *ps = c[3]->period;
     assert_int_equal(ps->kind, PER_WEEKS);

@@ -503,7 +503,7 @@ static void test_message_names_roles_after_renames(void **state)
     /* 参照执行: the child's document cites the parent's clause */
     assert_non_null(cite);
     assert_string_equal(cite->text, "院〔2〕");
-    assert_string_equal(cite->text2, "参照校〔1〕1执行");
+    assert_string_equal(cite->clause_text, "参照校〔1〕1执行");
 }
 
 static void test_override_rejects_logic_clauses(void **state)

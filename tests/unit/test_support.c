@@ -1,4 +1,4 @@
-/* test_support.c - the runtime's shared helpers: arena_try_alloc, the hash index
+/* test_support.c - the runtime's shared helpers: arena_alloc, the hash index
  * (runtime/hidx.c), string interning over it (strtab.c), the UTF-8 validator
  * (text.c) and the whole-file reader (file.c). */
 #include <stdarg.h>
@@ -120,17 +120,32 @@ static void test_file_read(void **state)
     rmdir(dir);
 }
 
-/* An impossible size is refused with NULL, and the arena still works. */
-static void test_arena_try_alloc_refuses(void **state)
+/* An impossible size is refused with NULL and sets the sticky failed flag
+ * (what an owner checks at its boundary); the arena still works, and only
+ * arena_free clears the flag. An owner's on_fail is called first. */
+static int on_fail_calls;
+static void count_on_fail(void) { on_fail_calls++; }
+
+static void test_arena_alloc_refuses(void **state)
 {
     (void)state;
     Arena a;
     arena_init(&a);
-    assert_null(arena_try_alloc(&a, SIZE_MAX));
-    assert_null(arena_try_alloc(&a, SIZE_MAX - 8));
-    char *p = arena_try_alloc(&a, 10);
+    assert_false(a.failed);
+    assert_null(arena_alloc(&a, SIZE_MAX));
+    assert_true(a.failed);
+    assert_null(arena_alloc(&a, SIZE_MAX - 8));
+    assert_null(arena_strndup(&a, "x", SIZE_MAX));
+    char *p = arena_alloc(&a, 10);
     assert_non_null(p);
     assert_int_equal(p[9], 0);
+    arena_reset(&a);
+    assert_true(a.failed);
+    arena_free(&a);
+    assert_false(a.failed);
+    a.on_fail = count_on_fail;
+    assert_null(arena_alloc(&a, SIZE_MAX));
+    assert_int_equal(on_fail_calls, 1);
     arena_free(&a);
 }
 
@@ -141,7 +156,7 @@ int main(void)
         cmocka_unit_test(test_strtab_interns_once),
         cmocka_unit_test(test_utf8_invalid_at),
         cmocka_unit_test(test_file_read),
-        cmocka_unit_test(test_arena_try_alloc_refuses),
+        cmocka_unit_test(test_arena_alloc_refuses),
     };
     return cmocka_run_group_tests_name("support", tests, NULL, NULL);
 }
