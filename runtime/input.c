@@ -144,6 +144,10 @@ Input *input_open(Dataset *ds, const char *path, const InputOptions *opt, InputS
     if (S_ISDIR(sb.st_mode)) {
         src = csv_source_open(path, err, size);
     } else {
+        if (!S_ISREG(sb.st_mode)) { /* a FIFO would block, a device never end */
+            errfmt(err, size, msg_text(opt->lang, MSG_DATA_NEITHER), path);
+            return NULL;
+        }
         FILE *f = fopen(path, "rb");
         if (!f) return data_error(opt->lang, path, errno, err, size);
         char magic[16] = {0};

@@ -356,3 +356,54 @@ rc=$?
 check "a header of 60,000 columns, x17 twice: named" 2 "zhidu: $wide/events.csv: column x17 appears twice in the header"
 if [ $(( $(date +%s) - start )) -le 10 ]; then pass "a header of 60,000 columns: checked within 10 s"
 else fail "a header of 60,000 columns: checked within 10 s" "took $(( $(date +%s) - start )) s"; fi
+
+# ==== item 12: data files that are not regular files, links leaving the data folder (item 5) ====
+# (a FIFO blocked forever, a link to /dev/zero grew memory without bound, a
+# link to a file outside the data folder was read)
+df=$tmp/datafiles
+mkdir -p "$df/fifo" "$df/zero" "$df/out" "$df/secret" "$df/in"
+for d in fifo zero out in; do cp "$good"/*.csv "$df/$d/"; rm "$df/$d/topics.csv"; done
+mkfifo "$df/fifo/topics.csv"
+ln -s /dev/zero "$df/zero/topics.csv"
+printf 'topic,lead\nt1,SECRET\n' >"$df/secret/topics.csv"
+ln -s ../secret/topics.csv "$df/out/topics.csv"
+cp "$good/topics.csv" "$df/in/topics-2025.csv"
+ln -s topics-2025.csv "$df/in/topics.csv"
+timeout 60 "$zhidu" run "$mini" "$df/fifo" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "a table file that is a FIFO: refused, not waited on" 2 "zhidu: $df/fifo/topics.csv: a FIFO, not a regular file"
+timeout 60 "$zhidu" run "$mini" "$df/zero" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "a table file linked to /dev/zero: refused" 2 "zhidu: $df/zero/topics.csv: a character device, not a regular file"
+"$zhidu" run "$mini" "$df/out" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "a table file linked out of the data folder: refused" 2 "zhidu: $df/out/topics.csv: a symbolic link to $(cd "$df/secret" && pwd -P)/topics.csv, outside the data folder"
+"$zhidu" run "$mini" "$df/in" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc = 1 ] && cmp -s "$tmp/out" <(sed "s|$good|$df/in|g" "$tmp/good.txt") && [ ! -s "$tmp/err" ]
+then pass "a table file linked inside the data folder: read"
+else fail "a table file linked inside the data folder: read" "exit $rc; $(head -c 300 "$tmp/err")"; fi
+mkfifo "$df/data.db"
+ln -s /dev/zero "$df/zero.db"
+timeout 60 "$zhidu" run "$mini" "$df/data.db" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "a data set that is a FIFO: refused, not waited on" 2 "zhidu: $df/data.db: neither a directory of CSV files nor a SQLite database"
+timeout 60 "$zhidu" run "$mini" "$df/zero.db" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "a data set linked to /dev/zero: refused" 2 "zhidu: $df/zero.db: neither a directory of CSV files nor a SQLite database"
+
+# ==== item 19: a NUL in a header name; line numbers in CR-only files ====
+cr=$tmp/crlines
+mkdir -p "$cr/nul" "$cr/cr"
+cp "$good"/*.csv "$cr/nul/"
+cp "$good"/*.csv "$cr/cr/"
+# the header's sixth name is "top" NUL "ic": it was cut to "top" silently
+printf 'id,time,type,actor,targets,top\0ic,ref,topic\ne1,2025-03-03T10:00,talk,s1,p1,,,\n' >"$cr/nul/events.csv"
+"$zhidu" run "$mini" "$cr/nul" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "a NUL byte in a header name: named" 2 "zhidu: $cr/nul/events.csv: column 6 of the header holds a NUL byte"
+# CR line ends; e1's topic holds a quoted CR, so e1 spans lines 2 and 3 and the bad row e3 is on line 5
+printf 'id,time,type,actor,targets,topic,ref\re1,2025-03-03T10:00,talk,s1,p1,"a\rb",\re2,2025-03-03T10:00,talk,s1,p1,,\re3,notatime,talk,s1,p1,,\r' >"$cr/cr/events.csv"
+"$zhidu" run "$mini" "$cr/cr" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "CR-only line ends after a quoted CR: the line of a bad row" 2 "zhidu: $cr/cr/events.csv:5: column time: malformed timestamp 'notatime': expected a date YYYY-MM-DD"
