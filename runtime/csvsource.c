@@ -321,7 +321,7 @@ static int next_row(Source *base, SourceRow *row, char *err, size_t size)
     s->last_line = q->line;
     row->cols = s->cells;
     row->ncols = q->nfields;
-    row->loc = (uint32_t)q->line;
+    row->loc = q->line;
     row->problem = NULL;
     if (q->nfields != s->ncols) {
         snprintf(s->problem, sizeof s->problem, "%d fields, but the header has %d", q->nfields, s->ncols);

@@ -82,7 +82,7 @@ static int bind_columns(Lang lang, const Program *p, Binding *b, const char *sou
 }
 
 /* Hands one source row to the data set: NULL, or what is wrong with it. */
-static const char *add_row(Dataset *ds, const Binding *b, const RawCell *cols, int ncols, uint32_t loc, char *msg, size_t size)
+static const char *add_row(Dataset *ds, const Binding *b, const RawCell *cols, int ncols, int64_t loc, char *msg, size_t size)
 {
     RawCell cells[64 + 1];
     const ZTable *t = b->table;

@@ -88,7 +88,7 @@ static void fill_verdict(Verdicts *vs, Violation *v, const Violation *id, Unit *
     memcpy(v->evidence, evidence->items, sizeof(StrId) * evidence->n);
     qsort_r(v->evidence, v->nevidence, sizeof(StrId), cmp_strid_by_text, (void *)&ds->strs);
     /* where each evidence event was read: the events may be gone by report time */
-    v->evidence_loc = arena_alloc(&out->arena, sizeof(uint32_t) * (evidence->n + 1));
+    v->evidence_loc = arena_alloc(&out->arena, sizeof(int64_t) * (evidence->n + 1));
     for (uint32_t i = 0; i < v->nevidence; i++) {
         uint32_t e = unit_event_by_id(u, ds, v->evidence[i]);
         v->evidence_loc[i] = e == ZNONE ? 0 : ds->events[e].loc;

@@ -407,3 +407,39 @@ printf 'id,time,type,actor,targets,topic,ref\re1,2025-03-03T10:00,talk,s1,p1,"a\
 "$zhidu" run "$mini" "$cr/cr" >"$tmp/out" 2>"$tmp/err"
 rc=$?
 check "CR-only line ends after a quoted CR: the line of a bad row" 2 "zhidu: $cr/cr/events.csv:5: column time: malformed timestamp 'notatime': expected a date YYYY-MM-DD"
+
+# ==== item 17: SQLite row locations are 64-bit rowids; a view named in another case ====
+# (rowid 5000000141 printed as 705032845 and -3 as 4294967293; a view whose
+# name differed in case printed :0 for every row)
+sl=$tmp/sqlloc
+mkdir -p "$sl"
+python3 "$root/tests/data/mkdb.py" "$sl/big.db" --csv "$good" --sql "
+CREATE TABLE ev2 (n INTEGER PRIMARY KEY, id, time, type, actor, targets, topic, ref);
+INSERT INTO ev2 SELECT CASE id WHEN 'e04' THEN 5000000141 WHEN 'e06' THEN -3 ELSE rowid END, * FROM events;
+DROP TABLE events;
+ALTER TABLE ev2 RENAME TO events;"
+"$zhidu" run "$mini" "$sl/big.db" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc = 1 ] && grep -qxF "  - event e04 at 2025-03-12T09:00:00+08:00 ($sl/big.db:events:5000000141)" "$tmp/out" &&
+   grep -qxF "  - event e06 at 2025-03-13T09:00:00+08:00 ($sl/big.db:events:-3)" "$tmp/out"
+then pass "SQLite: rowids 5000000141 and -3 shown as they are"
+else fail "SQLite: rowids 5000000141 and -3 shown as they are" "exit $rc; $(grep -m3 'event e0[46]' "$tmp/out")"; fi
+python3 "$root/tests/data/mkdb.py" "$sl/view.db" --csv "$good" --sql "
+ALTER TABLE events RENAME TO ev_raw;
+CREATE VIEW Events AS SELECT * FROM ev_raw;"
+"$zhidu" run "$mini" "$sl/view.db" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc = 1 ] && grep -qxF "  - event e04 at 2025-03-12T09:00:00+08:00 ($sl/view.db:events:4)" "$tmp/out" && ! grep -q ':events:0)' "$tmp/out"
+then pass "SQLite: a view named Events read as events: its rows numbered"
+else fail "SQLite: a view named Events read as events: its rows numbered" "exit $rc; $(grep -m3 'event e0[46]' "$tmp/out")"; fi
+# a column named rowid hides the rowid under that name (the row numbers come from _rowid_)
+python3 "$root/tests/data/mkdb.py" "$sl/col.db" --csv "$good" --sql "
+CREATE TABLE ev2 (rowid, id, time, type, actor, targets, topic, ref);
+INSERT INTO ev2 (_rowid_, rowid, id, time, type, actor, targets, topic, ref) SELECT _rowid_ + 100, 'x', * FROM events;
+DROP TABLE events;
+ALTER TABLE ev2 RENAME TO events;"
+"$zhidu" run "$mini" "$sl/col.db" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc = 1 ] && grep -qxF "  - event e04 at 2025-03-12T09:00:00+08:00 ($sl/col.db:events:104)" "$tmp/out"
+then pass "SQLite: a column named rowid: the real rowid shown"
+else fail "SQLite: a column named rowid: the real rowid shown" "exit $rc; $(grep -m3 'event e0[46]' "$tmp/out")"; fi
