@@ -443,3 +443,30 @@ rc=$?
 if [ $rc = 1 ] && grep -qxF "  - event e04 at 2025-03-12T09:00:00+08:00 ($sl/col.db:events:104)" "$tmp/out"
 then pass "SQLite: a column named rowid: the real rowid shown"
 else fail "SQLite: a column named rowid: the real rowid shown" "exit $rc; $(grep -m3 'event e0[46]' "$tmp/out")"; fi
+
+# ==== item 12: a SQLite view that never ends, bounded by --time-limit ====
+# (its recursion yields no row and never stops: without a limit the run hangs)
+tl=$tmp/timelimit
+mkdir -p "$tl"
+python3 "$root/tests/data/mkdb.py" "$tl/inf.db" --csv "$good" --sql "DROP TABLE events;
+CREATE VIEW events AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n)
+SELECT 'e' || i AS id, '2025-03-03T10:00' AS time, 'talk' AS type, 's1' AS actor, 'p1' AS targets,
+       NULL AS topic, NULL AS ref FROM n WHERE i < 0;"
+echo "an older report" >"$tl/r.txt"
+start=$(date +%s)
+(cd "$tl" && timeout 120 "$zhidu" run "$mini" inf.db --time-limit 3 --output r.txt --db r.db) >"$tmp/out" 2>"$tmp/err"
+rc=$?
+took=$(( $(date +%s) - start ))
+check "a SQLite view that never ends, --time-limit 3: stopped with the reason" 2 "zhidu: stopped: the time limit of 3 s (--time-limit) was reached"
+if [ "$took" -le 60 ] && [ "$(cat "$tl/r.txt")" = "an older report" ] && [ ! -e "$tl/r.db" ] && no_temp "$tl"
+then pass "--time-limit: stopped in time (${took} s), the old report kept, no database or temporary file"
+else fail "--time-limit: stopped in time (${took} s), the old report kept, no database or temporary file" "$(ls -A "$tl" | tr '\n' ' ')"; fi
+"$zhidu" run "$mini" "$good" --time-limit 0 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "--time-limit 0: refused" 2 "zhidu: --time-limit takes a number of seconds (1 to 604800), not '0'
+usage: zhidu run POLICY DATA [options]
+(run 'zhidu help run' for more)"
+"$zhidu" run "$mini" "$good" --time-limit 600 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc = 1 ] && cmp -s "$tmp/out" "$tmp/good.txt" && [ ! -s "$tmp/err" ]; then pass "--time-limit not reached: the report as without it"
+else fail "--time-limit not reached: the report as without it" "exit $rc; $(head -c 200 "$tmp/err")"; fi
