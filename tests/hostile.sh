@@ -4,7 +4,8 @@
 # act on, named outputs are written through a fresh temporary file that is
 # renamed into place (never a truncated report, never through a planted name,
 # never over a device), write failures exit 2 with the reason, and an
-# interrupt leaves no temporary file. Inputs in tests/hostile/ (README.md).
+# interrupt leaves no temporary file; data files must be regular files inside
+# the data set, and --time-limit bounds a run. Inputs in tests/hostile/ (README.md).
 # Prints "PASS name" or "FAIL name: why" per check.
 set -u
 zhidu=$1
