@@ -3,7 +3,8 @@
 #   make asan     build/asan/zhidu with AddressSanitizer + UBSan
 #   make test     the whole suite (unit + file-driven) under the sanitizers
 #   make demo     the main job on the bundled example
-#   make fuzz     libFuzzer targets (clang), see docs/reliability.md
+#   make fuzz     libFuzzer targets (clang), see docs/reliability.md; `make asan`
+#                 builds them with gcc and a plain main too (tests/fuzz_smoke.sh)
 # Missing Debian packages are installed by scripts/install-deps.sh.
 
 BUILD   ?= build
@@ -33,7 +34,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 DEPS_STAMP := $(BUILD)/.deps-ok
 
-.PHONY: all asan test demo fuzz bench clean deps
+.PHONY: all asan test demo fuzz fuzz-bins bench clean deps
 all: $(BUILD)/zhidu $(BUILD)/examples/embed
 
 # Install missing packages once per build directory (no-op when present).
@@ -94,10 +95,20 @@ $(BUILD)/tests/test_oom: tests/unit/test_oom.c $(BUILD)/libzdcompiler.a $(BUILD)
 
 unit-bins: $(UNIT_BIN)
 
+# the fuzz targets with a plain main (fuzz/standalone.c) instead of libFuzzer:
+# built with the suite's compiler and run over their seeds by tests/fuzz_smoke.sh
+FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
+FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz-standalone/%)
+$(BUILD)/fuzz-standalone/%: fuzz/%.c fuzz/standalone.c fuzz/fuzz_common.h $(BUILD)/libzdcompiler.a $(BUILD)/libzdruntime.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -DFUZZ_ROOT='"$(CURDIR)"' -o $@ $< fuzz/standalone.c $(BUILD)/libzdcompiler.a $(BUILD)/libzdruntime.a $(LDLIBS)
+
+fuzz-bins: $(FUZZ_BIN)
+
 asan:
 	@$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g" \
 	  SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
-	  build/asan/zhidu build/asan/examples/embed unit-bins
+	  build/asan/zhidu build/asan/examples/embed unit-bins fuzz-bins
 
 test: asan
 	@bash tests/run.sh build/asan

@@ -159,7 +159,7 @@ static void event_text(const Ex *x, uint32_t ev, FILE *out)
     char t[40];
     time_text(x, e->time, t, sizeof t);
     const char *type = e->type < x->p->nevent_types ? str(x, x->p->event_types[e->type].name) : "?";
-    fprintf(out, "%s (%s, %s, %s:%u)", dstr(x, e->id), type, t, x->ds->event_source ? x->ds->event_source : "events", e->loc);
+    fprintf(out, "%s (%s, %s, %s:%lld)", dstr(x, e->id), type, t, x->ds->event_source ? x->ds->event_source : "events", (long long)e->loc);
 }
 
 /* The trace points of selection s's conditions, in order. */
@@ -294,7 +294,7 @@ static void json_event(const Ex *x, uint32_t ev, FILE *out)
     json_time(x, e->time, out);
     fputs(", \"source\": ", out);
     json_str(out, x->ds->event_source ? x->ds->event_source : "events");
-    fprintf(out, ", \"loc\": %u}", e->loc);
+    fprintf(out, ", \"loc\": %lld}", (long long)e->loc);
 }
 
 static void json_name(const Ex *x, uint32_t name, FILE *out)

@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -44,12 +45,40 @@ static void install_handlers(void)
     }
 }
 
+/* The time limit: the alarm's message and exit status, set before it is armed. */
+static char limit_message[256];
+static int limit_status;
+
+static void on_alarm(int sig)
+{
+    (void)sig;
+    for (int i = 0; i < MAX_PENDING; i++)
+        if (pending[i]) unlink(pending[i]);
+    ssize_t w = write(STDERR_FILENO, limit_message, strlen(limit_message));
+    (void)w;
+    _exit(limit_status);
+}
+
+void outfile_time_limit(unsigned seconds, const char *message, int status)
+{
+    snprintf(limit_message, sizeof limit_message, "%s", message);
+    limit_status = status;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_alarm;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof caught / sizeof caught[0]; i++) sigaddset(&sa.sa_mask, caught[i]);
+    sigaction(SIGALRM, &sa, NULL);
+    alarm(seconds);
+}
+
 /* Adds (on) or removes (!on) a path from the list, with the signals blocked. */
 static void track(const char *path, bool on)
 {
     sigset_t block, old;
     sigemptyset(&block);
     for (size_t i = 0; i < sizeof caught / sizeof caught[0]; i++) sigaddset(&block, caught[i]);
+    sigaddset(&block, SIGALRM);
     sigprocmask(SIG_BLOCK, &block, &old);
     for (int i = 0; i < MAX_PENDING; i++) {
         if (on && !pending[i]) { pending[i] = path; break; }

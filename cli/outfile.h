@@ -6,7 +6,8 @@
  * them); a target that is not a regular file is refused, except the standard
  * output itself, which is written directly. SIGINT, SIGTERM and SIGHUP remove
  * the temporary files (and a SQLite -journal beside them) before the process
- * ends. Nothing here exits or prints: failures come back as messages. */
+ * ends, and so does the time limit's alarm (outfile_time_limit). Nothing else
+ * here exits or prints: failures come back as messages. */
 #ifndef ZD_OUTFILE_H
 #define ZD_OUTFILE_H
 #include <stdbool.h>
@@ -37,6 +38,10 @@ int outfile_stdout(OutFile *o);
 int outfile_commit(OutFile *o, char *err, size_t size);
 /* Gives up: closes and removes the temporary file. Frees o. */
 void outfile_discard(OutFile *o);
+/* After `seconds`, whatever the process is doing (reading a SQLite view that
+ * never ends, judging, writing): remove the temporary files, write `message`
+ * (copied, at most 255 bytes) to standard error and exit with `status`. */
+void outfile_time_limit(unsigned seconds, const char *message, int status);
 /* Writes `size` bytes to `name` safely (outfile_open + commit). */
 int outfile_write_all(const char *name, const void *data, size_t size, char *err, size_t errsize);
 

@@ -94,7 +94,7 @@ static int run_run(const Command *cmd, const CliArgs *args)
     const char *format = OPT("--format", "text"), *output = OPT("--output", NULL), *dbpath = OPT("--db", NULL);
     const char *from = OPT("--from", NULL), *as_of = OPT("--as-of", NULL), *unit = OPT("--unit", NULL);
     const char *fail_on = OPT("--fail-on", "in-principle"), *bad_rows = OPT("--on-bad-row", "stop");
-    const char *window_text = OPT("--window", NULL), *shard = OPT("--shard", NULL);
+    const char *window_text = OPT("--window", NULL), *shard = OPT("--shard", NULL), *limit = OPT("--time-limit", NULL);
 #undef OPT
     if (args->npos > 2) return cli_usage_error(cmd, lang, NULL, msg_text(lang, MSG_UNEXPECTED_ARG), args->pos[2]);
     if (args->npos < 2) return cli_usage_error(cmd, lang, NULL, "%s", msg_text(lang, MSG_RUN_NEEDS));
@@ -111,6 +111,17 @@ static int run_run(const Command *cmd, const CliArgs *args)
         if (!*window_text || *end || errno || w > 100000000ull || window_text[0] == '-')
             return cli_usage_error(cmd, lang, NULL, msg_text(lang, MSG_WINDOW_VALUE), window_text);
         window = (uint32_t)w;
+    }
+
+    if (limit) { /* a timer for the whole run: a SQLite view may never end, pair rules take long */
+        char *end;
+        errno = 0;
+        unsigned long s = strtoul(limit, &end, 10);
+        if (!*limit || *end || errno || s < 1 || s > 604800 || limit[0] == '-')
+            return cli_usage_error(cmd, lang, NULL, msg_text(lang, MSG_TIME_LIMIT_VALUE), limit);
+        char message[256];
+        snprintf(message, sizeof message, msg_text(lang, MSG_TIME_LIMIT_REACHED), limit);
+        outfile_time_limit((unsigned)s, message, EXIT_USAGE);
     }
 
     RunOptions ro = {0};
@@ -176,6 +187,7 @@ static const CliOption run_options[] = {
     {"--fail-on", "LEVEL", "must|in-principle|never", "which violations make the exit code 1 (default in-principle)"},
     {"--on-bad-row", "ACTION", "stop|skip", "stop at the first bad row (default) or report and skip it"},
     {"--window", "N", NULL, "judge after every N new events and forget what no rule reads (default 65536; 0 holds all)"},
+    {"--time-limit", "SECONDS", NULL, "stop with exit 2 once the run has taken SECONDS (1 to 604800)"},
     {0},
 };
 

@@ -27,7 +27,7 @@ sh scripts/embed-text.sh "$gen/report_html_assets.h" report_css=runtime/report_h
 
 cflags=(-std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fno-omit-frame-pointer
         -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-        -I"$gen" -Icompiler -Iruntime)
+        -I"$gen" -Icompiler -Iruntime -DFUZZ_ROOT="\"$root\"")
 # the library objects are compiled without the fuzzer's main but with its
 # coverage instrumentation
 libflags=("${cflags[@]/-fsanitize=fuzzer,address,undefined/-fsanitize=fuzzer-no-link,address,undefined}")

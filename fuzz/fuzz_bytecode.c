@@ -37,6 +37,7 @@ static void add_rows(Dataset *ds, Stream *s, const Program *p, bool tables, bool
                 cells[f].p = v;
                 cells[f].len = strlen(v);
                 cells[f].present = true;
+                cells[f].bad = NULL;
             }
             RawCell unit = {"", 0, false, NULL};
             if (t == p->ntables) {

@@ -4,15 +4,19 @@
  * problem found while parsing (malformed CSV, an unterminated quote, a read
  * error) comes out after the rows before it. Physical line numbers are
  * counted here (libcsv has none): the line a record starts on. */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "errfmt.h"
 #include "source.h"
 
 #include <csv.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 typedef struct QField { size_t off, len; } QField;
 typedef struct QRow { long line; uint32_t first; int nfields; } QRow;
@@ -20,6 +24,7 @@ typedef struct QRow { long line; uint32_t first; int nfields; } QRow;
 typedef struct CsvSource {
     Source base;
     char *dir;
+    char *real_dir;       /* dir with every link resolved: table files must lie inside it */
     FILE *f;
     struct csv_parser parser;
     bool parser_live;
@@ -36,6 +41,7 @@ typedef struct CsvSource {
     bool in_record;
     bool after_cr;        /* the last row end was a CR: an LF right after it ends no new line */
     bool header_done;
+    int nul_in_header;    /* 1 + the first header column holding a NUL byte, or 0 */
     char **header;
     int ncols;
     long consumed;        /* bytes of the file parsed so far */
@@ -81,8 +87,10 @@ static void on_field(void *data, size_t len, void *ctx)
     s->fields[s->nfields].off = s->nbytes;
     s->fields[s->nfields++].len = len;
     s->nbytes += len + 1;
+    /* the line breaks inside a quoted field: LF, CRLF, and a lone CR (a CR-only file's line end) */
+    const char *d = data;
     for (size_t i = 0; i < len; i++)
-        if (((char *)data)[i] == '\n') s->line++;
+        if (d[i] == '\n' || (d[i] == '\r' && (i + 1 == len || d[i + 1] != '\n'))) s->line++;
 }
 
 /* The header: names copied, a byte-order mark stripped from the first. */
@@ -97,6 +105,8 @@ static void take_header(CsvSource *s, int n)
         if (i == 0 && q->len >= 3 && !memcmp(name, "\xEF\xBB\xBF", 3)) name += 3;
         s->header[i] = strdup(name);
         if (!s->header[i]) s->oom = true;
+        if (!s->nul_in_header && memchr(name, '\0', q->len - (size_t)(name - (s->bytes + q->off))))
+            s->nul_in_header = i + 1; /* strdup would cut the name there */
     }
     s->header_done = true;
 }
@@ -218,23 +228,67 @@ static void close_table(Source *base)
     s->nbytes = s->nfields = s->rec_first = s->nrows = s->next_row = 0;
 }
 
+static const char *kind_of(mode_t m)
+{
+    if (S_ISDIR(m)) return "a directory";
+    if (S_ISCHR(m)) return "a character device";
+    if (S_ISBLK(m)) return "a block device";
+    if (S_ISFIFO(m)) return "a FIFO";
+    if (S_ISSOCK(m)) return "a socket";
+    return "not a regular file";
+}
+
+/* Opens PATH as s->f: a regular file inside the data folder. A FIFO or a
+ * device is refused before a byte is read (a FIFO would block, /dev/zero
+ * never ends; O_NONBLOCK keeps the open itself from blocking), and so is a
+ * symbolic link that leads out of the folder. */
+static int open_file(CsvSource *s, const char *path, const char *name, char *err, size_t size)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT) return errfmt(err, size, "%s: missing table %s (no such file)", path, name);
+        return errfmt(err, size, "%s: cannot read: %s", path, strerror(errno));
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        int e = errno;
+        close(fd);
+        if (S_ISREG(st.st_mode)) return errfmt(err, size, "%s: cannot read: %s", path, strerror(e));
+        return errfmt(err, size, "%s: %s, not a regular file", path, kind_of(st.st_mode));
+    }
+    char *real = realpath(path, NULL);
+    size_t n = s->real_dir ? strlen(s->real_dir) : 0;
+    if (!real || !s->real_dir || strncmp(real, s->real_dir, n) != 0 || (real[n] != '/' && strcmp(s->real_dir, "/"))) {
+        int rc = real ? errfmt(err, size, "%s: a symbolic link to %s, outside the data folder", path, real)
+                      : errfmt(err, size, "%s: cannot read: %s", path, strerror(errno));
+        free(real);
+        close(fd);
+        return rc;
+    }
+    free(real);
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    s->f = fdopen(fd, "rb");
+    if (!s->f) {
+        close(fd);
+        return errfmt(err, size, "out of memory");
+    }
+    return 0;
+}
+
 static int open_table(Source *base, const char *name, const char *const **names, int *ncols, char *err, size_t size)
 {
     CsvSource *s = (CsvSource *)base;
     close_table(base);
     snprintf(base->name, sizeof base->name, "%s/%s.csv", s->dir, name);
     const char *path = base->name;
-    s->f = fopen(path, "rb");
-    if (!s->f) {
-        if (errno == ENOENT) return errfmt(err, size, "%s: missing table %s (no such file)", path, name);
-        return errfmt(err, size, "%s: cannot read: %s", path, strerror(errno));
-    }
+    if (open_file(s, path, name, err, size)) return -1;
     if (csv_init(&s->parser, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL) != 0) return errfmt(err, size, "out of memory");
     s->parser_live = true;
     csv_set_space_func(&s->parser, no_space);
     s->line = 1;
     s->record_line = 0;
     s->in_record = s->after_cr = s->header_done = s->eof = s->oom = false;
+    s->nul_in_header = 0;
     s->first_chunk = true;
     s->consumed = 0;
     s->pending[0] = '\0';
@@ -245,6 +299,8 @@ static int open_table(Source *base, const char *name, const char *const **names,
         parse_more(s);
     }
     if (s->oom) return errfmt(err, size, "out of memory while reading %s", path);
+    if (s->nul_in_header)
+        return errfmt(err, size, "%s: column %d of the header holds a NUL byte", path, s->nul_in_header);
     *names = (const char *const *)s->header;
     *ncols = s->ncols;
     return 0;
@@ -265,7 +321,7 @@ static int next_row(Source *base, SourceRow *row, char *err, size_t size)
     s->last_line = q->line;
     row->cols = s->cells;
     row->ncols = q->nfields;
-    row->loc = (uint32_t)q->line;
+    row->loc = q->line;
     row->problem = NULL;
     if (q->nfields != s->ncols) {
         snprintf(s->problem, sizeof s->problem, "%d fields, but the header has %d", q->nfields, s->ncols);
@@ -288,6 +344,7 @@ static void free_source(Source *base)
     free(s->rows);
     free(s->cells);
     free(s->dir);
+    free(s->real_dir);
     free(s);
 }
 
@@ -302,6 +359,7 @@ Source *csv_source_open(const char *dir, char *err, size_t size)
         errfmt(err, size, "out of memory");
         return NULL;
     }
+    s->real_dir = realpath(dir, NULL); /* NULL: every table is refused with the reason */
     s->base.ops = &csv_ops;
     return &s->base;
 }

@@ -251,7 +251,7 @@ static int seen_insert(Dataset *ds, uint64_t key)
     return 1;
 }
 
-const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw, uint32_t loc, char *msg, size_t size)
+const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw, int64_t loc, char *msg, size_t size)
 {
     const Program *p = ds->prog;
     const ZTable *log = &p->log;
@@ -328,7 +328,7 @@ const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw,
     return NULL;
 }
 
-const char *dataset_add_record(Dataset *ds, uint32_t table, const RawCell *raw, RawCell unit_raw, bool has_unit, uint32_t loc,
+const char *dataset_add_record(Dataset *ds, uint32_t table, const RawCell *raw, RawCell unit_raw, bool has_unit, int64_t loc,
                                char *msg, size_t size)
 {
     const ZTable *t = &ds->prog->tables[table];

@@ -31,9 +31,9 @@ typedef struct Cell {
 
 typedef struct Event {
     int64_t time;
+    int64_t loc;          /* line (CSV) or rowid (SQLite: 64 bits, may be negative) */
     StrId id, unit;
     uint16_t type;        /* index into the program's event types */
-    uint32_t loc;         /* line (CSV) or rowid (SQLite) */
     uint32_t order;       /* input order */
     Cell *cells;          /* one per log field */
 } Event;
@@ -41,7 +41,7 @@ typedef struct Event {
 typedef struct Record {
     StrId unit;
     bool has_unit;        /* the table has a unit column */
-    uint32_t loc;
+    int64_t loc;
     Cell *cells;          /* one per field of the table */
 } Record;
 
@@ -91,8 +91,8 @@ void dataset_free(Dataset *ds);
  * says which). Returns NULL, or a message naming the column and what is wrong
  * (then nothing is added; ds->out_of_memory tells a row that is not bad
  * but could not be stored). The message is valid until the next call. */
-const char *dataset_add_event(Dataset *ds, const RawCell *cells, RawCell unit, uint32_t loc, char *msg, size_t msgsize);
-const char *dataset_add_record(Dataset *ds, uint32_t table, const RawCell *cells, RawCell unit, bool has_unit, uint32_t loc,
+const char *dataset_add_event(Dataset *ds, const RawCell *cells, RawCell unit, int64_t loc, char *msg, size_t msgsize);
+const char *dataset_add_record(Dataset *ds, uint32_t table, const RawCell *cells, RawCell unit, bool has_unit, int64_t loc,
                                char *msg, size_t msgsize);
 
 #endif

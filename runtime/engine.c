@@ -60,9 +60,9 @@ int engine_run_input(const Program *p, const char *path, const struct InputOptio
             /* an event out of time order after a step: read it all again, holding
              * every event; the bad rows reported already are not reported twice */
             if (io->report)
-                fprintf(io->report, "zhidu: note: %s:%u: an event%s%s%s earlier than one read before it; reading %s again, "
+                fprintf(io->report, "zhidu: note: %s:%lld: an event%s%s%s earlier than one read before it; reading %s again, "
                                     "holding every event (--window 0 skips the first reading)\n",
-                        ds->event_source ? ds->event_source : path, s->disorder_loc, s->disorder_unit[0] ? " of unit '" : "",
+                        ds->event_source ? ds->event_source : path, (long long)s->disorder_loc, s->disorder_unit[0] ? " of unit '" : "",
                         s->disorder_unit, s->disorder_unit[0] ? "'" : "", path);
             stream_free(s);
             run_result_free(out);

@@ -20,11 +20,11 @@ typedef struct Violation {
     StrId trigger_id;
     int64_t trigger_time;
     uint32_t trigger_order;  /* its place in the input */
-    uint32_t trigger_loc;    /* line (CSV) or rowid (SQLite) */
+    int64_t trigger_loc;     /* line (CSV) or rowid (SQLite) */
     StrId *subjects;         /* sorted by string */
     uint32_t nsubjects;
     StrId *evidence;         /* event ids, sorted by string */
-    uint32_t *evidence_loc;  /* where each was read */
+    int64_t *evidence_loc;   /* where each was read */
     uint32_t nevidence;
     char *message;
 } Violation;

@@ -82,7 +82,7 @@ static int bind_columns(Lang lang, const Program *p, Binding *b, const char *sou
 }
 
 /* Hands one source row to the data set: NULL, or what is wrong with it. */
-static const char *add_row(Dataset *ds, const Binding *b, const RawCell *cols, int ncols, uint32_t loc, char *msg, size_t size)
+static const char *add_row(Dataset *ds, const Binding *b, const RawCell *cols, int ncols, int64_t loc, char *msg, size_t size)
 {
     RawCell cells[64 + 1];
     const ZTable *t = b->table;
@@ -144,6 +144,10 @@ Input *input_open(Dataset *ds, const char *path, const InputOptions *opt, InputS
     if (S_ISDIR(sb.st_mode)) {
         src = csv_source_open(path, err, size);
     } else {
+        if (!S_ISREG(sb.st_mode)) { /* a FIFO would block, a device never end */
+            errfmt(err, size, msg_text(opt->lang, MSG_DATA_NEITHER), path);
+            return NULL;
+        }
         FILE *f = fopen(path, "rb");
         if (!f) return data_error(opt->lang, path, errno, err, size);
         char magic[16] = {0};

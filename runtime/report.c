@@ -182,7 +182,7 @@ static void write_text_violation(FILE *out, const Program *p, const Dataset *ds,
         text_cell(out, row.trigger);
         fprintf(out, " at %s (", row.trigger_time);
         text_cell(out, row.source);
-        fprintf(out, ":%u)", row.trigger_loc);
+        fprintf(out, ":%lld)", (long long)row.trigger_loc);
     }
     fputs("\n    ", out);
     text_cell(out, row.message);
@@ -200,7 +200,7 @@ static void write_text_violation(FILE *out, const Program *p, const Dataset *ds,
         text_cell(out, vrow_evidence(&row, s));
         fputc(' ', out);
         text_cell(out, row.source);
-        fprintf(out, ":%u\n", vrow_evidence_loc(&row, s));
+        fprintf(out, ":%lld\n", (long long)vrow_evidence_loc(&row, s));
     }
 }
 

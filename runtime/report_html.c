@@ -84,11 +84,11 @@ static void person(const Page *pg, StrId unit, StrId s)
     }
 }
 
-static void source(const Page *pg, uint32_t loc)
+static void source(const Page *pg, int64_t loc)
 {
     fputs("<span class=\"src\">", pg->out);
     esc(pg->out, pg->ds->event_source ? pg->ds->event_source : "events");
-    fprintf(pg->out, ":%u</span>", loc);
+    fprintf(pg->out, ":%lld</span>", (long long)loc);
 }
 
 typedef struct Counts {

@@ -14,7 +14,7 @@
 typedef struct SourceRow {
     const RawCell *cols;     /* valid until the next call on the source */
     int ncols;
-    uint32_t loc;            /* line (CSV) or rowid (SQLite), kept with the row */
+    int64_t loc;             /* line (CSV) or rowid (SQLite), kept with the row */
     const char *problem;     /* the backend's complaint about the row, or NULL (a cell's: RawCell.bad) */
 } SourceRow;
 

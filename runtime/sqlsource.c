@@ -81,12 +81,27 @@ static int open_table(Source *base, const char *name, const char *const **names,
     return 0;
 }
 
+/* The name that reaches a table's rowid: the first of SQLite's three that no
+ * column of the table has taken, or NULL (then rows are numbered). */
+static const char *rowid_name(const SqlSource *s)
+{
+    static const char *const aliases[] = {"rowid", "_rowid_", "oid"};
+    for (int a = 0; a < 3; a++) {
+        bool taken = false;
+        for (int i = 0; i < s->ncols && !taken; i++) taken = sqlite3_stricmp(s->names[i], aliases[a]) == 0;
+        if (!taken) return aliases[a];
+    }
+    return NULL;
+}
+
 /* The rows: by rowid when the table has one (not views: their rowid is NULL). */
 static int prepare_rows(SqlSource *s, char *err, size_t size)
 {
     bool is_view = false;
     sqlite3_stmt *kind = NULL;
-    if (sqlite3_prepare_v2(s->db, "SELECT type FROM sqlite_master WHERE name = ?", -1, &kind, NULL) == SQLITE_OK) {
+    /* names are matched as SQLite matches them, without regard to ASCII case */
+    if (sqlite3_prepare_v2(s->db, "SELECT type FROM sqlite_master WHERE name = ? COLLATE NOCASE AND type IN ('table', 'view')",
+                           -1, &kind, NULL) == SQLITE_OK) {
         sqlite3_bind_text(kind, 1, s->table, -1, SQLITE_STATIC);
         if (sqlite3_step(kind) == SQLITE_ROW) {
             const unsigned char *t = sqlite3_column_text(kind, 0);
@@ -96,8 +111,9 @@ static int prepare_rows(SqlSource *s, char *err, size_t size)
     sqlite3_finalize(kind);
     s->has_rowid = false;
     char *sql;
-    if (!is_view) {
-        sql = sqlite3_mprintf("SELECT rowid, * FROM \"%w\" ORDER BY rowid", s->table);
+    const char *rowid = rowid_name(s);
+    if (!is_view && rowid) {
+        sql = sqlite3_mprintf("SELECT %s, * FROM \"%w\" ORDER BY %s", rowid, s->table, rowid);
         s->has_rowid = sqlite3_prepare_v2(s->db, sql, -1, &s->stmt, NULL) == SQLITE_OK;
         sqlite3_free(sql);
     }
@@ -139,7 +155,7 @@ static int next_row(Source *base, SourceRow *row, char *err, size_t size)
     }
     row->cols = s->cols;
     row->ncols = s->ncols;
-    row->loc = (uint32_t)s->last;
+    row->loc = s->last;
     row->problem = NULL;
     return 1;
 }

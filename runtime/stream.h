@@ -58,7 +58,7 @@ struct Stream {
     bool stepped;                         /* a step before the end has run */
     bool disorder;                        /* an event came too late: run again holding everything */
     bool failed;                          /* out of memory: the run stops with an error */
-    uint32_t disorder_loc;                /* where */
+    int64_t disorder_loc;                 /* where */
     char disorder_unit[128];
     uint32_t window;                      /* events read between steps, at least */
     uint32_t strings_kept;                /* strings after the last compaction */

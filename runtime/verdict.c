@@ -74,7 +74,7 @@ static bool fill_verdict(Verdicts *vs, Violation *v, const Violation *id, Unit *
     v->nsubjects = subjects->n;
     v->subjects = arena_alloc(&out->arena, sizeof(StrId) * (subjects->n + 1));
     v->evidence = arena_alloc(&out->arena, sizeof(StrId) * (evidence->n + 1));
-    v->evidence_loc = arena_alloc(&out->arena, sizeof(uint32_t) * (evidence->n + 1));
+    v->evidence_loc = arena_alloc(&out->arena, sizeof(int64_t) * (evidence->n + 1));
     v->message = arena_strdup(&out->arena, message);
     if (out->arena.failed) return false;
     memcpy(v->subjects, subjects->items, sizeof(StrId) * subjects->n);

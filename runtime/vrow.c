@@ -42,7 +42,7 @@ void vrow_make(VRow *row, const Program *p, const Dataset *ds, const Violation *
 const char *vrow_tag(const VRow *row, uint32_t i) { return program_string(row->p, row->p->rules[row->v->rule].tags[i]); }
 const char *vrow_subject(const VRow *row, uint32_t i) { return strtab_str(&row->ds->strs, row->v->subjects[i]); }
 const char *vrow_evidence(const VRow *row, uint32_t i) { return strtab_str(&row->ds->strs, row->v->evidence[i]); }
-uint32_t vrow_evidence_loc(const VRow *row, uint32_t i) { return row->v->evidence_loc[i]; }
+int64_t vrow_evidence_loc(const VRow *row, uint32_t i) { return row->v->evidence_loc[i]; }
 
 static const char *list_item(const VRow *row, VRowList which, uint32_t i)
 {

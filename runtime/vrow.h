@@ -24,7 +24,7 @@ typedef struct VRow {
     char window_from[VROW_TIME_SIZE], window_to[VROW_TIME_SIZE]; /* periodic; else "" */
     const char *trigger;               /* triggered: the event's id; else NULL */
     char trigger_time[VROW_TIME_SIZE]; /* triggered; else "" */
-    uint32_t trigger_loc;              /* line (CSV) or rowid (SQLite) */
+    int64_t trigger_loc;               /* line (CSV) or rowid (SQLite) */
     const char *source;                /* where events were read ("events" when unknown) */
     uint32_t ntags, nsubjects, nevidence;
 } VRow;
@@ -33,7 +33,7 @@ void vrow_make(VRow *row, const Program *p, const Dataset *ds, const Violation *
 const char *vrow_tag(const VRow *row, uint32_t i);
 const char *vrow_subject(const VRow *row, uint32_t i);
 const char *vrow_evidence(const VRow *row, uint32_t i);
-uint32_t vrow_evidence_loc(const VRow *row, uint32_t i);
+int64_t vrow_evidence_loc(const VRow *row, uint32_t i);
 
 typedef enum VRowList { VROW_TAGS, VROW_SUBJECTS, VROW_EVIDENCE } VRowList;
 /* One of the lists as "a;b;c" (CSV cells, database columns); malloc'd, NULL

@@ -4,7 +4,8 @@
 # act on, named outputs are written through a fresh temporary file that is
 # renamed into place (never a truncated report, never through a planted name,
 # never over a device), write failures exit 2 with the reason, and an
-# interrupt leaves no temporary file. Inputs in tests/hostile/ (README.md).
+# interrupt leaves no temporary file; data files must be regular files inside
+# the data set, and --time-limit bounds a run. Inputs in tests/hostile/ (README.md).
 # Prints "PASS name" or "FAIL name: why" per check.
 set -u
 zhidu=$1
@@ -356,3 +357,117 @@ rc=$?
 check "a header of 60,000 columns, x17 twice: named" 2 "zhidu: $wide/events.csv: column x17 appears twice in the header"
 if [ $(( $(date +%s) - start )) -le 10 ]; then pass "a header of 60,000 columns: checked within 10 s"
 else fail "a header of 60,000 columns: checked within 10 s" "took $(( $(date +%s) - start )) s"; fi
+
+# ==== item 12: data files that are not regular files, links leaving the data folder (item 5) ====
+# (a FIFO blocked forever, a link to /dev/zero grew memory without bound, a
+# link to a file outside the data folder was read)
+df=$tmp/datafiles
+mkdir -p "$df/fifo" "$df/zero" "$df/out" "$df/secret" "$df/in"
+for d in fifo zero out in; do cp "$good"/*.csv "$df/$d/"; rm "$df/$d/topics.csv"; done
+mkfifo "$df/fifo/topics.csv"
+ln -s /dev/zero "$df/zero/topics.csv"
+printf 'topic,lead\nt1,SECRET\n' >"$df/secret/topics.csv"
+ln -s ../secret/topics.csv "$df/out/topics.csv"
+cp "$good/topics.csv" "$df/in/topics-2025.csv"
+ln -s topics-2025.csv "$df/in/topics.csv"
+timeout 60 "$zhidu" run "$mini" "$df/fifo" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "a table file that is a FIFO: refused, not waited on" 2 "zhidu: $df/fifo/topics.csv: a FIFO, not a regular file"
+timeout 60 "$zhidu" run "$mini" "$df/zero" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "a table file linked to /dev/zero: refused" 2 "zhidu: $df/zero/topics.csv: a character device, not a regular file"
+"$zhidu" run "$mini" "$df/out" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "a table file linked out of the data folder: refused" 2 "zhidu: $df/out/topics.csv: a symbolic link to $(cd "$df/secret" && pwd -P)/topics.csv, outside the data folder"
+"$zhidu" run "$mini" "$df/in" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc = 1 ] && cmp -s "$tmp/out" <(sed "s|$good|$df/in|g" "$tmp/good.txt") && [ ! -s "$tmp/err" ]
+then pass "a table file linked inside the data folder: read"
+else fail "a table file linked inside the data folder: read" "exit $rc; $(head -c 300 "$tmp/err")"; fi
+mkfifo "$df/data.db"
+ln -s /dev/zero "$df/zero.db"
+timeout 60 "$zhidu" run "$mini" "$df/data.db" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "a data set that is a FIFO: refused, not waited on" 2 "zhidu: $df/data.db: neither a directory of CSV files nor a SQLite database"
+timeout 60 "$zhidu" run "$mini" "$df/zero.db" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "a data set linked to /dev/zero: refused" 2 "zhidu: $df/zero.db: neither a directory of CSV files nor a SQLite database"
+
+# ==== item 19: a NUL in a header name; line numbers in CR-only files ====
+cr=$tmp/crlines
+mkdir -p "$cr/nul" "$cr/cr"
+cp "$good"/*.csv "$cr/nul/"
+cp "$good"/*.csv "$cr/cr/"
+# the header's sixth name is "top" NUL "ic": it was cut to "top" silently
+printf 'id,time,type,actor,targets,top\0ic,ref,topic\ne1,2025-03-03T10:00,talk,s1,p1,,,\n' >"$cr/nul/events.csv"
+"$zhidu" run "$mini" "$cr/nul" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "a NUL byte in a header name: named" 2 "zhidu: $cr/nul/events.csv: column 6 of the header holds a NUL byte"
+# CR line ends; e1's topic holds a quoted CR, so e1 spans lines 2 and 3 and the bad row e3 is on line 5
+printf 'id,time,type,actor,targets,topic,ref\re1,2025-03-03T10:00,talk,s1,p1,"a\rb",\re2,2025-03-03T10:00,talk,s1,p1,,\re3,notatime,talk,s1,p1,,\r' >"$cr/cr/events.csv"
+"$zhidu" run "$mini" "$cr/cr" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "CR-only line ends after a quoted CR: the line of a bad row" 2 "zhidu: $cr/cr/events.csv:5: column time: malformed timestamp 'notatime': expected a date YYYY-MM-DD"
+
+# ==== item 17: SQLite row locations are 64-bit rowids; a view named in another case ====
+# (rowid 5000000141 printed as 705032845 and -3 as 4294967293; a view whose
+# name differed in case printed :0 for every row)
+sl=$tmp/sqlloc
+mkdir -p "$sl"
+python3 "$root/tests/data/mkdb.py" "$sl/big.db" --csv "$good" --sql "
+CREATE TABLE ev2 (n INTEGER PRIMARY KEY, id, time, type, actor, targets, topic, ref);
+INSERT INTO ev2 SELECT CASE id WHEN 'e04' THEN 5000000141 WHEN 'e06' THEN -3 ELSE rowid END, * FROM events;
+DROP TABLE events;
+ALTER TABLE ev2 RENAME TO events;"
+"$zhidu" run "$mini" "$sl/big.db" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc = 1 ] && grep -qxF "  - event e04 at 2025-03-12T09:00:00+08:00 ($sl/big.db:events:5000000141)" "$tmp/out" &&
+   grep -qxF "  - event e06 at 2025-03-13T09:00:00+08:00 ($sl/big.db:events:-3)" "$tmp/out"
+then pass "SQLite: rowids 5000000141 and -3 shown as they are"
+else fail "SQLite: rowids 5000000141 and -3 shown as they are" "exit $rc; $(grep -m3 'event e0[46]' "$tmp/out")"; fi
+python3 "$root/tests/data/mkdb.py" "$sl/view.db" --csv "$good" --sql "
+ALTER TABLE events RENAME TO ev_raw;
+CREATE VIEW Events AS SELECT * FROM ev_raw;"
+"$zhidu" run "$mini" "$sl/view.db" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc = 1 ] && grep -qxF "  - event e04 at 2025-03-12T09:00:00+08:00 ($sl/view.db:events:4)" "$tmp/out" && ! grep -q ':events:0)' "$tmp/out"
+then pass "SQLite: a view named Events read as events: its rows numbered"
+else fail "SQLite: a view named Events read as events: its rows numbered" "exit $rc; $(grep -m3 'event e0[46]' "$tmp/out")"; fi
+# a column named rowid hides the rowid under that name (the row numbers come from _rowid_)
+python3 "$root/tests/data/mkdb.py" "$sl/col.db" --csv "$good" --sql "
+CREATE TABLE ev2 (rowid, id, time, type, actor, targets, topic, ref);
+INSERT INTO ev2 (_rowid_, rowid, id, time, type, actor, targets, topic, ref) SELECT _rowid_ + 100, 'x', * FROM events;
+DROP TABLE events;
+ALTER TABLE ev2 RENAME TO events;"
+"$zhidu" run "$mini" "$sl/col.db" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc = 1 ] && grep -qxF "  - event e04 at 2025-03-12T09:00:00+08:00 ($sl/col.db:events:104)" "$tmp/out"
+then pass "SQLite: a column named rowid: the real rowid shown"
+else fail "SQLite: a column named rowid: the real rowid shown" "exit $rc; $(grep -m3 'event e0[46]' "$tmp/out")"; fi
+
+# ==== item 12: a SQLite view that never ends, bounded by --time-limit ====
+# (its recursion yields no row and never stops: without a limit the run hangs)
+tl=$tmp/timelimit
+mkdir -p "$tl"
+python3 "$root/tests/data/mkdb.py" "$tl/inf.db" --csv "$good" --sql "DROP TABLE events;
+CREATE VIEW events AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n)
+SELECT 'e' || i AS id, '2025-03-03T10:00' AS time, 'talk' AS type, 's1' AS actor, 'p1' AS targets,
+       NULL AS topic, NULL AS ref FROM n WHERE i < 0;"
+echo "an older report" >"$tl/r.txt"
+start=$(date +%s)
+(cd "$tl" && timeout 120 "$zhidu" run "$mini" inf.db --time-limit 3 --output r.txt --db r.db) >"$tmp/out" 2>"$tmp/err"
+rc=$?
+took=$(( $(date +%s) - start ))
+check "a SQLite view that never ends, --time-limit 3: stopped with the reason" 2 "zhidu: stopped: the time limit of 3 s (--time-limit) was reached"
+if [ "$took" -le 60 ] && [ "$(cat "$tl/r.txt")" = "an older report" ] && [ ! -e "$tl/r.db" ] && no_temp "$tl"
+then pass "--time-limit: stopped in time (${took} s), the old report kept, no database or temporary file"
+else fail "--time-limit: stopped in time (${took} s), the old report kept, no database or temporary file" "$(ls -A "$tl" | tr '\n' ' ')"; fi
+"$zhidu" run "$mini" "$good" --time-limit 0 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "--time-limit 0: refused" 2 "zhidu: --time-limit takes a number of seconds (1 to 604800), not '0'
+usage: zhidu run POLICY DATA [options]
+(run 'zhidu help run' for more)"
+"$zhidu" run "$mini" "$good" --time-limit 600 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc = 1 ] && cmp -s "$tmp/out" "$tmp/good.txt" && [ ! -s "$tmp/err" ]; then pass "--time-limit not reached: the report as without it"
+else fail "--time-limit not reached: the report as without it" "exit $rc; $(head -c 200 "$tmp/err")"; fi

@@ -404,7 +404,7 @@ mkcase empty_file && : >"$work/empty_file/calendar.csv"
 bad empty_file "zhidu: empty_file/calendar.csv: empty file: no header row"
 
 mkcase is_a_directory && rm "$work/is_a_directory/topics.csv" && mkdir "$work/is_a_directory/topics.csv"
-bad is_a_directory "zhidu: is_a_directory/topics.csv: read error: Is a directory"
+bad is_a_directory "zhidu: is_a_directory/topics.csv: a directory, not a regular file"
 
 mkcase bad_timestamp && edit_line "$work/bad_timestamp/events.csv" 3 'e02,2025-03-11T10h00,incident,m1,,,'
 bad bad_timestamp "zhidu: bad_timestamp/events.csv:3: column time: malformed timestamp '2025-03-11T10h00': expected a time HH:MM"
