@@ -34,6 +34,7 @@ typedef enum InsnLayout {
     LAYOUT_SCANF,  /* a: slot, b: log field, c: constant index of a mask */
     LAYOUT_SLOTF,  /* a: slot, b: log field */
     LAYOUT_EMIT,   /* b: number of message parts */
+    LAYOUT_ROWS,   /* a: slot, b: a calendar table */
 } InsnLayout;
 
 typedef struct OpcodeInfo {

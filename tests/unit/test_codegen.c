@@ -91,6 +91,7 @@ static char *listing(const Program *p, uint32_t f)
                      (unsigned long long)p->consts[in->c].value);
             break;
         case LAYOUT_SLOTF: snprintf(ops, sizeof ops, " %u .%s", in->a, program_string(p, p->log.fields[in->b].name)); break;
+        case LAYOUT_ROWS: snprintf(ops, sizeof ops, " %u %u", in->a, in->b); break;
         case LAYOUT_NONE: break;
         }
         len += (size_t)snprintf(out + len, cap - len, "%s%s%s", i ? "; " : "", info->name, ops);
