@@ -161,6 +161,30 @@ static bool row_holds(Vm *vm, Value x, Value v, bool within)
     return within ? from <= x.i && x.to <= to : from < x.to && x.i < to;
 }
 
+/* An iterator over the unit's rows of calendar `table`, and its next row. */
+static Value rows_init(Vm *vm, uint16_t table)
+{
+    Iter *it = arena_alloc(&vm->scratch, sizeof *it);
+    it->pos = vm->unit->rows[table];
+    it->n = vm->unit->nrows[table];
+    it->cur = table;
+    Value v = {0};
+    v.tag = V_ITER;
+    v.it = it;
+    return v;
+}
+
+static bool rows_next(Iter *it, Value *row)
+{
+    if (it->i >= it->n) return false;
+    Value v = {0};
+    v.tag = V_ROW;
+    v.table = (uint16_t)it->cur;
+    v.idx = it->pos[it->i++];
+    *row = v;
+    return true;
+}
+
 /* ---- roster -------------------------------------------------------------------- */
 
 RosterCols vm_roster_cols(const Program *p)
@@ -647,27 +671,8 @@ Value vm_call(Vm *vm, uint32_t f, Value arg)
             slots[in->a + 1u] = v;
             break;
         }
-        case ZOP_ROWS_INIT: {
-            Iter *it = arena_alloc(&vm->scratch, sizeof *it);
-            it->pos = vm->unit->rows[in->b];
-            it->n = vm->unit->nrows[in->b];
-            it->cur = in->b;
-            Value v = {0};
-            v.tag = V_ITER;
-            v.it = it;
-            slots[in->a + 1u] = v;
-            break;
-        }
-        case ZOP_ROWS_NEXT: {
-            Iter *it = slots[in->a + 1u].it;
-            if (it->i >= it->n) { pc = in->c; break; }
-            Value v = {0};
-            v.tag = V_ROW;
-            v.table = (uint16_t)it->cur;
-            v.idx = it->pos[it->i++];
-            slots[in->a] = v;
-            break;
-        }
+        case ZOP_ROWS_INIT: slots[in->a + 1u] = rows_init(vm, in->b); break;
+        case ZOP_ROWS_NEXT: if (!rows_next(slots[in->a + 1u].it, &slots[in->a])) pc = in->c; break;
         case ZOP_ROW_WITHIN:
         case ZOP_ROW_OVERLAPS: sp--; sp[-1] = mk_bool(row_holds(vm, sp[-1], sp[0], in->op == ZOP_ROW_WITHIN)); break;
         case ZOP_SCAN_FROM: scan_from(vm, slots[in->a + 1u].it, *--sp); break;
