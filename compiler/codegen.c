@@ -132,7 +132,10 @@ static uint32_t gen_body(Gen *g, RuleSym *r, uint32_t rule)
         RuleClause *c = r->clauses.items[i];
         if ((c->kind != CL_UNLESS && c->kind != CL_ONLY) || !c->cond) continue;
         cg_expr(g, sc, c->cond);
-        add_continue(&continues, 0, cg_emit(g, ZOP_JUMP_IF_FALSE, 0, 0, 0, c->loc));
+        uint32_t ok = cg_emit(g, ZOP_JUMP_IF_TRUE, 0, 0, 0, c->loc);
+        cg_emit(g, ZOP_LEAVE_OUT, 0, 0, 0, c->loc);
+        cg_emit(g, ZOP_RETURN, 0, 0, 0, c->loc);
+        cg_patch(g, ok, cg_here(g));
     }
     for (int i = 0; i < r->clauses.len; i++) {
         RuleClause *c = r->clauses.items[i];

@@ -673,6 +673,7 @@ Value vm_call(Vm *vm, uint32_t f, Value arg)
         }
         case ZOP_ROWS_INIT: slots[in->a + 1u] = rows_init(vm, in->b); break;
         case ZOP_ROWS_NEXT: if (!rows_next(slots[in->a + 1u].it, &slots[in->a])) pc = in->c; break;
+        case ZOP_LEAVE_OUT: vm->left_out = true; break;
         case ZOP_ROW_WITHIN:
         case ZOP_ROW_OVERLAPS: sp--; sp[-1] = mk_bool(row_holds(vm, sp[-1], sp[0], in->op == ZOP_ROW_WITHIN)); break;
         case ZOP_SCAN_FROM: scan_from(vm, slots[in->a + 1u].it, *--sp); break;
