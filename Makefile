@@ -115,7 +115,7 @@ test: asan
 
 # the main job on the bundled example: violations are listed, and are not an error here
 demo: all
-	./$(BUILD)/zhidu check rules/gxnu.zd rules/units/wenxueyuan.zd
+	./$(BUILD)/zhidu check rules/gxnu.zd rules/units/wenxueyuan.zd rules/units/waiguoyu.zd
 	./$(BUILD)/zhidu run rules/gxnu.zd examples/gxnu --fail-on never
 
 fuzz:

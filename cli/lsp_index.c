@@ -15,7 +15,7 @@ const char *const lidx_keywords[] = {
     "policy", "extends", "role", "body", "enum", "events", "event", "roster", "table", "calendar",
     "key", "param", "def", "rule", "rename", "to", "set", "override", "replace", "disable", "because",
     "tag", "tags", "clause", "severity", "must", "in-principle", "须", "原则上", "every", "day", "week", "weeks", "month",
-    "year", "from", "as", "unless", "overlaps", "on", "where", "for", "in", "let", "when", "else",
+    "year", "from", "as", "unless", "overlaps", "only", "within", "on", "where", "for", "in", "let", "when", "else",
     "pending", "require", "deadline", "subjects", "evidence", "message", "and", "or", "not", "true",
     "false", "at", "throughout", "exists", "count", "latest", "first", "list", "present", "weekday",
     "size", NULL,
@@ -29,7 +29,7 @@ typedef struct Walk {
     LspDef *scope[MAX_SCOPE];
     int nscope;
     size_t scope_end;      /* end of the declaration being walked */
-    const char *row_table; /* bare names in a period or unless filter name its row's fields */
+    const char *row_table; /* bare names in a period, unless or only filter name its row's fields */
 } Walk;
 
 const char *lidx_kind_name(LspKind k)
@@ -266,7 +266,7 @@ static void walk_expr(Walk *w, const Expr *e)
         break;
     case EX_SELECT: {
         for (int i = 0; i < e->types.len; i++)
-            occ(w, e->types.locs[i], lookup(w->ix, e->types.names[i], M(LK_EVENT_TYPE), NULL), NULL);
+            occ(w, e->types.locs[i], lookup(w->ix, e->types.names[i], M(LK_EVENT_TYPE) | M(LK_TABLE), NULL), NULL);
         int mark = w->nscope;
         size_t saved = w->scope_end;
         w->scope_end = e->loc.end; /* the selection's variable is seen only inside it */
@@ -333,6 +333,7 @@ static void walk_clause(Walk *w, const RuleClause *cl)
         break;
     }
     case CL_UNLESS:
+    case CL_ONLY:
         occ(w, cl->table_loc, lookup(w->ix, cl->table, M(LK_TABLE), NULL), NULL);
         walk_filter(w, cl->table, cl->expr);
         break;

@@ -26,7 +26,7 @@ const char *clause_kind_name(ClauseKind k)
 {
     static const char *names[CL_KIND_COUNT] = {
         "tags", "clause", "severity", "every", "unless", "on", "for", "let",
-        "when", "require", "deadline", "subjects", "evidence", "message",
+        "when", "require", "deadline", "subjects", "evidence", "message", "only",
     };
     return (unsigned)k < CL_KIND_COUNT ? names[k] : "?";
 }

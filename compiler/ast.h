@@ -19,6 +19,7 @@ typedef struct Comment {
 
 typedef struct Type Type;       /* sema.h */
 typedef struct Symbol Symbol;   /* sema.h */
+typedef struct TableSym TableSym; /* sema.h */
 
 /* ---- types as written -------------------------------------------------- */
 typedef struct TypeRef {
@@ -43,7 +44,7 @@ typedef enum ExprKind {
     EX_SET,        /* {args} */
     EX_ROLE_AT,    /* name at rhs: holders of a role at a time */
     EX_ROLE_OVER,  /* name throughout rhs: holders for a whole period */
-    EX_SELECT,     /* sel(var: types where rhs) */
+    EX_SELECT,     /* sel(var: types where rhs); over a calendar's rows when types names one */
     EX_WINDOW,     /* lhs..rhs: a window of the day, two clock literals (only after `in`) */
 } ExprKind;
 
@@ -51,6 +52,7 @@ typedef enum ExprOp {
     OP_NONE, OP_OR, OP_AND, OP_NOT, OP_NEG,
     OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_IN, OP_NOT_IN,
     OP_UNION, OP_INTER, OP_MINUS, OP_PLUS,
+    OP_WITHIN, OP_OVERLAPS, /* a period or time against a calendar row */
 } ExprOp;
 
 typedef enum SelectKind { SEL_EXISTS, SEL_COUNT, SEL_LATEST, SEL_FIRST } SelectKind;
@@ -93,6 +95,8 @@ struct Expr {
     Type *type;
     Symbol *sym;        /* EX_NAME: a parameter, table or enum member; EX_CALL: a definition */
     uint64_t event_mask; /* EX_SELECT: the event types selected */
+    TableSym *rows;     /* EX_SELECT over a calendar: its rows (no events) */
+    bool bare_fields;   /* EX_SELECT over a calendar: rhs names the row's fields bare (from a clause) */
     int field;          /* EX_FIELD of an event or a row, roster method EX_CALL: the field's index */
     Builtin builtin;    /* EX_CALL: the built-in function called, or BUILTIN_NONE (a definition) */
 };
@@ -152,7 +156,7 @@ typedef struct PeriodSpec {
 
 typedef enum ClauseKind {
     CL_TAGS, CL_CLAUSE, CL_SEVERITY, CL_EVERY, CL_UNLESS, CL_ON, CL_FOR, CL_LET,
-    CL_WHEN, CL_REQUIRE, CL_DEADLINE, CL_SUBJECTS, CL_EVIDENCE, CL_MESSAGE,
+    CL_WHEN, CL_REQUIRE, CL_DEADLINE, CL_SUBJECTS, CL_EVIDENCE, CL_MESSAGE, CL_ONLY,
     CL_KIND_COUNT
 } ClauseKind;
 
@@ -178,16 +182,19 @@ typedef struct RuleClause {
     PeriodSpec *period;  /* CL_EVERY */
     const char *var;     /* CL_ON, CL_LET */
     SrcLoc var_loc;
-    const char *table;   /* CL_UNLESS */
+    const char *table;   /* CL_UNLESS, CL_ONLY: the calendar */
     SrcLoc table_loc;
-    Expr *expr;          /* CL_ON where, CL_LET, CL_WHEN, CL_REQUIRE, CL_DEADLINE, CL_UNLESS filter */
+    ExprOp cal_op;       /* CL_UNLESS, CL_ONLY: OP_OVERLAPS or OP_WITHIN */
+    Expr *expr;          /* CL_ON where, CL_LET, CL_WHEN, CL_REQUIRE, CL_DEADLINE, CL_UNLESS/CL_ONLY filter */
     bool else_pending;   /* CL_WHEN ... else pending */
     Binding **bindings;  /* CL_FOR */
     int nbindings;
     ExprList list;       /* CL_SUBJECTS, CL_EVIDENCE */
     /* sema */
     uint64_t event_mask; /* CL_ON: the event types that trigger the rule */
-    Symbol *sym;         /* CL_UNLESS: the calendar */
+    Symbol *sym;         /* CL_UNLESS, CL_ONLY: the calendar */
+    Expr *cond;          /* CL_UNLESS, CL_ONLY: the test on the rule's context, built by sema (NULL:
+                          * the runtime exempts the periods, a lone `unless overlaps` of rows alone) */
 } RuleClause;
 
 typedef struct ClauseList {

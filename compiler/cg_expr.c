@@ -131,6 +131,8 @@ static void gen_binary(Gen *g, Var *sc, Expr *e)
     case OP_INTER: op = ZOP_INTER; break;
     case OP_MINUS: op = lists ? ZOP_DIFF : ZOP_SUB; break;
     case OP_PLUS: op = ZOP_ADD; break;
+    case OP_WITHIN: op = ZOP_ROW_WITHIN; break;
+    case OP_OVERLAPS: op = ZOP_ROW_OVERLAPS; break;
     default: break;
     }
     cg_emit(g, op, 0, 0, 0, e->loc);
@@ -182,9 +184,59 @@ static uint32_t gen_traced_where(Gen *g, Var *sc, Expr *where, uint32_t sel)
     return skip;
 }
 
+/* The fields of a calendar row bound by name (slot: the row). */
+Var *cg_row_vars(Gen *g, const TableSym *t, int slot, Var *up)
+{
+    Var *sc = up;
+    for (int i = 0; i < t->nfields; i++) {
+        sc = cg_bind_var(g, sc, t->fields[i]->name, slot);
+        sc->row_table = t->index;
+        sc->row_field = i;
+    }
+    return sc;
+}
+
+/* exists / count over the unit's rows of a calendar (sema allows no other). */
+static void gen_row_select(Gen *g, Var *sc, Expr *e)
+{
+    int result = cg_new_slots(g, 1, e->loc);
+    int row = cg_new_slots(g, 2, e->loc);
+    Var *inner = cg_bind_var(g, sc, e->name, row);
+    if (e->bare_fields) inner = cg_row_vars(g, e->rows, row, inner);
+    if (e->select == SEL_EXISTS) cg_emit(g, ZOP_FALSE, 0, 0, 0, e->loc);
+    else cg_emit(g, ZOP_CONST, 0, 0, cg_const(g, CONST_INT, 0), e->loc);
+    cg_emit(g, ZOP_STORE, result, 0, 0, e->loc);
+    cg_emit(g, ZOP_ROWS_INIT, row, e->rows->index, 0, e->loc);
+    uint32_t head = cg_emit(g, ZOP_ROWS_NEXT, row, 0, 0, e->loc);
+    uint32_t skip = ZNONE, found = ZNONE;
+    if (e->rhs) {
+        cg_expr(g, inner, e->rhs);
+        skip = cg_emit(g, ZOP_JUMP_IF_FALSE, 0, 0, 0, e->loc);
+    }
+    if (e->select == SEL_EXISTS) {
+        cg_emit(g, ZOP_TRUE, 0, 0, 0, e->loc);
+        cg_emit(g, ZOP_STORE, result, 0, 0, e->loc);
+        found = cg_emit(g, ZOP_JUMP, 0, 0, 0, e->loc);
+    } else {
+        cg_emit(g, ZOP_LOAD, result, 0, 0, e->loc);
+        cg_emit(g, ZOP_CONST, 0, 0, cg_const(g, CONST_INT, 1), e->loc);
+        cg_emit(g, ZOP_ADD, 0, 0, 0, e->loc);
+        cg_emit(g, ZOP_STORE, result, 0, 0, e->loc);
+    }
+    if (skip != ZNONE) cg_patch(g, skip, cg_here(g));
+    cg_emit(g, ZOP_LOOP, 0, 0, head - g->fstart, e->loc);
+    cg_patch(g, head, cg_here(g));
+    if (found != ZNONE) cg_patch(g, found, cg_here(g));
+    cg_emit(g, ZOP_LOAD, result, 0, 0, e->loc);
+}
+
 /* exists / count / latest / first: a scan over the events of the checked range. */
 static void gen_select(Gen *g, Var *sc, Expr *e)
 {
+    if (e->rows) {
+        gen_row_select(g, sc, e);
+        return;
+    }
     int result = cg_new_slots(g, 1, e->loc);
     int ev = cg_new_slots(g, 2, e->loc);
     Var *inner = cg_bind_var(g, sc, e->name, ev);

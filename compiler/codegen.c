@@ -43,22 +43,11 @@ static FormatKind format_of(const Type *t)
     }
 }
 
-static Var *row_vars(Gen *g, const TableSym *t, int slot)
-{
-    Var *sc = NULL;
-    for (int i = 0; i < t->nfields; i++) {
-        sc = cg_bind_var(g, sc, t->fields[i]->name, slot);
-        sc->row_table = t->index;
-        sc->row_field = i;
-    }
-    return sc;
-}
-
 static uint32_t gen_row_filter(Gen *g, const TableSym *t, Expr *filter, uint32_t rule, SrcLoc loc)
 {
     if (!filter) return ZNONE;
     cg_begin_function(g, loc);
-    cg_expr(g, row_vars(g, t, 0), filter);
+    cg_expr(g, cg_row_vars(g, t, 0, NULL), filter);
     cg_emit(g, ZOP_RETURN_VALUE, 0, 0, 0, filter->loc);
     return cg_end_function(g, ZF_ROW_FILTER, rule);
 }
@@ -138,13 +127,23 @@ static uint32_t gen_body(Gen *g, RuleSym *r, uint32_t rule)
     }
     Var *sc = NULL;
     if (by_kind[CL_ON]) sc = cg_bind_var(g, sc, by_kind[CL_ON]->var, 0);
-    if (by_kind[CL_EVERY] && by_kind[CL_EVERY]->period->var) sc = cg_bind_var(g, sc, by_kind[CL_EVERY]->period->var, 0);
+    if (by_kind[CL_EVERY]) sc = cg_bind_var(g, sc, by_kind[CL_EVERY]->period->var ? by_kind[CL_EVERY]->period->var : SEMA_PERIOD_VAR, 0);
     g->ctx_var = by_kind[CL_ON] ? by_kind[CL_ON]->var : by_kind[CL_EVERY] ? by_kind[CL_EVERY]->period->var : NULL;
     g->ctx_periodic = by_kind[CL_EVERY] != NULL;
     g->open_scans = by_kind[CL_ON] ? 1 : 0; /* the rule runs once per event of its trigger */
     uint32_t heads[ZL_MAX_LOOPS]; /* the *_NEXT instruction of each open loop */
     Buf continues = {0};
     int nloops = 0;
+    /* `unless` / `only` tests of the period or trigger come first, whatever their place */
+    for (int i = 0; i < r->clauses.len; i++) {
+        RuleClause *c = r->clauses.items[i];
+        if ((c->kind != CL_UNLESS && c->kind != CL_ONLY) || !c->cond) continue;
+        cg_expr(g, sc, c->cond);
+        uint32_t ok = cg_emit(g, ZOP_JUMP_IF_TRUE, 0, 0, 0, c->loc);
+        cg_emit(g, ZOP_LEAVE_OUT, 0, 0, 0, c->loc);
+        cg_emit(g, ZOP_RETURN, 0, 0, 0, c->loc);
+        cg_patch(g, ok, cg_here(g));
+    }
     for (int i = 0; i < r->clauses.len; i++) {
         RuleClause *c = r->clauses.items[i];
         switch (c->kind) {
@@ -373,7 +372,7 @@ static void gen_rule(Gen *g, RuleSym *r, uint32_t index)
                 zr.period_table = (uint32_t)t->index;
                 zr.period_filter = gen_row_filter(g, t, ps->filter, index, ps->loc);
             }
-        } else if (c->kind == CL_UNLESS) {
+        } else if (c->kind == CL_UNLESS && !c->cond) {
             const TableSym *t = sym_as(c->sym, SYM_TABLE);
             zr.unless_table = (uint32_t)t->index;
             zr.unless_filter = gen_row_filter(g, t, c->expr, index, c->loc);

@@ -72,5 +72,7 @@ uint32_t cg_trace(Gen *g, ZTracePoint tp, int slot, SrcLoc loc);
 void cg_expr(Gen *g, Var *sc, Expr *e);
 int64_t cg_literal_time(Gen *g, const Expr *e);
 uint64_t cg_known_types(Gen *g, uint64_t mask);
+/* The fields of table t's row in `slot`, by their bare names, above up. */
+Var *cg_row_vars(Gen *g, const TableSym *t, int slot, Var *up);
 
 #endif

@@ -102,7 +102,7 @@ static bool ends_operand(const Item *it, int i)
 {
     int k = it[i].kind;
     return name_like(it, i) || is_closer(k) || k == TOK_INT || k == TOK_DURATION || k == TOK_CLOCK || k == TOK_TIME ||
-           k == TOK_STRING || k == TOK_TRUE || k == TOK_FALSE;
+           k == TOK_STRING || k == TOK_TRUE || k == TOK_FALSE || k == TOK_TO; /* `to`: a calendar row's, bare */
 }
 
 /* The space wanted between item b-1 and item b on one line. */

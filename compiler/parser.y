@@ -161,6 +161,7 @@ static void zzerror(ZZLTYPE *loc, void *scanner, LexState *ls, const char *msg);
     HeaderEntry *entry;
     Severity severity;
     SelectKind select;
+    ExprOp op;
 }
 
 %token <str> IDENT "name" STRING "string"
@@ -177,7 +178,7 @@ static void zzerror(ZZLTYPE *loc, void *scanner, LexState *ls, const char *msg);
              REQUIRE "'require'" DEADLINE "'deadline'" SUBJECTS "'subjects'" EVIDENCE "'evidence'"
              MESSAGE "'message'" AND "'and'" OR "'or'" NOT "'not'" TRUE "'true'" FALSE "'false'"
              AT "'at'" THROUGHOUT "'throughout'" EXISTS "'exists'" COUNT "'count'" LATEST "'latest'"
-             FIRST "'first'" LIST "'list'"
+             FIRST "'first'" LIST "'list'" ONLY "'only'" WITHIN "'within'"
 %token EQ "'=='" NE "'!='" LE "'<='" GE "'>='" DOTDOT "'..'"
 
 %type <expr> expr postfix primary select literal opt_where opt_filter
@@ -200,11 +201,12 @@ static void zzerror(ZZLTYPE *loc, void *scanner, LexState *ls, const char *msg);
 %type <params> params opt_params
 %type <severity> severity
 %type <select> selkind
+%type <op> calop
 
 %left OR
 %left AND
 %right NOT
-%nonassoc EQ NE '<' LE '>' GE IN
+%nonassoc EQ NE '<' LE '>' GE IN WITHIN OVERLAPS
 %left '|'
 %left '&'
 %left '+' '-'
@@ -312,7 +314,7 @@ member
 
 fname
     : IDENT | FROM | TO | KEY | EVENT | ROLE | BODY | TABLE | CALENDAR | FIRST | LATEST | COUNT
-    | DAY | WEEK | MONTH | YEAR | MESSAGE | SET | LIST | TAGS | CLAUSE | SEVERITY | ON | AT
+    | DAY | WEEK | MONTH | YEAR | MESSAGE | SET | LIST | TAGS | CLAUSE | SEVERITY | ON | AT | ONLY | WITHIN
     ;
 
 fields
@@ -379,8 +381,10 @@ clause
     | CLAUSE STRING STRING       { $$ = clause(ls, CL_CLAUSE, @$); $$->text = $2; $$->text_loc = L(@2); $$->clause_text = $3; }
     | SEVERITY severity          { $$ = clause(ls, CL_SEVERITY, @$); $$->severity = $2; }
     | EVERY period               { $$ = clause(ls, CL_EVERY, @$); $$->period = $2; }
-    | UNLESS OVERLAPS IDENT opt_filter
-                                 { $$ = clause(ls, CL_UNLESS, @$); $$->table = $3; $$->table_loc = L(@3); $$->expr = $4; }
+    | UNLESS calop IDENT opt_filter
+                                 { $$ = clause(ls, CL_UNLESS, @$); $$->cal_op = $2; $$->table = $3; $$->table_loc = L(@3); $$->expr = $4; }
+    | ONLY calop IDENT opt_filter
+                                 { $$ = clause(ls, CL_ONLY, @$); $$->cal_op = $2; $$->table = $3; $$->table_loc = L(@3); $$->expr = $4; }
     | ON IDENT ':' typelist opt_where
                                  { $$ = clause(ls, CL_ON, @$); $$->var = $2; $$->var_loc = L(@2); $$->names = $4; $$->expr = $5; }
     | FOR bindings               { $$ = clause(ls, CL_FOR, @$); $$->bindings = (Binding **)$2.items; $$->nbindings = $2.len; }
@@ -392,6 +396,11 @@ clause
     | SUBJECTS exprs             { $$ = clause(ls, CL_SUBJECTS, @$); $$->list = $2; }
     | EVIDENCE exprs             { $$ = clause(ls, CL_EVIDENCE, @$); $$->list = $2; }
     | MESSAGE STRING             { $$ = clause(ls, CL_MESSAGE, @$); $$->text = $2; $$->text_loc = L(@2); }
+    ;
+
+calop
+    : OVERLAPS                   { $$ = OP_OVERLAPS; }
+    | WITHIN                     { $$ = OP_WITHIN; }
     ;
 
 severity
@@ -479,6 +488,8 @@ expr
     | expr GE expr               { $$ = binary(ls, OP_GE, $1, $3, @$); }
     | expr IN expr               { $$ = binary(ls, OP_IN, $1, $3, @$); }
     | expr NOT IN expr %prec IN  { $$ = binary(ls, OP_NOT_IN, $1, $4, @$); }
+    | expr WITHIN expr           { $$ = binary(ls, OP_WITHIN, $1, $3, @$); }
+    | expr OVERLAPS expr         { $$ = binary(ls, OP_OVERLAPS, $1, $3, @$); }
     | expr '|' expr              { $$ = binary(ls, OP_UNION, $1, $3, @$); }
     | expr '&' expr              { $$ = binary(ls, OP_INTER, $1, $3, @$); }
     | expr '+' expr              { $$ = binary(ls, OP_PLUS, $1, $3, @$); }
@@ -500,6 +511,8 @@ postfix
 
 primary
     : IDENT                      { $$ = mk(ls, EX_NAME, @$); $$->name = $1; $$->name_loc = L(@1); }
+    | FROM                       { $$ = mk(ls, EX_NAME, @$); $$->name = "from"; $$->name_loc = L(@1); } /* a calendar row's, bare */
+    | TO                         { $$ = mk(ls, EX_NAME, @$); $$->name = "to"; $$->name_loc = L(@1); }
     | IDENT '(' opt_exprs ')'    { $$ = mk(ls, EX_CALL, @$); $$->name = $1; $$->name_loc = L(@1); $$->args = $3; $$ = deepen(ls, $$, NULL, NULL); }
     | literal                    { $$ = $1; }
     | '(' expr ')'               { $$ = $2; }

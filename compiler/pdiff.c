@@ -347,7 +347,7 @@ static bool compare_rule(Arena *a, const RuleSym *x, const char *docx, const Rul
     if (!kinds) return false;
     char parts[256] = "";
     static const ClauseKind order[] = {CL_CLAUSE, CL_TAGS, CL_SEVERITY, CL_EVERY, CL_UNLESS, CL_ON, CL_FOR, CL_LET,
-                                       CL_WHEN, CL_REQUIRE, CL_DEADLINE, CL_SUBJECTS, CL_EVIDENCE, CL_MESSAGE};
+                                       CL_WHEN, CL_REQUIRE, CL_DEADLINE, CL_SUBJECTS, CL_EVIDENCE, CL_MESSAGE, CL_ONLY};
     for (size_t n = 0; n < sizeof order / sizeof order[0]; n++)
         if (kinds & (1u << order[n]))
             snprintf(parts + strlen(parts), sizeof parts - strlen(parts), "%s%s", parts[0] ? ", " : "",

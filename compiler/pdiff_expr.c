@@ -217,7 +217,7 @@ static void compare_period(PdCmp *c, const PeriodSpec *a, const PeriodSpec *b)
     bool anchors = pdiff_same_expr(&(PdCmp){.a = c->a, .quiet = true}, a->anchor, b->anchor, 0) &&
                    pdiff_same_expr(&(PdCmp){.a = c->a, .quiet = true}, a->filter, b->filter, 0) &&
                    !strcmp(a->table ? a->table : "", b->table ? b->table : "");
-    if (a->kind == b->kind && la == lb && anchors && !strcmp(a->var, b->var)) return;
+    if (a->kind == b->kind && la == lb && anchors && !strcmp(a->var ? a->var : "", b->var ? b->var : "")) return;
     if (la > 0 && lb > 0 && la != lb)
         note(c, lb > la ? PD_F_LOOSER : PD_F_STRICTER, period_name(c->a, a), period_name(c->a, b));
     else
@@ -276,8 +276,11 @@ void pdiff_compare_clause(PdCmp *c, const RuleClause *a, const RuleClause *b)
     switch (a->kind) {
     case CL_EVERY: compare_period(c, a->period, b->period); break;
     case CL_UNLESS:
-        if (strcmp(a->table, b->table) != 0) note(c, PD_F_UNKNOWN, a->table, b->table);
-        one_sided(c, a->expr, b->expr, -1); /* a larger exemption is looser */
+    case CL_ONLY:
+        if (strcmp(a->table ? a->table : "", b->table ? b->table : "") != 0 || a->cal_op != b->cal_op)
+            note(c, PD_F_UNKNOWN, pdiff_text(c->a, a->loc), pdiff_text(c->a, b->loc));
+        else if (a->kind == CL_UNLESS) one_sided(c, a->expr, b->expr, -1); /* a larger exemption is looser */
+        else one_sided(c, a->expr, b->expr, 1); /* a narrower `only` judges less: looser */
         break;
     case CL_ON: compare_on(c, a, b); break;
     case CL_FOR: compare_for(c, a, b); break;

@@ -155,6 +155,12 @@ typedef struct Policy {
     const Source **files;   int nfiles;    /* the extends chain, root first */
 } Policy;
 
+/* Names sema gives what the rule file leaves unnamed (a space: no rule file
+ * can write them): the period of `every` without `as`, and the calendar row
+ * of an `unless`/`only` clause's test (RuleClause.cond). */
+#define SEMA_PERIOD_VAR " period"
+#define SEMA_ROW_VAR " row"
+
 /* Checks the chain of files (root first, leaf last) and builds the policy.
  * Errors go to diag; the Policy is returned even when there are errors. */
 Policy *sema_check(Arena *arena, DiagEngine *diag, AstFile **chain, int nchain);

@@ -267,7 +267,7 @@ void sema_declare(Sema *s, Decl *d, bool is_root, bool has_parent)
 
 static bool override_allowed(ClauseKind k)
 {
-    return k == CL_TAGS || k == CL_CLAUSE || k == CL_SEVERITY || k == CL_EVERY || k == CL_UNLESS ||
+    return k == CL_TAGS || k == CL_CLAUSE || k == CL_SEVERITY || k == CL_EVERY || k == CL_UNLESS || k == CL_ONLY ||
            k == CL_MESSAGE || k == CL_DEADLINE;
 }
 
@@ -284,11 +284,11 @@ static void apply_override(Sema *s, RuleSym *r, Decl *d)
         RuleClause *c = d->clauses.items[i];
         if (!override_allowed(c->kind)) {
             diag_report(s->d, DIAG_E0218, c->loc,
-                        "'override' may change tags, clause, severity, every, unless, message and deadline; "
+                        "'override' may change tags, clause, severity, every, unless, only, message and deadline; "
                         "to change '%s', use 'replace rule %s'", clause_kind_name(c->kind), r->name);
             return;
         }
-        if ((c->kind == CL_EVERY || c->kind == CL_UNLESS) && !has_every) {
+        if (c->kind == CL_EVERY && !has_every) {
             diag_report(s->d, DIAG_E0218, c->loc, "rule '%s' is triggered by events ('on'): it has no period to override", r->name);
             return;
         }
@@ -328,13 +328,13 @@ static void apply_override(Sema *s, RuleSym *r, Decl *d)
     for (int j = 0; j < d->clauses.len; j++) {
         RuleClause *c = d->clauses.items[j];
         if (done[c->kind]) continue;
-        if (c->kind == CL_UNLESS) {
-            /* insert right after `every` */
+        if (c->kind == CL_UNLESS || c->kind == CL_ONLY) {
+            /* insert right after `every` or `on` */
             ClauseList out2;
             memset(&out2, 0, sizeof out2);
             for (int i = 0; i < out.len; i++) {
                 AST_PUSH(s->a, out2, out.items[i]);
-                if (out.items[i]->kind == CL_EVERY) AST_PUSH(s->a, out2, c);
+                if (out.items[i]->kind == CL_EVERY || out.items[i]->kind == CL_ON) AST_PUSH(s->a, out2, c);
             }
             out = out2;
         } else {

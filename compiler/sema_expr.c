@@ -33,6 +33,21 @@ void sema_warn_unused(Sema *s, Scope *from, Scope *to)
             diag_report(s->d, DIAG_W0001, v->loc, "variable '%s' is never used", v->name);
 }
 
+/* The fields of a row of t, by their bare names, above up. */
+Scope *sema_row_scope(Sema *s, const TableSym *t, Scope *up)
+{
+    Scope *sc = up;
+    for (int i = 0; i < t->nfields; i++) {
+        Scope *v = arena_alloc(s->a, sizeof *v);
+        v->name = t->fields[i]->name;
+        v->type = t->fields[i]->type ? t->fields[i]->type : s->t_error;
+        v->loc = t->fields[i]->loc;
+        v->up = sc;
+        sc = v;
+    }
+    return sc;
+}
+
 Scope *sema_lookup_var(Scope *sc, const char *name)
 {
     for (; sc; sc = sc->up)
@@ -99,7 +114,9 @@ static Type *resolve_global(Sema *s, const Scope *sc, Expr *e, Type *hint)
         diag_report(s->d, DIAG_E0217, e->loc, "'%s' is an event type: select events with exists(x: %s where ...)", e->name, e->name);
         return s->t_error;
     }
-    Diag *g = diag_report(s->d, DIAG_E0200, e->loc, "unknown name '%s'", e->name);
+    Diag *g = s->row_table ? diag_report(s->d, DIAG_E0221, e->loc, "unknown name '%s': calendar %s has no such field, "
+                                          "and it is no variable, parameter or value", e->name, s->row_table->name)
+                           : diag_report(s->d, DIAG_E0200, e->loc, "unknown name '%s'", e->name);
     Suggest sg;
     suggest_init(&sg, e->name);
     sema_offer_scope(&sg, sc);
@@ -173,7 +190,9 @@ static Type *field_of(Sema *s, Expr *e, Type *obj)
         if (obj->kind == T_PERIOD && (!strcmp(e->name, "from") || !strcmp(e->name, "to"))) return s->t_time;
         int i = e->field = sema_field_index(obj->table, e->name);
         if (i < 0) {
-            Diag *g = diag_report(s->d, DIAG_E0203, e->name_loc, "table %s has no field '%s'", obj->table->name, e->name);
+            Diag *g = obj->table->kind == TABLE_CALENDAR
+                          ? diag_report(s->d, DIAG_E0221, e->name_loc, "calendar %s has no field '%s'", obj->table->name, e->name)
+                          : diag_report(s->d, DIAG_E0203, e->name_loc, "table %s has no field '%s'", obj->table->name, e->name);
             Suggest sg;
             suggest_init(&sg, e->name);
             sema_offer_fields(&sg, obj->table);
@@ -342,7 +361,8 @@ static Type *check_binary(Sema *s, Scope *sc, Expr *e)
     Type *hint = a;
     if (op == OP_IN || op == OP_NOT_IN) hint = is_error(a) || a->kind == T_LIST || a->kind == T_TIME ? NULL : sema_list_of(s, a);
     Type *b = sema_check_expr(s, sc, e->rhs, hint);
-    if (is_error(a) || is_error(b)) return op >= OP_EQ && op <= OP_NOT_IN ? s->t_bool : s->t_error;
+    if (is_error(a) || is_error(b))
+        return (op >= OP_EQ && op <= OP_NOT_IN) || op == OP_WITHIN || op == OP_OVERLAPS ? s->t_bool : s->t_error;
     const char *an = type_name(s->a, a), *bn = type_name(s->a, b);
     switch (op) {
     case OP_EQ:
@@ -353,6 +373,14 @@ static Type *check_binary(Sema *s, Scope *sc, Expr *e)
     case OP_LT: case OP_LE: case OP_GT: case OP_GE:
         if (!(a->kind == b->kind && (a->kind == T_TIME || a->kind == T_DURATION || a->kind == T_INT)))
             diag_report(s->d, DIAG_E0202, e->loc, "cannot order %s and %s (times, durations and integers can be ordered)", an, bn);
+        return s->t_bool;
+    case OP_WITHIN:
+    case OP_OVERLAPS:
+        if (b->kind != T_ROW || b->table->kind != TABLE_CALENDAR)
+            diag_report(s->d, DIAG_E0202, e->rhs->loc, "'%s' tests against a calendar row, not %s",
+                        op == OP_WITHIN ? "within" : "overlaps", bn);
+        else if (a->kind != T_PERIOD && a->kind != T_TIME)
+            diag_report(s->d, DIAG_E0202, e->lhs->loc, "only a period or a time can lie in a calendar row, not %s", an);
         return s->t_bool;
     case OP_IN:
     case OP_NOT_IN:
@@ -417,6 +445,27 @@ static void check_time_range(Sema *s, const Expr *e)
     zt_instant t = zt_to_instant(&p, s->p->header.tz_offset);
     if (t < ZT_MIN_TIME || t > ZT_MAX_TIME)
         diag_report(s->d, DIAG_E0400, e->loc, "this time falls %s the years 1 to 9999 (UTC)", t < ZT_MIN_TIME ? "before" : "after");
+}
+
+/* exists / count over a calendar's rows: `x` is a row; a selection built
+ * for an `unless`/`only` clause also names the row's fields bare. */
+static Type *check_row_select(Sema *s, Scope *sc, Expr *e)
+{
+    TableSym *t = e->rows;
+    t->used = true;
+    bool picks = e->select != SEL_EXISTS && e->select != SEL_COUNT;
+    if (picks)
+        diag_report(s->d, DIAG_E0217, e->loc, "'%s' picks an event; over the rows of calendar %s write exists or count",
+                    e->select == SEL_LATEST ? "latest" : "first", t->name);
+    Scope *inner = sema_bind(s, sc, e->name, sema_table_type(s, T_ROW, t), e->name_loc, false);
+    const TableSym *outer = s->row_table;
+    if (e->bare_fields) {
+        inner = sema_row_scope(s, t, inner);
+        s->row_table = t;
+    }
+    if (e->rhs) sema_check_condition(s, inner, e->rhs, "the 'where' condition");
+    s->row_table = outer;
+    return picks ? s->t_error : e->select == SEL_COUNT ? s->t_int : s->t_bool;
 }
 
 static Type *check_expr_inner(Sema *s, Scope *sc, Expr *e, Type *hint)
@@ -511,6 +560,11 @@ static Type *check_expr_inner(Sema *s, Scope *sc, Expr *e, Type *hint)
         diag_report(s->d, DIAG_E0217, e->loc, "a window of the day (08:00..12:00) is only written after 'in': t in 08:00..12:00");
         return s->t_error;
     case EX_SELECT: {
+        if (!e->rows && e->types.len == 1 && !sema_find(s, SYM_EVENT_TYPE, e->types.names[0])) {
+            TableSym *t = sema_find(s, SYM_TABLE, e->types.names[0]);
+            if (t && t->kind == TABLE_CALENDAR) e->rows = t;
+        }
+        if (e->rows) return check_row_select(s, sc, e);
         uint64_t mask = e->event_mask = sema_check_event_types(s, &e->types);
         Type *vt = mask ? sema_event_type(s, mask) : s->t_error;
         Scope *inner = sema_bind(s, sc, e->name, vt, e->name_loc, false);

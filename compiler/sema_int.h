@@ -42,6 +42,7 @@ typedef struct Sema {
     bool in_leaf;
     bool roster_reported;
     SrcLoc header_loc;
+    const TableSym *row_table; /* checking a filter over this calendar's rows (bare field names) */
     const Source *broken[32]; /* files with syntax errors: completeness is not judged there */
     int nbroken;
 } Sema;
@@ -105,6 +106,7 @@ Type *sema_check_def(Sema *s, DefSym *de);
 Scope *sema_bind(Sema *s, Scope *up, const char *name, Type *t, SrcLoc loc, bool warn_unused);
 void sema_warn_unused(Sema *s, Scope *from, Scope *to);
 Scope *sema_lookup_var(Scope *sc, const char *name);
+Scope *sema_row_scope(Sema *s, const TableSym *t, Scope *up);
 void sema_expect(Sema *s, Type *t, TypeKind k, SrcLoc loc, const char *what);
 bool sema_comparable(Sema *s, Expr *ea, Type *a, Expr *eb, Type *b);
 uint64_t sema_check_event_types(Sema *s, NameList *types);

@@ -3,20 +3,6 @@
  * templates (split into parts for code generation), unused variables. */
 #include "sema_int.h"
 
-static Scope *row_scope(Sema *s, TableSym *t)
-{
-    Scope *sc = NULL;
-    for (int i = 0; i < t->nfields; i++) {
-        Scope *v = arena_alloc(s->a, sizeof *v);
-        v->name = t->fields[i]->name;
-        v->type = t->fields[i]->type ? t->fields[i]->type : s->t_error;
-        v->loc = t->fields[i]->loc;
-        v->up = sc;
-        sc = v;
-    }
-    return sc;
-}
-
 static TableSym *calendar_table(Sema *s, const char *name, SrcLoc loc)
 {
     TableSym *t = sema_find(s, SYM_TABLE, name);
@@ -40,7 +26,70 @@ static TableSym *calendar_table(Sema *s, const char *name, SrcLoc loc)
 static void check_filter(Sema *s, TableSym *t, Expr *filter)
 {
     if (!t || !filter) return;
-    sema_check_condition(s, row_scope(s, t), filter, "the 'where' condition");
+    const TableSym *outer = s->row_table;
+    s->row_table = t;
+    sema_check_condition(s, sema_row_scope(s, t, NULL), filter, "the 'where' condition");
+    s->row_table = outer;
+}
+
+static bool mentions(const Expr *e, const char *name)
+{
+    if (!e) return false;
+    if (e->kind == EX_NAME && !strcmp(e->name, name)) return true;
+    if (mentions(e->lhs, name) || mentions(e->rhs, name)) return true;
+    for (int i = 0; i < e->args.len; i++)
+        if (mentions(e->args.items[i], name)) return true;
+    return false;
+}
+
+static Expr *node(Sema *s, ExprKind kind, SrcLoc loc, const char *name, Expr *lhs, Expr *rhs)
+{
+    Expr *e = arena_alloc(s->a, sizeof *e);
+    e->kind = kind;
+    e->loc = e->name_loc = loc;
+    e->name = name;
+    e->lhs = lhs;
+    e->rhs = rhs;
+    return e;
+}
+
+/* `unless|only overlaps|within CAL where F`, after `every` or `on` (ctx, the
+ * scope holding the period or trigger called var). The first `unless
+ * overlaps` of a periodic rule whose filter reads the row alone exempts the
+ * periods before they are judged (as it always did: reports count them
+ * exempt); every other one becomes c->cond, tested in the body before
+ * anything else: exists(row: CAL where F and CTX op row), negated for
+ * `unless`, with the row's fields bare in F and the rule's period in scope. */
+static void check_calendar_clause(Sema *s, RuleClause *c, Scope *ctx, const char *var, bool periodic, bool *exempt_taken)
+{
+    TableSym *cal = calendar_table(s, c->table, c->table_loc);
+    c->sym = cal ? &cal->sym : NULL;
+    if (!cal) return;
+    if (c->kind == CL_UNLESS && c->cal_op == OP_OVERLAPS && periodic && !*exempt_taken && !mentions(c->expr, var)) {
+        *exempt_taken = true;
+        check_filter(s, cal, c->expr);
+        return;
+    }
+    Expr *subject = node(s, EX_NAME, c->table_loc, var, NULL, NULL);
+    if (!periodic) subject = node(s, EX_FIELD, c->table_loc, "time", subject, NULL);
+    Expr *test = node(s, EX_BINARY, c->loc, NULL, subject, node(s, EX_NAME, c->table_loc, SEMA_ROW_VAR, NULL, NULL));
+    test->op = c->cal_op;
+    Expr *cond = test;
+    if (c->expr) {
+        cond = node(s, EX_BINARY, c->expr->loc, NULL, c->expr, test);
+        cond->op = OP_AND;
+    }
+    Expr *sel = node(s, EX_SELECT, c->loc, SEMA_ROW_VAR, NULL, cond);
+    sel->select = SEL_EXISTS;
+    namelist_push(s->a, &sel->types, c->table, c->table_loc);
+    sel->rows = cal;
+    sel->bare_fields = true;
+    c->cond = sel;
+    if (c->kind == CL_UNLESS) {
+        c->cond = node(s, EX_UNARY, c->loc, NULL, sel, NULL);
+        c->cond->op = OP_NOT;
+    }
+    sema_check_expr(s, ctx, c->cond, s->t_bool);
 }
 
 static Type *check_period(Sema *s, Scope *sc, PeriodSpec *ps)
@@ -182,16 +231,16 @@ void sema_check_rule(Sema *s, RuleSym *r)
 {
     int count[CL_KIND_COUNT] = {0};
     RuleClause *firsts[CL_KIND_COUNT] = {0};
-    Scope *sc = NULL;
-    bool periodic = false, triggered = false;
+    Scope *sc = NULL, *ctx = NULL;
+    const char *ctx_var = NULL;
+    bool periodic = false, triggered = false, exempt_taken = false;
     int nloops = 0;
     for (int i = 0; i < r->clauses.len; i++) {
         RuleClause *c = r->clauses.items[i];
         count[c->kind]++;
         if (!firsts[c->kind]) firsts[c->kind] = c;
         bool once = c->kind == CL_SEVERITY || c->kind == CL_EVERY || c->kind == CL_ON || c->kind == CL_REQUIRE ||
-                    c->kind == CL_DEADLINE || c->kind == CL_MESSAGE || c->kind == CL_SUBJECTS || c->kind == CL_EVIDENCE ||
-                    c->kind == CL_UNLESS;
+                    c->kind == CL_DEADLINE || c->kind == CL_MESSAGE || c->kind == CL_SUBJECTS || c->kind == CL_EVIDENCE;
         if (once && count[c->kind] > 1) {
             Diag *g = diag_report(s->d, DIAG_E0208, c->loc, "rule '%s' has more than one '%s'", r->name, clause_kind_name(c->kind));
             diag_note(s->d, g, firsts[c->kind]->loc, "first given here");
@@ -224,21 +273,29 @@ void sema_check_rule(Sema *s, RuleSym *r)
                 periodic = true;
                 Type *pt = check_period(s, sc, c->period);
                 if (c->period->var) sc = sema_bind(s, sc, c->period->var, pt, c->period->var_loc, false);
+                /* the period has a name in `unless`/`only` tests even without `as` */
+                ctx_var = c->period->var ? c->period->var : SEMA_PERIOD_VAR;
+                ctx = c->period->var ? sc : sema_bind(s, sc, ctx_var, pt, c->period->loc, false);
             } else {
                 triggered = true;
                 uint64_t mask = c->event_mask = sema_check_event_types(s, &c->names);
                 sc = sema_bind(s, sc, c->var, mask ? sema_event_type(s, mask) : s->t_error, c->var_loc, false);
                 if (c->expr) sema_check_condition(s, sc, c->expr, "the 'where' condition");
+                ctx = sc;
+                ctx_var = c->var;
             }
             break;
         case CL_UNLESS:
-            if (!periodic) {
-                diag_report(s->d, DIAG_E0218, c->loc, "'unless overlaps' exempts periods: it needs 'every' before it");
+        case CL_ONLY:
+            if (!periodic && (!triggered || c->cal_op == OP_OVERLAPS)) {
+                diag_report(s->d, DIAG_E0218, c->loc,
+                            triggered ? "'%s overlaps' exempts periods: it needs 'every' before it (the trigger's time "
+                                        "falls in a row: '%s within')"
+                                      : "'%s' tests the rule's period or trigger: it needs 'every' or 'on' before it",
+                            clause_kind_name(c->kind), clause_kind_name(c->kind));
                 break;
             }
-            TableSym *cal = calendar_table(s, c->table, c->table_loc);
-            c->sym = cal ? &cal->sym : NULL;
-            check_filter(s, cal, c->expr);
+            check_calendar_clause(s, c, ctx, ctx_var, periodic, &exempt_taken);
             break;
         case CL_FOR:
             for (int k = 0; k < c->nbindings; k++) {

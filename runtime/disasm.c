@@ -86,6 +86,7 @@ void disasm_insn(const Program *p, uint32_t i, uint32_t fstart, FILE *out)
     case LAYOUT_SCANF: fprintf(o, "s%u, .%s, ", in->a, field_name(p, &p->log, in->b)); print_const(p, in->c, o); break;
     case LAYOUT_SLOTF: fprintf(o, "s%u, .%s", in->a, field_name(p, &p->log, in->b)); break;
     case LAYOUT_TRACE: fprintf(o, "s%u, point %u", in->a, in->c); break;
+    case LAYOUT_ROWS: { const ZTable *t = table_at(p, in->b); fprintf(o, "s%u, %s", in->a, t ? program_string(p, t->name) : "?"); break; }
     }
     fclose(o);
     const ZLine *ln = &p->lines[i];

@@ -35,6 +35,7 @@ typedef enum InsnLayout {
     LAYOUT_SLOTF,  /* a: slot, b: log field */
     LAYOUT_EMIT,   /* b: number of message parts */
     LAYOUT_TRACE,  /* a: slot, c: trace point (Program.trace) */
+    LAYOUT_ROWS,   /* a: slot, b: a calendar table */
 } InsnLayout;
 
 typedef struct OpcodeInfo {

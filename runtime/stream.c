@@ -243,9 +243,10 @@ static bool judge_period(Stream *s, UnitState *us, uint32_t rule, bool final, in
     per.table = table;
     per.idx = row;
     uint32_t mark = s->out->n;
+    s->vm.left_out = false;
     vm_call(&s->vm, s->p->rules[rule].body, per);
     bool done = run_end(s, us, final, mark);
-    if (done) note_judged(s, us, rule, JUDGED_PERIOD, a, b, 0);
+    if (done && !s->vm.left_out) note_judged(s, us, rule, JUDGED_PERIOD, a, b, 0);
     return done;
 }
 
@@ -268,9 +269,10 @@ static bool run_trigger(Stream *s, UnitState *us, uint32_t rule, uint32_t event,
         arena_reset(&vm->scratch);
         if (!(ok.tag == V_BOOL && ok.i)) return settled(s, us, final); /* not triggered, unless what the filter read may change */
     }
+    vm->left_out = false;
     vm_call(vm, r->body, arg);
     bool done = run_end(s, us, final, mark);
-    if (done) note_judged(s, us, rule, JUDGED_TRIGGER, t->time, t->time, t->order);
+    if (done && !vm->left_out) note_judged(s, us, rule, JUDGED_TRIGGER, t->time, t->time, t->order);
     return done;
 }
 

@@ -19,19 +19,23 @@ static int fail(char *err, size_t size, const char *fmt, ...)
     return -1;
 }
 
-static bool is_next(uint8_t op) { return op == ZOP_ITER_NEXT || op == ZOP_PAIR_NEXT || op == ZOP_SCAN_NEXT; }
+static bool is_next(uint8_t op)
+{
+    return op == ZOP_ITER_NEXT || op == ZOP_PAIR_NEXT || op == ZOP_SCAN_NEXT || op == ZOP_ROWS_NEXT;
+}
 static bool is_init(uint8_t op)
 {
-    return op == ZOP_ITER_INIT || op == ZOP_PAIR_INIT || zop_is_scan_init(op);
+    return op == ZOP_ITER_INIT || op == ZOP_PAIR_INIT || zop_is_scan_init(op) || op == ZOP_ROWS_INIT;
 }
 
 /* Slots an instruction writes: [*lo, *hi]; false when none. */
 static bool writes(const Insn *in, uint32_t *lo, uint32_t *hi)
 {
     switch (in->op) {
-    case ZOP_STORE: case ZOP_ITER_NEXT: case ZOP_SCAN_NEXT: *lo = *hi = in->a; return true;
+    case ZOP_STORE: case ZOP_ITER_NEXT: case ZOP_SCAN_NEXT: case ZOP_ROWS_NEXT: *lo = *hi = in->a; return true;
     case ZOP_PAIR_NEXT: *lo = in->a; *hi = in->a + 1u; return true;
     case ZOP_ITER_INIT: case ZOP_SCAN_INIT: case ZOP_SCAN_INIT_EQ: case ZOP_SCAN_INIT_IN: case ZOP_SCAN_INIT_EQ_IN:
+    case ZOP_ROWS_INIT:
         *lo = in->a;
         *hi = in->a + 1u;
         return true;
@@ -90,7 +94,8 @@ int verify_stack_depth(const Insn *code, uint32_t count, uint32_t nslots, int ki
         if (d < 0) { rc = fail(err, errsize, "insn %u: unreachable", i); goto out; }
         /* operands that name local slots */
         if (info->layout == LAYOUT_SLOT || info->layout == LAYOUT_ITER || info->layout == LAYOUT_SCAN ||
-            info->layout == LAYOUT_SCANF || info->layout == LAYOUT_SLOTF || info->layout == LAYOUT_TRACE) {
+            info->layout == LAYOUT_SCANF || info->layout == LAYOUT_SLOTF || info->layout == LAYOUT_TRACE ||
+            info->layout == LAYOUT_ROWS) {
             if (in->a >= nslots) { rc = fail(err, errsize, "insn %u: slot %u out of range (%u slots)", i, in->a, nslots); goto out; }
         }
         if ((in->op == ZOP_LOAD || in->op == ZOP_STORE) && is_state[in->a]) {
@@ -110,7 +115,8 @@ int verify_stack_depth(const Insn *code, uint32_t count, uint32_t nslots, int ki
         if (is_next(in->op)) {
             if (init == 0 || !is_init(code[init - 1].op) || code[init - 1].a != in->a ||
                 (in->op == ZOP_PAIR_NEXT) != (code[init - 1].op == ZOP_PAIR_INIT) ||
-                (in->op == ZOP_SCAN_NEXT) != zop_is_scan_init(code[init - 1].op)) {
+                (in->op == ZOP_SCAN_NEXT) != zop_is_scan_init(code[init - 1].op) ||
+                (in->op == ZOP_ROWS_NEXT) != (code[init - 1].op == ZOP_ROWS_INIT)) {
                 rc = fail(err, errsize, "insn %u: %s does not directly follow its matching initialisation", i, info->name);
                 goto out;
             }
@@ -133,6 +139,7 @@ int verify_stack_depth(const Insn *code, uint32_t count, uint32_t nslots, int ki
         case ZOP_ITER_NEXT:
         case ZOP_PAIR_NEXT:
         case ZOP_SCAN_NEXT:
+        case ZOP_ROWS_NEXT:
             if (in->c <= i) { rc = fail(err, errsize, "insn %u: loop exit %u is not forward", i, in->c); goto out; }
             if (in->c == 0 || in->c > count || code[in->c - 1].op != ZOP_LOOP || code[in->c - 1].c != i) {
                 rc = fail(err, errsize, "insn %u: loop exit %u does not follow the loop's LOOP", i, in->c);
@@ -253,6 +260,7 @@ static int check_insn(const Program *p, uint32_t at, const Insn *in, char *err, 
         break;
     case LAYOUT_TFIELD:
     case LAYOUT_TABLE:
+    case LAYOUT_ROWS:
         if (in->b >= p->ntables) return fail(err, size, "insn %u: table %u out of range", at, in->b);
         t = &p->tables[in->b];
         if (info->layout == LAYOUT_TFIELD && in->c >= t->nfields)
@@ -289,6 +297,7 @@ static int check_insn(const Program *p, uint32_t at, const Insn *in, char *err, 
         if (t->kind != ZT_KEYED && t->kind != ZT_CALENDAR) return fail(err, size, "insn %u: ROW_FIELD of a table without rows to hold", at);
         break;
     case ZOP_PERIOD_FIELD: want = ZT_CALENDAR; break;
+    case ZOP_ROWS_INIT: want = ZT_CALENDAR; break;
     case ZOP_LOOKUP: want = ZT_KEYED; break;
     case ZOP_ROSTER_ATTR:
     case ZOP_ROLE_AT:

@@ -145,6 +145,48 @@ static const Record *row_of(Vm *vm, Value v)
     return &vm->ds->tables[v.table].rows[v.idx];
 }
 
+/* ---- calendar rows ----------------------------------------------------------------- */
+
+/* Whether a period [a, b) (a time: a == b) lies in (within) or shares an
+ * instant with (overlaps) calendar row v's [from, to); an empty from or to
+ * leaves that side open. A time lies in the row when from <= t < to. */
+static bool row_holds(Vm *vm, Value x, Value v, bool within)
+{
+    const Record *r = row_of(vm, v);
+    if (!r || v.tag != V_ROW || vm->p->tables[v.table].kind != ZT_CALENDAR) return false;
+    const ZTable *t = &vm->p->tables[v.table];
+    int ff = zt_field(vm->p, t, "from"), ft = zt_field(vm->p, t, "to");
+    int64_t from = ff >= 0 && r->cells[ff].tag == CELL_TIME ? r->cells[ff].i : INT64_MIN;
+    int64_t to = ft >= 0 && r->cells[ft].tag == CELL_TIME ? r->cells[ft].i : INT64_MAX;
+    if (x.tag == V_TIME) return from <= x.i && x.i < to;
+    if (x.tag != V_PERIOD) return false;
+    return within ? from <= x.i && x.to <= to : from < x.to && x.i < to;
+}
+
+/* An iterator over the unit's rows of calendar `table`, and its next row. */
+static Value rows_init(Vm *vm, uint16_t table)
+{
+    Iter *it = arena_alloc(&vm->scratch, sizeof *it);
+    it->pos = vm->unit->rows[table];
+    it->n = vm->unit->nrows[table];
+    it->cur = table;
+    Value v = {0};
+    v.tag = V_ITER;
+    v.it = it;
+    return v;
+}
+
+static bool rows_next(Iter *it, Value *row)
+{
+    if (it->i >= it->n) return false;
+    Value v = {0};
+    v.tag = V_ROW;
+    v.table = (uint16_t)it->cur;
+    v.idx = it->pos[it->i++];
+    *row = v;
+    return true;
+}
+
 /* ---- roster -------------------------------------------------------------------- */
 
 RosterCols vm_roster_cols(const Program *p)
@@ -644,6 +686,11 @@ Value vm_call(Vm *vm, uint32_t f, Value arg)
             slots[in->a + 1u] = v;
             break;
         }
+        case ZOP_ROWS_INIT: slots[in->a + 1u] = rows_init(vm, in->b); break;
+        case ZOP_ROWS_NEXT: if (!rows_next(slots[in->a + 1u].it, &slots[in->a])) pc = in->c; break;
+        case ZOP_LEAVE_OUT: vm->left_out = true; break;
+        case ZOP_ROW_WITHIN:
+        case ZOP_ROW_OVERLAPS: sp--; sp[-1] = mk_bool(row_holds(vm, sp[-1], sp[0], in->op == ZOP_ROW_WITHIN)); break;
         case ZOP_SCAN_FROM: scan_from(vm, slots[in->a + 1u].it, *--sp); break;
         case ZOP_SCAN_ALSO_EQ: scan_also_eq(vm, slots[in->a + 1u].it, in->b, *--sp); break;
         case ZOP_SCAN_NEXT: {

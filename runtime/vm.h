@@ -57,6 +57,7 @@ typedef struct Vm {
     RosterCols roster;    /* of the program's roster (at most one) */
     StrId weekday[8];     /* "1" .. "7" */
     bool failed;          /* out of memory building an index (or scratch.failed): the run is void */
+    bool left_out;        /* the body ran LEAVE_OUT: its period or trigger is not judged (the host resets it) */
 } Vm;
 
 RosterCols vm_roster_cols(const Program *p);

@@ -10,7 +10,13 @@
 # 2. Times of day: tests/data/clock/clock.zd over tests/data/clock must give
 # its expected.jsonl (worked out by hand in clock.zd's comments and
 # events.csv: windows include their start and exclude their end; times with
-# Z are read in the policy's zone +08:00), from CSV and from SQLite.
+# Z are read in the policy's zone +08:00), from CSV and from SQLite. The same
+# for calendar clauses: tests/data/calendar (only/unless within/overlaps,
+# the period in a filter, bare from/to, selections over calendar rows).
+# 4. Teaching weeks are one line: rules/units/waiguoyu.zd over
+# examples/waiguoyu without its `only within 校历 where kind == semester`
+# reports one more catch-up cycle, 06-23..07-07, which runs past the
+# semester's end (its expected.jsonl is checked by tests/examples.sh).
 set -u
 zhidu=$1
 case $zhidu in /*) ;; *) zhidu=$PWD/$zhidu ;; esac
@@ -34,20 +40,40 @@ else
   echo "FAIL adapt_features a line says 校长 (or no report)"; grep 校长 "$tmp/got" | head -3
 fi
 
-for src in csv sqlite; do
-  data=tests/data/clock
-  if [ $src = sqlite ]; then
-    python3 tests/data/mkdb.py "$tmp/clock.db" --csv tests/data/clock >/dev/null 2>&1 || { echo "FAIL adapt_features clock: mkdb"; continue; }
-    data=$tmp/clock.db
-  fi
-  "$zhidu" run tests/data/clock/clock.zd "$data" --format jsonl --fail-on never >"$tmp/got" 2>"$tmp/err"
-  rc=$?
-  if [ $rc -eq 0 ] && [ ! -s "$tmp/err" ] && cmp -s tests/data/clock/expected.jsonl "$tmp/got"; then
-    echo "PASS adapt_features clock $src"
-  else
-    echo "FAIL adapt_features clock $src: exit $rc"; head -5 "$tmp/err"; diff tests/data/clock/expected.jsonl "$tmp/got" | head -10
-  fi
+for set in clock calendar; do
+  for src in csv sqlite; do
+    data=tests/data/$set
+    if [ $src = sqlite ]; then
+      python3 tests/data/mkdb.py "$tmp/$set.db" --csv tests/data/$set >/dev/null 2>&1 || { echo "FAIL adapt_features $set: mkdb"; continue; }
+      data=$tmp/$set.db
+    fi
+    "$zhidu" run tests/data/$set/$set.zd "$data" --format jsonl --fail-on never >"$tmp/got" 2>"$tmp/err"
+    rc=$?
+    if [ $rc -eq 0 ] && [ ! -s "$tmp/err" ] && cmp -s tests/data/$set/expected.jsonl "$tmp/got"; then
+      echo "PASS adapt_features $set $src"
+    else
+      echo "FAIL adapt_features $set $src: exit $rc"; head -5 "$tmp/err"; diff tests/data/$set/expected.jsonl "$tmp/got" | head -10
+    fi
+  done
 done
+
+mkdir -p "$tmp/units"
+line='  only within 校历 where kind == semester'
+if grep -qxF -- "$line" rules/units/waiguoyu.zd; then
+  grep -vxF -- "$line" rules/units/waiguoyu.zd >"$tmp/units/waiguoyu.zd"
+  cp rules/gxnu.zd "$tmp/gxnu.zd"
+  "$zhidu" run "$tmp/units/waiguoyu.zd" examples/waiguoyu --format jsonl --fail-on never >"$tmp/got" 2>"$tmp/err"
+  extra=$(diff examples/waiguoyu/expected.jsonl "$tmp/got" | grep '^>')
+  if [ "$(printf '%s\n' "$extra" | grep -c .)" -eq 1 ] &&
+     printf '%s' "$extra" | grep -qF '"tags": ["O2"], "clause": "一(二)", "severity": "in-principle", "subjects": [], "window": {"from": "2025-06-23T00:00:00+08:00", "to": "2025-07-07T00:00:00+08:00"}' &&
+     [ "$(diff examples/waiguoyu/expected.jsonl "$tmp/got" | grep -c '^<')" -eq 0 ]; then
+    echo "PASS adapt_features teaching weeks are the one line of waiguoyu.zd"
+  else
+    echo "FAIL adapt_features teaching weeks: without the line, got"; diff examples/waiguoyu/expected.jsonl "$tmp/got" | head -5
+  fi
+else
+  echo "FAIL adapt_features teaching weeks: waiguoyu.zd has no line '$line'"
+fi
 
 # 3. 参照执行: in the text report of the board adaptation, an inherited rule
 # cites, after the university's clauses, the adapting document and the clauses

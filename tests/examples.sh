@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # examples.sh ZHIDU - the bundled example data sets of examples/ (gxnu,
-# wenxueyuan, colleges), each with a hand-checked expected.jsonl (see each
+# wenxueyuan, colleges, waiguoyu), each with a hand-checked expected.jsonl (see each
 # example's README.md):
 #  * `zhidu run RULES DATA --format jsonl --fail-on never` on the CSV
 #    directory and on the SQLite file must print expected.jsonl byte for
@@ -57,7 +57,8 @@ for line in open(sys.argv[1], encoding="utf-8"):
 print("\n".join(sorted(out)))' "$1"
 }
 
-for ex in gxnu:rules/gxnu.zd wenxueyuan:rules/units/wenxueyuan.zd colleges:rules/units/wenxueyuan.zd; do
+for ex in gxnu:rules/gxnu.zd wenxueyuan:rules/units/wenxueyuan.zd colleges:rules/units/wenxueyuan.zd \
+          waiguoyu:rules/units/waiguoyu.zd; do
   name=${ex%%:*}
   rules=${ex#*:}
   dir=examples/$name

@@ -13,7 +13,8 @@
 # report) are checked the same way.
 # The shuffled log must give the same report with --window 1, after a note
 # that it is read again (once), and its skipped bad rows reported once.
-# rules/units/wenxueyuan.zd runs on its example the same way.
+# rules/units/wenxueyuan.zd and waiguoyu.zd run on their examples the same
+# way, and tests/data/calendar/calendar.zd (calendar clauses) on its data.
 # Prints "PASS streaming NAME" or "FAIL streaming NAME: why" per check.
 set -u
 zhidu=$1
@@ -62,6 +63,8 @@ for seed in 31 32 33; do
 done
 
 same "wenxueyuan example" rules/units/wenxueyuan.zd examples/wenxueyuan --format text
+same "waiguoyu example" rules/units/waiguoyu.zd examples/waiguoyu --format text
+same "calendar clauses" tests/data/calendar/calendar.zd tests/data/calendar --format json
 
 # small cases that once differed (tests/data/streaming/*/rules.zd says what each is)
 for dir in tests/data/streaming/*/; do

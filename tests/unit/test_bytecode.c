@@ -1031,6 +1031,20 @@ static void test_refuse_next_without_init(void **state)
         I(MAKE_LIST, 0, 0, 0), I(ITER_INIT, 1, 0, 0), I(PAIR_NEXT, 1, 0, 4), I(LOOP, 0, 0, 2), I(RETURN, 0, 0, 0),
     };
     expect_refused(TINY(pair), "insn 2: PAIR_NEXT does not directly follow", NULL);
+    /* calendar rows: ROWS_NEXT only after ROWS_INIT, and ROWS_INIT only of a calendar */
+    static const Insn rows[] = {
+        I(MAKE_LIST, 0, 0, 0), I(ITER_INIT, 1, 0, 0), I(ROWS_NEXT, 1, 0, 4), I(LOOP, 0, 0, 2), I(RETURN, 0, 0, 0),
+    };
+    expect_refused(TINY(rows), "insn 2: ROWS_NEXT does not directly follow", NULL);
+    static const Insn iter[] = {I(ROWS_INIT, 1, T_CAL, 0), I(ITER_NEXT, 1, 0, 3), I(LOOP, 0, 0, 1), I(RETURN, 0, 0, 0)};
+    expect_refused(TINY(iter), "insn 1: ITER_NEXT does not directly follow", NULL);
+    static const Insn keyed[] = {I(ROWS_INIT, 1, T_TOPICS, 0), I(ROWS_NEXT, 1, 0, 3), I(LOOP, 0, 0, 1), I(RETURN, 0, 0, 0)};
+    expect_refused(TINY(keyed), "insn 0: ROWS_INIT on a table of the wrong kind", NULL);
+    static const Insn good[] = {I(ROWS_INIT, 1, T_CAL, 0), I(ROWS_NEXT, 1, 0, 3), I(LOOP, 0, 0, 1), I(RETURN, 0, 0, 0)};
+    Program *ok = TINY(good);
+    char err[256];
+    assert_int_equal(verify_program(ok, err, sizeof err), 0);
+    program_free(ok);
     /* the right kind on another slot */
     static const Insn slot[] = {
         I(MAKE_LIST, 0, 0, 0), I(ITER_INIT, 0, 0, 0), I(ITER_NEXT, 1, 0, 4), I(LOOP, 0, 0, 2), I(RETURN, 0, 0, 0),

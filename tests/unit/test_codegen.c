@@ -92,6 +92,7 @@ static char *listing(const Program *p, uint32_t f)
             break;
         case LAYOUT_SLOTF: snprintf(ops, sizeof ops, " %u .%s", in->a, program_string(p, p->log.fields[in->b].name)); break;
         case LAYOUT_TRACE: snprintf(ops, sizeof ops, " %u %u", in->a, in->c); break;
+        case LAYOUT_ROWS: snprintf(ops, sizeof ops, " %u %u", in->a, in->b); break;
         case LAYOUT_NONE: break;
         }
         len += (size_t)snprintf(out + len, cap - len, "%s%s%s", i ? "; " : "", info->name, ops);
@@ -168,6 +169,25 @@ static void test_periodic_with_exemption(void **state)
                 "LOAD 2; EV_FIELD .time; LOAD 0; IN_PERIOD; JUMP_IF_FALSE 15; "
                 "LOAD 1; CONST 1; ADD; STORE 1; LOOP 5; LOAD 1; CONST 1; GE; JUMP_IF_TRUE 25; "
                 "MAKE_LIST 0; MAKE_LIST 0; LOAD 0; TO_TEXT 3; VIOLATE 1; RETURN");
+}
+
+static void test_periodic_only_within(void **state)
+{
+    (void)state;
+    /* the `only within` test first in the body (docs/bytecode.md): exists over
+     * the calendar's rows, the row in slot 2, its field kind bare (ROW_FIELD
+     * 1.0), the period against the row (ROW_WITHIN); false -> LEAVE_OUT, RETURN */
+    assert_body("rule w { tags T clause \"1\" \"x\" severity must\n"
+                "  every week as 周\n"
+                "  only within 校历 where kind == semester\n"
+                "  require 周.from < 周.to\n"
+                "  message \"m\" }\n",
+                0,
+                "FALSE; STORE 1; ROWS_INIT 2 1; ROWS_NEXT 2 19; "
+                "LOAD 2; ROW_FIELD 1.0; CONST \"semester\"; EQ; JUMP_IF_FALSE 13; LOAD 0; LOAD 2; ROW_WITHIN; JUMP 14; FALSE; "
+                "JUMP_IF_FALSE 18; TRUE; STORE 1; JUMP 19; LOOP 3; LOAD 1; JUMP_IF_TRUE 23; LEAVE_OUT; RETURN; "
+                "LOAD 0; PERIOD_FROM; LOAD 0; PERIOD_TO; LT; JUMP_IF_TRUE 33; "
+                "MAKE_LIST 0; MAKE_LIST 0; CONST \"m\"; VIOLATE 1; RETURN");
 }
 
 static void test_key_and_period_scan(void **state)
@@ -443,6 +463,7 @@ int main(void)
         cmocka_unit_test(test_retention_pick),
         cmocka_unit_test(test_limits_refused),
         cmocka_unit_test(test_many_when),
+        cmocka_unit_test(test_periodic_only_within),
     };
     return cmocka_run_group_tests_name("codegen", tests, NULL, NULL);
 }
