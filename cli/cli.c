@@ -88,7 +88,7 @@ int cli_dispatch(const Command *cmd, int argc, char **argv, Lang lang)
     CliArgs args = {.pos = argv, .npos = 0, .lang = lang};
     for (int k = 0; cmd->options[k].name; k++)
         if (k == CLI_MAX_OPTIONS) { /* a new option needs a larger CLI_MAX_OPTIONS */
-            fprintf(stderr, "zhidu: internal error: %s has more than %d options\n", cmd->name, CLI_MAX_OPTIONS);
+            fprintf(stderr, msg_text(lang, MSG_TOO_MANY_OPTIONS), cmd->name, CLI_MAX_OPTIONS);
             return EXIT_USAGE;
         }
     bool options_end = false;

@@ -30,7 +30,7 @@ static Program *compile_to_program(const char *path, int *rc, Lang lang)
     } else {
         diag_print_text(&c->diag, stderr, isatty(STDERR_FILENO)); /* warnings */
         p = compile_take_program(c);
-        if (!p) { fputs("zhidu: out of memory\n", stderr); *rc = EXIT_USAGE; }
+        if (!p) { fputs(msg_text(lang, MSG_OOM_LINE), stderr); *rc = EXIT_USAGE; }
     }
     compile_free(c);
     return p;
@@ -53,10 +53,10 @@ Program *cli_load_policy(const char *path, int *rc, Lang lang)
         return NULL;
     }
     char err[512];
-    Program *p = bc_load(data, size, err, sizeof err);
+    Program *p = bc_load_in(data, size, lang, err, sizeof err);
     free(data);
     if (!p) {
-        fprintf(stderr, "%s: error: bytecode: %s\n", path, err);
+        fprintf(stderr, msg_text(lang, MSG_BC_REFUSED), path, err);
         *rc = EXIT_USAGE;
     }
     return p;
@@ -73,7 +73,7 @@ static int run_compile(const Command *cmd, const CliArgs *args)
     size_t size;
     unsigned char *bytes = bc_write(p, &size);
     program_free(p);
-    if (!bytes) { fputs("zhidu: out of memory writing bytecode\n", stderr); return EXIT_USAGE; }
+    if (!bytes) { fputs(msg_text(args->lang, MSG_OOM_LINE), stderr); return EXIT_USAGE; }
     char err[1024];
     if (outfile_write_all(out, bytes, size, err, sizeof err) != 0) {
         fprintf(stderr, msg_text(args->lang, MSG_CANNOT_WRITE), out, err);

@@ -20,7 +20,7 @@ static int run_fmt(const Command *cmd, const CliArgs *args)
     for (int i = 0; i < args->npos; i++) {
         const char *path = args->pos[i];
         Compilation *c = compile_new();
-        if (!c) { fputs("zhidu: out of memory\n", stderr); return EXIT_USAGE; }
+        if (!c) { fputs(msg_text(args->lang, MSG_OOM_LINE), stderr); return EXIT_USAGE; }
         Source *src = source_load(&c->arena, path);
         char *out;
         size_t len;
@@ -32,7 +32,7 @@ static int run_fmt(const Command *cmd, const CliArgs *args)
             diag_print_text(&c->diag, stderr, isatty(STDERR_FILENO));
             if (rc == EXIT_OK) rc = EXIT_FINDINGS;
         } else if (r == FMT_INTERNAL) {
-            fprintf(stderr, "zhidu: internal error: formatting %s would change its tokens; left as it is\n", path);
+            fprintf(stderr, msg_text(args->lang, MSG_FMT_INTERNAL), path);
             rc = EXIT_USAGE;
         } else if (len != src->len || memcmp(out, src->text, len) != 0) {
             if (check) {

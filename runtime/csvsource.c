@@ -164,11 +164,11 @@ static void parse_more(CsvSource *s)
     if (n == 0) {
         s->eof = true;
         if (ferror(s->f)) {
-            set_pending(s, "%s: read error: %s", path, strerror(errno));
+            set_pending(s, msg_text(s->base.lang, MSG_CSV_READ_ERROR), path, strerror(errno));
             return;
         }
         if (csv_fini(&s->parser, on_field, on_row, s) != 0)
-            set_pending(s, "%s:%ld: unterminated quoted field at the end of the file", path,
+            set_pending(s, msg_text(s->base.lang, MSG_CSV_UNTERMINATED), path,
                      s->in_record ? s->record_line : s->line);
         return;
     }
@@ -183,9 +183,8 @@ static void parse_more(CsvSource *s)
     size_t used = csv_parse(&s->parser, chunk, n, on_field, on_row, s);
     if (used != n && !s->oom) {
         int code = csv_error(&s->parser);
-        set_pending(s, "%s:%ld: malformed CSV at byte %ld: %s", path, s->line, s->consumed + (long)used,
-                 code == CSV_EPARSE ? "a quote inside an unquoted field, or text after a closing quote (RFC 4180)"
-                                    : csv_strerror(code));
+        set_pending(s, msg_text(s->base.lang, MSG_CSV_MALFORMED), path, s->line, s->consumed + (long)used,
+                 code == CSV_EPARSE ? msg_text(s->base.lang, MSG_CSV_BAD_QUOTE) : csv_strerror(code));
         s->eof = true;
     }
     s->consumed += (long)n;
@@ -195,7 +194,7 @@ static void parse_more(CsvSource *s)
 static int fill(CsvSource *s, char *err, size_t size)
 {
     while (s->next_row == s->nrows) {
-        if (s->oom) return errfmt(err, size, "out of memory while reading %s", s->base.name);
+        if (s->oom) return errfmt(err, size, msg_text(s->base.lang, MSG_OOM_READING), s->base.name);
         if (s->pending[0]) return errfmt(err, size, "%s", s->pending);
         if (s->eof) return 0;
         queue_reset(s);
@@ -226,10 +225,10 @@ static int open_table(Source *base, const char *name, const char *const **names,
     const char *path = base->name;
     s->f = fopen(path, "rb");
     if (!s->f) {
-        if (errno == ENOENT) return errfmt(err, size, "%s: missing table %s (no such file)", path, name);
-        return errfmt(err, size, "%s: cannot read: %s", path, strerror(errno));
+        if (errno == ENOENT) return errfmt(err, size, msg_text(base->lang, MSG_MISSING_TABLE_FILE), path, name);
+        return errfmt(err, size, msg_text(base->lang, MSG_TABLE_UNREADABLE), path, strerror(errno));
     }
-    if (csv_init(&s->parser, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL) != 0) return errfmt(err, size, "out of memory");
+    if (csv_init(&s->parser, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL) != 0) return errfmt(err, size, "%s", msg_text(base->lang, MSG_OOM));
     s->parser_live = true;
     csv_set_space_func(&s->parser, no_space);
     s->line = 1;
@@ -239,12 +238,12 @@ static int open_table(Source *base, const char *name, const char *const **names,
     s->consumed = 0;
     s->pending[0] = '\0';
     while (!s->header_done) {
-        if (s->oom) return errfmt(err, size, "out of memory while reading %s", path);
+        if (s->oom) return errfmt(err, size, msg_text(base->lang, MSG_OOM_READING), path);
         if (s->pending[0]) return errfmt(err, size, "%s", s->pending);
-        if (s->eof) return errfmt(err, size, "%s: empty file: no header row", path);
+        if (s->eof) return errfmt(err, size, msg_text(base->lang, MSG_CSV_NO_HEADER), path);
         parse_more(s);
     }
-    if (s->oom) return errfmt(err, size, "out of memory while reading %s", path);
+    if (s->oom) return errfmt(err, size, msg_text(base->lang, MSG_OOM_READING), path);
     *names = (const char *const *)s->header;
     *ncols = s->ncols;
     return 0;
@@ -257,7 +256,7 @@ static int next_row(Source *base, SourceRow *row, char *err, size_t size)
     if (rc <= 0) return rc;
     const QRow *q = &s->rows[s->next_row++];
     if (!grow((void **)&s->cells, &s->cells_cap, (uint32_t)q->nfields + 1, sizeof(RawCell)))
-        return errfmt(err, size, "out of memory while reading %s", base->name);
+        return errfmt(err, size, msg_text(base->lang, MSG_OOM_READING), base->name);
     for (int i = 0; i < q->nfields; i++) {
         const QField *fq = &s->fields[q->first + (uint32_t)i];
         s->cells[i] = (RawCell){s->bytes + fq->off, fq->len, fq->len > 0, NULL};
@@ -268,7 +267,7 @@ static int next_row(Source *base, SourceRow *row, char *err, size_t size)
     row->loc = (uint32_t)q->line;
     row->problem = NULL;
     if (q->nfields != s->ncols) {
-        snprintf(s->problem, sizeof s->problem, "%d fields, but the header has %d", q->nfields, s->ncols);
+        snprintf(s->problem, sizeof s->problem, msg_text(base->lang, MSG_CSV_FIELD_COUNT), q->nfields, s->ncols);
         row->problem = s->problem;
     }
     return 1;
@@ -293,15 +292,16 @@ static void free_source(Source *base)
 
 static const SourceOps csv_ops = {open_table, next_row, where, close_table, free_source};
 
-Source *csv_source_open(const char *dir, char *err, size_t size)
+Source *csv_source_open(const char *dir, Lang lang, char *err, size_t size)
 {
     CsvSource *s = calloc(1, sizeof *s);
     if (s) s->dir = strdup(dir);
     if (!s || !s->dir) {
         free(s);
-        errfmt(err, size, "out of memory");
+        errfmt(err, size, "%s", msg_text(lang, MSG_OOM));
         return NULL;
     }
     s->base.ops = &csv_ops;
+    s->base.lang = lang;
     return &s->base;
 }

@@ -11,6 +11,13 @@ static const char *const texts[MSG_COUNT][2] = {
 
 const char *msg_text(Lang lang, MsgId id) { return texts[id][lang == LANG_ZH]; }
 
+const char *msg_translate(Lang lang, const char *en)
+{
+    for (int i = 0; en && i < MSG_COUNT; i++)
+        if (texts[i][0] == en) return texts[i][lang == LANG_ZH];
+    return en;
+}
+
 bool msg_lang_parse(const char *s, Lang *out)
 {
     if (!strcmp(s, "zh")) *out = LANG_ZH;
