@@ -23,7 +23,11 @@ int cli_usage_error(const Command *cmd, Lang lang, const char *suggestion, const
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
-    if (suggestion) fprintf(stderr, msg_text(lang, MSG_DID_YOU_MEAN), suggestion);
+    if (suggestion) { /* as check writes a note */
+        fprintf(stderr, "%s: ", msg_text(lang, D_NOTE));
+        fprintf(stderr, msg_text(lang, D_DID_YOU_MEAN), suggestion);
+        fputc('\n', stderr);
+    }
     if (cmd) fprintf(stderr, msg_text(lang, MSG_USAGE_OF), cmd->usage, cmd->name);
     else fputs(msg_text(lang, MSG_USAGE_ZHIDU), stderr);
     return EXIT_USAGE;

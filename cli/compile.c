@@ -20,6 +20,7 @@ static Program *compile_to_program(const char *path, int *rc, Lang lang)
 {
     Compilation *c = compile_new();
     if (!c) { *rc = EXIT_USAGE; return NULL; }
+    c->diag.lang = lang;
     Program *p = NULL;
     if (!compile_check_file(c, path)) {
         fprintf(stderr, msg_text(lang, MSG_CANNOT_READ), path, file_error(c->io_errno));

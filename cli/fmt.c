@@ -21,6 +21,7 @@ static int run_fmt(const Command *cmd, const CliArgs *args)
         const char *path = args->pos[i];
         Compilation *c = compile_new();
         if (!c) { fputs(msg_text(args->lang, MSG_OOM_LINE), stderr); return EXIT_USAGE; }
+        c->diag.lang = args->lang;
         Source *src = source_load(&c->arena, path);
         char *out;
         size_t len;

@@ -194,11 +194,8 @@ static void gen_select(Gen *g, Var *sc, Expr *e)
      * cost multiplies with every such loop around it (docs/errors.md, E0407) */
     bool unbounded = init == ZOP_SCAN_INIT;
     if (unbounded && ++g->open_scans == ZL_MAX_OPEN_SCANS + 1)
-        diag_report(g->d, DIAG_E0407, e->loc,
-                    "more than %d loops over all events nested: this selection reads every event again for each "
-                    "combination of events the %s around it read (bound one by a field's value, x.actor == y.actor, "
-                    "or by a period, x.time in P)",
-                    ZL_MAX_OPEN_SCANS, g->ctx_var && !g->ctx_periodic ? "trigger and the selections" : "selections");
+        diag_report(g->d, DIAG_E0407, e->loc, D_NESTED_SCANS,
+                    ZL_MAX_OPEN_SCANS, diag_word(g->ctx_var && !g->ctx_periodic ? D_W_TRIGGER_AND_SELECTIONS : D_W_SELECTIONS));
     if (e->rhs) {
         cg_expr(g, inner, e->rhs);
         skip = cg_emit(g, ZOP_JUMP_IF_FALSE, 0, 0, 0, e->loc);

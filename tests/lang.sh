@@ -58,7 +58,7 @@ usage: zhidu COMMAND [options] [args]
 (run 'zhidu help' for the commands)" "$(z "$zhidu" --lang fr help 2>&1)"
 same "zh usage first line" "用法：zhidu 命令 [选项] [参数]" "$(z "$zhidu" help --lang zh | head -n 1)"
 same "zh did you mean" "zhidu: 未知的命令“chek”
-注：是不是“check”？
+注: 是不是“check”？
 用法：zhidu 命令 [选项] [参数]
 （命令列表见 'zhidu help'）" "$(z "$zhidu" chek --lang zh 2>&1)"
 same "zh command list" "  run       按制度检查数据集（CSV 目录或 SQLite 文件）" "$(z "$zhidu" help --lang zh | grep '^  run ')"

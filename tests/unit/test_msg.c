@@ -33,9 +33,10 @@ static void shape(const char *s, char *out, size_t size)
             }
             if (!*p) break;
             out[n++] = *p;
-        } else if (*p == '{') {
-            const char *e = strchr(p, '}');
-            if (!e) continue;
+        } else if (*p == '{') { /* {name}: letters and '_' only; other braces are text */
+            const char *e = p + 1;
+            while ((*e >= 'a' && *e <= 'z') || (*e >= 'A' && *e <= 'Z') || *e == '_') e++;
+            if (*e != '}' || e == p + 1) continue;
             for (; p <= e && n + 1 < size; p++) out[n++] = *p;
             p--;
         }
@@ -62,6 +63,8 @@ static void test_shape_sees_differences(void **state)
     char a[64], b[64];
     shape("column %s: %u rows, {n} of {total}", a, sizeof a);
     assert_string_equal(a, "su{n}{total}");
+    shape("a '{' without '}', {%s}, {{", a, sizeof a);
+    assert_string_equal(a, "s");
     shape("%-12s %llu%%", a, sizeof a);
     shape("%s %lu", b, sizeof b);
     assert_string_equal(a, "sllu");
