@@ -3,8 +3,15 @@
 
 #include <string.h>
 
+/* The English texts as named arrays, not literals: a literal may share its
+ * storage with an equal literal elsewhere ("duration" of a type name), and
+ * msg_translate() must know the catalogue's own texts by their address. */
+#define MSG(id, en, zh) static const char en_##id[] = en;
+#include "msg.def"
+#undef MSG
+
 static const char *const texts[MSG_COUNT][2] = {
-#define MSG(id, en, zh) [id] = {en, zh},
+#define MSG(id, en, zh) [id] = {en_##id, zh},
 #include "msg.def"
 #undef MSG
 };

@@ -104,6 +104,20 @@ static void test_chinese_texts(void **state)
     assert_string_equal(msg_text(LANG_EN, M_REPORT), "Compliance report");
 }
 
+/* msg_translate knows the catalogue's English texts by address: an equal
+ * text from elsewhere (a type name "duration") stays as it is. */
+static void test_translate(void **state)
+{
+    (void)state;
+    assert_string_equal(msg_translate(LANG_ZH, msg_text(LANG_EN, D_TOKEN_DURATION)), "时长");
+    assert_string_equal(msg_translate(LANG_EN, msg_text(LANG_EN, D_TOKEN_DURATION)), "duration");
+    char other[] = "duration";
+    assert_ptr_equal(msg_translate(LANG_ZH, other), other);
+    assert_string_equal(msg_translate(LANG_ZH, "duration"), "duration");
+    assert_null(msg_translate(LANG_ZH, NULL));
+    assert_string_equal(msg_translate(LANG_ZH, msg_text(LANG_EN, MSG_T_NO_DATE)), "没有这个日期");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -111,6 +125,7 @@ int main(void)
         cmocka_unit_test(test_shape_sees_differences),
         cmocka_unit_test(test_locale_rule),
         cmocka_unit_test(test_chinese_texts),
+        cmocka_unit_test(test_translate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
