@@ -98,6 +98,15 @@ same "zh syntax error" "$tmp/syn.zd:7:9: 错误[E0100]: 意外的 整数，应�
   table t 3 { a: id }
           ^" "$(z "$zhidu" check "$tmp/syn.zd" --lang zh 2>&1 | head -n 3)"
 
+# zhidu test: the errors in Chinese; FAIL lines and the count are the format
+mkdir "$tmp/zt" && cp mini.zd "$tmp/zt/"
+printf 'policy mini.zd\ncase one\n  violated nosuch window 2024-01-01\n' >"$tmp/zt/a.zdtest"
+printf 'policy mini.zd\nbogus x\n' >"$tmp/zt/b.zdtest"
+same "zh zdtest errors" "FAIL a.zdtest:2: one
+a.zdtest:3: 制度中没有规则或标签“nosuch”
+FAIL b.zdtest:2: 未知的指令“bogus”（可以用：policy、data、table、from、as-of、unit、case、violated、kept、pending、exempt）
+0 passed, 2 failed" "$(cd "$tmp/zt" && z "$zhidu" test --lang zh 2>&1)"
+
 # a refused bytecode file; a SQLite file SQLite cannot read (its words kept)
 printf 'garbage' >"$tmp/bad.zbc"
 same "zh bytecode refused" "$tmp/bad.zbc: 错误：字节码被拒绝：文件头：不是 zhidu 字节码文件（魔数不对）" \
