@@ -76,7 +76,7 @@ static int run_compile(const Command *cmd, const CliArgs *args)
     program_free(p);
     if (!bytes) { fputs(msg_text(args->lang, MSG_OOM_LINE), stderr); return EXIT_USAGE; }
     char err[1024];
-    if (outfile_write_all(out, bytes, size, err, sizeof err) != 0) {
+    if (outfile_write_all(out, bytes, size, args->lang, err, sizeof err) != 0) {
         fprintf(stderr, msg_text(args->lang, MSG_CANNOT_WRITE), out, err);
         rc = EXIT_USAGE;
     }

@@ -41,7 +41,7 @@ static int run_fmt(const Command *cmd, const CliArgs *args)
                 if (rc == EXIT_OK) rc = EXIT_FINDINGS;
             } else {
                 char err[512];
-                if (outfile_write_all(path, out, len, err, sizeof err) != 0) {
+                if (outfile_write_all(path, out, len, args->lang, err, sizeof err) != 0) {
                     fprintf(stderr, msg_text(args->lang, MSG_CANNOT_WRITE), path, err);
                     rc = EXIT_USAGE;
                 }

@@ -204,7 +204,7 @@ static int run_merge(const Command *cmd, const CliArgs *args)
         char err[1024];
         OutFile o;
         const char *name = output ? output : msg_text(args->lang, MSG_STDOUT_NAME);
-        if (output ? outfile_open(&o, output, true, true, err, sizeof err) : outfile_stdout(&o)) {
+        if (output ? outfile_open(&o, output, true, true, args->lang, err, sizeof err) : outfile_stdout(&o)) {
             fprintf(stderr, msg_text(args->lang, MSG_CANNOT_WRITE), name, err);
             ok = false;
         } else {

@@ -29,7 +29,7 @@ static int write_outputs(const char *output, const char *dbpath, ReportFormat fm
     char err[1024];
     OutFile o;
     const char *name = output ? output : msg_text(lang, MSG_STDOUT_NAME);
-    if (output ? outfile_open(&o, output, true, true, err, sizeof err) : outfile_stdout(&o)) {
+    if (output ? outfile_open(&o, output, true, true, lang, err, sizeof err) : outfile_stdout(&o)) {
         fprintf(stderr, msg_text(lang, MSG_CANNOT_WRITE), name, err);
         return EXIT_USAGE;
     }
@@ -42,7 +42,7 @@ static int write_outputs(const char *output, const char *dbpath, ReportFormat fm
         return EXIT_USAGE;
     }
     if (!dbpath) return EXIT_OK;
-    if (outfile_open(&o, dbpath, false, false, err, sizeof err) != 0) {
+    if (outfile_open(&o, dbpath, false, false, lang, err, sizeof err) != 0) {
         fprintf(stderr, msg_text(lang, MSG_CANNOT_WRITE), dbpath, err);
         return EXIT_USAGE;
     }

@@ -731,7 +731,7 @@ static int write_junit(const Runner *R, const char *name)
 {
     char err[1024];
     OutFile o;
-    if (outfile_open(&o, name, true, true, err, sizeof err) != 0) {
+    if (outfile_open(&o, name, true, true, R->lang, err, sizeof err) != 0) {
         fprintf(stderr, msg_text(R->lang, MSG_CANNOT_WRITE), name, err);
         return -1;
     }

@@ -98,6 +98,10 @@ same "zh syntax error" "$tmp/syn.zd:7:9: 错误[E0100]: 意外的 整数，应�
   table t 3 { a: id }
           ^" "$(z "$zhidu" check "$tmp/syn.zd" --lang zh 2>&1 | head -n 3)"
 
+# a report that cannot be written
+same "zh output refused" "zhidu: 无法写入 /dev/null：字符设备，不是普通文件（zhidu 只替换普通文件）" \
+  "$(z "$zhidu" run mini.zd mini_good --output /dev/null --lang zh 2>&1)"
+
 # zhidu test: the errors in Chinese; FAIL lines and the count are the format
 mkdir "$tmp/zt" && cp mini.zd "$tmp/zt/"
 printf 'policy mini.zd\ncase one\n  violated nosuch window 2024-01-01\n' >"$tmp/zt/a.zdtest"
