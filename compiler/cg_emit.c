@@ -124,7 +124,7 @@ uint32_t cg_end_function(Gen *g, ZFuncKind kind, uint32_t rule)
     f->kind = (uint8_t)kind;
     f->rule = rule;
     char err[160];
-    int depth = verify_stack_depth((const Insn *)g->code.items + f->start, f->count, f->nslots, kind, err, sizeof err);
+    int depth = verify_stack_depth((const Insn *)g->code.items + f->start, f->count, f->nslots, kind, LANG_EN, err, sizeof err);
     if (depth == -2) {
         diag_report(g->d, DIAG_E0405, g->fallback_loc, D_STACK_TOO_DEEP, ZL_MAX_STACK);
         g->failed = true;

@@ -254,16 +254,17 @@ typedef struct In {
     char *err;
     size_t errsize;
     bool failed;
+    Lang lang;
 } In;
 
-static void in_fail(In *in, const char *fmt, ...)
+static void in_fail(In *in, MsgId msg, ...)
 {
     if (in->failed) return;
     in->failed = true;
     int n = snprintf(in->err, in->errsize, "section %s: ", in->section);
     va_list ap;
-    va_start(ap, fmt);
-    if (n >= 0 && (size_t)n < in->errsize) vsnprintf(in->err + n, in->errsize - (size_t)n, fmt, ap);
+    va_start(ap, msg);
+    if (n >= 0 && (size_t)n < in->errsize) vsnprintf(in->err + n, in->errsize - (size_t)n, msg_text(in->lang, msg), ap);
     va_end(ap);
 }
 
@@ -271,7 +272,7 @@ static bool need(In *in, size_t n)
 {
     if (in->failed) return false;
     if (in->end - in->pos < n) {
-        in_fail(in, "truncated at byte %zu (needs %zu more, has %zu)", in->pos, n, in->end - in->pos);
+        in_fail(in, MSG_BC_IN_TRUNCATED, in->pos, n, in->end - in->pos);
         return false;
     }
     return true;
@@ -305,11 +306,11 @@ static void *arr(In *in, Arena *a, uint32_t count, size_t min_bytes, size_t elem
 {
     if (in->failed) return NULL;
     if (min_bytes && (in->end - in->pos) / min_bytes < count) {
-        in_fail(in, "count %u does not fit in the %zu bytes left", count, in->end - in->pos);
+        in_fail(in, MSG_BC_IN_COUNT, count, in->end - in->pos);
         return NULL;
     }
     void *p = arena_try_alloc(a, elem_size * ((size_t)count + 1));
-    if (!p) in_fail(in, "out of memory for %u entries", count);
+    if (!p) in_fail(in, MSG_BC_IN_OOM_ENTRIES, count);
     return p;
 }
 
@@ -344,16 +345,16 @@ static void read_strings(In *in, Program *p, uint32_t count)
     for (uint32_t i = 0; i < count && !in->failed; i++) {
         uint32_t len = r32(in);
         if (!need(in, len)) return;
-        if (utf8_invalid_at((const char *)in->data + in->pos, len) >= 0) { in_fail(in, "string %u is not valid UTF-8 (or holds NUL)", i); return; }
+        if (utf8_invalid_at((const char *)in->data + in->pos, len) >= 0) { in_fail(in, MSG_BC_IN_STRING_UTF8, i); return; }
         char *s = arena_try_alloc(a, (size_t)len + 1);
-        if (!s) { in_fail(in, "out of memory for string %u", i); return; }
+        if (!s) { in_fail(in, MSG_BC_IN_OOM_STRING, i); return; }
         memcpy(s, in->data + in->pos, len);
         p->strings[i] = s;
         p->string_lens[i] = len;
         in->pos += len;
     }
-    if (count == 0) in_fail(in, "no strings (string 0 must be the empty string)");
-    else if (!in->failed && p->string_lens[0] != 0) in_fail(in, "string 0 is not the empty string");
+    if (count == 0) in_fail(in, MSG_BC_IN_NO_STRINGS);
+    else if (!in->failed && p->string_lens[0] != 0) in_fail(in, MSG_BC_IN_STRING0);
 }
 
 static void read_section(In *in, Program *p, int id, uint32_t count)
@@ -361,15 +362,15 @@ static void read_section(In *in, Program *p, int id, uint32_t count)
     const BcSectionDesc *s = &sections[id];
     if (id == SEC_STRS) read_strings(in, p, count);
     else if (s->single) {
-        if (count != 1) { in_fail(in, "count %u, expected 1", count); return; }
+        if (count != 1) { in_fail(in, MSG_BC_IN_COUNT_ONE, count); return; }
         read_record(in, &p->arena, s->rec, (char *)p + s->at);
     } else {
-        if (id == SEC_LINES && count != p->ninsns) { in_fail(in, "%u line entries for %u instructions", count, p->ninsns); return; }
+        if (id == SEC_LINES && count != p->ninsns) { in_fail(in, MSG_BC_IN_LINES, count, p->ninsns); return; }
         memcpy((char *)p + s->count_at, &count, 4);
         void *elems = read_array(in, &p->arena, s->rec, count);
         memcpy((char *)p + s->at, &elems, sizeof elems);
     }
-    if (!in->failed && in->pos != in->end) in_fail(in, "%zu bytes left over after %u entries", in->end - in->pos, count);
+    if (!in->failed && in->pos != in->end) in_fail(in, MSG_BC_IN_LEFT_OVER, in->end - in->pos, count);
 }
 
 static uint32_t le32(const unsigned char *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
@@ -428,9 +429,9 @@ static Program *read_program(const unsigned char *d, size_t size, Lang lang, cha
     for (int id = 1; id <= NSEC; id++) {
         const unsigned char *e = d + BC_HEADER_SIZE + (size_t)(id - 1) * BC_SECTION_ENTRY_SIZE;
         uint32_t sid = le32(e), off = le32(e + 4), len = le32(e + 8), count = le32(e + 12);
-        In in = {d, off, (size_t)off + len, bc_section_name((uint32_t)id), err, errsize, false};
-        if (sid != (uint32_t)id) { in_fail(&in, "section table entry %d has id %u, expected %d", id, sid, id); goto bad; }
-        if (off != expect_off || (size_t)off + len > size) { in_fail(&in, "offset %u size %u outside the file or out of order", off, len); goto bad; }
+        In in = {d, off, (size_t)off + len, bc_section_name((uint32_t)id), err, errsize, false, lang};
+        if (sid != (uint32_t)id) { in_fail(&in, MSG_BC_IN_ENTRY_ID, id, sid, id); goto bad; }
+        if (off != expect_off || (size_t)off + len > size) { in_fail(&in, MSG_BC_IN_OFFSET, off, len); goto bad; }
         expect_off = (size_t)off + len;
         read_section(&in, p, id, count);
         if (in.failed) goto bad;
@@ -456,7 +457,7 @@ Program *bc_load_in(const unsigned char *data, size_t size, Lang lang, char *err
 {
     Program *p = read_program(data, size, lang, err, errsize);
     if (!p) return NULL;
-    if (verify_program(p, err, errsize) != 0) {
+    if (verify_program_in(p, lang, err, errsize) != 0) {
         program_free(p);
         return NULL;
     }

@@ -24,7 +24,8 @@ unsigned char *bc_write(const Program *p, size_t *size);
 /* Reads and verifies a program from bytes. On failure returns NULL and puts
  * a message ("header: ...", "section NAME: ...", "insn N: ...") in err. */
 Program *bc_load(const unsigned char *data, size_t size, char *err, size_t errsize);
-/* bc_load with the header's messages in lang (the verifier's stay English). */
+/* bc_load with its messages in lang ("section NAME:", "insn N:" stay as the
+ * disassembler writes them). */
 Program *bc_load_in(const unsigned char *data, size_t size, Lang lang, char *err, size_t errsize);
 /* The same without running the verifier (for the disassembler of bad files). */
 Program *bc_read(const unsigned char *data, size_t size, char *err, size_t errsize);
