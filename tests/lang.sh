@@ -111,6 +111,33 @@ a.zdtest:3: 制度中没有规则或标签“nosuch”
 FAIL b.zdtest:2: 未知的指令“bogus”（可以用：policy、data、table、from、as-of、unit、case、violated、kept、pending、exempt）
 0 passed, 2 failed" "$(cd "$tmp/zt" && z "$zhidu" test --lang zh 2>&1)"
 
+# every bad file of tests/check: under --lang zh the same exit code, codes,
+# places, carets and notes as in English, every message and note other than
+# the English one; --format json the same in both
+cat >"$tmp/pair.py" <<'PY'
+import re, sys
+en, zh = (open(f, encoding="utf-8").read().splitlines() for f in sys.argv[1:3])
+head = re.compile(r"^((?:[^ ]*:\d+:\d+: )?)(error|warning|note|错误|警告|注)(\[[A-Z0-9]+\])?: (.*)$")
+ok = len(en) == len(zh)
+for a, b in zip(en, zh):
+    ma, mb = head.match(a), head.match(b)
+    if not ma or not mb:
+        ok = ok and a == b and not mb            # source and caret lines: the same
+    else:
+        ok = ok and ma.group(1) == mb.group(1) and ma.group(3) == mb.group(3) and mb.group(2) in ("错误", "警告", "注") \
+             and ma.group(4) != mb.group(4)
+sys.exit(0 if ok else 1)
+PY
+bad=""
+for f in "$root"/tests/check/bad/*.zd; do
+  z "$zhidu" check "$f" --lang en >"$tmp/c.en" 2>&1; ren=$?
+  z "$zhidu" check "$f" --lang zh >"$tmp/c.zh" 2>&1; rzh=$?
+  if [ $ren -ne $rzh ] || ! python3 "$tmp/pair.py" "$tmp/c.en" "$tmp/c.zh"; then bad="$bad $(basename "$f")"; continue; fi
+  if [ "$(z "$zhidu" check --format json "$f" --lang zh 2>&1)" != "$(z "$zhidu" check --format json "$f" --lang en 2>&1)" ]; then
+    bad="$bad $(basename "$f")(json)"; fi
+done
+same "zh check of every bad file: same codes, places and carets" "" "$bad"
+
 # a refused bytecode file; a SQLite file SQLite cannot read (its words kept)
 printf 'garbage' >"$tmp/bad.zbc"
 same "zh bytecode refused" "$tmp/bad.zbc: 错误：字节码被拒绝：文件头：不是 zhidu 字节码文件（魔数不对）" \
