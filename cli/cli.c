@@ -23,7 +23,11 @@ int cli_usage_error(const Command *cmd, Lang lang, const char *suggestion, const
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
-    if (suggestion) fprintf(stderr, msg_text(lang, MSG_DID_YOU_MEAN), suggestion);
+    if (suggestion) { /* as check writes a note */
+        fprintf(stderr, "%s: ", msg_text(lang, D_NOTE));
+        fprintf(stderr, msg_text(lang, D_DID_YOU_MEAN), suggestion);
+        fputc('\n', stderr);
+    }
     if (cmd) fprintf(stderr, msg_text(lang, MSG_USAGE_OF), cmd->usage, cmd->name);
     else fputs(msg_text(lang, MSG_USAGE_ZHIDU), stderr);
     return EXIT_USAGE;
@@ -88,7 +92,7 @@ int cli_dispatch(const Command *cmd, int argc, char **argv, Lang lang)
     CliArgs args = {.pos = argv, .npos = 0, .lang = lang};
     for (int k = 0; cmd->options[k].name; k++)
         if (k == CLI_MAX_OPTIONS) { /* a new option needs a larger CLI_MAX_OPTIONS */
-            fprintf(stderr, "zhidu: internal error: %s has more than %d options\n", cmd->name, CLI_MAX_OPTIONS);
+            fprintf(stderr, msg_text(lang, MSG_TOO_MANY_OPTIONS), cmd->name, CLI_MAX_OPTIONS);
             return EXIT_USAGE;
         }
     bool options_end = false;

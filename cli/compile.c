@@ -20,6 +20,7 @@ static Program *compile_to_program(const char *path, int *rc, Lang lang)
 {
     Compilation *c = compile_new();
     if (!c) { *rc = EXIT_USAGE; return NULL; }
+    c->diag.lang = lang;
     Program *p = NULL;
     if (!compile_check_file(c, path)) {
         fprintf(stderr, msg_text(lang, MSG_CANNOT_READ), path, file_error(c->io_errno));
@@ -53,10 +54,10 @@ Program *cli_load_policy(const char *path, int *rc, Lang lang)
         return NULL;
     }
     char err[512];
-    Program *p = bc_load(data, size, err, sizeof err);
+    Program *p = bc_load_in(data, size, lang, err, sizeof err);
     free(data);
     if (!p) {
-        fprintf(stderr, "%s: error: bytecode: %s\n", path, err);
+        fprintf(stderr, msg_text(lang, MSG_BC_REFUSED), path, err);
         *rc = EXIT_USAGE;
     }
     return p;
@@ -75,7 +76,7 @@ static int run_compile(const Command *cmd, const CliArgs *args)
     program_free(p);
     if (!bytes) { fputs("zhidu: out of memory while writing bytecode\n", stderr); return EXIT_USAGE; }
     char err[1024];
-    if (outfile_write_all(out, bytes, size, err, sizeof err) != 0) {
+    if (outfile_write_all(out, bytes, size, args->lang, err, sizeof err) != 0) {
         fprintf(stderr, msg_text(args->lang, MSG_CANNOT_WRITE), out, err);
         rc = EXIT_USAGE;
     }

@@ -21,6 +21,7 @@ static int run_fmt(const Command *cmd, const CliArgs *args)
         const char *path = args->pos[i];
         Compilation *c = compile_new();
         if (!c) { fputs("zhidu: out of memory while formatting\n", stderr); return EXIT_USAGE; }
+        c->diag.lang = args->lang;
         Source *src = source_load(&c->arena, path);
         char *out;
         size_t len;
@@ -32,7 +33,7 @@ static int run_fmt(const Command *cmd, const CliArgs *args)
             diag_print_text(&c->diag, stderr, isatty(STDERR_FILENO));
             if (rc == EXIT_OK) rc = EXIT_FINDINGS;
         } else if (r == FMT_INTERNAL) {
-            fprintf(stderr, "zhidu: internal error: formatting %s would change its tokens; left as it is\n", path);
+            fprintf(stderr, msg_text(args->lang, MSG_FMT_INTERNAL), path);
             rc = EXIT_USAGE;
         } else if (len != src->len || memcmp(out, src->text, len) != 0) {
             if (check) {
@@ -40,7 +41,7 @@ static int run_fmt(const Command *cmd, const CliArgs *args)
                 if (rc == EXIT_OK) rc = EXIT_FINDINGS;
             } else {
                 char err[512];
-                if (outfile_write_all(path, out, len, err, sizeof err) != 0) {
+                if (outfile_write_all(path, out, len, args->lang, err, sizeof err) != 0) {
                     fprintf(stderr, msg_text(args->lang, MSG_CANNOT_WRITE), path, err);
                     rc = EXIT_USAGE;
                 }

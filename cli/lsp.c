@@ -152,25 +152,25 @@ static json_t *diagnostic(const LspDoc *d, const Diag *g)
     char *message;
     if (g->loc.src && g->loc.src == own) {
         range = range_of(g->loc);
-        message = strdup(g->message);
+        message = strdup(g->shown);
     } else {
         /* a diagnostic in a file this one extends, placed on the extends line */
         SrcLoc at = extends_loc(d);
         range = at.src == own && own ? range_of(at) : range_in("", 0, 0, 0);
-        size_t n = strlen(g->message) + (g->loc.src ? strlen(g->loc.src->path) : 0) + 64;
+        size_t n = strlen(g->shown) + (g->loc.src ? strlen(g->loc.src->path) : 0) + 64;
         message = malloc(n);
-        if (message && g->loc.src) snprintf(message, n, "%s:%d:%d: %s", g->loc.src->path, g->loc.line, g->loc.col, g->message);
-        else if (message) snprintf(message, n, "%s", g->message);
+        if (message && g->loc.src) snprintf(message, n, "%s:%d:%d: %s", g->loc.src->path, g->loc.line, g->loc.col, g->shown);
+        else if (message) snprintf(message, n, "%s", g->shown);
     }
     json_t *related = json_array();
     if (g->loc.src && g->loc.src != own) /* the place itself, for a client to jump to */
-        json_array_append_new(related, json_pack("{s:o, s:o}", "location", location(d, g->loc), "message", text(g->message)));
+        json_array_append_new(related, json_pack("{s:o, s:o}", "location", location(d, g->loc), "message", text(g->shown)));
     for (const DiagNote *n = g->notes; n; n = n->next) {
-        if (n->loc.src) json_array_append_new(related, json_pack("{s:o, s:o}", "location", location(d, n->loc), "message", text(n->message)));
+        if (n->loc.src) json_array_append_new(related, json_pack("{s:o, s:o}", "location", location(d, n->loc), "message", text(n->shown)));
     }
     json_t *out = json_pack("{s:o, s:i, s:s, s:s, s:o}", "range", range,
                             "severity", sev == DIAG_ERROR ? 1 : sev == DIAG_WARNING ? 2 : 3,
-                            "code", diag_code_name(g->code), "source", "zhidu", "message", text(message ? message : g->message));
+                            "code", diag_code_name(g->code), "source", "zhidu", "message", text(message ? message : g->shown));
     free(message);
     if (json_array_size(related)) json_object_set(out, "relatedInformation", related);
     json_decref(related);
@@ -428,6 +428,8 @@ static int handle(Server *s, json_t *msg)
     if (!strcmp(method, "initialize")) {
         if (s->initialized) { reply_error(s, id, ERR_INVALID_REQUEST, "initialize was already received"); return -1; }
         s->initialized = true;
+        const char *locale = json_is_object(params) ? json_string_value(json_object_get(params, "locale")) : NULL;
+        if (locale) s->docs.lang = !strncmp(locale, "zh", 2) ? LANG_ZH : LANG_EN; /* the editor's language wins */
         reply(s, id, json_pack("{s:o, s:{s:s}}", "capabilities", capabilities(), "serverInfo", "name", "zhidu"));
         return -1;
     }
@@ -455,15 +457,10 @@ static int handle(Server *s, json_t *msg)
     return -1;
 }
 
-int lsp_main(int argc, char **argv)
+int lsp_main(Lang lang)
 {
-    for (int i = 0; i < argc; i++)
-        if (strcmp(argv[i], "--stdio") != 0) {
-            fprintf(stderr, "zhidu: lsp takes no arguments but --stdio, not '%s'\n(run 'zhidu help' for usage)\n", argv[i]);
-            return 2;
-        }
     signal(SIGPIPE, SIG_IGN); /* a client that went away ends the loop through a write error */
-    Server s = {.out = stdout};
+    Server s = {.out = stdout, .docs = {.lang = lang}};
     int rc = 1;
     for (;;) {
         char *body;
@@ -472,7 +469,7 @@ int lsp_main(int argc, char **argv)
         RpcStatus st = rpc_read(stdin, &body, &len, &why);
         if (st == RPC_EOF) break;
         if (st == RPC_SKIPPED) {
-            fprintf(stderr, "zhidu lsp: ignored %s\n", why);
+            fprintf(stderr, msg_text(lang, MSG_LSP_IGNORED), why);
             continue;
         }
         json_error_t err;

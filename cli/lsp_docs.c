@@ -41,6 +41,7 @@ LspDoc *docs_set(DocStore *s, const char *uri, const char *text, size_t len)
     }
     memcpy(copy, text, len);
     copy[len] = '\0';
+    c->diag.lang = s->lang;
     compile_free(d->comp);
     free(d->text);
     free(d->path);

@@ -23,6 +23,7 @@ typedef struct LspDoc {
 
 typedef struct DocStore {
     LspDoc *first;
+    Lang lang; /* of the diagnostics' messages */
 } DocStore;
 
 /* Opens or replaces the document and compiles it; NULL when the URI is not a

@@ -70,7 +70,7 @@ static const CliOption no_options[] = {{0}};
 static int run_lsp(const Command *cmd, const CliArgs *args)
 {
     if (args->npos) return cli_usage_error(cmd, args->lang, NULL, msg_text(args->lang, MSG_UNEXPECTED_ARG), args->pos[0]);
-    return lsp_main(0, NULL);
+    return lsp_main(args->lang);
 }
 
 static const CliOption lsp_options[] = {

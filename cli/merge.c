@@ -12,6 +12,7 @@
 #include "bytecode.h"
 #include "cli.h"
 #include "file.h"
+#include "msg.h"
 #include "outfile.h"
 #include "text.h"
 
@@ -56,6 +57,7 @@ typedef struct Shard {
     char *record;          /* from ", \"policy\"" to the end of the record */
     uint32_t index, count;
     char *unit;            /* the unit of the line at `at`, decoded; NULL at the end */
+    Lang lang;             /* of the messages */
 } Shard;
 
 /* Decodes the JSON string at s (just after its opening quote) into a new
@@ -101,7 +103,7 @@ static bool read_unit(Shard *sh)
     if (nl) *nl = '\0';
     sh->unit = strncmp(sh->at, head, sizeof head - 1) ? NULL : json_string(sh->at + sizeof head - 1);
     if (nl) *nl = '\n';
-    if (!sh->unit) fprintf(stderr, "zhidu: merge: %s: a line that is not a violation of a jsonl report\n", sh->path);
+    if (!sh->unit) fprintf(stderr, msg_text(sh->lang, MSG_MERGE_NOT_VIOLATION), sh->path);
     return sh->unit != NULL;
 }
 
@@ -111,7 +113,7 @@ static bool load(Shard *sh)
     size_t size;
     sh->text = file_read(sh->path, FILE_MAX_BYTES, &size);
     if (!sh->text) {
-        fprintf(stderr, "zhidu: cannot read %s: %s\n", sh->path, file_error(errno));
+        fprintf(stderr, msg_text(sh->lang, MSG_CANNOT_READ), sh->path, file_error(errno));
         return false;
     }
     char *end = sh->text + size;
@@ -121,7 +123,7 @@ static bool load(Shard *sh)
     char *of = strstr(last, ", \"of\": "), *pol = of ? strstr(of, ", \"policy\": ") : NULL;
     if (strncmp(last, record_head, sizeof record_head - 1) || !pol ||
         !parse_number(last + sizeof record_head - 1, of, &sh->index) || !parse_number(of + 8, pol, &sh->count)) {
-        fprintf(stderr, "zhidu: merge: %s does not end with a shard record: not a jsonl report of 'zhidu run --shard'\n", sh->path);
+        fprintf(stderr, msg_text(sh->lang, MSG_MERGE_NO_RECORD), sh->path);
         return false;
     }
     sh->record = pol;
@@ -135,18 +137,18 @@ static bool check_set(Shard *sh, int n)
 {
     for (int i = 0; i < n; i++) {
         if (sh[i].count != sh[0].count || strcmp(sh[i].record, sh[0].record)) {
-            fprintf(stderr, "zhidu: merge: %s and %s are not shards of one run (%s)\n", sh[0].path, sh[i].path,
-                    sh[i].count != sh[0].count ? "different numbers of shards" : "different policies");
+            fprintf(stderr, msg_text(sh->lang, MSG_MERGE_NOT_ONE_RUN), sh[0].path, sh[i].path,
+                    msg_text(sh->lang, sh[i].count != sh[0].count ? MSG_MERGE_SHARD_COUNTS : MSG_MERGE_POLICIES));
             return false;
         }
         for (int k = 0; k < i; k++)
             if (sh[k].index == sh[i].index) {
-                fprintf(stderr, "zhidu: merge: %s and %s are both shard %u/%u\n", sh[k].path, sh[i].path, sh[i].index, sh[i].count);
+                fprintf(stderr, msg_text(sh->lang, MSG_MERGE_BOTH_SHARD), sh[k].path, sh[i].path, sh[i].index, sh[i].count);
                 return false;
             }
     }
     if ((uint32_t)n != sh[0].count) {
-        fprintf(stderr, "zhidu: merge: %d shard report%s given, the run has %u shards\n", n, n == 1 ? "" : "s", sh[0].count);
+        fprintf(stderr, msg_text(sh->lang, MSG_MERGE_SHARDS_GIVEN), n, n == 1 ? "" : "s", sh[0].count);
         return false;
     }
     return true;
@@ -161,7 +163,7 @@ static bool merge(FILE *out, Shard *sh, int n)
             if (!sh[i].unit) continue;
             int c = best < 0 ? -1 : strcmp(sh[i].unit, sh[best].unit);
             if (c == 0) {
-                fprintf(stderr, "zhidu: merge: unit '%s' is in both %s and %s\n", sh[i].unit, sh[best].path, sh[i].path);
+                fprintf(stderr, msg_text(sh->lang, MSG_MERGE_UNIT_TWICE), sh[i].unit, sh[best].path, sh[i].path);
                 return false;
             }
             if (c < 0) best = i;
@@ -178,7 +180,7 @@ static bool merge(FILE *out, Shard *sh, int n)
             if (!read_unit(s)) { free(unit); return false; }
         } while (s->unit && !strcmp(s->unit, unit));
         bool again = s->unit && strcmp(s->unit, unit) < 0;
-        if (again) fprintf(stderr, "zhidu: merge: %s: unit '%s' comes after '%s': not in report order\n", s->path, s->unit, unit);
+        if (again) fprintf(stderr, msg_text(s->lang, MSG_MERGE_ORDER), s->path, s->unit, unit);
         free(unit);
         if (again) return false;
     }
@@ -188,21 +190,22 @@ static int run_merge(const Command *cmd, const CliArgs *args)
 {
     const char *output = cli_value(cmd, args, "--output");
     int n = args->npos;
-    if (n < 1) return cli_usage_error(cmd, args->lang, NULL, "%s", "merge needs the shard reports (REPORT.jsonl...)");
+    if (n < 1) return cli_usage_error(cmd, args->lang, NULL, "%s", msg_text(args->lang, MSG_MERGE_NEEDS));
     Shard *sh = calloc((size_t)n, sizeof *sh);
     if (!sh) { fputs("zhidu: out of memory while merging\n", stderr); return EXIT_USAGE; }
     bool ok = true;
     for (int i = 0; i < n && ok; i++) {
         sh[i].path = args->pos[i];
+        sh[i].lang = args->lang;
         ok = load(&sh[i]);
     }
     ok = ok && check_set(sh, n);
     if (ok) {
         char err[1024];
         OutFile o;
-        const char *name = output ? output : "the report to standard output";
-        if (output ? outfile_open(&o, output, true, true, err, sizeof err) : outfile_stdout(&o)) {
-            fprintf(stderr, "zhidu: cannot write %s: %s\n", name, err);
+        const char *name = output ? output : msg_text(args->lang, MSG_STDOUT_NAME);
+        if (output ? outfile_open(&o, output, true, true, args->lang, err, sizeof err) : outfile_stdout(&o)) {
+            fprintf(stderr, msg_text(args->lang, MSG_CANNOT_WRITE), name, err);
             ok = false;
         } else {
             errno = 0;
@@ -211,7 +214,7 @@ static int run_merge(const Command *cmd, const CliArgs *args)
                 if (output) outfile_discard(&o);
             }
             if (ok && outfile_commit(&o, err, sizeof err) != 0) {
-                fprintf(stderr, "zhidu: cannot write %s: %s\n", name, err);
+                fprintf(stderr, msg_text(args->lang, MSG_CANNOT_WRITE), name, err);
                 ok = false;
             }
         }

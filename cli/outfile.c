@@ -98,13 +98,13 @@ static int fail(char *err, size_t size, const char *fmt, ...)
     return -1;
 }
 
-static const char *kind_of(mode_t m)
+static MsgId kind_of(mode_t m)
 {
-    if (S_ISCHR(m)) return "a character device";
-    if (S_ISBLK(m)) return "a block device";
-    if (S_ISFIFO(m)) return "a FIFO";
-    if (S_ISSOCK(m)) return "a socket";
-    return "not a regular file";
+    if (S_ISCHR(m)) return MSG_OUT_CHAR_DEVICE;
+    if (S_ISBLK(m)) return MSG_OUT_BLOCK_DEVICE;
+    if (S_ISFIFO(m)) return MSG_OUT_FIFO;
+    if (S_ISSOCK(m)) return MSG_OUT_SOCKET;
+    return MSG_OUT_NOT_REGULAR;
 }
 
 static char *concat3(const char *a, const char *b, const char *c)
@@ -134,7 +134,7 @@ static void free_outfile(OutFile *o)
 
 /* The file to replace: symbolic links followed, the folder made absolute
  * (a dangling link is refused: the name it points to was never checked). */
-static char *resolve(const char *name, bool exists, char *err, size_t size)
+static char *resolve(const char *name, bool exists, Lang lang, char *err, size_t size)
 {
     if (exists) {
         char *t = realpath(name, NULL);
@@ -143,7 +143,7 @@ static char *resolve(const char *name, bool exists, char *err, size_t size)
     }
     struct stat lst;
     if (lstat(name, &lst) == 0 && S_ISLNK(lst.st_mode)) {
-        fail(err, size, "a symbolic link to a missing file");
+        fail(err, size, "%s", msg_text(lang, MSG_OUT_DANGLING));
         return NULL;
     }
     char *d = strdup(name), *b = strdup(name);
@@ -154,32 +154,32 @@ static char *resolve(const char *name, bool exists, char *err, size_t size)
         else {
             const char *base = basename(b);
             t = concat3(dir, strcmp(dir, "/") ? "/" : "", base);
-            if (!t) fail(err, size, "out of memory");
+            if (!t) fail(err, size, "%s", msg_text(lang, MSG_OOM));
             free(dir);
         }
     } else {
-        fail(err, size, "out of memory");
+        fail(err, size, "%s", msg_text(lang, MSG_OOM));
     }
     free(d);
     free(b);
     return t;
 }
 
-int outfile_open(OutFile *o, const char *name, bool stream, bool allow_stdout, char *err, size_t size)
+int outfile_open(OutFile *o, const char *name, bool stream, bool allow_stdout, Lang lang, char *err, size_t size)
 {
     memset(o, 0, sizeof *o);
     o->name = name;
     o->fd = -1;
     struct stat st, out;
-    if (!*name) return fail(err, size, "an empty file name");
+    if (!*name) return fail(err, size, "%s", msg_text(lang, MSG_OUT_EMPTY_NAME));
     bool exists = stat(name, &st) == 0;
     if (!exists && errno != ENOENT) return fail(err, size, "%s", strerror(errno));
     if (exists && allow_stdout && fstat(STDOUT_FILENO, &out) == 0 && out.st_dev == st.st_dev && out.st_ino == st.st_ino)
         return outfile_stdout(o);
     if (exists && S_ISDIR(st.st_mode)) return fail(err, size, "%s", strerror(EISDIR));
     if (exists && !S_ISREG(st.st_mode))
-        return fail(err, size, "%s, not a regular file (zhidu replaces only regular files)", kind_of(st.st_mode));
-    o->target = resolve(name, exists, err, size);
+        return fail(err, size, msg_text(lang, MSG_OUT_NOT_FILE), msg_text(lang, kind_of(st.st_mode)));
+    o->target = resolve(name, exists, lang, err, size);
     if (!o->target) return -1;
 
     /* ".NAME.tmp.XXXXXX" beside the target: mkstemp opens it O_CREAT|O_EXCL, mode 600 */
@@ -193,7 +193,7 @@ int outfile_open(OutFile *o, const char *name, bool stream, bool allow_stdout, c
     o->journal = o->tmp ? concat3(o->tmp, "-journal", "") : NULL;
     if (!o->journal) {
         free_outfile(o);
-        return fail(err, size, "out of memory");
+        return fail(err, size, "%s", msg_text(lang, MSG_OOM));
     }
     install_handlers();
     sigset_t block, old;
@@ -209,7 +209,7 @@ int outfile_open(OutFile *o, const char *name, bool stream, bool allow_stdout, c
     sigprocmask(SIG_SETMASK, &old, NULL);
     if (o->fd < 0) {
         *strrchr(o->tmp, '/') = '\0';
-        fail(err, size, "cannot create a temporary file in %s: %s", o->tmp, strerror(e));
+        fail(err, size, msg_text(lang, MSG_OUT_TMP), o->tmp, strerror(e));
         free(o->tmp);
         o->tmp = NULL;
         free_outfile(o);
@@ -228,7 +228,7 @@ int outfile_open(OutFile *o, const char *name, bool stream, bool allow_stdout, c
     if (fchmod(o->fd, mode) != 0) {
         e = errno;
         outfile_discard(o);
-        return fail(err, size, "cannot set the mode of the temporary file: %s", strerror(e));
+        return fail(err, size, msg_text(lang, MSG_OUT_MODE), strerror(e));
     }
     if (stream && !(o->f = fdopen(o->fd, "wb"))) {
         e = errno;
@@ -326,10 +326,10 @@ int outfile_commit(OutFile *o, char *err, size_t size)
     return 0;
 }
 
-int outfile_write_all(const char *name, const void *data, size_t size, char *err, size_t errsize)
+int outfile_write_all(const char *name, const void *data, size_t size, Lang lang, char *err, size_t errsize)
 {
     OutFile o;
-    if (outfile_open(&o, name, false, true, err, errsize) != 0) return -1;
+    if (outfile_open(&o, name, false, true, lang, err, errsize) != 0) return -1;
     const unsigned char *p = data;
     while (size) {
         ssize_t n = write(o.fd, p, size);

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include "msg.h"
 
 typedef struct OutFile {
     const char *name; /* as given on the command line, for messages (borrowed) */
@@ -26,8 +27,8 @@ typedef struct OutFile {
 /* Prepares to write `name`: checks the target and creates the temporary file
  * (with a stream on it when `stream`). `allow_stdout` lets a name that is the
  * standard output (/dev/stdout, or the file it is redirected to) be written
- * directly. 0, or -1 with the reason in err (nothing left behind). */
-int outfile_open(OutFile *o, const char *name, bool stream, bool allow_stdout, char *err, size_t size);
+ * directly. 0, or -1 with the reason (in lang) in err (nothing left behind). */
+int outfile_open(OutFile *o, const char *name, bool stream, bool allow_stdout, Lang lang, char *err, size_t size);
 /* The standard output, checked as outfile_commit checks a file. Returns 0. */
 int outfile_stdout(OutFile *o);
 /* Flushes and checks the stream, fsyncs and closes the temporary file, and
@@ -43,6 +44,6 @@ void outfile_discard(OutFile *o);
  * (copied, at most 255 bytes) to standard error and exit with `status`. */
 void outfile_time_limit(unsigned seconds, const char *message, int status);
 /* Writes `size` bytes to `name` safely (outfile_open + commit). */
-int outfile_write_all(const char *name, const void *data, size_t size, char *err, size_t errsize);
+int outfile_write_all(const char *name, const void *data, size_t size, Lang lang, char *err, size_t errsize);
 
 #endif

@@ -29,7 +29,7 @@ static int write_outputs(const char *output, const char *dbpath, ReportFormat fm
     char err[1024];
     OutFile o;
     const char *name = output ? output : msg_text(lang, MSG_STDOUT_NAME);
-    if (output ? outfile_open(&o, output, true, true, err, sizeof err) : outfile_stdout(&o)) {
+    if (output ? outfile_open(&o, output, true, true, lang, err, sizeof err) : outfile_stdout(&o)) {
         fprintf(stderr, msg_text(lang, MSG_CANNOT_WRITE), name, err);
         return EXIT_USAGE;
     }
@@ -45,7 +45,7 @@ static int write_outputs(const char *output, const char *dbpath, ReportFormat fm
         return EXIT_USAGE;
     }
     if (!dbpath) return EXIT_OK;
-    if (outfile_open(&o, dbpath, false, false, err, sizeof err) != 0) {
+    if (outfile_open(&o, dbpath, false, false, lang, err, sizeof err) != 0) {
         fprintf(stderr, msg_text(lang, MSG_CANNOT_WRITE), dbpath, err);
         return EXIT_USAGE;
     }
@@ -72,7 +72,7 @@ static ReportFormat report_format(const char *name)
 /* A checked range of centuries is a data error far more often than a log:
  * every periodic rule judges every period of it (a log from year 1 to 9999
  * gives 521,720 weeks per weekly rule; docs/security.md, item 18). */
-static void warn_long_range(const Program *p, const RunResult *result)
+static void warn_long_range(const Program *p, const RunResult *result, Lang lang)
 {
     const int64_t long_range = 100 * 366 * 86400LL; /* a hundred years */
     for (uint32_t u = 0; u < result->nunits; u++) {
@@ -81,8 +81,7 @@ static void warn_long_range(const Program *p, const RunResult *result)
         char a[40], b[40];
         zt_format(s->r0, p->meta.tz_offset, a, sizeof a);
         zt_format(s->r1, p->meta.tz_offset, b, sizeof b);
-        fprintf(stderr, "zhidu: warning: the checked range spans %lld years (%.10s … %.10s): periodic rules judge every period of it; "
-                "narrow it with --from, or check the data's times\n", (long long)((s->r1 - s->r0) / 31556952) /* 365.2425 days */, a, b);
+        fprintf(stderr, msg_text(lang, MSG_LONG_RANGE), (long long)((s->r1 - s->r0) / 31556952) /* 365.2425 days */, a, b);
         return;
     }
 }
@@ -163,7 +162,7 @@ static int run_run(const Command *cmd, const CliArgs *args)
         program_free(p);
         return EXIT_USAGE;
     }
-    warn_long_range(p, &result);
+    warn_long_range(p, &result, lang);
     ReportInfo info = {policy, data, &stats, lang};
     rc = write_outputs(output, dbpath, fmt, html, p, ds, &result, &info, &ro);
     if (skip && stats.skipped) fprintf(stderr, msg_text(lang, MSG_BAD_ROWS_SKIPPED), (unsigned long long)stats.skipped, stats.skipped == 1 ? "" : "s");

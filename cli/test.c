@@ -68,6 +68,7 @@ typedef struct Runner {
     CaseResult *results;
     uint32_t nresults;
     uint32_t passed, failed;
+    Lang lang;           /* of the messages; FAIL lines, verdict lines and coverage are the format */
 } Runner;
 
 /* What one case runs over: the program and its data set, with the test's names. */
@@ -78,6 +79,7 @@ typedef struct CaseRun {
     RunResult res;
     Act *acts;
     uint32_t nacts, cap;
+    Lang lang;
 } CaseRun;
 
 static void *xrealloc(void *p, size_t n)
@@ -234,25 +236,25 @@ static bool resolve(FILE *o, const CaseRun *cr, const TfExpect *e, Want *w)
         if (hit && n++ == 0) first = k;
     }
     if (!n) {
-        fprintf(o, "%s:%u: no rule or tag '%s' in the policy\n", cr->tpath, e->line, e->rule);
+        fprintf(o, msg_text(cr->lang, MSG_TEST_NO_RULE), cr->tpath, e->line, e->rule);
         return false;
     }
     bool periodic = p->rules[first].periodic;
     if (periodic && !e->window_from) {
-        fprintf(o, "%s:%u: rule %s is periodic: say which period with 'window FROM[..TO]'\n", cr->tpath, e->line, e->rule);
+        fprintf(o, msg_text(cr->lang, MSG_TEST_PERIODIC), cr->tpath, e->line, e->rule);
         return false;
     }
     if (!periodic && !e->trigger) {
-        fprintf(o, "%s:%u: rule %s is triggered by events: say which with 'trigger EVENT-ID'\n", cr->tpath, e->line, e->rule);
+        fprintf(o, msg_text(cr->lang, MSG_TEST_TRIGGERED), cr->tpath, e->line, e->rule);
         return false;
     }
     int tz = p->meta.tz_offset;
     if (e->window_from && !parse_time(e->window_from, tz, &w->from)) {
-        fprintf(o, "%s:%u: window: '%s' is not a date or time (YYYY-MM-DD[THH:MM[:SS]])\n", cr->tpath, e->line, e->window_from);
+        fprintf(o, msg_text(cr->lang, MSG_TEST_WINDOW_TIME), cr->tpath, e->line, e->window_from);
         return false;
     }
     if (e->window_to && !parse_time(e->window_to, tz, &w->to)) {
-        fprintf(o, "%s:%u: window: '%s' is not a date or time (YYYY-MM-DD[THH:MM[:SS]])\n", cr->tpath, e->line, e->window_to);
+        fprintf(o, msg_text(cr->lang, MSG_TEST_WINDOW_TIME), cr->tpath, e->line, e->window_to);
         return false;
     }
     return true;
@@ -334,7 +336,7 @@ static bool compare(FILE *o, CaseRun *cr, const TfCase *c)
                     if (!shown[k]) print_act(o, cr, a);
                     shown[k] = true;
                 }
-                if (!any) fputs("      (nothing of that rule was judged for that window or trigger)\n", o);
+                if (!any) fputs(msg_text(cr->lang, MSG_TEST_NOTHING_JUDGED), o);
             }
             for (uint32_t k = 0; k < cr->nacts; k++) {
                 const Act *a = &cr->acts[k];
@@ -373,14 +375,14 @@ static const TfTable *find_table(const TfCase *c, const TestFile *tf, const char
 static const ZTable *program_table(const Program *p, uint32_t i) { return i < p->ntables ? &p->tables[i] : &p->log; }
 
 /* Checks every table the test gives is one the program reads. */
-static bool tables_known(FILE *o, const char *tpath, const Program *p, const TfSettings *set)
+static bool tables_known(FILE *o, Lang lang, const char *tpath, const Program *p, const TfSettings *set)
 {
     for (uint32_t i = 0; i < set->ntables; i++) {
         bool found = false;
         for (uint32_t k = 0; k <= p->ntables && !found; k++)
             found = !strcmp(program_string(p, program_table(p, k)->table), set->tables[i].name);
         if (found) continue;
-        fprintf(o, "%s:%u: the policy reads no table '%s' (it reads:", tpath, set->tables[i].line, set->tables[i].name);
+        fprintf(o, msg_text(lang, MSG_TEST_NO_TABLE), tpath, set->tables[i].line, set->tables[i].name);
         for (uint32_t k = 0; k <= p->ntables; k++)
             if (k < p->ntables || p->log.nfields) fprintf(o, " %s", program_string(p, program_table(p, k)->table));
         fputs(")\n", o);
@@ -400,7 +402,7 @@ static char *table_path(const char *dir, const Program *p, uint32_t k)
 }
 
 /* Writes each table the program reads into dir: the test's, or a header alone. */
-static bool write_tables(FILE *o, const char *dir, const Program *p, const TestFile *tf, const TfCase *c)
+static bool write_tables(FILE *o, Lang lang, const char *dir, const Program *p, const TestFile *tf, const TfCase *c)
 {
     for (uint32_t k = 0; k <= p->ntables; k++) {
         const ZTable *t = program_table(p, k);
@@ -409,7 +411,7 @@ static bool write_tables(FILE *o, const char *dir, const Program *p, const TestF
         char *path = table_path(dir, p, k);
         FILE *f = fopen(path, "w");
         if (!f) {
-            fprintf(o, "zhidu: cannot write %s: %s\n", path, strerror(errno));
+            fprintf(o, msg_text(lang, MSG_CANNOT_WRITE), path, strerror(errno));
             free(path);
             return false;
         }
@@ -419,7 +421,7 @@ static bool write_tables(FILE *o, const char *dir, const Program *p, const TestF
             for (uint32_t i = 0; i < t->nfields; i++)
                 fprintf(f, "%s%s", program_string(p, t->fields[i].column), i + 1 < t->nfields ? "," : "\n");
         bool bad = fclose(f) != 0;
-        if (bad) fprintf(o, "zhidu: cannot write %s\n", path);
+        if (bad) fprintf(o, msg_text(lang, MSG_CANNOT_WRITE), path, strerror(errno));
         free(path);
         if (bad) return false;
     }
@@ -438,7 +440,7 @@ static void remove_tables(const char *dir, const Program *p)
 
 /* The reader's message with the temporary folder's "DIR/NAME.csv:LINE" turned
  * back into the test file's line. */
-static void data_error(FILE *o, const char *tpath, const char *tmp, const TestFile *tf, const TfCase *c, const char *err)
+static void data_error(FILE *o, Lang lang, const char *tpath, const char *tmp, const TestFile *tf, const TfCase *c, const char *err)
 {
     const char *at = tmp ? strstr(err, tmp) : NULL;
     if (at && at[strlen(tmp)] == '/') {
@@ -455,7 +457,7 @@ static void data_error(FILE *o, const char *tpath, const char *tmp, const TestFi
                 if (end != rest + 1) rest = end;
             }
             uint32_t src = tt && line >= 1 && line <= tt->nlines ? tt->src_lines[line - 1] : tt ? tt->line : c->line;
-            fprintf(o, "%s:%u: table %s%s\n", tpath, src, tname, rest);
+            fprintf(o, msg_text(lang, MSG_TEST_TABLE_AT), tpath, src, tname, rest);
             return;
         }
     }
@@ -484,24 +486,24 @@ static char *run_case(Runner *R, CovPolicy *cov, const char *tpath, const char *
     const char *data = pick(c->set.data, tf->set.data);
     uint32_t data_line = c->set.data ? c->set.data_line : tf->set.data_line;
     char *data_path = NULL, tmp[ZT_PATH_MAX] = "";
-    CaseRun cr = {tpath, p, NULL, {0}, NULL, 0, 0};
+    CaseRun cr = {tpath, p, NULL, {0}, NULL, 0, 0, R->lang};
     bool ok = false, ran = false;
     int tz = p->meta.tz_offset;
     RunOptions ro = {0};
     const char *from = pick(c->set.from, tf->set.from), *as_of = pick(c->set.as_of, tf->set.as_of);
     if (data && (c->set.ntables || tf->set.ntables)) {
-        fprintf(o, "%s:%u: 'data' and 'table' cannot be combined: give a data folder or tables\n", tpath, data_line);
+        fprintf(o, msg_text(R->lang, MSG_TEST_DATA_AND_TABLE), tpath, data_line);
     } else if (from && !(ro.has_from = parse_time(from, tz, &ro.from))) {
-        fprintf(o, "%s:%u: from: '%s' is not a date or time\n", tpath, c->set.from ? c->set.from_line : tf->set.from_line, from);
+        fprintf(o, msg_text(R->lang, MSG_TEST_FROM_TIME), tpath, c->set.from ? c->set.from_line : tf->set.from_line, from);
     } else if (as_of && !(ro.has_as_of = parse_time(as_of, tz, &ro.as_of))) {
-        fprintf(o, "%s:%u: as-of: '%s' is not a date or time\n", tpath, c->set.as_of ? c->set.as_of_line : tf->set.as_of_line, as_of);
-    } else if (!data && tables_known(o, tpath, p, &tf->set) && tables_known(o, tpath, p, &c->set)) {
+        fprintf(o, msg_text(R->lang, MSG_TEST_AS_OF_TIME), tpath, c->set.as_of ? c->set.as_of_line : tf->set.as_of_line, as_of);
+    } else if (!data && tables_known(o, R->lang, tpath, p, &tf->set) && tables_known(o, R->lang, tpath, p, &c->set)) {
         const char *base = getenv("TMPDIR");
         snprintf(tmp, sizeof tmp, "%s/zdtest.XXXXXX", base && *base ? base : "/tmp");
         if (!mkdtemp(tmp)) {
-            fprintf(o, "zhidu: cannot make a temporary folder in %s: %s\n", base && *base ? base : "/tmp", strerror(errno));
+            fprintf(o, msg_text(R->lang, MSG_TEST_TMP_FOLDER), base && *base ? base : "/tmp", strerror(errno));
             tmp[0] = '\0';
-        } else if (write_tables(o, tmp, p, tf, c)) {
+        } else if (write_tables(o, R->lang, tmp, p, tf, c)) {
             data_path = xstrdup(tmp);
         }
     } else if (data) {
@@ -511,11 +513,11 @@ static char *run_case(Runner *R, CovPolicy *cov, const char *tpath, const char *
         ro.unit = pick(c->set.unit, tf->set.unit);
         ro.window = 0;
         ro.record_judged = true;
-        InputOptions io = {false, stderr, 0, LANG_EN}; /* test output is English: its verdict lines are the format */
+        InputOptions io = {false, stderr, 0, R->lang};
         InputStats stats;
         char err[1024];
         if (engine_run_input(p, data_path, &io, &ro, &cr.ds, &cr.res, &stats, err, sizeof err) != 0) {
-            data_error(o, tpath, tmp[0] ? tmp : NULL, tf, c, err);
+            data_error(o, R->lang, tpath, tmp[0] ? tmp : NULL, tf, c, err);
         } else {
             ran = true;
             collect(&cr);
@@ -540,12 +542,13 @@ static char *run_case(Runner *R, CovPolicy *cov, const char *tpath, const char *
 
 /* ---- files --------------------------------------------------------------- */
 
-static Program *compile_policy(const char *path, FILE *o)
+static Program *compile_policy(const char *path, FILE *o, Lang lang)
 {
     Compilation *c = compile_new();
     if (!c) abort();
+    c->diag.lang = lang;
     Program *p = NULL;
-    if (!compile_check_file(c, path)) fprintf(o, "zhidu: cannot read %s: %s\n", path, file_error(c->io_errno));
+    if (!compile_check_file(c, path)) fprintf(o, msg_text(lang, MSG_CANNOT_READ), path, file_error(c->io_errno));
     else if (c->diag.errors) diag_print_text(&c->diag, o, false);
     else p = compile_take_program(c);
     compile_free(c);
@@ -597,12 +600,12 @@ static void run_file(Runner *R, const char *path)
     size_t len;
     char *text = file_read(path, FILE_MAX_BYTES, &len);
     if (!text) {
-        record(R, path, "(file)", failure_text("FAIL %s: cannot read it: %s\n", path, file_error(errno)));
+        record(R, path, "(file)", failure_text(msg_text(R->lang, MSG_TEST_CANNOT_READ), path, file_error(errno)));
         return;
     }
     TestFile tf;
     char err[1024];
-    int rc = ztf_parse(text, len, &tf, err, sizeof err);
+    int rc = ztf_parse(text, len, R->lang, &tf, err, sizeof err);
     free(text);
     if (rc != 0) {
         record(R, path, "(file)", failure_text("FAIL %s:%s\n", path, err));
@@ -616,12 +619,12 @@ static void run_file(Runner *R, const char *path)
     size_t msglen = 0;
     FILE *o = open_memstream(&msg, &msglen);
     if (!o) abort();
-    Program *p = compile_policy(policy, o);
+    Program *p = compile_policy(policy, o, R->lang);
     fclose(o);
     if (!p) {
         char line[32];
         snprintf(line, sizeof line, "%u", tf.policy_line);
-        char *f = failure_text("FAIL %s:%s: the policy does not compile\n", path, line);
+        char *f = failure_text(msg_text(R->lang, MSG_TEST_NO_COMPILE), path, line);
         f = xrealloc(f, strlen(f) + strlen(msg) + 1);
         strcat(f, msg);
         record(R, path, "(policy)", f);
@@ -728,8 +731,8 @@ static int write_junit(const Runner *R, const char *name)
 {
     char err[1024];
     OutFile o;
-    if (outfile_open(&o, name, true, true, err, sizeof err) != 0) {
-        fprintf(stderr, "zhidu: cannot write %s: %s\n", name, err);
+    if (outfile_open(&o, name, true, true, R->lang, err, sizeof err) != 0) {
+        fprintf(stderr, msg_text(R->lang, MSG_CANNOT_WRITE), name, err);
         return -1;
     }
     errno = 0;
@@ -760,7 +763,7 @@ static int write_junit(const Runner *R, const char *name)
     }
     fputs("</testsuites>\n", f);
     if (outfile_commit(&o, err, sizeof err) != 0) {
-        fprintf(stderr, "zhidu: cannot write %s: %s\n", name, err);
+        fprintf(stderr, msg_text(R->lang, MSG_CANNOT_WRITE), name, err);
         return -1;
     }
     return 0;
@@ -785,7 +788,7 @@ static void runner_free(Runner *R)
 
 static int run_test(const Command *cmd, const CliArgs *args)
 {
-    Runner R = {0};
+    Runner R = {.lang = args->lang};
     const char *junit = cli_value(cmd, args, "--junit");
     R.coverage = cli_value(cmd, args, "--coverage") != NULL;
     PathList paths = {0};
@@ -811,7 +814,7 @@ static int run_test(const Command *cmd, const CliArgs *args)
         if (paths.n) qsort(paths.v, paths.n, sizeof *paths.v, cmp_path);
     }
     if (rc == EXIT_OK && paths.n == 0) {
-        fputs("zhidu: no .zdtest files found\n", stderr);
+        fputs(msg_text(args->lang, MSG_TEST_NONE_FOUND), stderr);
         rc = EXIT_USAGE;
     }
     for (uint32_t i = 0; rc == EXIT_OK && i < paths.n; i++) run_file(&R, paths.v[i]);

@@ -15,6 +15,7 @@ typedef struct Parser {
     uint32_t line;
     char *err;
     size_t errsize;
+    Lang lang; /* of the messages */
 } Parser;
 
 static void *xrealloc(void *p, size_t n)
@@ -32,12 +33,12 @@ static char *xstrndup(const char *s, size_t n)
     return d;
 }
 
-static int fail(Parser *ps, uint32_t line, const char *fmt, ...)
+static int fail(Parser *ps, uint32_t line, MsgId msg, ...)
 {
     int k = snprintf(ps->err, ps->errsize, "%u: ", line);
     va_list ap;
-    va_start(ap, fmt);
-    if (k >= 0 && (size_t)k < ps->errsize) vsnprintf(ps->err + k, ps->errsize - (size_t)k, fmt, ap);
+    va_start(ap, msg);
+    if (k >= 0 && (size_t)k < ps->errsize) vsnprintf(ps->err + k, ps->errsize - (size_t)k, msg_text(ps->lang, msg), ap);
     va_end(ap);
     return -1;
 }
@@ -78,7 +79,7 @@ static int read_table(Parser *ps, TfSettings *set, const char *name, size_t nlen
 {
     uint32_t start = ps->line;
     for (uint32_t i = 0; i < set->ntables; i++)
-        if (is(name, nlen, set->tables[i].name)) return fail(ps, start, "table '%s' given twice (after a 'case' line, tables belong to that case)", set->tables[i].name);
+        if (is(name, nlen, set->tables[i].name)) return fail(ps, start, MSG_TF_TABLE_TWICE, set->tables[i].name);
     set->tables = xrealloc(set->tables, sizeof *set->tables * (set->ntables + 1));
     TfTable *t = &set->tables[set->ntables++];
     memset(t, 0, sizeof *t);
@@ -90,7 +91,7 @@ static int read_table(Parser *ps, TfSettings *set, const char *name, size_t nlen
     while (next_line(ps, &s, &n)) {
         if (n == 0 || s[0] == '#') continue;
         if (is(s, n, "end")) {
-            if (t->nlines == 0) return fail(ps, start, "table '%s' is empty: its first line is the CSV header", t->name);
+            if (t->nlines == 0) return fail(ps, start, MSG_TF_TABLE_EMPTY, t->name);
             return 0;
         }
         t->csv = xrealloc(t->csv, len + n + 2);
@@ -101,7 +102,7 @@ static int read_table(Parser *ps, TfSettings *set, const char *name, size_t nlen
         t->src_lines = xrealloc(t->src_lines, sizeof *t->src_lines * (t->nlines + 1));
         t->src_lines[t->nlines++] = ps->line;
     }
-    return fail(ps, start, "table '%s' has no 'end' line", t->name);
+    return fail(ps, start, MSG_TF_TABLE_NO_END, t->name);
 }
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
@@ -111,7 +112,7 @@ static int read_expect(Parser *ps, TfCase *c, uint8_t outcome, const char *s, si
 {
     const char *w;
     size_t wn;
-    if (!word(&s, &n, &w, &wn)) return fail(ps, ps->line, "'%s' needs a rule name or tag", tf_outcome_name[outcome]);
+    if (!word(&s, &n, &w, &wn)) return fail(ps, ps->line, MSG_TF_NEEDS_RULE, tf_outcome_name[outcome]);
     c->expects = xrealloc(c->expects, sizeof *c->expects * (c->nexpects + 1));
     TfExpect *e = &c->expects[c->nexpects++];
     memset(e, 0, sizeof *e);
@@ -133,16 +134,16 @@ static int read_expect(Parser *ps, TfCase *c, uint8_t outcome, const char *s, si
                 s += k, n -= k;
                 while (n && (*s == ',' || is_space(*s))) s++, n--;
             }
-            if (!e->nsubjects) rc = fail(ps, ps->line, "'subjects' needs at least one name");
+            if (!e->nsubjects) rc = fail(ps, ps->line, MSG_TF_SUBJECTS_EMPTY);
             qsort(e->subjects, e->nsubjects, sizeof *e->subjects, cmp_str);
         } else if (is(w, wn, "window") || is(w, wn, "trigger") || is(w, wn, "unit")) {
             const char *v;
             size_t vn;
-            if (!word(&s, &n, &v, &vn)) rc = fail(ps, ps->line, "'%s' needs a value", kw);
+            if (!word(&s, &n, &v, &vn)) rc = fail(ps, ps->line, MSG_TF_NEEDS_VALUE, kw);
             else if (e->window_from || e->trigger ? kw[0] != 'u' : false)
-                rc = fail(ps, ps->line, "give one 'window' or one 'trigger'");
+                rc = fail(ps, ps->line, MSG_TF_WINDOW_OR_TRIGGER);
             else if (kw[0] == 'u') {
-                if (e->unit) rc = fail(ps, ps->line, "'unit' given twice");
+                if (e->unit) rc = fail(ps, ps->line, MSG_TF_UNIT_TWICE);
                 else e->unit = xstrndup(v, vn);
             } else if (kw[0] == 't') {
                 e->trigger = xstrndup(v, vn);
@@ -154,20 +155,20 @@ static int read_expect(Parser *ps, TfCase *c, uint8_t outcome, const char *s, si
                 if (dots) e->window_to = xstrndup(dots + 2, vn - (size_t)(dots + 2 - v));
             }
         } else {
-            rc = fail(ps, ps->line, "unknown word '%s' (after the rule: window, trigger, unit, subjects)", kw);
+            rc = fail(ps, ps->line, MSG_TF_UNKNOWN_WORD, kw);
         }
         free(kw);
         if (rc) return rc;
     }
     if (!e->window_from && !e->trigger)
-        return fail(ps, ps->line, "say which verdict: 'window FROM[..TO]' (a periodic rule) or 'trigger EVENT-ID'");
+        return fail(ps, ps->line, MSG_TF_WHICH_VERDICT);
     return 0;
 }
 
 static int set_value(Parser *ps, char **slot, uint32_t *line, const char *kw, const char *s, size_t n)
 {
-    if (!n) return fail(ps, ps->line, "'%s' needs a value", kw);
-    if (*slot) return fail(ps, ps->line, "'%s' given twice here", kw);
+    if (!n) return fail(ps, ps->line, MSG_TF_NEEDS_VALUE, kw);
+    if (*slot) return fail(ps, ps->line, MSG_TF_GIVEN_TWICE, kw);
     *slot = xstrndup(s, n);
     if (line) *line = ps->line;
     return 0;
@@ -187,7 +188,7 @@ static int parse(Parser *ps, TestFile *f)
         for (uint8_t k = 0; k < TF_OUTCOME_COUNT; k++)
             if (is(w, wn, tf_outcome_name[k])) outcome = k;
         if (is(w, wn, "policy")) {
-            if (c) rc = fail(ps, ps->line, "'policy' belongs before the first case");
+            if (c) rc = fail(ps, ps->line, MSG_TF_POLICY_FIRST);
             else rc = set_value(ps, &f->policy, &f->policy_line, "policy", s, n);
         } else if (is(w, wn, "data")) {
             rc = set_value(ps, &set->data, &set->data_line, "data", s, n);
@@ -200,41 +201,40 @@ static int parse(Parser *ps, TestFile *f)
         } else if (is(w, wn, "table")) {
             const char *t;
             size_t tn;
-            if (!word(&s, &n, &t, &tn) || n) rc = fail(ps, ps->line, "'table' takes one name (events, roster, …)");
+            if (!word(&s, &n, &t, &tn) || n) rc = fail(ps, ps->line, MSG_TF_TABLE_ONE_NAME);
             else rc = read_table(ps, set, t, tn);
         } else if (is(w, wn, "case")) {
             if (n >= 2 && s[0] == '"' && s[n - 1] == '"') s++, n -= 2;
-            if (!n) return fail(ps, ps->line, "'case' needs a name");
+            if (!n) return fail(ps, ps->line, MSG_TF_CASE_NAME);
             for (uint32_t i = 0; i < f->ncases; i++)
-                if (is(s, n, f->cases[i].name)) return fail(ps, ps->line, "a case named '%s' is already at line %u", f->cases[i].name, f->cases[i].line);
+                if (is(s, n, f->cases[i].name)) return fail(ps, ps->line, MSG_TF_CASE_TWICE, f->cases[i].name, f->cases[i].line);
             f->cases = xrealloc(f->cases, sizeof *f->cases * (f->ncases + 1));
             c = &f->cases[f->ncases++];
             memset(c, 0, sizeof *c);
             c->name = xstrndup(s, n);
             c->line = ps->line;
         } else if (outcome < TF_OUTCOME_COUNT) {
-            if (!c) rc = fail(ps, ps->line, "an expected verdict belongs in a case ('case NAME' first)");
+            if (!c) rc = fail(ps, ps->line, MSG_TF_VERDICT_OUTSIDE);
             else rc = read_expect(ps, c, outcome, s, n);
         } else {
             char *kw = xstrndup(w, wn);
-            rc = fail(ps, ps->line,
-                      "unknown directive '%s' (policy, data, table, from, as-of, unit, case, violated, kept, pending, exempt)", kw);
+            rc = fail(ps, ps->line, MSG_TF_UNKNOWN_DIRECTIVE, kw);
             free(kw);
         }
         if (rc) return rc;
     }
-    if (!f->policy) return fail(ps, ps->line ? ps->line : 1, "no 'policy FILE' line: which rule file does this test?");
-    if (!f->ncases) return fail(ps, ps->line ? ps->line : 1, "no 'case NAME' in the file");
+    if (!f->policy) return fail(ps, ps->line ? ps->line : 1, MSG_TF_NO_POLICY);
+    if (!f->ncases) return fail(ps, ps->line ? ps->line : 1, MSG_TF_NO_CASE);
     for (uint32_t i = 0; i < f->ncases; i++)
-        if (!f->cases[i].nexpects) return fail(ps, f->cases[i].line, "case '%s' expects nothing", f->cases[i].name);
+        if (!f->cases[i].nexpects) return fail(ps, f->cases[i].line, MSG_TF_CASE_EMPTY, f->cases[i].name);
     return 0;
 }
 
-int ztf_parse(const char *text, size_t len, TestFile *out, char *err, size_t errsize)
+int ztf_parse(const char *text, size_t len, Lang lang, TestFile *out, char *err, size_t errsize)
 {
     memset(out, 0, sizeof *out);
-    Parser ps = {text, text + len, 0, err, errsize};
-    if (memchr(text, '\0', len)) return fail(&ps, 1, "the file holds a NUL byte: not a text file");
+    Parser ps = {text, text + len, 0, err, errsize, lang};
+    if (memchr(text, '\0', len)) return fail(&ps, 1, MSG_TF_NUL);
     if (parse(&ps, out) != 0) {
         ztf_free(out);
         return -1;

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "msg.h"
 
 /* A `table NAME` … `end` block: its CSV text and, per CSV line, the test
  * file's line it came from (to point a bad row back at the test file). */
@@ -60,9 +61,9 @@ typedef struct TestFile {
     uint32_t ncases;
 } TestFile;
 
-/* Parses text. Returns 0, or -1 with "LINE: what is wrong" in err (the
- * caller prefixes the file name); *out is then empty. */
-int ztf_parse(const char *text, size_t len, TestFile *out, char *err, size_t errsize);
+/* Parses text. Returns 0, or -1 with "LINE: what is wrong" (in lang) in err
+ * (the caller prefixes the file name); *out is then empty. */
+int ztf_parse(const char *text, size_t len, Lang lang, TestFile *out, char *err, size_t errsize);
 void ztf_free(TestFile *f);
 
 #endif

@@ -83,7 +83,7 @@ int cg_new_slots(Gen *g, int n, SrcLoc loc)
 {
     int s = g->nslots;
     if (g->nslots + n > ZL_MAX_SLOTS) {
-        if (!g->failed) diag_report(g->d, DIAG_E0405, loc, "rule too large: it needs more than %d local values", ZL_MAX_SLOTS);
+        if (!g->failed) diag_report(g->d, DIAG_E0405, loc, D_TOO_MANY_LOCALS, ZL_MAX_SLOTS);
         g->failed = true;
         return 0;
     }
@@ -154,14 +154,14 @@ uint32_t cg_end_function(Gen *g, ZFuncKind kind, uint32_t rule)
     f->kind = (uint8_t)kind;
     f->rule = rule;
     char err[160];
-    int depth = verify_stack_depth((const Insn *)g->code.items + f->start, f->count, f->nslots, kind, err, sizeof err);
+    int depth = verify_stack_depth((const Insn *)g->code.items + f->start, f->count, f->nslots, kind, LANG_EN, err, sizeof err);
     if (depth == -2) {
-        diag_report(g->d, DIAG_E0405, g->fallback_loc, "rule too large: it needs more than %d values on the stack at once", ZL_MAX_STACK);
+        diag_report(g->d, DIAG_E0405, g->fallback_loc, D_STACK_TOO_DEEP, ZL_MAX_STACK);
         g->failed = true;
         depth = 0;
     } else if (depth < 0) {
         /* a code generator bug: say so rather than write an unverifiable file */
-        diag_report(g->d, DIAG_E0101, g->fallback_loc, "internal error: generated code does not verify: %s", err);
+        diag_report(g->d, DIAG_E0101, g->fallback_loc, D_CODE_DOES_NOT_VERIFY, err);
         g->failed = true;
         depth = 0;
     }

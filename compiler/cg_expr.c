@@ -289,10 +289,7 @@ static void gen_select(Gen *g, Var *sc, Expr *e)
     /* a scan of every event, neither by a field's value nor by a period: its
      * cost multiplies with every such loop around it (docs/errors.md, E0407) */
     if (unbounded && ++g->open_scans == ZL_MAX_OPEN_SCANS + 1)
-        diag_report(g->d, DIAG_E0407, e->loc,
-                    "more than %d loops over all events nested: this selection reads every event again for each "
-                    "combination of events the %s around it read (bound one by a field's value, x.actor == y.actor, "
-                    "or by a period, x.time in P)",
+        diag_report(g->d, DIAG_E0407, e->loc,D_NESTED_SCANS,
                     ZL_MAX_OPEN_SCANS, g->ctx_var && !g->ctx_periodic ? "trigger and the selections" : "selections");
     if (e->rhs && g->trace) skip = gen_traced_where(g, inner, e->rhs, sel);
     else if (e->rhs) {

@@ -151,7 +151,7 @@ static uint32_t gen_body(Gen *g, RuleSym *r, uint32_t rule)
             for (int k = 0; k < c->nbindings; k++) {
                 Binding *b = c->bindings[k];
                 if (nloops == ZL_MAX_LOOPS) { /* sema refuses it first */
-                    diag_report(g->d, DIAG_E0405, b->loc, "rule too large: more than %d nested loops", ZL_MAX_LOOPS);
+                    diag_report(g->d, DIAG_E0405, b->loc, D_TOO_MANY_LOOPS, ZL_MAX_LOOPS);
                     g->failed = true;
                     free(continues.items);
                     return ZNONE;
@@ -480,7 +480,7 @@ static Program *generate(const Policy *pol, DiagEngine *diag, bool trace)
     char err[512];
     if (verify_program(p, err, sizeof err) != 0) {
         SrcLoc loc = pol->header.loc;
-        diag_report(diag, DIAG_E0101, loc, "internal error: generated code does not verify: %s", err);
+        diag_report(diag, DIAG_E0101, loc, D_CODE_DOES_NOT_VERIFY, err);
         program_free(p);
         return NULL;
     }

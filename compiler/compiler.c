@@ -39,11 +39,11 @@ static Decl *find_extends(Compilation *c, AstFile *f)
         Decl *d = f->decls.items[i];
         if (d->kind != D_EXTENDS) continue;
         if (found) {
-            Diag *g = diag_report(&c->diag, DIAG_E0305, d->loc, "a policy extends at most one other");
-            diag_note(&c->diag, g, found->loc, "first 'extends' is here");
+            Diag *g = diag_report(&c->diag, DIAG_E0305, d->loc, D_POLICY_EXTENDS_AT_MOST_ONE);
+            diag_note(&c->diag, g, found->loc, D_FIRST_EXTENDS_HERE);
             continue;
         }
-        if (i != 0) diag_report(&c->diag, DIAG_E0305, d->loc, "'extends' must be the first declaration of the file");
+        if (i != 0) diag_report(&c->diag, DIAG_E0305, d->loc, D_EXTENDS_MUST_FIRST_DECLARATION_FILE);
         found = d;
     }
     return found;
@@ -78,7 +78,7 @@ static AstFile *parse_parent(Compilation *c, Source *parent, bool *ok)
     d->overflowed = overflowed;
     SrcLoc none;
     memset(&none, 0, sizeof none);
-    diag_note(d, first, none, "'%s' does not parse as a rule file: its other errors are not shown", parent->path);
+    diag_note(d, first, none, D_DOES_NOT_PARSE_AS_RULE, parent->path);
     *ok = false;
     return f;
 }
@@ -108,31 +108,31 @@ static bool run(Compilation *c, Source *src)
         bool cycle = false;
         for (int i = 0; i < n && rp; i++)
             if (real[i] && !strcmp(real[i], rp)) {
-                Diag *g = diag_report(&c->diag, DIAG_E0301, ext->text_loc, "extends cycle: '%s' is already in the chain", ext->text);
+                Diag *g = diag_report(&c->diag, DIAG_E0301, ext->text_loc, D_EXTENDS_CYCLE_ALREADY_CHAIN, ext->text);
                 SrcLoc none;
                 memset(&none, 0, sizeof none);
                 for (int k = i; k < n; k++)
-                    diag_note(&c->diag, g, none, "%s extends %s", files[k]->src->path,
+                    diag_note(&c->diag, g, none, D_EXTENDS_LINK, files[k]->src->path,
                               k + 1 < n ? files[k + 1]->src->path : ext->text);
                 cycle = true;
                 break;
             }
         if (cycle) { free(rp); chain_ok = false; break; }
         if (n == MAX) {
-            diag_report(&c->diag, DIAG_E0301, ext->text_loc, "extends chain deeper than %d files", COMPILE_MAX_EXTENDS_DEPTH);
+            diag_report(&c->diag, DIAG_E0301, ext->text_loc, D_EXTENDS_CHAIN_DEEPER_THAN_FILES, COMPILE_MAX_EXTENDS_DEPTH);
             free(rp);
             chain_ok = false;
             break;
         }
         Source *parent = source_load(&c->arena, path);
         if (!parent) {
-            diag_report(&c->diag, DIAG_E0300, ext->text_loc, "cannot read extended policy '%s': %s", path, file_error(errno));
+            diag_report(&c->diag, DIAG_E0300, ext->text_loc, D_CANNOT_READ_EXTENDED_POLICY, path, file_error(errno));
             free(rp);
             chain_ok = false;
             break;
         }
         if (!is_rule_file_name(path)) { /* read, never shown */
-            diag_report(&c->diag, DIAG_E0300, ext->text_loc, "cannot read extended policy '%s': not a rule file (its name must end in .zd)", path);
+            diag_report(&c->diag, DIAG_E0300, ext->text_loc, D_EXTENDED_NOT_ZD, path);
             free(rp);
             chain_ok = false;
             break;

@@ -36,7 +36,73 @@ _Noreturn void diag_out_of_memory(void)
     exit(2);
 }
 
-Diag *diag_report(DiagEngine *d, DiagCode code, SrcLoc loc, const char *fmt, ...)
+const char *diag_word(MsgId id) { return msg_text(LANG_EN, id); }
+
+/* fmt (a message of msg.def) with the arguments ap, each %s argument that is a
+ * diag_word() in lang: one conversion at a time, since a va_list cannot be
+ * rewritten. The conversions are the few msg.def uses (test_msg.c checks
+ * that both languages take the same ones). */
+static char *vprintf_in(Arena *a, Lang lang, const char *fmt, va_list ap)
+{
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&buf, &size);
+    if (!out) return arena_strdup(a, "");
+    for (const char *p = fmt; *p;) {
+        if (*p != '%') { fputc(*p++, out); continue; }
+        char spec[32];
+        size_t n = 0;
+        int star[2], nstar = 0;
+        spec[n++] = *p++;
+        while (*p && n < sizeof spec - 2 && strchr("-+ #0123456789.*hlzjt", *p)) {
+            if (*p == '*' && nstar < 2) star[nstar++] = va_arg(ap, int);
+            spec[n++] = *p++;
+        }
+        char conv = *p ? *p++ : '%';
+        spec[n++] = conv;
+        spec[n] = '\0';
+        bool ll = strstr(spec, "ll") != NULL, l = !ll && strchr(spec, 'l') != NULL, z = strchr(spec, 'z') != NULL;
+        switch (conv) {
+        case 's': {
+            const char *s = msg_translate(lang, va_arg(ap, const char *));
+            if (nstar == 2) fprintf(out, spec, star[0], star[1], s);
+            else if (nstar == 1) fprintf(out, spec, star[0], s);
+            else fprintf(out, spec, s);
+            break;
+        }
+        case 'd': case 'i':
+            if (ll) fprintf(out, spec, va_arg(ap, long long));
+            else if (l) fprintf(out, spec, va_arg(ap, long));
+            else if (z) fprintf(out, spec, va_arg(ap, size_t));
+            else fprintf(out, spec, va_arg(ap, int));
+            break;
+        case 'u': case 'x': case 'X': case 'o':
+            if (ll) fprintf(out, spec, va_arg(ap, unsigned long long));
+            else if (l) fprintf(out, spec, va_arg(ap, unsigned long));
+            else if (z) fprintf(out, spec, va_arg(ap, size_t));
+            else fprintf(out, spec, va_arg(ap, unsigned));
+            break;
+        case 'c': fprintf(out, spec, va_arg(ap, int)); break;
+        default: fputc('%', out); break; /* "%%" */
+        }
+    }
+    fclose(out);
+    char *s = arena_strdup(a, buf ? buf : "");
+    free(buf);
+    return s;
+}
+
+/* msg with the arguments ap in English (*en) and in the engine's language (*shown). */
+static void format(DiagEngine *d, MsgId msg, va_list ap, const char **en, const char **shown)
+{
+    va_list again;
+    va_copy(again, ap);
+    *en = arena_vprintf(d->arena, msg_text(LANG_EN, msg), ap);
+    *shown = d->lang == LANG_EN ? *en : vprintf_in(d->arena, d->lang, msg_text(d->lang, msg), again);
+    va_end(again);
+}
+
+Diag *diag_report(DiagEngine *d, DiagCode code, SrcLoc loc, MsgId msg, ...)
 {
     bool is_error = diag_code_severity(code) == DIAG_ERROR;
     if (is_error && d->errors >= d->max_errors) {
@@ -45,7 +111,8 @@ Diag *diag_report(DiagEngine *d, DiagCode code, SrcLoc loc, const char *fmt, ...
             Diag *over = arena_alloc(d->arena, sizeof *over);
             over->code = DIAG_E0102;
             over->loc = loc;
-            over->message = arena_printf(d->arena, "too many errors (%d); stopping here", d->max_errors);
+            over->message = arena_printf(d->arena, msg_text(LANG_EN, D_TOO_MANY_ERRORS), d->max_errors);
+            over->shown = arena_printf(d->arena, msg_text(d->lang, D_TOO_MANY_ERRORS), d->max_errors);
             if (d->last) d->last->next = over; else d->first = over;
             d->last = over;
             d->errors++;
@@ -56,8 +123,8 @@ Diag *diag_report(DiagEngine *d, DiagCode code, SrcLoc loc, const char *fmt, ...
     diag->code = code;
     diag->loc = loc;
     va_list ap;
-    va_start(ap, fmt);
-    diag->message = arena_vprintf(d->arena, fmt, ap);
+    va_start(ap, msg);
+    format(d, msg, ap, &diag->message, &diag->shown);
     va_end(ap);
     if (d->last) d->last->next = diag; else d->first = diag;
     d->last = diag;
@@ -65,14 +132,14 @@ Diag *diag_report(DiagEngine *d, DiagCode code, SrcLoc loc, const char *fmt, ...
     return diag;
 }
 
-void diag_note(DiagEngine *d, Diag *diag, SrcLoc loc, const char *fmt, ...)
+void diag_note(DiagEngine *d, Diag *diag, SrcLoc loc, MsgId msg, ...)
 {
     if (!diag) return;
     DiagNote *note = arena_alloc(d->arena, sizeof *note);
     note->loc = loc;
     va_list ap;
-    va_start(ap, fmt);
-    note->message = arena_vprintf(d->arena, fmt, ap);
+    va_start(ap, msg);
+    format(d, msg, ap, &note->message, &note->shown);
     va_end(ap);
     DiagNote **tail = &diag->notes;
     while (*tail) tail = &(*tail)->next;
@@ -182,6 +249,12 @@ static const char *severity_word(DiagSeverity s)
     return s == DIAG_ERROR ? "error" : s == DIAG_WARNING ? "warning" : "note";
 }
 
+/* "error", "warning", "note" in lang: the text output's words for people. */
+static const char *severity_shown(DiagSeverity s, Lang lang)
+{
+    return msg_text(lang, s == DIAG_ERROR ? D_ERROR : s == DIAG_WARNING ? D_WARNING : D_NOTE);
+}
+
 static int diag_cmp(const void *a, const void *b)
 {
     const Diag *x = *(const Diag *const *)a, *y = *(const Diag *const *)b;
@@ -227,11 +300,11 @@ void diag_print_text(const DiagEngine *d, FILE *out, bool color)
         print_location(out, g->loc);
         const char *on = "", *off = "";
         if (color) { on = sev == DIAG_ERROR ? "\x1b[1;31m" : "\x1b[1;35m"; off = "\x1b[0m"; }
-        fprintf(out, "%s%s[%s]%s: %s\n", on, severity_word(sev), diag_code_name(g->code), off, g->message);
+        fprintf(out, "%s%s[%s]%s: %s\n", on, severity_shown(sev, d->lang), diag_code_name(g->code), off, g->shown);
         print_snippet(out, g->loc);
         for (const DiagNote *note = g->notes; note; note = note->next) {
             print_location(out, note->loc);
-            fprintf(out, "note: %s\n", note->message);
+            fprintf(out, "%s: %s\n", severity_shown(DIAG_NOTE, d->lang), note->shown);
             if (note->loc.src) print_snippet(out, note->loc);
         }
     }

@@ -55,7 +55,7 @@ static bool scan_begin(LexState *ls, Arena *arena, DiagEngine *diag, const Sourc
 
     if (src->len > (size_t)0x7fffffff) {
         SrcLoc at = {src, 1, 1, 1, 1, 0, 0};
-        diag_report(diag, DIAG_E0008, at, "file too large (%zu bytes)", src->len);
+        diag_report(diag, DIAG_E0008, at, D_FILE_TOO_LARGE_BYTES, src->len);
         return false;
     }
     /* a UTF-8 byte-order mark (as some editors write) is not part of the text */

@@ -64,11 +64,11 @@ static PeriodSpec *week_slip(LexState *ls, PeriodSpec *anchor, ZZLTYPE all, ZZLT
 {
     ls->syntax_errors++;
     SrcLoc at = lex_loc(ls, &bad);
-    Diag *d = diag_report(ls->diag, DIAG_E0100, at, "unexpected %s: %s", count ? "'week'" : "'from'",
-                          count ? "a count of weeks is written with 'weeks'" : "'every week' has no anchor");
+    Diag *d = diag_report(ls->diag, DIAG_E0100, at, D_WEEK_SLIP, count ? "'week'" : "'from'",
+                          diag_word(count ? D_W_WEEKS_COUNT : D_W_WEEK_NO_ANCHOR));
     SrcLoc n = count_at ? lex_loc(ls, count_at) : at;
     if (d)
-        diag_note(ls->diag, d, (SrcLoc){0}, "did you mean `every %.*s weeks%s`?", count ? (int)(n.end - n.off) : 1,
+        diag_note(ls->diag, d, (SrcLoc){0}, D_DID_YOU_MEAN_EVERY_WEEKS, count ? (int)(n.end - n.off) : 1,
                   count ? n.src->text + n.off : "1", anchor ? " from" : "");
     PeriodSpec *p = anchor ? anchor : arena_alloc(ls->arena, sizeof *p);
     p->loc = lex_loc(ls, &all);
@@ -90,7 +90,7 @@ static Expr *deepen(LexState *ls, Expr *e, const Expr *a, const Expr *b)
     e->ival_depth = d + 1;
     if (e->ival_depth > EXPR_MAX_DEPTH) {
         if (!ls->depth_reported)
-            diag_report(ls->diag, DIAG_E0101, e->loc, "expression nested too deeply (more than %d levels)", EXPR_MAX_DEPTH);
+            diag_report(ls->diag, DIAG_E0101, e->loc, D_EXPRESSION_NESTED_TOO_DEEPLY_MORE, EXPR_MAX_DEPTH);
         ls->depth_reported = true;
         /* cut the tree here so no later pass recurses through it */
         e->lhs = e->rhs = NULL;
@@ -551,12 +551,20 @@ exprs
 
 %%
 
-/* Token names for messages: bison gives "'rule'" for keywords; print as is. */
+/* Token names for messages: bison gives "'rule'" for keywords; print as is.
+ * The tokens it names in words (see %token) are words of msg.def. */
 static const char *token_name(yysymbol_kind_t k)
 {
-    if (k == YYSYMBOL_YYEOF) return "end of file";
-    const char *n = yysymbol_name(k);
-    return n;
+    switch (k) {
+    case YYSYMBOL_YYEOF: return diag_word(D_END_OF_FILE);
+    case YYSYMBOL_IDENT: return diag_word(D_TOKEN_NAME);
+    case YYSYMBOL_STRING: return diag_word(D_TOKEN_STRING);
+    case YYSYMBOL_INT: return diag_word(D_TOKEN_INTEGER);
+    case YYSYMBOL_DURATION: return diag_word(D_TOKEN_DURATION);
+    case YYSYMBOL_CLOCK: return diag_word(D_TOKEN_CLOCK);
+    case YYSYMBOL_TIME: return diag_word(D_TOKEN_TIME);
+    default: return yysymbol_name(k);
+    }
 }
 
 static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, LexState *ls)
@@ -569,16 +577,13 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, LexStat
     enum { MAX_EXPECTED = 8 };
     yysymbol_kind_t expected[MAX_EXPECTED];
     int n = yypcontext_expected_tokens(ctx, expected, MAX_EXPECTED);
-    yysymbol_kind_t got = yypcontext_token(ctx);
     const ZZLTYPE *loc = yypcontext_location(ctx);
-    char buf[512];
-    int len = snprintf(buf, sizeof buf, "unexpected %s", token_name(got));
-    if (n > 0 && n < MAX_EXPECTED) {
-        for (int i = 0; i < n && len < (int)sizeof buf - 64; i++)
-            len += snprintf(buf + len, sizeof buf - (size_t)len, "%s%s", i == 0 ? ", expected " : i == n - 1 ? " or " : ", ",
-                            token_name(expected[i]));
-    }
-    diag_report(ls->diag, DIAG_E0100, lex_loc(ls, loc), "%s", buf);
+    const char *t[MAX_EXPECTED - 1] = {0};
+    if (n >= MAX_EXPECTED) n = 0; /* too many to list */
+    for (int i = 0; i < n; i++) t[i] = token_name(expected[i]);
+    /* D_EXPECTED_1 .. D_EXPECTED_7 follow one another in msg.def; a format ignores the names it has no place for */
+    diag_report(ls->diag, DIAG_E0100, lex_loc(ls, loc), n > 0 ? (MsgId)(D_EXPECTED_1 + n - 1) : D_UNEXPECTED,
+                token_name(yypcontext_token(ctx)), t[0], t[1], t[2], t[3], t[4], t[5], t[6]);
     return 0;
 }
 
@@ -588,7 +593,7 @@ static void zzerror(ZZLTYPE *loc, void *scanner, LexState *ls, const char *msg)
     if (ls->stopped) return;
     /* only "memory exhausted" reaches here: the parser stack hit YYMAXDEPTH */
     if (strstr(msg, "exhausted"))
-        diag_report(ls->diag, DIAG_E0101, lex_loc(ls, loc), "nesting too deep for the parser");
+        diag_report(ls->diag, DIAG_E0101, lex_loc(ls, loc), D_NESTING_TOO_DEEP_FOR_PARSER);
     else
-        diag_report(ls->diag, DIAG_E0100, lex_loc(ls, loc), "%s", msg);
+        diag_report(ls->diag, DIAG_E0100, lex_loc(ls, loc), D_TEXT, msg);
 }

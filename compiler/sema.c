@@ -64,7 +64,7 @@ Policy *sema_check(Arena *arena, DiagEngine *diag, AstFile **chain, int nchain)
         }
         if (f == 0 && !root_header && !file->syntax_errors) {
             SrcLoc at = {file->src, 1, 1, 1, 1, 0, 0};
-            diag_report(s->d, DIAG_E0209, at, "no policy header: start the file with 'policy NAME { title ... document ... effective ... timezone ... }'");
+            diag_report(s->d, DIAG_E0209, at, D_NO_POLICY_HEADER_START_FILE);
         }
         if (f > 0) {
             bool *set_here = arena_alloc(arena, sizeof(bool) * (size_t)(s->p->nparams + 1));
@@ -96,8 +96,8 @@ Policy *sema_check(Arena *arena, DiagEngine *diag, AstFile **chain, int nchain)
     PolicyHeader *h = &s->p->header;
     int64_t effective = h->effective_local - h->tz_offset;
     if (h->has_effective && (effective < ZT_MIN_TIME || effective > ZT_MAX_TIME))
-        diag_report(s->d, DIAG_E0400, h->effective_loc, "the effective date falls %s the years 1 to 9999 (UTC)",
-                    effective < ZT_MIN_TIME ? "before" : "after");
+        diag_report(s->d, DIAG_E0400, h->effective_loc, D_EFFECTIVE_DATE_FALLS_YEARS_UTC,
+                    diag_word(effective < ZT_MIN_TIME ? D_W_BEFORE : D_W_AFTER));
     /* Pass C: parameter values (the declaration's type, the effective value). */
     sema_check_params(s, chain, nchain);
     for (int i = 0; i < s->p->ndefs; i++) sema_check_def(s, s->p->defs[i]);
@@ -109,13 +109,13 @@ Policy *sema_check(Arena *arena, DiagEngine *diag, AstFile **chain, int nchain)
     /* Unused declarations of the file being checked. */
     for (int i = 0; i < s->p->nparams; i++)
         if (!s->p->params[i]->used && s->p->params[i]->from_leaf)
-            diag_report(s->d, DIAG_W0001, s->p->params[i]->loc, "parameter '%s' is never used", s->p->params[i]->name);
+            diag_report(s->d, DIAG_W0001, s->p->params[i]->loc, D_PARAMETER_NEVER_USED, s->p->params[i]->name);
     for (int i = 0; i < s->p->ndefs; i++)
         if (!s->p->defs[i]->used && s->p->defs[i]->from_leaf)
-            diag_report(s->d, DIAG_W0001, s->p->defs[i]->decl->name_loc, "definition '%s' is never used", s->p->defs[i]->name);
+            diag_report(s->d, DIAG_W0001, s->p->defs[i]->decl->name_loc, D_DEFINITION_NEVER_USED, s->p->defs[i]->name);
     for (int i = 0; i < s->p->ntables; i++)
         if (!s->p->tables[i]->used && s->p->tables[i]->from_leaf)
-            diag_report(s->d, DIAG_W0001, s->p->tables[i]->loc, "table '%s' is never used", s->p->tables[i]->name);
+            diag_report(s->d, DIAG_W0001, s->p->tables[i]->loc, D_TABLE_NEVER_USED, s->p->tables[i]->name);
     sema_symtab_free(&s->syms);
     return s->p;
 }

@@ -8,14 +8,14 @@ static int require_field(Sema *s, TableSym *t, const char *name, TypeKind kind, 
 {
     int i = sema_field_index(t, name);
     if (i < 0) {
-        diag_report(s->d, DIAG_E0210, t->loc, "%s '%s' needs a field '%s'", t->kind == TABLE_EVENTS ? "event log" : "table",
+        diag_report(s->d, DIAG_E0210, t->loc, D_NEEDS_FIELD, diag_word(t->kind == TABLE_EVENTS ? D_W_EVENT_LOG : D_W_TABLE),
                     t->name, name);
         return -1;
     }
     Type *ft = t->fields[i]->type;
     if (is_error(ft)) return i;
     if (ft->kind == kind || (kind == T_TEXT && (is_stringish(ft) || ft->kind == T_ENUM)) || (list_ok && ft->kind == T_LIST)) return i;
-    diag_report(s->d, DIAG_E0202, t->fields[i]->loc, "field '%s' must be of type %s, not %s", name,
+    diag_report(s->d, DIAG_E0202, t->fields[i]->loc, D_FIELD_MUST_TYPE_NOT, name,
                 kind == T_ID ? "id" : kind == T_TIME ? "time" : kind == T_PERSON ? "person" : kind == T_ENUM ? "role" : "text",
                 type_name(s->a, ft));
     return i;
@@ -49,14 +49,14 @@ void sema_resolve_table_fields(Sema *s, TableSym *t, Decl *d)
         if (t->key >= 0) {
             Type *kt = t->fields[t->key]->type;
             if (!is_error(kt) && kt->kind == T_LIST)
-                diag_report(s->d, DIAG_E0202, t->fields[t->key]->loc, "the key of table %s cannot be a list", t->name);
+                diag_report(s->d, DIAG_E0202, t->fields[t->key]->loc, D_KEY_TABLE_CANNOT_LIST, t->name);
         }
         break;
     }
     int ri = sema_field_index(t, "role");
     if (t->kind == TABLE_ROSTER && ri >= 0 && !is_error(t->fields[ri]->type) &&
         (t->fields[ri]->type->kind != T_ENUM || t->fields[ri]->type->en != s->p->roles))
-        diag_report(s->d, DIAG_E0202, t->fields[ri]->loc, "the roster's 'role' field must be of type role");
+        diag_report(s->d, DIAG_E0202, t->fields[ri]->loc, D_ROSTER_ROLE_FIELD_MUST_TYPE);
 }
 
 /* May an event type narrow a log field of type `log` to `narrow`? */
@@ -73,7 +73,7 @@ void sema_resolve_event_type(Sema *s, EventTypeSym *ev, Decl *d)
 {
     TableSym *log = s->p->events;
     if (!log) {
-        diag_report(s->d, DIAG_E0210, d->loc, "event type '%s' is declared, but no 'events' block binds the log", d->name);
+        diag_report(s->d, DIAG_E0210, d->loc, D_EVENT_TYPE_DECLARED_BUT_NO, d->name);
         return;
     }
     ev->field_types = arena_alloc(s->a, sizeof(Type *) * (size_t)(log->nfields + 1));
@@ -86,14 +86,14 @@ void sema_resolve_event_type(Sema *s, EventTypeSym *ev, Decl *d)
         FieldDecl *fd = d->fields.items[j];
         int i = sema_field_index(log, fd->name);
         if (i < 0) {
-            diag_report(s->d, DIAG_E0203, fd->loc, "the event log has no field '%s'", fd->name);
+            diag_report(s->d, DIAG_E0203, fd->loc, D_EVENT_LOG_HAS_NO_FIELD, fd->name);
             continue;
         }
         Type *t = log->fields[i]->type;
         if (fd->type) {
             Type *nt = sema_resolve_typeref(s, fd->type);
             if (!narrows(t, nt)) {
-                diag_report(s->d, DIAG_E0202, fd->type->loc, "field '%s' is %s in the log; it cannot be read as %s", fd->name,
+                diag_report(s->d, DIAG_E0202, fd->type->loc, D_FIELD_LOG_CANNOT_READ_AS, fd->name,
                             type_name(s->a, t), type_name(s->a, nt));
                 nt = s->t_error;
             }
@@ -121,7 +121,7 @@ static void check_param_value(Sema *s, ParamSym *pa, Decl *d)
         for (int i = 0; i < s->p->nenums && !member; i++) member = sema_find_member(s->p->enums[i], v->name) != NULL;
     if (v->kind != EX_STRING && v->kind != EX_INT && v->kind != EX_DURATION && v->kind != EX_TIME && v->kind != EX_BOOL &&
         !member) {
-        diag_report(s->d, DIAG_E0202, v->loc, "a parameter's value must be a literal (text, number, duration, date)");
+        diag_report(s->d, DIAG_E0202, v->loc, D_PARAMETER_VALUE_MUST_LITERAL_TEXT);
         pa->type = declared ? declared : s->t_error;
         return;
     }
@@ -129,7 +129,7 @@ static void check_param_value(Sema *s, ParamSym *pa, Decl *d)
     if (!declared) { pa->type = t; return; }
     pa->type = declared;
     if (!param_value_fits(s, v, t, declared))
-        diag_report(s->d, DIAG_E0202, v->loc, "parameter '%s' is %s; this value is %s", pa->name, type_name(s->a, declared),
+        diag_report(s->d, DIAG_E0202, v->loc, D_PARAMETER_THIS_VALUE, pa->name, type_name(s->a, declared),
                     type_name(s->a, t));
 }
 
@@ -149,7 +149,7 @@ void sema_check_params(Sema *s, AstFile **chain, int nchain)
                     Type *declared = pa->type;
                     Type *t = sema_check_expr(s, NULL, effective, declared);
                     if (!param_value_fits(s, effective, t, declared))
-                        diag_report(s->d, DIAG_E0202, effective->loc, "parameter '%s' is %s; this value is %s", pa->name,
+                        diag_report(s->d, DIAG_E0202, effective->loc, D_PARAMETER_THIS_VALUE, pa->name,
                                     type_name(s->a, declared), type_name(s->a, t));
                     pa->value = effective;
                 }

@@ -14,7 +14,7 @@ static void header_entry(Sema *s, HeaderEntry *e)
     bool is_string = v->kind == EX_STRING;
     if (!strcmp(key, "title") || !strcmp(key, "document") || !strcmp(key, "units")) {
         if (!is_string) {
-            diag_report(s->d, DIAG_E0209, v->loc, "'%s' takes a string", key);
+            diag_report(s->d, DIAG_E0209, v->loc, D_TAKES_STRING, key);
             return;
         }
         if (!strcmp(key, "title")) h->title = v->text;
@@ -22,7 +22,7 @@ static void header_entry(Sema *s, HeaderEntry *e)
         else h->units_column = v->text;
     } else if (!strcmp(key, "effective")) {
         if (v->kind != EX_TIME || v->tval.has_time) {
-            diag_report(s->d, DIAG_E0209, v->loc, "'effective' takes a date such as 2018-03-01");
+            diag_report(s->d, DIAG_E0209, v->loc, D_EFFECTIVE_TAKES_DATE_SUCH_AS);
             return;
         }
         h->effective_local = v->tval.local_seconds;
@@ -30,15 +30,15 @@ static void header_entry(Sema *s, HeaderEntry *e)
         h->effective_loc = v->loc;
     } else if (!strcmp(key, "timezone")) {
         if (!is_string || !zt_parse_offset(v->text, &h->tz_offset)) {
-            diag_report(s->d, DIAG_E0209, v->loc, "'timezone' takes a string such as \"+08:00\", \"Z\" or \"Asia/Shanghai\"");
+            diag_report(s->d, DIAG_E0209, v->loc, D_TIMEZONE_TAKES_STRING_SUCH_AS);
             return;
         }
         if (h->tz_offset < -ZL_MAX_TZ_OFFSET || h->tz_offset > ZL_MAX_TZ_OFFSET) {
-            diag_report(s->d, DIAG_E0402, v->loc, "time zone offset %s is out of range (at most 18 hours from UTC)", v->text);
+            diag_report(s->d, DIAG_E0402, v->loc, D_TIME_ZONE_OFFSET_OUT_RANGE, v->text);
             h->tz_offset = 0;
         }
     } else {
-        Diag *g = diag_report(s->d, DIAG_E0209, e->loc, "unknown policy header entry '%s' (known: title, document, effective, timezone, units)", key);
+        Diag *g = diag_report(s->d, DIAG_E0209, e->loc, D_UNKNOWN_POLICY_HEADER_ENTRY_KNOWN, key);
         static const char *const known[] = {"title", "document", "effective", "timezone", "units"};
         Suggest sg;
         suggest_init(&sg, key);
@@ -50,8 +50,8 @@ static void header_entry(Sema *s, HeaderEntry *e)
 static void policy_header(Sema *s, Decl *d, bool is_root)
 {
     if (s->header_seen && s->header_loc.src == d->loc.src) {
-        Diag *g = diag_report(s->d, DIAG_E0201, d->loc, "a file has one policy header");
-        diag_note(s->d, g, s->header_loc, "previously declared here");
+        Diag *g = diag_report(s->d, DIAG_E0201, d->loc, D_FILE_HAS_ONE_POLICY_HEADER);
+        diag_note(s->d, g, s->header_loc, D_PREVIOUSLY_DECLARED_HERE);
         return;
     }
     s->header_seen = true;
@@ -61,8 +61,8 @@ static void policy_header(Sema *s, Decl *d, bool is_root)
     for (int i = 0; i < d->nentries; i++)
         for (int j = 0; j < i; j++)
             if (!strcmp(d->entries[i]->key, d->entries[j]->key)) {
-                Diag *g = diag_report(s->d, DIAG_E0209, d->entries[i]->loc, "'%s' is given twice", d->entries[i]->key);
-                diag_note(s->d, g, d->entries[j]->loc, "first given here");
+                Diag *g = diag_report(s->d, DIAG_E0209, d->entries[i]->loc, D_GIVEN_TWICE, d->entries[i]->key);
+                diag_note(s->d, g, d->entries[j]->loc, D_FIRST_GIVEN_HERE);
             }
     for (int i = 0; i < d->nentries; i++) header_entry(s, d->entries[i]);
     if (is_root && !sema_is_broken(s, d->loc.src)) {
@@ -70,7 +70,7 @@ static void policy_header(Sema *s, Decl *d, bool is_root)
         for (size_t k = 0; k < sizeof required / sizeof required[0]; k++) {
             bool found = false;
             for (int i = 0; i < d->nentries; i++) found |= !strcmp(d->entries[i]->key, required[k]);
-            if (!found) diag_report(s->d, DIAG_E0209, d->name_loc, "policy header lacks '%s'", required[k]);
+            if (!found) diag_report(s->d, DIAG_E0209, d->name_loc, D_POLICY_HEADER_LACKS, required[k]);
         }
     }
 }
@@ -88,25 +88,25 @@ static TableSym *declare_table(Sema *s, Decl *d, TableKind kind)
     t->from_leaf = s->in_leaf;
     const char *why = zl_table_name_problem(t->table);
     if (why)
-        diag_report(s->d, DIAG_E0219, d->text_loc, "this table name %s: a binding names a table of the data set (such as \"roster\"), never a path",
+        diag_report(s->d, DIAG_E0219, d->text_loc, D_THIS_TABLE_NAME_BINDING_NAMES,
                     why);
     t->fields = arena_alloc(s->a, sizeof(FieldSym *) * (size_t)(d->fields.len + 1));
     for (int i = 0; i < d->fields.len; i++) {
         FieldDecl *fd = d->fields.items[i];
         for (int j = 0; j < t->nfields; j++) {
             if (!strcmp(t->fields[j]->name, fd->name)) {
-                Diag *g = diag_report(s->d, DIAG_E0201, fd->loc, "field '%s' is declared twice", fd->name);
-                diag_note(s->d, g, t->fields[j]->loc, "previously declared here");
+                Diag *g = diag_report(s->d, DIAG_E0201, fd->loc, D_FIELD_DECLARED_TWICE, fd->name);
+                diag_note(s->d, g, t->fields[j]->loc, D_PREVIOUSLY_DECLARED_HERE);
                 goto next;
             }
             if (!strcmp(t->fields[j]->column, fd->column)) {
-                Diag *g = diag_report(s->d, DIAG_E0201, fd->column_loc, "column \"%s\" is bound twice", fd->column);
-                diag_note(s->d, g, t->fields[j]->loc, "previously bound here");
+                Diag *g = diag_report(s->d, DIAG_E0201, fd->column_loc, D_COLUMN_BOUND_TWICE, fd->column);
+                diag_note(s->d, g, t->fields[j]->loc, D_PREVIOUSLY_BOUND_HERE);
                 goto next;
             }
         }
         if (t->nfields == ZL_MAX_FIELDS)
-            diag_report(s->d, DIAG_E0403, fd->loc, "%s '%s' has more than %d fields", kind == TABLE_EVENTS ? "event log" : "table",
+            diag_report(s->d, DIAG_E0403, fd->loc, D_HAS_MORE_THAN_FIELDS, diag_word(kind == TABLE_EVENTS ? D_W_EVENT_LOG : D_W_TABLE),
                         t->name, ZL_MAX_FIELDS);
         FieldSym *f = arena_alloc(s->a, sizeof *f);
         f->name = fd->name;
@@ -136,7 +136,7 @@ void sema_declare(Sema *s, Decl *d, bool is_root, bool has_parent)
         }
         break;
     case D_ENUM: {
-        if (!sema_check_new_name(s, d->name, d->name_loc, "enum")) break;
+        if (!sema_check_new_name(s, d->name, d->name_loc, D_W_ENUM)) break;
         EnumSym *en = sema_new_enum(s, d->name, ENUM_USER, d->name_loc);
         for (int i = 0; i < d->members.len; i++) {
             EnumMember *m = d->members.items[i];
@@ -146,22 +146,22 @@ void sema_declare(Sema *s, Decl *d, bool is_root, bool has_parent)
     }
     case D_EVENTS:
         if (p->events) {
-            Diag *g = diag_report(s->d, DIAG_E0201, d->loc, "the event log is bound twice");
-            diag_note(s->d, g, p->events->loc, "previously bound here");
+            Diag *g = diag_report(s->d, DIAG_E0201, d->loc, D_EVENT_LOG_BOUND_TWICE);
+            diag_note(s->d, g, p->events->loc, D_PREVIOUSLY_BOUND_HERE);
             break;
         }
         p->events = declare_table(s, d, TABLE_EVENTS);
         break;
     case D_EVENT: {
-        if (!sema_check_new_name(s, d->name, d->name_loc, "event type")) break;
+        if (!sema_check_new_name(s, d->name, d->name_loc, D_W_EVENT_TYPE)) break;
         for (int i = 0; i < p->nevent_types; i++)
             if (!strcmp(p->event_types[i]->value, d->text)) {
-                Diag *g = diag_report(s->d, DIAG_E0201, d->name_loc, "two event types stand for type \"%s\"", d->text);
-                diag_note(s->d, g, p->event_types[i]->loc, "previously declared here");
+                Diag *g = diag_report(s->d, DIAG_E0201, d->name_loc, D_TWO_EVENT_TYPES_STAND_FOR, d->text);
+                diag_note(s->d, g, p->event_types[i]->loc, D_PREVIOUSLY_DECLARED_HERE);
                 return;
             }
         if (p->nevent_types == ZL_MAX_EVENT_TYPES) {
-            diag_report(s->d, DIAG_E0403, d->name_loc, "too many event types (at most %d)", ZL_MAX_EVENT_TYPES);
+            diag_report(s->d, DIAG_E0403, d->name_loc, D_TOO_MANY_EVENT_TYPES_AT, ZL_MAX_EVENT_TYPES);
             break;
         }
         EventTypeSym *ev = arena_alloc(s->a, sizeof *ev);
@@ -179,19 +179,19 @@ void sema_declare(Sema *s, Decl *d, bool is_root, bool has_parent)
     case D_ROSTER:
     case D_TABLE:
     case D_CALENDAR: {
-        if (!sema_check_new_name(s, d->name, d->name_loc, "table")) break;
+        if (!sema_check_new_name(s, d->name, d->name_loc, D_W_TABLE)) break;
         if (d->kind == D_ROSTER)
             for (int i = 0; i < p->ntables; i++)
                 if (p->tables[i]->kind == TABLE_ROSTER) {
-                    Diag *g = diag_report(s->d, DIAG_E0201, d->name_loc, "a policy has one roster; '%s' is a second", d->name);
-                    diag_note(s->d, g, p->tables[i]->loc, "the roster is declared here");
+                    Diag *g = diag_report(s->d, DIAG_E0201, d->name_loc, D_POLICY_HAS_ONE_ROSTER_SECOND, d->name);
+                    diag_note(s->d, g, p->tables[i]->loc, D_ROSTER_DECLARED_HERE);
                     return;
                 }
         TableSym *t = declare_table(s, d, d->kind == D_ROSTER ? TABLE_ROSTER : d->kind == D_TABLE ? TABLE_KEYED : TABLE_CALENDAR);
         if (d->kind == D_TABLE) {
             t->key = sema_field_index(t, d->key);
             if (t->key < 0) {
-                Diag *g = diag_report(s->d, DIAG_E0203, d->key_loc, "key '%s' is not a field of table %s", d->key, d->name);
+                Diag *g = diag_report(s->d, DIAG_E0203, d->key_loc, D_KEY_NOT_FIELD_TABLE, d->key, d->name);
                 Suggest sg;
                 suggest_init(&sg, d->key);
                 sema_offer_fields(&sg, t);
@@ -205,7 +205,7 @@ void sema_declare(Sema *s, Decl *d, bool is_root, bool has_parent)
         break;
     }
     case D_PARAM: {
-        if (!sema_check_new_name(s, d->name, d->name_loc, "parameter")) break;
+        if (!sema_check_new_name(s, d->name, d->name_loc, D_W_PARAMETER)) break;
         ParamSym *pa = arena_alloc(s->a, sizeof *pa);
         pa->sym.kind = SYM_PARAM;
         pa->name = d->name;
@@ -221,7 +221,7 @@ void sema_declare(Sema *s, Decl *d, bool is_root, bool has_parent)
         break;
     }
     case D_DEF: {
-        if (!sema_check_new_name(s, d->name, d->name_loc, "definition")) break;
+        if (!sema_check_new_name(s, d->name, d->name_loc, D_W_DEFINITION)) break;
         DefSym *de = arena_alloc(s->a, sizeof *de);
         de->sym.kind = SYM_DEF;
         de->name = d->name;
@@ -235,10 +235,10 @@ void sema_declare(Sema *s, Decl *d, bool is_root, bool has_parent)
     case D_RULE: {
         RuleSym *prev = sema_find(s, SYM_RULE, d->name);
         if (prev) {
-            Diag *g = diag_report(s->d, DIAG_E0201, d->name_loc, "rule '%s' is already declared", d->name);
-            diag_note(s->d, g, prev->decl->name_loc, "previously declared here");
+            Diag *g = diag_report(s->d, DIAG_E0201, d->name_loc, D_RULE_ALREADY_DECLARED, d->name);
+            diag_note(s->d, g, prev->decl->name_loc, D_PREVIOUSLY_DECLARED_HERE);
             if (prev->decl->loc.src != d->loc.src)
-                diag_note(s->d, g, sema_no_loc(), "to change an inherited rule, use 'override rule' or 'replace rule'");
+                diag_note(s->d, g, sema_no_loc(), D_CHANGE_INHERITED_RULE_USE_OVERRIDE);
             break;
         }
         RuleSym *r = arena_alloc(s->a, sizeof *r);
@@ -257,7 +257,7 @@ void sema_declare(Sema *s, Decl *d, bool is_root, bool has_parent)
     case D_REPLACE:
     case D_DISABLE:
         if (!has_parent) {
-            diag_report(s->d, DIAG_E0306, d->loc, "'%s' adapts an inherited policy, but this file has no 'extends'",
+            diag_report(s->d, DIAG_E0306, d->loc, D_ADAPTS_INHERITED_POLICY_BUT_THIS,
                         decl_kind_name(d->kind));
             break;
         }
@@ -283,17 +283,15 @@ static void apply_override(Sema *s, RuleSym *r, Decl *d)
     for (int i = 0; i < d->clauses.len; i++) {
         RuleClause *c = d->clauses.items[i];
         if (!override_allowed(c->kind)) {
-            diag_report(s->d, DIAG_E0218, c->loc,
-                        "'override' may change tags, clause, severity, every, unless, only, message and deadline; "
-                        "to change '%s', use 'replace rule %s'", clause_kind_name(c->kind), r->name);
+            diag_report(s->d, DIAG_E0218, c->loc,D_OVERRIDE_MAY_CHANGE_TAGS_CLAUSE, clause_kind_name(c->kind), r->name);
             return;
         }
         if (c->kind == CL_EVERY && !has_every) {
-            diag_report(s->d, DIAG_E0218, c->loc, "rule '%s' is triggered by events ('on'): it has no period to override", r->name);
+            diag_report(s->d, DIAG_E0218, c->loc, D_RULE_TRIGGERED_EVENTS_ON_HAS, r->name);
             return;
         }
         if (c->kind == CL_DEADLINE && !has_on) {
-            diag_report(s->d, DIAG_E0218, c->loc, "rule '%s' is periodic: it has no deadline to override", r->name);
+            diag_report(s->d, DIAG_E0218, c->loc, D_RULE_PERIODIC_HAS_NO_DEADLINE, r->name);
             return;
         }
     }
@@ -307,7 +305,7 @@ static void apply_override(Sema *s, RuleSym *r, Decl *d)
         if (!c->period->var) {
             c->period->var = period_name;
         } else if (strcmp(c->period->var, period_name)) {
-            diag_report(s->d, DIAG_E0218, c->period->var_loc, "rule '%s' calls its period '%s': write 'as %s'", r->name,
+            diag_report(s->d, DIAG_E0218, c->period->var_loc, D_RULE_CALLS_PERIOD_WRITE_AS, r->name,
                         period_name, period_name);
             return;
         }
@@ -347,7 +345,7 @@ static void apply_override(Sema *s, RuleSym *r, Decl *d)
 
 static void unknown_rule(Sema *s, Decl *d, const char *verb)
 {
-    Diag *g = diag_report(s->d, DIAG_E0302, d->name_loc, "there is no rule '%s' to %s", d->name, verb);
+    Diag *g = diag_report(s->d, DIAG_E0302, d->name_loc, D_THERE_NO_RULE, d->name, verb);
     Suggest sg;
     suggest_init(&sg, d->name);
     sema_offer_globals(s, &sg, SYM_RULE);
@@ -365,8 +363,8 @@ static void rename_rule(Sema *s, Decl *d)
     }
     RuleSym *other = sema_find(s, SYM_RULE, d->new_name);
     if (other && other != r) {
-        Diag *g = diag_report(s->d, DIAG_E0307, d->new_name_loc, "'%s' is already a rule of this policy", d->new_name);
-        diag_note(s->d, g, other->decl->name_loc, "declared here");
+        Diag *g = diag_report(s->d, DIAG_E0307, d->new_name_loc, D_ALREADY_RULE_THIS_POLICY, d->new_name);
+        diag_note(s->d, g, other->decl->name_loc, D_DECLARED_HERE);
         return;
     }
     if (!other) sema_add(s, &r->sym, d->new_name);
@@ -383,10 +381,10 @@ void sema_adapt(Sema *s, Decl *d, bool *set_here)
             break;
         }
         EnumSym *en = d->rename_what == D_ROLE ? p->roles : p->bodies;
-        const char *what = d->rename_what == D_ROLE ? "role" : "body";
+        const char *what = diag_word(d->rename_what == D_ROLE ? D_W_ROLE : D_W_BODY);
         EnumMemberSym *m = sema_find_member(en, d->name);
         if (!m) {
-            Diag *g = diag_report(s->d, DIAG_E0304, d->name_loc, "there is no %s '%s' to rename", what, d->name);
+            Diag *g = diag_report(s->d, DIAG_E0304, d->name_loc, D_THERE_NO_RENAME, what, d->name);
             Suggest sg;
             suggest_init(&sg, d->name);
             sema_offer_members(&sg, en);
@@ -395,19 +393,19 @@ void sema_adapt(Sema *s, Decl *d, bool *set_here)
         }
         /* a file renames a member once; a later file of the chain may rename it again */
         if (m->alias && m->renamed_in == d->loc.src) {
-            diag_report(s->d, DIAG_E0307, d->name_loc, "%s '%s' is already renamed to '%s'", what, d->name, m->alias);
+            diag_report(s->d, DIAG_E0307, d->name_loc, D_ALREADY_RENAMED, what, d->name, m->alias);
             break;
         }
         if (m->naliases == MAX_RENAMES) {
-            diag_report(s->d, DIAG_E0307, d->name_loc, "%s '%s' is renamed more than %d times", what, d->name, MAX_RENAMES);
+            diag_report(s->d, DIAG_E0307, d->name_loc, D_RENAMED_MORE_THAN_TIMES, what, d->name, MAX_RENAMES);
             break;
         }
         /* onto another member's declared name is a conflict; onto a name another
          * member was renamed to merges the two (both match the new value) */
         EnumMemberSym *other = sema_find_member(en, d->new_name);
         if (other && other != m && !strcmp(other->name, d->new_name)) {
-            Diag *g = diag_report(s->d, DIAG_E0307, d->new_name_loc, "'%s' is already a %s of this policy", d->new_name, what);
-            diag_note(s->d, g, other->loc, "declared here");
+            Diag *g = diag_report(s->d, DIAG_E0307, d->new_name_loc, D_ALREADY_THIS_POLICY, d->new_name, what);
+            diag_note(s->d, g, other->loc, D_DECLARED_HERE);
             break;
         }
         m->aliases[m->naliases++] = d->new_name;
@@ -419,7 +417,7 @@ void sema_adapt(Sema *s, Decl *d, bool *set_here)
     case D_SET: {
         ParamSym *pa = sema_find(s, SYM_PARAM, d->name);
         if (!pa) {
-            Diag *g = diag_report(s->d, DIAG_E0303, d->name_loc, "there is no parameter '%s' to set", d->name);
+            Diag *g = diag_report(s->d, DIAG_E0303, d->name_loc, D_THERE_NO_PARAMETER_SET, d->name);
             Suggest sg;
             suggest_init(&sg, d->name);
             sema_offer_globals(s, &sg, SYM_PARAM);
@@ -429,7 +427,7 @@ void sema_adapt(Sema *s, Decl *d, bool *set_here)
         int idx = 0;
         while (p->params[idx] != pa) idx++;
         if (set_here[idx]) {
-            diag_report(s->d, DIAG_E0307, d->name_loc, "parameter '%s' is set twice in this file", d->name);
+            diag_report(s->d, DIAG_E0307, d->name_loc, D_PARAMETER_SET_TWICE_THIS_FILE, d->name);
             break;
         }
         set_here[idx] = true;
@@ -447,13 +445,13 @@ void sema_adapt(Sema *s, Decl *d, bool *set_here)
             break;
         }
         if (r->disabled) {
-            Diag *g = diag_report(s->d, DIAG_E0307, d->name_loc, "rule '%s' is disabled", d->name);
-            diag_note(s->d, g, r->disabled_loc, "disabled here");
+            Diag *g = diag_report(s->d, DIAG_E0307, d->name_loc, D_RULE_DISABLED, d->name);
+            diag_note(s->d, g, r->disabled_loc, D_DISABLED_HERE);
             break;
         }
         if (d->kind == D_DISABLE) {
             if (!d->text || !d->text[0]) {
-                diag_report(s->d, DIAG_E0207, d->text_loc, "a disabled rule needs a reason");
+                diag_report(s->d, DIAG_E0207, d->text_loc, D_DISABLED_RULE_NEEDS_REASON);
                 break;
             }
             r->disabled = true;

@@ -13,8 +13,8 @@ Scope *sema_bind(Sema *s, Scope *up, const char *name, Type *t, SrcLoc loc, bool
 {
     for (Scope *o = up; o; o = o->up)
         if (!strcmp(o->name, name)) {
-            Diag *g = diag_report(s->d, DIAG_W0002, loc, "'%s' shadows an outer variable", name);
-            diag_note(s->d, g, o->loc, "the outer one is here");
+            Diag *g = diag_report(s->d, DIAG_W0002, loc, D_SHADOWS_OUTER_VARIABLE, name);
+            diag_note(s->d, g, o->loc, D_OUTER_ONE_HERE);
             break;
         }
     Scope *sc = arena_alloc(s->a, sizeof *sc);
@@ -30,7 +30,7 @@ void sema_warn_unused(Sema *s, Scope *from, Scope *to)
 {
     for (Scope *v = from; v && v != to; v = v->up)
         if (v->warn_unused && !v->used && v->loc.src == s->leaf)
-            diag_report(s->d, DIAG_W0001, v->loc, "variable '%s' is never used", v->name);
+            diag_report(s->d, DIAG_W0001, v->loc, D_VARIABLE_NEVER_USED, v->name);
 }
 
 /* The fields of a row of t, by their bare names, above up. */
@@ -55,12 +55,12 @@ Scope *sema_lookup_var(Scope *sc, const char *name)
     return NULL;
 }
 
-void sema_expect(Sema *s, Type *t, TypeKind k, SrcLoc loc, const char *what)
+void sema_expect(Sema *s, Type *t, TypeKind k, SrcLoc loc, MsgId what)
 {
     if (is_error(t) || t->kind == k) return;
-    diag_report(s->d, DIAG_E0202, loc, "%s must be %s, not %s", what,
-                k == T_BOOL ? "a condition (bool)" : k == T_TIME ? "a time" : k == T_INT ? "an integer" :
-                k == T_DURATION ? "a duration" : k == T_PERIOD ? "a period" : "of another type",
+    diag_report(s->d, DIAG_E0202, loc, D_MUST_NOT, diag_word(what),
+                diag_word(k == T_BOOL ? D_W_A_CONDITION : k == T_TIME ? D_W_A_TIME : k == T_INT ? D_W_AN_INTEGER :
+                         k == T_DURATION ? D_W_A_DURATION : k == T_PERIOD ? D_W_A_PERIOD : D_W_ANOTHER_TYPE),
                 type_name(s->a, t));
 }
 
@@ -95,10 +95,10 @@ static Type *resolve_global(Sema *s, const Scope *sc, Expr *e, Type *hint)
         if (m) { if (!found) found = m; nfound++; }
     }
     if (nfound > 1) {
-        Diag *g = diag_report(s->d, DIAG_E0200, e->loc, "'%s' is ambiguous: it is a value of several enumerations", e->name);
+        Diag *g = diag_report(s->d, DIAG_E0200, e->loc, D_AMBIGUOUS_VALUE_SEVERAL_ENUMERATIONS, e->name);
         for (int i = 0; i < s->p->nenums; i++) {
             EnumMemberSym *m = sema_find_member(s->p->enums[i], e->name);
-            if (m) diag_note(s->d, g, m->loc, "a value of %s", s->p->enums[i]->name);
+            if (m) diag_note(s->d, g, m->loc, D_A_VALUE_OF, s->p->enums[i]->name);
         }
         return s->t_error;
     }
@@ -107,16 +107,15 @@ static Type *resolve_global(Sema *s, const Scope *sc, Expr *e, Type *hint)
         return sema_enum_type(s, found->owner);
     }
     if (sema_find(s, SYM_DEF, e->name)) {
-        diag_report(s->d, DIAG_E0217, e->loc, "'%s' is a definition: call it with arguments", e->name);
+        diag_report(s->d, DIAG_E0217, e->loc, D_DEFINITION_CALL_WITH_ARGUMENTS, e->name);
         return s->t_error;
     }
     if (sema_find(s, SYM_EVENT_TYPE, e->name)) {
-        diag_report(s->d, DIAG_E0217, e->loc, "'%s' is an event type: select events with exists(x: %s where ...)", e->name, e->name);
+        diag_report(s->d, DIAG_E0217, e->loc, D_EVENT_TYPE_SELECT_EVENTS_WITH, e->name, e->name);
         return s->t_error;
     }
-    Diag *g = s->row_table ? diag_report(s->d, DIAG_E0221, e->loc, "unknown name '%s': calendar %s has no such field, "
-                                          "and it is no variable, parameter or value", e->name, s->row_table->name)
-                           : diag_report(s->d, DIAG_E0200, e->loc, "unknown name '%s'", e->name);
+    Diag *g = s->row_table ? diag_report(s->d, DIAG_E0221, e->loc, D_UNKNOWN_NAME_CAL_FIELD, e->name, s->row_table->name)
+                           : diag_report(s->d, DIAG_E0200, e->loc, D_UNKNOWN_NAME, e->name);
     Suggest sg;
     suggest_init(&sg, e->name);
     sema_offer_scope(&sg, sc);
@@ -135,7 +134,7 @@ static void check_literal_member(Sema *s, Expr *lit, const Type *t)
     if (et->kind != T_ENUM) return;
     for (int i = 0; i < et->en->nmembers; i++)
         if (!strcmp(et->en->members[i]->value, lit->text)) return;
-    diag_report(s->d, DIAG_E0214, lit->loc, "\"%s\" is not a value of %s", lit->text, type_name(s->a, et));
+    diag_report(s->d, DIAG_E0214, lit->loc, D_NOT_VALUE, lit->text, type_name(s->a, et));
 }
 
 /* Can a value of type a be compared with one of type b? String literals adapt. */
@@ -161,7 +160,7 @@ static Type *field_of(Sema *s, Expr *e, Type *obj)
         TableSym *log = s->p->events;
         int i = e->field = sema_field_index(log, e->name);
         if (i < 0) {
-            Diag *g = diag_report(s->d, DIAG_E0203, e->name_loc, "events have no field '%s'", e->name);
+            Diag *g = diag_report(s->d, DIAG_E0203, e->name_loc, D_EVENTS_HAVE_NO_FIELD, e->name);
             Suggest sg;
             suggest_init(&sg, e->name);
             sema_offer_fields(&sg, log);
@@ -177,7 +176,7 @@ static Type *field_of(Sema *s, Expr *e, Type *obj)
             Type *ft = ev->field_types[i];
             if (!ft) {
                 if (obj->event_mask == ~(uint64_t)0) continue; /* any event: the log's type */
-                diag_report(s->d, DIAG_E0211, e->name_loc, "event type '%s' does not carry field '%s'", ev->name, e->name);
+                diag_report(s->d, DIAG_E0211, e->name_loc, D_EVENT_TYPE_DOES_NOT_CARRY, ev->name, e->name);
                 return s->t_error;
             }
             if (!common) common = ft;
@@ -191,8 +190,8 @@ static Type *field_of(Sema *s, Expr *e, Type *obj)
         int i = e->field = sema_field_index(obj->table, e->name);
         if (i < 0) {
             Diag *g = obj->table->kind == TABLE_CALENDAR
-                          ? diag_report(s->d, DIAG_E0221, e->name_loc, "calendar %s has no field '%s'", obj->table->name, e->name)
-                          : diag_report(s->d, DIAG_E0203, e->name_loc, "table %s has no field '%s'", obj->table->name, e->name);
+                          ? diag_report(s->d, DIAG_E0221, e->name_loc, D_CALENDAR_HAS_NO_FIELD, obj->table->name, e->name)
+                          : diag_report(s->d, DIAG_E0203, e->name_loc, D_TABLE_HAS_NO_FIELD, obj->table->name, e->name);
             Suggest sg;
             suggest_init(&sg, e->name);
             sema_offer_fields(&sg, obj->table);
@@ -203,7 +202,7 @@ static Type *field_of(Sema *s, Expr *e, Type *obj)
     }
     if (obj->kind == T_PERIOD) {
         if (!strcmp(e->name, "from") || !strcmp(e->name, "to")) return s->t_time;
-        Diag *g = diag_report(s->d, DIAG_E0203, e->name_loc, "a period has fields 'from' and 'to', not '%s'", e->name);
+        Diag *g = diag_report(s->d, DIAG_E0203, e->name_loc, D_PERIOD_HAS_FIELDS_FROM_AND, e->name);
         Suggest sg;
         suggest_init(&sg, e->name);
         suggest_offer(&sg, "from");
@@ -211,7 +210,7 @@ static Type *field_of(Sema *s, Expr *e, Type *obj)
         sema_did_you_mean(s, g, &sg);
         return s->t_error;
     }
-    diag_report(s->d, DIAG_E0203, e->name_loc, "a value of type %s has no fields", type_name(s->a, obj));
+    diag_report(s->d, DIAG_E0203, e->name_loc, D_VALUE_TYPE_HAS_NO_FIELDS, type_name(s->a, obj));
     return s->t_error;
 }
 
@@ -223,12 +222,12 @@ static Type *check_call(Sema *s, Scope *sc, Expr *e)
         for (int i = 0; i < args->len; i++) sema_check_expr(s, sc, args->items[i], NULL);
         if (is_error(obj)) return s->t_error;
         if (obj->kind != T_TABLE || obj->table->kind != TABLE_ROSTER) {
-            diag_report(s->d, DIAG_E0206, e->name_loc, "'%s(...)' can only be asked of a roster", e->name);
+            diag_report(s->d, DIAG_E0206, e->name_loc, D_CAN_ONLY_ASKED_ROSTER, e->name);
             return s->t_error;
         }
         int fi = e->field = sema_field_index(obj->table, e->name);
         if (fi < 0) {
-            Diag *g = diag_report(s->d, DIAG_E0203, e->name_loc, "roster %s has no field '%s'", obj->table->name, e->name);
+            Diag *g = diag_report(s->d, DIAG_E0203, e->name_loc, D_ROSTER_HAS_NO_FIELD, obj->table->name, e->name);
             Suggest sg;
             suggest_init(&sg, e->name);
             sema_offer_fields(&sg, obj->table);
@@ -236,17 +235,17 @@ static Type *check_call(Sema *s, Scope *sc, Expr *e)
             return s->t_error;
         }
         if (args->len != 3) {
-            diag_report(s->d, DIAG_E0205, e->loc, "%s.%s(person, role, time) takes 3 arguments, not %d", obj->table->name,
+            diag_report(s->d, DIAG_E0205, e->loc, D_PERSON_ROLE_TIME_TAKES_ARGUMENTS, obj->table->name,
                         e->name, args->len);
             return s->t_error;
         }
         Type *ft = obj->table->fields[fi]->type;
         Type *t0 = args->items[0]->type, *t1 = args->items[1]->type, *t2 = args->items[2]->type;
         if (!is_error(t0) && t0->kind != T_PERSON)
-            diag_report(s->d, DIAG_E0202, args->items[0]->loc, "first argument must be a person, not %s", type_name(s->a, t0));
+            diag_report(s->d, DIAG_E0202, args->items[0]->loc, D_FIRST_ARGUMENT_MUST_PERSON_NOT, type_name(s->a, t0));
         if (!is_error(t1) && !(t1->kind == T_ENUM && t1->en == s->p->roles))
-            diag_report(s->d, DIAG_E0204, args->items[1]->loc, "second argument must be a role, not %s", type_name(s->a, t1));
-        sema_expect(s, t2, T_TIME, args->items[2]->loc, "third argument");
+            diag_report(s->d, DIAG_E0204, args->items[1]->loc, D_SECOND_ARGUMENT_MUST_ROLE_NOT, type_name(s->a, t1));
+        sema_expect(s, t2, T_TIME, args->items[2]->loc, D_W_THIRD_ARGUMENT);
         if (is_error(ft)) return s->t_error;
         return ft->kind == T_LIST ? ft : sema_list_of(s, ft);
     }
@@ -257,28 +256,28 @@ static Type *check_call(Sema *s, Scope *sc, Expr *e)
         if (!strcmp(n, builtins[b])) e->builtin = (Builtin)b;
     if (e->builtin != BUILTIN_NONE) {
         if (args->len != 1) {
-            diag_report(s->d, DIAG_E0205, e->loc, "%s() takes 1 argument, not %d", n, args->len);
+            diag_report(s->d, DIAG_E0205, e->loc, D_BUILTIN_TAKES_ONE, n, args->len);
             for (int i = 0; i < args->len; i++) sema_check_expr(s, sc, args->items[i], NULL);
             return s->t_error;
         }
         Type *t = sema_check_expr(s, sc, args->items[0], NULL);
         if (e->builtin == BUILTIN_PRESENT) return s->t_bool;
         if (e->builtin == BUILTIN_WEEKDAY) {
-            sema_expect(s, t, T_TIME, args->items[0]->loc, "the argument of weekday()");
+            sema_expect(s, t, T_TIME, args->items[0]->loc, D_W_ARG_WEEKDAY);
             return sema_enum_type(s, s->p->weekdays);
         }
         if (e->builtin == BUILTIN_TIME_OF_DAY) {
-            sema_expect(s, t, T_TIME, args->items[0]->loc, "the argument of time_of_day()");
+            sema_expect(s, t, T_TIME, args->items[0]->loc, D_W_ARG_TIME_OF_DAY);
             return s->t_duration;
         }
         if (!is_error(t) && t->kind != T_LIST)
-            diag_report(s->d, DIAG_E0216, args->items[0]->loc, "size() counts a list, not %s", type_name(s->a, t));
+            diag_report(s->d, DIAG_E0216, args->items[0]->loc, D_SIZE_COUNTS_LIST_NOT, type_name(s->a, t));
         return s->t_int;
     }
     DefSym *de = sema_find(s, SYM_DEF, n);
     if (!de) {
         for (int i = 0; i < args->len; i++) sema_check_expr(s, sc, args->items[i], NULL);
-        Diag *g = diag_report(s->d, DIAG_E0206, e->name_loc, "unknown function '%s' (built in: present, weekday, time_of_day, size)", n);
+        Diag *g = diag_report(s->d, DIAG_E0206, e->name_loc, D_UNKNOWN_FUNCTION_BUILT_PRESENT_WEEKDAY, n);
         Suggest sg;
         suggest_init(&sg, n);
         suggest_offer(&sg, "present");
@@ -295,18 +294,18 @@ static Type *check_call(Sema *s, Scope *sc, Expr *e)
     ParamList *ps = &de->decl->params;
     if (args->len != ps->len) {
         for (int i = 0; i < args->len; i++) sema_check_expr(s, sc, args->items[i], NULL);
-        Diag *g = diag_report(s->d, DIAG_E0205, e->loc, "'%s' takes %d argument%s, not %d", n, ps->len, ps->len == 1 ? "" : "s",
+        Diag *g = diag_report(s->d, DIAG_E0205, e->loc, D_DEF_ARG_COUNT, n, ps->len, ps->len == 1 ? "" : "s",
                               args->len);
-        diag_note(s->d, g, de->decl->name_loc, "defined here");
+        diag_note(s->d, g, de->decl->name_loc, D_DEFINED_HERE);
         return result ? result : s->t_error;
     }
     for (int i = 0; i < args->len; i++) {
         Type *pt = de->param_types ? de->param_types[i] : NULL;
         Type *at = sema_check_expr(s, sc, args->items[i], pt);
         if (pt && !sema_comparable(s, args->items[i], at, args->items[i], pt)) {
-            Diag *g = diag_report(s->d, DIAG_E0202, args->items[i]->loc, "argument %d of '%s' must be %s, not %s", i + 1, n,
+            Diag *g = diag_report(s->d, DIAG_E0202, args->items[i]->loc, D_ARGUMENT_MUST_NOT, i + 1, n,
                                   type_name(s->a, pt), type_name(s->a, at));
-            diag_note(s->d, g, ps->items[i]->loc, "parameter declared here");
+            diag_note(s->d, g, ps->items[i]->loc, D_PARAMETER_DECLARED_HERE);
         }
     }
     return result ? result : s->t_error;
@@ -319,7 +318,7 @@ uint64_t sema_check_event_types(Sema *s, NameList *types)
         if (!strcmp(types->names[i], "event")) { mask = ~(uint64_t)0; continue; }
         EventTypeSym *ev = sema_find(s, SYM_EVENT_TYPE, types->names[i]);
         if (!ev) {
-            Diag *g = diag_report(s->d, DIAG_E0200, types->locs[i], "unknown event type '%s'", types->names[i]);
+            Diag *g = diag_report(s->d, DIAG_E0200, types->locs[i], D_UNKNOWN_EVENT_TYPE, types->names[i]);
             Suggest sg;
             suggest_init(&sg, types->names[i]);
             sema_offer_globals(s, &sg, SYM_EVENT_TYPE);
@@ -332,12 +331,12 @@ uint64_t sema_check_event_types(Sema *s, NameList *types)
     return mask;
 }
 
-void sema_check_condition(Sema *s, Scope *sc, Expr *e, const char *what)
+void sema_check_condition(Sema *s, Scope *sc, Expr *e, MsgId what)
 {
     Type *t = sema_check_expr(s, sc, e, s->t_bool);
     sema_expect(s, t, T_BOOL, e->loc, what);
     if (e->kind == EX_BOOL && !e->poisoned && !s->d->overflowed)
-        diag_report(s->d, DIAG_W0003, e->loc, "%s is always %s", what, e->ival ? "true" : "false");
+        diag_report(s->d, DIAG_W0003, e->loc, D_ALWAYS, diag_word(what), e->ival ? "true" : "false");
 }
 
 static void check_window(Sema *s, Expr *w);
@@ -346,15 +345,15 @@ static Type *check_binary(Sema *s, Scope *sc, Expr *e)
 {
     ExprOp op = e->op;
     if (op == OP_AND || op == OP_OR) {
-        sema_check_condition(s, sc, e->lhs, "operand of 'and'/'or'");
-        sema_check_condition(s, sc, e->rhs, "operand of 'and'/'or'");
+        sema_check_condition(s, sc, e->lhs, D_W_OPERAND_AND_OR);
+        sema_check_condition(s, sc, e->rhs, D_W_OPERAND_AND_OR);
         return s->t_bool;
     }
     Type *a = sema_check_expr(s, sc, e->lhs, NULL);
     if ((op == OP_IN || op == OP_NOT_IN) && e->rhs->kind == EX_WINDOW) {
         check_window(s, e->rhs);
         if (!is_error(a) && a->kind != T_TIME && a->kind != T_DURATION)
-            diag_report(s->d, DIAG_E0202, e->lhs->loc, "only a time (or a time of day) can be in a window of the day, not %s",
+            diag_report(s->d, DIAG_E0202, e->lhs->loc, D_ONLY_TIME_OR_TIME_DAY,
                         type_name(s->a, a));
         return s->t_bool;
     }
@@ -368,60 +367,59 @@ static Type *check_binary(Sema *s, Scope *sc, Expr *e)
     case OP_EQ:
     case OP_NE:
         if (a->kind == T_BOOL || !sema_comparable(s, e->lhs, a, e->rhs, b))
-            diag_report(s->d, DIAG_E0202, e->loc, "cannot compare %s with %s", an, bn);
+            diag_report(s->d, DIAG_E0202, e->loc, D_CANNOT_COMPARE_WITH, an, bn);
         return s->t_bool;
     case OP_LT: case OP_LE: case OP_GT: case OP_GE:
         if (!(a->kind == b->kind && (a->kind == T_TIME || a->kind == T_DURATION || a->kind == T_INT)))
-            diag_report(s->d, DIAG_E0202, e->loc, "cannot order %s and %s (times, durations and integers can be ordered)", an, bn);
+            diag_report(s->d, DIAG_E0202, e->loc, D_CANNOT_ORDER_AND_TIMES_DURATIONS, an, bn);
         return s->t_bool;
     case OP_WITHIN:
     case OP_OVERLAPS:
         if (b->kind != T_ROW || b->table->kind != TABLE_CALENDAR)
-            diag_report(s->d, DIAG_E0202, e->rhs->loc, "'%s' tests against a calendar row, not %s",
+            diag_report(s->d, DIAG_E0202, e->rhs->loc, D_TESTS_AGAINST_ROW,
                         op == OP_WITHIN ? "within" : "overlaps", bn);
         else if (a->kind != T_PERIOD && a->kind != T_TIME)
-            diag_report(s->d, DIAG_E0202, e->lhs->loc, "only a period or a time can lie in a calendar row, not %s", an);
+            diag_report(s->d, DIAG_E0202, e->lhs->loc, D_ONLY_PERIOD_TIME_IN_ROW, an);
         return s->t_bool;
     case OP_IN:
     case OP_NOT_IN:
         if (b->kind == T_PERIOD) {
-            if (a->kind != T_TIME) diag_report(s->d, DIAG_E0202, e->lhs->loc, "only a time can be in a period, not %s", an);
+            if (a->kind != T_TIME) diag_report(s->d, DIAG_E0202, e->lhs->loc, D_ONLY_TIME_CAN_PERIOD_NOT, an);
             return s->t_bool;
         }
         if (b->kind != T_LIST) {
-            diag_report(s->d, DIAG_E0216, e->rhs->loc, "'in' needs a list or a period on the right, not %s", bn);
+            diag_report(s->d, DIAG_E0216, e->rhs->loc, D_NEEDS_LIST_OR_PERIOD_ON, bn);
             return s->t_bool;
         }
         if (b->elem && !sema_comparable(s, e->lhs, a, e->lhs, b->elem))
-            diag_report(s->d, DIAG_E0202, e->loc, "cannot look for %s in a %s", an, bn);
+            diag_report(s->d, DIAG_E0202, e->loc, D_CANNOT_LOOK_FOR, an, bn);
         return s->t_bool;
     case OP_UNION:
     case OP_INTER:
         if (a->kind != T_LIST || b->kind != T_LIST) {
-            diag_report(s->d, DIAG_E0216, a->kind != T_LIST ? e->lhs->loc : e->rhs->loc,
-                        "'%s' combines lists; write {x} for a single value", op == OP_UNION ? "|" : "&");
+            diag_report(s->d, DIAG_E0216, a->kind != T_LIST ? e->lhs->loc : e->rhs->loc, D_COMBINES_LISTS_WRITE_X_FOR, op == OP_UNION ? "|" : "&");
             return s->t_error;
         }
         if (!sema_same_type(a, b)) {
-            diag_report(s->d, DIAG_E0202, e->loc, "cannot combine %s with %s", an, bn);
+            diag_report(s->d, DIAG_E0202, e->loc, D_CANNOT_COMBINE_WITH, an, bn);
             return s->t_error;
         }
         return a->elem ? a : b;
     case OP_MINUS:
         if (a->kind == T_LIST && b->kind == T_LIST) {
-            if (!sema_same_type(a, b)) diag_report(s->d, DIAG_E0202, e->loc, "cannot remove %s from %s", bn, an);
+            if (!sema_same_type(a, b)) diag_report(s->d, DIAG_E0202, e->loc, D_CANNOT_REMOVE_FROM, bn, an);
             return a->elem ? a : b;
         }
         if (a->kind == T_TIME && b->kind == T_TIME) return s->t_duration;
         if (a->kind == T_TIME && b->kind == T_DURATION) return s->t_time;
         if (a->kind == b->kind && (a->kind == T_DURATION || a->kind == T_INT)) return a;
-        diag_report(s->d, DIAG_E0202, e->loc, "cannot subtract %s from %s", bn, an);
+        diag_report(s->d, DIAG_E0202, e->loc, D_CANNOT_SUBTRACT_FROM, bn, an);
         return s->t_error;
     case OP_PLUS:
         if (a->kind == T_TIME && b->kind == T_DURATION) return s->t_time;
         if (a->kind == T_DURATION && b->kind == T_TIME) return s->t_time;
         if (a->kind == b->kind && (a->kind == T_DURATION || a->kind == T_INT)) return a;
-        diag_report(s->d, DIAG_E0202, e->loc, "cannot add %s and %s", an, bn);
+        diag_report(s->d, DIAG_E0202, e->loc, D_CANNOT_ADD_AND, an, bn);
         return s->t_error;
     default:
         return s->t_error;
@@ -434,8 +432,8 @@ static void check_window(Sema *s, Expr *w)
 {
     w->type = w->lhs->type = w->rhs->type = s->t_duration;
     if (w->lhs->ival >= 0 && w->rhs->ival >= 0 && w->lhs->ival >= w->rhs->ival)
-        diag_report(s->d, DIAG_E0220, w->loc, "the window of the day %s: write the earlier time first, from 00:00 to 24:00",
-                    w->lhs->ival == w->rhs->ival ? "is empty (it starts where it ends)" : "ends before it starts");
+        diag_report(s->d, DIAG_E0220, w->loc, D_WINDOW_DAY_WRITE_EARLIER_TIME,
+                    diag_word(w->lhs->ival == w->rhs->ival ? D_W_WINDOW_EMPTY : D_W_WINDOW_BACKWARDS));
 }
 
 /* A time the compiled format can hold: an instant of the years 1 to 9999. */
@@ -444,7 +442,7 @@ static void check_time_range(Sema *s, const Expr *e)
     ZtParsed p = {e->tval.local_seconds, e->tval.has_time, e->tval.has_offset, e->tval.offset_seconds};
     zt_instant t = zt_to_instant(&p, s->p->header.tz_offset);
     if (t < ZT_MIN_TIME || t > ZT_MAX_TIME)
-        diag_report(s->d, DIAG_E0400, e->loc, "this time falls %s the years 1 to 9999 (UTC)", t < ZT_MIN_TIME ? "before" : "after");
+        diag_report(s->d, DIAG_E0400, e->loc, D_THIS_TIME_FALLS_YEARS_UTC, diag_word(t < ZT_MIN_TIME ? D_W_BEFORE : D_W_AFTER));
 }
 
 /* exists / count over a calendar's rows: `x` is a row; a selection built
@@ -455,7 +453,7 @@ static Type *check_row_select(Sema *s, Scope *sc, Expr *e)
     t->used = true;
     bool picks = e->select != SEL_EXISTS && e->select != SEL_COUNT;
     if (picks)
-        diag_report(s->d, DIAG_E0217, e->loc, "'%s' picks an event; over the rows of calendar %s write exists or count",
+        diag_report(s->d, DIAG_E0217, e->loc, D_PICKS_EVENT_ROWS,
                     e->select == SEL_LATEST ? "latest" : "first", t->name);
     Scope *inner = sema_bind(s, sc, e->name, sema_table_type(s, T_ROW, t), e->name_loc, false);
     const TableSym *outer = s->row_table;
@@ -463,7 +461,7 @@ static Type *check_row_select(Sema *s, Scope *sc, Expr *e)
         inner = sema_row_scope(s, t, inner);
         s->row_table = t;
     }
-    if (e->rhs) sema_check_condition(s, inner, e->rhs, "the 'where' condition");
+    if (e->rhs) sema_check_condition(s, inner, e->rhs, D_W_WHERE_CONDITION);
     s->row_table = outer;
     return picks ? s->t_error : e->select == SEL_COUNT ? s->t_int : s->t_bool;
 }
@@ -480,7 +478,7 @@ static Type *check_expr_inner(Sema *s, Scope *sc, Expr *e, Type *hint)
     case EX_INT: return s->t_int;
     case EX_DURATION:
         if (e->ival < -ZT_MAX_SPAN || e->ival > ZT_MAX_SPAN)
-            diag_report(s->d, DIAG_E0401, e->loc, "duration longer than the %lld days from year 1 to year 9999",
+            diag_report(s->d, DIAG_E0401, e->loc, D_DURATION_LONGER_THAN_DAYS_FROM,
                         (long long)(ZT_MAX_SPAN / 86400));
         return s->t_duration;
     case EX_TIME: check_time_range(s, e); return s->t_time;
@@ -491,22 +489,22 @@ static Type *check_expr_inner(Sema *s, Scope *sc, Expr *e, Type *hint)
         if (is_error(t)) { sema_check_expr(s, sc, e->rhs, NULL); return s->t_error; }
         if (t->kind != T_TABLE || t->table->kind != TABLE_KEYED) {
             sema_check_expr(s, sc, e->rhs, NULL);
-            diag_report(s->d, DIAG_E0217, e->lhs->loc, "only a keyed table can be indexed with [...], not %s", type_name(s->a, t));
+            diag_report(s->d, DIAG_E0217, e->lhs->loc, D_ONLY_KEYED_TABLE_CAN_INDEXED, type_name(s->a, t));
             return s->t_error;
         }
         Type *kt = t->table->key >= 0 ? t->table->fields[t->table->key]->type : NULL;
         Type *it = sema_check_expr(s, sc, e->rhs, kt);
         if (kt && !sema_comparable(s, e->rhs, it, e->rhs, kt))
-            diag_report(s->d, DIAG_E0202, e->rhs->loc, "table %s is keyed by %s, not %s", t->table->name, type_name(s->a, kt),
+            diag_report(s->d, DIAG_E0202, e->rhs->loc, D_TABLE_KEYED_NOT, t->table->name, type_name(s->a, kt),
                         type_name(s->a, it));
         return sema_table_type(s, T_ROW, t->table);
     }
     case EX_CALL: return check_call(s, sc, e);
     case EX_UNARY: {
-        if (e->op == OP_NOT) { sema_check_condition(s, sc, e->lhs, "operand of 'not'"); return s->t_bool; }
+        if (e->op == OP_NOT) { sema_check_condition(s, sc, e->lhs, D_W_OPERAND_NOT); return s->t_bool; }
         Type *t = sema_check_expr(s, sc, e->lhs, NULL);
         if (!is_error(t) && t->kind != T_INT && t->kind != T_DURATION) {
-            diag_report(s->d, DIAG_E0202, e->loc, "cannot negate %s", type_name(s->a, t));
+            diag_report(s->d, DIAG_E0202, e->loc, D_CANNOT_NEGATE, type_name(s->a, t));
             return s->t_error;
         }
         return t;
@@ -514,7 +512,7 @@ static Type *check_expr_inner(Sema *s, Scope *sc, Expr *e, Type *hint)
     case EX_BINARY: return check_binary(s, sc, e);
     case EX_SET: {
         if (e->args.len > ZL_MAX_COUNT)
-            diag_report(s->d, DIAG_E0404, e->loc, "a set literal holds at most %d elements, not %d", ZL_MAX_COUNT, e->args.len);
+            diag_report(s->d, DIAG_E0404, e->loc, D_SET_LITERAL_HOLDS_AT_MOST, ZL_MAX_COUNT, e->args.len);
         Type *elem = hint && hint->kind == T_LIST ? hint->elem : NULL;
         Type *first = NULL;
         for (int i = 0; i < e->args.len; i++) {
@@ -526,13 +524,12 @@ static Type *check_expr_inner(Sema *s, Scope *sc, Expr *e, Type *hint)
                 t = elem;
             }
             if (!(is_stringish(t) || t->kind == T_PERSON || t->kind == T_ENUM)) {
-                diag_report(s->d, DIAG_E0202, e->args.items[i]->loc,
-                            "a set holds persons, ids, texts or enumeration values, not %s", type_name(s->a, t));
+                diag_report(s->d, DIAG_E0202, e->args.items[i]->loc, D_SET_HOLDS_PERSONS_IDS_TEXTS, type_name(s->a, t));
                 continue;
             }
             if (!first) first = t;
             else if (!sema_comparable(s, e->args.items[0], first, e->args.items[i], t))
-                diag_report(s->d, DIAG_E0202, e->args.items[i]->loc, "a set mixes %s and %s", type_name(s->a, first),
+                diag_report(s->d, DIAG_E0202, e->args.items[i]->loc, D_SET_MIXES_AND, type_name(s->a, first),
                             type_name(s->a, t));
         }
         return sema_list_of(s, first);
@@ -543,21 +540,21 @@ static Type *check_expr_inner(Sema *s, Scope *sc, Expr *e, Type *hint)
         for (int i = 0; i < s->p->ntables; i++)
             if (s->p->tables[i]->kind == TABLE_ROSTER) { s->p->tables[i]->used = true; have_roster = true; }
         if (!have_roster && !s->roster_reported) {
-            diag_report(s->d, DIAG_E0210, e->loc, "who holds a role is read from a roster, but no 'roster' table is declared");
+            diag_report(s->d, DIAG_E0210, e->loc, D_WHO_HOLDS_ROLE_READ_FROM);
             s->roster_reported = true;
         }
         Type *rt = sema_check_expr(s, sc, e->lhs, sema_enum_type(s, s->p->roles));
         Type *at = sema_check_expr(s, sc, e->rhs, NULL);
         if (!is_error(rt) && !(rt->kind == T_ENUM && rt->en == s->p->roles))
-            diag_report(s->d, DIAG_E0204, e->lhs->loc, "'%s' needs a role on its left, not %s",
+            diag_report(s->d, DIAG_E0204, e->lhs->loc, D_NEEDS_ROLE_ON_LEFT_NOT,
                         e->kind == EX_ROLE_AT ? "at" : "throughout", type_name(s->a, rt));
-        if (e->kind == EX_ROLE_AT) sema_expect(s, at, T_TIME, e->rhs->loc, "the right side of 'at'");
-        else sema_expect(s, at, T_PERIOD, e->rhs->loc, "the right side of 'throughout'");
+        if (e->kind == EX_ROLE_AT) sema_expect(s, at, T_TIME, e->rhs->loc, D_W_RIGHT_OF_AT);
+        else sema_expect(s, at, T_PERIOD, e->rhs->loc, D_W_RIGHT_OF_THROUGHOUT);
         return s->t_persons;
     }
     case EX_WINDOW:
         check_window(s, e);
-        diag_report(s->d, DIAG_E0217, e->loc, "a window of the day (08:00..12:00) is only written after 'in': t in 08:00..12:00");
+        diag_report(s->d, DIAG_E0217, e->loc, D_WINDOW_DAY_ONLY_WRITTEN_AFTER);
         return s->t_error;
     case EX_SELECT: {
         if (!e->rows && e->types.len == 1 && !sema_find(s, SYM_EVENT_TYPE, e->types.names[0])) {
@@ -568,7 +565,7 @@ static Type *check_expr_inner(Sema *s, Scope *sc, Expr *e, Type *hint)
         uint64_t mask = e->event_mask = sema_check_event_types(s, &e->types);
         Type *vt = mask ? sema_event_type(s, mask) : s->t_error;
         Scope *inner = sema_bind(s, sc, e->name, vt, e->name_loc, false);
-        if (e->rhs) sema_check_condition(s, inner, e->rhs, "the 'where' condition");
+        if (e->rhs) sema_check_condition(s, inner, e->rhs, D_W_WHERE_CONDITION);
         switch (e->select) {
         case SEL_EXISTS: return s->t_bool;
         case SEL_COUNT: return s->t_int;
@@ -607,7 +604,7 @@ Type *sema_check_def(Sema *s, DefSym *de)
     if (de->result) return de->result;
     Decl *d = de->decl;
     if (de->checking) {
-        diag_report(s->d, DIAG_E0215, d->name_loc, "'%s' is defined in terms of itself", de->name);
+        diag_report(s->d, DIAG_E0215, d->name_loc, D_DEFINED_TERMS_ITSELF, de->name);
         de->result = s->t_error;
         return de->result;
     }
@@ -620,8 +617,8 @@ Type *sema_check_def(Sema *s, DefSym *de)
         bool dup = false;
         for (int j = 0; j < i && !dup; j++)
             if (!strcmp(d->params.items[j]->name, pa->name)) {
-                Diag *g = diag_report(s->d, DIAG_E0201, pa->loc, "parameter '%s' is declared twice", pa->name);
-                diag_note(s->d, g, d->params.items[j]->loc, "previously declared here");
+                Diag *g = diag_report(s->d, DIAG_E0201, pa->loc, D_PARAMETER_DECLARED_TWICE, pa->name);
+                diag_note(s->d, g, d->params.items[j]->loc, D_PREVIOUSLY_DECLARED_HERE);
                 dup = true;
             }
         if (!dup) sc = sema_bind(s, sc, pa->name, de->param_types[i], pa->loc, true);
@@ -633,7 +630,6 @@ Type *sema_check_def(Sema *s, DefSym *de)
     bool over = false;
     de->size = expanded_size(d->expr, &over);
     if (de->size > ZL_MAX_EXPANSION && !over)
-        diag_report(s->d, DIAG_E0406, d->name_loc,
-                    "'%s' grows past %d expression nodes when the definitions it calls are written out", de->name, ZL_MAX_EXPANSION);
+        diag_report(s->d, DIAG_E0406, d->name_loc, D_GROWS_PAST_EXPRESSION_NODES_WHEN, de->name, ZL_MAX_EXPANSION);
     return de->result;
 }

@@ -84,7 +84,7 @@ void sema_offer_scope(Suggest *sg, const Scope *sc);
 void sema_did_you_mean(Sema *s, Diag *g, const Suggest *sg);
 bool sema_is_broken(const Sema *s, const Source *src);
 SrcLoc sema_no_loc(void);
-bool sema_check_new_name(Sema *s, const char *name, SrcLoc loc, const char *what);
+bool sema_check_new_name(Sema *s, const char *name, SrcLoc loc, MsgId what);
 EnumSym *sema_new_enum(Sema *s, const char *name, EnumKind kind, SrcLoc loc);
 EnumMemberSym *sema_add_member(Sema *s, EnumSym *en, const char *name, const char *value, SrcLoc loc);
 void sema_symtab_init(SymTab *t);
@@ -101,13 +101,13 @@ void sema_resolve_event_type(Sema *s, EventTypeSym *ev, Decl *d);
 void sema_check_params(Sema *s, AstFile **chain, int nchain);
 /* sema_expr.c: expressions and definitions */
 Type *sema_check_expr(Sema *s, Scope *sc, Expr *e, Type *hint);
-void sema_check_condition(Sema *s, Scope *sc, Expr *e, const char *what);
+void sema_check_condition(Sema *s, Scope *sc, Expr *e, MsgId what);
 Type *sema_check_def(Sema *s, DefSym *de);
 Scope *sema_bind(Sema *s, Scope *up, const char *name, Type *t, SrcLoc loc, bool warn_unused);
 void sema_warn_unused(Sema *s, Scope *from, Scope *to);
 Scope *sema_lookup_var(Scope *sc, const char *name);
 Scope *sema_row_scope(Sema *s, const TableSym *t, Scope *up);
-void sema_expect(Sema *s, Type *t, TypeKind k, SrcLoc loc, const char *what);
+void sema_expect(Sema *s, Type *t, TypeKind k, SrcLoc loc, MsgId what);
 bool sema_comparable(Sema *s, Expr *ea, Type *a, Expr *eb, Type *b);
 uint64_t sema_check_event_types(Sema *s, NameList *types);
 /* sema_rule.c: rules */

@@ -7,7 +7,7 @@ static TableSym *calendar_table(Sema *s, const char *name, SrcLoc loc)
 {
     TableSym *t = sema_find(s, SYM_TABLE, name);
     if (!t) {
-        Diag *g = diag_report(s->d, DIAG_E0200, loc, "unknown table '%s'", name);
+        Diag *g = diag_report(s->d, DIAG_E0200, loc, D_UNKNOWN_TABLE, name);
         Suggest sg;
         suggest_init(&sg, name);
         sema_offer_globals(s, &sg, SYM_TABLE);
@@ -16,8 +16,8 @@ static TableSym *calendar_table(Sema *s, const char *name, SrcLoc loc)
     }
     t->used = true;
     if (t->kind != TABLE_CALENDAR) {
-        Diag *g = diag_report(s->d, DIAG_E0217, loc, "'%s' is not a calendar table", name);
-        diag_note(s->d, g, t->loc, "declared here");
+        Diag *g = diag_report(s->d, DIAG_E0217, loc, D_NOT_CALENDAR_TABLE, name);
+        diag_note(s->d, g, t->loc, D_DECLARED_HERE);
         return NULL;
     }
     return t;
@@ -28,7 +28,7 @@ static void check_filter(Sema *s, TableSym *t, Expr *filter)
     if (!t || !filter) return;
     const TableSym *outer = s->row_table;
     s->row_table = t;
-    sema_check_condition(s, sema_row_scope(s, t, NULL), filter, "the 'where' condition");
+    sema_check_condition(s, sema_row_scope(s, t, NULL), filter, D_W_WHERE_CONDITION);
     s->row_table = outer;
 }
 
@@ -99,26 +99,26 @@ static Type *check_period(Sema *s, Scope *sc, PeriodSpec *ps)
     case PER_DAY: case PER_WEEK: case PER_MONTH: case PER_YEAR: break;
     case PER_WEEKS: {
         Type *ct = sema_check_expr(s, sc, ps->count, NULL);
-        sema_expect(s, ct, T_INT, ps->count->loc, "the number of weeks");
+        sema_expect(s, ct, T_INT, ps->count->loc, D_W_NUMBER_OF_WEEKS);
         Expr *n = ps->count;
         if (n->kind == EX_NAME && n->sym && !sema_lookup_var(sc, n->name)) {
             ParamSym *pa = sema_find(s, SYM_PARAM, n->name);
             if (pa && pa->value) n = pa->value;
         }
         if (n->kind == EX_INT && n->ival < 1)
-            diag_report(s->d, DIAG_E0213, ps->count->loc, "a period of %lld weeks is not a period", (long long)n->ival);
+            diag_report(s->d, DIAG_E0213, ps->count->loc, D_PERIOD_WEEKS_NOT_PERIOD, (long long)n->ival);
         if (n->kind == EX_INT && n->ival > ZL_MAX_WEEKS)
-            diag_report(s->d, DIAG_E0213, ps->count->loc, "a period of %lld weeks is longer than ten years", (long long)n->ival);
+            diag_report(s->d, DIAG_E0213, ps->count->loc, D_PERIOD_WEEKS_LONGER_THAN_TEN, (long long)n->ival);
         if (ps->anchor) {
             Type *at = sema_check_expr(s, sc, ps->anchor, NULL);
-            sema_expect(s, at, T_TIME, ps->anchor->loc, "the anchor of the weeks");
+            sema_expect(s, at, T_TIME, ps->anchor->loc, D_W_ANCHOR_OF_WEEKS);
         } else if (ps->table) {
             TableSym *cal = sema_find(s, SYM_TABLE, ps->table);
             ParamSym *pa = cal ? NULL : sema_find(s, SYM_PARAM, ps->table);
             ps->sym = cal ? &cal->sym : pa && !ps->filter ? &pa->sym : NULL;
             if (pa && !ps->filter) {
                 pa->used = true;
-                if (pa->type) sema_expect(s, pa->type, T_TIME, ps->table_loc, "the anchor of the weeks");
+                if (pa->type) sema_expect(s, pa->type, T_TIME, ps->table_loc, D_W_ANCHOR_OF_WEEKS);
             } else {
                 check_filter(s, calendar_table(s, ps->table, ps->table_loc), ps->filter);
             }
@@ -174,7 +174,7 @@ static void check_template(Sema *s, Scope *sc, RuleClause *c)
     while (*p) {
         if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) { p += 2; continue; }
         if (*p == '}') {
-            diag_report(s->d, DIAG_E0212, loc, "message has a '}' without '{' (write '}}' for a brace)");
+            diag_report(s->d, DIAG_E0212, loc, D_MESSAGE_LONE_CLOSE);
             return;
         }
         if (*p != '{') { p++; continue; }
@@ -182,13 +182,13 @@ static void check_template(Sema *s, Scope *sc, RuleClause *c)
         const char *start = ++p;
         while (*p && *p != '}' && *p != '{') p++;
         if (*p != '}') {
-            diag_report(s->d, DIAG_E0212, loc, "message has a '{' without '}' (write '{{' for a brace)");
+            diag_report(s->d, DIAG_E0212, loc, D_MESSAGE_LONE_OPEN);
             return;
         }
         char *path = arena_strndup(s->a, start, (size_t)(p - start));
         lit = ++p;
         if (!*path) {
-            diag_report(s->d, DIAG_E0212, loc, "message has an empty placeholder {}");
+            diag_report(s->d, DIAG_E0212, loc, D_MESSAGE_HAS_EMPTY_PLACEHOLDER);
             continue;
         }
         char *dot = strchr(path, '.');
@@ -201,8 +201,7 @@ static void check_template(Sema *s, Scope *sc, RuleClause *c)
                 add_text_part(s, &parts, m->value, m->value + strlen(m->value), loc);
                 continue;
             }
-            diag_report(s->d, DIAG_E0212, loc,
-                        "message mentions {%s}, which is not a variable or parameter of this rule, nor a role or body", path);
+            diag_report(s->d, DIAG_E0212, loc, D_MESSAGE_MENTIONS_WHICH_NOT_VARIABLE, path);
             continue;
         }
         Expr *e = arena_alloc(s->a, sizeof *e);
@@ -242,32 +241,32 @@ void sema_check_rule(Sema *s, RuleSym *r)
         bool once = c->kind == CL_SEVERITY || c->kind == CL_EVERY || c->kind == CL_ON || c->kind == CL_REQUIRE ||
                     c->kind == CL_DEADLINE || c->kind == CL_MESSAGE || c->kind == CL_SUBJECTS || c->kind == CL_EVIDENCE;
         if (once && count[c->kind] > 1) {
-            Diag *g = diag_report(s->d, DIAG_E0208, c->loc, "rule '%s' has more than one '%s'", r->name, clause_kind_name(c->kind));
-            diag_note(s->d, g, firsts[c->kind]->loc, "first given here");
+            Diag *g = diag_report(s->d, DIAG_E0208, c->loc, D_RULE_HAS_MORE_THAN_ONE, r->name, clause_kind_name(c->kind));
+            diag_note(s->d, g, firsts[c->kind]->loc, D_FIRST_GIVEN_HERE);
             continue;
         }
         if ((c->kind == CL_FOR || c->kind == CL_LET || c->kind == CL_WHEN) && count[CL_REQUIRE]) {
-            diag_report(s->d, DIAG_E0218, c->loc, "'%s' must come before 'require'", clause_kind_name(c->kind));
+            diag_report(s->d, DIAG_E0218, c->loc, D_MUST_COME_BEFORE_REQUIRE, clause_kind_name(c->kind));
             continue;
         }
         switch (c->kind) {
         case CL_TAGS:
             for (int k = 0; k < c->names.len; k++)
-                if (!c->names.names[k][0]) diag_report(s->d, DIAG_E0207, c->names.locs[k], "empty tag");
+                if (!c->names.names[k][0]) diag_report(s->d, DIAG_E0207, c->names.locs[k], D_EMPTY_TAG);
             break;
         case CL_CLAUSE:
-            if (!c->text[0]) diag_report(s->d, DIAG_E0207, c->text_loc, "the clause id is empty");
-            if (!c->clause_text[0]) diag_report(s->d, DIAG_E0207, c->loc, "quote the clause's text after its id");
+            if (!c->text[0]) diag_report(s->d, DIAG_E0207, c->text_loc, D_CLAUSE_ID_EMPTY);
+            if (!c->clause_text[0]) diag_report(s->d, DIAG_E0207, c->loc, D_QUOTE_CLAUSE_TEXT_AFTER_ID);
             break;
         case CL_SEVERITY: r->severity = c->severity; break;
         case CL_EVERY:
         case CL_ON:
             if (periodic || triggered) {
-                diag_report(s->d, DIAG_E0208, c->loc, "a rule is either periodic ('every') or triggered by events ('on'), not both");
+                diag_report(s->d, DIAG_E0208, c->loc, D_RULE_EITHER_PERIODIC_EVERY_OR);
                 break;
             }
             if (sc) {
-                diag_report(s->d, DIAG_E0218, c->loc, "'%s' must come before 'for', 'let' and 'when'", clause_kind_name(c->kind));
+                diag_report(s->d, DIAG_E0218, c->loc, D_MUST_COME_BEFORE_FOR_LET, clause_kind_name(c->kind));
             }
             if (c->kind == CL_EVERY) {
                 periodic = true;
@@ -280,7 +279,7 @@ void sema_check_rule(Sema *s, RuleSym *r)
                 triggered = true;
                 uint64_t mask = c->event_mask = sema_check_event_types(s, &c->names);
                 sc = sema_bind(s, sc, c->var, mask ? sema_event_type(s, mask) : s->t_error, c->var_loc, false);
-                if (c->expr) sema_check_condition(s, sc, c->expr, "the 'where' condition");
+                if (c->expr) sema_check_condition(s, sc, c->expr, D_W_WHERE_CONDITION);
                 ctx = sc;
                 ctx_var = c->var;
             }
@@ -289,9 +288,7 @@ void sema_check_rule(Sema *s, RuleSym *r)
         case CL_ONLY:
             if (!periodic && (!triggered || c->cal_op == OP_OVERLAPS)) {
                 diag_report(s->d, DIAG_E0218, c->loc,
-                            triggered ? "'%s overlaps' exempts periods: it needs 'every' before it (the trigger's time "
-                                        "falls in a row: '%s within')"
-                                      : "'%s' tests the rule's period or trigger: it needs 'every' or 'on' before it",
+                            triggered ? D_CAL_OVERLAPS_NEEDS_EVERY : D_CAL_CLAUSE_NEEDS_CONTEXT,
                             clause_kind_name(c->kind), clause_kind_name(c->kind));
                 break;
             }
@@ -301,44 +298,44 @@ void sema_check_rule(Sema *s, RuleSym *r)
             for (int k = 0; k < c->nbindings; k++) {
                 Binding *b = c->bindings[k];
                 if (++nloops == ZL_MAX_LOOPS + 1)
-                    diag_report(s->d, DIAG_E0405, b->loc, "rule too large: more than %d nested loops", ZL_MAX_LOOPS);
+                    diag_report(s->d, DIAG_E0405, b->loc, D_TOO_MANY_LOOPS, ZL_MAX_LOOPS);
                 Type *ct = sema_check_expr(s, sc, b->coll, NULL);
                 Type *et = s->t_error;
                 if (!is_error(ct)) {
-                    if (ct->kind != T_LIST) diag_report(s->d, DIAG_E0216, b->coll->loc, "'for' needs a list, not %s", type_name(s->a, ct));
+                    if (ct->kind != T_LIST) diag_report(s->d, DIAG_E0216, b->coll->loc, D_FOR_NEEDS_LIST_NOT, type_name(s->a, ct));
                     else if (ct->elem) et = ct->elem;
                 }
                 sc = sema_bind(s, sc, b->var, et, b->var_loc, true);
                 if (b->var2) {
                     if (!strcmp(b->var, b->var2)) {
-                        diag_report(s->d, DIAG_E0201, b->var2_loc, "a pair needs two different names");
+                        diag_report(s->d, DIAG_E0201, b->var2_loc, D_PAIR_NEEDS_TWO_DIFFERENT_NAMES);
                         sc->warn_unused = false;
                     } else {
                         sc = sema_bind(s, sc, b->var2, et, b->var2_loc, true);
                     }
                 }
-                if (b->filter) sema_check_condition(s, sc, b->filter, "the 'where' condition");
+                if (b->filter) sema_check_condition(s, sc, b->filter, D_W_WHERE_CONDITION);
             }
             break;
         case CL_LET:
             sc = sema_bind(s, sc, c->var, sema_check_expr(s, sc, c->expr, NULL), c->var_loc, true);
             break;
         case CL_WHEN:
-            sema_check_condition(s, sc, c->expr, "'when'");
+            sema_check_condition(s, sc, c->expr, D_W_WHEN);
             if (c->else_pending && !triggered)
-                diag_report(s->d, DIAG_E0218, c->loc, "'else pending' applies to rules triggered by events ('on')");
+                diag_report(s->d, DIAG_E0218, c->loc, D_ELSE_PENDING_APPLIES_RULES_TRIGGERED);
             break;
-        case CL_REQUIRE: sema_check_condition(s, sc, c->expr, "'require'"); break;
+        case CL_REQUIRE: sema_check_condition(s, sc, c->expr, D_W_REQUIRE); break;
         case CL_DEADLINE:
-            if (!triggered) diag_report(s->d, DIAG_E0218, c->loc, "'deadline' applies to rules triggered by events ('on')");
-            sema_expect(s, sema_check_expr(s, sc, c->expr, NULL), T_TIME, c->expr->loc, "the deadline");
+            if (!triggered) diag_report(s->d, DIAG_E0218, c->loc, D_DEADLINE_APPLIES_RULES_TRIGGERED_EVENTS);
+            sema_expect(s, sema_check_expr(s, sc, c->expr, NULL), T_TIME, c->expr->loc, D_W_THE_DEADLINE);
             break;
         case CL_SUBJECTS:
             for (int k = 0; k < c->list.len; k++) {
                 Type *t = sema_check_expr(s, sc, c->list.items[k], NULL);
                 Type *et = elem_or_self(t);
                 if (!is_error(et) && !(et->kind == T_PERSON || is_stringish(et) || et->kind == T_ENUM))
-                    diag_report(s->d, DIAG_E0202, c->list.items[k]->loc, "a subject is a person, an id or a text, not %s",
+                    diag_report(s->d, DIAG_E0202, c->list.items[k]->loc, D_SUBJECT_PERSON_ID_OR_TEXT,
                                 type_name(s->a, t));
             }
             break;
@@ -346,7 +343,7 @@ void sema_check_rule(Sema *s, RuleSym *r)
             for (int k = 0; k < c->list.len; k++) {
                 Type *t = sema_check_expr(s, sc, c->list.items[k], NULL);
                 if (!is_error(t) && t->kind != T_EVENT)
-                    diag_report(s->d, DIAG_E0202, c->list.items[k]->loc, "evidence is an event, not %s", type_name(s->a, t));
+                    diag_report(s->d, DIAG_E0202, c->list.items[k]->loc, D_EVIDENCE_EVENT_NOT, type_name(s->a, t));
             }
             break;
         case CL_MESSAGE: check_template(s, sc, c); break;
@@ -361,13 +358,13 @@ void sema_check_rule(Sema *s, RuleSym *r)
         return;
     }
     if (!periodic && !triggered)
-        diag_report(s->d, DIAG_E0207, at, "rule '%s' says neither when it is judged ('every ...') nor what triggers it ('on ...')", r->name);
-    if (!count[CL_REQUIRE]) diag_report(s->d, DIAG_E0207, at, "rule '%s' has no 'require'", r->name);
-    if (!count[CL_CLAUSE]) diag_report(s->d, DIAG_E0207, at, "rule '%s' cites no clause ('clause \"id\" \"text\"')", r->name);
-    if (!count[CL_SEVERITY]) diag_report(s->d, DIAG_E0207, at, "rule '%s' has no 'severity' (must or in-principle)", r->name);
-    if (!count[CL_TAGS]) diag_report(s->d, DIAG_E0207, at, "rule '%s' has no 'tags'", r->name);
+        diag_report(s->d, DIAG_E0207, at, D_RULE_SAYS_NEITHER_WHEN_JUDGED, r->name);
+    if (!count[CL_REQUIRE]) diag_report(s->d, DIAG_E0207, at, D_RULE_HAS_NO_REQUIRE, r->name);
+    if (!count[CL_CLAUSE]) diag_report(s->d, DIAG_E0207, at, D_RULE_CITES_NO_CLAUSE_CLAUSE, r->name);
+    if (!count[CL_SEVERITY]) diag_report(s->d, DIAG_E0207, at, D_RULE_HAS_NO_SEVERITY_MUST, r->name);
+    if (!count[CL_TAGS]) diag_report(s->d, DIAG_E0207, at, D_RULE_HAS_NO_TAGS, r->name);
     if (!count[CL_MESSAGE] && r->decl->loc.src == s->leaf)
-        diag_report(s->d, DIAG_W0004, at, "rule '%s' has no message; reports will show a generic one", r->name);
+        diag_report(s->d, DIAG_W0004, at, D_RULE_HAS_NO_MESSAGE_REPORTS, r->name);
     r->periodic = periodic;
     sema_warn_unused(s, sc, NULL);
 }

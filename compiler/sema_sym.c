@@ -187,7 +187,7 @@ void sema_offer_scope(Suggest *sg, const Scope *sc)
 void sema_did_you_mean(Sema *s, Diag *g, const Suggest *sg)
 {
     const char *best = suggest_result(sg);
-    if (g && best) diag_note(s->d, g, sema_no_loc(), "did you mean '%s'?", best);
+    if (g && best) diag_note(s->d, g, sema_no_loc(), D_DID_YOU_MEAN, best);
 }
 
 int sema_field_index(const TableSym *t, const char *name)
@@ -223,13 +223,13 @@ static bool type_name_taken(Sema *s, const char *name, SrcLoc *prev)
     return false;
 }
 
-bool sema_check_new_name(Sema *s, const char *name, SrcLoc loc, const char *what)
+bool sema_check_new_name(Sema *s, const char *name, SrcLoc loc, MsgId what)
 {
     SrcLoc prev;
     if (!type_name_taken(s, name, &prev)) return true;
-    Diag *g = diag_report(s->d, DIAG_E0201, loc, "%s '%s' is already declared", what, name);
-    if (prev.src) diag_note(s->d, g, prev, "previously declared here");
-    else diag_note(s->d, g, prev, "'%s' is a built-in name", name);
+    Diag *g = diag_report(s->d, DIAG_E0201, loc, D_ALREADY_DECLARED, diag_word(what), name);
+    if (prev.src) diag_note(s->d, g, prev, D_PREVIOUSLY_DECLARED_HERE);
+    else diag_note(s->d, g, prev, D_BUILT_NAME, name);
     return false;
 }
 
@@ -250,15 +250,15 @@ EnumMemberSym *sema_add_member(Sema *s, EnumSym *en, const char *name, const cha
 {
     EnumMemberSym *prev = sema_find_member(en, name);
     if (prev) {
-        Diag *g = diag_report(s->d, DIAG_E0201, loc, "'%s' is already a %s", name,
-                              en->kind == ENUM_ROLE ? "role" : en->kind == ENUM_BODY ? "body" : "value of this enum");
-        diag_note(s->d, g, prev->loc, "previously declared here");
+        Diag *g = diag_report(s->d, DIAG_E0201, loc, D_ALREADY_A, name,
+                              diag_word(en->kind == ENUM_ROLE ? D_W_ROLE : en->kind == ENUM_BODY ? D_W_BODY : D_W_ENUM_VALUE));
+        diag_note(s->d, g, prev->loc, D_PREVIOUSLY_DECLARED_HERE);
         return NULL;
     }
     for (int i = 0; i < en->nmembers; i++)
         if (!strcmp(en->members[i]->value, value)) {
-            Diag *g = diag_report(s->d, DIAG_E0201, loc, "two members stand for the same value \"%s\"", value);
-            diag_note(s->d, g, en->members[i]->loc, "previously declared here");
+            Diag *g = diag_report(s->d, DIAG_E0201, loc, D_TWO_MEMBERS_STAND_FOR_SAME, value);
+            diag_note(s->d, g, en->members[i]->loc, D_PREVIOUSLY_DECLARED_HERE);
             return NULL;
         }
     EnumMemberSym *m = arena_alloc(s->a, sizeof *m);
@@ -294,7 +294,7 @@ Type *sema_resolve_typeref(Sema *s, TypeRef *tr)
         if (en) {
             t = sema_enum_type(s, en);
         } else {
-            Diag *g = diag_report(s->d, DIAG_E0200, tr->loc, "unknown type '%s' (types: text, id, person, time, duration, int, bool, role, body, or an enum)", n);
+            Diag *g = diag_report(s->d, DIAG_E0200, tr->loc, D_UNKNOWN_TYPE_TYPES_TEXT_ID, n);
             static const char *const builtin[] = {"text", "id", "person", "time", "duration", "int", "bool", "role", "body", "weekday", "event"};
             Suggest sg;
             suggest_init(&sg, n);
@@ -306,7 +306,7 @@ Type *sema_resolve_typeref(Sema *s, TypeRef *tr)
     }
     if (tr->is_list) {
         if (!(is_stringish(t) || t->kind == T_PERSON || t->kind == T_ENUM)) {
-            diag_report(s->d, DIAG_E0202, tr->loc, "a list of %s cannot be read from a log", type_name(s->a, t));
+            diag_report(s->d, DIAG_E0202, tr->loc, D_LIST_CANNOT_READ_FROM_LOG, type_name(s->a, t));
             return s->t_error;
         }
         t = sema_list_of(s, t);

@@ -254,16 +254,17 @@ typedef struct In {
     char *err;
     size_t errsize;
     bool failed;
+    Lang lang;
 } In;
 
-static void in_fail(In *in, const char *fmt, ...)
+static void in_fail(In *in, MsgId msg, ...)
 {
     if (in->failed) return;
     in->failed = true;
     int n = snprintf(in->err, in->errsize, "section %s: ", in->section);
     va_list ap;
-    va_start(ap, fmt);
-    if (n >= 0 && (size_t)n < in->errsize) vsnprintf(in->err + n, in->errsize - (size_t)n, fmt, ap);
+    va_start(ap, msg);
+    if (n >= 0 && (size_t)n < in->errsize) vsnprintf(in->err + n, in->errsize - (size_t)n, msg_text(in->lang, msg), ap);
     va_end(ap);
 }
 
@@ -271,7 +272,7 @@ static bool need(In *in, size_t n)
 {
     if (in->failed) return false;
     if (in->end - in->pos < n) {
-        in_fail(in, "truncated at byte %zu (needs %zu more, has %zu)", in->pos, n, in->end - in->pos);
+        in_fail(in, MSG_BC_IN_TRUNCATED, in->pos, n, in->end - in->pos);
         return false;
     }
     return true;
@@ -305,11 +306,11 @@ static void *arr(In *in, Arena *a, uint32_t count, size_t min_bytes, size_t elem
 {
     if (in->failed) return NULL;
     if (min_bytes && (in->end - in->pos) / min_bytes < count) {
-        in_fail(in, "count %u does not fit in the %zu bytes left", count, in->end - in->pos);
+        in_fail(in, MSG_BC_IN_COUNT, count, in->end - in->pos);
         return NULL;
     }
     void *p = arena_alloc(a, elem_size * ((size_t)count + 1));
-    if (!p) in_fail(in, "out of memory for %u entries", count);
+    if (!p) in_fail(in, MSG_BC_IN_OOM_ENTRIES, count);
     return p;
 }
 
@@ -344,16 +345,16 @@ static void read_strings(In *in, Program *p, uint32_t count)
     for (uint32_t i = 0; i < count && !in->failed; i++) {
         uint32_t len = r32(in);
         if (!need(in, len)) return;
-        if (utf8_invalid_at((const char *)in->data + in->pos, len) >= 0) { in_fail(in, "string %u is not valid UTF-8 (or holds NUL)", i); return; }
+        if (utf8_invalid_at((const char *)in->data + in->pos, len) >= 0) { in_fail(in, MSG_BC_IN_STRING_UTF8, i); return; }
         char *s = arena_alloc(a, (size_t)len + 1);
-        if (!s) { in_fail(in, "out of memory for string %u", i); return; }
+        if (!s) { in_fail(in, MSG_BC_IN_OOM_STRING, i); return; }
         memcpy(s, in->data + in->pos, len);
         p->strings[i] = s;
         p->string_lens[i] = len;
         in->pos += len;
     }
-    if (count == 0) in_fail(in, "no strings (string 0 must be the empty string)");
-    else if (!in->failed && p->string_lens[0] != 0) in_fail(in, "string 0 is not the empty string");
+    if (count == 0) in_fail(in, MSG_BC_IN_NO_STRINGS);
+    else if (!in->failed && p->string_lens[0] != 0) in_fail(in, MSG_BC_IN_STRING0);
 }
 
 static void read_section(In *in, Program *p, int id, uint32_t count)
@@ -361,22 +362,22 @@ static void read_section(In *in, Program *p, int id, uint32_t count)
     const BcSectionDesc *s = &sections[id];
     if (id == SEC_STRS) read_strings(in, p, count);
     else if (s->single) {
-        if (count != 1) { in_fail(in, "count %u, expected 1", count); return; }
+        if (count != 1) { in_fail(in, MSG_BC_IN_COUNT_ONE, count); return; }
         read_record(in, &p->arena, s->rec, (char *)p + s->at);
     } else {
-        if (id == SEC_LINES && count != p->ninsns) { in_fail(in, "%u line entries for %u instructions", count, p->ninsns); return; }
+        if (id == SEC_LINES && count != p->ninsns) { in_fail(in, MSG_BC_IN_LINES, count, p->ninsns); return; }
         memcpy((char *)p + s->count_at, &count, 4);
         void *elems = read_array(in, &p->arena, s->rec, count);
         memcpy((char *)p + s->at, &elems, sizeof elems);
     }
-    if (!in->failed && in->pos != in->end) in_fail(in, "%zu bytes left over after %u entries", in->end - in->pos, count);
+    if (!in->failed && in->pos != in->end) in_fail(in, MSG_BC_IN_LEFT_OVER, in->end - in->pos, count);
 }
 
 static uint32_t le32(const unsigned char *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
 
-static int header_fail(char *err, size_t size, const char *fmt, ...)
+static int header_fail(Lang lang, char *err, size_t size, const char *fmt, ...)
 {
-    int n = snprintf(err, size, "header: ");
+    int n = snprintf(err, size, "%s", msg_text(lang, MSG_BC_HEADER));
     va_list ap;
     va_start(ap, fmt);
     if (n >= 0 && (size_t)n < size) vsnprintf(err + n, size - (size_t)n, fmt, ap);
@@ -384,69 +385,79 @@ static int header_fail(char *err, size_t size, const char *fmt, ...)
     return -1;
 }
 
-static int check_header(const unsigned char *d, size_t size, char *err, size_t errsize)
+static int check_header(const unsigned char *d, size_t size, Lang lang, char *err, size_t errsize)
 {
     if (size < 8 || memcmp(d, bc_magic, 8) != 0) {
         if (size >= 4 && d[0] == 0x89 && d[1] == 'Z' && d[2] == 'D' && d[3] == 'B')
-            return header_fail(err, errsize, "the magic bytes were altered (line endings converted by a text-mode transfer?)");
-        return header_fail(err, errsize, "not a zhidu bytecode file (bad magic bytes)");
+            return header_fail(lang, err, errsize, "%s", msg_text(lang, MSG_BC_MAGIC_ALTERED));
+        return header_fail(lang, err, errsize, "%s", msg_text(lang, MSG_BC_MAGIC));
     }
-    if (size < BC_HEADER_SIZE) return header_fail(err, errsize, "truncated: %zu bytes, the header alone has %d", size, BC_HEADER_SIZE);
+    if (size < BC_HEADER_SIZE) return header_fail(lang, err, errsize, msg_text(lang, MSG_BC_TRUNCATED), size, BC_HEADER_SIZE);
     uint32_t version = le32(d + 8);
     if (version > BC_VERSION)
-        return header_fail(err, errsize, "format version %u is newer than this zhidu reads (%d): recompile the policy or upgrade zhidu",
+        return header_fail(lang, err, errsize, msg_text(lang, MSG_BC_NEWER),
                            version, BC_VERSION);
     if (version < BC_VERSION)
-        return header_fail(err, errsize, "format version %u is older than this zhidu reads (%d): recompile the policy", version,
+        return header_fail(lang, err, errsize, msg_text(lang, MSG_BC_OLDER), version,
                            BC_VERSION);
-    if (le32(d + 12) != BC_HEADER_SIZE) return header_fail(err, errsize, "header size %u, expected %d", le32(d + 12), BC_HEADER_SIZE);
+    if (le32(d + 12) != BC_HEADER_SIZE) return header_fail(lang, err, errsize, msg_text(lang, MSG_BC_HEADER_SIZE), le32(d + 12), BC_HEADER_SIZE);
     if (le32(d + 16) != size)
-        return header_fail(err, errsize, "the file has %zu bytes but says it has %u (truncated or padded)", size, le32(d + 16));
-    if (size > BC_MAX_FILE_SIZE) return header_fail(err, errsize, "file larger than %d bytes", BC_MAX_FILE_SIZE);
+        return header_fail(lang, err, errsize, msg_text(lang, MSG_BC_SIZE), size, le32(d + 16));
+    if (size > BC_MAX_FILE_SIZE) return header_fail(lang, err, errsize, msg_text(lang, MSG_BC_TOO_LARGE), BC_MAX_FILE_SIZE);
     unsigned char *copy = malloc(size);
-    if (!copy) return header_fail(err, errsize, "out of memory");
+    if (!copy) return header_fail(lang, err, errsize, "%s", msg_text(lang, MSG_OOM));
     memcpy(copy, d, size);
     memset(copy + 24, 0, 4);
     uint32_t crc = bc_crc32(copy, size);
     free(copy);
-    if (crc != le32(d + 24)) return header_fail(err, errsize, "checksum mismatch (stored %08x, computed %08x): the file is corrupt", le32(d + 24), crc);
-    if (le32(d + 28) != 0) return header_fail(err, errsize, "unknown flags %08x", le32(d + 28));
+    if (crc != le32(d + 24)) return header_fail(lang, err, errsize, msg_text(lang, MSG_BC_CHECKSUM), le32(d + 24), crc);
+    if (le32(d + 28) != 0) return header_fail(lang, err, errsize, msg_text(lang, MSG_BC_FLAGS), le32(d + 28));
     return 0;
 }
 
-Program *bc_read(const unsigned char *d, size_t size, char *err, size_t errsize)
+static Program *read_program(const unsigned char *d, size_t size, Lang lang, char *err, size_t errsize)
 {
-    if (check_header(d, size, err, errsize)) return NULL;
+    if (check_header(d, size, lang, err, errsize)) return NULL;
     uint32_t nsec = le32(d + 20);
     enum { NSEC = SEC_COUNT_PLUS_ONE - 1 };
-    if (nsec != NSEC) { header_fail(err, errsize, "%u sections, expected %d", nsec, NSEC); return NULL; }
+    if (nsec != NSEC) { header_fail(lang, err, errsize, msg_text(lang, MSG_BC_NSECTIONS), nsec, NSEC); return NULL; }
     size_t table_end = BC_HEADER_SIZE + (size_t)NSEC * BC_SECTION_ENTRY_SIZE;
-    if (size < table_end) { header_fail(err, errsize, "truncated section table"); return NULL; }
+    if (size < table_end) { header_fail(lang, err, errsize, "%s", msg_text(lang, MSG_BC_SECTION_TABLE)); return NULL; }
     Program *p = program_new();
-    if (!p) { header_fail(err, errsize, "out of memory"); return NULL; }
+    if (!p) { header_fail(lang, err, errsize, "%s", msg_text(lang, MSG_OOM)); return NULL; }
     size_t expect_off = table_end;
     for (int id = 1; id <= NSEC; id++) {
         const unsigned char *e = d + BC_HEADER_SIZE + (size_t)(id - 1) * BC_SECTION_ENTRY_SIZE;
         uint32_t sid = le32(e), off = le32(e + 4), len = le32(e + 8), count = le32(e + 12);
-        In in = {d, off, (size_t)off + len, bc_section_name((uint32_t)id), err, errsize, false};
-        if (sid != (uint32_t)id) { in_fail(&in, "section table entry %d has id %u, expected %d", id, sid, id); goto bad; }
-        if (off != expect_off || (size_t)off + len > size) { in_fail(&in, "offset %u size %u outside the file or out of order", off, len); goto bad; }
+        In in = {d, off, (size_t)off + len, bc_section_name((uint32_t)id), err, errsize, false, lang};
+        if (sid != (uint32_t)id) { in_fail(&in, MSG_BC_IN_ENTRY_ID, id, sid, id); goto bad; }
+        if (off != expect_off || (size_t)off + len > size) { in_fail(&in, MSG_BC_IN_OFFSET, off, len); goto bad; }
         expect_off = (size_t)off + len;
         read_section(&in, p, id, count);
         if (in.failed) goto bad;
     }
-    if (expect_off != size) { header_fail(err, errsize, "%zu bytes after the last section", size - expect_off); goto bad; }
+    if (expect_off != size) { header_fail(lang, err, errsize, msg_text(lang, MSG_BC_TRAILING), size - expect_off); goto bad; }
     return p;
 bad:
     program_free(p);
     return NULL;
 }
 
+Program *bc_read(const unsigned char *d, size_t size, char *err, size_t errsize)
+{
+    return read_program(d, size, LANG_EN, err, errsize);
+}
+
 Program *bc_load(const unsigned char *data, size_t size, char *err, size_t errsize)
 {
-    Program *p = bc_read(data, size, err, errsize);
+    return bc_load_in(data, size, LANG_EN, err, errsize);
+}
+
+Program *bc_load_in(const unsigned char *data, size_t size, Lang lang, char *err, size_t errsize)
+{
+    Program *p = read_program(data, size, lang, err, errsize);
     if (!p) return NULL;
-    if (verify_program(p, err, errsize) != 0) {
+    if (verify_program_in(p, lang, err, errsize) != 0) {
         program_free(p);
         return NULL;
     }

@@ -6,6 +6,7 @@
 #define ZD_BYTECODE_H
 #include <stddef.h>
 #include <stdint.h>
+#include "msg.h"
 #include "program.h"
 
 enum { BC_VERSION = 3, BC_HEADER_SIZE = 32, BC_SECTION_ENTRY_SIZE = 16, BC_MAX_FILE_SIZE = 256 * 1024 * 1024 };
@@ -23,6 +24,9 @@ unsigned char *bc_write(const Program *p, size_t *size);
 /* Reads and verifies a program from bytes. On failure returns NULL and puts
  * a message ("header: ...", "section NAME: ...", "insn N: ...") in err. */
 Program *bc_load(const unsigned char *data, size_t size, char *err, size_t errsize);
+/* bc_load with its messages in lang ("section NAME:", "insn N:" stay as the
+ * disassembler writes them). */
+Program *bc_load_in(const unsigned char *data, size_t size, Lang lang, char *err, size_t errsize);
 /* The same without running the verifier (for the disassembler of bad files). */
 Program *bc_read(const unsigned char *data, size_t size, char *err, size_t errsize);
 

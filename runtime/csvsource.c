@@ -174,11 +174,11 @@ static void parse_more(CsvSource *s)
     if (n == 0) {
         s->eof = true;
         if (ferror(s->f)) {
-            set_pending(s, "%s: read error: %s", path, strerror(errno));
+            set_pending(s, msg_text(s->base.lang, MSG_CSV_READ_ERROR), path, strerror(errno));
             return;
         }
         if (csv_fini(&s->parser, on_field, on_row, s) != 0)
-            set_pending(s, "%s:%ld: unterminated quoted field at the end of the file", path,
+            set_pending(s, msg_text(s->base.lang, MSG_CSV_UNTERMINATED), path,
                      s->in_record ? s->record_line : s->line);
         return;
     }
@@ -193,9 +193,8 @@ static void parse_more(CsvSource *s)
     size_t used = csv_parse(&s->parser, chunk, n, on_field, on_row, s);
     if (used != n && !s->oom) {
         int code = csv_error(&s->parser);
-        set_pending(s, "%s:%ld: malformed CSV at byte %ld: %s", path, s->line, s->consumed + (long)used,
-                 code == CSV_EPARSE ? "a quote inside an unquoted field, or text after a closing quote (RFC 4180)"
-                                    : csv_strerror(code));
+        set_pending(s, msg_text(s->base.lang, MSG_CSV_MALFORMED), path, s->line, s->consumed + (long)used,
+                 code == CSV_EPARSE ? msg_text(s->base.lang, MSG_CSV_BAD_QUOTE) : csv_strerror(code));
         s->eof = true;
     }
     s->consumed += (long)n;
@@ -205,7 +204,7 @@ static void parse_more(CsvSource *s)
 static int fill(CsvSource *s, char *err, size_t size)
 {
     while (s->next_row == s->nrows) {
-        if (s->oom) return errfmt(err, size, "out of memory while reading %s", s->base.name);
+        if (s->oom) return errfmt(err, size, msg_text(s->base.lang, MSG_OOM_READING), s->base.name);
         if (s->pending[0]) return errfmt(err, size, "%s", s->pending);
         if (s->eof) return 0;
         queue_reset(s);
@@ -246,21 +245,21 @@ static int open_file(CsvSource *s, const char *path, const char *name, char *err
 {
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0) {
-        if (errno == ENOENT) return errfmt(err, size, "%s: missing table %s (no such file)", path, name);
-        return errfmt(err, size, "%s: cannot read: %s", path, strerror(errno));
+        if (errno == ENOENT) return errfmt(err, size, msg_text(s->base.lang, MSG_MISSING_TABLE_FILE), path, name);
+        return errfmt(err, size, msg_text(s->base.lang, MSG_TABLE_UNREADABLE), path, strerror(errno));
     }
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         int e = errno;
         close(fd);
-        if (S_ISREG(st.st_mode)) return errfmt(err, size, "%s: cannot read: %s", path, strerror(e));
+        if (S_ISREG(st.st_mode)) return errfmt(err, size, msg_text(s->base.lang, MSG_TABLE_UNREADABLE), path, strerror(e));
         return errfmt(err, size, "%s: %s, not a regular file", path, kind_of(st.st_mode));
     }
     char *real = realpath(path, NULL);
     size_t n = s->real_dir ? strlen(s->real_dir) : 0;
     if (!real || !s->real_dir || strncmp(real, s->real_dir, n) != 0 || (real[n] != '/' && strcmp(s->real_dir, "/"))) {
         int rc = real ? errfmt(err, size, "%s: a symbolic link to %s, outside the data folder", path, real)
-                      : errfmt(err, size, "%s: cannot read: %s", path, strerror(errno));
+                      : errfmt(err, size, msg_text(s->base.lang, MSG_TABLE_UNREADABLE), path, strerror(errno));
         free(real);
         close(fd);
         return rc;
@@ -270,7 +269,7 @@ static int open_file(CsvSource *s, const char *path, const char *name, char *err
     s->f = fdopen(fd, "rb");
     if (!s->f) {
         close(fd);
-        return errfmt(err, size, "out of memory");
+        return errfmt(err, size, "%s", msg_text(s->base.lang, MSG_OOM));
     }
     return 0;
 }
@@ -282,7 +281,7 @@ static int open_table(Source *base, const char *name, const char *const **names,
     snprintf(base->name, sizeof base->name, "%s/%s.csv", s->dir, name);
     const char *path = base->name;
     if (open_file(s, path, name, err, size)) return -1;
-    if (csv_init(&s->parser, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL) != 0) return errfmt(err, size, "out of memory");
+    if (csv_init(&s->parser, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL) != 0) return errfmt(err, size, "%s", msg_text(base->lang, MSG_OOM));
     s->parser_live = true;
     csv_set_space_func(&s->parser, no_space);
     s->line = 1;
@@ -293,12 +292,12 @@ static int open_table(Source *base, const char *name, const char *const **names,
     s->consumed = 0;
     s->pending[0] = '\0';
     while (!s->header_done) {
-        if (s->oom) return errfmt(err, size, "out of memory while reading %s", path);
+        if (s->oom) return errfmt(err, size, msg_text(base->lang, MSG_OOM_READING), path);
         if (s->pending[0]) return errfmt(err, size, "%s", s->pending);
-        if (s->eof) return errfmt(err, size, "%s: empty file: no header row", path);
+        if (s->eof) return errfmt(err, size, msg_text(base->lang, MSG_CSV_NO_HEADER), path);
         parse_more(s);
     }
-    if (s->oom) return errfmt(err, size, "out of memory while reading %s", path);
+    if (s->oom) return errfmt(err, size, msg_text(base->lang, MSG_OOM_READING), path);
     if (s->nul_in_header)
         return errfmt(err, size, "%s: column %d of the header holds a NUL byte", path, s->nul_in_header);
     *names = (const char *const *)s->header;
@@ -313,7 +312,7 @@ static int next_row(Source *base, SourceRow *row, char *err, size_t size)
     if (rc <= 0) return rc;
     const QRow *q = &s->rows[s->next_row++];
     if (!grow((void **)&s->cells, &s->cells_cap, (uint32_t)q->nfields + 1, sizeof(RawCell)))
-        return errfmt(err, size, "out of memory while reading %s", base->name);
+        return errfmt(err, size, msg_text(base->lang, MSG_OOM_READING), base->name);
     for (int i = 0; i < q->nfields; i++) {
         const QField *fq = &s->fields[q->first + (uint32_t)i];
         s->cells[i] = (RawCell){s->bytes + fq->off, fq->len, fq->len > 0, NULL};
@@ -324,7 +323,7 @@ static int next_row(Source *base, SourceRow *row, char *err, size_t size)
     row->loc = q->line;
     row->problem = NULL;
     if (q->nfields != s->ncols) {
-        snprintf(s->problem, sizeof s->problem, "%d fields, but the header has %d", q->nfields, s->ncols);
+        snprintf(s->problem, sizeof s->problem, msg_text(base->lang, MSG_CSV_FIELD_COUNT), q->nfields, s->ncols);
         row->problem = s->problem;
     }
     return 1;
@@ -350,16 +349,17 @@ static void free_source(Source *base)
 
 static const SourceOps csv_ops = {open_table, next_row, where, close_table, free_source};
 
-Source *csv_source_open(const char *dir, char *err, size_t size)
+Source *csv_source_open(const char *dir, Lang lang, char *err, size_t size)
 {
     CsvSource *s = calloc(1, sizeof *s);
     if (s) s->dir = strdup(dir);
     if (!s || !s->dir) {
         free(s);
-        errfmt(err, size, "out of memory");
+        errfmt(err, size, "%s", msg_text(lang, MSG_OOM));
         return NULL;
     }
     s->real_dir = realpath(dir, NULL); /* NULL: every table is refused with the reason */
     s->base.ops = &csv_ops;
+    s->base.lang = lang;
     return &s->base;
 }

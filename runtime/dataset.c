@@ -67,7 +67,7 @@ static void quote(const RawCell *c, char *buf, size_t size)
 static const char *out_of_memory(Dataset *ds, char *msg, size_t size)
 {
     ds->out_of_memory = true;
-    snprintf(msg, size, "out of memory");
+    snprintf(msg, size, "%s", msg_text(ds->lang, MSG_OOM));
     return msg;
 }
 
@@ -133,7 +133,7 @@ static const char *convert(Dataset *ds, const ZField *f, const RawCell *raw, Cel
         const char *why = zt_parse(raw->p, raw->len, &tp);
         if (why) {
             quote(raw, shown, sizeof shown);
-            snprintf(msg, size, msg_text(ds->lang, MSG_BAD_TIMESTAMP), shown, why);
+            snprintf(msg, size, msg_text(ds->lang, MSG_BAD_TIMESTAMP), shown, msg_translate(ds->lang, why));
             return msg;
         }
         out->tag = CELL_TIME;
@@ -141,7 +141,7 @@ static const char *convert(Dataset *ds, const ZField *f, const RawCell *raw, Cel
         if (!zt_in_years(out->i, ds->prog->meta.tz_offset)) {
             /* every time a run holds prints with a four-digit year, in UTC and in the policy's zone */
             quote(raw, shown, sizeof shown);
-            snprintf(msg, size, "timestamp '%s' outside the years 1 to 9999 (in UTC or in the policy's time zone)", shown);
+            snprintf(msg, size, msg_text(ds->lang, MSG_TIMESTAMP_YEARS), shown);
             return msg;
         }
         return NULL;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "input.h"
+#include "msg.h"
 #include "stream.h"
 
 const char *engine_person_name(const Dataset *ds, StrId unit, StrId person) { return unit_person_name(ds, unit, person); }
@@ -35,12 +36,12 @@ int engine_run_input(const Program *p, const char *path, const struct InputOptio
     InputOptions quiet = *io;
     for (int attempt = 0; attempt < 2; attempt++) {
         Dataset *ds = dataset_new(p);
-        if (!ds) { snprintf(err, errsize, "out of memory while starting the run"); return -1; }
+        if (!ds) { snprintf(err, errsize, "%s", msg_text(io->lang, MSG_OOM)); return -1; }
         ds->lang = io->lang;
         Stream *s = stream_new(p, ds, &ro, out);
         if (!s) {
             dataset_free(ds);
-            snprintf(err, errsize, "out of memory while starting the run");
+            snprintf(err, errsize, "%s", msg_text(io->lang, MSG_OOM));
             return -1;
         }
         /* pull the rows; a step when enough events have come */
@@ -52,7 +53,7 @@ int engine_run_input(const Program *p, const char *path, const struct InputOptio
         if (rc > 0) rc = 0; /* stopped by the stream: s->disorder or s->failed */
         int fin = rc == 0 && !s->disorder && !s->failed ? stream_finish(s) : 0;
         if (s->failed || fin < 0) {
-            snprintf(err, errsize, "out of memory while evaluating the rules");
+            snprintf(err, errsize, "%s", msg_text(io->lang, MSG_OOM_EVALUATING));
             rc = -1;
         }
         bool again = !s->failed && (s->disorder || fin == 1);
@@ -60,10 +61,8 @@ int engine_run_input(const Program *p, const char *path, const struct InputOptio
             /* an event out of time order after a step: read it all again, holding
              * every event; the bad rows reported already are not reported twice */
             if (io->report)
-                fprintf(io->report, "zhidu: note: %s:%lld: an event%s%s%s earlier than one read before it; reading %s again, "
-                                    "holding every event (--window 0 skips the first reading)\n",
-                        ds->event_source ? ds->event_source : path, (long long)s->disorder_loc, s->disorder_unit[0] ? " of unit '" : "",
-                        s->disorder_unit, s->disorder_unit[0] ? "'" : "", path);
+                fprintf(io->report, msg_text(io->lang, s->disorder_unit[0] ? MSG_REREAD_UNIT : MSG_REREAD),
+                        ds->event_source ? ds->event_source : path, (long long)s->disorder_loc, s->disorder_unit, path);
             stream_free(s);
             run_result_free(out);
             dataset_free(ds);
@@ -80,7 +79,7 @@ int engine_run_input(const Program *p, const char *path, const struct InputOptio
         *ds_out = ds;
         return 0;
     }
-    snprintf(err, errsize, "internal error: the run did not settle");
+    snprintf(err, errsize, "%s", msg_text(io->lang, MSG_RUN_UNSETTLED));
     return -1;
 }
 

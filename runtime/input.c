@@ -71,9 +71,9 @@ static int bind_columns(Lang lang, const Program *p, Binding *b, const char *sou
 {
     const ZTable *t = b->table;
     int twice = first_repeated(names, ncols);
-    if (twice == -2) return errfmt(err, size, "out of memory");
+    if (twice == -2) return errfmt(err, size, "%s", msg_text(lang, MSG_OOM));
     if (twice >= 0) return errfmt(err, size, msg_text(lang, MSG_COLUMN_TWICE), source, names[twice]);
-    if (!map_columns(p, b, names, ncols)) return errfmt(err, size, "out of memory");
+    if (!map_columns(p, b, names, ncols)) return errfmt(err, size, "%s", msg_text(lang, MSG_OOM));
     for (uint32_t f = 0; f < t->nfields; f++)
         if (b->col[f] < 0 && !t->fields[f].optional)
             return errfmt(err, size, msg_text(lang, MSG_MISSING_COLUMN), source, program_string(p, t->fields[f].column),
@@ -142,7 +142,7 @@ Input *input_open(Dataset *ds, const char *path, const InputOptions *opt, InputS
     if (stat(path, &sb) != 0) return data_error(opt->lang, path, errno, err, size);
     Source *src = NULL;
     if (S_ISDIR(sb.st_mode)) {
-        src = csv_source_open(path, err, size);
+        src = csv_source_open(path, opt->lang, err, size);
     } else {
         if (!S_ISREG(sb.st_mode)) { /* a FIFO would block, a device never end */
             errfmt(err, size, msg_text(opt->lang, MSG_DATA_NEITHER), path);
@@ -157,7 +157,7 @@ Input *input_open(Dataset *ds, const char *path, const InputOptions *opt, InputS
             errfmt(err, size, msg_text(opt->lang, MSG_DATA_NEITHER), path);
             return NULL;
         }
-        src = sql_source_open(path, err, size);
+        src = sql_source_open(path, opt->lang, err, size);
     }
     if (!src) return NULL;
     const Program *p = ds->prog;
@@ -166,7 +166,7 @@ Input *input_open(Dataset *ds, const char *path, const InputOptions *opt, InputS
     if (!in || !in->b) {
         src->ops->free(src);
         if (in) free(in);
-        errfmt(err, size, "out of memory");
+        errfmt(err, size, "%s", msg_text(opt->lang, MSG_OOM));
         return NULL;
     }
     in->ds = ds;
@@ -225,7 +225,7 @@ int input_next(Input *in, char *err, size_t size)
         char msg[512];
         const char *bad = row.problem;
         if (!bad) bad = add_row(ds, b, row.cols, row.ncols, row.loc, msg, sizeof msg);
-        if (ds->out_of_memory) return errfmt(err, size, "out of memory while reading %s", in->src->name);
+        if (ds->out_of_memory) return errfmt(err, size, msg_text(in->opt.lang, MSG_OOM_READING), in->src->name);
         if (!bad) {
             if (b->table_index >= 0) continue;
             in->st->events++;

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "msg.h"
 #include "ztime.h"
 
 enum {
@@ -26,16 +27,17 @@ enum {
 /* A binding's table name names a table of the data set, never a path: it
  * becomes DATA/NAME.csv or a SQLite table name, so a separator, "." or ".."
  * or a control character could leave the data set (issue 11, item 5).
- * Returns what is wrong with NAME, or NULL when it is a plain name. */
+ * Returns what is wrong with NAME (English, from msg.def: msg_translate), or
+ * NULL when it is a plain name. */
 static inline const char *zl_table_name_problem(const char *name)
 {
-    if (!*name) return "is empty";
-    if (!strcmp(name, ".") || !strcmp(name, "..")) return "is a folder, not a name";
+    if (!*name) return msg_text(LANG_EN, MSG_TN_EMPTY);
+    if (!strcmp(name, ".") || !strcmp(name, "..")) return msg_text(LANG_EN, MSG_TN_FOLDER);
     for (const char *c = name; *c; c++) {
-        if (*c == '/' || *c == '\\') return "holds a path separator";
-        if ((unsigned char)*c < 0x20 || *c == 0x7F) return "holds a control character";
+        if (*c == '/' || *c == '\\') return msg_text(LANG_EN, MSG_TN_SEPARATOR);
+        if ((unsigned char)*c < 0x20 || *c == 0x7F) return msg_text(LANG_EN, MSG_TN_CONTROL);
     }
-    if (strstr(name, "..")) return "holds '..'";
+    if (strstr(name, "..")) return msg_text(LANG_EN, MSG_TN_DOTDOT);
     return NULL;
 }
 

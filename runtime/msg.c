@@ -3,13 +3,27 @@
 
 #include <string.h>
 
+/* The English texts as named arrays, not literals: a literal may share its
+ * storage with an equal literal elsewhere ("duration" of a type name), and
+ * msg_translate() must know the catalogue's own texts by their address. */
+#define MSG(id, en, zh) static const char en_##id[] = en;
+#include "msg.def"
+#undef MSG
+
 static const char *const texts[MSG_COUNT][2] = {
-#define MSG(id, en, zh) [id] = {en, zh},
+#define MSG(id, en, zh) [id] = {en_##id, zh},
 #include "msg.def"
 #undef MSG
 };
 
 const char *msg_text(Lang lang, MsgId id) { return texts[id][lang == LANG_ZH]; }
+
+const char *msg_translate(Lang lang, const char *en)
+{
+    for (int i = 0; en && i < MSG_COUNT; i++)
+        if (texts[i][0] == en) return texts[i][lang == LANG_ZH];
+    return en;
+}
 
 bool msg_lang_parse(const char *s, Lang *out)
 {

@@ -16,6 +16,10 @@ typedef enum MsgId {
 
 /* The text (often a printf format) of message id in language lang. */
 const char *msg_text(Lang lang, MsgId id);
+/* A text of the catalogue given in English (as msg_text(LANG_EN, id) returned
+ * it: the same pointer) in language lang; any other text as it is. For
+ * messages chosen where no language is known (ztime.h's reasons). */
+const char *msg_translate(Lang lang, const char *en);
 /* "zh" or "en" -> *out; false for anything else. */
 bool msg_lang_parse(const char *s, Lang *out);
 /* The locale rule: the first of LC_ALL, LC_MESSAGES, LANG that is set and

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "dataset.h"
+#include "msg.h"
 
 typedef struct SourceRow {
     const RawCell *cols;     /* valid until the next call on the source */
@@ -35,10 +36,11 @@ struct Source {
     const SourceOps *ops;
     /* the open table, for messages: "DIR/T.csv" or "DB:T" */
     char name[600];
+    Lang lang; /* of its messages */
 };
 
-/* NULL with the message in err. */
-Source *csv_source_open(const char *dir, char *err, size_t size);
-Source *sql_source_open(const char *path, char *err, size_t size);
+/* NULL with the message (in lang) in err. */
+Source *csv_source_open(const char *dir, Lang lang, char *err, size_t size);
+Source *sql_source_open(const char *path, Lang lang, char *err, size_t size);
 
 #endif

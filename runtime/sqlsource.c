@@ -58,8 +58,8 @@ static int open_table(Source *base, const char *name, const char *const **names,
     sqlite3_free(sql);
     if (rc != SQLITE_OK) {
         const char *msg = sqlite3_errmsg(s->db);
-        if (strstr(msg, "no such table")) return errfmt(err, size, "%s: missing table %s", s->path, name);
-        return errfmt(err, size, "%s: table %s: %s", s->path, name, msg);
+        if (strstr(msg, "no such table")) return errfmt(err, size, msg_text(base->lang, MSG_MISSING_TABLE), s->path, name);
+        return errfmt(err, size, msg_text(base->lang, MSG_SQL_TABLE_ERROR), s->path, name, msg);
     }
     int n = sqlite3_column_count(st);
     s->table = strdup(name);
@@ -73,7 +73,7 @@ static int open_table(Source *base, const char *name, const char *const **names,
         s->ncols = i + 1;
     }
     sqlite3_finalize(st);
-    if (!ok) return errfmt(err, size, "out of memory while reading %s", base->name);
+    if (!ok) return errfmt(err, size, msg_text(base->lang, MSG_OOM_READING), base->name);
     s->ncols = n;
     s->rownum = 0;
     *names = (const char *const *)s->names;
@@ -121,7 +121,7 @@ static int prepare_rows(SqlSource *s, char *err, size_t size)
         sql = sqlite3_mprintf("SELECT * FROM \"%w\"", s->table);
         int rc = sqlite3_prepare_v2(s->db, sql, -1, &s->stmt, NULL);
         sqlite3_free(sql);
-        if (rc != SQLITE_OK) return errfmt(err, size, "%s: %s: %s", s->path, s->table, sqlite3_errmsg(s->db));
+        if (rc != SQLITE_OK) return errfmt(err, size, msg_text(s->base.lang, MSG_SQL_TABLE_ERROR), s->path, s->table, sqlite3_errmsg(s->db));
     }
     return 0;
 }
@@ -132,7 +132,7 @@ static int next_row(Source *base, SourceRow *row, char *err, size_t size)
     if (!s->stmt && prepare_rows(s, err, size)) return -1;
     int step = sqlite3_step(s->stmt);
     if (step == SQLITE_DONE) return 0;
-    if (step != SQLITE_ROW) return errfmt(err, size, "%s: reading %s: %s", s->path, s->table, sqlite3_errmsg(s->db));
+    if (step != SQLITE_ROW) return errfmt(err, size, msg_text(s->base.lang, MSG_SQL_READING), s->path, s->table, sqlite3_errmsg(s->db));
     s->rownum++;
     int off = s->has_rowid ? 1 : 0;
     s->last = s->has_rowid ? sqlite3_column_int64(s->stmt, 0) : (long long)s->rownum;
@@ -143,12 +143,12 @@ static int next_row(Source *base, SourceRow *row, char *err, size_t size)
         s->cols[i] = (RawCell){"", 0, false, NULL};
         if (t == SQLITE_NULL) continue;
         /* a problem of this cell, reported if the policy reads the column */
-        if (t == SQLITE_BLOB) { s->cols[i].bad = "expected text, found a blob"; continue; }
-        if (t == SQLITE_FLOAT) { s->cols[i].bad = "expected text, found a real number"; continue; }
+        if (t == SQLITE_BLOB) { s->cols[i].bad = msg_text(base->lang, MSG_SQL_BLOB); continue; }
+        if (t == SQLITE_FLOAT) { s->cols[i].bad = msg_text(base->lang, MSG_SQL_REAL); continue; }
         const unsigned char *text = sqlite3_column_text(s->stmt, i + off);
         int len = sqlite3_column_bytes(s->stmt, i + off);
         s->owned[i] = malloc((size_t)len + 1);
-        if (!s->owned[i]) return errfmt(err, size, "out of memory while reading %s", base->name);
+        if (!s->owned[i]) return errfmt(err, size, msg_text(base->lang, MSG_OOM_READING), base->name);
         if (len) memcpy(s->owned[i], text, (size_t)len);
         s->owned[i][len] = '\0';
         s->cols[i] = (RawCell){s->owned[i], (size_t)len, len > 0, NULL};
@@ -212,11 +212,11 @@ static int open_db(SqlSource *s, const char *path, char *err, size_t size)
 {
     bool immutable = !beside(path, "-wal") && !beside(path, "-journal");
     char *uri = file_uri(path, immutable ? "?mode=ro&immutable=1" : "?mode=ro");
-    if (!uri) return errfmt(err, size, "out of memory");
+    if (!uri) return errfmt(err, size, "%s", msg_text(s->base.lang, MSG_OOM));
     int rc = sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
     free(uri);
     if (rc != SQLITE_OK)
-        return errfmt(err, size, "%s: cannot open the database: %s", path, s->db ? sqlite3_errmsg(s->db) : "cannot open");
+        return errfmt(err, size, msg_text(s->base.lang, MSG_SQL_CANNOT_OPEN), path, s->db ? sqlite3_errmsg(s->db) : "cannot open");
     sqlite3_busy_timeout(s->db, 2000);
     sqlite3_stmt *st = NULL;
     rc = sqlite3_prepare_v2(s->db, "PRAGMA quick_check", -1, &st, NULL);
@@ -224,7 +224,7 @@ static int open_db(SqlSource *s, const char *path, char *err, size_t size)
     if (rc == SQLITE_ROW) {
         const char *r = (const char *)sqlite3_column_text(st, 0);
         if (r && strcmp(r, "ok")) {
-            errfmt(err, size, "%s: the database is damaged (PRAGMA quick_check: %.200s)", path, r);
+            errfmt(err, size, msg_text(s->base.lang, MSG_SQL_DAMAGED), path, r);
             for (char *c = err; *c; c++) if (*c == '\n') *c = ' '; /* its report is several lines */
             sqlite3_finalize(st);
             return -1;
@@ -236,27 +236,26 @@ static int open_db(SqlSource *s, const char *path, char *err, size_t size)
     const char *msg = sqlite3_errmsg(s->db);
     sqlite3_finalize(st);
     if (ext == SQLITE_READONLY_ROLLBACK)
-        return errfmt(err, size, "%s: a write to it was interrupted: its hot journal %s-journal must be rolled back, which a "
-                      "read-only run does not do (open it once with sqlite3 where the folder is writable)", path, path);
+        return errfmt(err, size, msg_text(s->base.lang, MSG_SQL_HOT_JOURNAL), path, path);
     if (ext == SQLITE_READONLY_RECOVERY || ext == SQLITE_READONLY_CANTINIT || ext == SQLITE_READONLY_CANTLOCK ||
         ext == SQLITE_CANTOPEN)
-        return errfmt(err, size, "%s: its %s-wal file holds rows SQLite reads through a -shm file it cannot create or use "
-                      "here (%s): copy the database with its -wal file into a writable folder", path, path, msg);
-    return errfmt(err, size, "%s: not a usable SQLite database: %s", path, msg);
+        return errfmt(err, size, msg_text(s->base.lang, MSG_SQL_WAL), path, path, msg);
+    return errfmt(err, size, msg_text(s->base.lang, MSG_SQL_UNUSABLE), path, msg);
 }
 
 static const SourceOps sql_ops = {open_table, next_row, where, close_table, free_source};
 
-Source *sql_source_open(const char *path, char *err, size_t size)
+Source *sql_source_open(const char *path, Lang lang, char *err, size_t size)
 {
     SqlSource *s = calloc(1, sizeof *s);
     if (s) s->path = strdup(path);
     if (!s || !s->path) {
         free(s);
-        errfmt(err, size, "out of memory");
+        errfmt(err, size, "%s", msg_text(lang, MSG_OOM));
         return NULL;
     }
     s->base.ops = &sql_ops;
+    s->base.lang = lang;
     if (open_db(s, path, err, size)) {
         free_source(&s->base);
         return NULL;

@@ -1,6 +1,7 @@
 /* ztime.c - civil date arithmetic (Howard Hinnant's days_from_civil and
  * civil_from_days) and ISO 8601 parsing; no global state, no TZ. */
 #include "ztime.h"
+#include "msg.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -62,20 +63,20 @@ const char *zt_parse(const char *s, size_t len, ZtParsed *out)
     memset(out, 0, sizeof *out);
     if (!digits(s, len, 0, 4, &y) || len < 10 || s[4] != '-' || !digits(s, len, 5, 2, &mo) ||
         s[7] != '-' || !digits(s, len, 8, 2, &d))
-        return "expected a date YYYY-MM-DD";
-    if (!zt_valid_date(y, (unsigned)mo, (unsigned)d)) return "no such date";
+        return msg_text(LANG_EN, MSG_T_DATE);
+    if (!zt_valid_date(y, (unsigned)mo, (unsigned)d)) return msg_text(LANG_EN, MSG_T_NO_DATE);
     size_t i = 10;
     if (i < len) {
-        if (s[i] != 'T' && s[i] != ' ') return "expected 'T' or a space before the time";
+        if (s[i] != 'T' && s[i] != ' ') return msg_text(LANG_EN, MSG_T_T);
         i++;
         if (!digits(s, len, i, 2, &hh) || i + 2 >= len || s[i + 2] != ':' || !digits(s, len, i + 3, 2, &mm))
-            return "expected a time HH:MM";
+            return msg_text(LANG_EN, MSG_T_HHMM);
         i += 5;
         if (i < len && s[i] == ':') {
-            if (!digits(s, len, i + 1, 2, &ss)) return "expected seconds after ':'";
+            if (!digits(s, len, i + 1, 2, &ss)) return msg_text(LANG_EN, MSG_T_SECONDS);
             i += 3;
         }
-        if (hh > 23 || mm > 59 || ss > 59) return "hour, minute or second out of range";
+        if (hh > 23 || mm > 59 || ss > 59) return msg_text(LANG_EN, MSG_T_RANGE);
         out->has_time = true;
         if (i < len) {
             if (s[i] == 'Z' && i + 1 == len) {
@@ -85,17 +86,17 @@ const char *zt_parse(const char *s, size_t len, ZtParsed *out)
                 int oh, om;
                 if (!digits(s, len, i + 1, 2, &oh) || i + 3 >= len || s[i + 3] != ':' ||
                     !digits(s, len, i + 4, 2, &om) || i + 6 != len)
-                    return "expected a zone offset +HH:MM or -HH:MM";
-                if (oh > 23 || om > 59) return "zone offset out of range";
+                    return msg_text(LANG_EN, MSG_T_ZONE);
+                if (oh > 23 || om > 59) return msg_text(LANG_EN, MSG_T_ZONE_RANGE);
                 out->has_offset = true;
                 out->offset_seconds = (s[i] == '-' ? -1 : 1) * (oh * 3600 + om * 60);
                 i = len;
             } else {
-                return "unexpected text after the time";
+                return msg_text(LANG_EN, MSG_T_AFTER_TIME);
             }
         }
     }
-    if (i != len) return "unexpected text after the date";
+    if (i != len) return msg_text(LANG_EN, MSG_T_AFTER_DATE);
     out->local_seconds = zt_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + hh * 3600 + mm * 60 + ss;
     return NULL;
 }
@@ -116,7 +117,7 @@ const char *zt_parse_instant(const char *s, size_t len, int tz, zt_instant *out)
     const char *why = zt_parse(s, len, &tp);
     if (why) return why;
     *out = zt_to_instant(&tp, tz);
-    if (!zt_in_years(*out, tz)) return "outside the years 1 to 9999 (in UTC or in the policy's time zone)";
+    if (!zt_in_years(*out, tz)) return msg_text(LANG_EN, MSG_T_YEARS);
     return NULL;
 }
 

@@ -31,7 +31,9 @@ int zt_weekday_from_days(int64_t days);
 
 /* Parses an ISO 8601 timestamp as docs/data.md ("Time") allows:
  * YYYY-MM-DD[(T| )HH:MM[:SS]][Z|(+|-)HH:MM]. A date alone takes no offset.
- * Returns NULL on success, else a static message saying what is wrong. */
+ * Returns NULL on success, else a static message saying what is wrong: an
+ * English text of the catalogue (msg.def), which msg_translate() puts in
+ * another language. */
 const char *zt_parse(const char *s, size_t len, ZtParsed *out);
 /* The UTC instant of a parsed time, given the local offset for times without one. */
 zt_instant zt_to_instant(const ZtParsed *p, int local_offset_seconds);

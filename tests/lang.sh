@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # lang.sh ZHIDU - --lang zh|en and the locale rule (runtime/msg.def): the
 # Chinese texts (written out here by hand) of a missing data set, a bad row,
-# a bad option, the usage, the text summary and the HTML headings; English,
+# a bad option, the usage, the text summary, the HTML headings, check's
+# diagnostics (same codes, places and carets), a refused bytecode file and a
+# SQLite error (SQLite's own words kept); English,
 # byte for byte, under --lang en, under no locale and under LANG=C; the
 # machine formats the same in both languages. Prints PASS/FAIL per case.
 set -u
@@ -58,13 +60,93 @@ usage: zhidu COMMAND [options] [args]
 (run 'zhidu help' for the commands)" "$(z "$zhidu" --lang fr help 2>&1)"
 same "zh usage first line" "用法：zhidu 命令 [选项] [参数]" "$(z "$zhidu" help --lang zh | head -n 1)"
 same "zh did you mean" "zhidu: 未知的命令“chek”
-注：是不是“check”？
+注: 是不是“check”？
 用法：zhidu 命令 [选项] [参数]
 （命令列表见 'zhidu help'）" "$(z "$zhidu" chek --lang zh 2>&1)"
 same "zh command list" "  run       按制度检查数据集（CSV 目录或 SQLite 文件）" "$(z "$zhidu" help --lang zh | grep '^  run ')"
 # after "--", --lang is a file name (its read error is file_error()'s, still English)
 same "--lang after -- is an argument" "zhidu: 无法读取 --lang：No such file or directory" \
   "$(z "$zhidu" --lang zh fmt -- --lang 2>&1)"
+
+# check: the message in Chinese, the code, place and caret as in English; the
+# did-you-mean note too; JSON stays English
+sed '/for s in 书记/s/书记/书纪/; s/require present(议题\[T\].lead)/require 议题[T].lead + 2h/' mini.zd >"$tmp/bad.zd"
+same "zh check diagnostics" "$tmp/bad.zd:58:12: 错误[E0200]: 未知的名称“书纪”
+    for s in 书纪 throughout 周, p in 校长 throughout 周
+             ^~~~
+注: 是不是“书记”？
+$tmp/bad.zd:85:11: 错误[E0202]: 不能把 person 和 duration 相加
+    require 议题[T].lead + 2h
+            ^~~~~~~~~~~~~~~~~" "$(z "$zhidu" check "$tmp/bad.zd" --lang zh 2>&1)"
+same "en check diagnostics" "$tmp/bad.zd:58:12: error[E0200]: unknown name '书纪'
+    for s in 书纪 throughout 周, p in 校长 throughout 周
+             ^~~~
+note: did you mean '书记'?
+$tmp/bad.zd:85:11: error[E0202]: cannot add person and duration
+    require 议题[T].lead + 2h
+            ^~~~~~~~~~~~~~~~~" "$(z LANG=C "$zhidu" check "$tmp/bad.zd" 2>&1)"
+z "$zhidu" check --format json "$tmp/bad.zd" --lang zh >"$tmp/zh.json" 2>&1
+z "$zhidu" check --format json "$tmp/bad.zd" --lang en >"$tmp/en.json" 2>&1
+if cmp -s "$tmp/zh.json" "$tmp/en.json" && grep -q "unknown name '书纪'" "$tmp/en.json"; then pass "check json English in zh"
+else fail "check json English in zh" "differs"; fi
+printf 'policy p {\n  title "t"\n  document "d"\n  effective 2024-01-01\n  timezone "+08:00"\n}\nrule r { every week require /* \001 */ true }\n' >"$tmp/ctl.zd"
+same "zh control character in a comment" "$tmp/ctl.zd:7:32: 错误[E0002]: 控制字符 0x01 出现在注释中" \
+  "$(z "$zhidu" check "$tmp/ctl.zd" --lang zh 2>&1 | grep E0002)"
+
+printf 'policy p {\n  title "t"\n  document "d"\n  effective 2024-01-01\n  timezone "+08:00"\n}\ntable t 3 { a: id }\n' >"$tmp/syn.zd"
+same "zh syntax error" "$tmp/syn.zd:7:9: 错误[E0100]: 意外的 整数，应为 字符串
+  table t 3 { a: id }
+          ^" "$(z "$zhidu" check "$tmp/syn.zd" --lang zh 2>&1 | head -n 3)"
+
+# a report that cannot be written
+same "zh output refused" "zhidu: 无法写入 /dev/null：字符设备，不是普通文件（zhidu 只替换普通文件）" \
+  "$(z "$zhidu" run mini.zd mini_good --output /dev/null --lang zh 2>&1)"
+
+# zhidu test: the errors in Chinese; FAIL lines and the count are the format
+mkdir "$tmp/zt" && cp mini.zd "$tmp/zt/"
+printf 'policy mini.zd\ncase one\n  violated nosuch window 2024-01-01\n' >"$tmp/zt/a.zdtest"
+printf 'policy mini.zd\nbogus x\n' >"$tmp/zt/b.zdtest"
+same "zh zdtest errors" "FAIL a.zdtest:2: one
+a.zdtest:3: 制度中没有规则或标签“nosuch”
+FAIL b.zdtest:2: 未知的指令“bogus”（可以用：policy、data、table、from、as-of、unit、case、violated、kept、pending、exempt）
+0 passed, 2 failed" "$(cd "$tmp/zt" && z "$zhidu" test --lang zh 2>&1)"
+
+# every bad file of tests/check: under --lang zh the same exit code, codes,
+# places, carets and notes as in English, every message and note other than
+# the English one; --format json the same in both
+cat >"$tmp/pair.py" <<'PY'
+import re, sys
+en, zh = (open(f, encoding="utf-8").read().splitlines() for f in sys.argv[1:3])
+head = re.compile(r"^((?:[^ ]*:\d+:\d+: )?)(error|warning|note|错误|警告|注)(\[[A-Z0-9]+\])?: (.*)$")
+ok = len(en) == len(zh)
+for a, b in zip(en, zh):
+    ma, mb = head.match(a), head.match(b)
+    if not ma or not mb:
+        ok = ok and a == b and not mb            # source and caret lines: the same
+    else:
+        ok = ok and ma.group(1) == mb.group(1) and ma.group(3) == mb.group(3) and mb.group(2) in ("错误", "警告", "注") \
+             and ma.group(4) != mb.group(4)
+sys.exit(0 if ok else 1)
+PY
+bad=""
+for f in "$root"/tests/check/bad/*.zd; do
+  z "$zhidu" check "$f" --lang en >"$tmp/c.en" 2>&1; ren=$?
+  z "$zhidu" check "$f" --lang zh >"$tmp/c.zh" 2>&1; rzh=$?
+  if [ $ren -ne $rzh ] || ! python3 "$tmp/pair.py" "$tmp/c.en" "$tmp/c.zh"; then bad="$bad $(basename "$f")"; continue; fi
+  if [ "$(z "$zhidu" check --format json "$f" --lang zh 2>&1)" != "$(z "$zhidu" check --format json "$f" --lang en 2>&1)" ]; then
+    bad="$bad $(basename "$f")(json)"; fi
+done
+same "zh check of every bad file: same codes, places and carets" "" "$bad"
+
+# a refused bytecode file; a SQLite file SQLite cannot read (its words kept)
+printf 'garbage' >"$tmp/bad.zbc"
+same "zh bytecode refused" "$tmp/bad.zbc: 错误：字节码被拒绝：文件头：不是 zhidu 字节码文件（魔数不对）" \
+  "$(z "$zhidu" run "$tmp/bad.zbc" mini_good --lang zh 2>&1)"
+same "en bytecode refused" "$tmp/bad.zbc: error: bytecode: header: not a zhidu bytecode file (bad magic bytes)" \
+  "$(z "$zhidu" run "$tmp/bad.zbc" mini_good 2>&1)"
+printf 'SQLite format 3\000garbage garbage garbage' >"$tmp/bad.db"
+same "zh SQLite error" "zhidu: $tmp/bad.db：不是可用的 SQLite 数据库：file is not a database" \
+  "$(z "$zhidu" run mini.zd "$tmp/bad.db" --lang zh 2>&1)"
 
 # English byte for byte: --lang en, no locale, LANG=C
 for f in text json jsonl csv; do

@@ -582,9 +582,34 @@ def session_ends(name, data, want_rc):
           "exit %s: %s" % (rc, err[-2000:]))
 
 
+def session_locale(tmp):
+    """Diagnostics in the editor's language (initialize's locale), else zhidu's
+    (--lang or the locale); the code is the same."""
+    u = uri(os.path.join(tmp, "示例.zd"))
+    for name, argv, locale, message in (
+            ("locale zh-cn gives Chinese", None, "zh-cn", "不能比较 person 和 time"),
+            ("locale en wins over --lang zh", [ZHIDU, "lsp", "--lang", "zh"], "en", "cannot compare person with time"),
+            ("--lang zh without a locale", [ZHIDU, "lsp", "--lang", "zh"], None, "不能比较 person 和 time")):
+        s = Server(argv)
+        params = {"capabilities": {}}
+        if locale:
+            params["locale"] = locale
+        s.request("initialize", params)
+        s.notify("initialized", {})
+        s.notify("textDocument/didOpen", {"textDocument": {"uri": u, "languageId": "zhidu", "version": 1, "text": DOC}})
+        diags = s.diagnostics(u) or [{}]
+        check("lsp " + name, len(diags) == 1 and diags[0].get("code") == "E0202" and diags[0].get("message") == message,
+              json.dumps(diags, ensure_ascii=False))
+        s.request("shutdown", None)
+        s.notify("exit", None)
+        s.finish()
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         session_main(tmp)
+    with tempfile.TemporaryDirectory() as tmp:
+        session_locale(tmp)
     check_grammar()
     check_editor_docs()
     session_stress()

@@ -967,8 +967,8 @@ static void test_tiny_program_is_valid(void **state)
     unsigned char *again = bc_write(q, &size2);
     assert_int_equal(size, size2);
     assert_memory_equal(bytes, again, size);
-    assert_int_equal(verify_stack_depth(q->code, q->funcs[0].count, q->funcs[0].nslots, ZF_BODY, err, sizeof err), 1);
-    assert_int_equal(verify_stack_depth(q->code + q->funcs[1].start, q->funcs[1].count, 4, ZF_EVENT_FILTER, err, sizeof err), 2);
+    assert_int_equal(verify_stack_depth(q->code, q->funcs[0].count, q->funcs[0].nslots, ZF_BODY, LANG_EN, err, sizeof err), 1);
+    assert_int_equal(verify_stack_depth(q->code + q->funcs[1].start, q->funcs[1].count, 4, ZF_EVENT_FILTER, LANG_EN, err, sizeof err), 2);
     free(again);
     free(bytes);
     program_free(q);
@@ -982,6 +982,26 @@ static void test_refuse_backward_jump(void **state)
     expect_refused(TINY(body), "insn 1: backward jump to 0", NULL);
     static const Insn self[] = {I(TRUE, 0, 0, 0), I(JUMP_IF_TRUE, 0, 0, 1), I(RETURN, 0, 0, 0)};
     expect_refused(TINY(self), "insn 1: backward jump to 1", NULL);
+}
+
+static void test_refuse_in_chinese(void **state)
+{
+    (void)state; /* where stays in the disassembler's words, what is wrong is in the language */
+    static const Insn body[] = {I(NOP, 0, 0, 0), I(JUMP, 0, 0, 0), I(RETURN, 0, 0, 0)};
+    Program *p = TINY(body);
+    char err[512] = "";
+    assert_int_not_equal(verify_program_in(p, LANG_ZH, err, sizeof err), 0);
+    assert_string_equal(err, "insn 1: 向后跳转到 0");
+    size_t size;
+    unsigned char *bytes = bc_write(p, &size);
+    assert_non_null(bytes);
+    assert_null(bc_load_in(bytes, size, LANG_ZH, err, sizeof err));
+    assert_string_equal(err, "insn 1: 向后跳转到 0");
+    bytes[0] ^= 1;
+    assert_null(bc_load_in(bytes, size, LANG_ZH, err, sizeof err));
+    assert_string_equal(err, "文件头：不是 zhidu 字节码文件（魔数不对）");
+    free(bytes);
+    program_free(p);
 }
 
 static void test_refuse_jump_past_end(void **state)
@@ -1377,6 +1397,7 @@ int main(void)
     const struct CMUnitTest verifier[] = {
         cmocka_unit_test(test_tiny_program_is_valid),
         cmocka_unit_test(test_refuse_backward_jump),
+        cmocka_unit_test(test_refuse_in_chinese),
         cmocka_unit_test(test_refuse_jump_past_end),
         cmocka_unit_test(test_refuse_loop_not_to_next),
         cmocka_unit_test(test_refuse_next_without_init),

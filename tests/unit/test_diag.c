@@ -119,10 +119,10 @@ static void test_counts_errors_and_warnings(void **state)
     DiagEngine *d = &f->diag;
     assert_int_equal(d->max_errors, 100);
     Source *s = src_of(f, "a.zd", "role x\n");
-    Diag *e1 = diag_report(d, DIAG_E0200, span(s, 5, 6), "unknown name '%s'", "x");
-    Diag *w1 = diag_report(d, DIAG_W0001, span(s, 0, 4), "unused");
-    Diag *e2 = diag_report(d, DIAG_E0202, span(s, 0, 6), "type %d", 2);
-    diag_report(d, DIAG_W0004, no_loc(), "no message");
+    Diag *e1 = diag_report(d, DIAG_E0200, span(s, 5, 6), D_UNKNOWN_NAME, "x");
+    Diag *w1 = diag_report(d, DIAG_W0001, span(s, 0, 4), D_TEXT, "unused");
+    Diag *e2 = diag_report(d, DIAG_E0202, span(s, 0, 6), D_TEXT, "type 2");
+    diag_report(d, DIAG_W0004, no_loc(), D_TEXT, "no message");
     assert_non_null(e1);
     assert_non_null(w1);
     assert_non_null(e2);
@@ -145,10 +145,10 @@ static void test_notes(void **state)
     Fixture *f = *state;
     DiagEngine *d = &f->diag;
     Source *s = src_of(f, "a.zd", "role x\nrole x\n");
-    Diag *g = diag_report(d, DIAG_E0201, span(s, 12, 13), "'%s' is already a role", "x");
-    diag_note(d, g, span(s, 5, 6), "previously declared %s", "here");
-    diag_note(d, g, no_loc(), "second note");
-    diag_note(d, NULL, no_loc(), "ignored"); /* a dropped diagnostic takes no notes */
+    Diag *g = diag_report(d, DIAG_E0201, span(s, 12, 13), D_ALREADY_A, "x", "role");
+    diag_note(d, g, span(s, 5, 6), D_PREVIOUSLY_DECLARED_HERE);
+    diag_note(d, g, no_loc(), D_TEXT, "second note");
+    diag_note(d, NULL, no_loc(), D_TEXT, "ignored"); /* a dropped diagnostic takes no notes */
     assert_non_null(g->notes);
     assert_string_equal(g->notes->message, "previously declared here");
     assert_int_equal(g->notes->loc.line, 1);
@@ -181,9 +181,9 @@ static void test_max_errors_cap(void **state)
     Source *s = src_of(f, "a.zd", "abcdefghij\n");
     int kept = 0;
     for (int i = 0; i < 10; i++) {
-        Diag *g = diag_report(d, DIAG_E0002, span(s, (size_t)i, (size_t)i + 1), "bad %d", i);
+        Diag *g = diag_report(d, DIAG_E0002, span(s, (size_t)i, (size_t)i + 1), D_BUILTIN_TAKES_ONE, "bad", i);
         if (g) kept++;
-        diag_note(d, g, no_loc(), "note"); /* harmless when dropped */
+        diag_note(d, g, no_loc(), D_TEXT, "note"); /* harmless when dropped */
     }
     assert_int_equal(kept, 3);
     assert_true(d->overflowed);
@@ -200,7 +200,7 @@ static void test_max_errors_cap(void **state)
     assert_int_equal(d->last->code, DIAG_E0102);
     assert_int_equal(d->errors, 4);
     /* more errors still add nothing */
-    assert_null(diag_report(d, DIAG_E0200, no_loc(), "more"));
+    assert_null(diag_report(d, DIAG_E0200, no_loc(), D_TEXT, "more"));
     n = 0;
     for (Diag *g = d->first; g; g = g->next) n++;
     assert_int_equal(n, 4);
@@ -212,9 +212,9 @@ static void test_cap_of_one(void **state)
     Fixture *f = *state;
     DiagEngine *d = &f->diag;
     d->max_errors = 1;
-    assert_non_null(diag_report(d, DIAG_E0100, no_loc(), "first"));
-    assert_null(diag_report(d, DIAG_E0100, no_loc(), "second"));
-    assert_null(diag_report(d, DIAG_E0100, no_loc(), "third"));
+    assert_non_null(diag_report(d, DIAG_E0100, no_loc(), D_TEXT, "first"));
+    assert_null(diag_report(d, DIAG_E0100, no_loc(), D_TEXT, "second"));
+    assert_null(diag_report(d, DIAG_E0100, no_loc(), D_TEXT, "third"));
     assert_int_equal(d->first->code, DIAG_E0100);
     assert_int_equal(d->first->next->code, DIAG_E0102);
     assert_null(d->first->next->next);
@@ -228,7 +228,7 @@ static void test_text_basic(void **state)
     DiagEngine *d = &f->diag;
     Source *s = src_of(f, "dir/a.zd", "policy p {\n  require a == b\n}\n");
     /* the span "a == b" */
-    diag_report(d, DIAG_E0202, span(s, 21, 27), "cannot compare %s with %s", "person", "time");
+    diag_report(d, DIAG_E0202, span(s, 21, 27), D_CANNOT_COMPARE_WITH, "person", "time");
     char *text = render(d, false);
     assert_string_equal(text,
                         "dir/a.zd:2:11: error[E0202]: cannot compare person with time\n"
@@ -241,8 +241,8 @@ static void test_text_color(void **state)
 {
     Fixture *f = *state;
     DiagEngine *d = &f->diag;
-    diag_report(d, DIAG_E0100, no_loc(), "e");
-    diag_report(d, DIAG_W0001, no_loc(), "w");
+    diag_report(d, DIAG_E0100, no_loc(), D_TEXT, "e");
+    diag_report(d, DIAG_W0001, no_loc(), D_TEXT, "w");
     char *buf = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&buf, &len);
@@ -261,9 +261,9 @@ static void test_caret_under_cjk(void **state)
     SrcLoc l = span(s, 5, 11);
     assert_int_equal(l.col, 6);
     assert_int_equal(l.end_col, 8);
-    diag_report(d, DIAG_E0201, l, "dup");
+    diag_report(d, DIAG_E0201, l, D_TEXT, "dup");
     /* a span after CJK text: "校长" at bytes 13..19 sits at terminal column 11 */
-    diag_report(d, DIAG_E0201, span(s, 13, 19), "dup2");
+    diag_report(d, DIAG_E0201, span(s, 13, 19), D_TEXT, "dup2");
     char *text = render(d, false);
     assert_string_equal(text,
                         "a.zd:1:6: error[E0201]: dup\n"
@@ -281,7 +281,7 @@ static void test_caret_single_point_after_cjk(void **state)
     DiagEngine *d = &f->diag;
     Source *s = src_of(f, "a.zd", "书记 @ x\n");
     /* the '@' at byte 7 is character 4 but terminal column 6 */
-    diag_report(d, DIAG_E0002, span(s, 7, 8), "unexpected character '@'");
+    diag_report(d, DIAG_E0002, span(s, 7, 8), D_TEXT, "unexpected character '@'");
     char *text = render(d, false);
     assert_string_equal(text,
                         "a.zd:1:4: error[E0002]: unexpected character '@'\n"
@@ -296,11 +296,11 @@ static void test_caret_empty_span_and_end_of_line(void **state)
     DiagEngine *d = &f->diag;
     Source *s = src_of(f, "a.zd", "rule r {\nrole\n");
     /* an empty span points at one column */
-    diag_report(d, DIAG_E0100, span(s, 5, 5), "empty");
+    diag_report(d, DIAG_E0100, span(s, 5, 5), D_TEXT, "empty");
     /* a span at the end of the line points just past it */
-    diag_report(d, DIAG_E0100, span(s, 13, 13), "eol");
+    diag_report(d, DIAG_E0100, span(s, 13, 13), D_TEXT, "eol");
     /* a span running past the end of the line is cut there */
-    diag_report(d, DIAG_E0100, span(s, 9, 14), "multi");
+    diag_report(d, DIAG_E0100, span(s, 9, 14), D_TEXT, "multi");
     char *text = render(d, false);
     assert_string_equal(text,
                         "a.zd:1:6: error[E0100]: empty\n"
@@ -327,7 +327,7 @@ static void test_long_line_cut(void **state)
     line[1000] = '\n';
     line[1001] = '\0';
     Source *s = src_of(f, "a.zd", line);
-    diag_report(d, DIAG_E0100, span(s, 500, 502), "far");
+    diag_report(d, DIAG_E0100, span(s, 500, 502), D_TEXT, "far");
     char *text = render(d, false);
     /* window: 40 bytes before the span, 160 columns, "..." on both sides */
     char want[1024];
@@ -346,7 +346,7 @@ static void test_long_line_span_at_start(void **state)
     line[300] = '\n';
     line[301] = '\0';
     Source *s = src_of(f, "a.zd", line);
-    diag_report(d, DIAG_E0100, span(s, 2, 3), "near");
+    diag_report(d, DIAG_E0100, span(s, 2, 3), D_TEXT, "near");
     char *text = render(d, false);
     char want[512];
     snprintf(want, sizeof want, "a.zd:1:3: error[E0100]: near\n  %.160s...\n    ^\n", line);
@@ -365,7 +365,7 @@ static void test_long_cjk_line_cut(void **state)
     line[900] = '\n';
     line[901] = '\0';
     Source *s = src_of(f, "a.zd", line);
-    diag_report(d, DIAG_E0100, span(s, 450, 453), "cjk");
+    diag_report(d, DIAG_E0100, span(s, 450, 453), D_TEXT, "cjk");
     char *text = render(d, false);
     /* The window starts 40 columns (20 wide characters) before the span, at
      * character 130 = byte 390, and holds 160 columns = 80 characters. */
@@ -382,8 +382,8 @@ static void test_invalid_utf8_shown_as_question_mark(void **state)
     Fixture *f = *state;
     DiagEngine *d = &f->diag;
     Source *s = src_of(f, "a.zd", "ab\xff\xfe" "cd\x01" "e\tf\xe4\xb8" "g\n");
-    diag_report(d, DIAG_E0001, span(s, 4, 5), "here");
-    diag_report(d, DIAG_E0001, span(s, 12, 13), "g");
+    diag_report(d, DIAG_E0001, span(s, 4, 5), D_TEXT, "here");
+    diag_report(d, DIAG_E0001, span(s, 12, 13), D_TEXT, "g");
     char *text = render(d, false);
     assert_string_equal(text,
                         "a.zd:1:5: error[E0001]: here\n"
@@ -401,12 +401,12 @@ static void test_sorting(void **state)
     DiagEngine *d = &f->diag;
     Source *b = src_of(f, "b.zd", "xxxxxxxxxx\n");
     Source *a = src_of(f, "a.zd", "yyyyyyyyyy\n");
-    diag_report(d, DIAG_E0100, span(b, 5, 6), "b5");
-    diag_report(d, DIAG_E0100, span(a, 7, 8), "a7");
-    diag_report(d, DIAG_E0100, span(b, 1, 2), "b1");
-    diag_report(d, DIAG_W0001, span(a, 7, 8), "a7 again");
-    diag_report(d, DIAG_E0100, no_loc(), "nowhere");
-    diag_report(d, DIAG_E0100, span(a, 2, 3), "a2");
+    diag_report(d, DIAG_E0100, span(b, 5, 6), D_TEXT, "b5");
+    diag_report(d, DIAG_E0100, span(a, 7, 8), D_TEXT, "a7");
+    diag_report(d, DIAG_E0100, span(b, 1, 2), D_TEXT, "b1");
+    diag_report(d, DIAG_W0001, span(a, 7, 8), D_TEXT, "a7 again");
+    diag_report(d, DIAG_E0100, no_loc(), D_TEXT, "nowhere");
+    diag_report(d, DIAG_E0100, span(a, 2, 3), D_TEXT, "a2");
     char *text = render(d, false);
     const char *order[] = {"nowhere", "a2", "a7\n", "a7 again", "b1", "b5"};
     const char *p = text;
@@ -470,10 +470,10 @@ static void test_json_output(void **state)
     Fixture *f = *state;
     DiagEngine *d = &f->diag;
     Source *s = src_of(f, "dir/\"q\".zd", "role 书记\n");
-    Diag *g = diag_report(d, DIAG_E0201, span(s, 5, 11), "'书记' \\ \"x\"\x01");
-    diag_note(d, g, span(s, 0, 4), "here");
-    diag_note(d, g, no_loc(), "nowhere");
-    diag_report(d, DIAG_W0001, no_loc(), "w");
+    Diag *g = diag_report(d, DIAG_E0201, span(s, 5, 11), D_TEXT, "'书记' \\ \"x\"\x01");
+    diag_note(d, g, span(s, 0, 4), D_TEXT, "here");
+    diag_note(d, g, no_loc(), D_TEXT, "nowhere");
+    diag_report(d, DIAG_W0001, no_loc(), D_TEXT, "w");
     char *text = render(d, true);
     assert_string_equal(text,
                         "{\"diagnostics\":["
@@ -486,6 +486,51 @@ static void test_json_output(void **state)
                         "]}"
                         "],\"errors\":1,\"warnings\":1}\n");
     free(text);
+}
+
+/* ---- language -------------------------------------------------------------------- */
+
+/* --lang zh: the text shows the Chinese message (written out here by hand)
+ * with the same code, place and caret; a diag_word() argument follows the
+ * language; JSON keeps the English. */
+static void test_language(void **state)
+{
+    Fixture *f = *state;
+    DiagEngine *d = &f->diag;
+    d->lang = LANG_ZH;
+    Source *s = src_of(f, "a.zd", "role x\nrole x\n");
+    Diag *g = diag_report(d, DIAG_E0201, span(s, 12, 13), D_ALREADY_A, "x", diag_word(D_W_ROLE));
+    diag_note(d, g, span(s, 5, 6), D_PREVIOUSLY_DECLARED_HERE);
+    diag_note(d, g, no_loc(), D_DID_YOU_MEAN, "y");
+    assert_string_equal(g->message, "'x' is already a role");
+    assert_string_equal(g->shown, "“x”已经是角色");
+    assert_string_equal(g->notes->message, "previously declared here");
+    char *text = render(d, false);
+    assert_string_equal(text,
+                        "a.zd:2:6: 错误[E0201]: “x”已经是角色\n"
+                        "  role x\n"
+                        "       ^\n"
+                        "a.zd:1:6: 注: 之前在这里声明过\n"
+                        "  role x\n"
+                        "       ^\n"
+                        "注: 是不是“y”？\n");
+    free(text);
+    text = render(d, true);
+    assert_non_null(strstr(text, "\"message\":\"'x' is already a role\""));
+    assert_non_null(strstr(text, "\"message\":\"did you mean 'y'?\""));
+    assert_null(strstr(text, "角色"));
+    free(text);
+    /* %.*s, %zu, %.0s and a translated reason go through one conversion at a time */
+    g = diag_report(d, DIAG_E0006, no_loc(), D_MALFORMED_DATE_OR_TIME, 10, "2025-02-30T", diag_word(MSG_T_NO_DATE));
+    assert_string_equal(g->message, "malformed date or time '2025-02-30': no such date");
+    assert_string_equal(g->shown, "日期或时间“2025-02-30”格式错误：没有这个日期");
+    g = diag_report(d, DIAG_E0008, no_loc(), D_IDENTIFIER_TOO_LONG_BYTES_LIMIT, (size_t)300, 255);
+    assert_string_equal(g->shown, "标识符过长（300 字节；上限为 255）");
+    g = diag_report(d, DIAG_E0205, no_loc(), D_DEF_ARG_COUNT, "f", 2, "s", 3);
+    assert_string_equal(g->message, "'f' takes 2 arguments, not 3");
+    assert_string_equal(g->shown, "“f”需要 2 个参数，而不是 3 个");
+    g = diag_report(d, DIAG_E0002, no_loc(), D_CONTROL_CHAR_IN, 0x1Bu, diag_word(D_W_COMMENT));
+    assert_string_equal(g->shown, "控制字符 0x1B 出现在注释中");
 }
 
 static void test_json_empty(void **state)
@@ -556,6 +601,7 @@ int main(void)
         T(test_sorting),
         T(test_json_escaping),
         T(test_json_output),
+        T(test_language),
         T(test_json_empty),
     };
 #undef T
