@@ -54,6 +54,11 @@ for c in $("$zhidu" help | sed -n '/^commands:/,/^$/p' | awk 'NF && !/^commands:
     else echo "FAIL docs/cli.md does not document $c $opt"; fi
   done
   grep -q "^## \`zhidu $c\`" docs/cli.md && echo "PASS docs/cli.md has a section for $c" || echo "FAIL docs/cli.md has no section for $c"
+  # the synopsis (the first code block) and the exit codes name every command
+  sed -n '/^```$/,/^```$/p' docs/cli.md | sed -n '1,/^```$/{/^```$/!p}' | grep -q "^zhidu $c\b" \
+    && echo "PASS docs/cli.md synopsis lists $c" || echo "FAIL docs/cli.md synopsis lacks $c"
+  sed -n '/^## Exit codes/,$p' docs/cli.md | grep -q "\`$c\`\|zhidu $c\`" \
+    && echo "PASS docs/cli.md exit codes cover $c" || echo "FAIL docs/cli.md exit codes lack $c"
 done
 "$zhidu" run --help | grep -q -- '^  --window N  ' && echo "PASS run --help lists --window" || echo "FAIL run --help lacks --window"
 
