@@ -16,7 +16,7 @@ WARN    := -Wall -Wextra -Werror
 OPT     ?= -O2 -g
 SANFLAGS ?=
 CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(SANFLAGS) -I$(BUILD)/gen -Icompiler -Iruntime $(EXTRA_CFLAGS)
-LDLIBS  := -lsqlite3 -lcsv -lm
+LDLIBS  := -lsqlite3 -lcsv -lm -pthread
 # the language server (cli/lsp*.c) speaks JSON: only the zhidu binary links jansson
 LSP_LIBS := -ljansson
 

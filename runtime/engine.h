@@ -42,6 +42,7 @@ typedef struct RunOptions {
     uint32_t shard, nshards; /* nshards > 0: only units whose FNV-1a 32 hash of the id bytes mod nshards is shard */
     uint32_t window;         /* streaming: evaluate after at least this many new events; 0 holds them all */
     bool record_judged;      /* also list every period and trigger judged (RunResult.judged) */
+    uint32_t jobs;           /* units judged in parallel on this many threads; 0 or 1: on the caller's */
 } RunOptions;
 
 enum { ENGINE_DEFAULT_WINDOW = 65536 };

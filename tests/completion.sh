@@ -46,6 +46,7 @@ expect "run --fail-on values" "in-principle must never" run --fail-on ""
 expect "run --on-bad-row values" "skip stop" run --on-bad-row s
 expect "--lang values" "en zh" fmt --lang ""
 expect "run --window takes a number: nothing offered" "" run --window ""
+expect "run --jobs takes a number: nothing offered" "" run --jobs ""
 mkdir -p "$tmp/dir" && touch "$tmp/dir/a.zd" "$tmp/dir/b.zbc"
 expect "files after run" "$tmp/dir/a.zd $tmp/dir/b.zbc" run "$tmp/dir/"
 expect "files after --output" "$tmp/dir/a.zd $tmp/dir/b.zbc" run --output "$tmp/dir/"

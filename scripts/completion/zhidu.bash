@@ -9,7 +9,7 @@ _zhidu_options() {
     check) echo "--format --lang --help" ;;
     compile) echo "-o --lang --help" ;;
     disasm) echo "--lang --help" ;;
-    run) echo "--format --output --db --from --as-of --unit --fail-on --on-bad-row --window --shard --lang --help" ;;
+    run) echo "--format --output --db --from --as-of --unit --fail-on --on-bad-row --window --jobs --shard --lang --help" ;;
     merge) echo "--format --output --lang --help" ;;
     fmt) echo "--check --lang --help" ;;
     test) echo "--junit --coverage --lang --help" ;;
@@ -40,7 +40,7 @@ _zhidu() {
     run:--output | run:--db | compile:-o | test:--junit | merge:--output)
       mapfile -t COMPREPLY < <(compgen -f -- "$cur")
       return ;;
-    run:--from | run:--as-of | run:--unit | run:--window | run:--shard) return ;;
+    run:--from | run:--as-of | run:--unit | run:--window | run:--jobs | run:--shard) return ;;
   esac
   if [ -n "$values" ]; then
     mapfile -t COMPREPLY < <(compgen -W "$values" -- "$cur")
