@@ -30,6 +30,16 @@ Dataset *dataset_new(const Program *p)
     ds->log_id = zt_field(p, &p->log, "id");
     ds->log_time = zt_field(p, &p->log, "time");
     ds->log_type = zt_field(p, &p->log, "type");
+    /* an event holds the cells of the fields its type carries, not every field's */
+    uint32_t nf = p->log.nfields;
+    ds->cell_slot = arena_alloc(&ds->arena, sizeof(uint16_t) * ((size_t)p->nevent_types * nf + 1u));
+    ds->ncells = arena_alloc(&ds->arena, sizeof(uint16_t) * (p->nevent_types + 1u));
+    ds->row = arena_alloc(&ds->arena, sizeof(Cell) * (nf + 1u));
+    for (uint32_t t = 0; t < p->nevent_types; t++)
+        for (uint32_t f = 0; f < nf; f++) {
+            bool carried = f >= 64 || (p->event_types[t].fields & ((uint64_t)1 << f));
+            ds->cell_slot[(size_t)t * nf + f] = carried ? ds->ncells[t]++ : UINT16_MAX;
+        }
     return ds;
 }
 
@@ -66,6 +76,8 @@ static void quote(const RawCell *c, char *buf, size_t size)
 
 /* Converts one raw cell to the field's type; returns NULL or what is wrong. */
 /* The row cannot be added for want of memory: not a bad row (no policy skips it). */
+const Cell dataset_no_cell = {0};
+
 static const char *out_of_memory(Dataset *ds, char *msg, size_t size)
 {
     ds->out_of_memory = true;
@@ -284,7 +296,8 @@ const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw,
         snprintf(msg, size, msg_text(ds->lang, MSG_COL_UNKNOWN_TYPE), program_string(p, log->fields[ftype].column), shown);
         return msg;
     }
-    Cell *cells = arena_alloc(&ds->event_arena, sizeof(Cell) * (log->nfields + 1u));
+    Cell *cells = ds->row;
+    memset(cells, 0, sizeof(Cell) * log->nfields);
     const char *bad = convert_row(ds, log, raw, cells, &ds->event_arena, msg, size);
     if (bad) return bad;
     if (cells[fid].tag != CELL_STR) {
@@ -302,10 +315,6 @@ const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw,
                  strtab_str(&ds->strs, cells[fid].s));
         return msg;
     }
-    /* fields the type does not carry are not part of the event */
-    uint64_t carried = p->event_types[type].fields;
-    for (uint32_t i = 0; i < log->nfields && i < 64; i++)
-        if (!(carried & ((uint64_t)1 << i))) memset(&cells[i], 0, sizeof(Cell));
     if (ds->nevents == ds->cap) {
         uint32_t cap = ds->cap ? ds->cap * 2 : 1024;
         Event *ev = realloc(ds->events, sizeof(Event) * cap);
@@ -320,7 +329,12 @@ const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw,
     e->type = (uint16_t)type;
     e->loc = loc;
     e->order = ds->next_order++;
-    e->cells = cells;
+    /* fields the type does not carry are not part of the event */
+    e->cells = arena_alloc(&ds->event_arena, sizeof(Cell) * (ds->ncells[type] + 1u));
+    for (uint32_t i = 0; i < log->nfields; i++) {
+        uint16_t k = ds->cell_slot[(size_t)type * log->nfields + i];
+        if (k != UINT16_MAX) e->cells[k] = cells[i];
+    }
     ds->nevents++;
     return NULL;
 }

@@ -35,7 +35,7 @@ typedef struct Event {
     uint16_t type;        /* index into the program's event types */
     uint32_t loc;         /* line (CSV) or rowid (SQLite) */
     uint32_t order;       /* input order */
-    Cell *cells;          /* one per log field */
+    Cell *cells;          /* one per log field its type carries, in field order: read through event_cell */
 } Event;
 
 typedef struct Record {
@@ -69,6 +69,9 @@ typedef struct Dataset {
     Arena arena;          /* reference rows and everything else kept to the end */
     Arena event_arena;    /* the events' cells and lists (a streaming run replaces it) */
     Event *events;        /* the events held: all of them, or a streaming run's window */
+    uint16_t *cell_slot;  /* per event type and log field: the index of its cell in Event.cells, or UINT16_MAX (not carried) */
+    uint16_t *ncells;     /* per event type: the cells of its events */
+    Cell *row;            /* a row's cells (every log field) while it is converted */
     uint32_t nevents, cap;
     uint32_t next_order;  /* events accepted so far */
     const char *event_source;
@@ -94,6 +97,14 @@ void dataset_free(Dataset *ds);
 const char *dataset_add_event(Dataset *ds, const RawCell *cells, RawCell unit, uint32_t loc, char *msg, size_t msgsize);
 const char *dataset_add_record(Dataset *ds, uint32_t table, const RawCell *cells, RawCell unit, bool has_unit, uint32_t loc,
                                char *msg, size_t msgsize);
+
+/* Event e's cell of log field f; a field its type does not carry is missing. */
+extern const Cell dataset_no_cell;
+static inline const Cell *event_cell(const Dataset *ds, const Event *e, uint32_t f)
+{
+    uint16_t k = ds->cell_slot[(size_t)e->type * ds->prog->log.nfields + f];
+    return k == UINT16_MAX ? &dataset_no_cell : &e->cells[k];
+}
 
 /* Index of the field named `name` in a table binding, or -1. */
 int zt_field(const Program *p, const ZTable *t, const char *name);

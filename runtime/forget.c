@@ -40,12 +40,12 @@ static bool cells_alike(const Cell *a, const Cell *b)
     }
 }
 
-static uint32_t alike_hash(const Event *e, uint64_t fields, uint32_t nf)
+static uint32_t alike_hash(const Dataset *ds, const Event *e, uint64_t fields, uint32_t nf)
 {
     uint32_t h = hash32(e->unit) ^ e->type;
     for (uint32_t f = 0; f < nf && f < 64; f++) {
         if (!(fields & ((uint64_t)1 << f))) continue;
-        const Cell *c = &e->cells[f];
+        const Cell *c = event_cell(ds, e, f);
         h = hash32(h ^ c->tag);
         if (c->tag == CELL_STR) h = hash32(h ^ c->s);
         else if (c->tag == CELL_LIST)
@@ -55,11 +55,11 @@ static uint32_t alike_hash(const Event *e, uint64_t fields, uint32_t nf)
     return h;
 }
 
-static bool events_alike(const Event *a, const Event *b, uint64_t fields, uint32_t nf)
+static bool events_alike(const Dataset *ds, const Event *a, const Event *b, uint64_t fields, uint32_t nf)
 {
     if (a->unit != b->unit || a->type != b->type) return false;
     for (uint32_t f = 0; f < nf && f < 64; f++)
-        if ((fields & ((uint64_t)1 << f)) && !cells_alike(&a->cells[f], &b->cells[f])) return false;
+        if ((fields & ((uint64_t)1 << f)) && !cells_alike(event_cell(ds, a, f), event_cell(ds, b, f))) return false;
     return true;
 }
 
@@ -129,8 +129,8 @@ bool forget_events(Stream *s, const uint32_t *unit_of)
             const Event *e = &ds->events[i];
             /* a trigger still to run may precede it */
             if (z->pick == ZK_LATEST && e->time > since[(size_t)unit_of[i] * p->nrules + z->rule]) { keep[i] = 1; continue; }
-            uint32_t h = alike_hash(e, z->fields, nf) & (nslots - 1);
-            while (alike[h] != UINT32_MAX && !events_alike(&ds->events[alike[h]], e, z->fields, nf)) h = (h + 1) & (nslots - 1);
+            uint32_t h = alike_hash(ds, e, z->fields, nf) & (nslots - 1);
+            while (alike[h] != UINT32_MAX && !events_alike(ds, &ds->events[alike[h]], e, z->fields, nf)) h = (h + 1) & (nslots - 1);
             if (alike[h] == UINT32_MAX || z->pick == ZK_LATEST) alike[h] = i;
         }
         for (uint32_t h = 0; h < nslots; h++)
@@ -159,9 +159,10 @@ bool forget_events(Stream *s, const uint32_t *unit_of)
         moved[i] = ZNONE;
         if (!keep[i]) continue;
         Event e = ds->events[i];
-        Cell *c = arena_alloc(&cells, sizeof(Cell) * (nf + 1u));
-        memcpy(c, e.cells, sizeof(Cell) * nf);
-        for (uint32_t f = 0; f < nf; f++)
+        uint32_t nc = ds->ncells[e.type];
+        Cell *c = arena_alloc(&cells, sizeof(Cell) * (nc + 1u));
+        memcpy(c, e.cells, sizeof(Cell) * nc);
+        for (uint32_t f = 0; f < nc; f++)
             if (c[f].tag == CELL_LIST && c[f].list) {
                 size_t size = sizeof(List) + sizeof(StrId) * c[f].list->n;
                 List *l = arena_alloc(&cells, size);

@@ -53,10 +53,16 @@ static void host_verdict(void *ctx, bool pending, const List *subjects, const Li
     k->id.pending = pending;
     List *sub = arena_try_alloc(&w->arena, sizeof(List) + sizeof(StrId) * (subjects->n + 1u));
     List *ev = arena_try_alloc(&w->arena, sizeof(List) + sizeof(StrId) * (evidence->n + 1u));
+    uint32_t *loc = arena_try_alloc(&w->arena, sizeof(uint32_t) * (evidence->n + 1u));
     char *msg = arena_try_alloc(&w->arena, strlen(message) + 1);
-    if (!sub || !ev || !msg) {
+    if (!sub || !ev || !loc || !msg) {
         w->failed = true;
         return;
+    }
+    /* where each evidence event was read: the events may be gone by report time */
+    for (uint32_t i = 0; i < evidence->n; i++) {
+        uint32_t e = unit_event_by_id(w->vm.unit, w->vm.ds, evidence->items[i]);
+        loc[i] = e == ZNONE ? 0 : w->vm.ds->events[e].loc;
     }
     sub->n = subjects->n;
     memcpy(sub->items, subjects->items, sizeof(StrId) * subjects->n);
@@ -65,6 +71,7 @@ static void host_verdict(void *ctx, bool pending, const List *subjects, const Li
     strcpy(msg, message);
     k->subjects = sub;
     k->evidence = ev;
+    k->evidence_loc = loc;
     k->message = msg;
 }
 
@@ -469,10 +476,20 @@ static uint32_t **positions_by_unit(Stream *s)
     return pos;
 }
 
-/* Pool job: judges unit k on worker `worker`. */
-static void step_one(void *ctx, uint32_t worker, uint32_t k)
+/* By decreasing number of events in the step (count[k]), then unit index. */
+static int cmp_unit_events(const void *a, const void *b, void *count)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    const uint32_t *c = count;
+    if (c[x] != c[y]) return c[x] > c[y] ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
+/* Pool job: judges the step's item-th unit on worker `worker`. */
+static void step_one(void *ctx, uint32_t worker, uint32_t item)
 {
     Stream *s = ctx;
+    uint32_t k = s->order ? s->order[item] : item;
     if (!s->pos[k]) return;
     Worker *w = &s->workers[worker];
     UnitState *us = &s->units[k];
@@ -481,6 +498,7 @@ static void step_one(void *ctx, uint32_t worker, uint32_t k)
     us->kept_from = w->nkept;
     step_unit(w, us, s->pos[k], s->count[k], s->final);
     us->kept_to = w->nkept;
+    unit_free_events(&us->u, s->p); /* its events' positions (s->pos[k]) too */
 }
 
 /* Unit us's kept verdicts and notes, in the order its worker gave them, into
@@ -493,7 +511,8 @@ static void replay_unit(Stream *s, UnitState *us)
         const Kept *k = &w->kept[i];
         if (!k->is_note) {
             verdict_begin(&s->verdicts);
-            if (!verdict_emit(&s->verdicts, &k->id, &us->u, k->subjects, k->evidence, k->message, &s->scratch)) s->failed = true;
+            if (!verdict_emit(&s->verdicts, &k->id, k->subjects, k->evidence, k->evidence_loc, k->message, &s->scratch))
+                s->failed = true;
             continue;
         }
         if (o->njudged == o->judged_cap) {
@@ -562,14 +581,26 @@ static int step(Stream *s, bool final)
     }
     s->pos = pos;
     s->final = final;
-    if (s->pool && judged > 1) pool_run(s->pool, s->nunits, step_one, s);
-    else for (uint32_t k = 0; k < s->nunits; k++) step_one(s, 0, k);
-    /* the verdicts into the result, unit by unit as one worker would have given them */
-    for (uint32_t k = 0; k < s->nunits; k++) {
-        if (!pos[k]) continue;
-        replay_unit(s, &s->units[k]);
-        unit_free_events(&s->units[k].u, p);
+    if (s->pool && judged > 1) {
+        /* the units with most events first: they are claimed first, so the threads finish together */
+        s->order = malloc(sizeof(uint32_t) * (s->nunits + 1u));
+        if (!s->order) {
+            for (uint32_t k = 0; k < s->nunits; k++) free(pos[k]);
+            free(pos);
+            s->pos = NULL;
+            return -1;
+        }
+        for (uint32_t k = 0; k < s->nunits; k++) s->order[k] = k;
+        qsort_r(s->order, s->nunits, sizeof(uint32_t), cmp_unit_events, s->count);
+        pool_run(s->pool, s->nunits, step_one, s);
+        free(s->order);
+        s->order = NULL;
+    } else {
+        for (uint32_t k = 0; k < s->nunits; k++) step_one(s, 0, k);
     }
+    /* the verdicts into the result, unit by unit as one worker would have given them */
+    for (uint32_t k = 0; k < s->nunits; k++)
+        if (pos[k]) replay_unit(s, &s->units[k]);
     for (uint32_t i = 0; i < s->nworkers; i++) {
         Worker *w = &s->workers[i];
         if (w->failed) s->failed = true;

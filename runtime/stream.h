@@ -47,6 +47,7 @@ typedef struct Kept {
     Judged note;
     Violation id;
     const List *subjects, *evidence;
+    const uint32_t *evidence_loc;         /* where each evidence event was read */
     const char *message;
 } Kept;
 
@@ -78,7 +79,8 @@ struct Stream {
     Worker *workers;
     uint32_t nworkers;
     struct Pool *pool;                    /* nworkers > 1 */
-    uint32_t **pos;                       /* in a step: per unit, its events' positions */
+    uint32_t **pos;                       /* in a step: per unit, its events' positions (NULL: not judged) */
+    uint32_t *order;                      /* in a step on several workers: the units, largest first */
     bool final;                           /* in a step: the last one */
     uint32_t **by_type, *by_type_count;   /* triggered rules per event type */
     uint32_t **keep_by_type, *keep_count; /* retention entries per event type */

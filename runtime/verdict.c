@@ -72,9 +72,17 @@ static bool seen_reserve(Verdicts *vs, Arena *scratch)
     return true;
 }
 
+/* An evidence event and where it was read, sorted together by the event's id. */
+typedef struct Evidence { StrId id; uint32_t loc; } Evidence;
+
+static int cmp_evidence_by_text(const void *a, const void *b, void *strs)
+{
+    return strcmp(strtab_str(strs, ((const Evidence *)a)->id), strtab_str(strs, ((const Evidence *)b)->id));
+}
+
 /* A verdict's stored form: the identity, then copies of the lists and message. */
-static void fill_verdict(Verdicts *vs, Violation *v, const Violation *id, Unit *u, const List *subjects, const List *evidence,
-                         const char *message)
+static void fill_verdict(Verdicts *vs, Violation *v, const Violation *id, const List *subjects, const List *evidence,
+                         const uint32_t *evidence_loc, const char *message, Arena *scratch)
 {
     RunResult *out = vs->out;
     const Dataset *ds = vs->ds;
@@ -85,21 +93,21 @@ static void fill_verdict(Verdicts *vs, Violation *v, const Violation *id, Unit *
     qsort_r(v->subjects, v->nsubjects, sizeof(StrId), cmp_strid_by_text, (void *)&ds->strs);
     v->nevidence = evidence->n;
     v->evidence = arena_alloc(&out->arena, sizeof(StrId) * (evidence->n + 1));
-    memcpy(v->evidence, evidence->items, sizeof(StrId) * evidence->n);
-    qsort_r(v->evidence, v->nevidence, sizeof(StrId), cmp_strid_by_text, (void *)&ds->strs);
-    /* where each evidence event was read: the events may be gone by report time */
     v->evidence_loc = arena_alloc(&out->arena, sizeof(uint32_t) * (evidence->n + 1));
-    for (uint32_t i = 0; i < v->nevidence; i++) {
-        uint32_t e = unit_event_by_id(u, ds, v->evidence[i]);
-        v->evidence_loc[i] = e == ZNONE ? 0 : ds->events[e].loc;
+    Evidence *ev = arena_alloc(scratch, sizeof(Evidence) * (evidence->n + 1));
+    for (uint32_t i = 0; i < evidence->n; i++) ev[i] = (Evidence){evidence->items[i], evidence_loc ? evidence_loc[i] : 0};
+    qsort_r(ev, evidence->n, sizeof(Evidence), cmp_evidence_by_text, (void *)&ds->strs);
+    for (uint32_t i = 0; i < evidence->n; i++) {
+        v->evidence[i] = ev[i].id;
+        v->evidence_loc[i] = ev[i].loc;
     }
     v->message = arena_strdup(&out->arena, message);
 }
 
 void verdict_begin(Verdicts *vs) { vs->nundo = 0; }
 
-bool verdict_emit(Verdicts *vs, const Violation *id, Unit *u, const List *subjects, const List *evidence, const char *message,
-                  Arena *scratch)
+bool verdict_emit(Verdicts *vs, const Violation *id, const List *subjects, const List *evidence, const uint32_t *evidence_loc,
+                  const char *message, Arena *scratch)
 {
     RunResult *out = vs->out;
     Seen *seen = &vs->seen;
@@ -125,7 +133,7 @@ bool verdict_emit(Verdicts *vs, const Violation *id, Unit *u, const List *subjec
             }
             vs->undo[vs->nundo] = out->v[k];
             vs->undo_at[vs->nundo++] = k;
-            fill_verdict(vs, &out->v[k], id, u, subjects, evidence, message);
+            fill_verdict(vs, &out->v[k], id, subjects, evidence, evidence_loc, message, scratch);
             return true;
         }
         h = (h + 1) & (seen->nslots - 1);
@@ -139,7 +147,7 @@ bool verdict_emit(Verdicts *vs, const Violation *id, Unit *u, const List *subjec
     }
     seen->slots[h] = out->n;
     seen->nused++;
-    fill_verdict(vs, &out->v[out->n++], id, u, subjects, evidence, message);
+    fill_verdict(vs, &out->v[out->n++], id, subjects, evidence, evidence_loc, message, scratch);
     return true;
 }
 

@@ -29,10 +29,10 @@ typedef struct Verdicts {
 /* Starts a run: its verdicts can be taken back until the next begin. */
 void verdict_begin(Verdicts *vs);
 /* Records a verdict of identity `id` (everything but the lists and message);
- * u: the unit judged, for where each evidence event was read. Returns false
- * when out of memory. */
-bool verdict_emit(Verdicts *vs, const Violation *id, Unit *u, const List *subjects, const List *evidence, const char *message,
-                  Arena *scratch);
+ * evidence_loc[i]: where evidence->items[i] was read (NULL: all 0). Returns
+ * false when out of memory. */
+bool verdict_emit(Verdicts *vs, const Violation *id, const List *subjects, const List *evidence, const uint32_t *evidence_loc,
+                  const char *message, Arena *scratch);
 /* Takes back the current run's verdicts: the result had `mark` before it. */
 void verdict_take_back(Verdicts *vs, uint32_t mark);
 /* Forgets the identity index (after string ids change); rebuilt on demand. */

@@ -77,7 +77,7 @@ static Violation period(uint32_t rule, StrId unit, int64_t from, int64_t to, uin
 
 static void emit(Fixture *f, const Violation *id, const List *subjects, const char *message)
 {
-    assert_true(verdict_emit(&f->vs, id, &f->unit, subjects, list(f, 0, 0, 0), message, &f->scratch));
+    assert_true(verdict_emit(&f->vs, id, subjects, list(f, 0, 0, 0), NULL, message, &f->scratch));
 }
 
 static void test_same_identity_once(void **state)
