@@ -38,7 +38,12 @@ Dataset *dataset_new(const Program *p)
     for (uint32_t t = 0; t < p->nevent_types; t++)
         for (uint32_t f = 0; f < nf; f++) {
             bool carried = f >= 64 || (p->event_types[t].fields & ((uint64_t)1 << f));
-            ds->cell_slot[(size_t)t * nf + f] = carried ? ds->ncells[t]++ : UINT16_MAX;
+            uint16_t *slot = &ds->cell_slot[(size_t)t * nf + f];
+            if (!carried) *slot = SLOT_NONE;
+            else if ((int)f == ds->log_id) *slot = SLOT_ID; /* the Event holds these three */
+            else if ((int)f == ds->log_time) *slot = SLOT_TIME;
+            else if ((int)f == ds->log_type) *slot = SLOT_TYPE;
+            else *slot = ds->ncells[t]++;
         }
     return ds;
 }
@@ -76,8 +81,6 @@ static void quote(const RawCell *c, char *buf, size_t size)
 
 /* Converts one raw cell to the field's type; returns NULL or what is wrong. */
 /* The row cannot be added for want of memory: not a bad row (no policy skips it). */
-const Cell dataset_no_cell = {0};
-
 static const char *out_of_memory(Dataset *ds, char *msg, size_t size)
 {
     ds->out_of_memory = true;
@@ -330,10 +333,10 @@ const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw,
     e->loc = loc;
     e->order = ds->next_order++;
     /* fields the type does not carry are not part of the event */
-    e->cells = arena_alloc(&ds->event_arena, sizeof(Cell) * (ds->ncells[type] + 1u));
+    e->cells = ds->ncells[type] ? arena_alloc(&ds->event_arena, sizeof(Cell) * ds->ncells[type]) : NULL;
     for (uint32_t i = 0; i < log->nfields; i++) {
         uint16_t k = ds->cell_slot[(size_t)type * log->nfields + i];
-        if (k != UINT16_MAX) e->cells[k] = cells[i];
+        if (k < SLOT_TYPE) e->cells[k] = cells[i];
     }
     ds->nevents++;
     return NULL;

@@ -45,7 +45,8 @@ static uint32_t alike_hash(const Dataset *ds, const Event *e, uint64_t fields, u
     uint32_t h = hash32(e->unit) ^ e->type;
     for (uint32_t f = 0; f < nf && f < 64; f++) {
         if (!(fields & ((uint64_t)1 << f))) continue;
-        const Cell *c = event_cell(ds, e, f);
+        Cell cell = event_cell(ds, e, f);
+        const Cell *c = &cell;
         h = hash32(h ^ c->tag);
         if (c->tag == CELL_STR) h = hash32(h ^ c->s);
         else if (c->tag == CELL_LIST)
@@ -58,8 +59,11 @@ static uint32_t alike_hash(const Dataset *ds, const Event *e, uint64_t fields, u
 static bool events_alike(const Dataset *ds, const Event *a, const Event *b, uint64_t fields, uint32_t nf)
 {
     if (a->unit != b->unit || a->type != b->type) return false;
-    for (uint32_t f = 0; f < nf && f < 64; f++)
-        if ((fields & ((uint64_t)1 << f)) && !cells_alike(event_cell(ds, a, f), event_cell(ds, b, f))) return false;
+    for (uint32_t f = 0; f < nf && f < 64; f++) {
+        if (!(fields & ((uint64_t)1 << f))) continue;
+        Cell x = event_cell(ds, a, f), y = event_cell(ds, b, f);
+        if (!cells_alike(&x, &y)) return false;
+    }
     return true;
 }
 
@@ -160,8 +164,8 @@ bool forget_events(Stream *s, const uint32_t *unit_of)
         if (!keep[i]) continue;
         Event e = ds->events[i];
         uint32_t nc = ds->ncells[e.type];
-        Cell *c = arena_alloc(&cells, sizeof(Cell) * (nc + 1u));
-        memcpy(c, e.cells, sizeof(Cell) * nc);
+        Cell *c = nc ? arena_alloc(&cells, sizeof(Cell) * nc) : NULL;
+        if (nc) memcpy(c, e.cells, sizeof(Cell) * nc);
         for (uint32_t f = 0; f < nc; f++)
             if (c[f].tag == CELL_LIST && c[f].list) {
                 size_t size = sizeof(List) + sizeof(StrId) * c[f].list->n;

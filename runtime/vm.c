@@ -498,7 +498,12 @@ Value vm_call(Vm *vm, uint32_t f, Value arg)
         case ZOP_POP: --sp; break;
         case ZOP_EV_FIELD: {
             const Event *e = event_of(vm, sp[-1]);
-            sp[-1] = e ? cell_value(event_cell(vm->ds, e, in->c), vm->p->log.fields[in->c].type) : missing;
+            if (e) {
+                Cell c = event_cell(vm->ds, e, in->c);
+                sp[-1] = cell_value(&c, vm->p->log.fields[in->c].type);
+            } else {
+                sp[-1] = missing;
+            }
             break;
         }
         case ZOP_ROW_FIELD:
