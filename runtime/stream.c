@@ -510,7 +510,6 @@ static void replay_unit(Stream *s, UnitState *us)
     for (uint32_t i = us->kept_from; i < us->kept_to && !s->failed; i++) {
         const Kept *k = &w->kept[i];
         if (!k->is_note) {
-            verdict_begin(&s->verdicts);
             if (!verdict_emit(&s->verdicts, &k->id, k->subjects, k->evidence, k->evidence_loc, k->message, &s->scratch))
                 s->failed = true;
             continue;

@@ -1,7 +1,5 @@
-/* verdict.c - identity, dedupe, rollback and ordering of verdicts (see
- * verdict.h). Identities are found through an open-addressed index of the
- * result; a verdict taken back leaves its slot pointing past the end, which
- * the lookup treats as another identity: harmless. */
+/* verdict.c - identity, dedupe and ordering of verdicts (see verdict.h).
+ * Identities are found through an open-addressed index of the result. */
 #define _GNU_SOURCE /* qsort_r: comparisons that need the string table, without globals */
 #include "verdict.h"
 
@@ -104,8 +102,6 @@ static void fill_verdict(Verdicts *vs, Violation *v, const Violation *id, const 
     v->message = arena_strdup(&out->arena, message);
 }
 
-void verdict_begin(Verdicts *vs) { vs->nundo = 0; }
-
 bool verdict_emit(Verdicts *vs, const Violation *id, const List *subjects, const List *evidence, const uint32_t *evidence_loc,
                   const char *message, Arena *scratch)
 {
@@ -114,25 +110,12 @@ bool verdict_emit(Verdicts *vs, const Violation *id, const List *subjects, const
     if (!seen_reserve(vs, scratch)) return false;
     uint32_t h = (uint32_t)verdict_hash(id, subjects) & (seen->nslots - 1);
     while (seen->slots[h] != UINT32_MAX) {
-        /* slots past the end belong to verdicts taken back */
         uint32_t k = seen->slots[h];
         if (k < out->n && same_identity(&out->v[k], id, subjects)) {
             /* reported already. Two calendar rows can give the same period:
              * the row judged first when every event is held (the lower one)
              * has its verdict reported, whichever step judges it */
             if (id->row >= out->v[k].row) return true;
-            if (vs->nundo == vs->undo_cap) {
-                uint32_t cap = vs->undo_cap ? vs->undo_cap * 2 : 16;
-                Violation *undo = realloc(vs->undo, sizeof(Violation) * cap);
-                if (!undo) return false;
-                vs->undo = undo;
-                uint32_t *at = realloc(vs->undo_at, sizeof(uint32_t) * cap);
-                if (!at) return false;
-                vs->undo_at = at;
-                vs->undo_cap = cap;
-            }
-            vs->undo[vs->nundo] = out->v[k];
-            vs->undo_at[vs->nundo++] = k;
             fill_verdict(vs, &out->v[k], id, subjects, evidence, evidence_loc, message, scratch);
             return true;
         }
@@ -151,15 +134,6 @@ bool verdict_emit(Verdicts *vs, const Violation *id, const List *subjects, const
     return true;
 }
 
-void verdict_take_back(Verdicts *vs, uint32_t mark)
-{
-    while (vs->nundo > 0) { /* verdicts it replaced, newest first */
-        vs->nundo--;
-        vs->out->v[vs->undo_at[vs->nundo]] = vs->undo[vs->nundo];
-    }
-    vs->out->n = mark;
-}
-
 void verdict_forget_index(Verdicts *vs)
 {
     free(vs->seen.slots);
@@ -169,10 +143,6 @@ void verdict_forget_index(Verdicts *vs)
 void verdict_free(Verdicts *vs)
 {
     verdict_forget_index(vs);
-    free(vs->undo);
-    free(vs->undo_at);
-    vs->undo = NULL;
-    vs->undo_at = NULL;
 }
 
 static int cmp_violation(const void *a, const void *b, void *ctx)
