@@ -1,6 +1,8 @@
 /* run.c - `zhidu run`: judge a data set against a policy and write the report
  * (and optionally a SQLite copy of it). */
+#define _GNU_SOURCE /* sched_getaffinity: the cores this process may use (a Slurm task's, taskset's) */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,11 +69,13 @@ static ReportFormat report_format(const char *name)
     return REPORT_TEXT;
 }
 
-/* --jobs: 1 to 256 threads; by default one per online core. Returns false on a bad value. */
+/* --jobs: 1 to 256 threads; by default one per core this process may run
+ * on. Returns false on a bad value. */
 static bool parse_jobs(const char *text, uint32_t *jobs)
 {
     if (!text) {
-        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        cpu_set_t set;
+        long n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : sysconf(_SC_NPROCESSORS_ONLN);
         *jobs = n < 1 ? 1 : n > 256 ? 256 : (uint32_t)n;
         return true;
     }
@@ -191,7 +195,7 @@ static const CliOption run_options[] = {
     {"--fail-on", "LEVEL", "must|in-principle|never", "which violations make the exit code 1 (default in-principle)"},
     {"--on-bad-row", "ACTION", "stop|skip", "stop at the first bad row (default) or report and skip it"},
     {"--window", "N", NULL, "judge after every N new events and forget what no rule reads (default 65536; 0 holds all)"},
-    {"--jobs", "N", NULL, "judge units on N threads (default: one per core; the report does not depend on N)"},
+    {"--jobs", "N", NULL, "judge units on N threads (default: one per core it may use; the report does not depend on N)"},
     {0},
 };
 
