@@ -16,11 +16,12 @@ tricks, valid enum values only, one row per topic, so that the plain-SQL and
 plain-Python readings in bench/ can read it without a date parser. The data is
 valid for rules/gxnu.zd (no bad rows) and breaks most rules now and then.
 
-    gen_dense.py --events N [--seed S] [--in-order] [--out DIR] [--sqlite FILE]
-                 [--stats]
+    gen_dense.py --events N [--seed S] [--in-order] [--units U] [--out DIR]
+                 [--sqlite FILE] [--stats]
 
---events is approximate (it sets the weekly density); --stats prints the mix
-of the written log on standard error.
+--events is approximate (it sets the weekly density); --units spreads them
+over U units instead of 3 (the 4th and later are named 学院4, 学院5, ...);
+--stats prints the mix of the written log on standard error.
 """
 import argparse
 import collections
@@ -204,7 +205,8 @@ class Gen:
             while d + 7 <= days(hi):
                 self.weeks.append(d * DAY)
                 d += 7
-        self.per_week = a.events / (len(UNITS) * len(self.weeks))
+        names = UNITS[:a.units] + ["学院%d" % k for k in range(len(UNITS) + 1, a.units + 1)]
+        self.per_week = a.events / (len(names) * len(self.weeks))
         self.dir_seq = 0
         self.held = []               # --in-order: rows not yet written
         for name, lo, hi in SEMESTERS:
@@ -213,7 +215,7 @@ class Gen:
             self.out.write("calendar", (name, "vacation", lo, hi, None))
         for _name, lo, _hi in SEMESTERS:
             self.out.write("calendar", ("碰头会周期", "cycle-anchor", lo, None, None))
-        self.units = [Unit(self, k + 1, uid) for k, uid in enumerate(UNITS)]
+        self.units = [Unit(self, k + 1, uid) for k, uid in enumerate(names)]
         names, weights = zip(*STORIES)
         self.story_names, self.story_weights = names, weights
 
@@ -404,6 +406,7 @@ def main(argv):
     ap.add_argument("--events", type=int, default=100000, help="approximate number of events")
     ap.add_argument("--seed", type=int, default=10)
     ap.add_argument("--in-order", action="store_true", help="write the events in time order")
+    ap.add_argument("--units", type=int, default=3, help="number of units (default 3)")
     ap.add_argument("--out", help="CSV directory to write")
     ap.add_argument("--sqlite", help="SQLite file to write (same content)")
     ap.add_argument("--stats", action="store_true", help="print the mix of event types on stderr")

@@ -1,9 +1,12 @@
 /* run.c - `zhidu run`: judge a data set against a policy and write the report
  * (and optionally a SQLite copy of it). */
+#define _GNU_SOURCE /* sched_getaffinity: the cores this process may use (a Slurm task's, taskset's) */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "msg.h"
@@ -69,6 +72,24 @@ static ReportFormat report_format(const char *name)
     return REPORT_TEXT;
 }
 
+/* --jobs: 1 to 256 threads; by default one per core this process may run
+ * on. Returns false on a bad value. */
+static bool parse_jobs(const char *text, uint32_t *jobs)
+{
+    if (!text) {
+        cpu_set_t set;
+        long n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : sysconf(_SC_NPROCESSORS_ONLN);
+        *jobs = n < 1 ? 1 : n > 256 ? 256 : (uint32_t)n;
+        return true;
+    }
+    char *end;
+    errno = 0;
+    unsigned long n = strtoul(text, &end, 10);
+    if (!*text || *end || errno || n < 1 || n > 256 || text[0] == '-' || text[0] == '+' || text[0] == ' ') return false;
+    *jobs = (uint32_t)n;
+    return true;
+}
+
 /* A checked range of centuries is a data error far more often than a log:
  * every periodic rule judges every period of it (a log from year 1 to 9999
  * gives 521,720 weeks per weekly rule; docs/security.md, item 18). */
@@ -93,7 +114,8 @@ static int run_run(const Command *cmd, const CliArgs *args)
     const char *format = OPT("--format", "text"), *output = OPT("--output", NULL), *dbpath = OPT("--db", NULL);
     const char *from = OPT("--from", NULL), *as_of = OPT("--as-of", NULL), *unit = OPT("--unit", NULL);
     const char *fail_on = OPT("--fail-on", "in-principle"), *bad_rows = OPT("--on-bad-row", "stop");
-    const char *window_text = OPT("--window", NULL), *shard = OPT("--shard", NULL), *limit = OPT("--time-limit", NULL);
+    const char *window_text = OPT("--window", NULL), *shard = OPT("--shard", NULL),
+                *limit = OPT("--time-limit", NULL), *jobs = OPT("--jobs", NULL);
 #undef OPT
     if (args->npos > 2) return cli_usage_error(cmd, lang, NULL, msg_text(lang, MSG_UNEXPECTED_ARG), args->pos[2]);
     if (args->npos < 2) return cli_usage_error(cmd, lang, NULL, "%s", msg_text(lang, MSG_RUN_NEEDS));
@@ -125,6 +147,7 @@ static int run_run(const Command *cmd, const CliArgs *args)
 
     RunOptions ro = {0};
     if (shard && !shard_parse(shard, &ro.shard, &ro.nshards)) return cli_usage_error(cmd, lang, NULL, msg_text(lang, MSG_SHARD_VALUE), shard);
+    if (!parse_jobs(jobs, &ro.jobs)) return cli_usage_error(cmd, lang, NULL, msg_text(lang, MSG_JOBS_VALUE), jobs);
     int rc = EXIT_OK;
     Program *p = cli_load_policy(policy, &rc, lang);
     if (!p) return rc == EXIT_FINDINGS ? EXIT_USAGE : rc;
@@ -186,6 +209,7 @@ static const CliOption run_options[] = {
     {"--fail-on", "LEVEL", "must|in-principle|never", "which violations make the exit code 1 (default in-principle)"},
     {"--on-bad-row", "ACTION", "stop|skip", "stop at the first bad row (default) or report and skip it"},
     {"--window", "N", NULL, "judge after every N new events and forget what no rule reads (default 65536; 0 holds all)"},
+    {"--jobs", "N", NULL, "judge units on N threads (default: one per core it may use; the report does not depend on N)"},
     {"--time-limit", "SECONDS", NULL, "stop with exit 2 once the run has taken SECONDS (1 to 604800)"},
     {0},
 };

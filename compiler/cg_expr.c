@@ -283,6 +283,9 @@ static void gen_select(Gen *g, Var *sc, Expr *e)
     cg_emit(g, init, ev, init == ZOP_SCAN_INIT_EQ || init == ZOP_SCAN_INIT_EQ_IN ? field : 0, mask_const, e->loc);
     if (scan.since) cg_emit(g, ZOP_SCAN_FROM, ev, 0, 0, e->loc);
     for (int i = 0; i < scan.nalts; i++) cg_emit(g, ZOP_SCAN_ALSO_EQ, ev, (uint32_t)scan.alt_field[i], 0, e->loc);
+    /* latest: read backwards from the limit, so the first match is the answer
+     * (the one a forward scan would take last: the latest, ties to the later row) */
+    if (e->select == SEL_LATEST) cg_emit(g, ZOP_SCAN_LAST, ev, 0, 0, e->loc);
     uint32_t head = cg_emit(g, ZOP_SCAN_NEXT, ev, 0, 0, e->loc);
     cg_trace(g, (ZTracePoint){.kind = ZTR_SEL_EVENT, .name = ZNONE, .name2 = ZNONE, .owner = sel}, ev, e->loc);
     uint32_t skip = ZNONE, found = ZNONE;
@@ -297,8 +300,6 @@ static void gen_select(Gen *g, Var *sc, Expr *e)
         skip = cg_emit(g, ZOP_JUMP_IF_FALSE, 0, 0, 0, e->loc);
     }
     if (unbounded) g->open_scans--;
-    uint32_t skip2 = ZNONE;
-    int time_field = g->pol->events ? g->pol->events->time_field : -1;
     switch (e->select) {
     case SEL_EXISTS:
         cg_emit(g, ZOP_TRUE, 0, 0, 0, e->loc);
@@ -312,32 +313,15 @@ static void gen_select(Gen *g, Var *sc, Expr *e)
         cg_emit(g, ZOP_STORE, result, 0, 0, e->loc);
         break;
     case SEL_FIRST:
-        /* scans run in (time, input order): the first match is the earliest */
+    case SEL_LATEST:
+        /* scans run in (time, input order), latest backwards: the first match is the answer */
         cg_emit(g, ZOP_LOAD, ev, 0, 0, e->loc);
         cg_emit(g, ZOP_STORE, result, 0, 0, e->loc);
         found = cg_emit(g, ZOP_JUMP, 0, 0, 0, e->loc);
         break;
-    default: {
-        /* take it when nothing is taken yet, or when it is later (latest: ties
-         * go to the later row) or strictly earlier (first: ties keep the earlier) */
-        cg_emit(g, ZOP_LOAD, result, 0, 0, e->loc);
-        cg_emit(g, ZOP_PRESENT, 0, 0, 0, e->loc);
-        uint32_t take_first = cg_emit(g, ZOP_JUMP_IF_FALSE, 0, 0, 0, e->loc);
-        cg_emit(g, ZOP_LOAD, ev, 0, 0, e->loc);
-        cg_emit(g, ZOP_EV_FIELD, 0, 0, (uint32_t)time_field, e->loc);
-        cg_emit(g, ZOP_LOAD, result, 0, 0, e->loc);
-        cg_emit(g, ZOP_EV_FIELD, 0, 0, (uint32_t)time_field, e->loc);
-        cg_emit(g, e->select == SEL_LATEST ? ZOP_GE : ZOP_LT, 0, 0, 0, e->loc);
-        skip2 = cg_emit(g, ZOP_JUMP_IF_FALSE, 0, 0, 0, e->loc);
-        cg_patch(g, take_first, cg_here(g));
-        cg_emit(g, ZOP_LOAD, ev, 0, 0, e->loc);
-        cg_emit(g, ZOP_STORE, result, 0, 0, e->loc);
-        break;
-    }
     }
     uint32_t loop = cg_here(g);
     if (skip != ZNONE) cg_patch(g, skip, loop);
-    if (skip2 != ZNONE) cg_patch(g, skip2, loop);
     cg_emit(g, ZOP_LOOP, 0, 0, head - g->fstart, e->loc);
     cg_patch(g, head, cg_here(g));
     if (found != ZNONE) cg_patch(g, found, cg_here(g));

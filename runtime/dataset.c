@@ -28,6 +28,25 @@ Dataset *dataset_new(const Program *p)
     ds->log_id = zt_field(p, &p->log, "id");
     ds->log_time = zt_field(p, &p->log, "time");
     ds->log_type = zt_field(p, &p->log, "type");
+    /* an event holds the cells of the fields its type carries, not every field's */
+    uint32_t nf = p->log.nfields;
+    ds->cell_slot = arena_alloc(&ds->arena, sizeof(uint16_t) * ((size_t)p->nevent_types * nf + 1u));
+    ds->ncells = arena_alloc(&ds->arena, sizeof(uint16_t) * (p->nevent_types + 1u));
+    ds->row = arena_alloc(&ds->arena, sizeof(Cell) * (nf + 1u));
+    if (ds->arena.failed) {
+        dataset_free(ds);
+        return NULL;
+    }
+    for (uint32_t t = 0; t < p->nevent_types; t++)
+        for (uint32_t f = 0; f < nf; f++) {
+            bool carried = f >= 64 || (p->event_types[t].fields & ((uint64_t)1 << f));
+            uint16_t *slot = &ds->cell_slot[(size_t)t * nf + f];
+            if (!carried) *slot = SLOT_NONE;
+            else if ((int)f == ds->log_id) *slot = SLOT_ID; /* the Event holds these three */
+            else if ((int)f == ds->log_time) *slot = SLOT_TIME;
+            else if ((int)f == ds->log_type) *slot = SLOT_TYPE;
+            else *slot = ds->ncells[t]++;
+        }
     return ds;
 }
 
@@ -286,8 +305,8 @@ const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw,
         snprintf(msg, size, msg_text(ds->lang, MSG_COL_UNKNOWN_TYPE), program_string(p, log->fields[ftype].column), shown);
         return msg;
     }
-    Cell *cells = arena_alloc(&ds->event_arena, sizeof(Cell) * (log->nfields + 1u));
-    if (!cells) return out_of_memory(ds, msg, size);
+    Cell *cells = ds->row;
+    memset(cells, 0, sizeof(Cell) * log->nfields);
     const char *bad = convert_row(ds, log, raw, cells, &ds->event_arena, msg, size);
     if (bad) return bad;
     if (cells[fid].tag != CELL_STR) {
@@ -305,10 +324,6 @@ const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw,
                  strtab_str(&ds->strs, cells[fid].s));
         return msg;
     }
-    /* fields the type does not carry are not part of the event */
-    uint64_t carried = p->event_types[type].fields;
-    for (uint32_t i = 0; i < log->nfields && i < 64; i++)
-        if (!(carried & ((uint64_t)1 << i))) memset(&cells[i], 0, sizeof(Cell));
     if (ds->nevents == ds->cap) {
         uint32_t cap = ds->cap ? ds->cap * 2 : 1024;
         Event *ev = realloc(ds->events, sizeof(Event) * cap);
@@ -323,7 +338,13 @@ const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw,
     e->type = (uint16_t)type;
     e->loc = loc;
     e->order = ds->next_order++;
-    e->cells = cells;
+    /* fields the type does not carry are not part of the event */
+    e->cells = ds->ncells[type] ? arena_alloc(&ds->event_arena, sizeof(Cell) * ds->ncells[type]) : NULL;
+    if (ds->ncells[type] && !e->cells) return out_of_memory(ds, msg, size);
+    for (uint32_t i = 0; i < log->nfields; i++) {
+        uint16_t k = ds->cell_slot[(size_t)type * log->nfields + i];
+        if (k < SLOT_TYPE) e->cells[k] = cells[i];
+    }
     ds->nevents++;
     return NULL;
 }

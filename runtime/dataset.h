@@ -35,7 +35,7 @@ typedef struct Event {
     StrId id, unit;
     uint16_t type;        /* index into the program's event types */
     uint32_t order;       /* input order */
-    Cell *cells;          /* one per log field */
+    Cell *cells;          /* one per log field its type carries but id, time and type, in field order: read through event_cell */
 } Event;
 
 typedef struct Record {
@@ -69,6 +69,9 @@ typedef struct Dataset {
     Arena arena;          /* reference rows and everything else kept to the end */
     Arena event_arena;    /* the events' cells and lists (a streaming run replaces it) */
     Event *events;        /* the events held: all of them, or a streaming run's window */
+    uint16_t *cell_slot;  /* per event type and log field: the index of its cell in Event.cells, or an EventSlot */
+    uint16_t *ncells;     /* per event type: the cells of its events */
+    Cell *row;            /* a row's cells (every log field) while it is converted */
     uint32_t nevents, cap;
     uint32_t next_order;  /* events accepted so far */
     const char *event_source;
@@ -94,5 +97,21 @@ void dataset_free(Dataset *ds);
 const char *dataset_add_event(Dataset *ds, const RawCell *cells, RawCell unit, int64_t loc, char *msg, size_t msgsize);
 const char *dataset_add_record(Dataset *ds, uint32_t table, const RawCell *cells, RawCell unit, bool has_unit, int64_t loc,
                                char *msg, size_t msgsize);
+
+/* Where an event's field is when not in Event.cells: not carried (missing),
+ * or the id, time and type the Event holds itself. */
+enum EventSlot { SLOT_TYPE = UINT16_MAX - 3, SLOT_TIME, SLOT_ID, SLOT_NONE };
+
+/* Event e's cell of log field f; a field its type does not carry is missing. */
+static inline Cell event_cell(const Dataset *ds, const Event *e, uint32_t f)
+{
+    uint16_t k = ds->cell_slot[(size_t)e->type * ds->prog->log.nfields + f];
+    if (k < SLOT_TYPE) return e->cells[k];
+    Cell c = {0};
+    if (k == SLOT_ID) c.tag = CELL_STR, c.s = e->id;
+    else if (k == SLOT_TIME) c.tag = CELL_TIME, c.i = e->time;
+    else if (k == SLOT_TYPE) c.tag = CELL_STR, c.s = ds->prog_str[ds->prog->event_types[e->type].value];
+    return c;
+}
 
 #endif

@@ -43,6 +43,7 @@ typedef struct RunOptions {
     uint32_t window;         /* streaming: evaluate after at least this many new events; 0 holds them all */
     bool record_judged;      /* also list every period and trigger judged (RunResult.judged) */
     struct Trace *trace;     /* zhidu explain: the sink of a traced program's TRACE points (trace.h), or NULL */
+    uint32_t jobs;           /* units judged in parallel on this many threads; 0 or 1: on the caller's */
 } RunOptions;
 
 enum { ENGINE_DEFAULT_WINDOW = 65536 };

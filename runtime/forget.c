@@ -40,12 +40,13 @@ static bool cells_alike(const Cell *a, const Cell *b)
     }
 }
 
-static uint32_t alike_hash(const Event *e, uint64_t fields, uint32_t nf)
+static uint32_t alike_hash(const Dataset *ds, const Event *e, uint64_t fields, uint32_t nf)
 {
     uint32_t h = hidx_hash_id(e->unit) ^ e->type;
     for (uint32_t f = 0; f < nf && f < 64; f++) {
         if (!(fields & ((uint64_t)1 << f))) continue;
-        const Cell *c = &e->cells[f];
+        Cell cell = event_cell(ds, e, f);
+        const Cell *c = &cell;
         h = hidx_hash_id(h ^ c->tag);
         if (c->tag == CELL_STR) h = hidx_hash_id(h ^ c->s);
         else if (c->tag == CELL_LIST)
@@ -55,11 +56,14 @@ static uint32_t alike_hash(const Event *e, uint64_t fields, uint32_t nf)
     return h;
 }
 
-static bool events_alike(const Event *a, const Event *b, uint64_t fields, uint32_t nf)
+static bool events_alike(const Dataset *ds, const Event *a, const Event *b, uint64_t fields, uint32_t nf)
 {
     if (a->unit != b->unit || a->type != b->type) return false;
-    for (uint32_t f = 0; f < nf && f < 64; f++)
-        if ((fields & ((uint64_t)1 << f)) && !cells_alike(&a->cells[f], &b->cells[f])) return false;
+    for (uint32_t f = 0; f < nf && f < 64; f++) {
+        if (!(fields & ((uint64_t)1 << f))) continue;
+        Cell x = event_cell(ds, a, f), y = event_cell(ds, b, f);
+        if (!cells_alike(&x, &y)) return false;
+    }
     return true;
 }
 
@@ -130,8 +134,8 @@ bool forget_events(Stream *s, const uint32_t *unit_of)
             const Event *e = &ds->events[i];
             /* a trigger still to run may precede it */
             if (z->pick == ZK_LATEST && e->time > since[(size_t)unit_of[i] * p->nrules + z->rule]) { keep[i] = 1; continue; }
-            uint32_t hash = alike_hash(e, z->fields, nf), pos = 0, g;
-            while ((g = hidx_next(&groups, hash, &pos)) != HIDX_NONE && !events_alike(&ds->events[alike[g]], e, z->fields, nf)) {}
+            uint32_t hash = alike_hash(ds, e, z->fields, nf), pos = 0, g;
+            while ((g = hidx_next(&groups, hash, &pos)) != HIDX_NONE && !events_alike(ds, &ds->events[alike[g]], e, z->fields, nf)) {}
             if (g != HIDX_NONE) {
                 if (z->pick == ZK_LATEST) alike[g] = i;
             } else if (hidx_add(&groups, hash, ngroups) == 0) {
@@ -167,10 +171,11 @@ bool forget_events(Stream *s, const uint32_t *unit_of)
         moved[i] = ZNONE;
         if (!keep[i]) continue;
         Event e = ds->events[i];
-        Cell *c = arena_alloc(&cells, sizeof(Cell) * (nf + 1u));
-        if (!c) break;
-        memcpy(c, e.cells, sizeof(Cell) * nf);
-        for (uint32_t f = 0; f < nf; f++)
+        uint32_t nc = ds->ncells[e.type];
+        Cell *c = nc ? arena_alloc(&cells, sizeof(Cell) * nc) : NULL;
+        if (nc && !c) break;
+        if (nc) memcpy(c, e.cells, sizeof(Cell) * nc);
+        for (uint32_t f = 0; f < nc; f++)
             if (c[f].tag == CELL_LIST && c[f].list) {
                 size_t size = sizeof(List) + sizeof(StrId) * c[f].list->n;
                 List *l = arena_alloc(&cells, size);

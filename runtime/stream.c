@@ -19,19 +19,75 @@
 #include "forget.h"
 #include "hidx.h"
 #include "period.h"
+#include "pool.h"
 #include "strgc.h"
 
 /* ---- the VM's host ---------------------------------------------------------------- */
 
+/* A new record of the worker's kept runs (zeroed), or NULL when out of memory. */
+static Kept *kept_push(Worker *w)
+{
+    if (w->nkept == w->cap) {
+        uint32_t cap = w->cap ? w->cap * 2 : 64;
+        Kept *k = realloc(w->kept, sizeof(Kept) * cap);
+        if (!k) {
+            w->failed = true;
+            return NULL;
+        }
+        w->kept = k;
+        w->cap = cap;
+    }
+    Kept *k = &w->kept[w->nkept++];
+    memset(k, 0, sizeof *k);
+    return k;
+}
+
+/* A verdict of the worker's current run: recorded, to be replayed into the
+ * result if the run is kept (replay_unit). */
 static void host_verdict(void *ctx, bool pending, const List *subjects, const List *evidence, const char *message)
 {
-    Stream *s = ctx;
-    Violation id = s->run;
-    id.pending = pending;
-    if (!verdict_emit(&s->verdicts, &id, s->vm.unit, subjects, evidence, message, &s->vm.scratch)) s->failed = true;
+    Worker *w = ctx;
+    List *sub = arena_alloc(&w->arena, sizeof(List) + sizeof(StrId) * (subjects->n + 1u));
+    List *ev = arena_alloc(&w->arena, sizeof(List) + sizeof(StrId) * (evidence->n + 1u));
+    int64_t *loc = arena_alloc(&w->arena, sizeof(int64_t) * (evidence->n + 1u));
+    char *msg = arena_alloc(&w->arena, strlen(message) + 1);
+    Kept *k = sub && ev && loc && msg ? kept_push(w) : NULL;
+    if (!k) {
+        w->failed = true;
+        return;
+    }
+    k->id = w->run;
+    k->id.pending = pending;
+    /* where each evidence event was read: the events may be gone by report time */
+    for (uint32_t i = 0; i < evidence->n; i++) {
+        uint32_t e = unit_event_by_id(w->vm.unit, w->vm.ds, evidence->items[i]);
+        loc[i] = e == ZNONE ? 0 : w->vm.ds->events[e].loc;
+    }
+    sub->n = subjects->n;
+    memcpy(sub->items, subjects->items, sizeof(StrId) * subjects->n);
+    ev->n = evidence->n;
+    memcpy(ev->items, evidence->items, sizeof(StrId) * evidence->n);
+    strcpy(msg, message);
+    k->subjects = sub;
+    k->evidence = ev;
+    k->evidence_loc = loc;
+    k->message = msg;
 }
 
 static const char *host_person_name(void *ctx, StrId person)
+{
+    Worker *w = ctx;
+    return unit_person_name(w->vm.ds, w->vm.unit->id, person);
+}
+
+/* forget.c's VM runs retention filters, which give no verdict. */
+static void host_no_verdict(void *ctx, bool pending, const List *subjects, const List *evidence, const char *message)
+{
+    (void)pending, (void)subjects, (void)evidence, (void)message;
+    ((Stream *)ctx)->failed = true;
+}
+
+static const char *host_main_person_name(void *ctx, StrId person)
 {
     Stream *s = ctx;
     return unit_person_name(s->ds, s->vm.unit->id, person);
@@ -71,7 +127,7 @@ static Interval *calendar_rows(Vm *vm, uint32_t table, uint32_t filter, uint32_t
 
 
 typedef struct PeriodCtx {
-    Stream *s;
+    Worker *w;
     UnitState *us;
     uint32_t rule;
     uint16_t table;        /* the calendar of ZP_CALENDAR periods, else 0xFFFF */
@@ -82,9 +138,9 @@ typedef struct PeriodCtx {
     uint32_t nexempt;
 } PeriodCtx;
 
-static bool judge_period(Stream *s, UnitState *us, uint32_t rule, bool final, int64_t a, int64_t b, uint16_t table, uint32_t row);
-static void note_judged(Stream *s, const UnitState *us, uint32_t rule, JudgedKind kind, int64_t a, int64_t b, uint32_t order);
-static void push_deferred(Stream *s, UnitState *us, const Deferred *d);
+static bool judge_period(Worker *w, UnitState *us, uint32_t rule, bool final, int64_t a, int64_t b, uint16_t table, uint32_t row);
+static void note_judged(Worker *w, const UnitState *us, uint32_t rule, JudgedKind kind, int64_t a, int64_t b, uint32_t order);
+static void push_deferred(Worker *w, UnitState *us, const Deferred *d);
 
 /* A period of the rule: judged when it lies inside the range known so far and
  * was not judged before, unless an exemption overlaps it. */
@@ -95,30 +151,31 @@ static void judge(void *ctx, int64_t a, int64_t b, uint32_t row)
     if (a < pc->us->u.r0 || b > pc->until || a >= b || b <= pc->done_to) return;
     for (uint32_t i = 0; i < pc->nexempt; i++)
         if (pc->exempt[i].from < b && a < pc->exempt[i].to) {
-            note_judged(pc->s, pc->us, pc->rule, JUDGED_EXEMPT, a, b, 0);
+            note_judged(pc->w, pc->us, pc->rule, JUDGED_EXEMPT, a, b, 0);
             return;
         }
-    if (!judge_period(pc->s, pc->us, pc->rule, pc->final, a, b, table, row)) {
+    if (!judge_period(pc->w, pc->us, pc->rule, pc->final, a, b, table, row)) {
         Deferred d = {pc->rule, true, a, b, table, row, ZNONE};
-        push_deferred(pc->s, pc->us, &d);
+        push_deferred(pc->w, pc->us, &d);
     }
 }
 
 /* Enumerates the rule's periods that end inside the range known so far. */
 static void run_periodic(PeriodCtx *pc)
 {
-    Stream *s = pc->s;
-    Vm *vm = &s->vm;
+    Worker *w = pc->w;
+    Stream *s = w->s;
+    Vm *vm = &w->vm;
     const ZRule *r = &s->p->rules[pc->rule];
     int64_t tz = s->p->meta.tz_offset, r0 = vm->unit->r0, r1 = vm->unit->r1;
     if (r->unless_table != ZNONE) {
         pc->exempt = calendar_rows(vm, r->unless_table, r->unless_filter, &pc->nexempt);
-        if (!pc->exempt) { s->failed = true; return; }
+        if (!pc->exempt) { w->failed = true; return; }
     }
     if (r->period == ZP_CALENDAR) {
         uint32_t n = 0;
         Interval *rows = calendar_rows(vm, r->period_table, r->period_filter, &n);
-        if (!rows) s->failed = true;
+        if (!rows) w->failed = true;
         else period_each_row(rows, n, judge, pc);
         free(rows);
     } else {
@@ -129,11 +186,11 @@ static void run_periodic(PeriodCtx *pc)
         if (r->period == ZP_WEEKS && r->anchor == ZA_CALENDAR) {
             anchors = calendar_rows(vm, r->period_table, r->period_filter, &na);
             spec.starts = malloc(sizeof(int64_t) * (na + 1u));
-            if (!anchors || !spec.starts) s->failed = true;
-            for (uint32_t i = 0; !s->failed && i < na; i++) spec.starts[i] = anchors[i].from;
+            if (!anchors || !spec.starts) w->failed = true;
+            for (uint32_t i = 0; !w->failed && i < na; i++) spec.starts[i] = anchors[i].from;
             spec.nstarts = na;
         }
-        if (!s->failed) period_each(&spec, r0, r1, tz, judge, pc);
+        if (!w->failed) period_each(&spec, r0, r1, tz, judge, pc);
         free(spec.starts);
         free(anchors);
     }
@@ -180,12 +237,12 @@ static UnitState *unit_state(Stream *s, StrId id)
     return us;
 }
 
-static void push_deferred(Stream *s, UnitState *us, const Deferred *d)
+static void push_deferred(Worker *w, UnitState *us, const Deferred *d)
 {
     if (us->ndeferred == us->cap) {
         uint32_t cap = us->cap ? us->cap * 2 : 16;
         Deferred *dd = realloc(us->deferred, sizeof(Deferred) * cap);
-        if (!dd) { s->failed = true; return; }
+        if (!dd) { w->failed = true; return; }
         us->deferred = dd;
         us->cap = cap;
     }
@@ -196,116 +253,115 @@ static void push_deferred(Stream *s, UnitState *us, const Deferred *d)
 
 /* Whether the run just made can be kept: every event it read up to
  * reads.need_data has arrived, and the range reaches reads.need_r1. */
-static bool settled(Stream *s, const UnitState *us, bool final)
+static bool settled(const Worker *w, const UnitState *us, bool final)
 {
+    const RunOptions *opt = &w->s->opt;
     if (final) return true;
-    bool all_read = s->opt.has_as_of && us->last > s->opt.as_of;
-    if (!all_read && s->reads.need_data > us->last - 1) return false;
-    if (!s->opt.has_as_of && s->reads.need_r1 > us->last) return false;
+    bool all_read = opt->has_as_of && us->last > opt->as_of;
+    if (!all_read && w->reads.need_data > us->last - 1) return false;
+    if (!opt->has_as_of && w->reads.need_r1 > us->last) return false;
     return true;
 }
 
-static void run_begin(Stream *s, const UnitState *us, uint32_t rule)
+static void run_begin(Worker *w, const UnitState *us, uint32_t rule)
 {
-    verdict_begin(&s->verdicts);
-    memset(&s->run, 0, sizeof s->run);
-    s->run.rule = rule;
-    s->run.unit = us->u.id;
-    s->run.row = ZNONE;
-    s->reads.need_data = INT64_MIN;
-    s->reads.need_r1 = INT64_MIN;
+    memset(&w->run, 0, sizeof w->run);
+    w->run.rule = rule;
+    w->run.unit = us->u.id;
+    w->run.row = ZNONE;
+    w->reads.need_data = INT64_MIN;
+    w->reads.need_r1 = INT64_MIN;
 }
 
-/* Keeps the verdicts of a settled run, takes back those of another. */
-static bool run_end(Stream *s, const UnitState *us, bool final, uint32_t mark)
+/* Keeps the verdicts of a settled run, takes back those of another (the
+ * records from `mark` on). */
+static bool run_end(Worker *w, const UnitState *us, bool final, uint32_t mark)
 {
-    arena_reset(&s->vm.scratch);
-    if (s->vm.failed || s->vm.scratch.failed) s->failed = true;
-    if (settled(s, us, final)) {
-        s->out->rule_runs++;
+    arena_reset(&w->vm.scratch);
+    if (w->vm.failed || w->vm.scratch.failed) w->failed = true;
+    if (settled(w, us, final)) {
+        w->rule_runs++;
         return true;
     }
-    verdict_take_back(&s->verdicts, mark);
+    w->nkept = mark;
     return false;
 }
 
-static bool judge_period(Stream *s, UnitState *us, uint32_t rule, bool final, int64_t a, int64_t b, uint16_t table, uint32_t row)
+static bool judge_period(Worker *w, UnitState *us, uint32_t rule, bool final, int64_t a, int64_t b, uint16_t table, uint32_t row)
 {
-    run_begin(s, us, rule);
-    s->run.periodic = true;
-    s->run.from = a;
-    s->run.to = b;
-    s->run.row = row;
+    Stream *s = w->s;
+    run_begin(w, us, rule);
+    w->run.periodic = true;
+    w->run.from = a;
+    w->run.to = b;
+    w->run.row = row;
     Value per = {0};
     per.tag = V_PERIOD;
     per.i = a;
     per.to = b;
     per.table = table;
     per.idx = row;
-    uint32_t mark = s->out->n;
-    s->vm.left_out = false;
-    vm_call(&s->vm, s->p->rules[rule].body, per);
-    bool done = run_end(s, us, final, mark);
-    if (done && !s->vm.left_out) note_judged(s, us, rule, JUDGED_PERIOD, a, b, 0);
+    uint32_t mark = w->nkept;
+    w->vm.left_out = false;
+    vm_call(&w->vm, s->p->rules[rule].body, per);
+    bool done = run_end(w, us, final, mark);
+    if (done && !w->vm.left_out) note_judged(w, us, rule, JUDGED_PERIOD, a, b, 0);
     return done;
 }
 
-static bool run_trigger(Stream *s, UnitState *us, uint32_t rule, uint32_t event, bool final)
+static bool run_trigger(Worker *w, UnitState *us, uint32_t rule, uint32_t event, bool final)
 {
-    Vm *vm = &s->vm;
+    Stream *s = w->s;
+    Vm *vm = &w->vm;
     const ZRule *r = &s->p->rules[rule];
     const Event *t = &s->ds->events[event];
-    run_begin(s, us, rule);
-    s->run.trigger_id = t->id;
-    s->run.trigger_time = t->time;
-    s->run.trigger_order = t->order;
-    s->run.trigger_loc = t->loc;
+    run_begin(w, us, rule);
+    w->run.trigger_id = t->id;
+    w->run.trigger_time = t->time;
+    w->run.trigger_order = t->order;
+    w->run.trigger_loc = t->loc;
     Value arg = {0};
     arg.tag = V_EVENT;
     arg.idx = event;
-    uint32_t mark = s->out->n;
+    uint32_t mark = w->nkept;
     if (r->trigger_filter != ZNONE) {
         Value ok = vm_call(vm, r->trigger_filter, arg);
         arena_reset(&vm->scratch);
-        if (!(ok.tag == V_BOOL && ok.i)) return settled(s, us, final); /* not triggered, unless what the filter read may change */
+        if (!(ok.tag == V_BOOL && ok.i)) return settled(w, us, final); /* not triggered, unless what the filter read may change */
     }
     vm->left_out = false;
     vm_call(vm, r->body, arg);
-    bool done = run_end(s, us, final, mark);
-    if (done && !vm->left_out) note_judged(s, us, rule, JUDGED_TRIGGER, t->time, t->time, t->order);
+    bool done = run_end(w, us, final, mark);
+    if (done && !vm->left_out) note_judged(w, us, rule, JUDGED_TRIGGER, t->time, t->time, t->order);
     return done;
 }
 
 /* For the HTML report (opt.record_judged): each period judged or exempt and
  * each trigger run, kept. */
-static void note_judged(Stream *s, const UnitState *us, uint32_t rule, JudgedKind kind, int64_t a, int64_t b, uint32_t order)
+static void note_judged(Worker *w, const UnitState *us, uint32_t rule, JudgedKind kind, int64_t a, int64_t b, uint32_t order)
 {
-    RunResult *o = s->out;
-    if (!s->opt.record_judged) return;
-    if (o->njudged == o->judged_cap) {
-        uint32_t cap = o->judged_cap ? o->judged_cap * 2 : 64;
-        Judged *j = realloc(o->judged, sizeof(Judged) * cap);
-        if (!j) { s->failed = true; return; }
-        o->judged = j;
-        o->judged_cap = cap;
-    }
-    o->judged[o->njudged++] = (Judged){rule, us->u.id, (uint8_t)kind, a, b, order};
+    if (!w->s->opt.record_judged) return;
+    Kept *k = kept_push(w);
+    if (!k) return;
+    k->is_note = true;
+    k->note = (Judged){rule, us->u.id, (uint8_t)kind, a, b, order};
 }
 
 /* A rule's calendar filters may select events (`unless overlaps C where
  * exists(…)`): which periods are judged, and which exempt, must not change
  * afterwards, so its periods wait until what those filters read is settled. */
-static bool calendars_settled(Stream *s, UnitState *us, uint32_t rule, bool final)
+static bool calendars_settled(Worker *w, UnitState *us, uint32_t rule, bool final)
 {
-    const ZRule *r = &s->p->rules[rule];
-    if (final || (!program_func_scans(s->p, r->period_filter) && !program_func_scans(s->p, r->unless_filter))) return true;
-    Vm *vm = &s->vm;
-    run_begin(s, us, rule);
+    const Program *p = w->s->p;
+    const ZRule *r = &p->rules[rule];
+    if (final || (!program_func_scans(p, r->period_filter) && !program_func_scans(p, r->unless_filter))) return true;
+    Vm *vm = &w->vm;
+    run_begin(w, us, rule);
     uint32_t n;
     if (r->unless_table != ZNONE) free(calendar_rows(vm, r->unless_table, r->unless_filter, &n));
     if (r->period_table != ZNONE) free(calendar_rows(vm, r->period_table, r->period_filter, &n));
-    if (vm->failed || vm->scratch.failed) s->failed = true;
-    return settled(s, us, final);
+    if (vm->failed || vm->scratch.failed) w->failed = true;
+    return settled(w, us, final);
 }
 
 static int cmp_event_pos(const void *a, const void *b, void *ctx)
@@ -323,11 +379,12 @@ static bool in_range(const Stream *s, const UnitState *us, const Event *e)
 
 /* One unit's part of a step: its events in the range, the deferred runs, the
  * periods that now end inside the range, and the new triggering events. */
-static void step_unit(Stream *s, UnitState *us, uint32_t *positions, uint32_t n, bool final)
+static void step_unit(Worker *w, UnitState *us, uint32_t *positions, uint32_t n, bool final)
 {
+    Stream *s = w->s;
     const Program *p = s->p;
     Dataset *ds = s->ds;
-    Vm *vm = &s->vm;
+    Vm *vm = &w->vm;
     Unit *u = &us->u;
     u->evs = positions;
     u->nevs = n;
@@ -338,8 +395,8 @@ static void step_unit(Stream *s, UnitState *us, uint32_t *positions, uint32_t n,
     uint32_t kept = 0;
     for (uint32_t i = 0; i < us->ndeferred; i++) {
         Deferred d = us->deferred[i];
-        bool done = d.periodic ? judge_period(s, us, d.rule, final, d.from, d.to, d.table, d.row)
-                               : run_trigger(s, us, d.rule, d.event, final);
+        bool done = d.periodic ? judge_period(w, us, d.rule, final, d.from, d.to, d.table, d.row)
+                               : run_trigger(w, us, d.rule, d.event, final);
         if (!done) us->deferred[kept++] = d;
     }
     us->ndeferred = kept;
@@ -347,10 +404,10 @@ static void step_unit(Stream *s, UnitState *us, uint32_t *positions, uint32_t n,
     for (uint32_t r = 0; r < p->nrules; r++) {
         const ZRule *rule = &p->rules[r];
         if (rule->disabled || !rule->periodic) continue;
-        if (!calendars_settled(s, us, r, final)) continue; /* its periods wait for a later step */
+        if (!calendars_settled(w, us, r, final)) continue; /* its periods wait for a later step */
         /* before the end, only periods whose events have all been read */
         int64_t until = final || u->r1 < us->last ? u->r1 : us->last;
-        PeriodCtx pc = {s, us, r, (uint16_t)rule->period_table, final, us->done_to[r], until, NULL, 0};
+        PeriodCtx pc = {w, us, r, (uint16_t)rule->period_table, final, us->done_to[r], until, NULL, 0};
         run_periodic(&pc);
         us->done_to[r] = until;
     }
@@ -361,9 +418,9 @@ static void step_unit(Stream *s, UnitState *us, uint32_t *positions, uint32_t n,
         uint16_t t = ds->events[e].type;
         for (uint32_t j = 0; j < s->by_type_count[t]; j++) {
             uint32_t rule = s->by_type[t][j];
-            if (!run_trigger(s, us, rule, e, final)) {
+            if (!run_trigger(w, us, rule, e, final)) {
                 Deferred d = {rule, false, 0, 0, 0xFFFF, ZNONE, e};
-                push_deferred(s, us, &d);
+                push_deferred(w, us, &d);
             }
         }
     }
@@ -403,6 +460,55 @@ static uint32_t **positions_by_unit(Stream *s)
     for (uint32_t i = 0; i < ds->nevents; i++)
         if (slot_of[i] != ZNONE) pos[slot_of[i]][count[slot_of[i]]++] = i;
     return pos;
+}
+
+/* By decreasing number of events in the step (count[k]), then unit index. */
+static int cmp_unit_events(const void *a, const void *b, void *count)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    const uint32_t *c = count;
+    if (c[x] != c[y]) return c[x] > c[y] ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
+/* Pool job: judges the step's item-th unit on worker `worker`. */
+static void step_one(void *ctx, uint32_t worker, uint32_t item)
+{
+    Stream *s = ctx;
+    uint32_t k = s->order ? s->order[item] : item;
+    if (!s->pos[k]) return;
+    Worker *w = &s->workers[worker];
+    UnitState *us = &s->units[k];
+    memcpy(w->vm.weekday, s->vm.weekday, sizeof w->vm.weekday); /* strgc.c renumbers the main VM's */
+    us->worker = worker;
+    us->kept_from = w->nkept;
+    step_unit(w, us, s->pos[k], s->count[k], s->final);
+    us->kept_to = w->nkept;
+    unit_free_events(&us->u, s->p); /* its events' positions (s->pos[k]) too */
+}
+
+/* Unit us's kept verdicts and notes, in the order its worker gave them, into
+ * the result: dedupe by identity as they come (verdict.h). */
+static void replay_unit(Stream *s, UnitState *us)
+{
+    Worker *w = &s->workers[us->worker];
+    RunResult *o = s->out;
+    for (uint32_t i = us->kept_from; i < us->kept_to && !s->failed; i++) {
+        const Kept *k = &w->kept[i];
+        if (!k->is_note) {
+            if (!verdict_emit(&s->verdicts, &k->id, k->subjects, k->evidence, k->evidence_loc, k->message, &s->scratch))
+                s->failed = true;
+            continue;
+        }
+        if (o->njudged == o->judged_cap) {
+            uint32_t cap = o->judged_cap ? o->judged_cap * 2 : 64;
+            Judged *j = realloc(o->judged, sizeof(Judged) * cap);
+            if (!j) { s->failed = true; return; }
+            o->judged = j;
+            o->judged_cap = cap;
+        }
+        o->judged[o->njudged++] = k->note;
+    }
 }
 
 /* Evaluates what the events read so far decide. Returns 0, 1 when an event
@@ -448,17 +554,50 @@ static int step(Stream *s, bool final)
     }
     uint32_t **pos = positions_by_unit(s);
     if (!pos) return -1;
+    uint32_t judged = 0;
     for (uint32_t k = 0; k < s->nunits; k++) {
         UnitState *us = &s->units[k];
         if (us->skip || !us->started) {
             free(pos[k]);
-            continue;
+            pos[k] = NULL;
+        } else {
+            judged++;
         }
-        step_unit(s, us, pos[k], s->count[k], final);
-        unit_free_events(&us->u, p);
     }
+    s->pos = pos;
+    s->final = final;
+    if (s->pool && judged > 1) {
+        /* the units with most events first: they are claimed first, so the threads finish together */
+        s->order = malloc(sizeof(uint32_t) * (s->nunits + 1u));
+        if (!s->order) {
+            for (uint32_t k = 0; k < s->nunits; k++) free(pos[k]);
+            free(pos);
+            s->pos = NULL;
+            return -1;
+        }
+        for (uint32_t k = 0; k < s->nunits; k++) s->order[k] = k;
+        qsort_r(s->order, s->nunits, sizeof(uint32_t), cmp_unit_events, s->count);
+        pool_run(s->pool, s->nunits, step_one, s);
+        free(s->order);
+        s->order = NULL;
+    } else {
+        for (uint32_t k = 0; k < s->nunits; k++) step_one(s, 0, k);
+    }
+    /* the verdicts into the result, unit by unit as one worker would have given them */
+    for (uint32_t k = 0; k < s->nunits; k++)
+        if (pos[k]) replay_unit(s, &s->units[k]);
+    for (uint32_t i = 0; i < s->nworkers; i++) {
+        Worker *w = &s->workers[i];
+        if (w->failed) s->failed = true;
+        s->out->rule_runs += w->rule_runs;
+        w->rule_runs = 0;
+        w->nkept = 0;
+        arena_reset(&w->arena);
+    }
+    arena_reset(&s->scratch);
     free(pos);
-    if (s->vm.scratch.failed || s->out->arena.failed) s->failed = true;
+    if (s->scratch.failed || s->out->arena.failed) s->failed = true;
+    s->pos = NULL;
     if (s->failed) return -1;
     if (!final) {
         s->stepped = true;
@@ -512,8 +651,8 @@ Stream *stream_new(const Program *p, Dataset *ds, const RunOptions *opt, RunResu
     s->verdicts.out = out;
     s->verdicts.ds = ds;
     s->host.ctx = s;
-    s->host.verdict = host_verdict;
-    s->host.person_name = host_person_name;
+    s->host.verdict = host_no_verdict;
+    s->host.person_name = host_main_person_name;
     s->host.reads = &s->reads;
     s->host.trace = opt->trace;
     Vm *vm = &s->vm;
@@ -524,6 +663,24 @@ Stream *stream_new(const Program *p, Dataset *ds, const RunOptions *opt, RunResu
     for (int d = 1; d <= 7; d++) {
         char name[2] = {(char)('0' + d), 0};
         vm->weekday[d] = strtab_intern(&ds->strs, name, 1);
+    }
+    arena_init(&s->scratch);
+    if (opt->jobs > 1 && !(s->pool = pool_new(opt->jobs))) goto oom;
+    s->nworkers = s->pool ? pool_workers(s->pool) : 1;
+    s->workers = calloc(s->nworkers, sizeof(Worker));
+    if (!s->workers) goto oom;
+    for (uint32_t i = 0; i < s->nworkers; i++) {
+        Worker *w = &s->workers[i];
+        w->s = s;
+        w->vm = *vm;
+        arena_init(&w->vm.scratch);
+        arena_init(&w->arena);
+        w->host.ctx = w;
+        w->host.verdict = host_verdict;
+        w->host.person_name = host_person_name;
+        w->host.reads = &w->reads;
+        w->host.trace = opt->trace;
+        w->vm.host = &w->host;
     }
     s->strings_kept = ds->strs.n;
     s->window = opt->window;
@@ -580,6 +737,14 @@ void stream_free(Stream *s)
     free(s->slot_of);
     verdict_free(&s->verdicts);
     arena_free(&s->vm.scratch);
+    pool_free(s->pool);
+    for (uint32_t i = 0; s->workers && i < s->nworkers; i++) {
+        arena_free(&s->workers[i].vm.scratch);
+        arena_free(&s->workers[i].arena);
+        free(s->workers[i].kept);
+    }
+    free(s->workers);
+    arena_free(&s->scratch);
     free(s);
 }
 

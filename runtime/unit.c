@@ -126,8 +126,8 @@ static bool build_field_index(Unit *u, const Dataset *ds, uint32_t f)
     FieldIndex *fx = &u->fields[f];
     uint32_t total = 0;
     for (uint32_t k = 0; k < u->nevs; k++) {
-        const Cell *c = &ds->events[u->evs[k]].cells[f];
-        total += c->tag == CELL_STR ? 1 : c->tag == CELL_LIST ? c->list->n : 0;
+        Cell c = event_cell(ds, &ds->events[u->evs[k]], f);
+        total += c.tag == CELL_STR ? 1 : c.tag == CELL_LIST ? c.list->n : 0;
     }
     fx->keys = malloc(sizeof(StrId) * (total + 1));
     fx->starts = calloc(total + 1, sizeof(uint32_t));
@@ -141,7 +141,8 @@ static bool build_field_index(Unit *u, const Dataset *ds, uint32_t f)
     /* pass 1: keys and counts; pass 2: positions */
     for (int pass = 0; pass < 2; pass++) {
         for (uint32_t k = 0; k < u->nevs; k++) {
-            const Cell *c = &ds->events[u->evs[k]].cells[f];
+            Cell cell = event_cell(ds, &ds->events[u->evs[k]], f);
+            const Cell *c = &cell;
             uint32_t n = c->tag == CELL_STR ? 1 : c->tag == CELL_LIST ? c->list->n : 0;
             for (uint32_t m = 0; m < n; m++) {
                 StrId key = c->tag == CELL_STR ? c->s : c->list->items[m];

@@ -1,8 +1,5 @@
-/* verdict.c - identity, dedupe, rollback and ordering of verdicts (see
- * verdict.h). Identities are found through a hash index (hidx.h) of the
- * result; a verdict taken back leaves its entry pointing past the end, or at
- * a later verdict in its place, which the lookup compares as any other:
- * harmless. */
+/* verdict.c - identity, dedupe and ordering of verdicts (see verdict.h).
+ * Identities are found through a hash index (hidx.h) of the result. */
 #define _GNU_SOURCE /* qsort_r: comparisons that need the string table, without globals */
 #include "verdict.h"
 
@@ -63,10 +60,18 @@ static bool seen_rebuild(Verdicts *vs, Arena *scratch)
     return true;
 }
 
+/* An evidence event and where it was read, sorted together by the event's id. */
+typedef struct Evidence { StrId id; int64_t loc; } Evidence;
+
+static int cmp_evidence_by_text(const void *a, const void *b, void *strs)
+{
+    return strcmp(strtab_str(strs, ((const Evidence *)a)->id), strtab_str(strs, ((const Evidence *)b)->id));
+}
+
 /* A verdict's stored form: the identity, then copies of the lists and
  * message; false when out of memory. */
-static bool fill_verdict(Verdicts *vs, Violation *v, const Violation *id, Unit *u, const List *subjects, const List *evidence,
-                         const char *message)
+static bool fill_verdict(Verdicts *vs, Violation *v, const Violation *id, const List *subjects, const List *evidence,
+                         const int64_t *evidence_loc, const char *message, Arena *scratch)
 {
     RunResult *out = vs->out;
     const Dataset *ds = vs->ds;
@@ -80,44 +85,30 @@ static bool fill_verdict(Verdicts *vs, Violation *v, const Violation *id, Unit *
     memcpy(v->subjects, subjects->items, sizeof(StrId) * subjects->n);
     qsort_r(v->subjects, v->nsubjects, sizeof(StrId), cmp_strid_by_text, (void *)&ds->strs);
     v->nevidence = evidence->n;
-    memcpy(v->evidence, evidence->items, sizeof(StrId) * evidence->n);
-    qsort_r(v->evidence, v->nevidence, sizeof(StrId), cmp_strid_by_text, (void *)&ds->strs);
-    /* where each evidence event was read: the events may be gone by report time */
-    for (uint32_t i = 0; i < v->nevidence; i++) {
-        uint32_t e = unit_event_by_id(u, ds, v->evidence[i]);
-        v->evidence_loc[i] = e == ZNONE ? 0 : ds->events[e].loc;
+    Evidence *ev = arena_alloc(scratch, sizeof(Evidence) * (evidence->n + 1));
+    if (!ev) return false;
+    for (uint32_t i = 0; i < evidence->n; i++) ev[i] = (Evidence){evidence->items[i], evidence_loc ? evidence_loc[i] : 0};
+    if (evidence->n) qsort_r(ev, evidence->n, sizeof(Evidence), cmp_evidence_by_text, (void *)&ds->strs);
+    for (uint32_t i = 0; i < evidence->n; i++) {
+        v->evidence[i] = ev[i].id;
+        v->evidence_loc[i] = ev[i].loc;
     }
     return true;
 }
 
-void verdict_begin(Verdicts *vs) { vs->nundo = 0; }
-
-bool verdict_emit(Verdicts *vs, const Violation *id, Unit *u, const List *subjects, const List *evidence, const char *message,
-                  Arena *scratch)
+bool verdict_emit(Verdicts *vs, const Violation *id, const List *subjects, const List *evidence, const int64_t *evidence_loc,
+                  const char *message, Arena *scratch)
 {
     RunResult *out = vs->out;
     if (vs->seen_stale && !seen_rebuild(vs, scratch)) return false;
     uint32_t hash = (uint32_t)verdict_hash(id, subjects), pos = 0;
     for (uint32_t k; (k = hidx_next(&vs->seen, hash, &pos)) != HIDX_NONE;) {
-        /* entries past the end belong to verdicts taken back */
         if (k < out->n && same_identity(&out->v[k], id, subjects)) {
             /* reported already. Two calendar rows can give the same period:
              * the row judged first when every event is held (the lower one)
              * has its verdict reported, whichever step judges it */
             if (id->row >= out->v[k].row) return true;
-            if (vs->nundo == vs->undo_cap) {
-                uint32_t cap = vs->undo_cap ? vs->undo_cap * 2 : 16;
-                Violation *undo = realloc(vs->undo, sizeof(Violation) * cap);
-                if (!undo) return false;
-                vs->undo = undo;
-                uint32_t *at = realloc(vs->undo_at, sizeof(uint32_t) * cap);
-                if (!at) return false;
-                vs->undo_at = at;
-                vs->undo_cap = cap;
-            }
-            vs->undo[vs->nundo] = out->v[k];
-            vs->undo_at[vs->nundo++] = k;
-            return fill_verdict(vs, &out->v[k], id, u, subjects, evidence, message);
+            return fill_verdict(vs, &out->v[k], id, subjects, evidence, evidence_loc, message, scratch);
         }
     }
     if (out->n == out->cap) {
@@ -128,16 +119,7 @@ bool verdict_emit(Verdicts *vs, const Violation *id, Unit *u, const List *subjec
         out->cap = cap;
     }
     if (hidx_add(&vs->seen, hash, out->n) != 0) return false;
-    return fill_verdict(vs, &out->v[out->n++], id, u, subjects, evidence, message);
-}
-
-void verdict_take_back(Verdicts *vs, uint32_t mark)
-{
-    while (vs->nundo > 0) { /* verdicts it replaced, newest first */
-        vs->nundo--;
-        vs->out->v[vs->undo_at[vs->nundo]] = vs->undo[vs->nundo];
-    }
-    vs->out->n = mark;
+    return fill_verdict(vs, &out->v[out->n++], id, subjects, evidence, evidence_loc, message, scratch);
 }
 
 void verdict_forget_index(Verdicts *vs)
@@ -149,10 +131,6 @@ void verdict_forget_index(Verdicts *vs)
 void verdict_free(Verdicts *vs)
 {
     verdict_forget_index(vs);
-    free(vs->undo);
-    free(vs->undo_at);
-    vs->undo = NULL;
-    vs->undo_at = NULL;
 }
 
 static int cmp_violation(const void *a, const void *b, void *ctx)

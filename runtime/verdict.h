@@ -1,7 +1,8 @@
 /* verdict.h - the verdicts of a run: each identity (rule, unit, kind, period
- * or trigger, subjects) reported once, the verdicts of a run taken back when
- * the run cannot be kept yet, and the order of the report. Internal to the
- * runtime library; the scheduler (stream.c) owns a Verdicts. */
+ * or trigger, subjects) reported once, and the order of the report. Runs
+ * that cannot be kept yet never reach it: the scheduler (stream.c) enters
+ * only the verdicts of kept runs. Internal to the runtime library; the
+ * scheduler owns a Verdicts. */
 #ifndef ZD_VERDICT_H
 #define ZD_VERDICT_H
 #include <stdbool.h>
@@ -13,23 +14,15 @@
 typedef struct Verdicts {
     RunResult *out;
     const Dataset *ds;
-    HIdx seen;              /* identity hash -> index into the result (verdicts taken back too) */
+    HIdx seen;              /* identity hash -> index into the result */
     bool seen_stale;        /* string ids changed: seen is rebuilt before its next use */
-    /* verdicts the current run replaced, to restore if it is taken back */
-    Violation *undo;
-    uint32_t *undo_at;
-    uint32_t nundo, undo_cap;
 } Verdicts;
 
-/* Starts a run: its verdicts can be taken back until the next begin. */
-void verdict_begin(Verdicts *vs);
 /* Records a verdict of identity `id` (everything but the lists and message);
- * u: the unit judged, for where each evidence event was read. Returns false
- * when out of memory. */
-bool verdict_emit(Verdicts *vs, const Violation *id, Unit *u, const List *subjects, const List *evidence, const char *message,
-                  Arena *scratch);
-/* Takes back the current run's verdicts: the result had `mark` before it. */
-void verdict_take_back(Verdicts *vs, uint32_t mark);
+ * evidence_loc[i]: where evidence->items[i] was read (NULL: all 0). Returns
+ * false when out of memory. */
+bool verdict_emit(Verdicts *vs, const Violation *id, const List *subjects, const List *evidence, const int64_t *evidence_loc,
+                  const char *message, Arena *scratch);
 /* Forgets the identity index (after string ids change); rebuilt on demand. */
 void verdict_forget_index(Verdicts *vs);
 void verdict_free(Verdicts *vs);

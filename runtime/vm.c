@@ -20,6 +20,8 @@ struct Iter {
     uint32_t cur, end;
     uint64_t mask;
     int64_t until;         /* scan: the last time it can return (INT64_MAX: none) */
+    bool backwards;        /* scan: SCAN_LAST, from the last event before until down to cur */
+    bool started;          /* scan backwards: end is past the last event it can return */
 };
 
 static const Value missing = {0};
@@ -449,6 +451,29 @@ static void scan_also_eq(Vm *vm, Iter *it, uint32_t f, Value key)
  * to the last time it could have returned. */
 static bool scan_next(Vm *vm, Iter *it, uint32_t *event)
 {
+    if (it->backwards) {
+        /* latest first: the answer depends on every event up to until, as a
+         * forward scan that runs out does */
+        if (!it->started) {
+            uint32_t lo = it->cur, hi = it->end;
+            while (lo < hi) {
+                uint32_t mid = lo + (hi - lo) / 2;
+                if (scan_time(vm, it, mid) <= it->until) lo = mid + 1; else hi = mid;
+            }
+            it->end = lo;
+            it->started = true;
+            if (it->until > vm->host->reads->need_data) vm->host->reads->need_data = it->until;
+        }
+        while (it->end > it->cur) {
+            it->end--;
+            uint32_t e = vm->unit->evs[it->pos ? it->pos[it->end] : it->end];
+            if (it->mask & ((uint64_t)1 << vm->ds->events[e].type)) {
+                *event = e;
+                return true;
+            }
+        }
+        return false;
+    }
     while (it->cur < it->end) {
         uint32_t position = it->pos ? it->pos[it->cur] : it->cur;
         it->cur++;
@@ -553,7 +578,12 @@ Value vm_call(Vm *vm, uint32_t f, Value arg)
         case ZOP_POP: --sp; break;
         case ZOP_EV_FIELD: {
             const Event *e = event_of(vm, sp[-1]);
-            sp[-1] = e ? cell_value(&e->cells[in->c], vm->p->log.fields[in->c].type) : missing;
+            if (e) {
+                Cell c = event_cell(vm->ds, e, in->c);
+                sp[-1] = cell_value(&c, vm->p->log.fields[in->c].type);
+            } else {
+                sp[-1] = missing;
+            }
             break;
         }
         case ZOP_ROW_FIELD:
@@ -693,6 +723,7 @@ Value vm_call(Vm *vm, uint32_t f, Value arg)
         case ZOP_ROW_OVERLAPS: sp--; sp[-1] = mk_bool(row_holds(vm, sp[-1], sp[0], in->op == ZOP_ROW_WITHIN)); break;
         case ZOP_SCAN_FROM: scan_from(vm, slots[in->a + 1u].it, *--sp); break;
         case ZOP_SCAN_ALSO_EQ: scan_also_eq(vm, slots[in->a + 1u].it, in->b, *--sp); break;
+        case ZOP_SCAN_LAST: slots[in->a + 1u].it->backwards = true; break;
         case ZOP_SCAN_NEXT: {
             uint32_t e;
             if (!scan_next(vm, slots[in->a + 1u].it, &e)) { pc = in->c; break; }

@@ -50,6 +50,7 @@ expect "--lang values" "en zh" fmt --lang ""
 expect "run --window takes a number: nothing offered" "" run --window ""
 expect "diff options" "--data --format --help --lang" diff a.zd b.zd -
 expect "diff --format values" "json text" diff --format ""
+expect "run --jobs takes a number: nothing offered" "" run --jobs ""
 mkdir -p "$tmp/dir" && touch "$tmp/dir/a.zd" "$tmp/dir/b.zbc"
 expect "files after run" "$tmp/dir/a.zd $tmp/dir/b.zbc" run "$tmp/dir/"
 expect "files after --output" "$tmp/dir/a.zd $tmp/dir/b.zbc" run --output "$tmp/dir/"

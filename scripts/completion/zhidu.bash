@@ -9,7 +9,7 @@ _zhidu_options() {
     check) echo "--format --lang --help" ;;
     compile) echo "-o --lang --help" ;;
     disasm) echo "--lang --help" ;;
-    run) echo "--format --output --db --from --as-of --unit --fail-on --on-bad-row --window --time-limit --shard --lang --help" ;;
+    run) echo "--format --output --db --from --as-of --unit --fail-on --on-bad-row --window --jobs --time-limit --shard --lang --help" ;;
     explain) echo "--rule --at --unit --format --lang --help" ;;
     merge) echo "--format --output --lang --help" ;;
     diff) echo "--data --format --lang --help" ;;
@@ -44,7 +44,7 @@ _zhidu() {
     run:--output | run:--db | compile:-o | test:--junit | merge:--output | diff:--data)
       mapfile -t COMPREPLY < <(compgen -f -- "$cur")
       return ;;
-    run:--from | run:--as-of | run:--unit | run:--window | run:--time-limit | run:--shard) return ;;
+    run:--from | run:--as-of | run:--unit | run:--window | run:--jobs | run:--time-limit | run:--shard) return ;;
     explain:--rule | explain:--at | explain:--unit) return ;;
   esac
   if [ -n "$values" ]; then

@@ -213,15 +213,14 @@ static void test_latest_and_pending_when(void **state)
                 "  require c.actor == m.actor\n"
                 "  message \"x\" }\n",
                 0,
-                /* the scan stops after m.time (c.time <= m.time: the scan's limit) */
-                "MISSING; STORE 1; LOAD 0; EV_FIELD .time; SCAN_INIT 2 2; SCAN_NEXT 2 24; "
-                "LOAD 2; EV_FIELD .time; LOAD 0; EV_FIELD .time; LE; JUMP_IF_FALSE 23; "
-                /* take it if nothing yet, or if at least as late (ties: the later row) */
-                "LOAD 1; PRESENT; JUMP_IF_FALSE 21; LOAD 2; EV_FIELD .time; LOAD 1; EV_FIELD .time; GE; JUMP_IF_FALSE 23; "
-                "LOAD 2; STORE 1; LOOP 5; LOAD 1; STORE 4; "
+                /* the scan is limited by m.time (c.time <= m.time) and read backwards from there */
+                "MISSING; STORE 1; LOAD 0; EV_FIELD .time; SCAN_INIT 2 2; SCAN_LAST 2; SCAN_NEXT 2 17; "
+                "LOAD 2; EV_FIELD .time; LOAD 0; EV_FIELD .time; LE; JUMP_IF_FALSE 16; "
+                /* the first match backwards is the latest (ties: the later row): take it and stop */
+                "LOAD 2; STORE 1; JUMP 17; LOOP 6; LOAD 1; STORE 4; "
                 /* when present(c) else pending */
-                "LOAD 4; PRESENT; JUMP_IF_TRUE 34; MAKE_LIST 0; MAKE_LIST 0; CONST \"x\"; PENDING 1; JUMP 44; "
-                "LOAD 4; EV_FIELD .actor; LOAD 0; EV_FIELD .actor; EQ; JUMP_IF_TRUE 44; "
+                "LOAD 4; PRESENT; JUMP_IF_TRUE 27; MAKE_LIST 0; MAKE_LIST 0; CONST \"x\"; PENDING 1; JUMP 37; "
+                "LOAD 4; EV_FIELD .actor; LOAD 0; EV_FIELD .actor; EQ; JUMP_IF_TRUE 37; "
                 "MAKE_LIST 0; MAKE_LIST 0; CONST \"x\"; VIOLATE 1; RETURN");
 }
 

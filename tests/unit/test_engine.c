@@ -369,6 +369,34 @@ static void test_latest_first_ties(void **state)
     world_free(w);
 }
 
+/* latest by a key with a strict limit, read backwards (SCAN_LAST): the
+ * latest report of the meeting's actor strictly before it, whatever comes
+ * later or belongs to another actor; the actor's meetings (in the same
+ * index, not of the selected type) are skipped. m1 (a, 10:00): r2 (a, 09:00;
+ * r3 is b's, r4 is at 10:00 itself); n1 (b, 11:30): r5 (b, 11:00); m2 (b,
+ * 12:00): r5 again (n1 is a meeting); m3 (c): no report of c, no verdict. */
+static void test_latest_by_key(void **state)
+{
+    (void)state;
+    World *w = world("rule l { tags L clause \"c\" \"t\" severity must on m: meeting\n"
+                     "  let c = latest(c: report where c.actor == m.actor and c.time < m.time)\n"
+                     "  when present(c)\n"
+                     "  require false\n"
+                     "  subjects m.actor, c.id message \"x\" }\n");
+    row(w, "events", "id=r1|time=2024-09-02T08:00|type=report|actor=a");
+    row(w, "events", "id=r2|time=2024-09-02T09:00|type=report|actor=a");
+    row(w, "events", "id=r3|time=2024-09-02T09:30|type=report|actor=b");
+    row(w, "events", "id=r4|time=2024-09-02T10:00|type=report|actor=a");
+    row(w, "events", "id=m1|time=2024-09-02T10:00|type=meeting|actor=a");
+    row(w, "events", "id=r5|time=2024-09-02T11:00|type=report|actor=b");
+    row(w, "events", "id=n1|time=2024-09-02T11:30|type=meeting|actor=b");
+    row(w, "events", "id=m2|time=2024-09-02T12:00|type=meeting|actor=b");
+    row(w, "events", "id=m3|time=2024-09-02T13:00|type=meeting|actor=c");
+    run(w, NULL, NULL);
+    expect(w, "m1 a r2\nn1 b r5\nm2 b r5\n");
+    world_free(w);
+}
+
 /* Pairs and identities: an unordered pair reached twice is one violation. */
 static void test_pairs_identity(void **state)
 {
@@ -444,6 +472,7 @@ int main(void)
         cmocka_unit_test(test_calendar_months_years_days),
         cmocka_unit_test(test_deadline_pending_and_as_of),
         cmocka_unit_test(test_latest_first_ties),
+        cmocka_unit_test(test_latest_by_key),
         cmocka_unit_test(test_pairs_identity),
         cmocka_unit_test(test_units),
         cmocka_unit_test(test_from_narrows_range),

@@ -1,4 +1,4 @@
-/* test_verdict.c - verdict identity, dedupe, take-back and report order
+/* test_verdict.c - verdict identity, dedupe and report order
  * (runtime/verdict.c), without a VM: verdicts are handed in directly. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -77,14 +77,13 @@ static Violation period(uint32_t rule, StrId unit, int64_t from, int64_t to, uin
 
 static void emit(Fixture *f, const Violation *id, const List *subjects, const char *message)
 {
-    assert_true(verdict_emit(&f->vs, id, &f->unit, subjects, list(f, 0, 0, 0), message, &f->scratch));
+    assert_true(verdict_emit(&f->vs, id, subjects, list(f, 0, 0, 0), NULL, message, &f->scratch));
 }
 
 static void test_same_identity_once(void **state)
 {
     Fixture *f = *state;
     Violation id = period(0, f->u1, 100, 200, ZNONE);
-    verdict_begin(&f->vs);
     emit(f, &id, list(f, f->a, f->b, 0), "first");
     /* the same subjects in another order: the same identity, kept once */
     emit(f, &id, list(f, f->b, f->a, 0), "again");
@@ -108,7 +107,6 @@ static void test_lower_calendar_row_wins(void **state)
     Fixture *f = *state;
     /* two calendar rows give the same period: row 5 judged first, then row 2 */
     Violation r5 = period(1, f->u1, 100, 200, 5), r2 = period(1, f->u1, 100, 200, 2), r7 = period(1, f->u1, 100, 200, 7);
-    verdict_begin(&f->vs);
     emit(f, &r5, list(f, f->a, 0, 0), "row 5");
     emit(f, &r2, list(f, f->a, 0, 0), "row 2");
     emit(f, &r7, list(f, f->a, 0, 0), "row 7");
@@ -117,33 +115,9 @@ static void test_lower_calendar_row_wins(void **state)
     assert_int_equal(f->out.v[0].row, 2);
 }
 
-static void test_take_back(void **state)
-{
-    Fixture *f = *state;
-    Violation r5 = period(1, f->u1, 100, 200, 5), r2 = period(1, f->u1, 100, 200, 2);
-    verdict_begin(&f->vs);
-    emit(f, &r5, list(f, f->a, 0, 0), "kept");
-    /* a run that replaces it and adds one, then is taken back */
-    verdict_begin(&f->vs);
-    uint32_t mark = f->out.n;
-    emit(f, &r2, list(f, f->a, 0, 0), "replaced");
-    emit(f, &r2, list(f, f->c, 0, 0), "added");
-    assert_int_equal(f->out.n, 2);
-    verdict_take_back(&f->vs, mark);
-    assert_int_equal(f->out.n, 1);
-    assert_string_equal(f->out.v[0].message, "kept");
-    assert_int_equal(f->out.v[0].row, 5);
-    /* the identity taken back can be reported again */
-    verdict_begin(&f->vs);
-    emit(f, &r2, list(f, f->c, 0, 0), "again");
-    assert_int_equal(f->out.n, 2);
-    assert_string_equal(f->out.v[1].message, "again");
-}
-
 static void test_report_order(void **state)
 {
     Fixture *f = *state;
-    verdict_begin(&f->vs);
     Violation t = {0};
     t.rule = 0;
     t.unit = f->u1;
@@ -167,7 +141,6 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_same_identity_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lower_calendar_row_wins, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_take_back, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_order, setup, teardown),
     };
     return cmocka_run_group_tests_name("verdict", tests, NULL, NULL);
