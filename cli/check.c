@@ -47,7 +47,7 @@ static int run_check(const Command *cmd, const CliArgs *args)
 }
 
 static const CliOption check_options[] = {
-    {"--format", "FORMAT", "text|json", "diagnostics as text on standard error (default) or JSON on standard output"},
+    {"--format", "FORMAT", "text|json", MSG_O_CHECK_FORMAT},
     {0},
 };
 
@@ -55,9 +55,7 @@ const Command check_command = {
     "check",
     MSG_CMD_CHECK,
     "check [--format text|json] FILE...",
-    "Parses and checks each rule file with the files it extends and prints every\n"
-    "diagnostic (errors, warnings, notes). Exit 0: no error (warnings allowed);\n"
-    "1: a file has an error; 2: usage error or a file cannot be read.",
+    MSG_H_CHECK,
     check_options,
     run_check,
 };

@@ -33,17 +33,17 @@ int cli_usage_error(const Command *cmd, Lang lang, const char *suggestion, const
     return EXIT_USAGE;
 }
 
-void cli_print_help(const Command *cmd, FILE *out)
+void cli_print_help(const Command *cmd, Lang lang, FILE *out)
 {
-    fprintf(out, "usage: zhidu %s\n\n%s\n", cmd->usage, cmd->description);
-    fputs("\noptions:\n", out);
+    fprintf(out, msg_text(lang, MSG_HELP_HEAD), cmd->usage, msg_text(lang, cmd->description));
+    fputs(msg_text(lang, MSG_HELP_OPTIONS), out);
     for (const CliOption *o = cmd->options; o->name; o++) {
         char left[64];
         snprintf(left, sizeof left, "%s%s%s", o->name, o->arg ? " " : "", o->values ? o->values : o->arg ? o->arg : "");
-        fprintf(out, "  %-34s %s\n", left, o->help);
+        fprintf(out, "  %-34s %s\n", left, msg_text(lang, o->help));
     }
-    fprintf(out, "  %-34s %s\n", "--lang zh|en", "the language of messages (default: from LC_ALL, LC_MESSAGES or LANG)");
-    fprintf(out, "  %-34s %s\n", "-h, --help", "this help");
+    fprintf(out, "  %-34s %s\n", "--lang zh|en", msg_text(lang, MSG_HELP_LANG));
+    fprintf(out, "  %-34s %s\n", "-h, --help", msg_text(lang, MSG_HELP_HELP));
 }
 
 /* "a|b|c" as "a, b or c" (in lang) */
@@ -104,7 +104,7 @@ int cli_dispatch(const Command *cmd, int argc, char **argv, Lang lang)
         }
         if (!strcmp(a, "--")) { options_end = true; continue; }
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            cli_print_help(cmd, stdout);
+            cli_print_help(cmd, lang, stdout);
             return EXIT_OK;
         }
         int k = 0;

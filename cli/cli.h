@@ -18,7 +18,7 @@ typedef struct CliOption {
     const char *name;   /* "--format" or "-o" */
     const char *arg;    /* what the value is ("FILE", "N"); NULL for a flag */
     const char *values; /* the only values allowed, "text|json"; NULL: any */
-    const char *help;   /* one line, for the command's help */
+    MsgId help;         /* one line, for the command's help (msg.def) */
 } CliOption;
 
 typedef struct CliArgs CliArgs;
@@ -27,7 +27,7 @@ typedef struct Command {
     const char *name;
     MsgId summary;           /* one line in `zhidu help` (msg.def) */
     const char *usage;       /* "run POLICY DATA [options]", after "zhidu " */
-    const char *description; /* paragraphs between the usage line and the options */
+    MsgId description;       /* paragraphs between the usage line and the options (msg.def) */
     const CliOption *options; /* ends with a zeroed entry; -h/--help is implicit */
     int (*run)(const struct Command *cmd, const CliArgs *args);
 } Command;
@@ -52,8 +52,9 @@ const char *cli_value(const Command *cmd, const CliArgs *args, const char *name)
  * usage error with a suggestion. Returns the exit code. */
 int cli_dispatch(const Command *cmd, int argc, char **argv, Lang lang);
 
-/* Prints the command's full help (usage, description, options). */
-void cli_print_help(const Command *cmd, FILE *out);
+/* Prints the command's full help (usage, description, options) in language
+ * lang; option names, placeholders and values stay as they are typed. */
+void cli_print_help(const Command *cmd, Lang lang, FILE *out);
 
 /* "zhidu: MESSAGE", a "note: did you mean" line when `suggestion` is not NULL, the
  * usage line of cmd (of zhidu when NULL) and where to read more, on standard

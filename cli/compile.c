@@ -96,7 +96,7 @@ static int run_disasm(const Command *cmd, const CliArgs *args)
 }
 
 static const CliOption compile_options[] = {
-    {"-o", "OUT.zbc", NULL, "the bytecode file to write (required; written safely, as run --output)"},
+    {"-o", "OUT.zbc", NULL, MSG_O_COMPILE_OUT},
     {0},
 };
 
@@ -104,9 +104,7 @@ const Command compile_command = {
     "compile",
     MSG_CMD_COMPILE,
     "compile POLICY.zd -o OUT.zbc",
-    "Checks POLICY.zd (with everything it extends) and writes its compiled,\n"
-    "self-contained program to OUT.zbc. Exit 0: written; 1: the rule file has\n"
-    "errors (nothing written); 2: usage or I/O error.",
+    MSG_H_COMPILE,
     compile_options,
     run_compile,
 };
@@ -117,10 +115,7 @@ const Command disasm_command = {
     "disasm",
     MSG_CMD_DISASM,
     "disasm POLICY.zbc|POLICY.zd",
-    "Prints the header, constants, bindings, parameters, rule table and every\n"
-    "function's instructions of a .zbc (verified first) or of a rule file\n"
-    "(compiled in memory). Exit 0, 1 (errors in the rule file) or 2 (usage,\n"
-    "I/O, bytecode refused).",
+    MSG_H_DISASM,
     no_options,
     run_disasm,
 };

@@ -310,8 +310,8 @@ done:
 }
 
 static const CliOption diff_options[] = {
-    {"--data", "DATA", NULL, "also run both over DATA (CSV directory or SQLite file) and list the verdicts only one reports"},
-    {"--format", "FORMAT", "text|json", "output format (default text)"},
+    {"--data", "DATA", NULL, MSG_O_DIFF_DATA},
+    {"--format", "FORMAT", "text|json", MSG_O_DIFF_FORMAT},
     {0},
 };
 
@@ -319,14 +319,7 @@ const Command diff_command = {
     "diff",
     MSG_CMD_DIFF,
     "diff OLD.zd NEW.zd [--data DATA] [--format text|json]",
-    "Compares two rule files as compiled (not their text): the header, roles,\n"
-    "bodies and rules renamed, roles and bodies added or removed, parameters\n"
-    "set, declarations (enumerations, event types, tables, definitions) changed,\n"
-    "and the rules added, removed, disabled (with the reason), overridden,\n"
-    "replaced or changed, grouped by the clause each cites, each said to be\n"
-    "stricter, looser, not comparable, or the same checks (only its wording\n"
-    "changed). Exit 0: nothing changed; 1: something did;\n"
-    "2: usage or I/O error, a rule file with errors, or data that cannot be read.",
+    MSG_H_DIFF,
     diff_options,
     run_diff,
 };

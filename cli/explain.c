@@ -498,10 +498,10 @@ static int run_explain(const Command *cmd, const CliArgs *args)
 }
 
 static const CliOption explain_options[] = {
-    {"--rule", "RULE", NULL, "the rule, by name or tag (a tag takes its sub-tags: O15 takes O15.leave); required"},
-    {"--at", "WHEN", NULL, "an event id or a TIME: only the verdicts it triggered, or of the periods holding it"},
-    {"--unit", "U", NULL, "only unit U"},
-    {"--format", "FORMAT", "text|json", "text (default) or one JSON document (docs/cli.md lists its fields)"},
+    {"--rule", "RULE", NULL, MSG_O_EXPLAIN_RULE},
+    {"--at", "WHEN", NULL, MSG_O_EXPLAIN_AT},
+    {"--unit", "U", NULL, MSG_O_EXPLAIN_UNIT},
+    {"--format", "FORMAT", "text|json", MSG_O_EXPLAIN_FORMAT},
     {0},
 };
 
@@ -509,14 +509,7 @@ const Command explain_command = {
     "explain",
     MSG_CMD_EXPLAIN,
     "explain POLICY.zd DATA --rule RULE [options]",
-    "For each verdict of the rule, kept, violated or pending: the period or the\n"
-    "triggering event, each binding (for x in ...) with its value and what it\n"
-    "ranged over, and each selection (exists, count, first, latest) with the\n"
-    "events it examined, those that matched and, when none did, the nearest miss\n"
-    "and the conditions it failed, as written in the rule file. POLICY must be a\n"
-    "rule file: bytecode has no source text. TIME is YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM].\n"
-    "Exit 0: verdicts explained; 1: no verdict matches; 2: usage error, a policy\n"
-    "with errors, or a data set that cannot be read.",
+    MSG_H_EXPLAIN,
     explain_options,
     run_explain,
 };

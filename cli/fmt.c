@@ -53,7 +53,7 @@ static int run_fmt(const Command *cmd, const CliArgs *args)
 }
 
 static const CliOption fmt_options[] = {
-    {"--check", NULL, NULL, "change nothing: list the files that differ and exit 1 if any does"},
+    {"--check", NULL, NULL, MSG_O_FMT_CHECK},
     {0},
 };
 
@@ -61,10 +61,7 @@ const Command fmt_command = {
     "fmt",
     MSG_CMD_FMT,
     "fmt [--check] FILE...",
-    "Rewrites each rule file in the canonical layout (whitespace only; comments\n"
-    "stay where they are), safely as run --output writes. Exit 0: done (or, with\n"
-    "--check, every file already canonical); 1: a file has syntax errors, or\n"
-    "with --check differs; 2: usage or I/O error.",
+    MSG_H_FMT,
     fmt_options,
     run_fmt,
 };

@@ -61,7 +61,7 @@ static int run_help(const Command *cmd, const CliArgs *args)
     }
     const Command *c = cli_find_command(args->pos[0]);
     if (!c) return unknown_command(args->pos[0], args->lang);
-    cli_print_help(c, stdout);
+    cli_print_help(c, args->lang, stdout);
     return EXIT_OK;
 }
 
@@ -74,7 +74,7 @@ static int run_lsp(const Command *cmd, const CliArgs *args)
 }
 
 static const CliOption lsp_options[] = {
-    {"--stdio", NULL, NULL, "talk over standard input and output (the only way; accepted for editors that pass it)"},
+    {"--stdio", NULL, NULL, MSG_O_LSP_STDIO},
     {0},
 };
 
@@ -82,9 +82,7 @@ const Command lsp_command = {
     "lsp",
     MSG_CMD_LSP,
     "lsp [--stdio]",
-    "Serves the Language Server Protocol on standard input and output until the\n"
-    "editor sends exit (see docs/editors.md). Exit 0 after shutdown and exit, 1 when\n"
-    "the input ends without them.",
+    MSG_H_LSP,
     lsp_options,
     run_lsp,
 };
@@ -93,8 +91,7 @@ const Command help_command = {
     "help",
     MSG_CMD_HELP,
     "help [COMMAND]",
-    "Without COMMAND: the list of commands. With it: that command's usage and\n"
-    "options, as `zhidu COMMAND --help` prints them.",
+    MSG_H_HELP,
     no_options,
     run_help,
 };

@@ -228,8 +228,8 @@ static int run_merge(const Command *cmd, const CliArgs *args)
 }
 
 static const CliOption merge_options[] = {
-    {"--format", "FORMAT", "jsonl", "the format of the reports and of the merged report (jsonl only)"},
-    {"--output", "FILE", NULL, "write the merged report to FILE (safely) instead of standard output"},
+    {"--format", "FORMAT", "jsonl", MSG_O_MERGE_FORMAT},
+    {"--output", "FILE", NULL, MSG_O_MERGE_OUTPUT},
     {0},
 };
 
@@ -237,11 +237,7 @@ const Command merge_command = {
     "merge",
     MSG_CMD_MERGE,
     "merge [--format jsonl] [--output FILE] REPORT.jsonl...",
-    "Joins the jsonl reports of run --shard 0/N ... --shard N-1/N (in any order)\n"
-    "into the jsonl report of one run without --shard, byte for byte (see\n"
-    "docs/scale.md). Exit 0: merged; 2: usage error, a report that cannot be read\n"
-    "or is not one of a complete set of shard reports of one policy, or an output\n"
-    "that cannot be written.",
+    MSG_H_MERGE,
     merge_options,
     run_merge,
 };

@@ -199,18 +199,18 @@ static int run_run(const Command *cmd, const CliArgs *args)
 }
 
 static const CliOption run_options[] = {
-    {"--format", "FORMAT", "text|jsonl|json|csv|html", "report format (default text; html: docs/report.md)"},
-    {"--output", "FILE", NULL, "write the report to FILE (safely) instead of standard output"},
-    {"--db", "FILE", NULL, "also write violations and a run summary to a SQLite file"},
-    {"--from", "TIME", NULL, "start of the checked range (default: 00:00 of each unit's first event's day)"},
-    {"--as-of", "TIME", NULL, "end of the checked range (default: each unit's last event)"},
-    {"--unit", "U", NULL, "check only unit U"},
-    {"--shard", "I/N", NULL, "check only the units of shard I (0 to N-1) of N (docs/scale.md)"},
-    {"--fail-on", "LEVEL", "must|in-principle|never", "which violations make the exit code 1 (default in-principle)"},
-    {"--on-bad-row", "ACTION", "stop|skip", "stop at the first bad row (default) or report and skip it"},
-    {"--window", "N", NULL, "judge after every N new events and forget what no rule reads (default 65536; 0 holds all)"},
-    {"--jobs", "N", NULL, "judge units on N threads (default: one per core it may use; the report does not depend on N)"},
-    {"--time-limit", "SECONDS", NULL, "stop with exit 2 once the run has taken SECONDS (1 to 604800)"},
+    {"--format", "FORMAT", "text|jsonl|json|csv|html", MSG_O_RUN_FORMAT},
+    {"--output", "FILE", NULL, MSG_O_RUN_OUTPUT},
+    {"--db", "FILE", NULL, MSG_O_RUN_DB},
+    {"--from", "TIME", NULL, MSG_O_RUN_FROM},
+    {"--as-of", "TIME", NULL, MSG_O_RUN_AS_OF},
+    {"--unit", "U", NULL, MSG_O_RUN_UNIT},
+    {"--shard", "I/N", NULL, MSG_O_RUN_SHARD},
+    {"--fail-on", "LEVEL", "must|in-principle|never", MSG_O_RUN_FAIL_ON},
+    {"--on-bad-row", "ACTION", "stop|skip", MSG_O_RUN_ON_BAD_ROW},
+    {"--window", "N", NULL, MSG_O_RUN_WINDOW},
+    {"--jobs", "N", NULL, MSG_O_RUN_JOBS},
+    {"--time-limit", "SECONDS", NULL, MSG_O_RUN_TIME_LIMIT},
     {0},
 };
 
@@ -218,12 +218,7 @@ const Command run_command = {
     "run",
     MSG_CMD_RUN,
     "run POLICY DATA [options]",
-    "POLICY is a rule file (compiled in memory) or a .zbc (loaded and verified).\n"
-    "DATA is a directory of CSV files named after the policy's tables or a SQLite\n"
-    "database. TIME is YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM] (the policy's zone when\n"
-    "none is given). Exit 0: no violation at the --fail-on level; 1: violations;\n"
-    "2: usage error, a policy with errors, a data set that cannot be read, or a\n"
-    "report that cannot be written.",
+    MSG_H_RUN,
     run_options,
     run_run,
 };

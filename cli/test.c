@@ -832,8 +832,8 @@ static int run_test(const Command *cmd, const CliArgs *args)
 }
 
 static const CliOption test_options[] = {
-    {"--junit", "FILE", NULL, "also write the results as JUnit XML to FILE"},
-    {"--coverage", NULL, NULL, "say which rules and clauses the cases both keep and violate"},
+    {"--junit", "FILE", NULL, MSG_O_TEST_JUNIT},
+    {"--coverage", NULL, NULL, MSG_O_TEST_COVERAGE},
     {0},
 };
 
@@ -841,10 +841,7 @@ const Command test_command = {
     "test",
     MSG_CMD_TEST,
     "test [PATH...] [--junit FILE] [--coverage]",
-    "Runs the cases of each .zdtest file named, or found under each directory\n"
-    "named (under the current directory when none is), and prints each failure\n"
-    "and one line \"N passed, N failed\" (docs/testing.md). Exit 0: every case\n"
-    "passed; 1: a case failed or a test file is bad; 2: usage or I/O error.",
+    MSG_H_TEST,
     test_options,
     run_test,
 };

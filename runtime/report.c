@@ -170,7 +170,14 @@ static void person_text(FILE *out, const Dataset *ds, const Names *nm, StrId uni
     }
 }
 
-static void write_text_violation(FILE *out, const Program *p, const Dataset *ds, const Names *nm, const Violation *v)
+/* "must" or "in-principle" in lang, padded to `width` columns (0: none). */
+static void severity_text(FILE *out, Lang lang, uint8_t severity, int width)
+{
+    int w = text_cell(out, msg_text(lang, severity == ZS_MUST ? MSG_SEV_MUST : MSG_SEV_IN_PRINCIPLE));
+    for (; w < width; w++) fputc(' ', out);
+}
+
+static void write_text_violation(FILE *out, Lang lang, const Program *p, const Dataset *ds, const Names *nm, const Violation *v)
 {
     VRow row;
     vrow_make(&row, p, ds, v);
@@ -178,25 +185,25 @@ static void write_text_violation(FILE *out, const Program *p, const Dataset *ds,
     if (row.periodic) {
         fprintf(out, "%s … %s", row.window_from, row.window_to);
     } else {
-        fputs("event ", out);
+        fputs(msg_text(lang, MSG_REP_EVENT), out);
         text_cell(out, row.trigger);
-        fprintf(out, " at %s (", row.trigger_time);
+        fprintf(out, msg_text(lang, MSG_REP_EVENT_AT), row.trigger_time);
         text_cell(out, row.source);
-        fprintf(out, ":%lld)", (long long)row.trigger_loc);
+        fprintf(out, msg_text(lang, MSG_REP_EVENT_LOC), (long long)row.trigger_loc);
     }
     fputs("\n    ", out);
     text_cell(out, row.message);
     fputs("\n", out);
     if (row.nsubjects) {
-        fputs("    subjects: ", out);
+        fputs(msg_text(lang, MSG_REP_SUBJECTS), out);
         for (uint32_t s = 0; s < row.nsubjects; s++) {
-            if (s) fputs(", ", out);
+            if (s) fputs(msg_text(lang, MSG_LIST_SEP), out);
             person_text(out, ds, nm, v->unit, v->subjects[s]);
         }
         fputs("\n", out);
     }
     for (uint32_t s = 0; s < row.nevidence; s++) {
-        fputs("    evidence: ", out);
+        fputs(msg_text(lang, MSG_REP_EVIDENCE), out);
         text_cell(out, vrow_evidence(&row, s));
         fputc(' ', out);
         text_cell(out, row.source);
@@ -255,6 +262,7 @@ static int write_text(FILE *out, const Program *p, const Dataset *ds, const RunR
         return -1;
     }
     Counts all = count(p, r, -1);
+    Lang lang = info ? info->lang : LANG_EN;
     text_cell(out, PS(p, p->meta.name));
     fputs(" — ", out);
     text_cell(out, PS(p, p->meta.title));
@@ -262,7 +270,7 @@ static int write_text(FILE *out, const Program *p, const Dataset *ds, const RunR
     text_cell(out, PS(p, p->meta.document));
     fputs("）\n", out);
     if (info && info->data_path) {
-        fputs("data: ", out);
+        fputs(msg_text(lang, MSG_REP_DATA), out);
         text_cell(out, info->data_path);
         fputs("\n", out);
     }
@@ -270,7 +278,7 @@ static int write_text(FILE *out, const Program *p, const Dataset *ds, const RunR
     /* grouped by unit (when there are several), then by rule */
     for (uint32_t at = 0, u = 0; u < r->nunits; u++) {
         if (r->nunits > 1) {
-            fputs("#### unit ", out);
+            fputs(msg_text(lang, MSG_REP_UNIT), out);
             text_cell(out, S(ds, r->units[u].unit));
             fputs("\n\n", out);
         }
@@ -285,7 +293,9 @@ static int write_text(FILE *out, const Program *p, const Dataset *ds, const RunR
                 if (t) fputc(' ', out);
                 text_cell(out, PS(p, rule->tags[t]));
             }
-            fprintf(out, "] %s — %u violation%s\n", program_severity_name(rule->severity), end - at, end - at == 1 ? "" : "s");
+            fputs("] ", out);
+            severity_text(out, lang, rule->severity, 0);
+            fprintf(out, msg_text(lang, MSG_REP_RULE_COUNT), end - at, end - at == 1 ? "" : "s");
             for (uint32_t q = 0; q < rule->nclauses; q++) {
                 fputs("   ", out);
                 text_cell(out, PS(p, rule->clauses[q].id));
@@ -293,13 +303,12 @@ static int write_text(FILE *out, const Program *p, const Dataset *ds, const RunR
                 text_cell(out, PS(p, rule->clauses[q].text));
                 fputs("\n", out);
             }
-            for (; at < end; at++) write_text_violation(out, p, ds, &nm, &r->v[order[at].i]);
+            for (; at < end; at++) write_text_violation(out, lang, p, ds, &nm, &r->v[order[at].i]);
             fputs("\n", out);
         }
     }
     free(order);
     free(nm.rows);
-    Lang lang = info ? info->lang : LANG_EN;
     fputs(msg_text(lang, MSG_SUM_HEADING), out);
     for (uint32_t u = 0; u < r->nunits; u++) {
         char a[VROW_TIME_SIZE], b[VROW_TIME_SIZE];
@@ -326,7 +335,10 @@ static int write_text(FILE *out, const Program *p, const Dataset *ds, const RunR
             text_cell(out, PS(p, rule->disabled_reason));
             fputs("\n", out);
         } else {
-            fprintf(out, msg_text(lang, MSG_SUM_RULE), program_severity_name(rule->severity), per_rule[2 * k],
+            fputc(' ', out);
+            severity_text(out, lang, rule->severity, 12);
+            fputc(' ', out);
+            fprintf(out, msg_text(lang, MSG_SUM_RULE), per_rule[2 * k],
                     per_rule[2 * k] == 1 ? "" : "s", per_rule[2 * k + 1]);
         }
     }

@@ -46,7 +46,7 @@ static void esc_n(FILE *out, const char *s, size_t n)
 static void esc(FILE *out, const char *s) { esc_n(out, s, strlen(s)); }
 
 static const char *sev_key(uint8_t s) { return s == 1 ? "must" : "in-principle"; }
-static const char *sev_text(const Page *pg, uint8_t s) { return T(pg, s == 1 ? M_MUST : M_IN_PRINCIPLE); }
+static const char *sev_text(const Page *pg, uint8_t s) { return T(pg, s == 1 ? MSG_SEV_MUST : M_IN_PRINCIPLE); }
 
 /* The local date of t ("2024-04-15"); last=true: of the second before t (a window's last day). */
 static void date_str(const Page *pg, int64_t t, bool last, char *buf)
@@ -146,7 +146,7 @@ static void write_header(const Page *pg, const ReportInfo *info)
     fputs("</dd>\n</dl>\n", o);
     fprintf(o, "<table class=\"units\">\n<caption>%s</caption>\n<thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
                "<th scope=\"col\">%s</th><th scope=\"col\">%s %s</th><th scope=\"col\">%s %s</th><th scope=\"col\">%s</th></tr></thead>\n<tbody>\n",
-            T(pg, M_UNITS), T(pg, M_UNIT), T(pg, M_RANGE), T(pg, M_EVENTS), T(pg, M_VIOLATIONS), T(pg, M_MUST),
+            T(pg, M_UNITS), T(pg, M_UNIT), T(pg, M_RANGE), T(pg, M_EVENTS), T(pg, M_VIOLATIONS), T(pg, MSG_SEV_MUST),
             T(pg, M_VIOLATIONS), T(pg, M_IN_PRINCIPLE), T(pg, M_PENDING));
     for (uint32_t u = 0; u < pg->r->nunits; u++) {
         const UnitSummary *us = &pg->r->units[u];
@@ -548,7 +548,7 @@ static void write_filters(const Page *pg)
         if (!pg->p->rules[k].disabled) option(o, PS(pg, pg->p->rules[k].name), PS(pg, pg->p->rules[k].name));
     fputs("</select>\n", o);
     select_open(pg, "f-sev", M_SEVERITY);
-    option(o, "must", T(pg, M_MUST));
+    option(o, "must", T(pg, MSG_SEV_MUST));
     option(o, "in-principle", T(pg, M_IN_PRINCIPLE));
     option(o, "pending", T(pg, M_PENDING));
     fputs("</select>\n", o);
