@@ -31,7 +31,7 @@ typedef struct Side {
 static bool load(Side *s, Lang lang)
 {
     s->c = compile_new();
-    if (!s->c) { fputs("zhidu: out of memory\n", stderr); return false; }
+    if (!s->c) { fputs(msg_text(lang, MSG_OOM_LINE), stderr); return false; }
     if (!compile_check_file(s->c, s->path)) {
         fprintf(stderr, msg_text(lang, MSG_CANNOT_READ), s->path, file_error(s->c->io_errno));
         return false;
@@ -78,7 +78,7 @@ static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *
 static bool run_side(Side *s, const char *data, Lang lang)
 {
     s->p = compile_take_program(s->c);
-    if (!s->p) { fputs("zhidu: out of memory\n", stderr); return false; }
+    if (!s->p) { fputs(msg_text(lang, MSG_OOM_LINE), stderr); return false; }
     InputOptions io = {false, stderr, 0, lang};
     InputStats stats;
     RunOptions ro = {.window = ENGINE_DEFAULT_WINDOW};
@@ -90,9 +90,9 @@ static bool run_side(Side *s, const char *data, Lang lang)
     s->ran = true;
     s->keys = calloc(s->res.n + 1, sizeof *s->keys);
     s->sorted = calloc(s->res.n + 1, sizeof *s->sorted);
-    if (!s->keys || !s->sorted) { fputs("zhidu: out of memory\n", stderr); return false; }
+    if (!s->keys || !s->sorted) { fputs(msg_text(lang, MSG_OOM_LINE), stderr); return false; }
     for (uint32_t i = 0; i < s->res.n; i++)
-        if (!(s->sorted[i] = s->keys[i] = verdict_key(s, &s->res.v[i]))) { fputs("zhidu: out of memory\n", stderr); return false; }
+        if (!(s->sorted[i] = s->keys[i] = verdict_key(s, &s->res.v[i]))) { fputs(msg_text(lang, MSG_OOM_LINE), stderr); return false; }
     qsort(s->sorted, s->res.n, sizeof *s->sorted, cmp_str);
     return true;
 }
@@ -109,18 +109,19 @@ static uint32_t count_only(const Side *s, const Side *other)
     return n;
 }
 
-/* One verdict as the reports show it (vrow.h); json: an object, else two lines of text. */
-static void verdict_write(FILE *out, const Side *s, const Violation *v, bool json)
+/* One verdict as the reports show it (vrow.h); json: an object, else two
+ * lines of text in lang. */
+static void verdict_write(FILE *out, Lang lang, const Side *s, const Violation *v, bool json)
 {
     VRow row;
     vrow_make(&row, s->p, s->ds, v);
     if (!json) {
-        fprintf(out, "    %-8s %s ", row.status, row.rule);
+        fprintf(out, "    %-8s %s ", msg_text(lang, v->pending ? M_PENDING : MSG_DF_VIOLATION), row.rule);
         if (row.periodic) fprintf(out, "%s … %s", row.window_from, row.window_to);
-        else fprintf(out, "on %s", row.trigger);
+        else fprintf(out, msg_text(lang, MSG_DF_ON), row.trigger);
         for (uint32_t i = 0; i < row.nsubjects; i++) fprintf(out, "%s%s", i ? ", " : " [", vrow_subject(&row, i));
         if (row.nsubjects) fputc(']', out);
-        if (row.unit[0]) fprintf(out, " unit %s", row.unit);
+        if (row.unit[0]) fprintf(out, msg_text(lang, MSG_DF_UNIT), row.unit);
         fprintf(out, "\n      %s\n", row.message);
         return;
     }
@@ -145,11 +146,11 @@ static void verdict_write(FILE *out, const Side *s, const Violation *v, bool jso
     fputc('}', out);
 }
 
-static void verdicts_text(FILE *out, const Side *s, const Side *other)
+static void verdicts_text(FILE *out, Lang lang, const Side *s, const Side *other)
 {
-    fprintf(out, "  only with %s (%u):\n", s->path, count_only(s, other));
+    fprintf(out, msg_text(lang, MSG_DF_ONLY_WITH), s->path, count_only(s, other));
     for (uint32_t i = 0; i < s->res.n; i++)
-        if (!in_other(other, s->keys[i])) verdict_write(out, s, &s->res.v[i], false);
+        if (!in_other(other, s->keys[i])) verdict_write(out, lang, s, &s->res.v[i], false);
 }
 
 static void verdicts_json(FILE *out, const Side *s, const Side *other, const char *label)
@@ -159,7 +160,7 @@ static void verdicts_json(FILE *out, const Side *s, const Side *other, const cha
     for (uint32_t i = 0; i < s->res.n; i++)
         if (!in_other(other, s->keys[i])) {
             fputs(first ? "\n    " : ",\n    ", out);
-            verdict_write(out, s, &s->res.v[i], true);
+            verdict_write(out, LANG_EN, s, &s->res.v[i], true);
             first = false;
         }
     fputs(first ? "]" : "\n  ]", out);
@@ -167,37 +168,41 @@ static void verdicts_json(FILE *out, const Side *s, const Side *other, const cha
 
 /* ---- changes ------------------------------------------------------------------------- */
 
-static void rule_line(FILE *out, const PdiffChange *c)
+/* pdiff's words (PdiffChange.what, the directions) in lang; the names of
+ * header entries and declarations are the language's keywords and stay. */
+#define WORD(text) msg_translate(lang, text)
+
+static void rule_line(FILE *out, Lang lang, const PdiffChange *c)
 {
-    fprintf(out, "    %s: %s", c->new_name ? c->new_name : c->old_name, c->what);
-    if (c->new_value) fprintf(out, " because \"%s\"", c->new_value);
-    if (c->parts) fprintf(out, " (%s)", c->parts);
-    fprintf(out, " — %s", pdiff_dir_name(c->dir));
-    if (c->why) fprintf(out, ": %s", c->why);
+    fprintf(out, msg_text(lang, MSG_DF_RULE_LINE), c->new_name ? c->new_name : c->old_name, WORD(c->what));
+    if (c->new_value) fprintf(out, msg_text(lang, MSG_DF_BECAUSE), c->new_value);
+    if (c->parts) fprintf(out, msg_text(lang, MSG_DF_PARTS), c->parts);
+    fprintf(out, " — %s", WORD(pdiff_dir_name(c->dir)));
+    if (c->why) fprintf(out, msg_text(lang, MSG_DF_WHY), c->why);
     fputc('\n', out);
 }
 
-static void changes_text(FILE *out, const PdiffResult *r)
+static void changes_text(FILE *out, Lang lang, const PdiffResult *r)
 {
-    static const char *heads[] = {"policy", "renamed", "roles and bodies", "roles and bodies", "parameters", "declarations", "rules, by clause"};
+    static const MsgId heads[] = {MSG_DF_H_POLICY, MSG_DF_H_RENAMED, MSG_DF_H_MEMBERS, MSG_DF_H_MEMBERS, MSG_DF_H_PARAMS, MSG_DF_H_DECLS, MSG_DF_H_RULES};
     int last = -1;
     for (int i = 0; i < r->n; i++) {
         const PdiffChange *c = &r->items[i];
         if (c->kind == PD_RULE) break;
         if ((int)c->kind != last && !(last == PD_MEMBER_ADDED && c->kind == PD_MEMBER_REMOVED) &&
             !(last == PD_MEMBER_REMOVED && c->kind == PD_MEMBER_ADDED))
-            fprintf(out, "%s:\n", heads[c->kind]);
+            fputs(msg_text(lang, heads[c->kind]), out);
         last = (int)c->kind;
         switch (c->kind) {
-        case PD_HEADER: fprintf(out, "  %s: %s → %s\n", c->what, c->old_value, c->new_value); break;
-        case PD_RENAME: fprintf(out, "  %s %s → %s\n", c->what, c->old_name, c->new_name); break;
-        case PD_MEMBER_ADDED: fprintf(out, "  added %s %s\n", c->what, c->new_name); break;
-        case PD_MEMBER_REMOVED: fprintf(out, "  removed %s %s\n", c->what, c->old_name); break;
+        case PD_HEADER: fprintf(out, msg_text(lang, MSG_DF_VALUE), c->what, c->old_value, c->new_value); break;
+        case PD_RENAME: fprintf(out, "  %s %s → %s\n", WORD(c->what), c->old_name, c->new_name); break;
+        case PD_MEMBER_ADDED: fprintf(out, msg_text(lang, MSG_DF_MEMBER_ADDED), WORD(c->what), c->new_name); break;
+        case PD_MEMBER_REMOVED: fprintf(out, msg_text(lang, MSG_DF_MEMBER_REMOVED), WORD(c->what), c->old_name); break;
         case PD_PARAM:
-            if (c->old_value && c->new_value) fprintf(out, "  %s: %s → %s\n", c->old_name, c->old_value, c->new_value);
-            else fprintf(out, "  %s %s: %s\n", c->what, c->old_name, c->old_value ? c->old_value : c->new_value);
+            if (c->old_value && c->new_value) fprintf(out, msg_text(lang, MSG_DF_VALUE), c->old_name, c->old_value, c->new_value);
+            else fprintf(out, msg_text(lang, MSG_DF_PARAM_ONE), WORD(c->what), c->old_name, c->old_value ? c->old_value : c->new_value);
             break;
-        case PD_DECL: fprintf(out, "  %s %s %s\n", c->what, c->decl, c->old_name); break;
+        case PD_DECL: fprintf(out, "  %s %s %s\n", WORD(c->what), c->decl, c->old_name); break;
         case PD_RULE: break;
         }
     }
@@ -208,11 +213,11 @@ static void changes_text(FILE *out, const PdiffResult *r)
         bool seen = false;
         for (int k = 0; k < i && !seen; k++) seen = r->items[k].kind == PD_RULE && !strcmp(r->items[k].clause, c->clause);
         if (c->kind != PD_RULE || seen) continue;
-        if (!head) fprintf(out, "%s:\n", heads[PD_RULE]);
+        if (!head) fputs(msg_text(lang, heads[PD_RULE]), out);
         head = true;
-        fprintf(out, "  %s\n", c->clause[0] ? c->clause : "(no clause)");
+        fprintf(out, "  %s\n", c->clause[0] ? c->clause : msg_text(lang, MSG_DF_NO_CLAUSE));
         for (int k = i; k < r->n; k++)
-            if (r->items[k].kind == PD_RULE && !strcmp(r->items[k].clause, c->clause)) rule_line(out, &r->items[k]);
+            if (r->items[k].kind == PD_RULE && !strcmp(r->items[k].clause, c->clause)) rule_line(out, lang, &r->items[k]);
     }
 }
 
@@ -287,18 +292,18 @@ static int run_diff(const Command *cmd, const CliArgs *args)
         fputs("\n}\n", stdout);
     } else {
         printf("--- %s\n+++ %s\n", o.path, n.path);
-        changes_text(stdout, &r);
+        changes_text(stdout, lang, &r);
         if (data) {
-            printf("verdicts over %s:\n", data);
-            verdicts_text(stdout, &o, &n);
-            verdicts_text(stdout, &n, &o);
+            printf(msg_text(lang, MSG_DF_VERDICTS), data);
+            verdicts_text(stdout, lang, &o, &n);
+            verdicts_text(stdout, lang, &n, &o);
         }
         if (r.n || only_o || only_n) {
-            printf("%d change%s", r.n, r.n == 1 ? "" : "s");
-            if (data) printf(", %u verdict%s only with the old policy, %u only with the new", only_o, only_o == 1 ? "" : "s", only_n);
+            printf(msg_text(lang, MSG_DF_CHANGES), r.n, r.n == 1 ? "" : "s");
+            if (data) printf(msg_text(lang, MSG_DF_VERDICT_COUNTS), only_o, only_o == 1 ? "" : "s", only_n);
             putchar('\n');
         } else {
-            puts("no changes");
+            fputs(msg_text(lang, MSG_DF_NO_CHANGES), stdout);
         }
     }
     rc = r.n || only_o || only_n ? EXIT_FINDINGS : EXIT_OK;

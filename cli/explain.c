@@ -45,7 +45,7 @@ static Program *load_traced(const char *path, int *rc, Lang lang)
         fprintf(stderr, msg_text(lang, MSG_CANNOT_READ), path, file_error(c->io_errno));
     } else {
         diag_print_text(&c->diag, stderr, isatty(STDERR_FILENO)); /* errors, or warnings */
-        if (!c->diag.errors && !(p = compile_take_program(c))) fputs("zhidu: out of memory\n", stderr);
+        if (!c->diag.errors && !(p = compile_take_program(c))) fputs(msg_text(lang, MSG_OOM_LINE), stderr);
     }
     compile_free(c);
     return p;
@@ -178,13 +178,13 @@ static void text_sel(const Ex *x, const TraceSel *s, FILE *out)
     char list[512] = "";
     size_t len = 0;
     for (uint32_t i = 0; i < s->nmatched && i < TRACE_MAX_MATCHED; i++)
-        len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : ": ", dstr(x, x->ds->events[s->matched[i]].id));
+        len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : msg_text(x->lang, MSG_EX_MATCHED), dstr(x, x->ds->events[s->matched[i]].id));
     fprintf(out, msg_text(x->lang, MSG_EX_EXAMINED), s->examined, s->examined == 1 ? "" : "s", s->nmatched, list,
             s->nmatched > TRACE_MAX_MATCHED ? ", …" : "");
     char res[64];
     if (s->result == 2) snprintf(res, sizeof res, "%lld", (long long)s->count);
     else if (s->result == 3) snprintf(res, sizeof res, "%s", dstr(x, x->ds->events[s->result_event].id));
-    else snprintf(res, sizeof res, "%s", tp->select == 0 ? (s->result ? "true" : "false") : "none");
+    else snprintf(res, sizeof res, "%s", msg_text(x->lang, tp->select != 0 ? M_NONE : s->result ? MSG_EX_TRUE : MSG_EX_FALSE_VALUE));
     fprintf(out, msg_text(x->lang, MSG_EX_RESULT), res);
     if (s->nmatched || !s->has_miss) return;
     char buf[256];
@@ -247,8 +247,9 @@ static void text_verdict(const Ex *x, const TraceVerdict *v, FILE *out)
     for (uint32_t b = 0; b < v->nbindings; b++) {
         const TraceBinding *tb = &v->bindings[b];
         const ZTracePoint *tp = &x->p->trace[tb->point];
-        if (tp->name2 != ZNONE) fprintf(out, "   for {%s, %s} in %s: ", str(x, tp->name), str(x, tp->name2), str(x, tp->text));
-        else fprintf(out, "   for %s in %s: ", str(x, tp->name), str(x, tp->text));
+        const char *colon = msg_text(x->lang, MSG_EX_MATCHED);
+        if (tp->name2 != ZNONE) fprintf(out, "   for {%s, %s} in %s%s", str(x, tp->name), str(x, tp->name2), str(x, tp->text), colon);
+        else fprintf(out, "   for %s in %s%s", str(x, tp->name), str(x, tp->text), colon);
         value_text(x, v->unit, tb->value, out);
         if (tp->name2 != ZNONE) {
             fputs(", ", out);
@@ -421,7 +422,7 @@ static int print_trail(const Ex *x, const At *at, const char *rule, const char *
 {
     const Trace *t = x->t;
     const TraceVerdict **sel = malloc(sizeof *sel * (t->n + 1u));
-    if (!sel) { fputs("zhidu: out of memory\n", stderr); return EXIT_USAGE; }
+    if (!sel) { fputs(msg_text(x->lang, MSG_OOM_LINE), stderr); return EXIT_USAGE; }
     uint32_t n = 0;
     for (uint32_t i = 0; i < t->n; i++)
         if (at_matches(x, at, &t->v[i])) sel[n++] = &t->v[i];
@@ -443,7 +444,7 @@ static int print_trail(const Ex *x, const At *at, const char *rule, const char *
         for (uint32_t i = 0; i < n; i++) text_verdict(x, sel[i], out);
     }
     free(sel);
-    if (n == 0) fprintf(stderr, msg_text(x->lang, MSG_EX_NONE), rule, at->given ? " at --at" : "");
+    if (n == 0) fprintf(stderr, msg_text(x->lang, MSG_EX_NONE), rule, at->given ? msg_text(x->lang, MSG_EX_AT_GIVEN) : "");
     return n ? EXIT_OK : EXIT_FINDINGS;
 }
 
@@ -461,7 +462,7 @@ static int run_explain(const Command *cmd, const CliArgs *args)
     Program *p = load_traced(policy, &rc, lang);
     if (!p) return rc;
     Trace *t = trace_new(p);
-    if (!t) { program_free(p); fputs("zhidu: out of memory\n", stderr); return EXIT_USAGE; }
+    if (!t) { program_free(p); fputs(msg_text(lang, MSG_OOM_LINE), stderr); return EXIT_USAGE; }
     if ((rc = want_rules(cmd, p, t, rule, policy, lang)) != EXIT_OK) {
         trace_free(t);
         program_free(p);
@@ -486,7 +487,7 @@ static int run_explain(const Command *cmd, const CliArgs *args)
     }
     Ex x = {p, ds, t, lang, format && !strcmp(format, "json")};
     At at;
-    if (ds->strs.failed || t->failed) rc = (fputs("zhidu: out of memory\n", stderr), EXIT_USAGE);
+    if (ds->strs.failed || t->failed) rc = (fputs(msg_text(lang, MSG_OOM_LINE), stderr), EXIT_USAGE);
     else if (unit && result.nunits == 0) rc = cli_usage_error(cmd, lang, NULL, msg_text(lang, MSG_NO_UNIT), unit, data);
     else if (!at_resolve(&x, at_text, &at)) rc = cli_usage_error(cmd, lang, NULL, msg_text(lang, MSG_EX_AT), at_text, data);
     else rc = print_trail(&x, &at, rule, policy, data, stdout);

@@ -6,6 +6,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "msg.h"
+
+/* The words of a change (PdiffChange.what, pdiff_dir_name) are the
+ * catalogue's English texts: JSON writes them as they are, text puts them
+ * into a language with msg_translate(). */
+#define EN(id) msg_text(LANG_EN, id)
+
 static PdiffChange *push(Arena *a, PdiffResult *out, PdiffKind kind, const char *what)
 {
     if (out->n == out->cap) {
@@ -24,8 +31,8 @@ static PdiffChange *push(Arena *a, PdiffResult *out, PdiffKind kind, const char 
 
 const char *pdiff_dir_name(PdiffDir d)
 {
-    static const char *names[] = {"same checks", "stricter", "looser", "not comparable"};
-    return names[d];
+    static const MsgId names[] = {MSG_DF_SAME, MSG_DF_STRICTER, MSG_DF_LOOSER, MSG_DF_INCOMPARABLE};
+    return EN(names[d]);
 }
 
 const char *pdiff_rule_root(AstFile *const *chain, int nchain, const char *name)
@@ -111,14 +118,14 @@ static void compare_params(Arena *a, const Policy *o, const Policy *n, PdiffResu
         const ParamSym *pn = n->params[i], *po = param_named(o, pn->name);
         PdCmp c = {.a = a, .quiet = true};
         if (po && pdiff_same_expr(&c, po->value, pn->value, 0)) continue;
-        PdiffChange *ch = push(a, out, PD_PARAM, po ? "set" : "added");
+        PdiffChange *ch = push(a, out, PD_PARAM, EN(po ? MSG_DF_SET : MSG_DF_ADDED));
         ch->old_name = pn->name;
         ch->old_value = po ? pdiff_text(a, po->value->loc) : NULL;
         ch->new_value = pdiff_text(a, pn->value->loc);
     }
     for (int i = 0; i < o->nparams; i++)
         if (!param_named(n, o->params[i]->name)) {
-            PdiffChange *ch = push(a, out, PD_PARAM, "removed");
+            PdiffChange *ch = push(a, out, PD_PARAM, EN(MSG_DF_REMOVED));
             ch->old_name = o->params[i]->name;
             ch->old_value = pdiff_text(a, o->params[i]->value->loc);
         }
@@ -229,12 +236,12 @@ static void compare_decls(Arena *a, const Policy *o, const Policy *n, PdiffResul
             const char *name = kinds[k].nth(n, i, &y);
             if (!name) continue;
             x = decl_named(o, kinds[k].nth, name);
-            if (!x) decl_change(a, out, kinds[k].decl, "added", name);
-            else if (!same_decl(a, kinds[k].nth, x, y)) decl_change(a, out, kinds[k].decl, "changed", name);
+            if (!x) decl_change(a, out, kinds[k].decl, EN(MSG_DF_ADDED), name);
+            else if (!same_decl(a, kinds[k].nth, x, y)) decl_change(a, out, kinds[k].decl, EN(MSG_DF_CHANGED), name);
         }
         for (int i = 0; i < decl_count(o, kinds[k].nth); i++) {
             const char *name = kinds[k].nth(o, i, &x);
-            if (name && !decl_named(n, kinds[k].nth, name)) decl_change(a, out, kinds[k].decl, "removed", name);
+            if (name && !decl_named(n, kinds[k].nth, name)) decl_change(a, out, kinds[k].decl, EN(MSG_DF_REMOVED), name);
         }
     }
 }
@@ -382,14 +389,14 @@ static void compare_rules(Arena *a, const Policy *o, const char **oroot, const P
         for (int k = 0; k < o->nrules && !x; k++)
             if (!strcmp(oroot[k], nroot[i])) x = o->rules[k];
         if (!x) {
-            if (!y->disabled) rule_change(a, out, "added", NULL, y, PDIR_STRICTER);
+            if (!y->disabled) rule_change(a, out, EN(MSG_DF_ADDED), NULL, y, PDIR_STRICTER);
         } else if (x->disabled || y->disabled) {
-            if (x->disabled && !y->disabled) rule_change(a, out, "enabled", x, y, PDIR_STRICTER);
-            if (!x->disabled && y->disabled) rule_change(a, out, "disabled", x, y, PDIR_LOOSER)->new_value = y->disabled_reason;
+            if (x->disabled && !y->disabled) rule_change(a, out, EN(MSG_DF_ENABLED), x, y, PDIR_STRICTER);
+            if (!x->disabled && y->disabled) rule_change(a, out, EN(M_DISABLED), x, y, PDIR_LOOSER)->new_value = y->disabled_reason;
         } else {
             PdiffChange tmp = {0};
             if (!compare_rule(a, x, o->header.document, y, n->header.document, &tmp)) continue;
-            const char *how = y->replaced && !x->replaced ? "replaced" : y->overridden && !x->overridden ? "overridden" : "changed";
+            const char *how = EN(y->replaced && !x->replaced ? MSG_DF_REPLACED : y->overridden && !x->overridden ? MSG_DF_OVERRIDDEN : MSG_DF_CHANGED);
             PdiffChange *ch = rule_change(a, out, how, x, y, tmp.dir);
             ch->parts = tmp.parts;
             ch->why = tmp.why;
@@ -398,7 +405,7 @@ static void compare_rules(Arena *a, const Policy *o, const char **oroot, const P
     for (int k = 0; k < o->nrules; k++) {
         bool found = false;
         for (int i = 0; i < n->nrules && !found; i++) found = !strcmp(oroot[k], nroot[i]);
-        if (!found && !o->rules[k]->disabled) rule_change(a, out, "removed", o->rules[k], NULL, PDIR_LOOSER);
+        if (!found && !o->rules[k]->disabled) rule_change(a, out, EN(MSG_DF_REMOVED), o->rules[k], NULL, PDIR_LOOSER);
     }
 }
 
@@ -411,17 +418,17 @@ void pdiff_compare(Arena *a, const Policy *o, AstFile *const *ochain, int onchai
     for (int i = 0; i < o->nrules; i++) oroot[i] = pdiff_rule_root(ochain, onchain, o->rules[i]->name);
     for (int i = 0; i < n->nrules; i++) nroot[i] = pdiff_rule_root(nchain, nnchain, n->rules[i]->name);
     compare_header(a, &o->header, &n->header, out);
-    member_renames(a, o->roles, n->roles, "role", out);
-    member_renames(a, o->bodies, n->bodies, "body", out);
+    member_renames(a, o->roles, n->roles, EN(D_W_ROLE), out);
+    member_renames(a, o->bodies, n->bodies, EN(D_W_BODY), out);
     for (int i = 0; i < n->nrules; i++)
         for (int k = 0; k < o->nrules; k++)
             if (!strcmp(oroot[k], nroot[i]) && strcmp(o->rules[k]->name, n->rules[i]->name) != 0) {
-                PdiffChange *c = push(a, out, PD_RENAME, "rule");
+                PdiffChange *c = push(a, out, PD_RENAME, EN(MSG_DF_RULE));
                 c->old_name = o->rules[k]->name;
                 c->new_name = n->rules[i]->name;
             }
-    member_changes(a, o->roles, n->roles, "role", out);
-    member_changes(a, o->bodies, n->bodies, "body", out);
+    member_changes(a, o->roles, n->roles, EN(D_W_ROLE), out);
+    member_changes(a, o->bodies, n->bodies, EN(D_W_BODY), out);
     compare_params(a, o, n, out);
     compare_decls(a, o, n, out);
     compare_rules(a, o, oroot, n, nroot, out);
