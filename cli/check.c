@@ -21,11 +21,11 @@ static int run_check(const Command *cmd, const CliArgs *args)
     for (int i = 0; i < args->npos; i++) {
         const char *path = args->pos[i];
         Compilation *c = compile_new();
-        if (!c) { fputs("zhidu: out of memory while compiling\n", stderr); return EXIT_USAGE; }
+        if (!c) { fputs(msg_text(args->lang, MSG_OOM_COMPILING), stderr); return EXIT_USAGE; }
         c->diag.lang = args->lang; /* the text's messages; JSON keeps the English */
         if (json && many && i > 0) fputs(",", stdout);
         if (!compile_check_file(c, path)) {
-            fprintf(stderr, msg_text(args->lang, MSG_CANNOT_READ), path, file_error(c->io_errno));
+            fprintf(stderr, msg_text(args->lang, MSG_CANNOT_READ), path, msg_translate(args->lang, file_error(c->io_errno)));
             rc = EXIT_USAGE;
             if (json) {
                 fputs("{\"file\":", stdout);

@@ -23,7 +23,7 @@ static Program *compile_to_program(const char *path, int *rc, Lang lang)
     c->diag.lang = lang;
     Program *p = NULL;
     if (!compile_check_file(c, path)) {
-        fprintf(stderr, msg_text(lang, MSG_CANNOT_READ), path, file_error(c->io_errno));
+        fprintf(stderr, msg_text(lang, MSG_CANNOT_READ), path, msg_translate(lang, file_error(c->io_errno)));
         *rc = EXIT_USAGE;
     } else if (c->diag.errors) {
         diag_print_text(&c->diag, stderr, isatty(STDERR_FILENO));
@@ -31,7 +31,7 @@ static Program *compile_to_program(const char *path, int *rc, Lang lang)
     } else {
         diag_print_text(&c->diag, stderr, isatty(STDERR_FILENO)); /* warnings */
         p = compile_take_program(c);
-        if (!p) { fputs("zhidu: out of memory while compiling\n", stderr); *rc = EXIT_USAGE; }
+        if (!p) { fputs(msg_text(lang, MSG_OOM_COMPILING), stderr); *rc = EXIT_USAGE; }
     }
     compile_free(c);
     return p;
@@ -49,7 +49,7 @@ Program *cli_load_policy(const char *path, int *rc, Lang lang)
     size_t size;
     unsigned char *data = (unsigned char *)file_read(path, BC_MAX_FILE_SIZE, &size);
     if (!data) {
-        fprintf(stderr, msg_text(lang, MSG_CANNOT_READ), path, file_error(errno));
+        fprintf(stderr, msg_text(lang, MSG_CANNOT_READ), path, msg_translate(lang, file_error(errno)));
         *rc = EXIT_USAGE;
         return NULL;
     }
@@ -74,7 +74,7 @@ static int run_compile(const Command *cmd, const CliArgs *args)
     size_t size;
     unsigned char *bytes = bc_write(p, &size);
     program_free(p);
-    if (!bytes) { fputs("zhidu: out of memory while writing bytecode\n", stderr); return EXIT_USAGE; }
+    if (!bytes) { fputs(msg_text(args->lang, MSG_OOM_WRITING_BC), stderr); return EXIT_USAGE; }
     char err[1024];
     if (outfile_write_all(out, bytes, size, args->lang, err, sizeof err) != 0) {
         fprintf(stderr, msg_text(args->lang, MSG_CANNOT_WRITE), out, err);

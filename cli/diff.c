@@ -33,7 +33,7 @@ static bool load(Side *s, Lang lang)
     s->c = compile_new();
     if (!s->c) { fputs(msg_text(lang, MSG_OOM_LINE), stderr); return false; }
     if (!compile_check_file(s->c, s->path)) {
-        fprintf(stderr, msg_text(lang, MSG_CANNOT_READ), s->path, file_error(s->c->io_errno));
+        fprintf(stderr, msg_text(lang, MSG_CANNOT_READ), s->path, msg_translate(lang, file_error(s->c->io_errno)));
         return false;
     }
     if (s->c->diag.errors || !s->c->policy) {

@@ -42,7 +42,7 @@ static Program *load_traced(const char *path, int *rc, Lang lang)
     Program *p = NULL;
     *rc = EXIT_USAGE;
     if (!compile_check_file(c, path)) {
-        fprintf(stderr, msg_text(lang, MSG_CANNOT_READ), path, file_error(c->io_errno));
+        fprintf(stderr, msg_text(lang, MSG_CANNOT_READ), path, msg_translate(lang, file_error(c->io_errno)));
     } else {
         diag_print_text(&c->diag, stderr, isatty(STDERR_FILENO)); /* errors, or warnings */
         if (!c->diag.errors && !(p = compile_take_program(c))) fputs(msg_text(lang, MSG_OOM_LINE), stderr);

@@ -20,14 +20,14 @@ static int run_fmt(const Command *cmd, const CliArgs *args)
     for (int i = 0; i < args->npos; i++) {
         const char *path = args->pos[i];
         Compilation *c = compile_new();
-        if (!c) { fputs("zhidu: out of memory while formatting\n", stderr); return EXIT_USAGE; }
+        if (!c) { fputs(msg_text(args->lang, MSG_OOM_FORMATTING), stderr); return EXIT_USAGE; }
         c->diag.lang = args->lang;
         Source *src = source_load(&c->arena, path);
         char *out;
         size_t len;
         FmtResult r = src ? fmt_source(&c->arena, &c->diag, src, &out, &len) : FMT_ERRORS;
         if (!src) {
-            fprintf(stderr, msg_text(args->lang, MSG_CANNOT_READ), path, file_error(errno));
+            fprintf(stderr, msg_text(args->lang, MSG_CANNOT_READ), path, msg_translate(args->lang, file_error(errno)));
             rc = EXIT_USAGE;
         } else if (r == FMT_ERRORS) {
             diag_print_text(&c->diag, stderr, isatty(STDERR_FILENO));

@@ -113,7 +113,7 @@ static bool load(Shard *sh)
     size_t size;
     sh->text = file_read(sh->path, FILE_MAX_BYTES, &size);
     if (!sh->text) {
-        fprintf(stderr, msg_text(sh->lang, MSG_CANNOT_READ), sh->path, file_error(errno));
+        fprintf(stderr, msg_text(sh->lang, MSG_CANNOT_READ), sh->path, msg_translate(sh->lang, file_error(errno)));
         return false;
     }
     char *end = sh->text + size;
@@ -192,7 +192,7 @@ static int run_merge(const Command *cmd, const CliArgs *args)
     int n = args->npos;
     if (n < 1) return cli_usage_error(cmd, args->lang, NULL, "%s", msg_text(args->lang, MSG_MERGE_NEEDS));
     Shard *sh = calloc((size_t)n, sizeof *sh);
-    if (!sh) { fputs("zhidu: out of memory while merging\n", stderr); return EXIT_USAGE; }
+    if (!sh) { fputs(msg_text(args->lang, MSG_OOM_MERGING), stderr); return EXIT_USAGE; }
     bool ok = true;
     for (int i = 0; i < n && ok; i++) {
         sh[i].path = args->pos[i];

@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "file.h"
+
 /* ---- removal on a signal ------------------------------------------------------- */
 
 enum { MAX_PENDING = 8 };
@@ -98,15 +100,6 @@ static int fail(char *err, size_t size, const char *fmt, ...)
     return -1;
 }
 
-static MsgId kind_of(mode_t m)
-{
-    if (S_ISCHR(m)) return MSG_OUT_CHAR_DEVICE;
-    if (S_ISBLK(m)) return MSG_OUT_BLOCK_DEVICE;
-    if (S_ISFIFO(m)) return MSG_OUT_FIFO;
-    if (S_ISSOCK(m)) return MSG_OUT_SOCKET;
-    return MSG_OUT_NOT_REGULAR;
-}
-
 static char *concat3(const char *a, const char *b, const char *c)
 {
     size_t na = strlen(a), nb = strlen(b), nc = strlen(c);
@@ -178,7 +171,7 @@ int outfile_open(OutFile *o, const char *name, bool stream, bool allow_stdout, L
         return outfile_stdout(o);
     if (exists && S_ISDIR(st.st_mode)) return fail(err, size, "%s", strerror(EISDIR));
     if (exists && !S_ISREG(st.st_mode))
-        return fail(err, size, msg_text(lang, MSG_OUT_NOT_FILE), msg_text(lang, kind_of(st.st_mode)));
+        return fail(err, size, msg_text(lang, MSG_OUT_NOT_FILE), msg_text(lang, file_kind(st.st_mode)));
     o->target = resolve(name, exists, lang, err, size);
     if (!o->target) return -1;
 

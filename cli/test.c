@@ -548,7 +548,7 @@ static Program *compile_policy(const char *path, FILE *o, Lang lang)
     if (!c) abort();
     c->diag.lang = lang;
     Program *p = NULL;
-    if (!compile_check_file(c, path)) fprintf(o, msg_text(lang, MSG_CANNOT_READ), path, file_error(c->io_errno));
+    if (!compile_check_file(c, path)) fprintf(o, msg_text(lang, MSG_CANNOT_READ), path, msg_translate(lang, file_error(c->io_errno)));
     else if (c->diag.errors) diag_print_text(&c->diag, o, false);
     else p = compile_take_program(c);
     compile_free(c);
@@ -600,7 +600,7 @@ static void run_file(Runner *R, const char *path)
     size_t len;
     char *text = file_read(path, FILE_MAX_BYTES, &len);
     if (!text) {
-        record(R, path, "(file)", failure_text(msg_text(R->lang, MSG_TEST_CANNOT_READ), path, file_error(errno)));
+        record(R, path, "(file)", failure_text(msg_text(R->lang, MSG_TEST_CANNOT_READ), path, msg_translate(R->lang, file_error(errno))));
         return;
     }
     TestFile tf;
@@ -798,7 +798,7 @@ static int run_test(const Command *cmd, const CliArgs *args)
         const char *a = args->pos[i];
         struct stat st;
         if (stat(a, &st) != 0) {
-            fprintf(stderr, msg_text(args->lang, MSG_CANNOT_READ), a, file_error(errno));
+            fprintf(stderr, msg_text(args->lang, MSG_CANNOT_READ), a, msg_translate(args->lang, file_error(errno)));
             rc = EXIT_USAGE;
         } else if (S_ISDIR(st.st_mode)) {
             uint32_t first = paths.n;

@@ -32,7 +32,7 @@ void diag_init(DiagEngine *d, Arena *arena)
 
 _Noreturn void diag_out_of_memory(void)
 {
-    fputs("zhidu: out of memory while compiling\n", stderr);
+    fputs(msg_text(LANG_EN, MSG_OOM_COMPILING), stderr); /* no language at hand */
     exit(2);
 }
 

@@ -6,6 +6,7 @@
  * counted here (libcsv has none): the line a record starts on. */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "errfmt.h"
+#include "file.h"
 #include "source.h"
 
 #include <csv.h>
@@ -227,16 +228,6 @@ static void close_table(Source *base)
     s->nbytes = s->nfields = s->rec_first = s->nrows = s->next_row = 0;
 }
 
-static const char *kind_of(mode_t m)
-{
-    if (S_ISDIR(m)) return "a directory";
-    if (S_ISCHR(m)) return "a character device";
-    if (S_ISBLK(m)) return "a block device";
-    if (S_ISFIFO(m)) return "a FIFO";
-    if (S_ISSOCK(m)) return "a socket";
-    return "not a regular file";
-}
-
 /* Opens PATH as s->f: a regular file inside the data folder. A FIFO or a
  * device is refused before a byte is read (a FIFO would block, /dev/zero
  * never ends; O_NONBLOCK keeps the open itself from blocking), and so is a
@@ -253,12 +244,12 @@ static int open_file(CsvSource *s, const char *path, const char *name, char *err
         int e = errno;
         close(fd);
         if (S_ISREG(st.st_mode)) return errfmt(err, size, msg_text(s->base.lang, MSG_TABLE_UNREADABLE), path, strerror(e));
-        return errfmt(err, size, "%s: %s, not a regular file", path, kind_of(st.st_mode));
+        return errfmt(err, size, msg_text(s->base.lang, MSG_TABLE_NOT_REGULAR), path, msg_text(s->base.lang, file_kind(st.st_mode)));
     }
     char *real = realpath(path, NULL);
     size_t n = s->real_dir ? strlen(s->real_dir) : 0;
     if (!real || !s->real_dir || strncmp(real, s->real_dir, n) != 0 || (real[n] != '/' && strcmp(s->real_dir, "/"))) {
-        int rc = real ? errfmt(err, size, "%s: a symbolic link to %s, outside the data folder", path, real)
+        int rc = real ? errfmt(err, size, msg_text(s->base.lang, MSG_TABLE_LINK_OUTSIDE), path, real)
                       : errfmt(err, size, msg_text(s->base.lang, MSG_TABLE_UNREADABLE), path, strerror(errno));
         free(real);
         close(fd);

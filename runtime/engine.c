@@ -23,7 +23,7 @@ int engine_run(const Program *p, Dataset *ds, const RunOptions *opt, RunResult *
     stream_free(s);
     if (rc != 0) {
         run_result_free(out);
-        snprintf(err, errsize, "out of memory while evaluating the rules");
+        snprintf(err, errsize, "%s", msg_text(ds->lang, MSG_OOM_EVALUATING));
         return -1;
     }
     return 0;

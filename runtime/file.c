@@ -9,9 +9,19 @@
 
 const char *file_error(int err)
 {
-    if (err == EINVAL) return "not a regular file";
-    if (err == EFBIG) return "larger than 256 MiB";
+    if (err == EINVAL) return msg_text(LANG_EN, MSG_OUT_NOT_REGULAR);
+    if (err == EFBIG) return msg_text(LANG_EN, MSG_FILE_TOO_LARGE);
     return strerror(err);
+}
+
+MsgId file_kind(unsigned mode)
+{
+    if (S_ISDIR(mode)) return MSG_FILE_DIRECTORY;
+    if (S_ISCHR(mode)) return MSG_OUT_CHAR_DEVICE;
+    if (S_ISBLK(mode)) return MSG_OUT_BLOCK_DEVICE;
+    if (S_ISFIFO(mode)) return MSG_OUT_FIFO;
+    if (S_ISSOCK(mode)) return MSG_OUT_SOCKET;
+    return MSG_OUT_NOT_REGULAR;
 }
 
 char *file_read(const char *path, size_t max, size_t *size)

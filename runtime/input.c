@@ -209,7 +209,7 @@ int input_next(Input *in, char *err, size_t size)
             if (in->b[in->at].table_index < 0) ds->event_source = name;
             else ds->tables[in->at].source = name;
             in->open = true;
-            if (!name) return errfmt(err, size, "out of memory while reading %s", in->src->name);
+            if (!name) return errfmt(err, size, msg_text(in->opt.lang, MSG_OOM_READING), in->src->name);
         }
         const Binding *b = &in->b[in->at];
         SourceRow row;
@@ -256,16 +256,16 @@ int input_add_row(Dataset *ds, const char *table, const char *const *columns, co
     if (p->log.nfields && !strcmp(program_string(p, p->log.table), table)) b.table = &p->log;
     for (uint32_t i = 0; i < p->ntables && !b.table; i++)
         if (!strcmp(program_string(p, p->tables[i].table), table)) { b.table = &p->tables[i]; b.table_index = (int)i; }
-    if (!b.table) return errfmt(err, size, "the policy reads no table '%s'", table);
+    if (!b.table) return errfmt(err, size, msg_text(ds->lang, MSG_NO_SUCH_TABLE), table);
     RawCell *cols = malloc(sizeof(RawCell) * (n + 1));
     if (!cols || !map_columns(p, &b, columns, (int)n)) {
         free(cols);
-        return errfmt(err, size, "out of memory");
+        return errfmt(err, size, "%s", msg_text(ds->lang, MSG_OOM));
     }
     int rc = 0;
     for (uint32_t f = 0; f < b.table->nfields && rc == 0; f++)
         if (b.col[f] < 0 && !b.table->fields[f].optional)
-            rc = errfmt(err, size, "%s: missing column %s", table, program_string(p, b.table->fields[f].column));
+            rc = errfmt(err, size, msg_text(ds->lang, MSG_ROW_MISSING_COLUMN), table, program_string(p, b.table->fields[f].column));
     if (rc == 0) {
         for (size_t c = 0; c < n; c++) {
             size_t len = values[c] ? strlen(values[c]) : 0;
@@ -274,7 +274,7 @@ int input_add_row(Dataset *ds, const char *table, const char *const *columns, co
         char msg[512];
         uint32_t loc = ++*next_loc;
         const char *bad = add_row(ds, &b, cols, (int)n, loc, msg, sizeof msg);
-        if (bad) rc = errfmt(err, size, "%s row %u: %s", table, loc, bad);
+        if (bad) rc = errfmt(err, size, msg_text(ds->lang, MSG_ROW_BAD), table, loc, bad);
         else {
             stats->rows++;
             if (b.table_index < 0) stats->events++;

@@ -11,9 +11,13 @@
 #include "engine.h"
 #include "file.h"
 #include "input.h"
+#include "msg.h"
 #include "report.h"
 #include "vrow.h"
 #include "ztime.h"
+
+/* zhidu.h has no language option: its messages are the catalogue's English. */
+#define API_LANG LANG_EN
 
 struct zd_policy {
     Program *program;
@@ -46,7 +50,7 @@ static void set_err(char *err, size_t size, const char *fmt, ...)
 static int out_of_memory(const zd_data *data, char *err, size_t errsize)
 {
     if (!data->ds->strs.failed) return 0;
-    set_err(err, errsize, "out of memory while reading the data");
+    set_err(err, errsize, "%s", msg_text(API_LANG, MSG_API_OOM_DATA));
     return -1;
 }
 
@@ -55,11 +59,11 @@ zd_policy *zd_policy_load(const void *bytes, size_t size, char *err, size_t errs
     char msg[512];
     Program *p = bc_load(bytes, size, msg, sizeof msg);
     if (!p) {
-        set_err(err, errsize, "bytecode: %s", msg);
+        set_err(err, errsize, msg_text(API_LANG, MSG_API_BYTECODE), msg);
         return NULL;
     }
     zd_policy *policy = calloc(1, sizeof *policy);
-    if (!policy) { program_free(p); set_err(err, errsize, "out of memory while loading the policy"); return NULL; }
+    if (!policy) { program_free(p); set_err(err, errsize, "%s", msg_text(API_LANG, MSG_API_OOM_POLICY)); return NULL; }
     policy->program = p;
     return policy;
 }
@@ -68,10 +72,10 @@ zd_policy *zd_policy_load_file(const char *path, char *err, size_t errsize)
 {
     size_t len;
     char *buf = file_read(path, BC_MAX_FILE_SIZE, &len);
-    if (!buf) { set_err(err, errsize, "%s: cannot read: %s", path, file_error(errno)); return NULL; }
+    if (!buf) { set_err(err, errsize, msg_text(API_LANG, MSG_TABLE_UNREADABLE), path, file_error(errno)); return NULL; }
     char msg[512];
     zd_policy *policy = zd_policy_load(buf, len, msg, sizeof msg);
-    if (!policy) set_err(err, errsize, "%s: error: %s", path, msg);
+    if (!policy) set_err(err, errsize, msg_text(API_LANG, MSG_API_ERROR), path, msg);
     free(buf);
     return policy;
 }
@@ -95,7 +99,7 @@ zd_data *zd_data_new(const zd_policy *policy)
 
 int zd_data_load(zd_data *data, const char *path, bool skip_bad_rows, char *err, size_t errsize)
 {
-    InputOptions opt = {skip_bad_rows, stderr, 0, LANG_EN};
+    InputOptions opt = {skip_bad_rows, stderr, 0, API_LANG};
     InputStats st;
     char msg[1024];
     if (input_load(data->ds, path, &opt, &st, msg, sizeof msg) != 0) {
@@ -135,16 +139,16 @@ zd_report *zd_run(const zd_policy *policy, zd_data *data, const zd_options *opti
     const Program *p = policy->program;
     RunOptions ro = {0};
     if (options && options->from && !(ro.has_from = parse_when(options->from, p->meta.tz_offset, &ro.from))) {
-        set_err(err, errsize, "from: '%s' is not a date or time", options->from);
+        set_err(err, errsize, msg_text(API_LANG, MSG_API_FROM), options->from);
         return NULL;
     }
     if (options && options->as_of && !(ro.has_as_of = parse_when(options->as_of, p->meta.tz_offset, &ro.as_of))) {
-        set_err(err, errsize, "as_of: '%s' is not a date or time", options->as_of);
+        set_err(err, errsize, msg_text(API_LANG, MSG_API_AS_OF), options->as_of);
         return NULL;
     }
     ro.unit = options ? options->unit : NULL;
     zd_report *r = calloc(1, sizeof *r);
-    if (!r) { set_err(err, errsize, "out of memory while starting the run"); return NULL; }
+    if (!r) { set_err(err, errsize, "%s", msg_text(API_LANG, MSG_API_OOM_RUN)); return NULL; }
     r->data = data;
     arena_init(&r->arena);
     char msg[512];

@@ -96,10 +96,12 @@ static void test_chinese_texts(void **state)
     char buf[200];
     snprintf(buf, sizeof buf, msg_text(LANG_ZH, MSG_COLUMN), "time", "时间为空");
     assert_string_equal(buf, "列 time：时间为空");
-    snprintf(buf, sizeof buf, msg_text(LANG_ZH, MSG_SUM_RULE), "must", 1u, "", 2u);
-    assert_string_equal(buf, " must         违规 1 条，待定 2 项\n");
-    snprintf(buf, sizeof buf, msg_text(LANG_EN, MSG_SUM_RULE), "must", 1u, "", 2u);
-    assert_string_equal(buf, " must         1 violation, 2 pending\n");
+    snprintf(buf, sizeof buf, msg_text(LANG_ZH, MSG_SUM_RULE), 1u, "", 2u);
+    assert_string_equal(buf, "违规 1 条，待定 2 项\n");
+    snprintf(buf, sizeof buf, msg_text(LANG_EN, MSG_SUM_RULE), 3u, "s", 2u);
+    assert_string_equal(buf, "3 violations, 2 pending\n");
+    assert_string_equal(msg_text(LANG_ZH, MSG_SEV_IN_PRINCIPLE), "原则上");
+    assert_string_equal(msg_translate(LANG_ZH, msg_text(LANG_EN, MSG_DF_STRICTER)), "更严");
     assert_string_equal(msg_text(LANG_ZH, M_REPORT), "合规报告");
     assert_string_equal(msg_text(LANG_EN, M_REPORT), "Compliance report");
 }
