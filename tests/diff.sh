@@ -2,7 +2,8 @@
 # diff.sh ZHIDU - `zhidu diff`: small pairs of rule files, one kind of change
 # each (header, renames, roles, parameters, rules added, removed, disabled,
 # overridden, replaced), the stricter/looser decisions, --data over
-# tests/data/mini_good, JSON read back by python3, and bad input. Every
+# tests/data/mini_good, JSON read back by python3, the text in Chinese
+# (--lang zh; JSON the same in both), and bad input. Every
 # expected output below was worked out by hand from the files written here.
 # Prints PASS/FAIL per check.
 set -u
@@ -228,6 +229,53 @@ verdicts over $data:
 3 changes, 0 verdicts only with the old policy, 1 only with the new
 EOF
 check "--data lists the verdicts only one side reports" 1 base.zd adapt.zd --data "$data"
+# the same two in Chinese: the words and headings translated by hand; the
+# keywords (policy, title, every, require, deadline) and the rule text stay
+cat >want <<'EOF'
+--- base.zd
++++ child.zd
+制度：
+  policy：mini → child
+  title：数据测试用小制度 → 子单位
+  document：测〔2025〕1号 → 子〔2025〕1号
+重命名：
+  角色 书记 → 院书记
+  规则 weekly → 每周
+参数：
+  时限：2h → 1h
+规则（按条款）：
+  1
+    每周：覆盖（every） — 更松：every: week → month
+  2
+    prompt：改动（require, deadline） — 更严：require: 时限 (2h) → 时限 (1h)
+  3
+    lead：停用，理由“不适用” — 更松
+9 处改动
+EOF
+check "an adaptation in Chinese" 1 base.zd child.zd --lang zh
+cat >want <<EOF
+--- base.zd
++++ adapt.zd
+重命名：
+  规则 prompt → 报告
+参数：
+  时限：2h → 1h
+规则（按条款）：
+  2
+    报告：改动（require, deadline） — 更严：require: 时限 (2h) → 时限 (1h)
+在 $data 上的判定：
+  只有 base.zd 报告的（0 个）：
+  只有 adapt.zd 报告的（1 个）：
+    违规   报告 触发事件 e02 [m1, s1]
+      m1未在1h内就e02向王书记(s1)报告
+3 处改动，只有旧制度报告的判定 0 个，只有新制度报告的 1 个
+EOF
+check "--data in Chinese" 1 base.zd adapt.zd --data "$data" --lang zh
+printf -- '--- base.zd\n+++ base.zd\n没有改动\n' >want
+check "no changes in Chinese" 0 base.zd base.zd --lang zh
+"$zhidu" diff base.zd child.zd --format json --lang zh >child_zh.json
+"$zhidu" diff base.zd child.zd --format json --lang en >child_en.json
+cmp -s child_en.json child_zh.json && echo "PASS diff json the same under --lang zh" || echo "FAIL diff json the same under --lang zh"
 "$zhidu" diff base.zd adapt.zd --data "$data" --format json >adapt.json
 python3 - adapt.json <<'PY'
 import json, sys

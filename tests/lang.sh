@@ -3,7 +3,9 @@
 # Chinese texts (written out here by hand) of a missing data set, a bad row,
 # a bad option, the usage, the text summary, the HTML headings, check's
 # diagnostics (same codes, places and carets), a refused bytecode file and a
-# SQLite error (SQLite's own words kept); English,
+# SQLite error (SQLite's own words kept), each command's --help, the text
+# report's rule lines, explain's trail, table files that are not regular
+# files of the data folder (zhidu diff: tests/diff.sh); English,
 # byte for byte, under --lang en, under no locale and under LANG=C; the
 # machine formats the same in both languages. Prints PASS/FAIL per case.
 set -u
@@ -169,3 +171,81 @@ if grep -q '<html lang="zh-CN">' "$tmp/zh.html" && grep -q '合规报告' "$tmp/
 else fail "html zh headings" "missing"; fi
 if grep -q '<html lang="en">' "$tmp/en.html" && grep -q 'Compliance report' "$tmp/en.html" && grep -q 'Counts per unit' "$tmp/en.html" &&
    ! grep -q '各单位统计' "$tmp/en.html"; then pass "html en headings"; else fail "html en headings" "missing"; fi
+
+# each command's --help: usage, description and option texts in Chinese; the
+# option names, placeholders and values as typed
+same "zh run --help usage" "用法：zhidu run POLICY DATA [options]" "$(z "$zhidu" run --help --lang zh | head -n 1)"
+same "zh run --help option" "  --unit U                           只检查单位 U" "$(z "$zhidu" run --help --lang zh | grep -- '^  --unit ')"
+same "zh run --help choices" "  --fail-on must|in-principle|never  哪些违规使退出码为 1（默认 in-principle）" \
+  "$(z "$zhidu" run --help --lang zh | grep -- '^  --fail-on ')"
+same "zh help fmt from the locale" "把每个规则文件重排成标准格式（只改空白；注释留在原处），与 run --output
+一样安全地写入。退出码 0：完成（或在 --check 下每个文件都已是标准格式）；" "$(z LANG=zh_CN.UTF-8 "$zhidu" help fmt | sed -n 3,4p)"
+same "zh help's own lines" "选项：
+  --lang zh|en                       消息的语言（默认取自 LC_ALL、LC_MESSAGES 或 LANG）
+  -h, --help                         显示本帮助" "$(z "$zhidu" lsp --help --lang zh | tail -n 4 | grep -v stdio)"
+cat >"$tmp/help.py" <<'PY'
+import re, subprocess, sys
+zhidu = sys.argv[1]
+def helptext(c, lang):
+    return subprocess.run([zhidu, c, "--help", "--lang", lang], capture_output=True, text=True).stdout.splitlines()
+bad = []
+for c in ["check", "compile", "disasm", "run", "explain", "fmt", "test", "merge", "diff", "lsp", "help"]:
+    en, zh = helptext(c, "en"), helptext(c, "zh")
+    eo = [l for l in en if l.startswith("  -")]
+    zo = [l for l in zh if l.startswith("  -")]
+    desc = zh[2:zh.index("选项：") - 1] if "选项：" in zh else []
+    if (len(eo) != len(zo) or any(a[:37] != b[:37] or a[37:] == b[37:] or not re.search("[\u4e00-\u9fff]", b[37:]) for a, b in zip(eo, zo))
+            or not desc or any(not re.search("[\u4e00-\u9fff]", l) for l in desc) or zh[0] != en[0].replace("usage: ", "用法：")):
+        bad.append(c)
+print(" ".join(bad))
+PY
+same "zh --help of every command: same options, every text Chinese" "" "$(z python3 "$tmp/help.py" "$zhidu")"
+
+# the text report's lines (the clause and the rule's message are the rule file's)
+z "$zhidu" run mini.zd mini_good --lang zh >"$tmp/zh.txt" 2>&1
+same "zh text report head" "mini — 数据测试用小制度（测〔2025〕1号）
+数据集：mini_good
+
+== weekly [W] 原则上 — 违规 1 条" "$(head -n 4 "$tmp/zh.txt")"
+same "zh text report triggered" "== prompt [R] 必须 — 违规 1 条
+   2 事件发生后须在2小时内向书记报告。
+  - 事件 e04（2025-03-12T09:00:00+08:00，mini_good/events.csv:5）
+    m1未在2h内就e04向王书记(s1)报告
+    当事人：m1、王书记(s1)" "$(sed -n '/^== prompt/,/^$/p' "$tmp/zh.txt" | sed '$d')"
+same "zh text report summary rules" "  weekly                   原则上       违规 1 条，待定 0 项
+  prompt                   必须         违规 1 条，待定 1 项
+  lead                     必须         违规 3 条，待定 0 项" "$(grep -E '^  (weekly|prompt|lead) ' "$tmp/zh.txt")"
+z "$zhidu" run "$root/rules/gxnu.zd" "$root/examples/gxnu" --lang zh --fail-on never >"$tmp/gxnu.txt" 2>&1
+same "zh text report evidence" "    证据：E0203 $root/examples/gxnu/events.csv:204" "$(grep -m1 '^    证据：' "$tmp/gxnu.txt")"
+z "$zhidu" run "$root/rules/gxnu.zd" "$root/examples/colleges" --lang zh --fail-on never >"$tmp/colleges.txt" 2>&1
+same "zh text report units" "#### 单位 化学与药学学院
+#### 单位 外国语学院
+#### 单位 数学与统计学院
+#### 单位 文学院" "$(grep '^####' "$tmp/colleges.txt")"
+if grep -qE '(subjects|evidence|violations?|event|data): |in-principle|must ' "$tmp/zh.txt" "$tmp/gxnu.txt"; then
+  fail "zh text report: no English words" "$(grep -m3 -E '(subjects|evidence|violations?|event|data): |in-principle|must ' "$tmp/zh.txt" "$tmp/gxnu.txt")"
+else pass "zh text report: no English words"; fi
+
+# explain: the trail's words (the rule's source text stays)
+z "$zhidu" explain mini.zd mini_good --rule weekly --lang zh >"$tmp/ex.txt" 2>&1
+same "zh explain kept" "   for s in 书记 throughout 周：王书记(s1)（共 1 个：王书记(s1)）" "$(sed -n 3p "$tmp/ex.txt")"
+same "zh explain selection" "     检查了 1 个事件，1 个符合：e01
+     结果：成立" "$(sed -n 7,8p "$tmp/ex.txt")"
+same "zh explain nearest miss" "     结果：不成立
+     最接近的：e01 (talk, 2025-03-03T09:00:00+08:00, mini_good/events.csv:2)
+       不成立：e.time in 周" "$(sed -n '/— 违反/,$p' "$tmp/ex.txt" | sed -n 8,10p)"
+same "zh explain nothing at --at" "zhidu: weekly 没有符合条件的判定（没有判定过它的周期或触发事件，在 --at 所指之处）" \
+  "$(z "$zhidu" explain mini.zd mini_good --rule weekly --at 2030-01-01 --lang zh 2>&1)"
+
+# a table file that is not a regular file inside the data folder; a rule file that is a FIFO
+cp -r mini_good "$tmp/links"
+mv "$tmp/links/roster.csv" "$tmp/roster.csv"
+ln -s "$tmp/roster.csv" "$tmp/links/roster.csv"
+same "zh table file outside the folder" "zhidu: $tmp/links/roster.csv：是指向 $tmp/roster.csv 的符号链接，在数据文件夹之外" \
+  "$(z "$zhidu" run mini.zd "$tmp/links" --lang zh 2>&1)"
+rm "$tmp/links/roster.csv"
+mkfifo "$tmp/links/roster.csv" "$tmp/fifo.zd"
+same "zh table file a FIFO" "zhidu: $tmp/links/roster.csv：命名管道（FIFO），不是普通文件" "$(z "$zhidu" run mini.zd "$tmp/links" --lang zh 2>&1)"
+same "en table file a FIFO" "zhidu: $tmp/links/roster.csv: a FIFO, not a regular file" "$(z "$zhidu" run mini.zd "$tmp/links" 2>&1)"
+same "zh rule file a FIFO" "zhidu: 无法读取 $tmp/fifo.zd：不是普通文件" "$(z "$zhidu" check "$tmp/fifo.zd" --lang zh 2>&1)"
+same "en rule file a FIFO" "zhidu: cannot read $tmp/fifo.zd: not a regular file" "$(z "$zhidu" check "$tmp/fifo.zd" 2>&1)"
