@@ -39,7 +39,7 @@ static int write_outputs(const char *output, const char *dbpath, ReportFormat fm
     errno = 0;
     if ((html ? report_html_write(o.f, p, ds, result, info) : report_write(o.f, fmt, p, ds, result, info)) != 0) {
         outfile_discard(&o);
-        fputs("zhidu: out of memory while writing the report\n", stderr);
+        fputs(msg_text(lang, MSG_OOM_WRITING_REPORT), stderr);
         return EXIT_USAGE;
     }
     if (ro->nshards && fmt == REPORT_JSONL && !html) shard_write_record(o.f, p, ro->shard, ro->nshards);
@@ -176,7 +176,7 @@ static int run_run(const Command *cmd, const CliArgs *args)
         program_free(p);
         return EXIT_USAGE;
     }
-    if (ds->strs.failed) snprintf(err, sizeof err, "out of memory while reading %s", data);
+    if (ds->strs.failed) snprintf(err, sizeof err, msg_text(lang, MSG_OOM_READING), data);
     else if (unit && result.nunits == 0) snprintf(err, sizeof err, msg_text(lang, MSG_NO_UNIT), unit, data);
     if (ds->strs.failed || (unit && result.nunits == 0)) {
         fprintf(stderr, "zhidu: %s\n", err);
