@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "input.h"
 #include "suggest.h"
 
 const char *cli_value(const Command *cmd, const CliArgs *args, const char *name)
@@ -13,6 +14,12 @@ const char *cli_value(const Command *cmd, const CliArgs *args, const char *name)
     for (int i = 0; cmd->options[i].name; i++)
         if (!strcmp(cmd->options[i].name, name)) return args->value[i];
     return NULL;
+}
+
+int cli_input_options(const Command *cmd, const CliArgs *args, InputOptions *io)
+{
+    io->no_integrity_check = cli_value(cmd, args, "--no-integrity-check") != NULL;
+    return 0;
 }
 
 int cli_usage_error(const Command *cmd, Lang lang, const char *suggestion, const char *fmt, ...)

@@ -62,6 +62,14 @@ void cli_print_help(const Command *cmd, Lang lang, FILE *out);
 int cli_usage_error(const Command *cmd, Lang lang, const char *suggestion, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* The options of every command that reads a data set (run, explain, diff),
+ * in each one's option table; cli_input_options reads them into io. */
+#define CLI_DATA_OPTIONS \
+    {"--no-integrity-check", NULL, NULL, MSG_O_DATA_NO_INTEGRITY_CHECK}
+struct InputOptions;
+/* 0, or EXIT_USAGE after a usage error about a value. */
+int cli_input_options(const Command *cmd, const CliArgs *args, struct InputOptions *io);
+
 /* The commands, in the order `zhidu help` lists them (main.c). */
 extern const Command *const cli_commands[];
 const Command *cli_find_command(const char *name);

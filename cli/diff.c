@@ -75,24 +75,23 @@ static char *verdict_key(const Side *s, const Violation *v)
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-static bool run_side(Side *s, const char *data, Lang lang)
+static bool run_side(Side *s, const char *data, const InputOptions *io)
 {
     s->p = compile_take_program(s->c);
-    if (!s->p) { fputs(msg_text(lang, MSG_OOM_LINE), stderr); return false; }
-    InputOptions io = {false, stderr, 0, lang};
+    if (!s->p) { fputs(msg_text(io->lang, MSG_OOM_LINE), stderr); return false; }
     InputStats stats;
     RunOptions ro = {.window = ENGINE_DEFAULT_WINDOW};
     char err[1024];
-    if (engine_run_input(s->p, data, &io, &ro, &s->ds, &s->res, &stats, err, sizeof err) != 0) {
+    if (engine_run_input(s->p, data, io, &ro, &s->ds, &s->res, &stats, err, sizeof err) != 0) {
         fprintf(stderr, "zhidu: %s: %s\n", s->path, err);
         return false;
     }
     s->ran = true;
     s->keys = calloc(s->res.n + 1, sizeof *s->keys);
     s->sorted = calloc(s->res.n + 1, sizeof *s->sorted);
-    if (!s->keys || !s->sorted) { fputs(msg_text(lang, MSG_OOM_LINE), stderr); return false; }
+    if (!s->keys || !s->sorted) { fputs(msg_text(io->lang, MSG_OOM_LINE), stderr); return false; }
     for (uint32_t i = 0; i < s->res.n; i++)
-        if (!(s->sorted[i] = s->keys[i] = verdict_key(s, &s->res.v[i]))) { fputs(msg_text(lang, MSG_OOM_LINE), stderr); return false; }
+        if (!(s->sorted[i] = s->keys[i] = verdict_key(s, &s->res.v[i]))) { fputs(msg_text(io->lang, MSG_OOM_LINE), stderr); return false; }
     qsort(s->sorted, s->res.n, sizeof *s->sorted, cmp_str);
     return true;
 }
@@ -265,6 +264,8 @@ static int run_diff(const Command *cmd, const CliArgs *args)
     bool json = format && !strcmp(format, "json");
     if (args->npos > 2) return cli_usage_error(cmd, lang, NULL, msg_text(lang, MSG_UNEXPECTED_ARG), args->pos[2]);
     if (args->npos < 2) return cli_usage_error(cmd, lang, NULL, "%s", msg_text(lang, MSG_DIFF_NEEDS));
+    InputOptions io = {.report = stderr, .lang = lang};
+    if (cli_input_options(cmd, args, &io)) return EXIT_USAGE;
     Side o = {.path = args->pos[0]}, n = {.path = args->pos[1]};
     int rc = EXIT_USAGE;
     Arena arena;
@@ -272,7 +273,7 @@ static int run_diff(const Command *cmd, const CliArgs *args)
     PdiffResult r = {0};
     if (!load(&o, lang) || !load(&n, lang)) goto done;
     pdiff_compare(&arena, o.c->policy, o.c->chain, o.c->nchain, n.c->policy, n.c->chain, n.c->nchain, &r);
-    if (data && (!run_side(&o, data, lang) || !run_side(&n, data, lang))) goto done;
+    if (data && (!run_side(&o, data, &io) || !run_side(&n, data, &io))) goto done;
     uint32_t only_o = data ? count_only(&o, &n) : 0, only_n = data ? count_only(&n, &o) : 0;
     if (json) {
         fputs("{\n  \"old\": ", stdout);
@@ -317,6 +318,7 @@ done:
 static const CliOption diff_options[] = {
     {"--data", "DATA", NULL, MSG_O_DIFF_DATA},
     {"--format", "FORMAT", "text|json", MSG_O_DIFF_FORMAT},
+    CLI_DATA_OPTIONS,
     {0},
 };
 

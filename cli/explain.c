@@ -475,7 +475,12 @@ static int run_explain(const Command *cmd, const CliArgs *args)
     ro.window = 0; /* hold every event: the trail names events by index */
     ro.trace = t;
     Dataset *ds = NULL;
-    InputOptions io = {false, stderr, 0, lang};
+    InputOptions io = {.report = stderr, .lang = lang};
+    if (cli_input_options(cmd, args, &io)) {
+        trace_free(t);
+        program_free(p);
+        return EXIT_USAGE;
+    }
     InputStats stats;
     RunResult result;
     char err[1024];
@@ -503,6 +508,7 @@ static const CliOption explain_options[] = {
     {"--at", "WHEN", NULL, MSG_O_EXPLAIN_AT},
     {"--unit", "U", NULL, MSG_O_EXPLAIN_UNIT},
     {"--format", "FORMAT", "text|json", MSG_O_EXPLAIN_FORMAT},
+    CLI_DATA_OPTIONS,
     {0},
 };
 

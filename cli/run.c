@@ -167,7 +167,8 @@ static int run_run(const Command *cmd, const CliArgs *args)
     ro.window = window;
     ro.record_judged = html;
     Dataset *ds = NULL;
-    InputOptions io = {skip, stderr, 0, lang};
+    InputOptions io = {.skip_bad_rows = skip, .report = stderr, .lang = lang};
+    if (cli_input_options(cmd, args, &io)) { program_free(p); return EXIT_USAGE; }
     InputStats stats;
     RunResult result;
     char err[1024];
@@ -211,6 +212,7 @@ static const CliOption run_options[] = {
     {"--window", "N", NULL, MSG_O_RUN_WINDOW},
     {"--jobs", "N", NULL, MSG_O_RUN_JOBS},
     {"--time-limit", "SECONDS", NULL, MSG_O_RUN_TIME_LIMIT},
+    CLI_DATA_OPTIONS,
     {0},
 };
 

@@ -157,7 +157,7 @@ Input *input_open(Dataset *ds, const char *path, const InputOptions *opt, InputS
             errfmt(err, size, msg_text(opt->lang, MSG_DATA_NEITHER), path);
             return NULL;
         }
-        src = sql_source_open(path, opt->lang, err, size);
+        src = sql_source_open(path, opt->lang, !opt->no_integrity_check, err, size);
     }
     if (!src) return NULL;
     const Program *p = ds->prog;

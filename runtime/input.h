@@ -16,6 +16,7 @@ typedef struct InputOptions {
     FILE *report;        /* where skipped rows are reported (stderr) */
     uint64_t quiet_skips;/* reading again: the first ones were reported already */
     Lang lang;           /* the language of the messages (msg.h) */
+    bool no_integrity_check; /* a SQLite data set is trusted: no PRAGMA quick_check (it reads the whole file) */
 } InputOptions;
 
 typedef struct InputStats {

@@ -39,8 +39,9 @@ struct Source {
     Lang lang; /* of its messages */
 };
 
-/* NULL with the message (in lang) in err. */
+/* NULL with the message (in lang) in err. A database is checked with PRAGMA
+ * quick_check before any row is read, unless `check` is false (a trusted one). */
 Source *csv_source_open(const char *dir, Lang lang, char *err, size_t size);
-Source *sql_source_open(const char *path, Lang lang, char *err, size_t size);
+Source *sql_source_open(const char *path, Lang lang, bool check, char *err, size_t size);
 
 #endif

@@ -202,13 +202,14 @@ static char *file_uri(const char *path, const char *query)
     return uri;
 }
 
-/* Opens the database for reading without creating anything beside it. With
+/* Opens the database for reading without creating anything beside it, and
+ * checks it with PRAGMA quick_check when asked to. With
  * no -wal and no -journal file beside it, the main file holds every committed
  * row, so it is opened immutable: SQLite then takes no lock and creates no
  * -wal or -shm file, in a read-only folder too. Otherwise it is opened
  * read-only as usual: a -wal file holds committed rows SQLite must read
  * through a -shm file; a -journal file may be a hot journal to roll back. */
-static int open_db(SqlSource *s, const char *path, char *err, size_t size)
+static int open_db(SqlSource *s, const char *path, bool check, char *err, size_t size)
 {
     bool immutable = !beside(path, "-wal") && !beside(path, "-journal");
     char *uri = file_uri(path, immutable ? "?mode=ro&immutable=1" : "?mode=ro");
@@ -218,8 +219,10 @@ static int open_db(SqlSource *s, const char *path, char *err, size_t size)
     if (rc != SQLITE_OK)
         return errfmt(err, size, msg_text(s->base.lang, MSG_SQL_CANNOT_OPEN), path, s->db ? sqlite3_errmsg(s->db) : "cannot open");
     sqlite3_busy_timeout(s->db, 2000);
+    /* quick_check reads every page; without it a read of the schema still
+     * meets a hot journal or an unusable -wal file here, not at the first row */
     sqlite3_stmt *st = NULL;
-    rc = sqlite3_prepare_v2(s->db, "PRAGMA quick_check", -1, &st, NULL);
+    rc = sqlite3_prepare_v2(s->db, check ? "PRAGMA quick_check" : "SELECT 'ok', count(*) FROM sqlite_master", -1, &st, NULL);
     if (rc == SQLITE_OK) rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         const char *r = (const char *)sqlite3_column_text(st, 0);
@@ -245,7 +248,7 @@ static int open_db(SqlSource *s, const char *path, char *err, size_t size)
 
 static const SourceOps sql_ops = {open_table, next_row, where, close_table, free_source};
 
-Source *sql_source_open(const char *path, Lang lang, char *err, size_t size)
+Source *sql_source_open(const char *path, Lang lang, bool check, char *err, size_t size)
 {
     SqlSource *s = calloc(1, sizeof *s);
     if (s) s->path = strdup(path);
@@ -256,7 +259,7 @@ Source *sql_source_open(const char *path, Lang lang, char *err, size_t size)
     }
     s->base.ops = &sql_ops;
     s->base.lang = lang;
-    if (open_db(s, path, err, size)) {
+    if (open_db(s, path, check, err, size)) {
         free_source(&s->base);
         return NULL;
     }

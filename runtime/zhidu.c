@@ -99,7 +99,7 @@ zd_data *zd_data_new(const zd_policy *policy)
 
 int zd_data_load(zd_data *data, const char *path, bool skip_bad_rows, char *err, size_t errsize)
 {
-    InputOptions opt = {skip_bad_rows, stderr, 0, API_LANG};
+    InputOptions opt = {.skip_bad_rows = skip_bad_rows, .report = stderr, .lang = API_LANG};
     InputStats st;
     char msg[1024];
     if (input_load(data->ds, path, &opt, &st, msg, sizeof msg) != 0) {

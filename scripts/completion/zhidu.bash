@@ -9,10 +9,10 @@ _zhidu_options() {
     check) echo "--format --lang --help" ;;
     compile) echo "-o --lang --help" ;;
     disasm) echo "--lang --help" ;;
-    run) echo "--format --output --db --from --as-of --unit --fail-on --on-bad-row --window --jobs --time-limit --shard --lang --help" ;;
-    explain) echo "--rule --at --unit --format --lang --help" ;;
+    run) echo "--format --output --db --from --as-of --unit --fail-on --on-bad-row --window --jobs --time-limit --shard --no-integrity-check --lang --help" ;;
+    explain) echo "--rule --at --unit --format --no-integrity-check --lang --help" ;;
     merge) echo "--format --output --lang --help" ;;
-    diff) echo "--data --format --lang --help" ;;
+    diff) echo "--data --format --no-integrity-check --lang --help" ;;
     fmt) echo "--check --lang --help" ;;
     test) echo "--junit --coverage --lang --help" ;;
     lsp) echo "--stdio --lang --help" ;;
