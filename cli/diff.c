@@ -15,6 +15,7 @@
 #include "input.h"
 #include "pdiff.h"
 #include "vrow.h"
+#include "text.h"
 
 /* One policy compared, and with --data its run. */
 typedef struct Side {
@@ -114,14 +115,26 @@ static void verdict_write(FILE *out, Lang lang, const Side *s, const Violation *
 {
     VRow row;
     vrow_make(&row, s->p, s->ds, v);
-    if (!json) {
+    if (!json) { /* what comes from the data escaped, as the text report shows it (text.h) */
+        char shown[600];
         fprintf(out, "    %-8s %s ", msg_text(lang, v->pending ? M_PENDING : MSG_DF_VIOLATION), row.rule);
         if (row.periodic) fprintf(out, "%s … %s", row.window_from, row.window_to);
-        else fprintf(out, msg_text(lang, MSG_DF_ON), row.trigger);
-        for (uint32_t i = 0; i < row.nsubjects; i++) fprintf(out, "%s%s", i ? ", " : " [", vrow_subject(&row, i));
+        else {
+            text_escape(shown, sizeof shown, row.trigger);
+            fprintf(out, msg_text(lang, MSG_DF_ON), shown);
+        }
+        for (uint32_t i = 0; i < row.nsubjects; i++) {
+            fputs(i ? ", " : " [", out);
+            text_write_escaped(out, vrow_subject(&row, i));
+        }
         if (row.nsubjects) fputc(']', out);
-        if (row.unit[0]) fprintf(out, msg_text(lang, MSG_DF_UNIT), row.unit);
-        fprintf(out, "\n      %s\n", row.message);
+        if (row.unit[0]) {
+            text_escape(shown, sizeof shown, row.unit);
+            fprintf(out, msg_text(lang, MSG_DF_UNIT), shown);
+        }
+        fputs("\n      ", out);
+        text_write_escaped(out, row.message);
+        fputc('\n', out);
         return;
     }
     fputs("{\"unit\": ", out);

@@ -144,12 +144,25 @@ static void period_text(const Ex *x, const TraceVerdict *v, char *buf, size_t si
     snprintf(buf, size, "%s … %s", a, b);
 }
 
+/* A string of the data as the text report shows it: escaped (text.h). */
+static const char *shown(const Ex *x, StrId s, char *buf, size_t size)
+{
+    text_escape(buf, size, dstr(x, s));
+    return buf;
+}
+
 /* "name(id)" for a person of the unit's roster, else the id. */
 static void value_text(const Ex *x, StrId unit, StrId s, FILE *out)
 {
     const char *id = dstr(x, s), *name = engine_person_name(x->ds, unit, s);
-    if (name && *name && strcmp(name, id)) fprintf(out, "%s(%s)", name, id);
-    else fputs(id, out);
+    if (name && *name && strcmp(name, id)) {
+        text_write_escaped(out, name);
+        fputc('(', out);
+        text_write_escaped(out, id);
+        fputc(')', out);
+    } else {
+        text_write_escaped(out, id);
+    }
 }
 
 /* "E0042 (communication, 2024-03-05T10:00:00+08:00, events.csv:43)" */
@@ -159,7 +172,10 @@ static void event_text(const Ex *x, uint32_t ev, FILE *out)
     char t[40];
     time_text(x, e->time, t, sizeof t);
     const char *type = e->type < x->p->nevent_types ? str(x, x->p->event_types[e->type].name) : "?";
-    fprintf(out, "%s (%s, %s, %s:%lld)", dstr(x, e->id), type, t, x->ds->event_source ? x->ds->event_source : "events", (long long)e->loc);
+    text_write_escaped(out, dstr(x, e->id));
+    fprintf(out, " (%s, %s, ", type, t);
+    text_write_escaped(out, x->ds->event_source ? x->ds->event_source : "events");
+    fprintf(out, ":%lld)", (long long)e->loc);
 }
 
 /* The trace points of selection s's conditions, in order. */
@@ -175,15 +191,16 @@ static void text_sel(const Ex *x, const TraceSel *s, FILE *out)
 {
     const ZTracePoint *tp = &x->p->trace[s->point];
     fprintf(out, "   %s\n", str(x, tp->text));
-    char list[512] = "";
+    char list[512] = "", id[200];
     size_t len = 0;
-    for (uint32_t i = 0; i < s->nmatched && i < TRACE_MAX_MATCHED; i++)
-        len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : msg_text(x->lang, MSG_EX_MATCHED), dstr(x, x->ds->events[s->matched[i]].id));
+    for (uint32_t i = 0; i < s->nmatched && i < TRACE_MAX_MATCHED && len < sizeof list; i++)
+        len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : msg_text(x->lang, MSG_EX_MATCHED),
+                                shown(x, x->ds->events[s->matched[i]].id, id, sizeof id));
     fprintf(out, msg_text(x->lang, MSG_EX_EXAMINED), s->examined, s->examined == 1 ? "" : "s", s->nmatched, list,
             s->nmatched > TRACE_MAX_MATCHED ? ", …" : "");
     char res[64];
     if (s->result == 2) snprintf(res, sizeof res, "%lld", (long long)s->count);
-    else if (s->result == 3) snprintf(res, sizeof res, "%s", dstr(x, x->ds->events[s->result_event].id));
+    else if (s->result == 3) shown(x, x->ds->events[s->result_event].id, res, sizeof res);
     else snprintf(res, sizeof res, "%s", msg_text(x->lang, tp->select != 0 ? M_NONE : s->result ? MSG_EX_TRUE : MSG_EX_FALSE_VALUE));
     fprintf(out, msg_text(x->lang, MSG_EX_RESULT), res);
     if (s->nmatched || !s->has_miss) return;
@@ -230,8 +247,8 @@ static void text_verdict(const Ex *x, const TraceVerdict *v, FILE *out)
     fputs("]", out);
     for (uint32_t k = 0; k < r->nclauses; k++) fprintf(out, " %s", str(x, r->clauses[k].id));
     fprintf(out, " — %s\n", outcome_text(x->lang, v->outcome));
-    if (*dstr(x, v->unit)) fprintf(out, msg_text(x->lang, MSG_EX_UNIT), dstr(x, v->unit));
     char buf[256], name[128];
+    if (*dstr(x, v->unit)) fprintf(out, msg_text(x->lang, MSG_EX_UNIT), shown(x, v->unit, buf, sizeof buf));
     context_name(x, v->rule, name, sizeof name);
     if (v->periodic) {
         period_text(x, v, buf, sizeof buf);

@@ -162,8 +162,10 @@ static bool merge(FILE *out, Shard *sh, int n)
         for (int i = 0; i < n; i++) {
             if (!sh[i].unit) continue;
             int c = best < 0 ? -1 : strcmp(sh[i].unit, sh[best].unit);
-            if (c == 0) {
-                fprintf(stderr, msg_text(sh->lang, MSG_MERGE_UNIT_TWICE), sh[i].unit, sh[best].path, sh[i].path);
+            if (c == 0) { /* units are data: shown as the text report shows them */
+                char u[600];
+                text_escape(u, sizeof u, sh[i].unit);
+                fprintf(stderr, msg_text(sh->lang, MSG_MERGE_UNIT_TWICE), u, sh[best].path, sh[i].path);
                 return false;
             }
             if (c < 0) best = i;
@@ -180,7 +182,12 @@ static bool merge(FILE *out, Shard *sh, int n)
             if (!read_unit(s)) { free(unit); return false; }
         } while (s->unit && !strcmp(s->unit, unit));
         bool again = s->unit && strcmp(s->unit, unit) < 0;
-        if (again) fprintf(stderr, msg_text(s->lang, MSG_MERGE_ORDER), s->path, s->unit, unit);
+        if (again) {
+            char u[600], before[600];
+            text_escape(u, sizeof u, s->unit);
+            text_escape(before, sizeof before, unit);
+            fprintf(stderr, msg_text(s->lang, MSG_MERGE_ORDER), s->path, u, before);
+        }
         free(unit);
         if (again) return false;
     }

@@ -11,6 +11,7 @@
 #include "input.h"
 #include "msg.h"
 #include "stream.h"
+#include "text.h"
 
 const char *engine_person_name(const Dataset *ds, StrId unit, StrId person) { return unit_person_name(ds, unit, person); }
 
@@ -60,9 +61,14 @@ int engine_run_input(const Program *p, const char *path, const struct InputOptio
         if (again) {
             /* an event out of time order after a step: read it all again, holding
              * every event; the bad rows reported already are not reported twice */
-            if (io->report)
-                fprintf(io->report, msg_text(io->lang, s->disorder_unit[0] ? MSG_REREAD_UNIT : MSG_REREAD),
-                        ds->event_source ? ds->event_source : path, (long long)s->disorder_loc, s->disorder_unit, path);
+            if (io->report) { /* the unit and the names as the text report shows them (text.h) */
+                char source[700], unit[sizeof s->disorder_unit * 4], data[700];
+                text_escape(source, sizeof source, ds->event_source ? ds->event_source : path);
+                text_escape(unit, sizeof unit, s->disorder_unit);
+                text_escape(data, sizeof data, path);
+                fprintf(io->report, msg_text(io->lang, s->disorder_unit[0] ? MSG_REREAD_UNIT : MSG_REREAD), source,
+                        (long long)s->disorder_loc, unit, data);
+            }
             stream_free(s);
             run_result_free(out);
             dataset_free(ds);

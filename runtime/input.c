@@ -13,6 +13,7 @@
 
 #include "errfmt.h"
 #include "source.h"
+#include "text.h"
 
 /* Which column of the source holds each field of a binding. */
 typedef struct Binding {
@@ -135,7 +136,20 @@ static Input *data_error(Lang lang, const char *path, int e, char *err, size_t s
     return NULL;
 }
 
-Input *input_open(Dataset *ds, const char *path, const InputOptions *opt, InputStats *stats, char *err, size_t size)
+/* Messages quote names and cells of the data (a header name, a SQLite
+ * error about a view, an unknown event type, a unit): every one leaves here
+ * escaped as the text report escapes them (text.h), so none can forge a line,
+ * hide text or reorder it on a terminal. Returns -1. */
+static int escaped(char *err, size_t size)
+{
+    if (!err || !size) return -1;
+    char raw[2048];
+    snprintf(raw, sizeof raw, "%s", err);
+    text_escape(err, size, raw);
+    return -1;
+}
+
+static Input *open_input(Dataset *ds, const char *path, const InputOptions *opt, InputStats *stats, char *err, size_t size)
 {
     memset(stats, 0, sizeof *stats);
     struct stat sb;
@@ -189,15 +203,26 @@ Input *input_open(Dataset *ds, const char *path, const InputOptions *opt, InputS
     return in;
 }
 
-/* A bad row under --on-bad-row skip: counted, and reported unless a first
- * reading reported it already. */
+Input *input_open(Dataset *ds, const char *path, const InputOptions *opt, InputStats *stats, char *err, size_t size)
+{
+    Input *in = open_input(ds, path, opt, stats, err, size);
+    if (!in) escaped(err, size);
+    return in;
+}
+
+/* A bad row under --on-bad-row skip: counted, and reported (escaped, as
+ * escaped() says) unless a first reading reported it already. */
 static void skip_row(const InputOptions *opt, InputStats *st, const char *where, const char *why)
 {
     st->skipped++;
-    if (opt->report && st->skipped > opt->quiet_skips) fprintf(opt->report, msg_text(opt->lang, MSG_ROW_SKIPPED), where, why);
+    if (!opt->report || st->skipped <= opt->quiet_skips) return;
+    char w[700], y[1024];
+    text_escape(w, sizeof w, where);
+    text_escape(y, sizeof y, why);
+    fprintf(opt->report, msg_text(opt->lang, MSG_ROW_SKIPPED), w, y);
 }
 
-int input_next(Input *in, char *err, size_t size)
+static int pull(Input *in, char *err, size_t size)
 {
     Dataset *ds = in->ds;
     for (;;) {
@@ -236,6 +261,12 @@ int input_next(Input *in, char *err, size_t size)
         if (!in->opt.skip_bad_rows) return errfmt(err, size, "%s: %s", where, bad);
         skip_row(&in->opt, in->st, where, bad);
     }
+}
+
+int input_next(Input *in, char *err, size_t size)
+{
+    int rc = pull(in, err, size);
+    return rc < 0 ? escaped(err, size) : rc;
 }
 
 int input_load(Dataset *ds, const char *path, const InputOptions *opt, InputStats *stats, char *err, size_t size)
@@ -282,5 +313,5 @@ int input_add_row(Dataset *ds, const char *table, const char *const *columns, co
     }
     free(cols);
     free(b.col);
-    return rc;
+    return rc ? escaped(err, size) : 0;
 }

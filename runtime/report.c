@@ -73,37 +73,6 @@ static Counts count(const Program *p, const RunResult *r, int rule)
 
 /* ---- text: for people, on a terminal ------------------------------------------------ */
 
-/* Writes s with what a terminal would act on shown escaped: C0 controls (\n,
- * \r, \t, \x1b…), DEL, C1 controls (\u009b…), bidirectional overrides and
- * isolates (\u202e…) and invalid UTF-8 bytes (\xff), so a name in the data
- * cannot forge report lines, hide text or reorder it. Returns the columns written. */
-static int text_cell(FILE *out, const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s), *run = p; /* run: printed as it is */
-    int w = 0;
-    while (p < end) {
-        uint32_t cp;
-        int n = utf8_decode(p, end, &cp);
-        bool c1_or_bidi = (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
-        if (n && cp >= 0x20 && cp != 0x7F && !c1_or_bidi) {
-            w += codepoint_width(cp);
-            p += n;
-            continue;
-        }
-        fwrite(run, 1, (size_t)(p - run), out);
-        if (n == 0) w += fprintf(out, "\\x%02x", *p);
-        else if (cp == '\n') w += fprintf(out, "\\n");
-        else if (cp == '\r') w += fprintf(out, "\\r");
-        else if (cp == '\t') w += fprintf(out, "\\t");
-        else if (cp < 0x80) w += fprintf(out, "\\x%02x", (unsigned)cp);
-        else w += fprintf(out, "\\u%04x", (unsigned)cp);
-        p += n ? n : 1;
-        run = p;
-    }
-    fwrite(run, 1, (size_t)(p - run), out);
-    return w;
-}
-
 /* Names of people: the answer of engine_person_name (the name in the last
  * row of the first roster that applies to the unit: rows of that unit, or
  * every row when the roster has no unit column), from a sorted index so that
@@ -161,19 +130,19 @@ static void person_text(FILE *out, const Dataset *ds, const Names *nm, StrId uni
     if (!a || (b && b->row > a->row)) a = b;
     const char *name = a ? S(ds, a->name) : NULL;
     if (name && *name && strcmp(name, S(ds, s))) {
-        text_cell(out, name);
+        text_write_escaped(out, name);
         fputc('(', out);
-        text_cell(out, S(ds, s));
+        text_write_escaped(out, S(ds, s));
         fputc(')', out);
     } else {
-        text_cell(out, S(ds, s));
+        text_write_escaped(out, S(ds, s));
     }
 }
 
 /* "must" or "in-principle" in lang, padded to `width` columns (0: none). */
 static void severity_text(FILE *out, Lang lang, uint8_t severity, int width)
 {
-    int w = text_cell(out, msg_text(lang, severity == ZS_MUST ? MSG_SEV_MUST : MSG_SEV_IN_PRINCIPLE));
+    int w = text_write_escaped(out, msg_text(lang, severity == ZS_MUST ? MSG_SEV_MUST : MSG_SEV_IN_PRINCIPLE));
     for (; w < width; w++) fputc(' ', out);
 }
 
@@ -186,13 +155,13 @@ static void write_text_violation(FILE *out, Lang lang, const Program *p, const D
         fprintf(out, "%s … %s", row.window_from, row.window_to);
     } else {
         fputs(msg_text(lang, MSG_REP_EVENT), out);
-        text_cell(out, row.trigger);
+        text_write_escaped(out, row.trigger);
         fprintf(out, msg_text(lang, MSG_REP_EVENT_AT), row.trigger_time);
-        text_cell(out, row.source);
+        text_write_escaped(out, row.source);
         fprintf(out, msg_text(lang, MSG_REP_EVENT_LOC), (long long)row.trigger_loc);
     }
     fputs("\n    ", out);
-    text_cell(out, row.message);
+    text_write_escaped(out, row.message);
     fputs("\n", out);
     if (row.nsubjects) {
         fputs(msg_text(lang, MSG_REP_SUBJECTS), out);
@@ -204,9 +173,9 @@ static void write_text_violation(FILE *out, Lang lang, const Program *p, const D
     }
     for (uint32_t s = 0; s < row.nevidence; s++) {
         fputs(msg_text(lang, MSG_REP_EVIDENCE), out);
-        text_cell(out, vrow_evidence(&row, s));
+        text_write_escaped(out, vrow_evidence(&row, s));
         fputc(' ', out);
-        text_cell(out, row.source);
+        text_write_escaped(out, row.source);
         fprintf(out, ":%lld\n", (long long)vrow_evidence_loc(&row, s));
     }
 }
@@ -263,15 +232,15 @@ static int write_text(FILE *out, const Program *p, const Dataset *ds, const RunR
     }
     Counts all = count(p, r, -1);
     Lang lang = info ? info->lang : LANG_EN;
-    text_cell(out, PS(p, p->meta.name));
+    text_write_escaped(out, PS(p, p->meta.name));
     fputs(" — ", out);
-    text_cell(out, PS(p, p->meta.title));
+    text_write_escaped(out, PS(p, p->meta.title));
     fputs("（", out);
-    text_cell(out, PS(p, p->meta.document));
+    text_write_escaped(out, PS(p, p->meta.document));
     fputs("）\n", out);
     if (info && info->data_path) {
         fputs(msg_text(lang, MSG_REP_DATA), out);
-        text_cell(out, info->data_path);
+        text_write_escaped(out, info->data_path);
         fputs("\n", out);
     }
     fputs("\n", out);
@@ -279,7 +248,7 @@ static int write_text(FILE *out, const Program *p, const Dataset *ds, const RunR
     for (uint32_t at = 0, u = 0; u < r->nunits; u++) {
         if (r->nunits > 1) {
             fputs(msg_text(lang, MSG_REP_UNIT), out);
-            text_cell(out, S(ds, r->units[u].unit));
+            text_write_escaped(out, S(ds, r->units[u].unit));
             fputs("\n\n", out);
         }
         while (at < n && order[at].unit == u) {
@@ -287,20 +256,20 @@ static int write_text(FILE *out, const Program *p, const Dataset *ds, const RunR
             while (end < n && order[end].unit == u && order[end].rule == k) end++;
             const ZRule *rule = &p->rules[k];
             fputs("== ", out);
-            text_cell(out, PS(p, rule->name));
+            text_write_escaped(out, PS(p, rule->name));
             fputs(" [", out);
             for (uint32_t t = 0; t < rule->ntags; t++) {
                 if (t) fputc(' ', out);
-                text_cell(out, PS(p, rule->tags[t]));
+                text_write_escaped(out, PS(p, rule->tags[t]));
             }
             fputs("] ", out);
             severity_text(out, lang, rule->severity, 0);
             fprintf(out, msg_text(lang, MSG_REP_RULE_COUNT), end - at, end - at == 1 ? "" : "s");
             for (uint32_t q = 0; q < rule->nclauses; q++) {
                 fputs("   ", out);
-                text_cell(out, PS(p, rule->clauses[q].id));
+                text_write_escaped(out, PS(p, rule->clauses[q].id));
                 fputc(' ', out);
-                text_cell(out, PS(p, rule->clauses[q].text));
+                text_write_escaped(out, PS(p, rule->clauses[q].text));
                 fputs("\n", out);
             }
             for (; at < end; at++) write_text_violation(out, lang, p, ds, &nm, &r->v[order[at].i]);
@@ -315,7 +284,7 @@ static int write_text(FILE *out, const Program *p, const Dataset *ds, const RunR
         vrow_time(p, r->units[u].r0, a);
         vrow_time(p, r->units[u].r1, b);
         fputs(msg_text(lang, MSG_SUM_UNIT_OPEN), out);
-        text_cell(out, S(ds, r->units[u].unit));
+        text_write_escaped(out, S(ds, r->units[u].unit));
         fprintf(out, msg_text(lang, MSG_SUM_UNIT), r->units[u].events, a, b);
     }
     uint32_t enabled = 0;
@@ -329,10 +298,10 @@ static int write_text(FILE *out, const Program *p, const Dataset *ds, const RunR
     for (uint32_t k = 0; k < p->nrules; k++) {
         const ZRule *rule = &p->rules[k];
         fputs("  ", out);
-        for (int w = text_cell(out, PS(p, rule->name)); w < 24; w++) fputc(' ', out);
+        for (int w = text_write_escaped(out, PS(p, rule->name)); w < 24; w++) fputc(' ', out);
         if (rule->disabled) {
             fputs(msg_text(lang, MSG_SUM_DISABLED), out);
-            text_cell(out, PS(p, rule->disabled_reason));
+            text_write_escaped(out, PS(p, rule->disabled_reason));
             fputs("\n", out);
         } else {
             fputc(' ', out);

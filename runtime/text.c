@@ -1,7 +1,8 @@
-/* text.c - UTF-8 decoding, terminal widths and JSON strings (see text.h). */
+/* text.c - UTF-8 decoding, terminal widths, the terminal escaper and JSON strings (see text.h). */
 #include "text.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 int utf8_decode(const unsigned char *p, const unsigned char *end, uint32_t *cp)
@@ -61,6 +62,75 @@ void text_pad(FILE *out, const char *s, int width)
 {
     fputs(s, out);
     for (int w = text_width(s); w < width; w++) fputc(' ', out);
+}
+
+/* Where escaped text goes: a stream, or a buffer that keeps what fits. */
+typedef struct Sink {
+    FILE *f;
+    char *buf;
+    size_t size, len;
+    bool full;
+} Sink;
+
+/* n bytes of whole characters, or one escape (whole: all or nothing); into a
+ * buffer, as many whole characters as fit. */
+static void put(Sink *k, const char *s, size_t n, bool whole)
+{
+    if (k->f) { fwrite(s, 1, n, k->f); return; }
+    if (k->full) return;
+    if (k->len + n >= k->size) {
+        k->full = true;
+        n = whole ? 0 : k->size - 1 - k->len;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--; /* s[n]: the first byte left out */
+    }
+    memcpy(k->buf + k->len, s, n);
+    k->len += n;
+    k->buf[k->len] = '\0';
+}
+
+static int escape(Sink *k, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s), *run = p; /* run: written as it is */
+    int w = 0;
+    while (p < end) {
+        uint32_t cp;
+        int n = utf8_decode(p, end, &cp);
+        bool c1_or_bidi = (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+        if (n && cp >= 0x20 && cp != 0x7F && !c1_or_bidi) {
+            w += codepoint_width(cp);
+            p += n;
+            continue;
+        }
+        put(k, (const char *)run, (size_t)(p - run), false);
+        char e[8];
+        int len;
+        if (n == 0) len = snprintf(e, sizeof e, "\\x%02x", *p);
+        else if (cp == '\n') len = snprintf(e, sizeof e, "\\n");
+        else if (cp == '\r') len = snprintf(e, sizeof e, "\\r");
+        else if (cp == '\t') len = snprintf(e, sizeof e, "\\t");
+        else if (cp < 0x80) len = snprintf(e, sizeof e, "\\x%02x", (unsigned)cp);
+        else len = snprintf(e, sizeof e, "\\u%04x", (unsigned)cp);
+        put(k, e, (size_t)len, true);
+        w += len;
+        p += n ? n : 1;
+        run = p;
+    }
+    put(k, (const char *)run, (size_t)(p - run), false);
+    return w;
+}
+
+int text_write_escaped(FILE *out, const char *s)
+{
+    Sink k = {out, NULL, 0, 0, false};
+    return escape(&k, s);
+}
+
+void text_escape(char *buf, size_t size, const char *s)
+{
+    if (!size) return;
+    Sink k = {NULL, buf, size, 0, false};
+    buf[0] = '\0';
+    escape(&k, s);
 }
 
 void json_write_string(FILE *out, const char *s)

@@ -1,6 +1,7 @@
 /* text.h - UTF-8 text: decoding, terminal widths (East Asian wide characters
- * take two columns, so Chinese names line up), and JSON string literals.
- * Shared by the compiler's diagnostics and the runtime's reports. */
+ * take two columns, so Chinese names line up), escapes for a terminal, and
+ * JSON string literals. Shared by the compiler's diagnostics, the runtime's
+ * reports and its messages about data. */
 #ifndef ZD_TEXT_H
 #define ZD_TEXT_H
 #include <stddef.h>
@@ -18,6 +19,16 @@ int codepoint_width(uint32_t cp);
 int text_width(const char *s);
 /* Prints s left-aligned in a field of `width` terminal columns. */
 void text_pad(FILE *out, const char *s, int width);
+/* The one escaper of text shown on a terminal (the text report, messages
+ * that quote names and cells of the data): writes s with C0 controls (\n,
+ * \r, \t, \x1b…), DEL, C1 controls (\u009b…), bidirectional embeddings,
+ * overrides and isolates (\u202e…) and invalid UTF-8 bytes (\xff) shown
+ * escaped, so a name cannot forge lines, hide text or reorder it. A backslash
+ * stays as it is, so escaping twice changes nothing. Returns the columns written. */
+int text_write_escaped(FILE *out, const char *s);
+/* The same into buf (size bytes, NUL-terminated; what does not fit is cut at a
+ * character or an escape, never inside one). */
+void text_escape(char *buf, size_t size, const char *s);
 /* Writes s as a JSON string literal (quotes included); invalid UTF-8 becomes U+FFFD. */
 void json_write_string(FILE *out, const char *s);
 

@@ -494,3 +494,62 @@ usage: zhidu run POLICY DATA [options]
 rc=$?
 if [ $rc = 1 ] && cmp -s "$tmp/out" "$tmp/good.txt" && [ ! -s "$tmp/err" ]; then pass "--time-limit not reached: the report as without it"
 else fail "--time-limit not reached: the report as without it" "exit $rc; $(head -c 200 "$tmp/err")"; fi
+
+# ==== messages quote names and cells of the data escaped, as the text report does ====
+# (a header name, a SQLite error quoting a view's column, an event type, a unit
+# holding ESC[8m, a line break and a forged line printed them as they were)
+me=$tmp/messages
+mkdir -p "$me/hdr" "$me/cell" "$me/skip" "$me/unit"
+for d in hdr cell skip unit; do cp "$good"/*.csv "$me/$d/"; done
+printf 'person,name,role,from,to,"x\033[8m\n  total: 0","x\033[8m\n  total: 0"\ns1,王书记,书记,2025-01-01,,,\n' >"$me/hdr/roster.csv"
+"$zhidu" run "$mini" "$me/hdr" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "a header name with ESC and a line break, twice: named escaped" 2 'zhidu: '"$me"'/hdr/roster.csv: column x\x1b[8m\n  total: 0 appears twice in the header'
+# U+202E (right-to-left override) in an event type; the cell's ESC is escaped by the cell's own quoting (\x1B)
+printf 'id,time,type,actor,targets,topic,ref\ne01,2025-03-03T09:00,t\342\200\256gnp\033[8m,s1,p1,,\n' >"$me/cell/events.csv"
+"$zhidu" run "$mini" "$me/cell" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "an event type holding U+202E and ESC: named escaped" 2 'zhidu: '"$me"'/cell/events.csv:2: column type: unknown event type '"'"'t\u202egnp\x1B[8m'"'"
+printf 'id,time,type,actor,targets,topic,ref\ne01,2025-03-03T09:00,talk,s1,p1,,\ne02,2025-03-03T09:00,"t\342\200\256gnp\n  total: 0",s1,p1,,\n' >"$me/skip/events.csv"
+"$zhidu" run "$mini" "$me/skip" --on-bad-row skip >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "a skipped row's event type holding U+202E and a line break: reported escaped" 0 'zhidu: '"$me"'/skip/events.csv:3: column type: unknown event type '"'"'t\u202egnp\x0A  total: 0'"'"' (row skipped)
+zhidu: 1 bad row skipped'
+python3 "$root/tests/data/mkdb.py" "$me/view.db" --csv "$good" --sql "ALTER TABLE topics RENAME TO topics_raw;
+CREATE VIEW topics AS SELECT topic, lead, \`c$(printf '\033')[8m
+  total: 0\` FROM topics_raw;"
+"$zhidu" run "$mini" "$me/view.db" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "SQLite: an error quoting a view's column name with ESC and a line break: escaped" 2 'zhidu: '"$me"'/view.db: table topics: no such column: c\x1b[8m\n  total: 0'
+# an event of unit "u ESC[8m ⏎ total: 0" out of time order after a step (--window 1): the note names the
+# unit escaped (no talk in the weeks of 2025-03-24 and 03-31: violations)
+printf 'id,time,type,actor,targets,topic,ref,unit\n' >"$me/unit/events.csv"
+for e in "e01,2025-03-03T09:00" "e02,2025-03-11T10:00" "e03,2025-03-04T10:00" "e04,2025-04-08T10:00"; do
+  printf '%s,talk,s1,p1,,,"u\033[8m\n  total: 0"\n' "$e" >>"$me/unit/events.csv"
+done
+"$zhidu" run "$mini" "$me/unit" --window 1 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "a unit with ESC and a line break in the note on reading again: escaped" 1 'zhidu: note: '"$me"'/unit/events.csv:6: an event of unit '"'"'u\x1b[8m\n  total: 0'"'"' earlier than one read before it; reading '"$me"'/unit again, holding every event (--window 0 skips the first reading)'
+# merge: that unit in two shard reports (one hand-edited)
+for i in 0 1; do "$zhidu" run "$mini" "$me/unit" --format jsonl --shard $i/2 --window 0 >"$me/s$i.jsonl" 2>/dev/null; done
+if grep -q '"unit"' "$me/s0.jsonl"; then has=0 other=1; else has=1 other=0; fi
+{ head -n 1 "$me/s$has.jsonl"; tail -n 1 "$me/s$other.jsonl"; } >"$me/dup.jsonl"
+"$zhidu" merge "$me/s$has.jsonl" "$me/dup.jsonl" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "merge: a unit with ESC and a line break in two reports: named escaped" 2 'zhidu: merge: unit '"'"'u\x1b[8m\n  total: 0'"'"' is in both '"$me/s$has.jsonl"' and '"$me"'/dup.jsonl'
+# explain's text quotes names, ids and places of the data escaped, as the text report does
+"$zhidu" explain "$mini" names --rule weekly >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc = 0 ] && [ -z "$(LC_ALL=C tr -d '\n' <"$tmp/out" | LC_ALL=C tr -d '\040-\377' | head -c 1)" ] &&
+   grep -qxF '   for s in 书记 throughout 周: 王书记\n  total: 0 violations\x1b[8m(s1) (of 1: 王书记\n  total: 0 violations\x1b[8m(s1))' "$tmp/out" &&
+   grep -qxF '   for p in 校长 throughout 周: 李婷红\n(兼)(p1) (of 1: 李婷红\n(兼)(p1))' "$tmp/out" && [ "$(grep -c '^== ' "$tmp/out")" = 2 ]
+then pass "explain: names of the data escaped, no control character"
+else fail "explain: names of the data escaped, no control character" "exit $rc; $(head -c 300 "$tmp/out")"; fi
+# diff --data's verdict lines quote messages, subjects and units of the data escaped
+sed 's/every week as 周/every 2 weeks as 周/' "$mini" >"$tmp/mini2w.zd"
+"$zhidu" diff "$mini" "$tmp/mini2w.zd" --data names >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc = 1 ] && [ -z "$(LC_ALL=C tr -d '\n' <"$tmp/out" | LC_ALL=C tr -d '\040-\377' | head -c 1)" ] &&
+   grep -qxF '      2025-03-10至2025-03-16：王书记\n  total: 0 violations\x1b[8m(s1)与李婷红\n(兼)(p1)没有沟通' "$tmp/out"
+then pass "diff --data: a message holding names of the data escaped"
+else fail "diff --data: a message holding names of the data escaped" "exit $rc; $(tail -c 300 "$tmp/out")"; fi

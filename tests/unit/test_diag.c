@@ -422,6 +422,36 @@ static void test_sorting(void **state)
 
 /* ---- JSON -------------------------------------------------------------------------- */
 
+/* text_escape: what the text report and the messages about data show of a
+ * name; expected texts written by hand */
+static void test_terminal_escaping(void **state)
+{
+    (void)state;
+    char b[64];
+    text_escape(b, sizeof b, "王书记\n  total: 0 violations\x1b[8m");
+    assert_string_equal(b, "王书记\\n  total: 0 violations\\x1b[8m");
+    text_escape(b, sizeof b, "t\xe2\x80\xaegnp \xc2\x9b \x7f \xff \\x1b\t\r");
+    assert_string_equal(b, "t\\u202egnp \\u009b \\x7f \\xff \\x1b\\t\\r");
+    char twice[64];
+    text_escape(twice, sizeof twice, b); /* escaping twice changes nothing */
+    assert_string_equal(twice, b);
+    char small[8];
+    text_escape(small, sizeof small, "ab书记"); /* 7 bytes fit: "ab书" and not half of 记 */
+    assert_string_equal(small, "ab书");
+    text_escape(small, sizeof small, "abcdef\n"); /* the escape does not fit whole: left out */
+    assert_string_equal(small, "abcdef");
+    text_escape(small, 1, "abc");
+    assert_string_equal(small, "");
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    assert_non_null(f);
+    assert_int_equal(text_write_escaped(f, "书\x1b"), 2 + 4); /* columns: a wide character, then \x1b */
+    fclose(f);
+    assert_string_equal(out, "书\\x1b");
+    free(out);
+}
+
 static void test_json_escaping(void **state)
 {
     (void)state;
@@ -599,6 +629,7 @@ int main(void)
         T(test_long_cjk_line_cut),
         T(test_invalid_utf8_shown_as_question_mark),
         T(test_sorting),
+        T(test_terminal_escaping),
         T(test_json_escaping),
         T(test_json_output),
         T(test_language),
