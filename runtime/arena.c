@@ -20,6 +20,7 @@ void arena_init(Arena *a)
     a->head = NULL;
     a->failed = false;
     a->on_fail = NULL;
+    a->held = a->peak = 0;
 }
 
 void arena_free(Arena *a)
@@ -32,6 +33,7 @@ void arena_free(Arena *a)
     }
     a->head = NULL;
     a->failed = false;
+    a->held = 0;
 }
 
 void arena_reset(Arena *a)
@@ -46,6 +48,38 @@ void arena_reset(Arena *a)
     }
     keep->next = NULL;
     keep->used = 0;
+    a->held = sizeof(ArenaBlock) + keep->cap;
+}
+
+ArenaMark arena_mark(const Arena *a) { return (ArenaMark){a->head, a->head ? a->head->used : 0}; }
+
+bool arena_grew(const Arena *a, ArenaMark m) { return a->head != m.block || (a->head && a->head->used != m.used); }
+
+static bool inside(const ArenaBlock *b, size_t from, const void *p)
+{
+    const char *c = p, *data = (const char *)b->data;
+    return c >= data + from && c < data + b->used;
+}
+
+bool arena_since(const Arena *a, ArenaMark m, const void *p)
+{
+    const ArenaBlock *b = a->head;
+    for (; b && b != m.block; b = b->next)
+        if (inside(b, 0, p)) return true;
+    return b && inside(b, m.used, p);
+}
+
+void arena_rewind(Arena *a, ArenaMark m)
+{
+    ArenaBlock *b = a->head;
+    while (b && b != m.block) {
+        ArenaBlock *next = b->next;
+        a->held -= sizeof(ArenaBlock) + b->cap;
+        free(b);
+        b = next;
+    }
+    a->head = b;
+    if (b) b->used = m.used;
 }
 
 static void *out_of_memory(Arena *a)
@@ -70,6 +104,8 @@ void *arena_alloc(Arena *a, size_t size)
         b->cap = cap;
         b->next = a->head;
         a->head = b;
+        a->held += sizeof(ArenaBlock) + cap;
+        if (a->held > a->peak) a->peak = a->held;
     }
     void *p = (char *)b->data + b->used;
     b->used += size;

@@ -18,12 +18,25 @@ typedef struct Arena {
     ArenaBlock *head;
     bool failed;
     void (*on_fail)(void);
+    size_t held, peak;    /* bytes of its blocks now, and the most it has held: a measure for tests */
 } Arena;
 
 void arena_init(Arena *a);
 void arena_free(Arena *a);
 /* Forgets every allocation but keeps the most recent block for reuse. */
 void arena_reset(Arena *a);
+/* A point in an arena's allocations to come back to: arena_rewind forgets
+ * every allocation made after it (marks are used last in, first out: a
+ * rewind to a mark forgets the marks taken after it). */
+typedef struct ArenaMark {
+    ArenaBlock *block;
+    size_t used;
+} ArenaMark;
+ArenaMark arena_mark(const Arena *a);
+/* Whether anything was allocated after m, and whether p points into it. */
+bool arena_grew(const Arena *a, ArenaMark m);
+bool arena_since(const Arena *a, ArenaMark m, const void *p);
+void arena_rewind(Arena *a, ArenaMark m);
 /* Zeroed memory, aligned for any type. */
 void *arena_alloc(Arena *a, size_t size);
 char *arena_strndup(Arena *a, const char *s, size_t n);

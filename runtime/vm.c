@@ -22,6 +22,8 @@ struct Iter {
     int64_t until;         /* scan: the last time it can return (INT64_MAX: none) */
     bool backwards;        /* scan: SCAN_LAST, from the last event before until down to cur */
     bool started;          /* scan backwards: end is past the last event it can return */
+    bool marked;           /* mark: the scratch arena when its loop's head first ran */
+    ArenaMark mark;
 };
 
 static const Value missing = {0};
@@ -169,10 +171,11 @@ static bool row_holds(Vm *vm, Value x, Value v, bool within)
 static Value rows_init(Vm *vm, uint16_t table)
 {
     Iter *it = arena_alloc(&vm->scratch, sizeof *it);
+    Value v = {0};
+    if (!it) return v;
     it->pos = vm->unit->rows[table];
     it->n = vm->unit->nrows[table];
     it->cur = table;
-    Value v = {0};
     v.tag = V_ITER;
     v.it = it;
     return v;
@@ -554,6 +557,58 @@ static Value emit_verdict(Vm *vm, Value *sp, int nparts, bool pending)
     return missing;
 }
 
+/* ITER_INIT, PAIR_INIT: an iterator over the list (in text order) in the
+ * loop's state slot; false when out of memory. */
+static bool iter_init(Vm *vm, const Insn *in, Value *slots, Value list)
+{
+    Iter *it = arena_alloc(&vm->scratch, sizeof *it);
+    if (!it) return false;
+    const List *l = as_list(list);
+    it->items = in_text_order(vm, l);
+    it->n = l->n;
+    it->i = 0;
+    it->j = 1;
+    Value v = {0};
+    v.tag = V_ITER;
+    v.it = it;
+    slots[in->op == ZOP_PAIR_INIT ? in->a + 2u : in->a + 1u] = v;
+    return true;
+}
+
+/* Whether v points at scratch memory allocated after m. */
+static bool made_since(const Vm *vm, ArenaMark m, Value v)
+{
+    const void *p = v.tag == V_LIST ? (const void *)v.list : v.tag == V_TEXT ? (const void *)v.text : v.tag == V_ITER ? (const void *)v.it : NULL;
+    return p && arena_since(&vm->scratch, m, p);
+}
+
+/* A loop's head runs again: its last iteration is over, and what that
+ * iteration allocated (the lists of the roles at an attendee's meeting, a
+ * message) is forgotten, so a loop over 100,000 attendees holds one
+ * iteration's lists, not all of them. The loop's slots (from `loop`) and
+ * those after them are its body's: codegen numbers slots in order and writes
+ * a body's before reading them, so they are dead here, and any that points at
+ * what is forgotten is made missing (a hand-made program that reads one first
+ * finds nothing). A slot before the loop's, or a value on the stack, that the
+ * iteration made (an accumulated list) keeps everything: nothing is forgotten. */
+static void next_iteration(Vm *vm, Iter *it, Value *slots, uint32_t nslots, uint32_t loop, uint32_t state, const Value *stack,
+                           const Value *sp)
+{
+    if (!it->marked) { /* the first iteration: what its loop's init allocated stays */
+        it->mark = arena_mark(&vm->scratch);
+        it->marked = true;
+        return;
+    }
+    if (!arena_grew(&vm->scratch, it->mark)) return; /* most scans: nothing allocated */
+    for (uint32_t i = 0; i < loop; i++)
+        if (made_since(vm, it->mark, slots[i])) return;
+    for (const Value *v = stack; v < sp; v++)
+        if (made_since(vm, it->mark, *v)) return;
+    for (uint32_t i = loop; i < nslots; i++)
+        if (i != state && made_since(vm, it->mark, slots[i])) slots[i] = missing;
+    arena_rewind(&vm->scratch, it->mark);
+}
+
 Value vm_call(Vm *vm, uint32_t f, Value arg)
 {
     const ZFunc *fn = &vm->p->funcs[f];
@@ -674,28 +729,19 @@ Value vm_call(Vm *vm, uint32_t f, Value arg)
         case ZOP_JUMP_IF_FALSE: if (!truthy(*--sp)) pc = in->c; break;
         case ZOP_JUMP_IF_TRUE: if (truthy(*--sp)) pc = in->c; break;
         case ZOP_ITER_INIT:
-        case ZOP_PAIR_INIT: {
-            Iter *it = arena_alloc(&vm->scratch, sizeof *it);
-            if (!it) return missing;
-            const List *l = as_list(*--sp);
-            it->items = in_text_order(vm, l);
-            it->n = l->n;
-            it->i = 0;
-            it->j = 1;
-            Value v = {0};
-            v.tag = V_ITER;
-            v.it = it;
-            slots[in->op == ZOP_PAIR_INIT ? in->a + 2u : in->a + 1u] = v;
+        case ZOP_PAIR_INIT:
+            if (!iter_init(vm, in, slots, *--sp)) return missing;
             break;
-        }
         case ZOP_ITER_NEXT: {
             Iter *it = slots[in->a + 1u].it;
+            next_iteration(vm, it, slots, fn->nslots, in->a, in->a + 1u, stack, sp);
             if (it->i >= it->n) { pc = in->c; break; }
             slots[in->a] = mk_str(it->items[it->i++]);
             break;
         }
         case ZOP_PAIR_NEXT: {
             Iter *it = slots[in->a + 2u].it;
+            next_iteration(vm, it, slots, fn->nslots, in->a, in->a + 2u, stack, sp);
             if (it->j >= it->n) {
                 it->i++;
                 it->j = it->i + 1;
@@ -716,8 +762,14 @@ Value vm_call(Vm *vm, uint32_t f, Value arg)
             slots[in->a + 1u] = v;
             break;
         }
-        case ZOP_ROWS_INIT: slots[in->a + 1u] = rows_init(vm, in->b); break;
-        case ZOP_ROWS_NEXT: if (!rows_next(slots[in->a + 1u].it, &slots[in->a])) pc = in->c; break;
+        case ZOP_ROWS_INIT:
+            slots[in->a + 1u] = rows_init(vm, in->b);
+            if (!slots[in->a + 1u].it) return missing;
+            break;
+        case ZOP_ROWS_NEXT:
+            next_iteration(vm, slots[in->a + 1u].it, slots, fn->nslots, in->a, in->a + 1u, stack, sp);
+            if (!rows_next(slots[in->a + 1u].it, &slots[in->a])) pc = in->c;
+            break;
         case ZOP_LEAVE_OUT: vm->left_out = true; break;
         case ZOP_ROW_WITHIN:
         case ZOP_ROW_OVERLAPS: sp--; sp[-1] = mk_bool(row_holds(vm, sp[-1], sp[0], in->op == ZOP_ROW_WITHIN)); break;
@@ -725,6 +777,7 @@ Value vm_call(Vm *vm, uint32_t f, Value arg)
         case ZOP_SCAN_ALSO_EQ: scan_also_eq(vm, slots[in->a + 1u].it, in->b, *--sp); break;
         case ZOP_SCAN_LAST: slots[in->a + 1u].it->backwards = true; break;
         case ZOP_SCAN_NEXT: {
+            next_iteration(vm, slots[in->a + 1u].it, slots, fn->nslots, in->a, in->a + 1u, stack, sp);
             uint32_t e;
             if (!scan_next(vm, slots[in->a + 1u].it, &e)) { pc = in->c; break; }
             Value v = {0};
