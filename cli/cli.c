@@ -2,8 +2,10 @@
  * Nothing here knows any one command: commands are data in their own files. */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "input.h"
@@ -19,6 +21,15 @@ const char *cli_value(const Command *cmd, const CliArgs *args, const char *name)
 int cli_input_options(const Command *cmd, const CliArgs *args, InputOptions *io)
 {
     io->no_integrity_check = cli_value(cmd, args, "--no-integrity-check") != NULL;
+    const char *held = cli_value(cmd, args, "--max-held-events");
+    if (held) {
+        char *end;
+        errno = 0;
+        unsigned long long n = strtoull(held, &end, 10);
+        if (!*held || *end || errno || n < 1 || n > 4000000000ull || held[0] == '-')
+            return cli_usage_error(cmd, args->lang, NULL, msg_text(args->lang, MSG_MAX_HELD_VALUE), held);
+        io->max_held = n;
+    }
     return 0;
 }
 

@@ -65,7 +65,8 @@ int cli_usage_error(const Command *cmd, Lang lang, const char *suggestion, const
 /* The options of every command that reads a data set (run, explain, diff),
  * in each one's option table; cli_input_options reads them into io. */
 #define CLI_DATA_OPTIONS \
-    {"--no-integrity-check", NULL, NULL, MSG_O_DATA_NO_INTEGRITY_CHECK}
+    {"--no-integrity-check", NULL, NULL, MSG_O_DATA_NO_INTEGRITY_CHECK}, \
+    {"--max-held-events", "N", NULL, MSG_O_DATA_MAX_HELD_EVENTS}
 struct InputOptions;
 /* 0, or EXIT_USAGE after a usage error about a value. */
 int cli_input_options(const Command *cmd, const CliArgs *args, struct InputOptions *io);

@@ -475,6 +475,8 @@ static int run_explain(const Command *cmd, const CliArgs *args)
     const char *policy = args->pos[0], *data = args->pos[1];
     size_t len = strlen(policy);
     if (len >= 4 && !strcmp(policy + len - 4, ".zbc")) return cli_usage_error(cmd, lang, NULL, msg_text(lang, MSG_EX_ZBC), policy);
+    InputOptions io = {.report = stderr, .lang = lang};
+    if (cli_input_options(cmd, args, &io)) return EXIT_USAGE;
     int rc = EXIT_OK;
     Program *p = load_traced(policy, &rc, lang);
     if (!p) return rc;
@@ -492,12 +494,6 @@ static int run_explain(const Command *cmd, const CliArgs *args)
     ro.window = 0; /* hold every event: the trail names events by index */
     ro.trace = t;
     Dataset *ds = NULL;
-    InputOptions io = {.report = stderr, .lang = lang};
-    if (cli_input_options(cmd, args, &io)) {
-        trace_free(t);
-        program_free(p);
-        return EXIT_USAGE;
-    }
     InputStats stats;
     RunResult result;
     char err[1024];

@@ -148,6 +148,8 @@ static int run_run(const Command *cmd, const CliArgs *args)
     RunOptions ro = {0};
     if (shard && !shard_parse(shard, &ro.shard, &ro.nshards)) return cli_usage_error(cmd, lang, NULL, msg_text(lang, MSG_SHARD_VALUE), shard);
     if (!parse_jobs(jobs, &ro.jobs)) return cli_usage_error(cmd, lang, NULL, msg_text(lang, MSG_JOBS_VALUE), jobs);
+    InputOptions io = {.skip_bad_rows = skip, .report = stderr, .lang = lang};
+    if (cli_input_options(cmd, args, &io)) return EXIT_USAGE;
     int rc = EXIT_OK;
     Program *p = cli_load_policy(policy, &rc, lang);
     if (!p) return rc == EXIT_FINDINGS ? EXIT_USAGE : rc;
@@ -167,8 +169,6 @@ static int run_run(const Command *cmd, const CliArgs *args)
     ro.window = window;
     ro.record_judged = html;
     Dataset *ds = NULL;
-    InputOptions io = {.skip_bad_rows = skip, .report = stderr, .lang = lang};
-    if (cli_input_options(cmd, args, &io)) { program_free(p); return EXIT_USAGE; }
     InputStats stats;
     RunResult result;
     char err[1024];

@@ -513,7 +513,7 @@ static char *run_case(Runner *R, CovPolicy *cov, const char *tpath, const char *
         ro.unit = pick(c->set.unit, tf->set.unit);
         ro.window = 0;
         ro.record_judged = true;
-        InputOptions io = {false, stderr, 0, R->lang, false};
+        InputOptions io = {.report = stderr, .lang = R->lang};
         InputStats stats;
         char err[1024];
         if (engine_run_input(p, data_path, &io, &ro, &cr.ds, &cr.res, &stats, err, sizeof err) != 0) {

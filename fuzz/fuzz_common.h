@@ -144,7 +144,7 @@ static void fuzz_run(const char *data, bool skip_bad_rows, uint32_t window)
 {
     const Program *p = fuzz_policy();
     FILE *null = fopen("/dev/null", "w");
-    InputOptions io = {skip_bad_rows, null, 0, LANG_EN, false};
+    InputOptions io = {.skip_bad_rows = skip_bad_rows, .report = null, .lang = LANG_EN};
     RunOptions ro = {0};
     ro.window = window;
     ro.record_judged = true;

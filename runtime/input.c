@@ -251,12 +251,16 @@ static int pull(Input *in, char *err, size_t size)
         const char *bad = row.problem;
         if (!bad) bad = add_row(ds, b, row.cols, row.ncols, row.loc, msg, sizeof msg);
         if (ds->out_of_memory) return errfmt(err, size, msg_text(in->opt.lang, MSG_OOM_READING), in->src->name);
+        char where[700];
+        if (!bad && b->table_index < 0 && in->opt.max_held && ds->nevents > in->opt.max_held) {
+            in->src->ops->where(in->src, where, sizeof where);
+            return errfmt(err, size, msg_text(in->opt.lang, MSG_TOO_MANY_HELD), where, (unsigned long long)in->opt.max_held);
+        }
         if (!bad) {
             if (b->table_index >= 0) continue;
             in->st->events++;
             return 1;
         }
-        char where[700];
         in->src->ops->where(in->src, where, sizeof where);
         if (!in->opt.skip_bad_rows) return errfmt(err, size, "%s: %s", where, bad);
         skip_row(&in->opt, in->st, where, bad);

@@ -17,6 +17,7 @@ typedef struct InputOptions {
     uint64_t quiet_skips;/* reading again: the first ones were reported already */
     Lang lang;           /* the language of the messages (msg.h) */
     bool no_integrity_check; /* a SQLite data set is trusted: no PRAGMA quick_check (it reads the whole file) */
+    uint64_t max_held;   /* more events held at once (Dataset.nevents) is an error at the row that makes one more; 0: no limit */
 } InputOptions;
 
 typedef struct InputStats {

@@ -48,7 +48,8 @@ expect "run --fail-on values" "in-principle must never" run --fail-on ""
 expect "run --on-bad-row values" "skip stop" run --on-bad-row s
 expect "--lang values" "en zh" fmt --lang ""
 expect "run --window takes a number: nothing offered" "" run --window ""
-expect "diff options" "--data --format --help --lang --no-integrity-check" diff a.zd b.zd -
+expect "diff options" "--data --format --help --lang --max-held-events --no-integrity-check" diff a.zd b.zd -
+expect "run --max-held-events takes a number: nothing offered" "" run --max-held-events ""
 expect "run options starting with --n" "--no-integrity-check" run x.zd d --n
 expect "diff --format values" "json text" diff --format ""
 expect "run --jobs takes a number: nothing offered" "" run --jobs ""

@@ -553,3 +553,34 @@ if [ $rc = 1 ] && [ -z "$(LC_ALL=C tr -d '\n' <"$tmp/out" | LC_ALL=C tr -d '\040
    grep -qxF '      2025-03-10至2025-03-16：王书记\n  total: 0 violations\x1b[8m(s1)与李婷红\n(兼)(p1)没有沟通' "$tmp/out"
 then pass "diff --data: a message holding names of the data escaped"
 else fail "diff --data: a message holding names of the data escaped" "exit $rc; $(tail -c 300 "$tmp/out")"; fi
+
+# ==== item 12 (rest): --max-held-events bounds the events held in memory ====
+# mini_good's 7 events: holding every event (--window 0, or a log out of time
+# order) the 4th one read (line 5) makes 4 held; streaming in time order with
+# --window 1 never holds more than 3 (the rules forget the rest)
+held=$tmp/held
+mkdir -p "$held"
+cp "$good"/*.csv "$held/"
+{ head -n 1 "$good/events.csv"; tail -n +2 "$good/events.csv" | tac; } >"$held/events.csv"
+"$zhidu" run "$mini" "$good" --window 0 --max-held-events 3 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "--max-held-events 3, holding every event: stopped at the 4th event" 2 "zhidu: $good/events.csv:5: more than 3 events held in memory at once (--max-held-events)"
+[ -s "$tmp/out" ] && fail "--max-held-events: no report when stopped" "$(head -c 200 "$tmp/out")" || pass "--max-held-events: no report when stopped"
+"$zhidu" run "$mini" "$held" --max-held-events 3 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "--max-held-events 3, a log in reverse time order: stopped at the 4th event read" 2 "zhidu: $held/events.csv:5: more than 3 events held in memory at once (--max-held-events)"
+"$zhidu" run "$mini" "$good" --window 1 --max-held-events 3 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc = 1 ] && cmp -s "$tmp/out" "$tmp/good.txt" && [ ! -s "$tmp/err" ]; then pass "--max-held-events 3, streaming in time order: the report as without it"
+else fail "--max-held-events 3, streaming in time order: the report as without it" "exit $rc; $(head -c 200 "$tmp/err")"; fi
+"$zhidu" explain "$mini" "$good" --rule weekly --max-held-events 3 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "explain --max-held-events 3: stopped" 2 "zhidu: $good/events.csv:5: more than 3 events held in memory at once (--max-held-events)"
+"$zhidu" diff "$mini" "$mini" --data "$good" --max-held-events 3 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "diff --data --max-held-events 3: stopped" 2 "zhidu: $mini: $good/events.csv:5: more than 3 events held in memory at once (--max-held-events)"
+"$zhidu" run "$mini" "$good" --max-held-events 0 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "--max-held-events 0: refused" 2 "zhidu: --max-held-events takes a number of events (1 to 4000000000), not '0'
+usage: zhidu run POLICY DATA [options]
+(run 'zhidu help run' for more)"

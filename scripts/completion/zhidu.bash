@@ -9,10 +9,10 @@ _zhidu_options() {
     check) echo "--format --lang --help" ;;
     compile) echo "-o --lang --help" ;;
     disasm) echo "--lang --help" ;;
-    run) echo "--format --output --db --from --as-of --unit --fail-on --on-bad-row --window --jobs --time-limit --shard --no-integrity-check --lang --help" ;;
-    explain) echo "--rule --at --unit --format --no-integrity-check --lang --help" ;;
+    run) echo "--format --output --db --from --as-of --unit --fail-on --on-bad-row --window --jobs --time-limit --shard --no-integrity-check --max-held-events --lang --help" ;;
+    explain) echo "--rule --at --unit --format --no-integrity-check --max-held-events --lang --help" ;;
     merge) echo "--format --output --lang --help" ;;
-    diff) echo "--data --format --no-integrity-check --lang --help" ;;
+    diff) echo "--data --format --no-integrity-check --max-held-events --lang --help" ;;
     fmt) echo "--check --lang --help" ;;
     test) echo "--junit --coverage --lang --help" ;;
     lsp) echo "--stdio --lang --help" ;;
@@ -45,6 +45,7 @@ _zhidu() {
       mapfile -t COMPREPLY < <(compgen -f -- "$cur")
       return ;;
     run:--from | run:--as-of | run:--unit | run:--window | run:--jobs | run:--time-limit | run:--shard) return ;;
+    *:--max-held-events) return ;;
     explain:--rule | explain:--at | explain:--unit) return ;;
   esac
   if [ -n "$values" ]; then

@@ -148,7 +148,7 @@ static void one_streaming_round(const unsigned char *bytes, size_t size, const c
     char err[512] = "";
     Program *p = bc_load(bytes, size, err, sizeof err);
     if (!p) { failed_at(AT_LOAD, err); return; }
-    InputOptions io = {false, null, 0, LANG_EN, false};
+    InputOptions io = {.report = null, .lang = LANG_EN};
     RunOptions ro = {0};
     ro.window = 1;
     ro.record_judged = true;
