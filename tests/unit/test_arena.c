@@ -178,6 +178,44 @@ static void test_ptrvec_growth(void **state)
     assert_ptr_equal(w.items[4], &values[3]);
 }
 
+/* A mark, then allocations within its block and past it (a new block, a
+ * block of its own): arena_since tells them from what came before, and a
+ * rewind forgets them, freeing the blocks made since (held goes back down,
+ * peak stays). */
+static void test_mark_and_rewind(void **state)
+{
+    Arena *a = *state;
+    char *before = arena_alloc(a, 100);
+    ArenaMark m = arena_mark(a);
+    assert_false(arena_grew(a, m));
+    size_t held = a->held;
+    char *in_block = arena_alloc(a, 100);
+    char *big = arena_alloc(a, 200 * 1024); /* more than a block: one of its own */
+    assert_true(arena_grew(a, m));
+    assert_false(arena_since(a, m, before));
+    assert_true(arena_since(a, m, in_block));
+    assert_true(arena_since(a, m, big));
+    assert_true(arena_since(a, m, big + 200 * 1024 - 1));
+    assert_true(a->held >= held + 200 * 1024);
+    size_t peak = a->peak;
+    arena_rewind(a, m);
+    assert_false(arena_grew(a, m));
+    assert_int_equal(a->held, held);
+    assert_int_equal(a->peak, peak);
+    /* the next allocation takes the place of the forgotten one */
+    assert_ptr_equal(arena_alloc(a, 100), in_block);
+    /* a mark of an empty arena: a rewind frees every block */
+    Arena e;
+    arena_init(&e);
+    ArenaMark none = arena_mark(&e);
+    assert_non_null(arena_alloc(&e, 10));
+    assert_true(arena_grew(&e, none));
+    arena_rewind(&e, none);
+    assert_null(e.head);
+    assert_int_equal(e.held, 0);
+    arena_free(&e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -188,6 +226,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_strndup_strdup, setup, teardown),
         cmocka_unit_test_setup_teardown(test_printf, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ptrvec_growth, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_mark_and_rewind, setup, teardown),
     };
     return cmocka_run_group_tests_name("arena", tests, NULL, NULL);
 }
