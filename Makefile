@@ -45,7 +45,7 @@ $(DEPS_STAMP):
 
 deps: $(DEPS_STAMP)
 
-$(GEN)/parser.c $(GEN)/parser.h: compiler/parser.y | $(DEPS_STAMP)
+$(GEN)/parser.c $(GEN)/parser.h &: compiler/parser.y | $(DEPS_STAMP)
 	@mkdir -p $(GEN)
 	bison -Wall -Werror --defines=$(GEN)/parser.h -o $(GEN)/parser.c $<
 
