@@ -5,7 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-int utf8_decode(const unsigned char *p, const unsigned char *end, uint32_t *cp)
+/* utf8_decode's body, inlined into the validator that every cell read goes through */
+static inline __attribute__((always_inline)) int decode(const unsigned char *p, const unsigned char *end, uint32_t *cp)
 {
     unsigned c = p[0];
     int n;
@@ -25,12 +26,47 @@ int utf8_decode(const unsigned char *p, const unsigned char *end, uint32_t *cp)
     return n;
 }
 
+int utf8_decode(const unsigned char *p, const unsigned char *end, uint32_t *cp) { return decode(p, end, cp); }
+
+/* Is every byte of the word in 1..0x7F (no NUL, nothing above ASCII)? */
+static inline bool plain_ascii64(uint64_t w) { return !((w | (w - 0x0101010101010101ull)) & 0x8080808080808080ull); }
+static inline bool plain_ascii32(uint32_t w) { return !((w | (w - 0x01010101u)) & 0x80808080u); }
+
 long utf8_invalid_at(const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s, *end = p + n;
-    for (size_t i = 0; i < n;) {
+    /* most cells are short and ASCII: checked a word at a time, the last
+     * bytes by loads that may overlap the ones before */
+    size_t i = 0;
+    uint64_t w;
+    uint32_t a, b;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, p + i, 8);
+        if (!plain_ascii64(w)) break;
+    }
+    if (i == n) return -1;
+    if (i + 8 > n) {
+        if (n >= 8) {
+            memcpy(&w, end - 8, 8);
+            if (plain_ascii64(w)) return -1;
+        } else if (n >= 4) {
+            memcpy(&a, p, 4);
+            memcpy(&b, end - 4, 4);
+            if (plain_ascii32(a) && plain_ascii32(b)) return -1;
+        }
+    }
+    while (i < n) {
+        if (p[i] - 1u < 0x7Fu) {
+            i++;
+            continue;
+        }
+        if (p[i] - 0xE1u < 0x0Cu || p[i] - 0xEEu < 2u) { /* three bytes, no overlong form or surrogate possible: CJK */
+            if (n - i < 3 || (p[i + 1] & 0xC0) != 0x80 || (p[i + 2] & 0xC0) != 0x80) return (long)i;
+            i += 3;
+            continue;
+        }
         uint32_t cp;
-        int k = utf8_decode(p + i, end, &cp);
+        int k = decode(p + i, end, &cp);
         if (k == 0 || cp == 0) return (long)i;
         i += (size_t)k;
     }
