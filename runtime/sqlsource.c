@@ -24,7 +24,6 @@ typedef struct SqlSource {
     uint32_t rownum;
     long long last;       /* rowid (or row number) of the row handed out last */
     RawCell *cols;
-    char **owned;
 } SqlSource;
 
 static void close_table(Source *base)
@@ -32,15 +31,11 @@ static void close_table(Source *base)
     SqlSource *s = (SqlSource *)base;
     sqlite3_finalize(s->stmt);
     s->stmt = NULL;
-    for (int i = 0; i < s->ncols; i++) {
-        if (s->names) free(s->names[i]);
-        if (s->owned) free(s->owned[i]);
-    }
+    for (int i = 0; s->names && i < s->ncols; i++) free(s->names[i]);
     free(s->names);
-    free(s->owned);
     free(s->cols);
     free(s->table);
-    s->names = s->owned = NULL;
+    s->names = NULL;
     s->cols = NULL;
     s->table = NULL;
     s->ncols = 0;
@@ -64,9 +59,8 @@ static int open_table(Source *base, const char *name, const char *const **names,
     int n = sqlite3_column_count(st);
     s->table = strdup(name);
     s->names = calloc((size_t)n + 1, sizeof(char *));
-    s->owned = calloc((size_t)n + 1, sizeof(char *));
     s->cols = calloc((size_t)n + 1, sizeof(RawCell));
-    bool ok = s->table && s->names && s->owned && s->cols;
+    bool ok = s->table && s->names && s->cols;
     for (int i = 0; ok && i < n; i++) {
         const char *c = sqlite3_column_name(st, i);
         ok = (s->names[i] = strdup(c ? c : "")) != NULL;
@@ -137,21 +131,18 @@ static int next_row(Source *base, SourceRow *row, char *err, size_t size)
     int off = s->has_rowid ? 1 : 0;
     s->last = s->has_rowid ? sqlite3_column_int64(s->stmt, 0) : (long long)s->rownum;
     for (int i = 0; i < s->ncols; i++) {
-        free(s->owned[i]);
-        s->owned[i] = NULL;
         int t = sqlite3_column_type(s->stmt, i + off);
         s->cols[i] = (RawCell){"", 0, false, NULL};
         if (t == SQLITE_NULL) continue;
         /* a problem of this cell, reported if the policy reads the column */
         if (t == SQLITE_BLOB) { s->cols[i].bad = msg_text(base->lang, MSG_SQL_BLOB); continue; }
         if (t == SQLITE_FLOAT) { s->cols[i].bad = msg_text(base->lang, MSG_SQL_REAL); continue; }
+        /* SQLite's own copy: valid until the next step, as a row's cells must be */
         const unsigned char *text = sqlite3_column_text(s->stmt, i + off);
         int len = sqlite3_column_bytes(s->stmt, i + off);
-        s->owned[i] = malloc((size_t)len + 1);
-        if (!s->owned[i]) return errfmt(err, size, msg_text(base->lang, MSG_OOM_READING), base->name);
-        if (len) memcpy(s->owned[i], text, (size_t)len);
-        s->owned[i][len] = '\0';
-        s->cols[i] = (RawCell){s->owned[i], (size_t)len, len > 0, NULL};
+        if (!text && len) return errfmt(err, size, msg_text(base->lang, MSG_OOM_READING), base->name);
+        if (!text) text = (const unsigned char *)"";
+        s->cols[i] = (RawCell){(const char *)text, (size_t)len, len > 0, NULL};
     }
     row->cols = s->cols;
     row->ncols = s->ncols;
