@@ -66,6 +66,33 @@ static bool grow(void **p, uint32_t *cap, uint32_t need, size_t item)
     return true;
 }
 
+/* Might d[0..len) hold a CR or an LF? Is any byte below 14, eight or four
+ * bytes at a time (the last ones by loads that may overlap). */
+static bool below14_64(uint64_t w) { return (w - 0x0E0E0E0E0E0E0E0Eull) & ~w & 0x8080808080808080ull; }
+static bool below14_32(uint32_t w) { return (w - 0x0E0E0E0Eu) & ~w & 0x80808080u; }
+
+static bool may_break_line(const char *d, size_t len)
+{
+    uint64_t w;
+    uint32_t a, b;
+    if (len >= 8) {
+        for (size_t i = 0; i + 8 <= len; i += 8) {
+            memcpy(&w, d + i, 8);
+            if (below14_64(w)) return true;
+        }
+        memcpy(&w, d + len - 8, 8);
+        return below14_64(w);
+    }
+    if (len >= 4) {
+        memcpy(&a, d, 4);
+        memcpy(&b, d + len - 4, 4);
+        return below14_32(a) || below14_32(b);
+    }
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)d[i] < 14) return true;
+    return false;
+}
+
 static void on_field(void *data, size_t len, void *ctx)
 {
     CsvSource *s = ctx;
@@ -74,7 +101,10 @@ static void on_field(void *data, size_t len, void *ctx)
         s->in_record = true;
         s->record_line = s->line;
     }
-    if (!grow((void **)&s->fields, &s->fields_cap, s->nfields + 1, sizeof(QField))) { s->oom = true; return; }
+    if (s->nfields == s->fields_cap && !grow((void **)&s->fields, &s->fields_cap, s->nfields + 1, sizeof(QField))) {
+        s->oom = true;
+        return;
+    }
     if (s->nbytes + len + 1 > s->bytes_cap) {
         size_t cap = s->bytes_cap ? s->bytes_cap : 4096;
         while (s->nbytes + len + 1 > cap) cap *= 2;
@@ -90,8 +120,9 @@ static void on_field(void *data, size_t len, void *ctx)
     s->nbytes += len + 1;
     /* the line breaks inside a quoted field: LF, CRLF, and a lone CR (a CR-only file's line end) */
     const char *d = data;
-    for (size_t i = 0; i < len; i++)
-        if (d[i] == '\n' || (d[i] == '\r' && (i + 1 == len || d[i + 1] != '\n'))) s->line++;
+    if (may_break_line(d, len))
+        for (size_t i = 0; i < len; i++)
+            if (d[i] == '\n' || (d[i] == '\r' && (i + 1 == len || d[i + 1] != '\n'))) s->line++;
 }
 
 /* The header: names copied, a byte-order mark stripped from the first. */
