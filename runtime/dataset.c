@@ -130,7 +130,14 @@ static const char *convert(Dataset *ds, const ZField *f, const RawCell *raw, Cel
             }
             start = i + 1;
         }
-        qsort(items, count, sizeof(StrId), cmp_strid);
+        if (count > 16) qsort(items, count, sizeof(StrId), cmp_strid);
+        else /* a few items: insertion sort, without qsort's calls */
+            for (uint32_t i = 1; i < count; i++) {
+                StrId x = items[i];
+                uint32_t k = i;
+                for (; k > 0 && items[k - 1] > x; k--) items[k] = items[k - 1];
+                items[k] = x;
+            }
         uint32_t u = 0;
         for (uint32_t i = 0; i < count; i++)
             if (u == 0 || items[u - 1] != items[i]) items[u++] = items[i];
@@ -226,20 +233,18 @@ static StrId unit_of(Dataset *ds, RawCell unit, char *msg, size_t size, const ch
 
 /* A 64-bit hash of (unit, id) by their text, so it outlives the strings. Two
  * different pairs collide with probability about n^2 / 2^65 (10 million
- * events: 3 in a million), reported as a duplicate id. */
-static uint64_t seen_key(const StrTab *strs, StrId unit, StrId id)
+ * events: 3 in a million), reported as a duplicate id. Taken from the raw
+ * cells (an accepted cell's text is the interned string's), so the slot can
+ * be fetched while the row is converted. */
+static uint64_t seen_key(const RawCell *unit, const RawCell *id)
 {
-    uint64_t h = 14695981039346656037ull;
-    const char *parts[2] = {strtab_str(strs, unit), strtab_str(strs, id)};
-    for (int k = 0; k < 2; k++) {
-        for (const unsigned char *c = (const unsigned char *)parts[k]; *c; c++) h = (h ^ *c) * 1099511628211ull;
-        h = (h ^ 0xFF) * 1099511628211ull; /* a separator no UTF-8 text contains */
-    }
-    h ^= h >> 29;
-    h *= 0xBF58476D1CE4E5B9ull;
-    h ^= h >> 32;
+    /* the unit's hash seeds the id's, and each mixes in its length */
+    uint64_t h = hidx_hash_text64(unit->p, unit->present ? unit->len : 0, 0);
+    h = hidx_hash_text64(id->p, id->present ? id->len : 0, h);
     return h == UINT64_MAX ? 0 : h; /* UINT64_MAX marks an empty slot */
 }
+
+static uint32_t seen_slot(uint64_t key, uint32_t cap) { return (uint32_t)((key * 0x9E3779B97F4A7C15ull) >> 32) & (cap - 1); }
 
 /* Inserts (unit, id) into the open-addressed set: 1, 0 if it was there, -1
  * when out of memory. */
@@ -252,7 +257,7 @@ static int seen_insert(Dataset *ds, uint64_t key)
         for (uint32_t i = 0; i < cap; i++) slots[i] = UINT64_MAX;
         for (uint32_t i = 0; i < ds->seen_cap; i++) {
             if (ds->seen[i] == UINT64_MAX) continue;
-            uint32_t h = (uint32_t)((ds->seen[i] * 0x9E3779B97F4A7C15ull) >> 32) & (cap - 1);
+            uint32_t h = seen_slot(ds->seen[i], cap);
             while (slots[h] != UINT64_MAX) h = (h + 1) & (cap - 1);
             slots[h] = ds->seen[i];
         }
@@ -260,7 +265,7 @@ static int seen_insert(Dataset *ds, uint64_t key)
         ds->seen = slots;
         ds->seen_cap = cap;
     }
-    uint32_t h = (uint32_t)((key * 0x9E3779B97F4A7C15ull) >> 32) & (ds->seen_cap - 1);
+    uint32_t h = seen_slot(key, ds->seen_cap);
     while (ds->seen[h] != UINT64_MAX) {
         if (ds->seen[h] == key) return 0;
         h = (h + 1) & (ds->seen_cap - 1);
@@ -276,6 +281,9 @@ const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw,
     const ZTable *log = &p->log;
     int fid = ds->log_id, ftime = ds->log_time, ftype = ds->log_type;
     const char *err;
+    /* the set's slot is a cache miss in a long log: asked for now, used last */
+    uint64_t key = seen_key(&unit_raw, &raw[fid]);
+    if (ds->seen_cap) __builtin_prefetch(&ds->seen[seen_slot(key, ds->seen_cap)]);
     StrId unit = unit_of(ds, unit_raw, msg, size, &err);
     if (err) return err;
     /* the type first: it decides which fields matter */
@@ -317,7 +325,7 @@ const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw,
         snprintf(msg, size, msg_text(ds->lang, MSG_COL_EMPTY_TIME), program_string(p, log->fields[ftime].column));
         return msg;
     }
-    int fresh = seen_insert(ds, seen_key(&ds->strs, unit, cells[fid].s));
+    int fresh = seen_insert(ds, key);
     if (fresh < 0) return out_of_memory(ds, msg, size);
     if (!fresh) {
         snprintf(msg, size, msg_text(ds->lang, MSG_COL_DUP_ID), program_string(p, log->fields[fid].column),

@@ -2,6 +2,7 @@
 #include "hidx.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 enum { HIDX_MIN_SLOTS = 16 };
 
@@ -10,6 +11,33 @@ uint32_t hidx_hash_bytes(const void *s, size_t len)
     const unsigned char *p = s;
     uint32_t h = 2166136261u;
     for (size_t i = 0; i < len; i++) h = (h ^ p[i]) * 16777619u;
+    return h;
+}
+
+uint64_t hidx_hash_text64(const void *s, size_t len, uint64_t seed)
+{
+    const unsigned char *p = s;
+    uint64_t h = (seed ^ 0x9E3779B97F4A7C15ull ^ len) * 0xD6E8FEB86659FD93ull, w;
+    for (; len >= 8; p += 8, len -= 8) {
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+        h ^= h >> 31;
+    }
+    if (len) { /* the last 1-7 bytes in two loads that may overlap */
+        uint32_t a, b;
+        if (len >= 4) {
+            memcpy(&a, p, 4);
+            memcpy(&b, p + len - 4, 4);
+        } else {
+            a = p[0] | (uint32_t)p[len / 2] << 8;
+            b = p[len - 1];
+        }
+        w = a | (uint64_t)b << 32;
+        h = (h ^ w) * 0x94D049BB133111EBull;
+        h ^= h >> 29;
+    }
+    h *= 0xD6E8FEB86659FD93ull;
+    h ^= h >> 32;
     return h;
 }
 

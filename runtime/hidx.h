@@ -4,7 +4,7 @@
  * compares its own keys, so one index serves strings, ids and tuples alike.
  * Linear probing, grown (doubled) at half load; nothing is ever removed
  * (rebuild to forget); the ids under one hash come in the order they were
- * added. Also the one string hash (FNV-1a) and the one id hash.
+ * added. Also the string hashes and the one id hash.
  *
  * Every hash lookup of the runtime and the compiler goes through it but one:
  * the data set's set of (unit, id) pairs (dataset.c) keeps its 64-bit keys in
@@ -34,7 +34,13 @@ int hidx_add(HIdx *h, uint32_t hash, uint32_t id);
  * it returns HIDX_NONE. */
 uint32_t hidx_next(const HIdx *h, uint32_t hash, uint32_t *pos);
 
+/* FNV-1a: stable across builds and machines (--shard splits units by it). */
 uint32_t hidx_hash_bytes(const void *s, size_t len);
+/* Eight bytes a step, for what lives in memory only (the string table, the
+ * data set's (unit, id) keys): the values depend on the machine's byte
+ * order. seed chains hashes: the hash of b with seed hash(a) is the pair's. */
+uint64_t hidx_hash_text64(const void *s, size_t len, uint64_t seed);
+static inline uint32_t hidx_hash_text(const void *s, size_t len) { return (uint32_t)hidx_hash_text64(s, len, 0); }
 /* The hash of a 32-bit id (an interned string's StrId, mostly). */
 static inline uint32_t hidx_hash_id(uint32_t x)
 {

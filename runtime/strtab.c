@@ -29,7 +29,20 @@ static StrId find(const StrTab *t, const char *s, size_t len, uint32_t hash)
     return UINT32_MAX;
 }
 
-StrId strtab_find(const StrTab *t, const char *s, size_t len) { return find(t, s, len, hidx_hash_bytes(s, len)); }
+/* The id of s if it was found lately, else UINT32_MAX. */
+static StrId recent(const StrTab *t, const char *s, size_t len, uint32_t hash)
+{
+    const HIdxSlot *r = &t->recent[hash & (STRTAB_RECENT - 1)];
+    if (r->hash == hash && r->id < t->n && t->lens[r->id] == len && memcmp(t->strs[r->id], s, len) == 0) return r->id;
+    return UINT32_MAX;
+}
+
+StrId strtab_find(const StrTab *t, const char *s, size_t len)
+{
+    uint32_t hash = hidx_hash_text(s, len);
+    StrId id = recent(t, s, len, hash);
+    return id != UINT32_MAX ? id : find(t, s, len, hash);
+}
 
 static bool grow(StrTab *t)
 {
@@ -45,9 +58,13 @@ static bool grow(StrTab *t)
 
 StrId strtab_intern(StrTab *t, const char *s, size_t len)
 {
-    uint32_t hash = hidx_hash_bytes(s, len);
-    StrId found = find(t, s, len, hash);
+    uint32_t hash = hidx_hash_text(s, len);
+    StrId found = recent(t, s, len, hash);
     if (found != UINT32_MAX) return found;
+    if ((found = find(t, s, len, hash)) != UINT32_MAX) {
+        t->recent[hash & (STRTAB_RECENT - 1)] = (HIdxSlot){hash, found};
+        return found;
+    }
     char *copy = NULL;
     if ((t->n == t->cap && !grow(t)) || len > UINT32_MAX || !(copy = arena_alloc(&t->arena, len + 1)) ||
         hidx_add(&t->index, hash, t->n) != 0) {

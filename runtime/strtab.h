@@ -11,12 +11,18 @@
 
 typedef uint32_t StrId;
 
+enum { STRTAB_RECENT = 2048 };
+
 typedef struct StrTab {
     Arena arena;
     const char **strs;
     uint32_t *lens;
     uint32_t n, cap;
     HIdx index;            /* hash of the text -> id */
+    /* the strings found again lately, by the low bits of their hash: a data
+     * set's few recurring values (people, kinds, units) are found here
+     * without probing the index, whose slots a million ids spread out */
+    HIdxSlot recent[STRTAB_RECENT];
     bool failed;           /* an intern ran out of memory (and gave id 0) */
 } StrTab;
 
