@@ -131,15 +131,19 @@ static int next_row(Source *base, SourceRow *row, char *err, size_t size)
     int off = s->has_rowid ? 1 : 0;
     s->last = s->has_rowid ? sqlite3_column_int64(s->stmt, 0) : (long long)s->rownum;
     for (int i = 0; i < s->ncols; i++) {
-        int t = sqlite3_column_type(s->stmt, i + off);
+        /* the column's value itself: one call into SQLite per cell instead of
+         * three (its value_ calls are not thread-safe: this connection is
+         * read by this thread alone) */
+        sqlite3_value *v = sqlite3_column_value(s->stmt, i + off);
+        int t = sqlite3_value_type(v);
         s->cols[i] = (RawCell){"", 0, false, NULL};
         if (t == SQLITE_NULL) continue;
         /* a problem of this cell, reported if the policy reads the column */
         if (t == SQLITE_BLOB) { s->cols[i].bad = msg_text(base->lang, MSG_SQL_BLOB); continue; }
         if (t == SQLITE_FLOAT) { s->cols[i].bad = msg_text(base->lang, MSG_SQL_REAL); continue; }
         /* SQLite's own copy: valid until the next step, as a row's cells must be */
-        const unsigned char *text = sqlite3_column_text(s->stmt, i + off);
-        int len = sqlite3_column_bytes(s->stmt, i + off);
+        const unsigned char *text = sqlite3_value_text(v);
+        int len = sqlite3_value_bytes(v);
         if (!text && len) return errfmt(err, size, msg_text(base->lang, MSG_OOM_READING), base->name);
         if (!text) text = (const unsigned char *)"";
         s->cols[i] = (RawCell){(const char *)text, (size_t)len, len > 0, NULL};
