@@ -284,6 +284,7 @@ const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw,
     /* the set's slot is a cache miss in a long log: asked for now, used last */
     uint64_t key = seen_key(&unit_raw, &raw[fid]);
     if (ds->seen_cap) __builtin_prefetch(&ds->seen[seen_slot(key, ds->seen_cap)]);
+    strtab_prefetch(&ds->strs, raw[fid].p, raw[fid].len);
     StrId unit = unit_of(ds, unit_raw, msg, size, &err);
     if (err) return err;
     /* the type first: it decides which fields matter */
