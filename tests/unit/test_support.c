@@ -64,6 +64,17 @@ static void test_strtab_interns_once(void **state)
     assert_int_equal(map[3001], 2);
     assert_int_equal(t.n, 3);
     assert_int_equal(strtab_find(&t, "s4", 2), 1);
+    /* a string found again is in the table of recent ones: after a compaction
+     * that dropped it, it is not found, and the id it had is another's */
+    assert_int_equal(strtab_intern(&t, "s4", 2), 1);
+    free(map);
+    memset(live, 0, 3);
+    live[2] = 1;
+    map = strtab_compact(&t, live);
+    assert_int_equal(map[2], 1);
+    assert_int_equal(strtab_find(&t, "s4", 2), UINT32_MAX);
+    assert_int_equal(strtab_find(&t, "a\0b", 3), 1);
+    assert_int_equal(strtab_intern(&t, "s4", 2), 2);
     free(map);
     free(live);
     strtab_free(&t);
@@ -82,6 +93,50 @@ static void test_utf8_invalid_at(void **state)
     assert_int_equal(utf8_invalid_at("xy\xe6\x96", 4), 2);           /* cut short */
     assert_int_equal(utf8_invalid_at("\xf0\x9f\x98\x80!", 5), -1);   /* 4-byte */
     assert_int_equal(utf8_invalid_at("\x80", 1), 0);                 /* lone continuation */
+}
+
+/* The validator reads eight or four bytes at a time where it can: a bad
+ * sequence is found at every place in cells of every length around those
+ * steps, and clean ASCII and CJK cells of every length pass. */
+static void test_utf8_invalid_at_every_place(void **state)
+{
+    (void)state;
+    static const struct { const char *bad; size_t len; } bads[] = {
+        {"\0", 1}, {"\x80", 1}, {"\xff", 1}, {"\xc0\x80", 2}, {"\xed\xa0\x80", 3}, {"\xe1\x41\x80", 3}, {"\xe6\x96", 2},
+    };
+    char buf[40];
+    for (size_t n = 0; n <= 24; n++) {
+        memset(buf, 'a', n);
+        assert_int_equal(utf8_invalid_at(buf, n), -1);
+        for (size_t k = 0; k < sizeof bads / sizeof bads[0]; k++)
+            for (size_t at = 0; at + bads[k].len <= n; at++) {
+                memset(buf, 'a', n);
+                memcpy(buf + at, bads[k].bad, bads[k].len);
+                /* a cut-short character at the very end, or followed by 'a', is bad where it starts */
+                assert_int_equal(utf8_invalid_at(buf, n), (long)at);
+            }
+    }
+    for (size_t chars = 0; chars <= 9; chars++) { /* 议 (E8 AE AE) after 0-2 ASCII bytes */
+        for (size_t lead = 0; lead <= 2; lead++) {
+            size_t n = lead;
+            memset(buf, 'x', lead);
+            for (size_t c = 0; c < chars; c++, n += 3) memcpy(buf + n, "\xe8\xae\xae", 3);
+            assert_int_equal(utf8_invalid_at(buf, n), -1);
+            if (chars) assert_int_equal(utf8_invalid_at(buf, n - 1), (long)(n - 3)); /* the last one cut */
+        }
+    }
+}
+
+/* The in-memory text hash tells lengths apart even where the bytes past
+ * the shorter one are NUL, and a seed changes it. */
+static void test_hash_text(void **state)
+{
+    (void)state;
+    assert_int_not_equal(hidx_hash_text64("", 0, 0), hidx_hash_text64("\0", 1, 0));
+    assert_int_not_equal(hidx_hash_text64("a", 1, 0), hidx_hash_text64("a\0", 2, 0));
+    assert_int_not_equal(hidx_hash_text64("abcdefgh", 8, 0), hidx_hash_text64("abcdefgh\0", 9, 0));
+    assert_int_not_equal(hidx_hash_text64("u1", 2, 0), hidx_hash_text64("u1", 2, 1));
+    assert_int_equal(hidx_hash_text64("u1-0000001", 10, 7), hidx_hash_text64("u1-0000001", 10, 7));
 }
 
 static void test_file_read(void **state)
@@ -155,6 +210,8 @@ int main(void)
         cmocka_unit_test(test_hidx_collisions_and_growth),
         cmocka_unit_test(test_strtab_interns_once),
         cmocka_unit_test(test_utf8_invalid_at),
+        cmocka_unit_test(test_utf8_invalid_at_every_place),
+        cmocka_unit_test(test_hash_text),
         cmocka_unit_test(test_file_read),
         cmocka_unit_test(test_arena_alloc_refuses),
     };
