@@ -364,14 +364,6 @@ static bool calendars_settled(Worker *w, UnitState *us, uint32_t rule, bool fina
     return settled(w, us, final);
 }
 
-static int cmp_event_pos(const void *a, const void *b, void *ctx)
-{
-    const Dataset *ds = ctx;
-    const Event *x = &ds->events[*(const uint32_t *)a], *y = &ds->events[*(const uint32_t *)b];
-    if (x->time != y->time) return x->time < y->time ? -1 : 1;
-    return x->order < y->order ? -1 : x->order > y->order;
-}
-
 static bool in_range(const Stream *s, const UnitState *us, const Event *e)
 {
     return e->time >= us->u.r0 && !(s->opt.has_as_of && e->time > s->opt.as_of);
@@ -388,7 +380,10 @@ static void step_unit(Worker *w, UnitState *us, uint32_t *positions, uint32_t n,
     Unit *u = &us->u;
     u->evs = positions;
     u->nevs = n;
-    if (!s->streaming) qsort_r(u->evs, u->nevs, sizeof(uint32_t), cmp_event_pos, ds);
+    if (!s->streaming && !unit_sort_events(u, ds)) {
+        w->failed = true;
+        return;
+    }
     u->r1 = s->opt.has_as_of ? s->opt.as_of : us->last;
     vm->unit = u;
     /* runs deferred by earlier steps */

@@ -59,6 +59,13 @@ bool unit_build_rows(Unit *u, const Program *p, const Dataset *ds)
     u->keyed = calloc(p->ntables + 1u, sizeof(HIdx));
     u->fields = calloc(p->log.nfields + 1u, sizeof(FieldIndex));
     if (!u->rows || !u->nrows || !u->keyed || !u->fields) return false;
+    /* the fields scans narrow by, and the id (a verdict's evidence): indexed together */
+    for (uint32_t i = 0; i < p->ninsns; i++) {
+        const Insn *in = &p->code[i];
+        bool keyed = in->op == ZOP_SCAN_INIT_EQ || in->op == ZOP_SCAN_INIT_EQ_IN || in->op == ZOP_SCAN_ALSO_EQ;
+        if (keyed && in->b < p->log.nfields) u->fields[in->b].wanted = true;
+    }
+    if (ds->log_id >= 0) u->fields[ds->log_id].wanted = true;
     for (uint32_t t = 0; t < p->ntables; t++) {
         const TableData *td = &ds->tables[t];
         u->rows[t] = malloc(sizeof(uint32_t) * (td->n + 1u));
@@ -73,12 +80,13 @@ bool unit_build_rows(Unit *u, const Program *p, const Dataset *ds)
 
 static void free_field_index(FieldIndex *fx)
 {
-    hidx_free(&fx->index);
     free(fx->keys);
     free(fx->starts);
-    free(fx->counts);
     free(fx->positions);
-    memset(fx, 0, sizeof *fx);
+    fx->keys = NULL;
+    fx->starts = fx->positions = NULL;
+    fx->nkeys = 0;
+    fx->built = false;
 }
 
 void unit_free_events(Unit *u, const Program *p)
@@ -111,65 +119,108 @@ uint32_t unit_lookup(const Unit *u, const Dataset *ds, uint32_t t, StrId key)
     return keyed_find(&u->keyed[t], &ds->tables[t], ds->prog->tables[t].key, key);
 }
 
-/* The entry of `key` in fx, or HIDX_NONE. */
-static uint32_t field_entry(const FieldIndex *fx, StrId key)
+/* The (key, position) pairs of one field's index while it is built: the
+ * key in the upper half, so sorting the numbers sorts by key. */
+typedef struct Pairs {
+    uint64_t *v;
+    uint32_t n, cap;
+    StrId max;
+} Pairs;
+
+static bool push_pair(Pairs *pp, StrId key, uint32_t k)
 {
-    uint32_t pos = 0;
-    for (uint32_t e; (e = hidx_next(&fx->index, hidx_hash_id(key), &pos)) != HIDX_NONE;)
-        if (fx->keys[e] == key) return e;
-    return HIDX_NONE;
+    if (pp->n == pp->cap) {
+        uint32_t cap = pp->cap ? pp->cap * 2 : 1024;
+        uint64_t *v = cap > pp->cap ? realloc(pp->v, sizeof(uint64_t) * cap) : NULL;
+        if (!v) return false;
+        pp->v = v;
+        pp->cap = cap;
+    }
+    pp->v[pp->n++] = (uint64_t)key << 32 | k;
+    if (key > pp->max) pp->max = key;
+    return true;
 }
 
-/* Builds the index of the unit's events by the value(s) of log field f. */
-static bool build_field_index(Unit *u, const Dataset *ds, uint32_t f)
+/* Sorts pairs by key only (a stable radix sort, 11 bits a pass, as many
+ * passes as the largest key needs): each key's positions stay in time order.
+ * tmp holds n. Returns where the result is (v or tmp). */
+static uint64_t *sort_by_key(uint64_t *v, uint64_t *tmp, uint32_t n, StrId max)
 {
-    FieldIndex *fx = &u->fields[f];
-    uint32_t total = 0;
-    for (uint32_t k = 0; k < u->nevs; k++) {
-        Cell c = event_cell(ds, &ds->events[u->evs[k]], f);
-        total += c.tag == CELL_STR ? 1 : c.tag == CELL_LIST ? c.list->n : 0;
-    }
-    fx->keys = malloc(sizeof(StrId) * (total + 1));
-    fx->starts = calloc(total + 1, sizeof(uint32_t));
-    fx->counts = calloc(total + 1, sizeof(uint32_t));
-    fx->positions = malloc(sizeof(uint32_t) * (total + 1));
-    if (!fx->keys || !fx->starts || !fx->counts || !fx->positions) {
-        free_field_index(fx);
-        return false;
-    }
-    fx->nkeys = 0;
-    /* pass 1: keys and counts; pass 2: positions */
-    for (int pass = 0; pass < 2; pass++) {
-        for (uint32_t k = 0; k < u->nevs; k++) {
-            Cell cell = event_cell(ds, &ds->events[u->evs[k]], f);
-            const Cell *c = &cell;
-            uint32_t n = c->tag == CELL_STR ? 1 : c->tag == CELL_LIST ? c->list->n : 0;
-            for (uint32_t m = 0; m < n; m++) {
-                StrId key = c->tag == CELL_STR ? c->s : c->list->items[m];
-                uint32_t e = field_entry(fx, key);
-                if (e == HIDX_NONE) {
-                    if (hidx_add(&fx->index, hidx_hash_id(key), fx->nkeys) != 0) {
-                        free_field_index(fx);
-                        return false;
-                    }
-                    e = fx->nkeys;
-                    fx->keys[fx->nkeys++] = key;
-                }
-                if (pass == 0) fx->counts[e]++;
-                else fx->positions[fx->starts[e] + fx->counts[e]++] = k;
-            }
+    enum { BITS = 11, BUCKETS = 1 << BITS };
+    uint32_t count[BUCKETS];
+    for (unsigned shift = 32; shift < 64 && max >> (shift - 32); shift += BITS) {
+        memset(count, 0, sizeof count);
+        for (uint32_t i = 0; i < n; i++) count[(v[i] >> shift) & (BUCKETS - 1)]++;
+        uint32_t at = 0;
+        for (uint32_t b = 0; b < BUCKETS; b++) {
+            uint32_t c = count[b];
+            count[b] = at;
+            at += c;
         }
-        if (pass == 0) {
-            uint32_t at = 0;
-            for (uint32_t e = 0; e < fx->nkeys; e++) {
-                fx->starts[e] = at;
-                at += fx->counts[e];
-                fx->counts[e] = 0;
-            }
-        }
+        for (uint32_t i = 0; i < n; i++) tmp[count[(v[i] >> shift) & (BUCKETS - 1)]++] = v[i];
+        uint64_t *t = v;
+        v = tmp;
+        tmp = t;
     }
+    return v;
+}
+
+/* The index from pairs sorted by key: the distinct keys in order, and the
+ * positions of each. */
+static bool fill_index(FieldIndex *fx, const uint64_t *v, uint32_t n)
+{
+    uint32_t nkeys = 0;
+    for (uint32_t i = 0; i < n; i++) nkeys += i == 0 || v[i] >> 32 != v[i - 1] >> 32;
+    fx->keys = malloc(sizeof(StrId) * (nkeys + 1u));
+    fx->starts = malloc(sizeof(uint32_t) * (nkeys + 1u));
+    fx->positions = malloc(sizeof(uint32_t) * (n + 1u));
+    if (!fx->keys || !fx->starts || !fx->positions) return false;
+    for (uint32_t i = 0; i < n; i++) {
+        if (i == 0 || v[i] >> 32 != v[i - 1] >> 32) {
+            fx->keys[fx->nkeys] = (StrId)(v[i] >> 32);
+            fx->starts[fx->nkeys++] = i;
+        }
+        fx->positions[i] = (uint32_t)v[i];
+    }
+    fx->starts[nkeys] = n;
     fx->built = true;
     return true;
+}
+
+/* Builds the index of field f and of every other wanted field not built yet,
+ * in one pass over the unit's events (reading an event is what costs: they
+ * lie all over the data set), then one field at a time. */
+static bool build_indexes(Unit *u, const Dataset *ds, uint32_t f)
+{
+    uint32_t nf = ds->prog->log.nfields, nset = 0, most = 0;
+    uint32_t *set = malloc(sizeof(uint32_t) * (nf + 1u));
+    Pairs *pairs = calloc(nf + 1u, sizeof(Pairs));
+    bool ok = set && pairs;
+    for (uint32_t g = 0; ok && g < nf; g++)
+        if (!u->fields[g].built && (g == f || u->fields[g].wanted)) set[nset++] = g;
+    for (uint32_t k = 0; ok && k < u->nevs; k++) {
+        const Event *e = &ds->events[u->evs[k]];
+        for (uint32_t i = 0; ok && i < nset; i++) {
+            Cell c = event_cell(ds, e, set[i]);
+            if (c.tag == CELL_STR) ok = push_pair(&pairs[i], c.s, k);
+            else if (c.tag == CELL_LIST)
+                for (uint32_t m = 0; ok && m < c.list->n; m++) ok = push_pair(&pairs[i], c.list->items[m], k);
+        }
+    }
+    for (uint32_t i = 0; ok && i < nset; i++)
+        if (pairs[i].n > most) most = pairs[i].n;
+    uint64_t *tmp = ok ? malloc(sizeof(uint64_t) * (most + 1u)) : NULL;
+    ok = ok && tmp;
+    for (uint32_t i = 0; i < nset; i++) {
+        FieldIndex *fx = &u->fields[set[i]];
+        if (ok && !fill_index(fx, sort_by_key(pairs[i].v, tmp, pairs[i].n, pairs[i].max), pairs[i].n)) ok = false;
+        if (!ok) free_field_index(fx);
+        free(pairs[i].v);
+    }
+    free(tmp);
+    free(pairs);
+    free(set);
+    return ok;
 }
 
 const uint32_t *unit_key_positions(Unit *u, const Dataset *ds, uint32_t f, StrId key, uint32_t *n)
@@ -177,11 +228,79 @@ const uint32_t *unit_key_positions(Unit *u, const Dataset *ds, uint32_t f, StrId
     static const uint32_t none[1] = {0};
     FieldIndex *fx = &u->fields[f];
     *n = 0;
-    if (!fx->built && !build_field_index(u, ds, f)) return NULL;
-    uint32_t e = field_entry(fx, key);
-    if (e == HIDX_NONE) return none; /* an empty positions array, not a range */
-    *n = fx->counts[e];
-    return fx->positions + fx->starts[e];
+    if (!fx->built && !build_indexes(u, ds, f)) return NULL;
+    uint32_t lo = 0, hi = fx->nkeys;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (fx->keys[mid] < key) lo = mid + 1; else hi = mid;
+    }
+    if (lo == fx->nkeys || fx->keys[lo] != key) return none; /* an empty positions array, not a range */
+    *n = fx->starts[lo + 1] - fx->starts[lo];
+    return fx->positions + fx->starts[lo];
+}
+
+/* An event to sort: its time from the earliest, input order, index. */
+typedef struct SortRec {
+    uint64_t t;
+    uint32_t order, ev;
+} SortRec;
+
+static int cmp_sort_rec(const void *a, const void *b)
+{
+    const SortRec *x = a, *y = b;
+    if (x->t != y->t) return x->t < y->t ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+bool unit_sort_events(Unit *u, const Dataset *ds)
+{
+    uint32_t n = u->nevs;
+    if (n < 2) return true;
+    SortRec *r = malloc(sizeof(SortRec) * n), *tmp = malloc(sizeof(SortRec) * n);
+    if (!r || !tmp) {
+        free(r);
+        free(tmp);
+        return false;
+    }
+    int64_t min = INT64_MAX;
+    for (uint32_t k = 0; k < n; k++)
+        if (ds->events[u->evs[k]].time < min) min = ds->events[u->evs[k]].time;
+    bool in_order = true, sorted = true; /* in input order; already in time order */
+    uint64_t max = 0;
+    for (uint32_t k = 0; k < n; k++) {
+        const Event *e = &ds->events[u->evs[k]];
+        r[k] = (SortRec){(uint64_t)e->time - (uint64_t)min, e->order, u->evs[k]};
+        if (r[k].t > max) max = r[k].t;
+        if (k && r[k].order < r[k - 1].order) in_order = false;
+        if (k && cmp_sort_rec(&r[k - 1], &r[k]) > 0) sorted = false;
+    }
+    if (sorted) {
+        /* nothing to do */
+    } else if (!in_order) {
+        qsort(r, n, sizeof *r, cmp_sort_rec);
+    } else {
+        /* a stable radix sort by time, 11 bits a pass: input order between equal times */
+        enum { BITS = 11, BUCKETS = 1 << BITS };
+        uint32_t count[BUCKETS];
+        for (unsigned shift = 0; shift < 64 && max >> shift; shift += BITS) {
+            memset(count, 0, sizeof count);
+            for (uint32_t k = 0; k < n; k++) count[(r[k].t >> shift) & (BUCKETS - 1)]++;
+            uint32_t at = 0;
+            for (uint32_t b = 0; b < BUCKETS; b++) {
+                uint32_t c = count[b];
+                count[b] = at;
+                at += c;
+            }
+            for (uint32_t k = 0; k < n; k++) tmp[count[(r[k].t >> shift) & (BUCKETS - 1)]++] = r[k];
+            SortRec *t = r;
+            r = tmp;
+            tmp = t;
+        }
+    }
+    for (uint32_t k = 0; k < n; k++) u->evs[k] = r[k].ev;
+    free(r);
+    free(tmp);
+    return true;
 }
 
 uint32_t unit_lower_bound(const Unit *u, const Dataset *ds, int64_t t)

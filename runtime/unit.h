@@ -1,7 +1,7 @@
 /* unit.h - one unit's view of the data set while it is judged: the reference
  * rows that apply to it, the index of each keyed table, its events of the
  * current step in time order, and the per-field indexes of those events that
- * scans use (built on first use). Owned by the scheduler (stream.c), read by
+ * scans use (built together, on first use, once a step). Owned by the scheduler (stream.c), read by
  * the VM (vm.c). Internal to the runtime library. */
 #ifndef ZD_UNIT_H
 #define ZD_UNIT_H
@@ -11,12 +11,13 @@
 #include "hidx.h"
 #include "program.h"
 
-/* An index of the unit's events by the value of one log field. */
+/* An index of the unit's events by the value of one log field: for a list
+ * field, by each of its items (membership). */
 typedef struct FieldIndex {
+    bool wanted;          /* a scan narrows by it, or it is the id: built with the others */
     bool built;
-    HIdx index;           /* hidx_hash_id of a key -> its entry */
-    StrId *keys;
-    uint32_t *starts, *counts; /* per key: range in positions */
+    StrId *keys;          /* the distinct keys, ascending (binary search) */
+    uint32_t *starts;     /* per key: its first position; starts[nkeys]: the end */
     uint32_t nkeys;
     uint32_t *positions;  /* positions into Unit.evs, grouped by key, in time order */
 } FieldIndex;
@@ -45,6 +46,9 @@ uint32_t unit_lookup(const Unit *u, const Dataset *ds, uint32_t t, StrId key);
 /* The positions (into u->evs, in time order) of the events whose log field f
  * holds `key`; *n of them. NULL when out of memory. */
 const uint32_t *unit_key_positions(Unit *u, const Dataset *ds, uint32_t f, StrId key, uint32_t *n);
+/* Puts u->evs in time order, input order between equal times. Returns
+ * false when out of memory. */
+bool unit_sort_events(Unit *u, const Dataset *ds);
 /* The first position whose event time is >= t. */
 uint32_t unit_lower_bound(const Unit *u, const Dataset *ds, int64_t t);
 /* The unit's event (in this step) with that id, or ZNONE. */
