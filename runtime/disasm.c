@@ -95,6 +95,35 @@ void disasm_insn(const Program *p, uint32_t i, uint32_t fstart, FILE *out)
     fprintf(out, " ; %u:%u  %s", ln->line, ln->col, info->synopsis);
 }
 
+/* A selection's access path in words, as SQLite's EXPLAIN QUERY PLAN gives
+ * it: the scan at instruction i that opens it, the narrowings that follow it
+ * (docs/bytecode.md), and its time bounds. */
+static void print_plan(const Program *p, uint32_t i, FILE *out)
+{
+    const Insn *in = &p->code[i];
+    bool key = in->op == ZOP_SCAN_INIT_EQ || in->op == ZOP_SCAN_INIT_EQ_IN;
+    bool period = in->op == ZOP_SCAN_INIT_IN || in->op == ZOP_SCAN_INIT_EQ_IN;
+    bool from = false, last = false, until = i > 0 && p->code[i - 1].op != ZOP_MISSING; /* the until is pushed last */
+    fprintf(out, "      plan: %s", key || period ? "" : "every");
+    if (in->c < p->nconsts) type_names(out, p, (uint64_t)p->consts[in->c].value, !(key || period));
+    if (key) fprintf(out, " by .%s", field_name(p, &p->log, in->b));
+    if (period) fputs(" in a period", out);
+    uint32_t k = i + 1;
+    for (; k < p->ninsns && p->code[k].a == in->a; k++) {
+        if (p->code[k].op == ZOP_SCAN_FROM) from = true;
+        else if (p->code[k].op == ZOP_SCAN_LAST) last = true;
+        else if (p->code[k].op != ZOP_SCAN_ALSO_EQ) break;
+    }
+    if (from || until) fprintf(out, " (%s%s%s)", from ? "from a time" : "", from && until ? " " : "", until ? "until a time" : "");
+    const char *sep = ", narrowed by";
+    for (uint32_t j = i + 1; j < k; j++)
+        if (p->code[j].op == ZOP_SCAN_ALSO_EQ) {
+            fprintf(out, "%s .%s", sep, field_name(p, &p->log, p->code[j].b));
+            sep = ",";
+        }
+    fprintf(out, "%s  [%u:%u]\n", last ? ", latest first" : "", p->lines[i].line, p->lines[i].col);
+}
+
 static void print_table(const Program *p, const ZTable *t, FILE *out)
 {
     static const char *kinds[] = {"events", "roster", "table", "calendar"};
@@ -204,6 +233,9 @@ void disasm_program(const Program *p, FILE *out)
             }
             fputs("\n", out);
         }
+        for (uint32_t f = 0; f < p->nfuncs; f++)
+            for (uint32_t k = 0; p->funcs[f].rule == i && k < p->funcs[f].count && p->funcs[f].start + k < p->ninsns; k++)
+                if (zop_is_scan_init(p->code[p->funcs[f].start + k].op)) print_plan(p, p->funcs[f].start + k, out);
     }
     fputs("\ncode:\n", out);
     static const char *fkinds[] = {"body", "event filter", "row filter"};

@@ -125,8 +125,9 @@ else echo "FAIL options after files, --opt=value: $(head -c 200 "$tmp/a")"; fi
 
 # docs/cli.md's ```console blocks: each "$ zhidu ARGS" line is run from the
 # repository's root (ARGS split at spaces) and must print exactly the lines
-# that follow it (standard output, then standard error); `zhidu test` lines
-# are tests/zdtest.sh's, which writes the ```zdtest files they read.
+# that follow it (standard output, then standard error); `... | grep TEXT`
+# keeps the lines holding TEXT; `zhidu test` lines are tests/zdtest.sh's,
+# which writes the ```zdtest files they read.
 python3 - "$zhidu" <<'PY'
 import subprocess, sys
 zhidu = sys.argv[1]
@@ -149,8 +150,11 @@ while i < len(lines):
         while k < len(block) and not block[k].startswith("$ "):
             want.append(block[k]); k += 1
         if args[:1] == ["test"]: continue  # needs the ```zdtest files: tests/zdtest.sh runs it
+        keep = None
+        if args[-3:-1] == ["|", "grep"]: args, keep = args[:-3], args[-1]
         r = subprocess.run([zhidu] + args, capture_output=True, text=True)
         got = (r.stdout + r.stderr).rstrip("\n").split("\n")
+        if keep is not None: got = [l for l in got if keep in l]
         n += 1
         if got == want: print("PASS docs/cli.md:%d: zhidu %s" % (at, " ".join(args)))
         else: print("FAIL docs/cli.md:%d: zhidu %s printed:\n%s" % (at, " ".join(args), "\n".join(got)))
