@@ -272,8 +272,10 @@ static void gen_select(Gen *g, Var *sc, Expr *e)
         until = NULL;
         scan.since = NULL;
         scan.nalts = 0;
+        scan.nany = 0;
     }
     /* the narrowings' operands first: they pop theirs after the init, in order */
+    for (int i = scan.nany - 1; i >= 0; i--) cg_expr(g, sc, scan.any_key[i]);
     for (int i = scan.nalts - 1; i >= 0; i--) cg_expr(g, sc, scan.alt_key[i]);
     if (scan.since) cg_expr(g, sc, scan.since);
     if (init == ZOP_SCAN_INIT_EQ || init == ZOP_SCAN_INIT_EQ_IN) cg_expr(g, sc, key);
@@ -283,6 +285,11 @@ static void gen_select(Gen *g, Var *sc, Expr *e)
     cg_emit(g, init, ev, init == ZOP_SCAN_INIT_EQ || init == ZOP_SCAN_INIT_EQ_IN ? field : 0, mask_const, e->loc);
     if (scan.since) cg_emit(g, ZOP_SCAN_FROM, ev, 0, 0, e->loc);
     for (int i = 0; i < scan.nalts; i++) cg_emit(g, ZOP_SCAN_ALSO_EQ, ev, (uint32_t)scan.alt_field[i], 0, e->loc);
+    for (int i = 0; i < scan.nany; i++) {
+        if (i && scan.any_group[i] != scan.any_group[i - 1]) cg_emit(g, ZOP_SCAN_ANY_OR, ev, 0, 0, e->loc);
+        cg_emit(g, ZOP_SCAN_ANY_EQ, ev, (uint32_t)scan.any_field[i], 0, e->loc);
+    }
+    if (scan.nany) cg_emit(g, ZOP_SCAN_ANY_END, ev, 0, 0, e->loc);
     /* latest: read backwards from the limit, so the first match is the answer
      * (the one a forward scan would take last: the latest, ties to the later row) */
     if (e->select == SEL_LATEST) cg_emit(g, ZOP_SCAN_LAST, ev, 0, 0, e->loc);

@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include "limits.h"
+
 static bool mentions(const Expr *e, const char *name)
 {
     if (!e) return false;
@@ -17,12 +19,42 @@ static bool mentions(const Expr *e, const char *name)
 }
 
 
+/* Is `e` the time field of `var`? */
+static bool is_time_of(const Expr *e, const char *var)
+{
+    return e->kind == EX_FIELD && e->lhs->kind == EX_NAME && !strcmp(e->lhs->name, var) && !strcmp(e->name, "time");
+}
+
 static void add_alt(ScanPlan *sp, Expr *key, int field)
 {
     if (sp->nalts < PLAN_MAX_ALTS) {
         sp->alt_key[sp->nalts] = key;
         sp->alt_field[sp->nalts++] = field;
     }
+}
+
+/* Whether conjunct c pins a field of the event named `var` to a value not
+ * depending on it: `var.f == k` (k not a list: rank 3) or `k in var.f` (a
+ * list field: rank 2); sets *key and *field. 0 when it does not. */
+static int pin_of(const char *var, Expr *c, Expr **key, int *field)
+{
+    if (c->kind != EX_BINARY) return 0;
+    Expr *a = c->lhs, *b = c->rhs;
+    bool a_field = a->kind == EX_FIELD && a->lhs->kind == EX_NAME && !strcmp(a->lhs->name, var);
+    bool b_field = b->kind == EX_FIELD && b->lhs->kind == EX_NAME && !strcmp(b->lhs->name, var);
+    if (c->op == OP_EQ && (a_field != b_field)) {
+        Expr *f = a_field ? a : b, *k = a_field ? b : a;
+        if (mentions(k, var) || !k->type || k->type->kind == T_LIST || !f->type || f->type->kind == T_LIST) return 0;
+        *key = k;
+        *field = f->field;
+        return 3;
+    }
+    if (c->op == OP_IN && b_field && !mentions(a, var) && b->type && b->type->kind == T_LIST) {
+        *key = a;
+        *field = b->field;
+        return 2;
+    }
+    return 0;
 }
 
 /* The field of `var` that a conjunct of a selection's condition pins to a
@@ -44,24 +76,16 @@ static Opcode pick_index(const char *var, Expr *cond, ScanPlan *sp)
             continue;
         }
         if (c->kind != EX_BINARY) continue;
-        Expr *a = c->lhs, *b = c->rhs;
-        bool a_field = a->kind == EX_FIELD && a->lhs->kind == EX_NAME && !strcmp(a->lhs->name, var);
-        bool b_field = b->kind == EX_FIELD && b->lhs->kind == EX_NAME && !strcmp(b->lhs->name, var);
-        if (c->op == OP_EQ && (a_field != b_field)) {
-            Expr *f = a_field ? a : b, *k = a_field ? b : a;
-            if (mentions(k, var) || !k->type || k->type->kind == T_LIST || !f->type || f->type->kind == T_LIST) continue;
-            if (best_rank < 3) {
-                if (best_rank) add_alt(sp, *key, *field);
-                best_rank = 3; best = ZOP_SCAN_INIT_EQ; *key = k; *field = f->field;
-            } else {
-                add_alt(sp, k, f->field);
-            }
-        } else if (c->op == OP_IN && b_field && !mentions(a, var) && b->type && b->type->kind == T_LIST) {
-            if (best_rank < 2) { best_rank = 2; best = ZOP_SCAN_INIT_EQ; *key = a; *field = b->field; }
-            else add_alt(sp, a, b->field);
-        } else if (c->op == OP_IN && a_field && !strcmp(a->name, "time") && b->type && b->type->kind == T_PERIOD &&
-                   !mentions(b, var)) {
-            if (!*period) *period = b;
+        Expr *k;
+        int f, rank = pin_of(var, c, &k, &f);
+        if (rank > best_rank) {
+            if (best_rank) add_alt(sp, *key, *field);
+            best_rank = rank; best = ZOP_SCAN_INIT_EQ; *key = k; *field = f;
+        } else if (rank) {
+            add_alt(sp, k, f);
+        } else if (c->op == OP_IN && is_time_of(c->lhs, var) && c->rhs->type && c->rhs->type->kind == T_PERIOD &&
+                   !mentions(c->rhs, var)) {
+            if (!*period) *period = c->rhs;
         }
     }
     /* a key and a period together: the key's events inside the period */
@@ -70,10 +94,88 @@ static Opcode pick_index(const char *var, Expr *cond, ScanPlan *sp)
     return best;
 }
 
-/* Is `e` the time field of `var`? */
-static bool is_time_of(const Expr *e, const char *var)
+/* The pins of one disjunct (a conjunction) into the union of sp, as group g;
+ * `ev` names the event there. Inside a definition (call non-NULL) a key must
+ * be one of its parameters, replaced by the call's argument, which must not
+ * read `var`. Returns whether it pins anything. */
+static bool any_disjunct(const char *var, const char *ev, const Expr *call, Expr *d, int g, ScanPlan *sp)
 {
-    return e->kind == EX_FIELD && e->lhs->kind == EX_NAME && !strcmp(e->lhs->name, var) && !strcmp(e->name, "time");
+    const Decl *def = call ? ((const DefSym *)sym_as(call->sym, SYM_DEF))->decl : NULL;
+    Expr *stack[64];
+    int n = 0, pins = 0;
+    stack[n++] = d;
+    while (n > 0 && sp->nany < PLAN_MAX_ANY) {
+        Expr *c = stack[--n];
+        if (c->kind == EX_BINARY && c->op == OP_AND) {
+            if (n < 62) { stack[n++] = c->rhs; stack[n++] = c->lhs; }
+            continue;
+        }
+        Expr *k;
+        int f;
+        if (!pin_of(ev, c, &k, &f)) continue;
+        if (def) {
+            Expr *arg = NULL;
+            for (int i = 0; k->kind == EX_NAME && i < def->params.len && i < call->args.len; i++)
+                if (!strcmp(def->params.items[i]->name, k->name)) arg = call->args.items[i];
+            if (!arg || mentions(arg, var)) continue;
+            k = arg;
+        }
+        sp->any_key[sp->nany] = k;
+        sp->any_field[sp->nany] = f;
+        sp->any_group[sp->nany++] = g;
+        pins++;
+    }
+    return pins > 0;
+}
+
+/* The first conjunct of cond that is an `or` (or a call of a definition that
+ * is one, given var as its event) whose every disjunct pins a field: its pins
+ * into sp->any_*, or none. */
+static void pick_union(const char *var, Expr *cond, ScanPlan *sp)
+{
+    Expr *stack[64];
+    int n = 0;
+    if (cond) stack[n++] = cond;
+    while (n > 0) {
+        Expr *c = stack[--n];
+        if (c->kind == EX_BINARY && c->op == OP_AND) {
+            if (n < 62) { stack[n++] = c->rhs; stack[n++] = c->lhs; }
+            continue;
+        }
+        const char *ev = var;
+        const Expr *call = NULL;
+        const DefSym *de = c->kind == EX_CALL && !c->lhs ? sym_as(c->sym, SYM_DEF) : NULL;
+        if (de) {
+            /* the definition's parameter that receives the selection's event */
+            ev = NULL;
+            for (int i = 0; i < c->args.len && i < de->decl->params.len; i++)
+                if (c->args.items[i]->kind == EX_NAME && !strcmp(c->args.items[i]->name, var)) ev = de->decl->params.items[i]->name;
+            if (!ev) continue;
+            call = c;
+            c = de->decl->expr;
+        }
+        if (c->kind != EX_BINARY || c->op != OP_OR) continue;
+        Expr *dis[ZL_MAX_DISJUNCTS], *todo[ZL_MAX_DISJUNCTS];
+        int nd = 0, nt = 0;
+        todo[nt++] = c;
+        bool ok = true;
+        while (nt > 0 && ok) {
+            Expr *d = todo[--nt];
+            if (d->kind == EX_BINARY && d->op == OP_OR && nt + 2 <= ZL_MAX_DISJUNCTS) {
+                todo[nt++] = d->rhs;
+                todo[nt++] = d->lhs;
+            } else if (d->kind == EX_BINARY && d->op == OP_OR) {
+                ok = false;
+            } else if (nd < ZL_MAX_DISJUNCTS) {
+                dis[nd++] = d;
+            } else {
+                ok = false;
+            }
+        }
+        for (int g = 0; ok && g < nd; g++) ok = any_disjunct(var, ev, call, dis[g], g, sp);
+        if (ok) return;
+        sp->nany = 0;
+    }
 }
 
 /* A conjunct `var.time <= U` (or `<`, or mirrored; upper) or `var.time >= L`
@@ -219,6 +321,7 @@ void plan_scan(const Expr *select, ScanPlan *out)
     memset(out, 0, sizeof *out);
     out->field = -1;
     out->init = pick_index(select->name, select->rhs, out);
+    pick_union(select->name, select->rhs, out);
     out->until = pick_bound(select->name, select->rhs, true, &out->limit, &out->strict);
     Expr *conjunct;
     bool strict;

@@ -12,7 +12,7 @@
 #include "program.h"
 #include "sema.h"
 
-enum { PLAN_MAX_ALTS = 4 };
+enum { PLAN_MAX_ALTS = 4, PLAN_MAX_ANY = 8 };
 
 /* The scan of one selection `sel(x: types where cond)`. */
 typedef struct ScanPlan {
@@ -32,6 +32,16 @@ typedef struct ScanPlan {
     Expr *alt_key[PLAN_MAX_ALTS];
     int alt_field[PLAN_MAX_ALTS];
     int nalts;
+    /* a conjunct `A or B …` (or a call of a definition that is one, its event
+     * parameter given the selection's variable) each of whose disjuncts pins a
+     * field: the run reads the union of the fewest pinned events of each
+     * disjunct (SCAN_ANY_EQ per pin, SCAN_ANY_OR between disjuncts,
+     * SCAN_ANY_END). Keys are expressions of the selection's scope (a
+     * definition's parameter is replaced by its argument). */
+    Expr *any_key[PLAN_MAX_ANY];
+    int any_field[PLAN_MAX_ANY];
+    int any_group[PLAN_MAX_ANY]; /* its disjunct: 0, 1, … in order */
+    int nany;
 } ScanPlan;
 
 void plan_scan(const Expr *select, ScanPlan *out);

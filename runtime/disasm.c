@@ -112,7 +112,7 @@ static void print_plan(const Program *p, uint32_t i, FILE *out)
     for (; k < p->ninsns && p->code[k].a == in->a; k++) {
         if (p->code[k].op == ZOP_SCAN_FROM) from = true;
         else if (p->code[k].op == ZOP_SCAN_LAST) last = true;
-        else if (p->code[k].op != ZOP_SCAN_ALSO_EQ) break;
+        else if (!zop_is_scan_narrow(p->code[k].op)) break;
     }
     if (from || until) fprintf(out, " (%s%s%s)", from ? "from a time" : "", from && until ? " " : "", until ? "until a time" : "");
     const char *sep = ", narrowed by";
@@ -121,6 +121,18 @@ static void print_plan(const Program *p, uint32_t i, FILE *out)
             fprintf(out, "%s .%s", sep, field_name(p, &p->log, p->code[j].b));
             sep = ",";
         }
+    /* a union: each disjunct's pinned fields, "(.a | .b) and (.c)", of which it reads the fewest events */
+    sep = ", narrowed by the union of (";
+    for (uint32_t j = i + 1; j < k; j++) {
+        if (p->code[j].op == ZOP_SCAN_ANY_EQ) {
+            fprintf(out, "%s.%s", sep, field_name(p, &p->log, p->code[j].b));
+            sep = " | ";
+        } else if (p->code[j].op == ZOP_SCAN_ANY_OR) {
+            sep = ") and (";
+        } else if (p->code[j].op == ZOP_SCAN_ANY_END) {
+            fputs(")", out);
+        }
+    }
     fprintf(out, "%s  [%u:%u]\n", last ? ", latest first" : "", p->lines[i].line, p->lines[i].col);
 }
 

@@ -244,7 +244,11 @@ static inline bool zop_is_scan_init(uint8_t op)
     return op == ZOP_SCAN_INIT || op == ZOP_SCAN_INIT_EQ || op == ZOP_SCAN_INIT_IN || op == ZOP_SCAN_INIT_EQ_IN;
 }
 /* An instruction that narrows the scan just initialised, between its SCAN_INIT* and SCAN_NEXT. */
-static inline bool zop_is_scan_narrow(uint8_t op) { return op == ZOP_SCAN_FROM || op == ZOP_SCAN_ALSO_EQ || op == ZOP_SCAN_LAST; }
+static inline bool zop_is_scan_narrow(uint8_t op)
+{
+    return op == ZOP_SCAN_FROM || op == ZOP_SCAN_ALSO_EQ || op == ZOP_SCAN_LAST || op == ZOP_SCAN_ANY_EQ ||
+           op == ZOP_SCAN_ANY_OR || op == ZOP_SCAN_ANY_END;
+}
 /* Whether function f (an index, or ZNONE) scans events. */
 bool program_func_scans(const Program *p, uint32_t f);
 

@@ -62,7 +62,8 @@ bool unit_build_rows(Unit *u, const Program *p, const Dataset *ds)
     /* the fields scans narrow by, and the id (a verdict's evidence): indexed together */
     for (uint32_t i = 0; i < p->ninsns; i++) {
         const Insn *in = &p->code[i];
-        bool keyed = in->op == ZOP_SCAN_INIT_EQ || in->op == ZOP_SCAN_INIT_EQ_IN || in->op == ZOP_SCAN_ALSO_EQ;
+        bool keyed = in->op == ZOP_SCAN_INIT_EQ || in->op == ZOP_SCAN_INIT_EQ_IN || in->op == ZOP_SCAN_ALSO_EQ ||
+                     in->op == ZOP_SCAN_ANY_EQ;
         if (keyed && in->b < p->log.nfields) u->fields[in->b].wanted = true;
     }
     if (ds->log_id >= 0) u->fields[ds->log_id].wanted = true;

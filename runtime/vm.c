@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "limits.h"
 #include "trace.h"
 #include "ztime.h"
 
@@ -24,6 +25,12 @@ struct Iter {
     bool started;          /* scan backwards: end is past the last event it can return */
     bool marked;           /* mark: the scratch arena when its loop's head first ran */
     ArenaMark mark;
+    /* SCAN_ANY_*: the fewest candidates of each disjunct gathered so far
+     * (any_pos[nany] the current one's, when any_has) */
+    const uint32_t *any_pos[ZL_MAX_DISJUNCTS];
+    uint32_t any_n[ZL_MAX_DISJUNCTS];
+    uint8_t nany;
+    bool any_has, any_off;
 };
 
 static const Value missing = {0};
@@ -421,6 +428,29 @@ static void scan_from(Vm *vm, Iter *it, Value t)
     it->cur = lo;
 }
 
+/* The events whose field f holds key (a name) within the positions the scan
+ * has left: *n of them, from the returned pointer (NULL when out of memory:
+ * the run is void). In position order, as the scan's. */
+static const uint32_t *key_in_range(Vm *vm, const Iter *it, uint32_t f, Value key, uint32_t *n)
+{
+    const uint32_t *pos = unit_key_positions(vm->unit, vm->ds, f, key.idx, n);
+    if (!pos) { vm->failed = true; return NULL; }
+    uint32_t from = it->pos ? it->pos[it->cur] : it->cur, to = it->pos ? it->pos[it->end - 1] + 1u : it->end;
+    uint32_t lo = 0, hi = *n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (pos[mid] < from) lo = mid + 1; else hi = mid;
+    }
+    uint32_t first = lo;
+    hi = *n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (pos[mid] < to) lo = mid + 1; else hi = mid;
+    }
+    *n = lo - first;
+    return pos + first;
+}
+
 /* SCAN_ALSO_EQ: the events whose field f holds key, within the positions the
  * scan has left, when they are fewer. Both lists are in position order and the
  * second holds every event of the first that can pass the condition, so the
@@ -429,24 +459,65 @@ static void scan_also_eq(Vm *vm, Iter *it, uint32_t f, Value key)
 {
     if (key.tag != V_STR || f >= vm->p->log.nfields || it->cur >= it->end) return;
     uint32_t n;
-    const uint32_t *pos = unit_key_positions(vm->unit, vm->ds, f, key.idx, &n);
-    if (!pos) { vm->failed = true; return; } /* out of memory: the run is void */
-    uint32_t from = it->pos ? it->pos[it->cur] : it->cur, to = it->pos ? it->pos[it->end - 1] + 1u : it->end;
-    uint32_t lo = 0, hi = n;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (pos[mid] < from) lo = mid + 1; else hi = mid;
-    }
-    uint32_t first = lo;
-    hi = n;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (pos[mid] < to) lo = mid + 1; else hi = mid;
-    }
-    if (lo - first >= it->end - it->cur) return;
+    const uint32_t *pos = key_in_range(vm, it, f, key, &n);
+    if (!pos || n >= it->end - it->cur) return;
     it->pos = pos;
-    it->cur = first;
-    it->end = lo;
+    it->cur = 0;
+    it->end = n;
+}
+
+/* SCAN_ANY_EQ: a candidate for the disjunct being gathered; of a disjunct's
+ * candidates (each holds every event that can pass it) the fewest is kept.
+ * A key that is not a name gives up the union (the scan stays as it is). */
+static void scan_any_eq(Vm *vm, Iter *it, uint32_t f, Value key)
+{
+    if (it->any_off || it->cur >= it->end) return;
+    if (key.tag != V_STR || f >= vm->p->log.nfields) { it->any_off = true; return; }
+    uint32_t n;
+    const uint32_t *pos = key_in_range(vm, it, f, key, &n);
+    if (!pos) { it->any_off = true; return; }
+    if (!it->any_has || n < it->any_n[it->nany]) {
+        it->any_pos[it->nany] = pos;
+        it->any_n[it->nany] = n;
+    }
+    it->any_has = true;
+}
+
+/* SCAN_ANY_OR: the next candidates are another disjunct's. */
+static void scan_any_or(Iter *it)
+{
+    if (!it->any_has || it->nany + 1u >= ZL_MAX_DISJUNCTS) it->any_off = true;
+    else it->nany++;
+    it->any_has = false;
+}
+
+/* SCAN_ANY_END: the union of each disjunct's candidates, when it is smaller
+ * than what the scan has left. An event that can pass the condition passes
+ * one disjunct, so it is in the union; the union is merged in position order,
+ * each event once, so the scan returns the same events in the same order. */
+static void scan_any_end(Vm *vm, Iter *it)
+{
+    bool use = !it->any_off && it->any_has && it->cur < it->end;
+    uint32_t groups = it->nany + 1u, total = 0, at[ZL_MAX_DISJUNCTS] = {0};
+    for (uint32_t g = 0; use && g < groups; g++) total += it->any_n[g];
+    it->nany = 0;
+    it->any_has = it->any_off = false;
+    if (!use || total >= it->end - it->cur) return;
+    uint32_t *merged = arena_alloc(&vm->scratch, sizeof(uint32_t) * (total + 1u));
+    if (!merged) return; /* out of memory: the scratch arena's flag voids the run */
+    uint32_t n = 0;
+    for (;;) {
+        uint32_t best = UINT32_MAX;
+        for (uint32_t g = 0; g < groups; g++)
+            if (at[g] < it->any_n[g] && it->any_pos[g][at[g]] < best) best = it->any_pos[g][at[g]];
+        if (best == UINT32_MAX) break;
+        merged[n++] = best;
+        for (uint32_t g = 0; g < groups; g++)
+            if (at[g] < it->any_n[g] && it->any_pos[g][at[g]] == best) at[g]++;
+    }
+    it->pos = merged;
+    it->cur = 0;
+    it->end = n;
 }
 
 /* The next event of a scan. What the run has read is recorded for streaming
@@ -775,6 +846,9 @@ Value vm_call(Vm *vm, uint32_t f, Value arg)
         case ZOP_ROW_OVERLAPS: sp--; sp[-1] = mk_bool(row_holds(vm, sp[-1], sp[0], in->op == ZOP_ROW_WITHIN)); break;
         case ZOP_SCAN_FROM: scan_from(vm, slots[in->a + 1u].it, *--sp); break;
         case ZOP_SCAN_ALSO_EQ: scan_also_eq(vm, slots[in->a + 1u].it, in->b, *--sp); break;
+        case ZOP_SCAN_ANY_EQ: scan_any_eq(vm, slots[in->a + 1u].it, in->b, *--sp); break;
+        case ZOP_SCAN_ANY_OR: scan_any_or(slots[in->a + 1u].it); break;
+        case ZOP_SCAN_ANY_END: scan_any_end(vm, slots[in->a + 1u].it); break;
         case ZOP_SCAN_LAST: slots[in->a + 1u].it->backwards = true; break;
         case ZOP_SCAN_NEXT: {
             next_iteration(vm, slots[in->a + 1u].it, slots, fn->nslots, in->a, in->a + 1u, stack, sp);

@@ -1046,6 +1046,12 @@ static void test_refuse_next_without_init(void **state)
     static const Insn also[] = {I(MISSING, 0, 0, 0), I(MISSING, 0, 0, 0), I(SCAN_FROM, 1, 0, 0), I(SCAN_ALSO_EQ, 1, 0, 0),
                                 I(RETURN, 0, 0, 0)};
     expect_refused(TINY(also), "insn 2: SCAN_FROM does not directly follow its scan's initialisation", NULL);
+    /* a union's end with no scan before it, or after another slot's scan */
+    static const Insn any[] = {I(SCAN_ANY_END, 1, 0, 0), I(RETURN, 0, 0, 0)};
+    expect_refused(TINY(any), "insn 0: SCAN_ANY_END does not directly follow its scan's initialisation", NULL);
+    static const Insn other[] = {I(MISSING, 0, 0, 0), I(MISSING, 0, 0, 0), I(SCAN_INIT, 1, 0, C_MASK), I(SCAN_ANY_EQ, 0, 0, 0),
+                                 I(RETURN, 0, 0, 0)};
+    expect_refused(TINY(other), "insn 3: SCAN_ANY_EQ does not directly follow its scan's initialisation", NULL);
     /* the wrong kind of initialisation */
     static const Insn pair[] = {
         I(MAKE_LIST, 0, 0, 0), I(ITER_INIT, 1, 0, 0), I(PAIR_NEXT, 1, 0, 4), I(LOOP, 0, 0, 2), I(RETURN, 0, 0, 0),

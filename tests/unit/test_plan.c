@@ -20,7 +20,8 @@ static const char base[] =
     "events \"events\" { id: id time: time type: text actor: person ref: id topic: list id }\n"
     "event meeting { actor, topic }\n"
     "event report { actor, ref }\n"
-    "param 时限: duration = 3d\n";
+    "param 时限: duration = 3d\n"
+    "def 相关(m: event, x: person, t: id) = m.actor == x or t in m.topic\n";
 
 /* Checks base + one triggered rule `on e: meeting` requiring `require`,
  * and returns the checked compilation (its first rule's require is a
@@ -162,6 +163,46 @@ static void test_hidden_trigger(void **state)
     compile_free(c);
 }
 
+/* An `or` each of whose disjuncts pins a field is a union of index lists
+ * (SCAN_ANY_*), written out or as a call of a definition whose event
+ * parameter gets the selection's variable (its keys: the call's arguments). */
+static void test_union_of_disjuncts(void **state)
+{
+    (void)state;
+    const char *forms[] = {"exists(x: meeting where x.actor == e.actor or \"T1\" in x.topic)",
+                           "exists(x: meeting where 相关(x, e.actor, \"T1\"))"};
+    for (int i = 0; i < 2; i++) {
+        ScanPlan scan;
+        Compilation *c = check_require(forms[i]);
+        plan_scan(the_selection(c), &scan);
+        assert_int_equal(scan.init, ZOP_SCAN_INIT);
+        assert_int_equal(scan.nany, 2);
+        assert_int_equal(scan.any_field[0], 3); /* actor */
+        assert_int_equal(scan.any_group[0], 0);
+        assert_int_equal(scan.any_field[1], 5); /* topic */
+        assert_int_equal(scan.any_group[1], 1);
+        /* the keys are the caller's expressions: e.actor and "T1" */
+        assert_int_equal(scan.any_key[0]->kind, EX_FIELD);
+        assert_string_equal(scan.any_key[0]->lhs->name, "e");
+        assert_int_equal(scan.any_key[1]->kind, EX_STRING);
+        compile_free(c);
+    }
+    /* two pins in the first disjunct: both in its group */
+    ScanPlan scan;
+    RetainPlan keep;
+    plan("exists(x: meeting where (x.actor == e.actor and \"T1\" in x.topic) or x.actor == \"P2\")", &scan, &keep);
+    assert_int_equal(scan.nany, 3);
+    assert_int_equal(scan.any_group[0], 0);
+    assert_int_equal(scan.any_group[1], 0);
+    assert_int_equal(scan.any_group[2], 1);
+    /* a disjunct that pins nothing (a time), or a key that reads the event: no union */
+    plan("exists(x: meeting where x.actor == e.actor or x.time > e.time)", &scan, &keep);
+    assert_int_equal(scan.nany, 0);
+    plan("exists(x: meeting where 相关(x, x.actor, \"T1\") and x.actor == e.actor)", &scan, &keep);
+    assert_int_equal(scan.nany, 0);
+    assert_int_equal(scan.init, ZOP_SCAN_INIT_EQ);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -171,6 +212,7 @@ int main(void)
         cmocka_unit_test(test_hidden_trigger),
         cmocka_unit_test(test_every_key_either_order),
         cmocka_unit_test(test_lower_bound),
+        cmocka_unit_test(test_union_of_disjuncts),
     };
     return cmocka_run_group_tests_name("plan", tests, NULL, NULL);
 }
