@@ -25,6 +25,30 @@ static bool is_time_of(const Expr *e, const char *var)
     return e->kind == EX_FIELD && e->lhs->kind == EX_NAME && !strcmp(e->lhs->name, var) && !strcmp(e->name, "time");
 }
 
+/* Walks the conjuncts of a condition (its `and`s taken apart) in the order
+ * written. An `and` nested deeper than the walk's stack is left out: a plan
+ * may then miss a narrowing, never change an answer. */
+typedef struct Conjuncts {
+    Expr *stack[64];
+    int n;
+} Conjuncts;
+
+static void conj_start(Conjuncts *w, Expr *cond)
+{
+    w->n = 0;
+    if (cond) w->stack[w->n++] = cond;
+}
+
+static Expr *conj_next(Conjuncts *w)
+{
+    while (w->n > 0) {
+        Expr *c = w->stack[--w->n];
+        if (c->kind != EX_BINARY || c->op != OP_AND) return c;
+        if (w->n < 62) { w->stack[w->n++] = c->rhs; w->stack[w->n++] = c->lhs; }
+    }
+    return NULL;
+}
+
 static void add_alt(ScanPlan *sp, Expr *key, int field)
 {
     if (sp->nalts < PLAN_MAX_ALTS) {
@@ -63,18 +87,12 @@ static Opcode pick_index(const char *var, Expr *cond, ScanPlan *sp)
 {
     Expr **key = &sp->key, **period = &sp->period;
     int *field = &sp->field;
-    Expr *stack[64];
-    int n = 0;
-    if (cond) stack[n++] = cond;
     Opcode best = ZOP_SCAN_INIT;
     int best_rank = 0;
     *period = NULL;
-    while (n > 0) {
-        Expr *c = stack[--n];
-        if (c->kind == EX_BINARY && c->op == OP_AND) {
-            if (n < 62) { stack[n++] = c->rhs; stack[n++] = c->lhs; }
-            continue;
-        }
+    Conjuncts w;
+    conj_start(&w, cond);
+    for (Expr *c; (c = conj_next(&w));) {
         if (c->kind != EX_BINARY) continue;
         Expr *k;
         int f, rank = pin_of(var, c, &k, &f);
@@ -101,15 +119,10 @@ static Opcode pick_index(const char *var, Expr *cond, ScanPlan *sp)
 static bool any_disjunct(const char *var, const char *ev, const Expr *call, Expr *d, int g, ScanPlan *sp)
 {
     const Decl *def = call ? ((const DefSym *)sym_as(call->sym, SYM_DEF))->decl : NULL;
-    Expr *stack[64];
-    int n = 0, pins = 0;
-    stack[n++] = d;
-    while (n > 0 && sp->nany < PLAN_MAX_ANY) {
-        Expr *c = stack[--n];
-        if (c->kind == EX_BINARY && c->op == OP_AND) {
-            if (n < 62) { stack[n++] = c->rhs; stack[n++] = c->lhs; }
-            continue;
-        }
+    int pins = 0;
+    Conjuncts w;
+    conj_start(&w, d);
+    for (Expr *c; sp->nany < PLAN_MAX_ANY && (c = conj_next(&w));) {
         Expr *k;
         int f;
         if (!pin_of(ev, c, &k, &f)) continue;
@@ -133,15 +146,9 @@ static bool any_disjunct(const char *var, const char *ev, const Expr *call, Expr
  * into sp->any_*, or none. */
 static void pick_union(const char *var, Expr *cond, ScanPlan *sp)
 {
-    Expr *stack[64];
-    int n = 0;
-    if (cond) stack[n++] = cond;
-    while (n > 0) {
-        Expr *c = stack[--n];
-        if (c->kind == EX_BINARY && c->op == OP_AND) {
-            if (n < 62) { stack[n++] = c->rhs; stack[n++] = c->lhs; }
-            continue;
-        }
+    Conjuncts w;
+    conj_start(&w, cond);
+    for (Expr *c; (c = conj_next(&w));) {
         const char *ev = var;
         const Expr *call = NULL;
         const DefSym *de = c->kind == EX_CALL && !c->lhs ? sym_as(c->sym, SYM_DEF) : NULL;
@@ -185,16 +192,10 @@ static Expr *pick_bound(const char *var, Expr *cond, bool upper, Expr **conjunct
 {
     *conjunct = NULL;
     *strict = false;
-    Expr *stack[64];
-    int n = 0;
-    if (cond) stack[n++] = cond;
-    while (n > 0) {
-        Expr *c = stack[--n];
+    Conjuncts w;
+    conj_start(&w, cond);
+    for (Expr *c; (c = conj_next(&w));) {
         if (c->kind != EX_BINARY) continue;
-        if (c->op == OP_AND) {
-            if (n < 62) { stack[n++] = c->rhs; stack[n++] = c->lhs; }
-            continue;
-        }
         Expr *bound = NULL;
         bool le = c->op == OP_LE || c->op == OP_LT, ge = c->op == OP_GE || c->op == OP_GT;
         if ((upper ? le : ge) && is_time_of(c->lhs, var)) bound = c->rhs;
@@ -288,15 +289,9 @@ void plan_retention(const PlanContext *ctx, const Expr *select, const ScanPlan *
     const Expr *period = scan->period;
     if (ctx_ok && ctx->ctx_periodic && period && period->kind == EX_NAME && !strcmp(period->name, ctx->ctx_var))
         pr->kind = ZR_PERIOD;
-    Expr *stack[64];
-    int n = 0;
-    if (select->rhs) stack[n++] = select->rhs;
-    while (n > 0) {
-        Expr *c = stack[--n];
-        if (c->kind == EX_BINARY && c->op == OP_AND) {
-            if (n < 62) { stack[n++] = c->rhs; stack[n++] = c->lhs; }
-            continue;
-        }
+    Conjuncts w;
+    conj_start(&w, select->rhs);
+    for (Expr *c; (c = conj_next(&w));) {
         if (ctx_ok && !ctx->ctx_periodic && pr->kind == ZR_ALWAYS && c->kind == EX_BINARY) {
             Expr *bound = NULL;
             if ((c->op == OP_GE || c->op == OP_GT) && is_time_of(c->lhs, var)) bound = c->rhs;
