@@ -95,7 +95,16 @@ static int cmp_strid(const void *x, const void *y)
 /* Makes l a set: sorted by id, without duplicates. */
 static List *sorted_set(List *l)
 {
-    qsort(l->items, l->n, sizeof(StrId), cmp_strid);
+    if (l->n > 16) {
+        qsort(l->items, l->n, sizeof(StrId), cmp_strid);
+    } else { /* most lists built at run time are a few values: qsort's call costs more */
+        for (uint32_t i = 1; i < l->n; i++) {
+            StrId x = l->items[i];
+            uint32_t j = i;
+            for (; j > 0 && l->items[j - 1] > x; j--) l->items[j] = l->items[j - 1];
+            l->items[j] = x;
+        }
+    }
     uint32_t u = 0;
     for (uint32_t i = 0; i < l->n; i++)
         if (u == 0 || l->items[u - 1] != l->items[i]) l->items[u++] = l->items[i];
