@@ -47,15 +47,7 @@ for p in csv_scan sqlite_scan; do
 done
 
 # policies: bindings only; one rule alone; O7+O8+O17
-rules_only() { # TAGS (comma-separated) -> a copy of gxnu.zd with only those rules
-  awk -v tags="$1" 'BEGIN { n = split(tags, T, ","); for (i = 1; i <= n; i++) want[T[i]] = 1 }
-    /^rule / { inrule = 1; buf = ""; keep = 0 }
-    inrule { buf = buf $0 "\n"
-             if ($1 == "tags") for (i = 2; i <= NF; i++) if (want[$i]) keep = 1
-             if ($0 ~ /^}/) { inrule = 0; if (keep) printf "%s", buf }
-             next }
-    { print }' rules/gxnu.zd
-}
+rules_only() { bash bench/rules_only.sh "$1"; }
 sed -n '/^policy/,/^\/\/ ---- parameters/p' rules/gxnu.zd >"$work/bindings-only.zd"
 rules_only O7,O8,O17 >"$work/rules-O7-O8-O17.zd"
 tags=(O7 O8 O12 O13 O17)

@@ -5,7 +5,10 @@
 # give the O7, O8 and O17 violations of examples/gxnu/expected.jsonl; and
 # bench/compare.sh runs end to end on a few hundred generated events (its C
 # helpers built with -Werror), its table complete and both readings agreeing
-# with zhidu there.
+# with zhidu there. bench/pairs.sh runs, and its O12/O13 counts are right:
+# of 20 members with one pair talking, O13 finds the other 20*19/2 - 1 = 189
+# pairs, O12 the 2*19 pairs of a principal leader and a member less the one
+# pair counted twice (书记 and 校长 with each other), 37.
 # Prints "PASS bench NAME" or "FAIL bench NAME: why" per check.
 set -u
 zhidu=$1
@@ -50,4 +53,13 @@ if ZHIDU=$zhidu WORK=$tmp/work REPEAT=1 bash bench/compare.sh 300 >"$tmp/table.m
   fi
 else
   fail "compare.sh" "$(head -12 "$tmp/err")"
+fi
+
+# pairs.sh on 20 members and 300 talks of one pair
+if ZHIDU=$zhidu WORK=$tmp/pairs bash bench/pairs.sh 20 300 >"$tmp/pairs.out" 2>"$tmp/err" &&
+   grep -q '^O12: 20 members, 300 talks: .* s CPU, 37 violations$' "$tmp/pairs.out" &&
+   grep -q '^O13: 20 members, 300 talks: .* s CPU, 189 violations$' "$tmp/pairs.out"; then
+  pass "pairs.sh"
+else
+  fail "pairs.sh" "$(cat "$tmp/pairs.out" "$tmp/err" | head -6)"
 fi
