@@ -133,7 +133,7 @@ static void print_plan(const Program *p, uint32_t i, FILE *out)
             fputs(")", out);
         }
     }
-    fprintf(out, "%s  [%u:%u]\n", last ? ", latest first" : "", p->lines[i].line, p->lines[i].col);
+    fprintf(out, "%s  ; %u:%u\n", last ? ", latest first" : "", p->lines[i].line, p->lines[i].col);
 }
 
 static void print_table(const Program *p, const ZTable *t, FILE *out)
