@@ -520,7 +520,14 @@ CREATE VIEW topics AS SELECT topic, lead, \`c$(printf '\033')[8m
   total: 0\` FROM topics_raw;"
 "$zhidu" run "$mini" "$me/view.db" >"$tmp/out" 2>"$tmp/err"
 rc=$?
-check "SQLite: an error quoting a view's column name with ESC and a line break: escaped" 2 'zhidu: '"$me"'/view.db: table topics: no such column: c\x1b[8m\n  total: 0'
+check "SQLite: an error quoting a view's column name with ESC and a line break: escaped" 2 'zhidu: '"$me"'/view.db: view topics cannot be read: SQLite says: no such column: c\x1b[8m\n  total: 0'
+# a view naming a table that is not there: the view named, and what SQLite said
+# (escaped); it was reported as "missing table topics", which is there
+python3 "$root/tests/data/mkdb.py" "$me/gone.db" --csv "$good" --sql "DROP TABLE topics;
+CREATE VIEW topics AS SELECT * FROM \"gone$(printf '\033')[8m\";"
+"$zhidu" run "$mini" "$me/gone.db" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "SQLite: a view over a missing table: the view named, SQLite's words escaped" 2 'zhidu: '"$me"'/gone.db: view topics cannot be read: SQLite says: no such table: main.gone\x1b[8m'
 # an event of unit "u ESC[8m ⏎ total: 0" out of time order after a step (--window 1): the note names the
 # unit escaped (no talk in the weeks of 2025-03-24 and 03-31: violations)
 printf 'id,time,type,actor,targets,topic,ref,unit\n' >"$me/unit/events.csv"
