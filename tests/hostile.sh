@@ -505,15 +505,15 @@ printf 'person,name,role,from,to,"x\033[8m\n  total: 0","x\033[8m\n  total: 0"\n
 "$zhidu" run "$mini" "$me/hdr" >"$tmp/out" 2>"$tmp/err"
 rc=$?
 check "a header name with ESC and a line break, twice: named escaped" 2 'zhidu: '"$me"'/hdr/roster.csv: column x\x1b[8m\n  total: 0 appears twice in the header'
-# U+202E (right-to-left override) in an event type; the cell's ESC is escaped by the cell's own quoting (\x1B)
+# U+202E (right-to-left override) in an event type; the cell's ESC and line break escaped as the text report escapes them (\x1b, \n)
 printf 'id,time,type,actor,targets,topic,ref\ne01,2025-03-03T09:00,t\342\200\256gnp\033[8m,s1,p1,,\n' >"$me/cell/events.csv"
 "$zhidu" run "$mini" "$me/cell" >"$tmp/out" 2>"$tmp/err"
 rc=$?
-check "an event type holding U+202E and ESC: named escaped" 2 'zhidu: '"$me"'/cell/events.csv:2: column type: unknown event type '"'"'t\u202egnp\x1B[8m'"'"
+check "an event type holding U+202E and ESC: named escaped" 2 'zhidu: '"$me"'/cell/events.csv:2: column type: unknown event type '"'"'t\u202egnp\x1b[8m'"'"
 printf 'id,time,type,actor,targets,topic,ref\ne01,2025-03-03T09:00,talk,s1,p1,,\ne02,2025-03-03T09:00,"t\342\200\256gnp\n  total: 0",s1,p1,,\n' >"$me/skip/events.csv"
 "$zhidu" run "$mini" "$me/skip" --on-bad-row skip >"$tmp/out" 2>"$tmp/err"
 rc=$?
-check "a skipped row's event type holding U+202E and a line break: reported escaped" 0 'zhidu: '"$me"'/skip/events.csv:3: column type: unknown event type '"'"'t\u202egnp\x0A  total: 0'"'"' (row skipped)
+check "a skipped row's event type holding U+202E and a line break: reported escaped" 0 'zhidu: '"$me"'/skip/events.csv:3: column type: unknown event type '"'"'t\u202egnp\n  total: 0'"'"' (row skipped)
 zhidu: 1 bad row skipped'
 python3 "$root/tests/data/mkdb.py" "$me/view.db" --csv "$good" --sql "ALTER TABLE topics RENAME TO topics_raw;
 CREATE VIEW topics AS SELECT topic, lead, \`c$(printf '\033')[8m
