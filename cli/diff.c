@@ -117,7 +117,9 @@ static void verdict_write(FILE *out, Lang lang, const Side *s, const Violation *
     vrow_make(&row, s->p, s->ds, v);
     if (!json) { /* what comes from the data escaped, as the text report shows it (text.h) */
         char shown[600];
-        fprintf(out, "    %-8s %s ", msg_text(lang, v->pending ? M_PENDING : MSG_DF_VIOLATION), row.rule);
+        fprintf(out, "    %-8s ", msg_text(lang, v->pending ? M_PENDING : MSG_DF_VIOLATION));
+        text_write_escaped(out, row.rule);
+        fputc(' ', out);
         if (row.periodic) fprintf(out, "%s … %s", row.window_from, row.window_to);
         else {
             text_escape(shown, sizeof shown, row.trigger);
@@ -184,13 +186,15 @@ static void verdicts_json(FILE *out, const Side *s, const Side *other, const cha
  * header entries and declarations are the language's keywords and stay. */
 #define WORD(text) msg_translate(lang, text)
 
+/* Names, values and clause texts of the rule files are written escaped as a
+ * terminal is shown them (text.h), so a rule file cannot forge lines. */
 static void rule_line(FILE *out, Lang lang, const PdiffChange *c)
 {
-    fprintf(out, msg_text(lang, MSG_DF_RULE_LINE), c->new_name ? c->new_name : c->old_name, WORD(c->what));
-    if (c->new_value) fprintf(out, msg_text(lang, MSG_DF_BECAUSE), c->new_value);
-    if (c->parts) fprintf(out, msg_text(lang, MSG_DF_PARTS), c->parts);
+    text_printf_escaped(out, msg_text(lang, MSG_DF_RULE_LINE), c->new_name ? c->new_name : c->old_name, WORD(c->what));
+    if (c->new_value) text_printf_escaped(out, msg_text(lang, MSG_DF_BECAUSE), c->new_value);
+    if (c->parts) text_printf_escaped(out, msg_text(lang, MSG_DF_PARTS), c->parts);
     fprintf(out, " — %s", WORD(pdiff_dir_name(c->dir)));
-    if (c->why) fprintf(out, msg_text(lang, MSG_DF_WHY), c->why);
+    if (c->why) text_printf_escaped(out, msg_text(lang, MSG_DF_WHY), c->why);
     fputc('\n', out);
 }
 
@@ -206,15 +210,15 @@ static void changes_text(FILE *out, Lang lang, const PdiffResult *r)
             fputs(msg_text(lang, heads[c->kind]), out);
         last = (int)c->kind;
         switch (c->kind) {
-        case PD_HEADER: fprintf(out, msg_text(lang, MSG_DF_VALUE), c->what, c->old_value, c->new_value); break;
-        case PD_RENAME: fprintf(out, "  %s %s → %s\n", WORD(c->what), c->old_name, c->new_name); break;
-        case PD_MEMBER_ADDED: fprintf(out, msg_text(lang, MSG_DF_MEMBER_ADDED), WORD(c->what), c->new_name); break;
-        case PD_MEMBER_REMOVED: fprintf(out, msg_text(lang, MSG_DF_MEMBER_REMOVED), WORD(c->what), c->old_name); break;
+        case PD_HEADER: text_printf_escaped(out, msg_text(lang, MSG_DF_VALUE), c->what, c->old_value, c->new_value); break;
+        case PD_RENAME: text_printf_escaped(out, "  %s %s → %s\n", WORD(c->what), c->old_name, c->new_name); break;
+        case PD_MEMBER_ADDED: text_printf_escaped(out, msg_text(lang, MSG_DF_MEMBER_ADDED), WORD(c->what), c->new_name); break;
+        case PD_MEMBER_REMOVED: text_printf_escaped(out, msg_text(lang, MSG_DF_MEMBER_REMOVED), WORD(c->what), c->old_name); break;
         case PD_PARAM:
-            if (c->old_value && c->new_value) fprintf(out, msg_text(lang, MSG_DF_VALUE), c->old_name, c->old_value, c->new_value);
-            else fprintf(out, msg_text(lang, MSG_DF_PARAM_ONE), WORD(c->what), c->old_name, c->old_value ? c->old_value : c->new_value);
+            if (c->old_value && c->new_value) text_printf_escaped(out, msg_text(lang, MSG_DF_VALUE), c->old_name, c->old_value, c->new_value);
+            else text_printf_escaped(out, msg_text(lang, MSG_DF_PARAM_ONE), WORD(c->what), c->old_name, c->old_value ? c->old_value : c->new_value);
             break;
-        case PD_DECL: fprintf(out, "  %s %s %s\n", WORD(c->what), c->decl, c->old_name); break;
+        case PD_DECL: text_printf_escaped(out, "  %s %s %s\n", WORD(c->what), c->decl, c->old_name); break;
         case PD_RULE: break;
         }
     }
@@ -227,7 +231,7 @@ static void changes_text(FILE *out, Lang lang, const PdiffResult *r)
         if (c->kind != PD_RULE || seen) continue;
         if (!head) fputs(msg_text(lang, heads[PD_RULE]), out);
         head = true;
-        fprintf(out, "  %s\n", c->clause[0] ? c->clause : msg_text(lang, MSG_DF_NO_CLAUSE));
+        text_printf_escaped(out, "  %s\n", c->clause[0] ? c->clause : msg_text(lang, MSG_DF_NO_CLAUSE));
         for (int k = i; k < r->n; k++)
             if (r->items[k].kind == PD_RULE && !strcmp(r->items[k].clause, c->clause)) rule_line(out, lang, &r->items[k]);
     }

@@ -173,7 +173,7 @@ static void event_text(const Ex *x, uint32_t ev, FILE *out)
     time_text(x, e->time, t, sizeof t);
     const char *type = e->type < x->p->nevent_types ? str(x, x->p->event_types[e->type].name) : "?";
     text_write_escaped(out, dstr(x, e->id));
-    fprintf(out, " (%s, %s, ", type, t);
+    text_printf_escaped(out, " (%s, %s, ", type, t);
     text_write_escaped(out, x->ds->event_source ? x->ds->event_source : "events");
     fprintf(out, ":%lld)", (long long)e->loc);
 }
@@ -190,7 +190,7 @@ static uint32_t conditions(const Ex *x, const TraceSel *s, uint32_t *out, uint32
 static void text_sel(const Ex *x, const TraceSel *s, FILE *out)
 {
     const ZTracePoint *tp = &x->p->trace[s->point];
-    fprintf(out, "   %s\n", str(x, tp->text));
+    text_printf_escaped(out, "   %s\n", str(x, tp->text)); /* rule-file text: escaped as the data is */
     char list[512] = "", id[200];
     size_t len = 0;
     for (uint32_t i = 0; i < s->nmatched && i < TRACE_MAX_MATCHED && len < sizeof list; i++)
@@ -213,7 +213,7 @@ static void text_sel(const Ex *x, const TraceSel *s, FILE *out)
     uint32_t conds[64];
     uint32_t n = conditions(x, s, conds, 64);
     for (uint32_t i = 0; i < n; i++)
-        if (s->miss.failed & ((uint64_t)1 << x->p->trace[conds[i]].index)) fprintf(out, msg_text(x->lang, MSG_EX_FALSE), str(x, x->p->trace[conds[i]].text));
+        if (s->miss.failed & ((uint64_t)1 << x->p->trace[conds[i]].index)) text_printf_escaped(out, msg_text(x->lang, MSG_EX_FALSE), str(x, x->p->trace[conds[i]].text));
 }
 
 static const char *outcome_text(Lang lang, uint8_t o)
@@ -242,31 +242,31 @@ static const char *context_name(const Ex *x, uint32_t rule, char *buf, size_t si
 static void text_verdict(const Ex *x, const TraceVerdict *v, FILE *out)
 {
     const ZRule *r = &x->p->rules[v->rule];
-    fprintf(out, "== %s [", str(x, r->name));
-    for (uint32_t k = 0; k < r->ntags; k++) fprintf(out, "%s%s", k ? ", " : "", str(x, r->tags[k]));
+    text_printf_escaped(out, "== %s [", str(x, r->name)); /* the rule file's names: escaped as the data's */
+    for (uint32_t k = 0; k < r->ntags; k++) text_printf_escaped(out, "%s%s", k ? ", " : "", str(x, r->tags[k]));
     fputs("]", out);
-    for (uint32_t k = 0; k < r->nclauses; k++) fprintf(out, " %s", str(x, r->clauses[k].id));
+    for (uint32_t k = 0; k < r->nclauses; k++) text_printf_escaped(out, " %s", str(x, r->clauses[k].id));
     fprintf(out, " — %s\n", outcome_text(x->lang, v->outcome));
     char buf[256], name[128];
     if (*dstr(x, v->unit)) fprintf(out, msg_text(x->lang, MSG_EX_UNIT), shown(x, v->unit, buf, sizeof buf));
     context_name(x, v->rule, name, sizeof name);
     if (v->periodic) {
         period_text(x, v, buf, sizeof buf);
-        fprintf(out, msg_text(x->lang, MSG_EX_PERIOD), name, buf);
+        text_printf_escaped(out, msg_text(x->lang, MSG_EX_PERIOD), name, buf);
     } else {
         FILE *mem = fmemopen(buf, sizeof buf, "w");
         if (mem) {
             event_text(x, v->trigger, mem);
             fclose(mem);
-            fprintf(out, msg_text(x->lang, MSG_EX_TRIGGER), name, buf);
+            text_printf_escaped(out, msg_text(x->lang, MSG_EX_TRIGGER), name, buf);
         }
     }
     for (uint32_t b = 0; b < v->nbindings; b++) {
         const TraceBinding *tb = &v->bindings[b];
         const ZTracePoint *tp = &x->p->trace[tb->point];
         const char *colon = msg_text(x->lang, MSG_EX_MATCHED);
-        if (tp->name2 != ZNONE) fprintf(out, "   for {%s, %s} in %s%s", str(x, tp->name), str(x, tp->name2), str(x, tp->text), colon);
-        else fprintf(out, "   for %s in %s%s", str(x, tp->name), str(x, tp->text), colon);
+        if (tp->name2 != ZNONE) text_printf_escaped(out, "   for {%s, %s} in %s%s", str(x, tp->name), str(x, tp->name2), str(x, tp->text), colon);
+        else text_printf_escaped(out, "   for %s in %s%s", str(x, tp->name), str(x, tp->text), colon);
         value_text(x, v->unit, tb->value, out);
         if (tp->name2 != ZNONE) {
             fputs(", ", out);
@@ -286,7 +286,7 @@ static void text_verdict(const Ex *x, const TraceVerdict *v, FILE *out)
         free(range);
         fputc('\n', out);
     }
-    fprintf(out, msg_text(x->lang, MSG_EX_REQUIRE), require_text(x, v->rule));
+    text_printf_escaped(out, msg_text(x->lang, MSG_EX_REQUIRE), require_text(x, v->rule));
     for (uint32_t i = 0; i < v->nsels; i++) text_sel(x, &v->sels[i], out);
 }
 

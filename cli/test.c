@@ -23,6 +23,7 @@
 #include "input.h"
 #include "outfile.h"
 #include "testfile.h"
+#include "text.h"
 #include "vrow.h"
 #include "ztime.h"
 
@@ -166,6 +167,21 @@ static void collect(CaseRun *cr)
 
 /* ---- comparing ----------------------------------------------------------- */
 
+/* Names, times and cells of the test file, the policy and the data are
+ * hostile input too: a failure shows them as a terminal is shown them
+ * (text.h), so a case cannot forge "PASS" lines or hide text. */
+typedef struct Esc { char b[3][512]; } Esc;
+static const char *esc(Esc *e, int i, const char *s)
+{
+    text_escape(e->b[i], sizeof e->b[i], s ? s : "");
+    return e->b[i];
+}
+static void put(FILE *o, const char *lead, const char *s)
+{
+    fputs(lead, o);
+    text_write_escaped(o, s);
+}
+
 static void format_time(int64_t t, int tz, char *buf, size_t size)
 {
     char b[40];
@@ -182,27 +198,30 @@ static void print_act(FILE *o, const CaseRun *cr, const Act *a)
     VRow row;
     if (a->v) vrow_make(&row, cr->p, cr->ds, a->v);
     const char *unit = a->v ? row.unit : str(cr, a->unit);
-    fprintf(o, "  + %s %s", tf_outcome_name[a->kind], a->v ? row.rule : program_string(cr->p, cr->p->rules[a->rule].name));
-    if (*unit) fprintf(o, " unit %s", unit);
+    fprintf(o, "  + %s", tf_outcome_name[a->kind]);
+    put(o, " ", a->v ? row.rule : program_string(cr->p, cr->p->rules[a->rule].name));
+    if (*unit) put(o, " unit ", unit);
     if (a->periodic) {
         char f[40], t[40];
         format_time(a->from, cr->p->meta.tz_offset, f, sizeof f);
         format_time(a->to, cr->p->meta.tz_offset, t, sizeof t);
         fprintf(o, " window %s..%s", f, t);
     } else {
-        fprintf(o, " trigger %s", a->v ? row.trigger : a->trigger);
+        put(o, " trigger ", a->v ? row.trigger : a->trigger);
     }
-    for (uint32_t i = 0; i < a->nsubjects; i++) fprintf(o, "%s%s", i ? ", " : " subjects ", vrow_subject(&row, i));
+    for (uint32_t i = 0; i < a->nsubjects; i++) put(o, i ? ", " : " subjects ", vrow_subject(&row, i));
     fputc('\n', o);
 }
 
 static void print_expect(FILE *o, const TfExpect *e)
 {
-    fprintf(o, "  - %s %s", tf_outcome_name[e->outcome], e->rule);
-    if (e->unit) fprintf(o, " unit %s", e->unit);
-    if (e->window_from) fprintf(o, " window %s%s%s", e->window_from, e->window_to ? ".." : "", e->window_to ? e->window_to : "");
-    if (e->trigger) fprintf(o, " trigger %s", e->trigger);
-    for (uint32_t i = 0; i < e->nsubjects; i++) fprintf(o, "%s%s", i ? ", " : " subjects ", e->subjects[i]);
+    fprintf(o, "  - %s", tf_outcome_name[e->outcome]);
+    put(o, " ", e->rule);
+    if (e->unit) put(o, " unit ", e->unit);
+    if (e->window_from) put(o, " window ", e->window_from);
+    if (e->window_to) put(o, "..", e->window_to);
+    if (e->trigger) put(o, " trigger ", e->trigger);
+    for (uint32_t i = 0; i < e->nsubjects; i++) put(o, i ? ", " : " subjects ", e->subjects[i]);
     fprintf(o, "   (line %u)\n", e->line);
 }
 
@@ -225,6 +244,7 @@ static bool parse_time(const char *text, int tz, int64_t *out)
 static bool resolve(FILE *o, const CaseRun *cr, const TfExpect *e, Want *w)
 {
     const Program *p = cr->p;
+    Esc x;
     w->e = e;
     w->rules = xrealloc(NULL, p->nrules + 1u);
     uint32_t n = 0, first = 0;
@@ -236,25 +256,25 @@ static bool resolve(FILE *o, const CaseRun *cr, const TfExpect *e, Want *w)
         if (hit && n++ == 0) first = k;
     }
     if (!n) {
-        fprintf(o, msg_text(cr->lang, MSG_TEST_NO_RULE), cr->tpath, e->line, e->rule);
+        fprintf(o, msg_text(cr->lang, MSG_TEST_NO_RULE), esc(&x, 0, cr->tpath), e->line, esc(&x, 1, e->rule));
         return false;
     }
     bool periodic = p->rules[first].periodic;
     if (periodic && !e->window_from) {
-        fprintf(o, msg_text(cr->lang, MSG_TEST_PERIODIC), cr->tpath, e->line, e->rule);
+        fprintf(o, msg_text(cr->lang, MSG_TEST_PERIODIC), esc(&x, 0, cr->tpath), e->line, esc(&x, 1, e->rule));
         return false;
     }
     if (!periodic && !e->trigger) {
-        fprintf(o, msg_text(cr->lang, MSG_TEST_TRIGGERED), cr->tpath, e->line, e->rule);
+        fprintf(o, msg_text(cr->lang, MSG_TEST_TRIGGERED), esc(&x, 0, cr->tpath), e->line, esc(&x, 1, e->rule));
         return false;
     }
     int tz = p->meta.tz_offset;
     if (e->window_from && !parse_time(e->window_from, tz, &w->from)) {
-        fprintf(o, msg_text(cr->lang, MSG_TEST_WINDOW_TIME), cr->tpath, e->line, e->window_from);
+        fprintf(o, msg_text(cr->lang, MSG_TEST_WINDOW_TIME), esc(&x, 0, cr->tpath), e->line, esc(&x, 1, e->window_from));
         return false;
     }
     if (e->window_to && !parse_time(e->window_to, tz, &w->to)) {
-        fprintf(o, msg_text(cr->lang, MSG_TEST_WINDOW_TIME), cr->tpath, e->line, e->window_to);
+        fprintf(o, msg_text(cr->lang, MSG_TEST_WINDOW_TIME), esc(&x, 0, cr->tpath), e->line, esc(&x, 1, e->window_to));
         return false;
     }
     return true;
@@ -382,9 +402,10 @@ static bool tables_known(FILE *o, Lang lang, const char *tpath, const Program *p
         for (uint32_t k = 0; k <= p->ntables && !found; k++)
             found = !strcmp(program_string(p, program_table(p, k)->table), set->tables[i].name);
         if (found) continue;
-        fprintf(o, msg_text(lang, MSG_TEST_NO_TABLE), tpath, set->tables[i].line, set->tables[i].name);
+        Esc x;
+        fprintf(o, msg_text(lang, MSG_TEST_NO_TABLE), esc(&x, 0, tpath), set->tables[i].line, esc(&x, 1, set->tables[i].name));
         for (uint32_t k = 0; k <= p->ntables; k++)
-            if (k < p->ntables || p->log.nfields) fprintf(o, " %s", program_string(p, program_table(p, k)->table));
+            if (k < p->ntables || p->log.nfields) put(o, " ", program_string(p, program_table(p, k)->table));
         fputs(")\n", o);
         return false;
     }
@@ -457,11 +478,15 @@ static void data_error(FILE *o, Lang lang, const char *tpath, const char *tmp, c
                 if (end != rest + 1) rest = end;
             }
             uint32_t src = tt && line >= 1 && line <= tt->nlines ? tt->src_lines[line - 1] : tt ? tt->line : c->line;
-            fprintf(o, msg_text(lang, MSG_TEST_TABLE_AT), tpath, src, tname, rest);
+            Esc x;
+            fprintf(o, msg_text(lang, MSG_TEST_TABLE_AT), esc(&x, 0, tpath), src, esc(&x, 1, tname), esc(&x, 2, rest));
             return;
         }
     }
-    fprintf(o, "%s:%u: %s\n", tpath, c->line, err);
+    text_write_escaped(o, tpath);
+    fprintf(o, ":%u: ", c->line);
+    text_write_escaped(o, err);
+    fputc('\n', o);
 }
 
 static const char *pick(const char *a, const char *b) { return a ? a : b; }
@@ -482,7 +507,11 @@ static char *run_case(Runner *R, CovPolicy *cov, const char *tpath, const char *
     size_t textlen = 0;
     FILE *o = open_memstream(&text, &textlen);
     if (!o) abort();
-    fprintf(o, "FAIL %s:%u: %s\n", tpath, c->line, c->name);
+    put(o, "FAIL ", tpath);
+    fprintf(o, ":%u: ", c->line);
+    text_write_escaped(o, c->name);
+    fputc('\n', o);
+    Esc x;
     const char *data = pick(c->set.data, tf->set.data);
     uint32_t data_line = c->set.data ? c->set.data_line : tf->set.data_line;
     char *data_path = NULL, tmp[ZT_PATH_MAX] = "";
@@ -492,11 +521,11 @@ static char *run_case(Runner *R, CovPolicy *cov, const char *tpath, const char *
     RunOptions ro = {0};
     const char *from = pick(c->set.from, tf->set.from), *as_of = pick(c->set.as_of, tf->set.as_of);
     if (data && (c->set.ntables || tf->set.ntables)) {
-        fprintf(o, msg_text(R->lang, MSG_TEST_DATA_AND_TABLE), tpath, data_line);
+        fprintf(o, msg_text(R->lang, MSG_TEST_DATA_AND_TABLE), esc(&x, 0, tpath), data_line);
     } else if (from && !(ro.has_from = parse_time(from, tz, &ro.from))) {
-        fprintf(o, msg_text(R->lang, MSG_TEST_FROM_TIME), tpath, c->set.from ? c->set.from_line : tf->set.from_line, from);
+        fprintf(o, msg_text(R->lang, MSG_TEST_FROM_TIME), esc(&x, 0, tpath), c->set.from ? c->set.from_line : tf->set.from_line, esc(&x, 1, from));
     } else if (as_of && !(ro.has_as_of = parse_time(as_of, tz, &ro.as_of))) {
-        fprintf(o, msg_text(R->lang, MSG_TEST_AS_OF_TIME), tpath, c->set.as_of ? c->set.as_of_line : tf->set.as_of_line, as_of);
+        fprintf(o, msg_text(R->lang, MSG_TEST_AS_OF_TIME), esc(&x, 0, tpath), c->set.as_of ? c->set.as_of_line : tf->set.as_of_line, esc(&x, 1, as_of));
     } else if (!data && tables_known(o, R->lang, tpath, p, &tf->set) && tables_known(o, R->lang, tpath, p, &c->set)) {
         const char *base = getenv("TMPDIR");
         snprintf(tmp, sizeof tmp, "%s/zdtest.XXXXXX", base && *base ? base : "/tmp");
@@ -590,7 +619,8 @@ static char *failure_text(const char *fmt, const char *a, const char *b)
     size_t n = 0;
     FILE *o = open_memstream(&text, &n);
     if (!o) abort();
-    fprintf(o, fmt, a, b);
+    Esc x;
+    fprintf(o, fmt, esc(&x, 0, a), esc(&x, 1, b));
     fclose(o);
     return text;
 }
@@ -682,15 +712,18 @@ static void print_coverage(const Runner *R)
     for (uint32_t i = 0; i < R->ncov; i++) {
         const CovPolicy *cp = &R->cov[i];
         uint32_t both = 0;
-        printf("coverage of %s:\n", cp->shown);
+        put(stdout, "coverage of ", cp->shown);
+        fputs(":\n", stdout);
         for (uint32_t k = 0; k < cp->nrules; k++) {
             const CovRule *r = &cp->rules[k];
             both += r->kept && r->violated;
             if (r->disabled) {
-                printf("  rule %s: disabled\n", r->name);
+                put(stdout, "  rule ", r->name);
+                fputs(": disabled\n", stdout);
                 continue;
             }
-            printf("  rule %s:%s%s\n", r->name, r->kept ? " kept" : " NEVER KEPT", r->violated ? ", violated" : ", NEVER VIOLATED");
+            put(stdout, "  rule ", r->name);
+            printf(":%s%s\n", r->kept ? " kept" : " NEVER KEPT", r->violated ? ", violated" : ", NEVER VIOLATED");
         }
         /* clauses, in the order first cited */
         uint32_t nclauses = 0, cboth = 0;
@@ -708,7 +741,8 @@ static void print_coverage(const Runner *R)
                 if (seen) continue;
                 nclauses++;
                 cboth += kept && violated;
-                printf("  clause %s:%s%s\n", id, kept ? " kept" : " NEVER KEPT", violated ? ", violated" : ", NEVER VIOLATED");
+                put(stdout, "  clause ", id);
+                printf(":%s%s\n", kept ? " kept" : " NEVER KEPT", violated ? ", violated" : ", NEVER VIOLATED");
             }
         printf("  %u of %u rules and %u of %u clauses both kept and violated\n", both, cp->nrules, cboth, nclauses);
     }

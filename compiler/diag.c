@@ -171,15 +171,26 @@ Source *source_load(Arena *a, const char *path)
 
 enum { SNIPPET_MAX_COLUMNS = 160 };
 
+/* What the character at p is shown as in a snippet (into e, its columns in
+ * *w); returns its bytes. A tab becomes one space, so the caret stays aligned;
+ * every other character goes through the terminal escaper (text.h), so a
+ * rule file cannot forge lines, hide text or reorder it in a diagnostic. */
+static int snippet_char(const char *p, const char *end, char e[TEXT_ESCAPE_MAX], int *w)
+{
+    if (*p == '\t') { e[0] = ' '; e[1] = '\0'; *w = 1; return 1; }
+    return text_escape_char(p, end, e, w);
+}
+
 /* Prints the source line holding loc and a caret line under the span. Long
- * lines are cut to a window around the span; control bytes and invalid UTF-8
- * are shown as '?', so the snippet itself is always valid UTF-8. */
+ * lines are cut to a window around the span; columns count what is shown
+ * (an escape such as \x1b takes four), so the caret stays under the span. */
 static void print_snippet(FILE *out, SrcLoc loc)
 {
     const Source *src = loc.src;
     if (!src || loc.off > src->len) return;
-    const unsigned char *text = (const unsigned char *)src->text;
-    const unsigned char *end = text + src->len;
+    const char *text = src->text, *end = text + src->len;
+    char e[TEXT_ESCAPE_MAX];
+    int w;
     size_t bol = loc.off;
     while (bol > 0 && text[bol - 1] != '\n') bol--;
     size_t eol = loc.off;
@@ -187,16 +198,13 @@ static void print_snippet(FILE *out, SrcLoc loc)
     size_t span_end = loc.end > loc.off ? loc.end : loc.off + 1;
     if (span_end > eol) span_end = eol > loc.off ? eol : loc.off + 1;
 
-    /* Start the window a little before the span when the line is long. */
     /* Start the window a little before the span when the span lies past the
-     * middle of the window, counting terminal columns, not bytes. */
+     * middle of the window, counting the columns shown, not bytes. */
     size_t start = bol;
     int cols_before = 0;
-    for (const unsigned char *q = text + bol; q < text + loc.off;) {
-        uint32_t cp;
-        int n = utf8_decode(q, end, &cp);
-        cols_before += n ? codepoint_width(cp) : 1;
-        q += n ? n : 1;
+    for (const char *q = text + bol; q < text + loc.off;) {
+        q += snippet_char(q, end, e, &w);
+        cols_before += w;
     }
     if (cols_before > SNIPPET_MAX_COLUMNS / 2) {
         /* walk back from the span about a quarter of the window */
@@ -204,10 +212,9 @@ static void print_snippet(FILE *out, SrcLoc loc)
         start = loc.off;
         while (start > bol && back < SNIPPET_MAX_COLUMNS / 4) {
             start--;
-            while (start > bol && (text[start] & 0xC0) == 0x80) start--;
-            uint32_t cp;
-            int n = utf8_decode(text + start, end, &cp);
-            back += n ? codepoint_width(cp) : 1;
+            while (start > bol && ((unsigned char)text[start] & 0xC0) == 0x80) start--;
+            snippet_char(text + start, end, e, &w);
+            back += w;
         }
     }
     char line[SNIPPET_MAX_COLUMNS * 4 + 16];
@@ -215,21 +222,14 @@ static void print_snippet(FILE *out, SrcLoc loc)
     size_t ln = 0, cn = 0;
     int width = 0;
     if (start > bol) { memcpy(line, "...", 3); ln = 3; memcpy(caret, "   ", 3); cn = 3; }
-    const unsigned char *p = text + start;
+    const char *p = text + start;
     while (p < text + eol) {
-        uint32_t cp;
-        int n = utf8_decode(p, end, &cp);
+        int n = snippet_char(p, end, e, &w);
         size_t here = (size_t)(p - text);
-        bool shown = n != 0 && cp >= 0x20 && cp != 0x7F;
-        int w = shown ? codepoint_width(cp) : 1;
         if (width + w > SNIPPET_MAX_COLUMNS) break;
-        if (!shown) {
-            line[ln++] = (n == 1 && *p == '\t') ? ' ' : '?'; /* tabs become one space: the caret stays aligned */
-            if (n == 0) n = 1;
-        } else {
-            memcpy(line + ln, p, (size_t)n);
-            ln += (size_t)n;
-        }
+        size_t elen = strlen(e);
+        memcpy(line + ln, e, elen);
+        ln += elen;
         char mark = here < loc.off ? ' ' : here < span_end ? (here == loc.off ? '^' : '~') : '\0';
         if (mark) for (int i = 0; i < w; i++) caret[cn++] = (mark == '^' && i > 0) ? '~' : mark;
         width += w;
@@ -285,9 +285,12 @@ static Diag **sorted_diags(const DiagEngine *d, int *count)
     return v;
 }
 
+/* The path may come from the rule file (extends), so it is escaped too. */
 static void print_location(FILE *out, SrcLoc loc)
 {
-    if (loc.src) fprintf(out, "%s:%d:%d: ", loc.src->path, loc.line, loc.col);
+    if (!loc.src) return;
+    text_write_escaped(out, loc.src->path);
+    fprintf(out, ":%d:%d: ", loc.line, loc.col);
 }
 
 void diag_print_text(const DiagEngine *d, FILE *out, bool color)
@@ -300,11 +303,16 @@ void diag_print_text(const DiagEngine *d, FILE *out, bool color)
         print_location(out, g->loc);
         const char *on = "", *off = "";
         if (color) { on = sev == DIAG_ERROR ? "\x1b[1;31m" : "\x1b[1;35m"; off = "\x1b[0m"; }
-        fprintf(out, "%s%s[%s]%s: %s\n", on, severity_shown(sev, d->lang), diag_code_name(g->code), off, g->shown);
+        /* messages quote names and strings of the rule file: escaped */
+        fprintf(out, "%s%s[%s]%s: ", on, severity_shown(sev, d->lang), diag_code_name(g->code), off);
+        text_write_escaped(out, g->shown);
+        fputc('\n', out);
         print_snippet(out, g->loc);
         for (const DiagNote *note = g->notes; note; note = note->next) {
             print_location(out, note->loc);
-            fprintf(out, "%s: %s\n", severity_shown(DIAG_NOTE, d->lang), note->shown);
+            fprintf(out, "%s: ", severity_shown(DIAG_NOTE, d->lang));
+            text_write_escaped(out, note->shown);
+            fputc('\n', out);
             if (note->loc.src) print_snippet(out, note->loc);
         }
     }

@@ -68,15 +68,20 @@ static int cmp_strid(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Shows a value in a message, cut and with control bytes escaped. */
+/* Shows a value in a message, cut after 60 bytes and escaped as the text
+ * report escapes it (text.h: \n, \x1b, \u202e, \xff). */
 static void quote(const RawCell *c, char *buf, size_t size)
 {
     size_t n = 0;
-    for (size_t i = 0; i < c->len && n + 8 < size; i++) {
-        unsigned char ch = (unsigned char)c->p[i];
-        if (i >= 60 && (ch & 0xC0) != 0x80) { n += (size_t)snprintf(buf + n, size - n, "..."); break; }
-        if (ch < 0x20 || ch == 0x7F) n += (size_t)snprintf(buf + n, size - n, "\\x%02X", ch);
-        else buf[n++] = (char)ch;
+    for (const char *q = c->p, *end = c->p + c->len; q < end;) {
+        char e[TEXT_ESCAPE_MAX] = "...";
+        int w, k = q - c->p < 60 ? text_escape_char(q, end, e, &w) : 0; /* k == 0: cut here */
+        size_t len = strlen(e);
+        if (n + len >= size) break;
+        memcpy(buf + n, e, len);
+        n += len;
+        if (!k) break;
+        q += k;
     }
     buf[n] = '\0';
 }

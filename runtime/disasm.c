@@ -9,6 +9,10 @@
 #include "text.h"
 #include "ztime.h"
 
+/* The policy's strings (names, literals, paths: a rule file's text, or a
+ * hostile .zbc's) are written through text_printf_escaped and text_pad, so
+ * they cannot forge lines or hide text on a terminal (text.h). */
+
 static const char *vt_name(uint8_t t, char *buf, size_t size)
 {
     static const char *names[] = {"text", "id", "person", "time", "duration", "int", "bool", "enum"};
@@ -23,7 +27,7 @@ static void type_names(FILE *out, const Program *p, uint64_t mask, bool lead)
 {
     for (uint32_t k = 0; k < p->nevent_types && k < 64; k++)
         if (mask & ((uint64_t)1 << k)) {
-            fprintf(out, "%s%s", lead ? " " : "", program_string(p, p->event_types[k].name));
+            text_printf_escaped(out, "%s%s", lead ? " " : "", program_string(p, p->event_types[k].name));
             lead = true;
         }
 }
@@ -34,7 +38,7 @@ static void print_const(const Program *p, uint32_t i, FILE *out)
     const ZConst *c = &p->consts[i];
     char buf[40];
     switch (c->kind) {
-    case CONST_STR: fprintf(out, "\"%s\"", program_string(p, (uint32_t)c->value)); break;
+    case CONST_STR: text_printf_escaped(out, "\"%s\"", program_string(p, (uint32_t)c->value)); break;
     case CONST_INT: fprintf(out, "%" PRId64, c->value); break;
     case CONST_DURATION: fprintf(out, "%" PRId64 "s", c->value); break;
     case CONST_TIME: zt_format(c->value, p->meta.tz_offset, buf, sizeof buf); fputs(buf, out); break;
@@ -140,16 +144,16 @@ static void print_table(const Program *p, const ZTable *t, FILE *out)
 {
     static const char *kinds[] = {"events", "roster", "table", "calendar"};
     char buf[32];
-    fprintf(out, "  %s %s \"%s\"", t->kind < ZT_KIND_COUNT ? kinds[t->kind] : "?", program_string(p, t->name),
+    text_printf_escaped(out, "  %s %s \"%s\"", t->kind < ZT_KIND_COUNT ? kinds[t->kind] : "?", program_string(p, t->name),
             program_string(p, t->table));
-    if (t->kind == ZT_KEYED) fprintf(out, " key %s", field_name(p, t, (uint32_t)t->key));
+    if (t->kind == ZT_KEYED) text_printf_escaped(out, " key %s", field_name(p, t, (uint32_t)t->key));
     fputs("\n", out);
     for (uint32_t i = 0; i < t->nfields; i++) {
         fputs("    ", out);
         text_pad(out, program_string(p, t->fields[i].name), 12);
         fputc(' ', out);
         text_pad(out, vt_name(t->fields[i].type, buf, sizeof buf), 14);
-        fprintf(out, " <- column \"%s\"%s\n", program_string(p, t->fields[i].column), t->fields[i].optional ? " (optional)" : "");
+        text_printf_escaped(out, " <- column \"%s\"%s\n", program_string(p, t->fields[i].column), t->fields[i].optional ? " (optional)" : "");
     }
 }
 
@@ -157,13 +161,13 @@ void disasm_program(const Program *p, FILE *out)
 {
     char buf[40];
     const ZMeta *m = &p->meta;
-    fprintf(out, "policy %s: %s (%s)\n", program_string(p, m->name), program_string(p, m->title), program_string(p, m->document));
+    text_printf_escaped(out, "policy %s: %s (%s)\n", program_string(p, m->name), program_string(p, m->title), program_string(p, m->document));
     zt_format(m->effective, m->tz_offset, buf, sizeof buf);
     long long tz = m->tz_offset;
     fprintf(out, "  effective %s, time zone %+lld:%02lld", buf, tz / 3600, (tz < 0 ? -tz : tz) / 60 % 60);
-    if (m->units_column != ZNONE) fprintf(out, ", units column \"%s\"", program_string(p, m->units_column));
+    if (m->units_column != ZNONE) text_printf_escaped(out, ", units column \"%s\"", program_string(p, m->units_column));
     fputs("\n  sources:", out);
-    for (uint32_t i = 0; i < m->nfiles; i++) fprintf(out, " [%u] %s", i, program_string(p, m->files[i]));
+    for (uint32_t i = 0; i < m->nfiles; i++) text_printf_escaped(out, " [%u] %s", i, program_string(p, m->files[i]));
     fprintf(out, "\n  %u strings, %u constants, %u rules, %u functions, %u instructions\n\n", p->nstrings, p->nconsts, p->nrules,
             p->nfuncs, p->ninsns);
 
@@ -177,15 +181,15 @@ void disasm_program(const Program *p, FILE *out)
     fputs("\nbindings:\n", out);
     if (p->log.nfields) print_table(p, &p->log, out);
     for (uint32_t i = 0; i < p->nevent_types; i++) {
-        fprintf(out, "  event %s = \"%s\" {", program_string(p, p->event_types[i].name), program_string(p, p->event_types[i].value));
+        text_printf_escaped(out, "  event %s = \"%s\" {", program_string(p, p->event_types[i].name), program_string(p, p->event_types[i].value));
         for (uint32_t f = 0; f < p->log.nfields && f < 64; f++)
-            if (p->event_types[i].fields & ((uint64_t)1 << f)) fprintf(out, " %s", field_name(p, &p->log, f));
+            if (p->event_types[i].fields & ((uint64_t)1 << f)) text_printf_escaped(out, " %s", field_name(p, &p->log, f));
         fputs(" }\n", out);
     }
     for (uint32_t i = 0; i < p->ntables; i++) print_table(p, &p->tables[i], out);
     fputs("\nparameters:\n", out);
     for (uint32_t i = 0; i < p->nparams; i++) {
-        fprintf(out, "  %s: %s = ", program_string(p, p->params[i].name), vt_name(p->params[i].type, buf, sizeof buf));
+        text_printf_escaped(out, "  %s: %s = ", program_string(p, p->params[i].name), vt_name(p->params[i].type, buf, sizeof buf));
         print_const(p, p->params[i].value, out);
         fputs("\n", out);
     }
@@ -193,15 +197,15 @@ void disasm_program(const Program *p, FILE *out)
     static const char *periods[] = {"day", "week", "month", "year", "weeks", "calendar"};
     for (uint32_t i = 0; i < p->nrules; i++) {
         const ZRule *r = &p->rules[i];
-        fprintf(out, "  [%u] %s  (%s:%u:%u)\n", i, program_string(p, r->name),
+        text_printf_escaped(out, "  [%u] %s  (%s:%u:%u)\n", i, program_string(p, r->name),
                 r->file < m->nfiles ? program_string(p, m->files[r->file]) : "?", r->line, r->col);
         fputs("      tags:", out);
-        for (uint32_t k = 0; k < r->ntags; k++) fprintf(out, " %s", program_string(p, r->tags[k]));
+        for (uint32_t k = 0; k < r->ntags; k++) text_printf_escaped(out, " %s", program_string(p, r->tags[k]));
         fprintf(out, "\n      severity: %s\n", program_severity_name(r->severity));
         for (uint32_t k = 0; k < r->nclauses; k++)
-            fprintf(out, "      clause %s: %s\n", program_string(p, r->clauses[k].id), program_string(p, r->clauses[k].text));
+            text_printf_escaped(out, "      clause %s: %s\n", program_string(p, r->clauses[k].id), program_string(p, r->clauses[k].text));
         if (r->disabled) {
-            fprintf(out, "      DISABLED: %s\n", program_string(p, r->disabled_reason));
+            text_printf_escaped(out, "      DISABLED: %s\n", program_string(p, r->disabled_reason));
             continue;
         }
         if (r->periodic) {
@@ -209,10 +213,10 @@ void disasm_program(const Program *p, FILE *out)
             if (r->period == ZP_WEEKS) fprintf(out, " (%u weeks)", r->weeks);
             if (r->anchor == ZA_TIME) { fputs(" from ", out); print_const(p, r->anchor_const, out); }
             if (r->period_table != ZNONE && r->period_table < p->ntables)
-                fprintf(out, " %s %s", r->anchor == ZA_CALENDAR ? "anchored on" : "of", program_string(p, p->tables[r->period_table].name));
+                text_printf_escaped(out, " %s %s", r->anchor == ZA_CALENDAR ? "anchored on" : "of", program_string(p, p->tables[r->period_table].name));
             if (r->period_filter != ZNONE) fprintf(out, " where f%u", r->period_filter);
             if (r->unless_table != ZNONE && r->unless_table < p->ntables) {
-                fprintf(out, ", unless overlapping %s", program_string(p, p->tables[r->unless_table].name));
+                text_printf_escaped(out, ", unless overlapping %s", program_string(p, p->tables[r->unless_table].name));
                 if (r->unless_filter != ZNONE) fprintf(out, " where f%u", r->unless_filter);
             }
             fputs("\n", out);
@@ -222,7 +226,7 @@ void disasm_program(const Program *p, FILE *out)
             if (r->trigger_filter != ZNONE) fprintf(out, " where f%u", r->trigger_filter);
             fputs("\n", out);
         }
-        if (r->message != ZNONE) fprintf(out, "      message: %s\n", program_string(p, r->message));
+        if (r->message != ZNONE) text_printf_escaped(out, "      message: %s\n", program_string(p, r->message));
         fprintf(out, "      body: f%u\n", r->body);
         static const char *keeps[] = {"from the beginning", "from the period's start", "from the trigger's time"};
         for (uint32_t k = 0; k < p->nretains; k++) {
@@ -238,7 +242,7 @@ void disasm_program(const Program *p, FILE *out)
                 bool first = true;
                 for (uint32_t f = 0; f < p->log.nfields && f < 64; f++)
                     if (z->fields & ((uint64_t)1 << f)) {
-                        fprintf(out, "%s%s", first ? "" : ", ", program_string(p, p->log.fields[f].name));
+                        text_printf_escaped(out, "%s%s", first ? "" : ", ", program_string(p, p->log.fields[f].name));
                         first = false;
                     }
                 fputs(")", out);
@@ -253,7 +257,7 @@ void disasm_program(const Program *p, FILE *out)
     static const char *fkinds[] = {"body", "event filter", "row filter"};
     for (uint32_t f = 0; f < p->nfuncs; f++) {
         const ZFunc *fn = &p->funcs[f];
-        fprintf(out, "f%u: %s of rule %s (%u slots, stack %u)\n", f, fn->kind < ZF_KIND_COUNT ? fkinds[fn->kind] : "?",
+        text_printf_escaped(out, "f%u: %s of rule %s (%u slots, stack %u)\n", f, fn->kind < ZF_KIND_COUNT ? fkinds[fn->kind] : "?",
                 fn->rule < p->nrules ? program_string(p, p->rules[fn->rule].name) : "?", fn->nslots, fn->max_stack);
         for (uint32_t k = 0; k < fn->count && fn->start + k < p->ninsns; k++) {
             disasm_insn(p, fn->start + k, fn->start, out);

@@ -41,6 +41,29 @@ static void close_table(Source *base)
     s->ncols = 0;
 }
 
+typedef enum { KIND_UNKNOWN, KIND_NONE, KIND_TABLE, KIND_VIEW } Kind;
+
+/* What the database holds under name: a table, a view, neither, or unknown
+ * (the schema could not be read). Names are matched as SQLite matches them,
+ * without regard to ASCII case. */
+static Kind object_kind(SqlSource *s, const char *name)
+{
+    Kind k = KIND_UNKNOWN;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT type FROM sqlite_master WHERE name = ? COLLATE NOCASE AND type IN ('table', 'view')",
+                           -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_DONE) k = KIND_NONE;
+        else if (rc == SQLITE_ROW) {
+            const unsigned char *t = sqlite3_column_text(st, 0);
+            k = t && !strcmp((const char *)t, "view") ? KIND_VIEW : KIND_TABLE;
+        }
+    }
+    sqlite3_finalize(st);
+    return k;
+}
+
 /* Column names of a table or view, by preparing SELECT * (no row is read). */
 static int open_table(Source *base, const char *name, const char *const **names, int *ncols, char *err, size_t size)
 {
@@ -52,8 +75,13 @@ static int open_table(Source *base, const char *name, const char *const **names,
     int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
     sqlite3_free(sql);
     if (rc != SQLITE_OK) {
-        const char *msg = sqlite3_errmsg(s->db);
-        if (strstr(msg, "no such table")) return errfmt(err, size, msg_text(base->lang, MSG_MISSING_TABLE), s->path, name);
+        /* "no such table" alone does not say which: a view naming a missing
+         * table says it too */
+        char msg[512]; /* copied: the look-up below replaces SQLite's message */
+        snprintf(msg, sizeof msg, "%s", sqlite3_errmsg(s->db));
+        Kind k = object_kind(s, name);
+        if (k == KIND_NONE) return errfmt(err, size, msg_text(base->lang, MSG_MISSING_TABLE), s->path, name);
+        if (k == KIND_VIEW) return errfmt(err, size, msg_text(base->lang, MSG_SQL_VIEW_ERROR), s->path, name, msg);
         return errfmt(err, size, msg_text(base->lang, MSG_SQL_TABLE_ERROR), s->path, name, msg);
     }
     int n = sqlite3_column_count(st);
@@ -91,18 +119,7 @@ static const char *rowid_name(const SqlSource *s)
 /* The rows: by rowid when the table has one (not views: their rowid is NULL). */
 static int prepare_rows(SqlSource *s, char *err, size_t size)
 {
-    bool is_view = false;
-    sqlite3_stmt *kind = NULL;
-    /* names are matched as SQLite matches them, without regard to ASCII case */
-    if (sqlite3_prepare_v2(s->db, "SELECT type FROM sqlite_master WHERE name = ? COLLATE NOCASE AND type IN ('table', 'view')",
-                           -1, &kind, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(kind, 1, s->table, -1, SQLITE_STATIC);
-        if (sqlite3_step(kind) == SQLITE_ROW) {
-            const unsigned char *t = sqlite3_column_text(kind, 0);
-            is_view = t && !strcmp((const char *)t, "view");
-        }
-    }
-    sqlite3_finalize(kind);
+    bool is_view = object_kind(s, s->table) == KIND_VIEW;
     s->has_rowid = false;
     char *sql;
     const char *rowid = rowid_name(s);

@@ -1,8 +1,10 @@
 /* text.c - UTF-8 decoding, terminal widths, the terminal escaper and JSON strings (see text.h). */
 #include "text.h"
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* utf8_decode's body, inlined into the validator that every cell read goes through */
@@ -96,8 +98,7 @@ int text_width(const char *s)
 
 void text_pad(FILE *out, const char *s, int width)
 {
-    fputs(s, out);
-    for (int w = text_width(s); w < width; w++) fputc(' ', out);
+    for (int w = text_write_escaped(out, s); w < width; w++) fputc(' ', out);
 }
 
 /* Where escaped text goes: a stream, or a buffer that keeps what fits. */
@@ -124,35 +125,53 @@ static void put(Sink *k, const char *s, size_t n, bool whole)
     k->buf[k->len] = '\0';
 }
 
+/* The one decision of what a terminal is shown for the character at p (< end):
+ * 0 when it is shown as it is (*n its bytes, *w its columns), else the length
+ * of its escape written into e (NUL-terminated; *n the bytes it replaces). */
+static int escape_of(const unsigned char *p, const unsigned char *end, int *n, int *w, char e[TEXT_ESCAPE_MAX])
+{
+    uint32_t cp = 0;
+    *n = utf8_decode(p, end, &cp);
+    bool c1_or_bidi = (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+    if (*n && cp >= 0x20 && cp != 0x7F && !c1_or_bidi) { *w = codepoint_width(cp); return 0; }
+    int len;
+    if (*n == 0) len = snprintf(e, TEXT_ESCAPE_MAX, "\\x%02x", *p);
+    else if (cp == '\n') len = snprintf(e, TEXT_ESCAPE_MAX, "\\n");
+    else if (cp == '\r') len = snprintf(e, TEXT_ESCAPE_MAX, "\\r");
+    else if (cp == '\t') len = snprintf(e, TEXT_ESCAPE_MAX, "\\t");
+    else if (cp < 0x80) len = snprintf(e, TEXT_ESCAPE_MAX, "\\x%02x", (unsigned)cp);
+    else len = snprintf(e, TEXT_ESCAPE_MAX, "\\u%04x", (unsigned)cp);
+    if (*n == 0) *n = 1;
+    *w = len;
+    return len;
+}
+
 static int escape(Sink *k, const char *s)
 {
     const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s), *run = p; /* run: written as it is */
     int w = 0;
     while (p < end) {
-        uint32_t cp;
-        int n = utf8_decode(p, end, &cp);
-        bool c1_or_bidi = (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
-        if (n && cp >= 0x20 && cp != 0x7F && !c1_or_bidi) {
-            w += codepoint_width(cp);
-            p += n;
-            continue;
-        }
-        put(k, (const char *)run, (size_t)(p - run), false);
-        char e[8];
-        int len;
-        if (n == 0) len = snprintf(e, sizeof e, "\\x%02x", *p);
-        else if (cp == '\n') len = snprintf(e, sizeof e, "\\n");
-        else if (cp == '\r') len = snprintf(e, sizeof e, "\\r");
-        else if (cp == '\t') len = snprintf(e, sizeof e, "\\t");
-        else if (cp < 0x80) len = snprintf(e, sizeof e, "\\x%02x", (unsigned)cp);
-        else len = snprintf(e, sizeof e, "\\u%04x", (unsigned)cp);
+        char e[TEXT_ESCAPE_MAX];
+        int n, cw, len = escape_of(p, end, &n, &cw, e);
+        w += cw;
+        p += n;
+        if (!len) continue;
+        put(k, (const char *)run, (size_t)(p - n - run), false);
         put(k, e, (size_t)len, true);
-        w += len;
-        p += n ? n : 1;
         run = p;
     }
     put(k, (const char *)run, (size_t)(p - run), false);
     return w;
+}
+
+int text_escape_char(const char *p, const char *end, char e[TEXT_ESCAPE_MAX], int *width)
+{
+    int n;
+    if (!escape_of((const unsigned char *)p, (const unsigned char *)end, &n, width, e)) {
+        memcpy(e, p, (size_t)n);
+        e[n] = '\0';
+    }
+    return n;
 }
 
 int text_write_escaped(FILE *out, const char *s)
@@ -167,6 +186,25 @@ void text_escape(char *buf, size_t size, const char *s)
     Sink k = {NULL, buf, size, 0, false};
     buf[0] = '\0';
     escape(&k, s);
+}
+
+int text_printf_escaped(FILE *out, const char *fmt, ...)
+{
+    char *text = NULL;
+    size_t n = 0;
+    FILE *m = open_memstream(&text, &n);
+    if (!m) return -1;
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(m, fmt, ap);
+    va_end(ap);
+    if (fclose(m) != 0 || !text) { free(text); return -1; }
+    bool nl = n > 0 && text[n - 1] == '\n';
+    if (nl) text[n - 1] = '\0';
+    text_write_escaped(out, text);
+    if (nl) fputc('\n', out);
+    free(text);
+    return 0;
 }
 
 void json_write_string(FILE *out, const char *s)

@@ -17,7 +17,7 @@ long utf8_invalid_at(const char *s, size_t n);
 /* Terminal columns of a code point: 2 for East Asian wide ones, else 1. */
 int codepoint_width(uint32_t cp);
 int text_width(const char *s);
-/* Prints s left-aligned in a field of `width` terminal columns. */
+/* Prints s escaped (text_write_escaped) left-aligned in a field of `width` terminal columns. */
 void text_pad(FILE *out, const char *s, int width);
 /* The one escaper of text shown on a terminal (the text report, messages
  * that quote names and cells of the data): writes s with C0 controls (\n,
@@ -29,6 +29,16 @@ int text_write_escaped(FILE *out, const char *s);
 /* The same into buf (size bytes, NUL-terminated; what does not fit is cut at a
  * character or an escape, never inside one). */
 void text_escape(char *buf, size_t size, const char *s);
+/* The same for the one character at p (< end), NUL bytes included: what is
+ * shown for it (the character or its escape) into e, its columns in *width;
+ * returns the bytes it takes at p. For text shown with a caret under it. */
+enum { TEXT_ESCAPE_MAX = 8 };
+int text_escape_char(const char *p, const char *end, char e[TEXT_ESCAPE_MAX], int *width);
+/* fmt with its arguments (names, values, source text of a rule file) written
+ * escaped as a whole, but for a final newline, which stays: for a line of a
+ * message whose format holds no control character but that one. -1 when out
+ * of memory (nothing written). */
+int text_printf_escaped(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Writes s as a JSON string literal (quotes included); invalid UTF-8 becomes U+FFFD. */
 void json_write_string(FILE *out, const char *s);
 

@@ -505,22 +505,29 @@ printf 'person,name,role,from,to,"x\033[8m\n  total: 0","x\033[8m\n  total: 0"\n
 "$zhidu" run "$mini" "$me/hdr" >"$tmp/out" 2>"$tmp/err"
 rc=$?
 check "a header name with ESC and a line break, twice: named escaped" 2 'zhidu: '"$me"'/hdr/roster.csv: column x\x1b[8m\n  total: 0 appears twice in the header'
-# U+202E (right-to-left override) in an event type; the cell's ESC is escaped by the cell's own quoting (\x1B)
+# U+202E (right-to-left override) in an event type; the cell's ESC and line break escaped as the text report escapes them (\x1b, \n)
 printf 'id,time,type,actor,targets,topic,ref\ne01,2025-03-03T09:00,t\342\200\256gnp\033[8m,s1,p1,,\n' >"$me/cell/events.csv"
 "$zhidu" run "$mini" "$me/cell" >"$tmp/out" 2>"$tmp/err"
 rc=$?
-check "an event type holding U+202E and ESC: named escaped" 2 'zhidu: '"$me"'/cell/events.csv:2: column type: unknown event type '"'"'t\u202egnp\x1B[8m'"'"
+check "an event type holding U+202E and ESC: named escaped" 2 'zhidu: '"$me"'/cell/events.csv:2: column type: unknown event type '"'"'t\u202egnp\x1b[8m'"'"
 printf 'id,time,type,actor,targets,topic,ref\ne01,2025-03-03T09:00,talk,s1,p1,,\ne02,2025-03-03T09:00,"t\342\200\256gnp\n  total: 0",s1,p1,,\n' >"$me/skip/events.csv"
 "$zhidu" run "$mini" "$me/skip" --on-bad-row skip >"$tmp/out" 2>"$tmp/err"
 rc=$?
-check "a skipped row's event type holding U+202E and a line break: reported escaped" 0 'zhidu: '"$me"'/skip/events.csv:3: column type: unknown event type '"'"'t\u202egnp\x0A  total: 0'"'"' (row skipped)
+check "a skipped row's event type holding U+202E and a line break: reported escaped" 0 'zhidu: '"$me"'/skip/events.csv:3: column type: unknown event type '"'"'t\u202egnp\n  total: 0'"'"' (row skipped)
 zhidu: 1 bad row skipped'
 python3 "$root/tests/data/mkdb.py" "$me/view.db" --csv "$good" --sql "ALTER TABLE topics RENAME TO topics_raw;
 CREATE VIEW topics AS SELECT topic, lead, \`c$(printf '\033')[8m
   total: 0\` FROM topics_raw;"
 "$zhidu" run "$mini" "$me/view.db" >"$tmp/out" 2>"$tmp/err"
 rc=$?
-check "SQLite: an error quoting a view's column name with ESC and a line break: escaped" 2 'zhidu: '"$me"'/view.db: table topics: no such column: c\x1b[8m\n  total: 0'
+check "SQLite: an error quoting a view's column name with ESC and a line break: escaped" 2 'zhidu: '"$me"'/view.db: view topics cannot be read: SQLite says: no such column: c\x1b[8m\n  total: 0'
+# a view naming a table that is not there: the view named, and what SQLite said
+# (escaped); it was reported as "missing table topics", which is there
+python3 "$root/tests/data/mkdb.py" "$me/gone.db" --csv "$good" --sql "DROP TABLE topics;
+CREATE VIEW topics AS SELECT * FROM \"gone$(printf '\033')[8m\";"
+"$zhidu" run "$mini" "$me/gone.db" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "SQLite: a view over a missing table: the view named, SQLite's words escaped" 2 'zhidu: '"$me"'/gone.db: view topics cannot be read: SQLite says: no such table: main.gone\x1b[8m'
 # an event of unit "u ESC[8m ⏎ total: 0" out of time order after a step (--window 1): the note names the
 # unit escaped (no talk in the weeks of 2025-03-24 and 03-31: violations)
 printf 'id,time,type,actor,targets,topic,ref,unit\n' >"$me/unit/events.csv"
@@ -584,3 +591,78 @@ rc=$?
 check "--max-held-events 0: refused" 2 "zhidu: --max-held-events takes a number of events (1 to 4000000000), not '0'
 usage: zhidu run POLICY DATA [options]
 (run 'zhidu help run' for more)"
+
+# ==== rule files are hostile input too: what quotes them is escaped ====
+# raw_free FILE: no control byte but line ends, no C1 control, no bidirectional
+# override or isolate in FILE (what would forge lines or reorder text)
+raw_free() {
+  python3 -c "
+import re, sys
+t = open(sys.argv[1], encoding='utf-8', errors='surrogateescape').read()
+sys.exit(1 if re.search('[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]', t) else 0)" "$1"
+}
+# check.zd: ESC[8m in the title (E0002) and a role named 书 U+202E 记 twice
+# (E0201): the source lines, the quoted name and the carets as worked out by
+# hand (an escape takes as many columns as it has characters)
+# (made here: a rule file in the tree must format, tests/fmt.sh)
+mkdir -p "$tmp/rf"
+printf 'policy p { title "a\033[8mb" document "d" effective 2024-01-01 timezone "+08:00" }\nrole 书\342\200\256记, 书\342\200\256记\n' >"$tmp/rf/check.zd"
+(cd "$tmp/rf" && "$zhidu" check check.zd >"$tmp/out" 2>"$tmp/err")
+rc=$?
+cp rulefile/expected.check "$tmp/want"
+if [ $rc = 1 ] && cmp -s "$tmp/err" "$tmp/want" && raw_free "$tmp/err"; then pass "check: ESC and U+202E in a rule file shown escaped, carets under them"
+else fail "check: ESC and U+202E in a rule file shown escaped, carets under them" "exit $rc; $(diff "$tmp/want" "$tmp/err" | head -6)"; fi
+(cd "$tmp/rf" && "$zhidu" fmt --check check.zd >"$tmp/out" 2>"$tmp/err")
+rc=$?
+head -n 3 "$tmp/want" >"$tmp/want3"
+if [ $rc = 1 ] && cmp -s "$tmp/err" "$tmp/want3"; then pass "fmt: the rule file's ESC shown escaped"
+else fail "fmt: the rule file's ESC shown escaped" "exit $rc; $(diff "$tmp/want3" "$tmp/err" | head -6)"; fi
+# extends naming a file whose name holds ESC and U+202E: the path in the
+# message and at the head of the diagnostic escaped
+printf 'extends "x\033[2K\342\200\256.zd"\n' >"$tmp/ext.zd"
+"$zhidu" check "$tmp/ext.zd" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc = 1 ] && grep -qF 'x\x1b[2K\u202e.zd' "$tmp/err" && raw_free "$tmp/err"; then pass "check: a path named by extends shown escaped"
+else fail "check: a path named by extends shown escaped" "exit $rc; $(head -c 300 "$tmp/err")"; fi
+# disasm: the title, a clause's text and a message holding U+202E, a C1 CSI
+# (U+009B) and a line break written as \n in the literal
+sed -e 's|"数据测试用小制度"|"数据\xe2\x80\xae测试\xc2\x9b8m用小制度"|' \
+    -e 's|"书记、校长原则上每周沟通一次。"|"书记\\n  total: 0\xe2\x80\xae"|' "$mini" >"$tmp/hd.zd"
+"$zhidu" disasm "$tmp/hd.zd" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc = 0 ] && [ "$(head -n 1 "$tmp/out")" = 'policy mini: 数据\u202e测试\u009b8m用小制度 (测〔2025〕1号)' ] &&
+   grep -qxF '      clause 1: 书记\n  total: 0\u202e' "$tmp/out" && ! grep -q '^  total' "$tmp/out" && raw_free "$tmp/out"
+then pass "disasm: a policy's strings shown escaped"
+else fail "disasm: a policy's strings shown escaped" "exit $rc; $(head -n 1 "$tmp/out"; grep -n 'clause 1' "$tmp/out")"; fi
+# zhidu test: a case named with ESC[8m and U+202E, an event id holding ESC[2K
+# and an expected subject holding U+202E: the failure as worked out by hand
+printf '%s\n' "policy $root/rules/gxnu.zd" 'table roster' 'person,name,role,from,to,areas' \
+  'S,书记甲,书记,2020-01-01,,' 'P,校长乙,校长,2020-01-01,,' 'A,成员丙,班子成员,2020-01-01,,财务' 'end' '' \
+  $'case hidden\033[8m\342\200\256x' 'table events' 'id,time,type,actor,targets,observers,kind,topic,outcome,end,ref' \
+  'D1,2024-03-05 10:00,delay,A,,,,T1,,,' $'I1\033[2K,2024-03-05 11:00,incident,A,,,突发事件,,,,' \
+  'R1,2024-03-08 10:00,report,A,S,,,,,,D1' 'end' '  kept O9 trigger D1 subjects A' \
+  $'  pending O10 trigger I1\033[2K subjects A\342\200\256, S' >"$tmp/h.zdtest"
+cat >"$tmp/h.want" <<'T'
+FAIL h.zdtest:9: hidden\x1b[8m\u202ex
+  - pending O10 trigger I1\x1b[2K subjects A\u202e, S   (line 17)
+  + violated 突发事件及时汇报 trigger I1\x1b[2K subjects A, P
+  + violated 突发事件及时汇报 trigger I1\x1b[2K subjects A, S
+0 passed, 1 failed
+T
+(cd "$tmp" && "$zhidu" test h.zdtest >"$tmp/out" 2>"$tmp/err")
+rc=$?
+if [ $rc = 1 ] && cmp -s "$tmp/out" "$tmp/h.want" && [ ! -s "$tmp/err" ]; then pass "zhidu test: a failure's names, ids and subjects shown escaped"
+else fail "zhidu test: a failure's names, ids and subjects shown escaped" "exit $rc; $(diff "$tmp/h.want" "$tmp/out" | head -8) $(head -c 200 "$tmp/err")"; fi
+# diff of two policies: a title and a clause id holding U+202E, escaped
+sed -e 's|"数据测试用小制度"|"数据\xe2\x80\xae测试"|' \
+    -e 's|clause "1" "书记、校长原则上每周沟通一次。"|clause "1\xe2\x80\xae" "书记、校长原则上每周沟通一次。"|' "$mini" >"$tmp/m2.zd"
+"$zhidu" diff "$mini" "$tmp/m2.zd" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc = 1 ] && grep -qxF '  title: 数据测试用小制度 → 数据\u202e测试' "$tmp/out" && grep -qxF '  1\u202e' "$tmp/out" && raw_free "$tmp/out"
+then pass "diff of policies: a title and a clause id shown escaped"
+else fail "diff of policies: a title and a clause id shown escaped" "exit $rc; $(head -c 300 "$tmp/out")"; fi
+"$zhidu" explain "$tmp/m2.zd" "$good" --rule weekly >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc = 0 ] && [ "$(head -n 1 "$tmp/out")" = '== weekly [W] 1\u202e — kept' ] && raw_free "$tmp/out"
+then pass "explain: a clause id of the rule file shown escaped"
+else fail "explain: a clause id of the rule file shown escaped" "exit $rc; $(head -n 2 "$tmp/out") $(head -c 200 "$tmp/err")"; fi

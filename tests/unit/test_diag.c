@@ -377,7 +377,7 @@ static void test_long_cjk_line_cut(void **state)
     free(text);
 }
 
-static void test_invalid_utf8_shown_as_question_mark(void **state)
+static void test_invalid_utf8_and_controls_shown_escaped(void **state)
 {
     Fixture *f = *state;
     DiagEngine *d = &f->diag;
@@ -387,11 +387,11 @@ static void test_invalid_utf8_shown_as_question_mark(void **state)
     char *text = render(d, false);
     assert_string_equal(text,
                         "a.zd:1:5: error[E0001]: here\n"
-                        "  ab??cd?e f??g\n"
-                        "      ^\n"
+                        "  ab\\xff\\xfecd\\x01e f\\xe4\\xb8g\n"
+                        "            ^\n" /* 2 + a b + two escapes of 4 columns */
                         "a.zd:1:12: error[E0001]: g\n"
-                        "  ab??cd?e f??g\n"
-                        "              ^\n");
+                        "  ab\\xff\\xfecd\\x01e f\\xe4\\xb8g\n"
+                        "                             ^\n"); /* 12 + cd, \x01 (4), e, the tab (1), f, \xe4 \xb8 (8) */
     free(text);
 }
 
@@ -627,7 +627,7 @@ int main(void)
         T(test_long_line_cut),
         T(test_long_line_span_at_start),
         T(test_long_cjk_line_cut),
-        T(test_invalid_utf8_shown_as_question_mark),
+        T(test_invalid_utf8_and_controls_shown_escaped),
         T(test_sorting),
         T(test_terminal_escaping),
         T(test_json_escaping),
