@@ -10,13 +10,7 @@
 # pairs, O12 the 2*19 pairs of a principal leader and a member less the one
 # pair counted twice (书记 and 校长 with each other), 37.
 # Prints "PASS bench NAME" or "FAIL bench NAME: why" per check.
-set -u
-zhidu=$1
-case $zhidu in /*) ;; *) zhidu=$PWD/$zhidu ;; esac
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
 export PYTHONDONTWRITEBYTECODE=1
 
 pass() { echo "PASS bench $1"; }

@@ -11,13 +11,7 @@
 # but for the marked source locations, and a hostile roster name or unit name
 # stays text.
 # Prints "PASS ..." or "FAIL ...: why" per check.
-set -u
-zhidu=$1
-case $zhidu in /*) ;; *) zhidu=$PWD/$zhidu ;; esac
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
 pass() { echo "PASS browser $1"; }
 fail() { echo "FAIL browser $1: $2"; }
 

@@ -11,13 +11,7 @@
 #    the violations its scenario declares (make_data.py --expected, the hand
 #    reading) must be the identities of expected.jsonl.
 # Prints "PASS examples NAME" or "FAIL examples NAME: why" per check.
-set -u
-zhidu=$1
-case $zhidu in /*) ;; *) zhidu=$PWD/$zhidu ;; esac
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
 
 pass() { echo "PASS examples $1"; }
 fail() { echo "FAIL examples $1: $2"; }

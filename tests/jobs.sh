@@ -9,13 +9,7 @@
 # with --on-bad-row skip). The --jobs 3 jsonl of the two examples is also
 # their hand-checked expected.jsonl. Bad --jobs values exit 2 with a message.
 # Prints "PASS jobs NAME" or "FAIL jobs NAME: why" per check.
-set -u
-zhidu=$1
-case $zhidu in /*) ;; *) zhidu=$PWD/$zhidu ;; esac
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
 export PYTHONDONTWRITEBYTECODE=1
 
 pass() { echo "PASS jobs $1"; }

@@ -6,13 +6,7 @@
 # its index (computed here in Python, independently); bad --shard values and
 # mismatched merge inputs exit 2 with a message.
 # Prints "PASS shard NAME" or "FAIL shard NAME: why" per check.
-set -u
-zhidu=$1
-case $zhidu in /*) ;; *) zhidu=$PWD/$zhidu ;; esac
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
 export PYTHONDONTWRITEBYTECODE=1
 
 pass() { echo "PASS shard $1"; }

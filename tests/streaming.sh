@@ -16,13 +16,7 @@
 # rules/units/wenxueyuan.zd and waiguoyu.zd run on their examples the same
 # way, and tests/data/calendar/calendar.zd (calendar clauses) on its data.
 # Prints "PASS streaming NAME" or "FAIL streaming NAME: why" per check.
-set -u
-zhidu=$1
-case $zhidu in /*) ;; *) zhidu=$PWD/$zhidu ;; esac
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
 export PYTHONDONTWRITEBYTECODE=1
 
 pass() { echo "PASS streaming $1"; }

@@ -6,13 +6,7 @@
 # it must still compile (so the failure is a verdict the tests caught, not a
 # syntax error) and the edit must change the file.
 # Prints "PASS mutants NAME" or "FAIL mutants NAME: why" per check.
-set -u
-zhidu=$1
-case $zhidu in /*) ;; *) zhidu=$PWD/$zhidu ;; esac
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
 
 pass() { echo "PASS mutants $1"; }
 fail() { echo "FAIL mutants $1: $2"; }

@@ -12,13 +12,7 @@
 #  * --junit writes well-formed JUnit XML with the counts; --coverage the
 #    rule and clause lines.
 # Prints "PASS zdtest NAME" or "FAIL zdtest NAME: why" per check.
-set -u
-zhidu=$1
-case $zhidu in /*) ;; *) zhidu=$PWD/$zhidu ;; esac
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
 ln -s "$root/rules" "$tmp/rules"
 
 pass() { echo "PASS zdtest $1"; }
