@@ -10,12 +10,7 @@
 #    (an existing one is left as it was); compiling to an unwritable path
 #    exits 2 and leaves no temporary file behind.
 # Prints "PASS name" or "FAIL name: why" per test.
-set -u
-zhidu=$1
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
 
 pass() { echo "PASS $1"; }
 fail() { echo "FAIL $1: $2"; }

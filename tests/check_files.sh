@@ -10,12 +10,7 @@
 #  (code, line[, col]) reported must equal the set expected, and the exit code
 #  must be 1 when an error is expected, 0 when only warnings are.
 # Support files that are not tests themselves live in subdirectories.
-set -u
-zhidu=$1
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
 
 for f in tests/check/good/*.zd rules/*.zd rules/units/*.zd; do
   [ -e "$f" ] || continue

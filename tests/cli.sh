@@ -4,12 +4,7 @@
 # --version, usage errors (exit 2, the message, a "did you mean" where a name
 # is near, the command's usage line) and docs/cli.md documenting every option
 # each command's help lists. Expected texts are written by hand.
-set -u
-zhidu=$1
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
 
 # check NAME RC STDOUT-FIRST-LINE STDERR ARGS... : exit code, first line of
 # stdout ("-" for empty stdout), whole stderr

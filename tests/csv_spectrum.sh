@@ -16,13 +16,7 @@
 # cell is a missing value), with no row lost or added (summary rows_read).
 # Prints "PASS csv-spectrum NAME" or "FAIL csv-spectrum NAME: why" per file
 # (ZHIDU_KNOWN_BUGS=1: also for the file of a known, reported bug; see KNOWN_BUG).
-set -u
-zhidu=$1
-case $zhidu in /*) ;; *) zhidu=$PWD/$zhidu ;; esac
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root" || exit 2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
 
 version=2.0.0
 sha1=96fddc82db57d99faf988a6a4552c67f258cd8cd   # npm's shasum of csv-spectrum-2.0.0.tgz

@@ -11,12 +11,7 @@
 # docs/regulation.md's ```zd blocks are copies of a rule file: with comment
 # lines and runs of blank lines dropped, each must be, line for line, in some
 # rules/**/*.zd. (errors.md's ```zd blocks are errors_examples.sh's.)
-set -u
-zhidu=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
 ln -s "$root/rules" "$tmp/rules"
 
 # data examples and rule copies of one document

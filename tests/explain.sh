@@ -5,12 +5,7 @@
 # the nearest miss and the condition it failed), a kept one, a trigger chosen
 # by --at EVENT-ID, --unit, the JSON form field by field, and bad input. Every
 # expected output below was worked out by hand from the CSV rows.
-set -u
-zhidu=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
 pass() { echo "PASS $1"; }
 fail() { echo "FAIL $1: $2"; }
 data=tests/data/explain

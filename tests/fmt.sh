@@ -5,12 +5,7 @@
 # trailing blanks messed up formats back exactly; --check exit codes; a file
 # with a lexical or syntax error is refused and left untouched; the example of
 # docs/cli.md. Expected outputs are written by hand below.
-set -u
-zhidu=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
 pass() { echo "PASS $1"; }
 fail() { echo "FAIL $1: $2"; }
 

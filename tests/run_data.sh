@@ -10,13 +10,7 @@
 # Prints "PASS data NAME" or "FAIL data NAME: why" per case.
 # ZHIDU_KNOWN_BUGS=1 also runs the cases of known, reported runtime bugs
 # (they fail until the runtime is fixed).
-set -u
-zhidu=$1
-case $zhidu in /*) ;; *) zhidu=$PWD/$zhidu ;; esac
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root" || exit 2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
 export LC_ALL=C   # bytes are bytes: the cases hold invalid UTF-8 on purpose
 data=$root/tests/data
 mini=$data/mini.zd
