@@ -6,13 +6,15 @@
 #   bare libcsv parse      bench/csv_scan.c over the four CSV files
 #   bare SQLite scan       bench/sqlite_scan.c, typed accessors, every column
 #   zhidu, bindings only   gxnu.zd's header and bindings, no rules (CSV)
-#   zhidu gxnu.zd          CSV and SQLite, --format jsonl
+#   zhidu gxnu.zd          CSV and SQLite, --format jsonl, --jobs at its default
+#                          (the cores), and CSV again with --jobs 1
 #   zhidu O7+O8+O17        only those rules (SQLite)
 #   sqlite3 O7+O8+O17      bench/rules.sql in the sqlite3 shell
 #   Python O7+O8+O17       bench/rules.py, a straightforward script (CSV)
 #   zhidu one rule         O7, O8, O12, O13, O17 alone (CSV)
-# with events/s (by CPU time), the ratio to the bare parse of the same format
-# measured in the same invocation, and the growth exponent between sizes
+# with events/s (by CPU time), the ratios of CPU and of wall time to the bare
+# parse of the same format measured in the same invocation, the Python
+# reading's time as a multiple of the whole file's, and the growth exponent between sizes
 # log(t2/t1)/log(n2/n1) (1 = linear, 2 = quadratic). It also checks that
 # bench/rules.sql and bench/rules.py report the same O7, O8, O17 violations
 # as zhidu.
@@ -73,9 +75,10 @@ measure() {
 }
 
 labels=(csv "bare libcsv parse" zload "zhidu, bindings only (CSV)" zcsv "zhidu gxnu.zd (CSV)"
+        zcsv1 "zhidu gxnu.zd (CSV, --jobs 1)"
         db "bare SQLite scan" zdb "zhidu gxnu.zd (SQLite)" z3 "zhidu O7+O8+O17 (SQLite)"
         sql "sqlite3 shell O7+O8+O17" py "Python O7+O8+O17 (CSV)")
-base_of() { case $1 in csv|zload|zcsv|py|rule-*) echo csv ;; *) echo db ;; esac; }
+base_of() { case $1 in csv|zload|zcsv|zcsv1|py|rule-*) echo csv ;; *) echo db ;; esac; }
 [ "$per_rule" = 1 ] && for t in "${tags[@]}"; do labels+=("rule-$t" "zhidu $t alone (CSV)"); done
 
 declare -A nev
@@ -96,6 +99,7 @@ for n in "${sizes[@]}"; do
   measure "db-$n" -- "$work/sqlite_scan" "$dir.db"
   measure "zload-$n" -- "$zhidu" run "$work/bindings-only.zd" "$dir" --format jsonl --fail-on never
   measure "zcsv-$n" -- "$zhidu" run rules/gxnu.zd "$dir" --format jsonl --fail-on never
+  measure "zcsv1-$n" -- "$zhidu" run rules/gxnu.zd "$dir" --format jsonl --fail-on never --jobs 1
   measure "zdb-$n" -- "$zhidu" run rules/gxnu.zd "$dir.db" --format jsonl --fail-on never
   measure "z3-$n" -- "$zhidu" run "$work/rules-O7-O8-O17.zd" "$dir.db" --format jsonl --fail-on never
   measure "sql-$n" -- sqlite3 -readonly "$dir.db" -init /dev/null -cmd '.read bench/rules.sql' .quit
@@ -108,16 +112,21 @@ for n in "${sizes[@]}"; do
   echo
   echo "## $rows events ($(du -shL "$dir" | cut -f1) CSV, $(du -hL "$dir.db" | cut -f1) SQLite; load now $(cut -d' ' -f1 /proc/loadavg))"
   echo
-  echo "| | CPU s | wall s | events/s | peak MiB | CPU × bare parse |"
-  echo "|---|---:|---:|---:|---:|---:|"
+  echo "| | CPU s | wall s | events/s | peak MiB | CPU × bare parse | wall × bare parse |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
   for ((i = 0; i < ${#labels[@]}; i += 2)); do
     k=${labels[i]}; r=${res[$k-$n]}; b=${res[$(base_of "$k")-$n]}
-    if [ "$r" = timeout ]; then echo "| ${labels[i+1]} | > $limit (capped) | | | | |"; continue; fi
+    if [ "$r" = timeout ]; then echo "| ${labels[i+1]} | > $limit (capped) | | | | | |"; continue; fi
     awk -v l="${labels[i+1]}" -v r="$r" -v b="$b" -v n="$rows" 'BEGIN {
       split(r, x, " "); split(b, y, " ")
-      printf "| %s | %.2f | %.2f | %s | %.1f | %s |\n", l, x[1], x[2], (x[1] >= 0.02 ? sprintf("%.0f", n / x[1]) : "–"),
-             x[3] / 1024, (y[1] >= 0.02 ? sprintf("%.1f", x[1] / y[1]) : "–") }'
+      printf "| %s | %.2f | %.2f | %s | %.1f | %s | %s |\n", l, x[1], x[2], (x[1] >= 0.02 ? sprintf("%.0f", n / x[1]) : "–"),
+             x[3] / 1024, (y[1] >= 0.02 ? sprintf("%.1f", x[1] / y[1]) : "–"), (y[2] >= 0.02 ? sprintf("%.1f", x[2] / y[2]) : "–") }'
   done
+  if [ "${res[zcsv-$n]}" != timeout ] && [ "${res[py-$n]}" != timeout ]; then
+    awk -v z="${res[zcsv-$n]}" -v p="${res[py-$n]}" 'BEGIN { split(z, x, " "); split(p, y, " ")
+      printf "\nPython O7+O8+O17 against zhidu gxnu.zd (CSV, the whole file): %.1f× the CPU time, %.1f× the wall time.\n",
+             y[1] / x[1], y[2] / x[2] }'
+  fi
   for k in sql py; do
     [ "${res[zdb-$n]}" != timeout ] && [ "${res[$k-$n]}" != timeout ] || continue
     echo

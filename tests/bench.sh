@@ -38,8 +38,10 @@ fi
 # compare.sh end to end on ~300 events, one run each
 if ZHIDU=$zhidu WORK=$tmp/work REPEAT=1 bash bench/compare.sh 300 >"$tmp/table.md" 2>"$tmp/err"; then
   rows=$(grep -c '^| [a-zA-Z]' "$tmp/table.md")
-  if [ "$rows" -ne 13 ]; then
-    fail "compare.sh" "expected 13 table rows, got $rows"
+  if [ "$rows" -ne 14 ]; then
+    fail "compare.sh" "expected 14 table rows, got $rows"
+  elif ! grep -q '^Python O7+O8+O17 against zhidu gxnu.zd (CSV, the whole file): [0-9.]*× the CPU time, [0-9.]*× the wall time.$' "$tmp/table.md"; then
+    fail "compare.sh" "no Python ratio line"
   elif [ "$(grep -c '^agree$' "$tmp/table.md")" -ne 2 ]; then
     fail "compare.sh" "the plain readings disagree with zhidu: $(grep -A3 DISAGREE "$tmp/table.md")"
   else
