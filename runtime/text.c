@@ -210,20 +210,23 @@ int text_printf_escaped(FILE *out, const char *fmt, ...)
 void json_write_string(FILE *out, const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
-    const unsigned char *end = p + strlen(s);
+    const unsigned char *end = p + strlen(s), *run = p; /* run: the start of what is written as it is */
     fputc('"', out);
     while (p < end) {
         uint32_t cp;
-        int n = utf8_decode(p, end, &cp);
-        if (n == 0) { fputs("\\ufffd", out); p++; continue; }
+        int n = decode(p, end, &cp);
+        if (n > 0 && cp != '"' && cp != '\\' && cp >= 0x20 && cp != 0x7F) { p += n; continue; }
+        fwrite(run, 1, (size_t)(p - run), out); /* one call a run, not one a character */
+        if (n == 0) { fputs("\\ufffd", out); p++; run = p; continue; }
         if (cp == '"') fputs("\\\"", out);
         else if (cp == '\\') fputs("\\\\", out);
         else if (cp == '\n') fputs("\\n", out);
         else if (cp == '\r') fputs("\\r", out);
         else if (cp == '\t') fputs("\\t", out);
-        else if (cp < 0x20 || cp == 0x7F) fprintf(out, "\\u%04x", cp);
-        else fwrite(p, 1, (size_t)n, out);
+        else fprintf(out, "\\u%04x", cp);
         p += n;
+        run = p;
     }
+    fwrite(run, 1, (size_t)(p - run), out);
     fputc('"', out);
 }
