@@ -141,14 +141,37 @@ static bool any_disjunct(const char *var, const char *ev, const Expr *call, Expr
     return pins > 0;
 }
 
+/* A conjunct `var.f in {k1, k2, …}` on a field holding one value is the
+ * union of `var.f == k1`, `var.f == k2`, …: each key a disjunct of sp. */
+static bool set_union(const char *var, const Expr *c, ScanPlan *sp)
+{
+    if (c->kind != EX_BINARY || c->op != OP_IN || c->rhs->kind != EX_SET) return false;
+    const Expr *f = c->lhs, *set = c->rhs;
+    if (f->kind != EX_FIELD || f->lhs->kind != EX_NAME || strcmp(f->lhs->name, var) || !f->type || f->type->kind == T_LIST)
+        return false;
+    if (set->args.len < 1 || set->args.len > ZL_MAX_DISJUNCTS || set->args.len > PLAN_MAX_ANY) return false;
+    for (int i = 0; i < set->args.len; i++) {
+        const Expr *k = set->args.items[i];
+        if (mentions(k, var) || !k->type || k->type->kind == T_LIST) return false;
+    }
+    for (int i = 0; i < set->args.len; i++) {
+        sp->any_key[i] = set->args.items[i];
+        sp->any_field[i] = f->field;
+        sp->any_group[i] = i;
+    }
+    sp->nany = set->args.len;
+    return true;
+}
+
 /* The first conjunct of cond that is an `or` (or a call of a definition that
- * is one, given var as its event) whose every disjunct pins a field: its pins
- * into sp->any_*, or none. */
+ * is one, given var as its event) whose every disjunct pins a field, or a
+ * field's membership in a set written out: its pins into sp->any_*, or none. */
 static void pick_union(const char *var, Expr *cond, ScanPlan *sp)
 {
     Conjuncts w;
     conj_start(&w, cond);
     for (Expr *c; (c = conj_next(&w));) {
+        if (set_union(var, c, sp)) return;
         const char *ev = var;
         const Expr *call = NULL;
         const DefSym *de = c->kind == EX_CALL && !c->lhs ? sym_as(c->sym, SYM_DEF) : NULL;

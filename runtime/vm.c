@@ -31,6 +31,11 @@ struct Iter {
     uint32_t any_n[ZL_MAX_DISJUNCTS];
     uint8_t nany;
     bool any_has, any_off;
+    /* after SCAN_ANY_END: the scan reads the union of any_pos[0 .. nunion),
+     * merged as it goes (any_at: how far in each), not it->pos */
+    bool lazy;
+    uint8_t nunion;
+    uint32_t any_at[ZL_MAX_DISJUNCTS];
 };
 
 static const Value missing = {0};
@@ -502,28 +507,48 @@ static void scan_any_or(Iter *it)
 
 /* SCAN_ANY_END: the union of each disjunct's candidates, when it is smaller
  * than what the scan has left. An event that can pass the condition passes
- * one disjunct, so it is in the union; the union is merged in position order,
- * each event once, so the scan returns the same events in the same order. */
-static void scan_any_end(Vm *vm, Iter *it)
+ * one disjunct, so it is in the union; the union is merged in position order
+ * as the scan reads it (scan_next: a `first` or an `exists` that finds one
+ * early reads no further), each event once, so the scan returns the same
+ * events in the same order. */
+static void scan_any_end(Iter *it)
 {
     bool use = !it->any_off && it->any_has && it->cur < it->end;
-    uint32_t groups = it->nany + 1u, total = 0, at[ZL_MAX_DISJUNCTS] = {0};
+    uint32_t groups = it->nany + 1u, total = 0;
     for (uint32_t g = 0; use && g < groups; g++) total += it->any_n[g];
     it->nany = 0;
     it->any_has = it->any_off = false;
     if (!use || total >= it->end - it->cur) return;
+    it->lazy = true;
+    it->nunion = (uint8_t)groups;
+    memset(it->any_at, 0, sizeof it->any_at);
+}
+
+/* The union's next position (in order, each once), or false at its end. */
+static bool union_next(Iter *it, uint32_t *position)
+{
+    uint32_t best = UINT32_MAX;
+    for (uint32_t g = 0; g < it->nunion; g++)
+        if (it->any_at[g] < it->any_n[g] && it->any_pos[g][it->any_at[g]] < best) best = it->any_pos[g][it->any_at[g]];
+    if (best == UINT32_MAX) return false;
+    for (uint32_t g = 0; g < it->nunion; g++)
+        if (it->any_at[g] < it->any_n[g] && it->any_pos[g][it->any_at[g]] == best) it->any_at[g]++;
+    *position = best;
+    return true;
+}
+
+/* SCAN_LAST: a backwards scan reads positions from the end, so a union is
+ * merged whole first (out of memory: the scratch arena's flag voids the run). */
+static void scan_last(Vm *vm, Iter *it)
+{
+    it->backwards = true;
+    if (!it->lazy) return;
+    uint32_t total = 0, n = 0;
+    for (uint32_t g = 0; g < it->nunion; g++) total += it->any_n[g] - it->any_at[g];
     uint32_t *merged = arena_alloc(&vm->scratch, sizeof(uint32_t) * (total + 1u));
-    if (!merged) return; /* out of memory: the scratch arena's flag voids the run */
-    uint32_t n = 0;
-    for (;;) {
-        uint32_t best = UINT32_MAX;
-        for (uint32_t g = 0; g < groups; g++)
-            if (at[g] < it->any_n[g] && it->any_pos[g][at[g]] < best) best = it->any_pos[g][at[g]];
-        if (best == UINT32_MAX) break;
-        merged[n++] = best;
-        for (uint32_t g = 0; g < groups; g++)
-            if (at[g] < it->any_n[g] && it->any_pos[g][at[g]] == best) at[g]++;
-    }
+    if (!merged) return;
+    while (n < total && union_next(it, &merged[n])) n++;
+    it->lazy = false;
     it->pos = merged;
     it->cur = 0;
     it->end = n;
@@ -557,9 +582,14 @@ static bool scan_next(Vm *vm, Iter *it, uint32_t *event)
         }
         return false;
     }
-    while (it->cur < it->end) {
-        uint32_t position = it->pos ? it->pos[it->cur] : it->cur;
-        it->cur++;
+    for (uint32_t position;;) {
+        if (it->lazy) {
+            if (!union_next(it, &position)) break;
+        } else {
+            if (it->cur >= it->end) break;
+            position = it->pos ? it->pos[it->cur] : it->cur;
+            it->cur++;
+        }
         uint32_t e = vm->unit->evs[position];
         const Event *ev = &vm->ds->events[e];
         if (ev->time > it->until) break; /* in time order: nothing later can pass */
@@ -570,6 +600,7 @@ static bool scan_next(Vm *vm, Iter *it, uint32_t *event)
         }
     }
     it->cur = it->end;
+    it->lazy = false;
     if (it->until > vm->host->reads->need_data) vm->host->reads->need_data = it->until;
     return false;
 }
@@ -857,8 +888,8 @@ Value vm_call(Vm *vm, uint32_t f, Value arg)
         case ZOP_SCAN_ALSO_EQ: scan_also_eq(vm, slots[in->a + 1u].it, in->b, *--sp); break;
         case ZOP_SCAN_ANY_EQ: scan_any_eq(vm, slots[in->a + 1u].it, in->b, *--sp); break;
         case ZOP_SCAN_ANY_OR: scan_any_or(slots[in->a + 1u].it); break;
-        case ZOP_SCAN_ANY_END: scan_any_end(vm, slots[in->a + 1u].it); break;
-        case ZOP_SCAN_LAST: slots[in->a + 1u].it->backwards = true; break;
+        case ZOP_SCAN_ANY_END: scan_any_end(slots[in->a + 1u].it); break;
+        case ZOP_SCAN_LAST: scan_last(vm, slots[in->a + 1u].it); break;
         case ZOP_SCAN_NEXT: {
             next_iteration(vm, slots[in->a + 1u].it, slots, fn->nslots, in->a, in->a + 1u, stack, sp);
             uint32_t e;

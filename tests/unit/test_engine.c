@@ -397,6 +397,35 @@ static void test_latest_by_key(void **state)
     world_free(w);
 }
 
+/* A field in a set written out reads the union of the set's keys (SCAN_ANY_*),
+ * merged as the scan goes (first) or whole before reading backwards (latest);
+ * z's reports are outside the union. m1 (10:00): the latest a or b report
+ * strictly before is r3 (b, 09:30; r4 is z's), the first strictly after is r7
+ * (b, 11:00; r5 is at 10:00 itself, r6 is z's); m2 (11:30): r7 and r8. */
+static void test_union_of_set_keys(void **state)
+{
+    (void)state;
+    World *w = world("rule l { tags L clause \"c\" \"t\" severity must on m: meeting\n"
+                     "  let c = latest(c: report where c.actor in {\"a\", \"b\"} and c.time < m.time)\n"
+                     "  let f = first(f: report where f.actor in {\"a\", \"b\"} and f.time > m.time)\n"
+                     "  require false\n"
+                     "  subjects c.id, f.id message \"x\" }\n");
+    row(w, "events", "id=r1|time=2024-09-02T08:00|type=report|actor=a");
+    row(w, "events", "id=r2|time=2024-09-02T09:00|type=report|actor=z");
+    row(w, "events", "id=r3|time=2024-09-02T09:30|type=report|actor=b");
+    row(w, "events", "id=r4|time=2024-09-02T10:00|type=report|actor=z");
+    row(w, "events", "id=m1|time=2024-09-02T10:00|type=meeting|actor=x");
+    row(w, "events", "id=r5|time=2024-09-02T10:00|type=report|actor=a");
+    row(w, "events", "id=r6|time=2024-09-02T10:30|type=report|actor=z");
+    row(w, "events", "id=r7|time=2024-09-02T11:00|type=report|actor=b");
+    row(w, "events", "id=m2|time=2024-09-02T11:30|type=meeting|actor=x");
+    row(w, "events", "id=r8|time=2024-09-02T12:00|type=report|actor=a");
+    row(w, "events", "id=r9|time=2024-09-02T12:30|type=report|actor=z");
+    run(w, NULL, NULL);
+    expect(w, "m1 r3 r7\nm2 r7 r8\n");
+    world_free(w);
+}
+
 /* Pairs and identities: an unordered pair reached twice is one violation. */
 static void test_pairs_identity(void **state)
 {
@@ -473,6 +502,7 @@ int main(void)
         cmocka_unit_test(test_deadline_pending_and_as_of),
         cmocka_unit_test(test_latest_first_ties),
         cmocka_unit_test(test_latest_by_key),
+        cmocka_unit_test(test_union_of_set_keys),
         cmocka_unit_test(test_pairs_identity),
         cmocka_unit_test(test_units),
         cmocka_unit_test(test_from_narrows_range),

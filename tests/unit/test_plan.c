@@ -203,6 +203,31 @@ static void test_union_of_disjuncts(void **state)
     assert_int_equal(scan.init, ZOP_SCAN_INIT_EQ);
 }
 
+/* `x.f in {k1, k2}` on a field of one value is the union of `x.f == k1` and
+ * `x.f == k2`; a set not written out, or a key that reads the event, is not. */
+static void test_union_of_set_members(void **state)
+{
+    (void)state;
+    ScanPlan scan;
+    RetainPlan keep;
+    Compilation *c = check_require("exists(x: meeting where x.actor in {\"P1\", e.actor, \"P3\"} and x.time > e.time)");
+    plan_scan(the_selection(c), &scan);
+    assert_int_equal(scan.init, ZOP_SCAN_INIT);
+    assert_non_null(scan.since);
+    assert_int_equal(scan.nany, 3);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(scan.any_field[i], 3); /* actor */
+        assert_int_equal(scan.any_group[i], i);
+    }
+    assert_int_equal(scan.any_key[0]->kind, EX_STRING);
+    assert_int_equal(scan.any_key[1]->kind, EX_FIELD);
+    compile_free(c);
+    plan("exists(x: meeting where x.actor in {x.actor, \"P3\"})", &scan, &keep);
+    assert_int_equal(scan.nany, 0);
+    plan("exists(x: meeting where x.actor in {e.actor} | {\"P2\"})", &scan, &keep);
+    assert_int_equal(scan.nany, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -213,6 +238,7 @@ int main(void)
         cmocka_unit_test(test_every_key_either_order),
         cmocka_unit_test(test_lower_bound),
         cmocka_unit_test(test_union_of_disjuncts),
+        cmocka_unit_test(test_union_of_set_members),
     };
     return cmocka_run_group_tests_name("plan", tests, NULL, NULL);
 }
