@@ -72,6 +72,9 @@ static bool list_has(const List *l, StrId s)
 
 static const List *list_merge(Vm *vm, const List *a, const List *b, int op) /* 0 union, 1 inter, 2 diff */
 {
+    /* lists are never changed once made: an empty side gives a side, or the empty list, without a copy */
+    if (a->n == 0) return op == 0 ? b : &empty_list;
+    if (b->n == 0) return op == 1 ? &empty_list : a;
     List *r = new_list(vm, a->n + b->n);
     if (!r) return &empty_list;
     uint32_t i = 0, j = 0;
@@ -650,6 +653,7 @@ static Value add_sub(bool add, Value a, Value b)
 /* MAKE_LIST: the set of the n values' strings (others dropped). */
 static const List *make_list(Vm *vm, const Value *vals, uint32_t n)
 {
+    if (n == 0) return &empty_list;
     List *l = new_list(vm, n);
     if (!l) return &empty_list;
     for (uint32_t i = 0; i < n; i++)
