@@ -120,7 +120,7 @@ static List *sorted_set(List *l)
     return l;
 }
 
-static Value cell_value(const Cell *c, uint8_t type)
+static inline __attribute__((always_inline)) Value cell_value(const Cell *c, uint8_t type)
 {
     switch (c->tag) {
     case CELL_STR: return mk_str(c->s);
@@ -132,7 +132,7 @@ static Value cell_value(const Cell *c, uint8_t type)
     }
 }
 
-static Value const_value(Vm *vm, uint32_t k)
+static inline __attribute__((always_inline)) Value const_value(Vm *vm, uint32_t k)
 {
     const ZConst *c = &vm->p->consts[k];
     switch (c->kind) {
@@ -663,11 +663,22 @@ static const List *make_list(Vm *vm, const Value *vals, uint32_t n)
 
 static Value emit_verdict(Vm *vm, Value *sp, int nparts, bool pending)
 {
-    size_t len = 1;
-    for (int i = 0; i < nparts; i++) len += strlen(to_text(vm, sp[i], FMT_PLAIN));
-    char *msg = arena_alloc(&vm->scratch, len);
+    /* each part formatted once (a person's name is looked up in the roster), copied once */
+    const char **parts = arena_alloc(&vm->scratch, sizeof(char *) * ((size_t)nparts + 1));
+    size_t *lens = arena_alloc(&vm->scratch, sizeof(size_t) * ((size_t)nparts + 1)), len = 1;
+    if (!parts || !lens) return missing;
+    for (int i = 0; i < nparts; i++) {
+        parts[i] = to_text(vm, sp[i], FMT_PLAIN);
+        lens[i] = strlen(parts[i]);
+        len += lens[i];
+    }
+    char *msg = arena_alloc(&vm->scratch, len), *at = msg;
     if (!msg) return missing;
-    for (int i = 0; i < nparts; i++) strcat(msg, to_text(vm, sp[i], FMT_PLAIN));
+    for (int i = 0; i < nparts; i++) {
+        memcpy(at, parts[i], lens[i]);
+        at += lens[i];
+    }
+    *at = '\0';
     vm->host->verdict(vm->host->ctx, pending, as_list(sp[-2]), as_list(sp[-1]), msg);
     return missing;
 }
