@@ -288,7 +288,16 @@ static const StrId *in_text_order(Vm *vm, const List *l)
     StrId *items = arena_alloc(&vm->scratch, sizeof(StrId) * (l->n + 1));
     if (!items) return l->items;
     memcpy(items, l->items, sizeof(StrId) * l->n);
-    qsort_r(items, l->n, sizeof(StrId), cmp_by_text, &vm->ds->strs);
+    if (l->n > 16) {
+        qsort_r(items, l->n, sizeof(StrId), cmp_by_text, &vm->ds->strs);
+        return items;
+    }
+    for (uint32_t i = 1; i < l->n; i++) { /* a few values (a meeting's topics, its attendees): by insertion */
+        StrId x = items[i];
+        uint32_t j = i;
+        for (; j > 0 && cmp_by_text(&items[j - 1], &x, &vm->ds->strs) > 0; j--) items[j] = items[j - 1];
+        items[j] = x;
+    }
     return items;
 }
 
