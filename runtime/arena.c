@@ -89,14 +89,12 @@ static void *out_of_memory(Arena *a)
     return NULL;
 }
 
-void *arena_alloc(Arena *a, size_t size)
+void *arena_alloc_packed(Arena *a, size_t size, size_t align)
 {
-    size_t align = sizeof(max_align_t);
-    if (size > SIZE_MAX - align - sizeof(ArenaBlock)) return out_of_memory(a);
-    size = (size + align - 1) / align * align;
-    if (size == 0) size = align;
+    if (size > SIZE_MAX - sizeof(max_align_t) - sizeof(ArenaBlock)) return out_of_memory(a);
     ArenaBlock *b = a->head;
-    if (!b || b->cap - b->used < size) {
+    size_t at = b ? (b->used + align - 1) & ~(align - 1) : 0;
+    if (!b || at > b->cap || b->cap - at < size) {
         size_t cap = size > ARENA_BLOCK_MIN ? size : ARENA_BLOCK_MIN;
         b = malloc(sizeof(ArenaBlock) + cap);
         if (!b) return out_of_memory(a);
@@ -106,11 +104,20 @@ void *arena_alloc(Arena *a, size_t size)
         a->head = b;
         a->held += sizeof(ArenaBlock) + cap;
         if (a->held > a->peak) a->peak = a->held;
+        at = 0;
     }
-    void *p = (char *)b->data + b->used;
-    b->used += size;
+    void *p = (char *)b->data + at;
+    b->used = at + size;
     memset(p, 0, size);
     return p;
+}
+
+void *arena_alloc(Arena *a, size_t size)
+{
+    size_t align = sizeof(max_align_t);
+    if (size > SIZE_MAX - align - sizeof(ArenaBlock)) return out_of_memory(a);
+    size = (size + align - 1) / align * align;
+    return arena_alloc_packed(a, size ? size : align, align);
 }
 
 char *arena_strndup(Arena *a, const char *s, size_t n)

@@ -39,6 +39,9 @@ bool arena_since(const Arena *a, ArenaMark m, const void *p);
 void arena_rewind(Arena *a, ArenaMark m);
 /* Zeroed memory, aligned for any type. */
 void *arena_alloc(Arena *a, size_t size);
+/* Zeroed memory aligned to align only (a power of two up to
+ * sizeof(max_align_t)): what is held by the million packs tighter. */
+void *arena_alloc_packed(Arena *a, size_t size, size_t align);
 char *arena_strndup(Arena *a, const char *s, size_t n);
 char *arena_strdup(Arena *a, const char *s);
 char *arena_printf(Arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

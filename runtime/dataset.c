@@ -18,6 +18,7 @@ Dataset *dataset_new(const Program *p)
     strtab_init(&ds->strs);
     arena_init(&ds->arena);
     arena_init(&ds->event_arena);
+    arena_init(&ds->row_lists);
     ds->prog_str = arena_alloc(&ds->arena, sizeof(StrId) * (p->nstrings + 1u));
     for (uint32_t i = 0; ds->prog_str && i < p->nstrings; i++) ds->prog_str[i] = strtab_intern(&ds->strs, p->strings[i], p->string_lens[i]);
     ds->tables = arena_alloc(&ds->arena, sizeof(TableData) * (p->ntables + 1u));
@@ -31,11 +32,22 @@ Dataset *dataset_new(const Program *p)
     /* an event holds the cells of the fields its type carries, not every field's */
     uint32_t nf = p->log.nfields;
     ds->cell_slot = arena_alloc(&ds->arena, sizeof(uint16_t) * ((size_t)p->nevent_types * nf + 1u));
-    ds->ncells = arena_alloc(&ds->arena, sizeof(uint16_t) * (p->nevent_types + 1u));
+    ds->nwords = arena_alloc(&ds->arena, sizeof(uint16_t) * (p->nevent_types + 1u));
+    ds->cell_kind = arena_alloc(&ds->arena, nf + 1u);
     ds->row = arena_alloc(&ds->arena, sizeof(Cell) * (nf + 1u));
     if (ds->arena.failed) {
         dataset_free(ds);
         return NULL;
+    }
+    /* a cell's kind is its field's; a time takes 2 words, an integer 3 */
+    static const uint8_t words[] = {[CELL_STR] = 1, [CELL_LIST] = 1, [CELL_TIME] = 2, [CELL_INT] = 3, [CELL_BOOL] = 1};
+    for (uint32_t f = 0; f < nf; f++) {
+        uint8_t type = p->log.fields[f].type, base = type & (uint8_t)~VT_LIST_FLAG;
+        ds->cell_kind[f] = type & VT_LIST_FLAG ? CELL_LIST
+                           : base == VT_TIME ? CELL_TIME
+                           : base == VT_INT || base == VT_DURATION ? CELL_INT
+                           : base == VT_BOOL ? CELL_BOOL
+                                             : CELL_STR;
     }
     for (uint32_t t = 0; t < p->nevent_types; t++)
         for (uint32_t f = 0; f < nf; f++) {
@@ -45,7 +57,10 @@ Dataset *dataset_new(const Program *p)
             else if ((int)f == ds->log_id) *slot = SLOT_ID; /* the Event holds these three */
             else if ((int)f == ds->log_time) *slot = SLOT_TIME;
             else if ((int)f == ds->log_type) *slot = SLOT_TYPE;
-            else *slot = ds->ncells[t]++;
+            else {
+                *slot = ds->nwords[t];
+                ds->nwords[t] += words[ds->cell_kind[f]];
+            }
         }
     return ds;
 }
@@ -59,6 +74,7 @@ void dataset_free(Dataset *ds)
     strtab_free(&ds->strs);
     arena_free(&ds->arena);
     arena_free(&ds->event_arena);
+    arena_free(&ds->row_lists);
     free(ds);
 }
 
@@ -146,7 +162,7 @@ static const char *convert(Dataset *ds, const ZField *f, const RawCell *raw, Cel
         uint32_t u = 0;
         for (uint32_t i = 0; i < count; i++)
             if (u == 0 || items[u - 1] != items[i]) items[u++] = items[i];
-        List *l = arena_alloc(lists, sizeof(List) + sizeof(StrId) * u);
+        List *l = arena_alloc_packed(lists, sizeof(List) + sizeof(StrId) * u, _Alignof(List));
         if (!l) {
             if (items != stack) free(items);
             return out_of_memory(ds, msg, size);
@@ -280,6 +296,69 @@ static int seen_insert(Dataset *ds, uint64_t key)
     return 1;
 }
 
+/* The packed cells of an event of the type from the row's cells (dataset.h,
+ * Event), in ds->event_arena; NULL when there are none (or out of memory). */
+static uint32_t *pack(Dataset *ds, uint32_t type, const Cell *cells)
+{
+    uint32_t nf = ds->prog->log.nfields;
+    const uint16_t *slot = &ds->cell_slot[(size_t)type * nf];
+    size_t nw = ds->nwords[type];
+    for (uint32_t f = 0; f < nf; f++)
+        if (slot[f] < SLOT_TYPE && cells[f].tag == CELL_LIST) nw += 1u + cells[f].list->n;
+    uint32_t *w = nw ? arena_alloc_packed(&ds->event_arena, sizeof(uint32_t) * nw, sizeof(uint32_t)) : NULL;
+    if (!w) return NULL;
+    uint32_t at = ds->nwords[type];
+    for (uint32_t f = 0; f < nf; f++) {
+        uint16_t k = slot[f];
+        const Cell *c = &cells[f];
+        if (k >= SLOT_TYPE) continue;
+        switch (ds->cell_kind[f]) {
+        case CELL_STR: w[k] = c->tag == CELL_STR ? c->s : 0; break;
+        case CELL_LIST:
+            if (c->tag != CELL_LIST) break;
+            w[k] = at;
+            w[at] = c->list->n;
+            memcpy(&w[at + 1], c->list->items, sizeof(StrId) * c->list->n);
+            at += 1u + c->list->n;
+            break;
+        case CELL_TIME: {
+            int64_t v = c->tag == CELL_TIME ? c->i : INT64_MIN;
+            memcpy(&w[k], &v, sizeof v);
+            break;
+        }
+        case CELL_INT:
+            w[k] = c->tag == CELL_INT;
+            memcpy(&w[k + 1], &c->i, sizeof c->i);
+            break;
+        case CELL_BOOL: w[k] = c->tag == CELL_BOOL ? 1u + (c->i != 0) : 0; break;
+        }
+    }
+    return w;
+}
+
+size_t dataset_event_bytes(const Dataset *ds, const Event *e)
+{
+    uint32_t nf = ds->prog->log.nfields;
+    const uint16_t *slot = &ds->cell_slot[(size_t)e->type * nf];
+    size_t nw = ds->nwords[e->type];
+    for (uint32_t f = 0; f < nf; f++)
+        if (slot[f] < SLOT_TYPE && ds->cell_kind[f] == CELL_LIST && e->cells[slot[f]]) nw += 1u + e->cells[e->cells[slot[f]]];
+    return sizeof(uint32_t) * nw;
+}
+
+void dataset_event_strs(Event *e, const Dataset *ds, void (*fn)(StrId *id, void *ctx), void *ctx)
+{
+    uint32_t nf = ds->prog->log.nfields;
+    const uint16_t *slot = &ds->cell_slot[(size_t)e->type * nf];
+    for (uint32_t f = 0; f < nf; f++) {
+        uint32_t *w = slot[f] < SLOT_TYPE ? &e->cells[slot[f]] : NULL;
+        if (!w || !*w) continue;
+        if (ds->cell_kind[f] == CELL_STR) fn(w, ctx);
+        else if (ds->cell_kind[f] == CELL_LIST)
+            for (uint32_t i = 0, *l = &e->cells[*w]; i < l[0]; i++) fn(&l[1 + i], ctx);
+    }
+}
+
 const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw, int64_t loc, char *msg, size_t size)
 {
     const Program *p = ds->prog;
@@ -321,7 +400,8 @@ const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw,
     }
     Cell *cells = ds->row;
     memset(cells, 0, sizeof(Cell) * log->nfields);
-    const char *bad = convert_row(ds, log, raw, cells, &ds->event_arena, msg, size);
+    arena_reset(&ds->row_lists);
+    const char *bad = convert_row(ds, log, raw, cells, &ds->row_lists, msg, size);
     if (bad) return bad;
     if (cells[fid].tag != CELL_STR) {
         snprintf(msg, size, msg_text(ds->lang, MSG_COL_EMPTY_ID), program_string(p, log->fields[fid].column));
@@ -353,12 +433,8 @@ const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw,
     e->loc = loc;
     e->order = ds->next_order++;
     /* fields the type does not carry are not part of the event */
-    e->cells = ds->ncells[type] ? arena_alloc(&ds->event_arena, sizeof(Cell) * ds->ncells[type]) : NULL;
-    if (ds->ncells[type] && !e->cells) return out_of_memory(ds, msg, size);
-    for (uint32_t i = 0; i < log->nfields; i++) {
-        uint16_t k = ds->cell_slot[(size_t)type * log->nfields + i];
-        if (k < SLOT_TYPE) e->cells[k] = cells[i];
-    }
+    e->cells = pack(ds, (uint32_t)type, cells);
+    if (!e->cells && ds->event_arena.failed) return out_of_memory(ds, msg, size);
     ds->nevents++;
     return NULL;
 }

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "arena.h"
 #include "msg.h"
 #include "program.h"
@@ -29,13 +30,22 @@ typedef struct Cell {
     };
 } Cell;
 
+/* An event's cells are packed in 32-bit words, in field order, only for the
+ * fields its type carries but id, time and type (the Event holds those): a
+ * cell's kind is its field's (Dataset.cell_kind), so only "missing" needs
+ * marking. A string: its StrId (0, the empty string, is never a value:
+ * missing). A list: the index of the word where it follows the cells (n,
+ * then its items), 0 missing. A time: 2 words, INT64_MIN missing (never a
+ * value: times have four-digit years). A bool: 0 missing, 1 false, 2 true. An
+ * integer or duration: a word 1 (present) or 0, then 2 words. Read through
+ * event_cell. */
 typedef struct Event {
     int64_t time;
     int64_t loc;          /* line (CSV) or rowid (SQLite: 64 bits, may be negative) */
     StrId id, unit;
     uint16_t type;        /* index into the program's event types */
     uint32_t order;       /* input order */
-    Cell *cells;          /* one per log field its type carries but id, time and type, in field order: read through event_cell */
+    uint32_t *cells;      /* the packed cells (NULL: none), in Dataset.event_arena */
 } Event;
 
 typedef struct Record {
@@ -67,10 +77,12 @@ typedef struct Dataset {
     StrId *prog_str;      /* program string index -> StrId */
     int log_id, log_time, log_type; /* fields of the log, found once */
     Arena arena;          /* reference rows and everything else kept to the end */
-    Arena event_arena;    /* the events' cells and lists (a streaming run replaces it) */
+    Arena event_arena;    /* the events' packed cells (a streaming run replaces it) */
+    Arena row_lists;      /* the lists of the row being converted */
     Event *events;        /* the events held: all of them, or a streaming run's window */
-    uint16_t *cell_slot;  /* per event type and log field: the index of its cell in Event.cells, or an EventSlot */
-    uint16_t *ncells;     /* per event type: the cells of its events */
+    uint16_t *cell_slot;  /* per event type and log field: the word of its cell in Event.cells, or an EventSlot */
+    uint16_t *nwords;     /* per event type: the words of its cells (lists follow them) */
+    uint8_t *cell_kind;   /* per log field: the CellTag of its values */
     Cell *row;            /* a row's cells (every log field) while it is converted */
     uint32_t nevents, cap;
     uint32_t next_order;  /* events accepted so far */
@@ -106,12 +118,39 @@ enum EventSlot { SLOT_TYPE = UINT16_MAX - 3, SLOT_TIME, SLOT_ID, SLOT_NONE };
 static inline Cell event_cell(const Dataset *ds, const Event *e, uint32_t f)
 {
     uint16_t k = ds->cell_slot[(size_t)e->type * ds->prog->log.nfields + f];
-    if (k < SLOT_TYPE) return e->cells[k];
     Cell c = {0};
-    if (k == SLOT_ID) c.tag = CELL_STR, c.s = e->id;
+    if (k < SLOT_TYPE) {
+        const uint32_t *w = e->cells + k;
+        switch (ds->cell_kind[f]) {
+        case CELL_STR:
+            if (w[0]) c.tag = CELL_STR, c.s = w[0];
+            break;
+        case CELL_LIST:
+            if (w[0]) c.tag = CELL_LIST, c.list = (const List *)(e->cells + w[0]);
+            break;
+        case CELL_TIME:
+            memcpy(&c.i, w, sizeof c.i);
+            if (c.i != INT64_MIN) c.tag = CELL_TIME;
+            else c.i = 0;
+            break;
+        case CELL_INT:
+            if (w[0]) c.tag = CELL_INT, memcpy(&c.i, w + 1, sizeof c.i);
+            break;
+        case CELL_BOOL:
+            if (w[0]) c.tag = CELL_BOOL, c.i = w[0] - 1;
+            break;
+        }
+    } else if (k == SLOT_ID) c.tag = CELL_STR, c.s = e->id;
     else if (k == SLOT_TIME) c.tag = CELL_TIME, c.i = e->time;
     else if (k == SLOT_TYPE) c.tag = CELL_STR, c.s = ds->prog_str[ds->prog->event_types[e->type].value];
     return c;
 }
+
+/* The bytes of e's packed cells, its lists included (what a copy takes). */
+size_t dataset_event_bytes(const Dataset *ds, const Event *e);
+/* Calls fn on every string e's cells hold (list items too), for a collection
+ * that marks and remaps them; a remap must keep the order of the ids (lists
+ * stay sorted). */
+void dataset_event_strs(Event *e, const Dataset *ds, void (*fn)(StrId *id, void *ctx), void *ctx);
 
 #endif

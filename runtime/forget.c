@@ -171,18 +171,10 @@ bool forget_events(Stream *s, const uint32_t *unit_of)
         moved[i] = ZNONE;
         if (!keep[i]) continue;
         Event e = ds->events[i];
-        uint32_t nc = ds->ncells[e.type];
-        Cell *c = nc ? arena_alloc(&cells, sizeof(Cell) * nc) : NULL;
-        if (nc && !c) break;
-        if (nc) memcpy(c, e.cells, sizeof(Cell) * nc);
-        for (uint32_t f = 0; f < nc; f++)
-            if (c[f].tag == CELL_LIST && c[f].list) {
-                size_t size = sizeof(List) + sizeof(StrId) * c[f].list->n;
-                List *l = arena_alloc(&cells, size);
-                if (l) memcpy(l, c[f].list, size);
-                c[f].list = l;
-            }
-        if (cells.failed) break;
+        size_t size = e.cells ? dataset_event_bytes(ds, &e) : 0;
+        uint32_t *c = size ? arena_alloc_packed(&cells, size, sizeof(uint32_t)) : NULL;
+        if (size && !c) break;
+        if (size) memcpy(c, e.cells, size);
         e.cells = c;
         moved[i] = n;
         ds->events[n++] = e;

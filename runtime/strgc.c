@@ -34,7 +34,7 @@ static void visit_strings(Stream *s, StrVisit fn, void *ctx)
     for (uint32_t i = 0; i < ds->nevents; i++) {
         fn(&ds->events[i].id, ctx);
         fn(&ds->events[i].unit, ctx);
-        visit_cells(ds->events[i].cells, ds->ncells[ds->events[i].type], fn, ctx);
+        if (ds->events[i].cells) dataset_event_strs(&ds->events[i], ds, fn, ctx);
     }
     RunResult *out = s->out;
     for (uint32_t i = 0; i < out->n; i++) {
