@@ -446,7 +446,7 @@ const char *dataset_add_record(Dataset *ds, uint32_t table, const RawCell *raw, 
     const char *err;
     StrId unit = unit_of(ds, unit_raw, msg, size, &err);
     if (err) return err;
-    Cell *cells = arena_alloc(&ds->arena, sizeof(Cell) * (t->nfields + 1u));
+    Cell *cells = arena_alloc(&ds->arena, sizeof(Cell) * t->nfields);
     if (!cells) return out_of_memory(ds, msg, size);
     const char *bad = convert_row(ds, t, raw, cells, &ds->arena, msg, size);
     if (bad) return bad;

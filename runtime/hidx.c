@@ -58,7 +58,7 @@ static void place(HIdxSlot *slots, uint32_t nslots, uint32_t hash, uint32_t id)
 
 int hidx_add(HIdx *h, uint32_t hash, uint32_t id)
 {
-    if ((h->n + 1) * 2 > h->nslots) {
+    if ((uint64_t)(h->n + 1) * (h->dense ? 4 : 2) > (uint64_t)h->nslots * (h->dense ? 3 : 1)) {
         uint32_t n = h->nslots ? h->nslots * 2 : HIDX_MIN_SLOTS;
         if (!n) return -1;
         HIdxSlot *slots = malloc(sizeof *slots * n);

@@ -2,7 +2,7 @@
  * (indexes into the caller's own arrays) stored under it. The index holds no
  * keys: a lookup walks the candidates with the same hash and the caller
  * compares its own keys, so one index serves strings, ids and tuples alike.
- * Linear probing, grown (doubled) at half load; nothing is ever removed
+ * Linear probing, grown (doubled) at half load (or three quarters, dense); nothing is ever removed
  * (rebuild to forget); the ids under one hash come in the order they were
  * added. Also the string hashes and the one id hash.
  *
@@ -13,6 +13,7 @@
  * bytes an event to it. */
 #ifndef ZD_HIDX_H
 #define ZD_HIDX_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,6 +26,9 @@ typedef struct HIdxSlot {
 typedef struct HIdx {
     HIdxSlot *slots;
     uint32_t nslots, n;      /* nslots: 0 or a power of two */
+    /* grown at three-quarters load, not half: for the one index as large
+     * as the log (the string table's), longer probes for fewer bytes */
+    bool dense;
 } HIdx;
 
 void hidx_free(HIdx *h);     /* back to empty (a zeroed HIdx is empty) */

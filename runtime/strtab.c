@@ -9,6 +9,7 @@ void strtab_init(StrTab *t)
 {
     memset(t, 0, sizeof *t);
     arena_init(&t->arena);
+    t->index.dense = true;
     strtab_intern(t, "", 0);
 }
 
@@ -66,7 +67,7 @@ StrId strtab_intern(StrTab *t, const char *s, size_t len)
         return found;
     }
     char *copy = NULL;
-    if ((t->n == t->cap && !grow(t)) || len > UINT32_MAX || !(copy = arena_alloc(&t->arena, len + 1)) ||
+    if ((t->n == t->cap && !grow(t)) || len > UINT32_MAX || !(copy = arena_alloc_packed(&t->arena, len + 1, 1)) ||
         hidx_add(&t->index, hash, t->n) != 0) {
         t->failed = true;
         return 0;
