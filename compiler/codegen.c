@@ -452,8 +452,8 @@ static Program *generate(const Policy *pol, DiagEngine *diag, bool trace)
     const char **strings = arena_alloc(&p->arena, sizeof(char *) * (g->strs.n + 1u));
     p->string_lens = arena_alloc(&p->arena, sizeof(uint32_t) * (g->strs.n + 1u));
     for (uint32_t i = 0; i < g->strs.n; i++) {
-        strings[i] = arena_strndup(&p->arena, g->strs.strs[i], g->strs.lens[i]);
-        p->string_lens[i] = g->strs.lens[i];
+        strings[i] = arena_strndup(&p->arena, strtab_str(&g->strs, i), strtab_len(&g->strs, i));
+        p->string_lens[i] = strtab_len(&g->strs, i);
     }
     p->strings = strings;
     strtab_free(&g->strs);

@@ -8,15 +8,16 @@
 void strtab_init(StrTab *t)
 {
     memset(t, 0, sizeof *t);
-    arena_init(&t->arena);
+    t->used = 1u << STRTAB_CHUNK_BITS; /* no chunk yet */
     t->index.dense = true;
     strtab_intern(t, "", 0);
 }
 
 void strtab_free(StrTab *t)
 {
-    arena_free(&t->arena);
-    free(t->strs);
+    for (uint32_t i = 0; i < t->nchunks; i++) free(t->chunks[i]);
+    free(t->chunks);
+    free(t->at);
     free(t->lens);
     hidx_free(&t->index);
     memset(t, 0, sizeof *t);
@@ -26,7 +27,7 @@ static StrId find(const StrTab *t, const char *s, size_t len, uint32_t hash)
 {
     uint32_t pos = 0;
     for (StrId i; (i = hidx_next(&t->index, hash, &pos)) != HIDX_NONE;)
-        if (t->lens[i] == len && memcmp(t->strs[i], s, len) == 0) return i;
+        if (t->lens[i] == len && memcmp(strtab_str(t, i), s, len) == 0) return i;
     return UINT32_MAX;
 }
 
@@ -34,7 +35,7 @@ static StrId find(const StrTab *t, const char *s, size_t len, uint32_t hash)
 static StrId recent(const StrTab *t, const char *s, size_t len, uint32_t hash)
 {
     const HIdxSlot *r = &t->recent[hash & (STRTAB_RECENT - 1)];
-    if (r->hash == hash && r->id < t->n && t->lens[r->id] == len && memcmp(t->strs[r->id], s, len) == 0) return r->id;
+    if (r->hash == hash && r->id < t->n && t->lens[r->id] == len && memcmp(strtab_str(t, r->id), s, len) == 0) return r->id;
     return UINT32_MAX;
 }
 
@@ -48,13 +49,44 @@ StrId strtab_find(const StrTab *t, const char *s, size_t len)
 static bool grow(StrTab *t)
 {
     uint32_t cap = t->cap ? t->cap * 2 : 1024;
-    const char **strs = realloc(t->strs, sizeof(char *) * cap);
-    if (strs) t->strs = strs;
-    uint32_t *lens = strs ? realloc(t->lens, sizeof(uint32_t) * cap) : NULL;
+    uint32_t *at = realloc(t->at, sizeof(uint32_t) * cap);
+    if (at) t->at = at;
+    uint32_t *lens = at ? realloc(t->lens, sizeof(uint32_t) * cap) : NULL;
     if (!lens) return false;
     t->lens = lens;
     t->cap = cap;
     return true;
+}
+
+/* Room for size bytes of text, never moved; NULL when out of memory (or
+ * past 4 GiB of text). */
+static char *store(StrTab *t, size_t size, uint32_t *at)
+{
+    const uint32_t chunk = 1u << STRTAB_CHUNK_BITS;
+    if (t->nchunks && size <= chunk - t->used) { /* used is chunk when none is being filled */
+        char *p = t->chunks[t->cur] + t->used;
+        *at = t->cur << STRTAB_CHUNK_BITS | t->used;
+        t->used += (uint32_t)size;
+        return p;
+    }
+    if (t->nchunks == 1u << (32 - STRTAB_CHUNK_BITS)) return NULL;
+    if (t->nchunks == t->chunk_cap) {
+        uint32_t cap = t->chunk_cap ? t->chunk_cap * 2 : 16;
+        char **chunks = realloc(t->chunks, sizeof(char *) * cap);
+        if (!chunks) return NULL;
+        t->chunks = chunks;
+        t->chunk_cap = cap;
+    }
+    char *c = malloc(size > chunk ? size : chunk);
+    if (!c) return NULL;
+    uint32_t k = t->nchunks++;
+    t->chunks[k] = c;
+    *at = k << STRTAB_CHUNK_BITS;
+    if (size < chunk) { /* a longer text keeps its chunk to itself */
+        t->cur = k;
+        t->used = (uint32_t)size;
+    }
+    return c;
 }
 
 StrId strtab_intern(StrTab *t, const char *s, size_t len)
@@ -67,14 +99,16 @@ StrId strtab_intern(StrTab *t, const char *s, size_t len)
         return found;
     }
     char *copy = NULL;
-    if ((t->n == t->cap && !grow(t)) || len > UINT32_MAX || !(copy = arena_alloc_packed(&t->arena, len + 1, 1)) ||
+    uint32_t at = 0;
+    if ((t->n == t->cap && !grow(t)) || len >= UINT32_MAX || !(copy = store(t, len + 1, &at)) ||
         hidx_add(&t->index, hash, t->n) != 0) {
         t->failed = true;
         return 0;
     }
     memcpy(copy, s, len);
+    copy[len] = '\0';
     uint32_t id = t->n++;
-    t->strs[id] = copy;
+    t->at[id] = at;
     t->lens[id] = (uint32_t)len;
     return id;
 }
@@ -86,7 +120,7 @@ StrId *strtab_compact(StrTab *t, const uint8_t *live)
     StrTab fresh;
     strtab_init(&fresh);
     for (uint32_t i = 1; i < t->n; i++)
-        if (live[i]) map[i] = strtab_intern(&fresh, t->strs[i], t->lens[i]);
+        if (live[i]) map[i] = strtab_intern(&fresh, strtab_str(t, i), t->lens[i]);
     fresh.failed |= t->failed;
     strtab_free(t);
     *t = fresh;

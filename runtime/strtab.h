@@ -6,16 +6,20 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
-#include "arena.h"
 #include "hidx.h"
 
 typedef uint32_t StrId;
 
 enum { STRTAB_RECENT = 2048 };
+/* The texts lie in chunks of 1 MiB (a longer one in a chunk of its own),
+ * never moved: a string is named by 32 bits, its chunk and its offset. */
+enum { STRTAB_CHUNK_BITS = 20 };
 
 typedef struct StrTab {
-    Arena arena;
-    const char **strs;
+    char **chunks;
+    uint32_t nchunks, chunk_cap;
+    uint32_t cur, used;    /* the chunk being filled, and its bytes used */
+    uint32_t *at;          /* per id: chunk << STRTAB_CHUNK_BITS | offset of its text */
     uint32_t *lens;
     uint32_t n, cap;
     HIdx index;            /* hash of the text -> id */
@@ -45,6 +49,12 @@ StrId strtab_find(const StrTab *t, const char *s, size_t len);
  * 0). Order is kept: a < b implies map[a] <= map[b]. Out of memory: NULL
  * and the table unchanged (or, part way, t->failed set). */
 StrId *strtab_compact(StrTab *t, const uint8_t *live);
-static inline const char *strtab_str(const StrTab *t, StrId id) { return id < t->n ? t->strs[id] : ""; }
+static inline const char *strtab_str(const StrTab *t, StrId id)
+{
+    if (id >= t->n) return "";
+    uint32_t at = t->at[id];
+    return t->chunks[at >> STRTAB_CHUNK_BITS] + (at & ((1u << STRTAB_CHUNK_BITS) - 1));
+}
+static inline uint32_t strtab_len(const StrTab *t, StrId id) { return id < t->n ? t->lens[id] : 0; }
 
 #endif

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "file.h"
 #include "hidx.h"
 #include "strtab.h"
@@ -38,6 +39,40 @@ static void test_hidx_collisions_and_growth(void **state)
     assert_int_equal(hidx_next(&h, 1u * 2654435761u, &pos), 1);
     hidx_free(&h);
     assert_int_equal(h.nslots, 0);
+}
+
+/* Texts fill chunks of 1 MiB; one longer than a chunk gets its own, and the
+ * chunk being filled goes on after it: every text stays where it was put. */
+static void test_strtab_long_texts(void **state)
+{
+    (void)state;
+    StrTab t;
+    strtab_init(&t);
+    size_t big = (1u << STRTAB_CHUNK_BITS) + 10, mid = 700000;
+    char *a = malloc(big), *b = malloc(mid);
+    memset(a, 'a', big);
+    memset(b, 'b', mid);
+    assert_int_equal(strtab_intern(&t, "x", 1), 1);
+    assert_int_equal(strtab_intern(&t, a, big), 2);
+    assert_int_equal(strtab_intern(&t, "y", 1), 3);
+    assert_int_equal(strtab_intern(&t, b, mid), 4);
+    assert_int_equal(strtab_intern(&t, b, mid - 1), 5); /* does not fit the chunk being filled: a new one */
+    assert_int_equal(strtab_intern(&t, "z", 1), 6);
+    assert_false(t.failed);
+    assert_string_equal(strtab_str(&t, 1), "x");
+    assert_string_equal(strtab_str(&t, 3), "y");
+    assert_string_equal(strtab_str(&t, 6), "z");
+    assert_int_equal(strtab_len(&t, 2), big);
+    assert_memory_equal(strtab_str(&t, 2), a, big);
+    assert_int_equal(strtab_str(&t, 2)[big], '\0');
+    assert_memory_equal(strtab_str(&t, 4), b, mid);
+    assert_int_equal(strtab_len(&t, 5), mid - 1);
+    assert_int_equal(strtab_find(&t, a, big), 2);
+    assert_int_equal(strtab_find(&t, b, mid - 1), 5);
+    assert_int_equal(t.nchunks, 3);
+    free(a);
+    free(b);
+    strtab_free(&t);
 }
 
 static void test_strtab_interns_once(void **state)
@@ -209,6 +244,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hidx_collisions_and_growth),
         cmocka_unit_test(test_strtab_interns_once),
+        cmocka_unit_test(test_strtab_long_texts),
         cmocka_unit_test(test_utf8_invalid_at),
         cmocka_unit_test(test_utf8_invalid_at_every_place),
         cmocka_unit_test(test_hash_text),
