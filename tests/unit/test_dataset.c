@@ -1,0 +1,123 @@
+/* test_dataset.c - an event's packed cells (runtime/dataset.c): every kind
+ * of field read back through event_cell as it was given, present or
+ * missing, with the values that could pass for "missing" (0, false, the
+ * smallest integer, an empty list) kept apart from it, and a field the
+ * event's type does not carry missing. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "codegen.h"
+#include "compiler.h"
+#include "dataset.h"
+
+static const char policy[] =
+    "policy t { title \"t\" document \"d\" effective 2024-01-01 timezone \"+08:00\" }\n"
+    "events \"events\" { id: id time: time type: text n: int ok: bool d: duration end: time tags: list text who: person }\n"
+    "event full { n, ok, d, end, tags, who }\n"
+    "event bare { who }\n";
+
+enum { F_ID, F_TIME, F_TYPE, F_N, F_OK, F_D, F_END, F_TAGS, F_WHO, NF };
+
+static RawCell cell(const char *s) { return (RawCell){s, strlen(s), *s != '\0', NULL}; }
+
+static void add(Dataset *ds, const char *const v[NF])
+{
+    RawCell cells[NF], none = {"", 0, false, NULL};
+    for (int i = 0; i < NF; i++) cells[i] = cell(v[i]);
+    char msg[256];
+    const char *bad = dataset_add_event(ds, cells, none, 1, msg, sizeof msg);
+    if (bad) fail_msg("%s", bad);
+}
+
+static Program *compile_policy(void)
+{
+    Compilation *c = compile_new();
+    compile_check_text(c, "t.zd", policy, strlen(policy));
+    assert_int_equal(c->diag.errors, 0);
+    Program *p = codegen_policy(c->policy, &c->diag);
+    compile_free(c);
+    assert_non_null(p);
+    return p;
+}
+
+static void test_cells_read_back(void **state)
+{
+    (void)state;
+    Program *p = compile_policy();
+    Dataset *ds = dataset_new(p);
+    assert_non_null(ds);
+    const char *rows[][NF] = {
+        {"e1", "2024-03-01 08:00:00", "full", "-9223372036854775808", "false", "0", "2024-03-02 00:00:00", "b;a;b", "p1"},
+        {"e2", "2024-03-01 09:00:00", "full", "", "", "", "", "", ""},
+        {"e3", "2024-03-01 10:00:00", "full", "0", "true", "7", "", ";", "p2"},
+        {"e4", "2024-03-01 11:00:00", "bare", "5", "true", "5", "2024-03-02 00:00:00", "x", "p3"},
+    };
+    for (int i = 0; i < 4; i++) add(ds, rows[i]);
+    assert_int_equal(ds->nevents, 4);
+    const Event *e = ds->events;
+    StrId a = strtab_find(&ds->strs, "a", 1), b = strtab_find(&ds->strs, "b", 1);
+
+    Cell c = event_cell(ds, &e[0], F_N);
+    assert_int_equal(c.tag, CELL_INT);
+    assert_true(c.i == INT64_MIN);
+    c = event_cell(ds, &e[0], F_OK);
+    assert_int_equal(c.tag, CELL_BOOL);
+    assert_int_equal(c.i, 0);
+    c = event_cell(ds, &e[0], F_D);
+    assert_int_equal(c.tag, CELL_INT);
+    assert_int_equal(c.i, 0);
+    c = event_cell(ds, &e[0], F_END);
+    assert_int_equal(c.tag, CELL_TIME);
+    assert_int_equal(c.i, 1709308800); /* 2024-03-02 00:00 at +08:00 */
+    c = event_cell(ds, &e[0], F_TAGS);
+    assert_int_equal(c.tag, CELL_LIST);
+    assert_int_equal(c.list->n, 2); /* sorted by id, without duplicates */
+    assert_int_equal(c.list->items[0], a < b ? a : b);
+    assert_int_equal(c.list->items[1], a < b ? b : a);
+    c = event_cell(ds, &e[0], F_WHO);
+    assert_int_equal(c.tag, CELL_STR);
+    assert_string_equal(strtab_str(&ds->strs, c.s), "p1");
+    c = event_cell(ds, &e[0], F_ID);
+    assert_int_equal(c.tag, CELL_STR);
+    assert_string_equal(strtab_str(&ds->strs, c.s), "e1");
+    c = event_cell(ds, &e[0], F_TIME);
+    assert_int_equal(c.tag, CELL_TIME);
+    assert_int_equal(c.i, 1709251200);
+
+    for (int f = F_N; f < NF; f++) assert_int_equal(event_cell(ds, &e[1], f).tag, CELL_MISSING);
+
+    c = event_cell(ds, &e[2], F_N);
+    assert_int_equal(c.tag, CELL_INT);
+    assert_int_equal(c.i, 0);
+    c = event_cell(ds, &e[2], F_OK);
+    assert_int_equal(c.tag, CELL_BOOL);
+    assert_int_equal(c.i, 1);
+    assert_int_equal(event_cell(ds, &e[2], F_D).i, 7);
+    assert_int_equal(event_cell(ds, &e[2], F_END).tag, CELL_MISSING);
+    c = event_cell(ds, &e[2], F_TAGS); /* present, with no items */
+    assert_int_equal(c.tag, CELL_LIST);
+    assert_int_equal(c.list->n, 0);
+
+    for (int f = F_N; f < F_WHO; f++) assert_int_equal(event_cell(ds, &e[3], f).tag, CELL_MISSING);
+    assert_string_equal(strtab_str(&ds->strs, event_cell(ds, &e[3], F_WHO).s), "p3");
+
+    /* what a copy takes: the cells of a full event and its list's 3 words */
+    assert_int_equal(dataset_event_bytes(ds, &e[0]), sizeof(uint32_t) * (3 + 1 + 3 + 2 + 1 + 1 + 3));
+    assert_int_equal(dataset_event_bytes(ds, &e[3]), sizeof(uint32_t));
+    dataset_free(ds);
+    program_free(p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cells_read_back),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
