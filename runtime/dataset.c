@@ -33,6 +33,8 @@ Dataset *dataset_new(const Program *p)
     uint32_t nf = p->log.nfields;
     ds->cell_slot = arena_alloc(&ds->arena, sizeof(uint16_t) * ((size_t)p->nevent_types * nf + 1u));
     ds->nwords = arena_alloc(&ds->arena, sizeof(uint16_t) * (p->nevent_types + 1u));
+    ds->npacked = arena_alloc(&ds->arena, sizeof(uint16_t) * (p->nevent_types + 1u));
+    ds->packed = arena_alloc(&ds->arena, sizeof(uint16_t) * ((size_t)p->nevent_types * nf + 1u));
     ds->cell_kind = arena_alloc(&ds->arena, nf + 1u);
     ds->row = arena_alloc(&ds->arena, sizeof(Cell) * (nf + 1u));
     if (ds->arena.failed) {
@@ -60,6 +62,7 @@ Dataset *dataset_new(const Program *p)
             else {
                 *slot = ds->nwords[t];
                 ds->nwords[t] += words[ds->cell_kind[f]];
+                ds->packed[(size_t)t * nf + ds->npacked[t]++] = (uint16_t)f;
             }
         }
     return ds;
@@ -300,18 +303,17 @@ static int seen_insert(Dataset *ds, uint64_t key)
  * Event), in ds->event_arena; NULL when there are none (or out of memory). */
 static uint32_t *pack(Dataset *ds, uint32_t type, const Cell *cells)
 {
-    uint32_t nf = ds->prog->log.nfields;
-    const uint16_t *slot = &ds->cell_slot[(size_t)type * nf];
+    uint32_t nf = ds->prog->log.nfields, n = ds->npacked[type];
+    const uint16_t *slot = &ds->cell_slot[(size_t)type * nf], *field = &ds->packed[(size_t)type * nf];
     size_t nw = ds->nwords[type];
-    for (uint32_t f = 0; f < nf; f++)
-        if (slot[f] < SLOT_TYPE && cells[f].tag == CELL_LIST) nw += 1u + cells[f].list->n;
+    for (uint32_t j = 0; j < n; j++)
+        if (cells[field[j]].tag == CELL_LIST) nw += 1u + cells[field[j]].list->n;
     uint32_t *w = nw ? arena_alloc_packed(&ds->event_arena, sizeof(uint32_t) * nw, sizeof(uint32_t)) : NULL;
     if (!w) return NULL;
     uint32_t at = ds->nwords[type];
-    for (uint32_t f = 0; f < nf; f++) {
-        uint16_t k = slot[f];
+    for (uint32_t j = 0; j < n; j++) {
+        uint32_t f = field[j], k = slot[f];
         const Cell *c = &cells[f];
-        if (k >= SLOT_TYPE) continue;
         switch (ds->cell_kind[f]) {
         case CELL_STR: w[k] = c->tag == CELL_STR ? c->s : 0; break;
         case CELL_LIST:
@@ -339,22 +341,24 @@ static uint32_t *pack(Dataset *ds, uint32_t type, const Cell *cells)
 size_t dataset_event_bytes(const Dataset *ds, const Event *e)
 {
     uint32_t nf = ds->prog->log.nfields;
-    const uint16_t *slot = &ds->cell_slot[(size_t)e->type * nf];
+    const uint16_t *slot = &ds->cell_slot[(size_t)e->type * nf], *field = &ds->packed[(size_t)e->type * nf];
     size_t nw = ds->nwords[e->type];
-    for (uint32_t f = 0; f < nf; f++)
-        if (slot[f] < SLOT_TYPE && ds->cell_kind[f] == CELL_LIST && e->cells[slot[f]]) nw += 1u + e->cells[e->cells[slot[f]]];
+    for (uint32_t j = 0; j < ds->npacked[e->type]; j++) {
+        uint32_t list = ds->cell_kind[field[j]] == CELL_LIST ? e->cells[slot[field[j]]] : 0;
+        if (list) nw += 1u + e->cells[list];
+    }
     return sizeof(uint32_t) * nw;
 }
 
 void dataset_event_strs(Event *e, const Dataset *ds, void (*fn)(StrId *id, void *ctx), void *ctx)
 {
     uint32_t nf = ds->prog->log.nfields;
-    const uint16_t *slot = &ds->cell_slot[(size_t)e->type * nf];
-    for (uint32_t f = 0; f < nf; f++) {
-        uint32_t *w = slot[f] < SLOT_TYPE ? &e->cells[slot[f]] : NULL;
-        if (!w || !*w) continue;
-        if (ds->cell_kind[f] == CELL_STR) fn(w, ctx);
-        else if (ds->cell_kind[f] == CELL_LIST)
+    const uint16_t *slot = &ds->cell_slot[(size_t)e->type * nf], *field = &ds->packed[(size_t)e->type * nf];
+    for (uint32_t j = 0; j < ds->npacked[e->type]; j++) {
+        uint32_t *w = &e->cells[slot[field[j]]];
+        if (!*w) continue;
+        if (ds->cell_kind[field[j]] == CELL_STR) fn(w, ctx);
+        else if (ds->cell_kind[field[j]] == CELL_LIST)
             for (uint32_t i = 0, *l = &e->cells[*w]; i < l[0]; i++) fn(&l[1 + i], ctx);
     }
 }

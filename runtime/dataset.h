@@ -82,6 +82,8 @@ typedef struct Dataset {
     Event *events;        /* the events held: all of them, or a streaming run's window */
     uint16_t *cell_slot;  /* per event type and log field: the word of its cell in Event.cells, or an EventSlot */
     uint16_t *nwords;     /* per event type: the words of its cells (lists follow them) */
+    uint16_t *packed;     /* per event type, nfields apart: the log fields of its cells, in order */
+    uint16_t *npacked;    /* per event type: how many */
     uint8_t *cell_kind;   /* per log field: the CellTag of its values */
     Cell *row;            /* a row's cells (every log field) while it is converted */
     uint32_t nevents, cap;
