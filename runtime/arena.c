@@ -89,9 +89,10 @@ static void *out_of_memory(Arena *a)
     return NULL;
 }
 
-void *arena_alloc_packed(Arena *a, size_t size, size_t align)
+/* Both allocators in one body, inlined into each: the VM's scratch calls
+ * arena_alloc in its inner loops. */
+static inline void *alloc(Arena *a, size_t size, size_t align)
 {
-    if (size > SIZE_MAX - sizeof(max_align_t) - sizeof(ArenaBlock)) return out_of_memory(a);
     ArenaBlock *b = a->head;
     size_t at = b ? (b->used + align - 1) & ~(align - 1) : 0;
     if (!b || at > b->cap || b->cap - at < size) {
@@ -112,12 +113,18 @@ void *arena_alloc_packed(Arena *a, size_t size, size_t align)
     return p;
 }
 
+void *arena_alloc_packed(Arena *a, size_t size, size_t align)
+{
+    if (size > SIZE_MAX - sizeof(max_align_t) - sizeof(ArenaBlock)) return out_of_memory(a);
+    return alloc(a, size, align);
+}
+
 void *arena_alloc(Arena *a, size_t size)
 {
     size_t align = sizeof(max_align_t);
     if (size > SIZE_MAX - align - sizeof(ArenaBlock)) return out_of_memory(a);
     size = (size + align - 1) / align * align;
-    return arena_alloc_packed(a, size ? size : align, align);
+    return alloc(a, size ? size : align, align);
 }
 
 char *arena_strndup(Arena *a, const char *s, size_t n)
