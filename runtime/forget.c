@@ -1,7 +1,8 @@
 /* forget.c - which events a streaming run keeps between steps (see
  * forget.h): those pinned by deferred triggers, and those a retention entry
- * of an enabled rule keeps; the rest are dropped and the cells of the kept
- * ones copied into a fresh arena, so memory follows what is held. */
+ * keeps; the rest are dropped and the cells of the kept ones copied into a
+ * fresh arena (those kept to the end: once, into the data set's own), so
+ * memory follows what is held. */
 #include "forget.h"
 
 #include <stdlib.h>
@@ -82,6 +83,209 @@ static bool entry_takes(Stream *s, const ZRetain *z, uint32_t i)
     return ok.tag == V_BOOL && ok.i;
 }
 
+enum {
+    FATE_FOREVER = 1,      /* kept to the end: by an entry from the beginning, or the earliest of its group */
+    FATE_SETTLED = 2       /* ... and its cells are in the data set's lasting arena */
+};
+
+/* Whether entry k takes event i: learnt when the event came (k < 64), or
+ * asked (then s->vm.unit must be the event's unit). */
+static bool takes(Stream *s, uint32_t k, uint32_t i)
+{
+    if (k < 64) return s->forget.takes[i] >> k & 1;
+    return entry_takes(s, &s->p->retains[k], i);
+}
+
+/* The first call's set-up, and room for every event held and every unit. */
+static bool prepare(Stream *s)
+{
+    const Program *p = s->p;
+    Forget *f = &s->forget;
+    if (!f->same) {
+        f->same = malloc(sizeof(uint32_t) * (p->nretains + 1u));
+        f->groups = calloc(p->nretains + 1u, sizeof(ForgetGroups));
+        if (!f->same || !f->groups) return false;
+        /* entries picking the earliest of the same events alike keep the same ones */
+        for (uint32_t k = 0; k < p->nretains; k++) {
+            const ZRetain *z = &p->retains[k];
+            f->same[k] = k;
+            for (uint32_t j = 0; j < k && z->pick == ZK_EARLIEST; j++) {
+                const ZRetain *y = &p->retains[j];
+                if (y->pick == ZK_EARLIEST && y->mask == z->mask && y->filter == z->filter && y->fields == z->fields) {
+                    f->same[k] = f->same[j];
+                    break;
+                }
+            }
+        }
+    }
+    if (s->ds->nevents > f->cap) {
+        uint32_t cap = s->ds->nevents + s->ds->nevents / 2;
+        uint64_t *t = realloc(f->takes, sizeof(uint64_t) * cap);
+        if (t) f->takes = t;
+        uint8_t *fate = t ? realloc(f->fate, cap) : NULL;
+        if (!fate) return false;
+        f->fate = fate;
+        f->cap = cap;
+    }
+    if (s->nunits > f->ngrouped_units) {
+        int64_t *g = realloc(f->grouped_to, sizeof(int64_t) * ((size_t)s->nunits * p->nretains + 1u));
+        if (!g) return false;
+        for (size_t i = (size_t)f->ngrouped_units * p->nretains; i < (size_t)s->nunits * p->nretains; i++) g[i] = INT64_MIN;
+        f->grouped_to = g;
+        f->ngrouped_units = s->nunits;
+    }
+    return true;
+}
+
+/* What the new events are: the entries that take them, and whether one
+ * keeps them to the end. */
+static void learn_new(Stream *s, const uint32_t *unit_of)
+{
+    const Program *p = s->p;
+    Dataset *ds = s->ds;
+    Forget *f = &s->forget;
+    for (uint32_t i = f->seen; i < ds->nevents; i++) {
+        f->takes[i] = 0;
+        f->fate[i] = 0;
+        if (unit_of[i] == ZNONE) continue;
+        s->vm.unit = &s->units[unit_of[i]].u;
+        uint16_t type = ds->events[i].type;
+        for (uint32_t j = 0; j < s->keep_count[type]; j++) {
+            uint32_t k = s->keep_by_type[type][j];
+            const ZRetain *z = &p->retains[k];
+            bool always = z->pick == ZK_ALL && z->kind == ZR_ALWAYS;
+            if (k >= 64 && !always) continue; /* asked each time */
+            if (!entry_takes(s, z, i)) continue;
+            if (k < 64) f->takes[i] |= (uint64_t)1 << k;
+            if (always) f->fate[i] |= FATE_FOREVER;
+        }
+    }
+}
+
+/* Event i's group of entry k (g: the entry's groups), or HIDX_NONE; its hash in *hash. */
+static uint32_t find_group(Stream *s, const ForgetGroups *g, const ZRetain *z, uint32_t i, uint32_t *hash)
+{
+    const Dataset *ds = s->ds;
+    uint32_t nf = s->p->log.nfields, pos = 0, k;
+    *hash = alike_hash(ds, &ds->events[i], z->fields, nf);
+    while ((k = hidx_next(&g->index, *hash, &pos)) != HIDX_NONE &&
+           !events_alike(ds, &ds->events[g->rep[k]], &ds->events[i], z->fields, nf)) {}
+    return k;
+}
+
+static bool add_group(ForgetGroups *g, uint32_t hash, uint32_t i)
+{
+    if (g->n == g->cap) {
+        uint32_t cap = g->cap ? g->cap * 2 : 256;
+        uint32_t *rep = cap > g->cap ? realloc(g->rep, sizeof(uint32_t) * cap) : NULL;
+        if (!rep) return false;
+        g->rep = rep;
+        g->cap = cap;
+    }
+    if (hidx_add(&g->index, hash, g->n) != 0) return false;
+    g->rep[g->n++] = i;
+    return true;
+}
+
+/* Entry k's groups, grown by the events not grouped yet: every new one of an
+ * entry picking the earliest (the group's first stays: events come in time
+ * order per unit), and for one picking the latest, those no trigger still
+ * to run can precede (since: per unit and rule); the others are kept.
+ * Returns false when an event could not be grouped (kept: the run fails). */
+static bool group_events(Stream *s, uint32_t k, const uint32_t *unit_of, const int64_t *since, uint8_t *keep)
+{
+    const Program *p = s->p;
+    Dataset *ds = s->ds;
+    Forget *f = &s->forget;
+    const ZRetain *z = &p->retains[k];
+    ForgetGroups *g = &f->groups[k];
+    bool latest = z->pick == ZK_LATEST, ok = true;
+    for (uint32_t i = latest ? 0 : f->seen; i < ds->nevents; i++) {
+        if (unit_of[i] == ZNONE) continue;
+        if (k >= 64) s->vm.unit = &s->units[unit_of[i]].u;
+        if (!takes(s, k, i)) continue;
+        int64_t t = ds->events[i].time;
+        if (latest) {
+            if (t > since[(size_t)unit_of[i] * p->nrules + z->rule]) { keep[i] = 1; continue; }
+            if (i < f->seen && t <= f->grouped_to[(size_t)unit_of[i] * p->nretains + k]) continue; /* grouped before */
+        }
+        uint32_t hash, at = find_group(s, g, z, i, &hash);
+        if (at != HIDX_NONE) {
+            if (latest) g->rep[at] = i;
+        } else if (add_group(g, hash, i)) {
+            if (!latest) f->fate[i] |= FATE_FOREVER;
+        } else {
+            keep[i] = 1;
+            ok = false;
+        }
+    }
+    if (latest) {
+        for (uint32_t u = 0; u < s->nunits; u++) {
+            int64_t *to = &f->grouped_to[(size_t)u * p->nretains + k];
+            if (since[(size_t)u * p->nrules + z->rule] > *to) *to = since[(size_t)u * p->nrules + z->rule];
+        }
+        for (uint32_t r = 0; r < g->n; r++) keep[g->rep[r]] = 1;
+    }
+    return ok;
+}
+
+/* Whether held event i is kept for an entry that keeps all its events
+ * from a time on (from: per rule, for its unit). */
+static bool kept_from(Stream *s, uint32_t i, const int64_t *from)
+{
+    const Event *e = &s->ds->events[i];
+    for (uint32_t j = 0; j < s->keep_count[e->type]; j++) {
+        uint32_t k = s->keep_by_type[e->type][j];
+        const ZRetain *z = &s->p->retains[k];
+        if (z->pick != ZK_ALL || z->kind == ZR_ALWAYS) continue; /* the latter: FATE_FOREVER */
+        /* |offset| <= ZT_MAX_SPAN: no overflow */
+        int64_t t = z->kind == ZR_PERIOD ? from[z->rule] : from[z->rule] + z->offset;
+        if (e->time >= t && takes(s, k, i)) return true;
+    }
+    return false;
+}
+
+/* A copy of an event's packed cells into arena a; NULL when out of memory. */
+static uint32_t *copy_cells(Arena *a, const Dataset *ds, const Event *e)
+{
+    size_t size = dataset_event_bytes(ds, e);
+    uint32_t *c = arena_alloc_packed(a, size, sizeof(uint32_t));
+    if (c) memcpy(c, e->cells, size);
+    return c;
+}
+
+/* Drops the events not kept, in place; moved: each event's new index, or
+ * ZNONE. Returns false when out of memory. */
+static bool compact(Stream *s, const uint8_t *keep, uint32_t *moved)
+{
+    Dataset *ds = s->ds;
+    Forget *f = &s->forget;
+    Arena cells;
+    arena_init(&cells);
+    uint32_t n = 0;
+    bool ok = true;
+    for (uint32_t i = 0; i < ds->nevents; i++) {
+        moved[i] = ZNONE;
+        if (!keep[i] || !ok) continue;
+        Event e = ds->events[i];
+        uint8_t fate = f->fate[i];
+        if (e.cells && !(fate & FATE_SETTLED)) {
+            e.cells = copy_cells(fate & FATE_FOREVER ? &ds->arena : &cells, ds, &e);
+            if (!e.cells) { ok = false; continue; }
+            if (fate & FATE_FOREVER) fate |= FATE_SETTLED;
+        }
+        moved[i] = n;
+        f->takes[n] = f->takes[i];
+        f->fate[n] = fate;
+        ds->events[n++] = e;
+    }
+    arena_free(&ds->event_arena);
+    ds->event_arena = cells;
+    ds->nevents = n;
+    f->seen = n;
+    return ok && !ds->event_arena.failed;
+}
+
 /* A retention entry keeps events from the beginning, from the earliest
  * period not yet judged, or from the earliest trigger not yet run; of events
  * alike, only the earliest or latest when the entry says so. */
@@ -89,24 +293,15 @@ bool forget_events(Stream *s, const uint32_t *unit_of)
 {
     const Program *p = s->p;
     Dataset *ds = s->ds;
-    Vm *vm = &s->vm;
-    uint32_t nf = p->log.nfields;
-    bool failed = false;
+    Forget *f = &s->forget;
     uint8_t *keep = calloc(ds->nevents + 1u, 1);
     int64_t *since = malloc(sizeof(int64_t) * ((size_t)s->nunits * p->nrules + 1u));
-    uint32_t *alike = malloc(sizeof(uint32_t) * (ds->nevents + 1u)); /* per group of alike events: the one kept */
     uint32_t *moved = malloc(sizeof(uint32_t) * (ds->nevents + 1u));
-    if (!keep || !since || !alike || !moved) {
-        free(keep);
-        free(since);
-        free(alike);
-        free(moved);
-        return false;
-    }
+    bool ok = keep && since && moved && prepare(s);
     /* per unit and rule, the earliest start of a period still to judge, or the
      * earliest time of a trigger still to run (new ones come at or after the
      * unit's latest time) */
-    for (uint32_t k = 0; k < s->nunits; k++) {
+    for (uint32_t k = 0; ok && k < s->nunits; k++) {
         UnitState *us = &s->units[k];
         int64_t *from = since + (size_t)k * p->nrules;
         for (uint32_t r = 0; r < p->nrules; r++)
@@ -120,69 +315,18 @@ bool forget_events(Stream *s, const uint32_t *unit_of)
             if (!d->periodic) keep[d->event] = 1;
         }
     }
-    /* the events each entry keeps; the units' events come in time order */
-    for (uint32_t k = 0; k < p->nretains; k++) {
-        const ZRetain *z = &p->retains[k];
-        if (z->pick == ZK_ALL) continue;
-        HIdx groups = {0}; /* alike_hash -> group */
-        uint32_t ngroups = 0;
-        for (uint32_t i = 0; i < ds->nevents; i++) {
-            if (unit_of[i] == ZNONE) continue;
-            UnitState *us = &s->units[unit_of[i]];
-            vm->unit = &us->u;
-            if (!entry_takes(s, z, i)) continue;
-            const Event *e = &ds->events[i];
-            /* a trigger still to run may precede it */
-            if (z->pick == ZK_LATEST && e->time > since[(size_t)unit_of[i] * p->nrules + z->rule]) { keep[i] = 1; continue; }
-            uint32_t hash = alike_hash(ds, e, z->fields, nf), pos = 0, g;
-            while ((g = hidx_next(&groups, hash, &pos)) != HIDX_NONE && !events_alike(ds, &ds->events[alike[g]], e, z->fields, nf)) {}
-            if (g != HIDX_NONE) {
-                if (z->pick == ZK_LATEST) alike[g] = i;
-            } else if (hidx_add(&groups, hash, ngroups) == 0) {
-                alike[ngroups++] = i;
-            } else {
-                keep[i] = 1; /* out of memory: kept, and the run stops */
-                failed = true;
-            }
-        }
-        hidx_free(&groups);
-        for (uint32_t g = 0; g < ngroups; g++) keep[alike[g]] = 1;
-    }
-    free(alike);
-    for (uint32_t i = 0; i < ds->nevents; i++) {
+    if (ok) learn_new(s, unit_of);
+    for (uint32_t k = 0; ok && k < p->nretains; k++)
+        if (p->retains[k].pick != ZK_ALL && f->same[k] == k && !group_events(s, k, unit_of, since, keep)) ok = false;
+    for (uint32_t i = 0; ok && i < ds->nevents; i++) {
         if (keep[i] || unit_of[i] == ZNONE) continue;
-        UnitState *us = &s->units[unit_of[i]];
-        const int64_t *from = since + (size_t)unit_of[i] * p->nrules;
-        const Event *e = &ds->events[i];
-        vm->unit = &us->u;
-        for (uint32_t j = 0; j < s->keep_count[e->type] && !keep[i]; j++) {
-            const ZRetain *z = &p->retains[s->keep_by_type[e->type][j]];
-            if (z->pick != ZK_ALL) continue;
-            /* |offset| <= ZT_MAX_SPAN: no overflow */
-            int64_t t = z->kind == ZR_ALWAYS ? INT64_MIN : z->kind == ZR_PERIOD ? from[z->rule] : from[z->rule] + z->offset;
-            if (e->time >= t && entry_takes(s, z, i)) keep[i] = 1;
-        }
+        s->vm.unit = &s->units[unit_of[i]].u;
+        keep[i] = (f->fate[i] & FATE_FOREVER) || kept_from(s, i, since + (size_t)unit_of[i] * p->nrules);
     }
-    /* compact the events, copying what they point to */
-    Arena cells;
-    arena_init(&cells);
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < ds->nevents; i++) {
-        moved[i] = ZNONE;
-        if (!keep[i]) continue;
-        Event e = ds->events[i];
-        size_t size = e.cells ? dataset_event_bytes(ds, &e) : 0;
-        uint32_t *c = size ? arena_alloc_packed(&cells, size, sizeof(uint32_t)) : NULL;
-        if (size && !c) break;
-        if (size) memcpy(c, e.cells, size);
-        e.cells = c;
-        moved[i] = n;
-        ds->events[n++] = e;
-    }
-    arena_free(&ds->event_arena);
-    ds->event_arena = cells;
-    ds->nevents = n;
-    bool ok = !failed && !ds->event_arena.failed;
+    ok = ok && compact(s, keep, moved);
+    for (uint32_t k = 0; ok && k < p->nretains; k++)
+        if (p->retains[k].pick != ZK_ALL && f->same[k] == k)
+            for (uint32_t g = 0; g < f->groups[k].n; g++) f->groups[k].rep[g] = moved[f->groups[k].rep[g]];
     for (uint32_t k = 0; ok && k < s->nunits; k++)
         for (uint32_t i = 0; i < s->units[k].ndeferred; i++)
             if (!s->units[k].deferred[i].periodic) s->units[k].deferred[i].event = moved[s->units[k].deferred[i].event];
@@ -192,3 +336,30 @@ bool forget_events(Stream *s, const uint32_t *unit_of)
     return ok;
 }
 
+bool forget_rehash(Stream *s)
+{
+    const Program *p = s->p;
+    Forget *f = &s->forget;
+    for (uint32_t k = 0; f->groups && k < p->nretains; k++) {
+        ForgetGroups *g = &f->groups[k];
+        hidx_free(&g->index);
+        for (uint32_t r = 0; r < g->n; r++)
+            if (hidx_add(&g->index, alike_hash(s->ds, &s->ds->events[g->rep[r]], p->retains[k].fields, p->log.nfields), r) != 0)
+                return false;
+    }
+    return true;
+}
+
+void forget_free(Forget *f, uint32_t nretains)
+{
+    for (uint32_t k = 0; f->groups && k < nretains; k++) {
+        hidx_free(&f->groups[k].index);
+        free(f->groups[k].rep);
+    }
+    free(f->groups);
+    free(f->same);
+    free(f->takes);
+    free(f->fate);
+    free(f->grouped_to);
+    memset(f, 0, sizeof *f);
+}

@@ -598,7 +598,8 @@ static int step(Stream *s, bool final)
         s->stepped = true;
         if (!forget_events(s, s->slot_of)) return -1;
         /* strings: when they have doubled since the last time (amortised) */
-        if (ds->strs.n > 2 * s->strings_kept + s->window && (!strgc_collect(s) || !unit_index_rebuild(s))) return -1;
+        if (ds->strs.n > 2 * s->strings_kept + s->window && (!strgc_collect(s) || !unit_index_rebuild(s) || !forget_rehash(s)))
+            return -1;
         /* the next step after at least window new events, or half the events
          * held: the work of a step is proportional to the events held, so it
          * stays linear in the log, and at most 1.5 times as many are held */
@@ -720,6 +721,7 @@ void stream_free(Stream *s)
     }
     free(s->units);
     hidx_free(&s->unit_index);
+    forget_free(&s->forget, p->nretains);
     for (uint32_t t = 0; t < p->nevent_types; t++) {
         if (s->by_type) free(s->by_type[t]);
         if (s->keep_by_type) free(s->keep_by_type[t]);

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "engine.h"
+#include "forget.h"
 #include "unit.h"
 #include "verdict.h"
 #include "vm.h"
@@ -100,6 +101,7 @@ struct Stream {
     char disorder_unit[128];
     uint32_t window;                      /* events read between steps, at least */
     uint32_t strings_kept;                /* strings after the last compaction */
+    Forget forget;                        /* forget.c's, across steps */
 };
 
 #endif
