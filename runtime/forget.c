@@ -328,6 +328,8 @@ bool forget_events(Stream *s, const uint32_t *unit_of)
         if (p->retains[k].pick != ZK_ALL && f->same[k] == k)
             for (uint32_t g = 0; g < f->groups[k].n; g++) f->groups[k].rep[g] = moved[f->groups[k].rep[g]];
     for (uint32_t k = 0; ok && k < s->nunits; k++)
+        if (!s->units[k].skip) unit_forget(&s->units[k].u, p, moved);
+    for (uint32_t k = 0; ok && k < s->nunits; k++)
         for (uint32_t i = 0; i < s->units[k].ndeferred; i++)
             if (!s->units[k].deferred[i].periodic) s->units[k].deferred[i].event = moved[s->units[k].deferred[i].event];
     free(moved);

@@ -479,7 +479,9 @@ static void step_one(void *ctx, uint32_t worker, uint32_t item)
     us->kept_from = w->nkept;
     step_unit(w, us, s->pos[k], s->count[k], s->final);
     us->kept_to = w->nkept;
-    unit_free_events(&us->u, s->p); /* its events' positions (s->pos[k]) too */
+    /* its events' positions (s->pos[k]) too; a streaming step keeps them and
+     * the indexes for forget.c to trim (unit_forget) */
+    if (s->final || !s->streaming) unit_free_events(&us->u, s->p);
 }
 
 /* Unit us's kept verdicts and notes, in the order its worker gave them, into

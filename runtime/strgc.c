@@ -67,14 +67,12 @@ bool strgc_collect(Stream *s)
         return false;
     }
     visit_strings(s, remap_string, map);
+    bool ok = true;
+    for (uint32_t i = 0; ok && i < s->nunits; i++)
+        if (!s->units[i].skip) ok = unit_rekey(&s->units[i].u, s->p, ds, map);
     free(map);
     free(live);
     verdict_forget_index(&s->verdicts); /* verdict identities hash the ids */
-    for (uint32_t i = 0; i < s->nunits; i++)
-        if (!s->units[i].skip) {
-            unit_free_rows(&s->units[i].u, s->p);
-            if (!unit_build_rows(&s->units[i].u, s->p, ds)) return false;
-        }
     s->strings_kept = ds->strs.n;
-    return true;
+    return ok;
 }

@@ -8,8 +8,9 @@
 typedef struct Stream Stream;
 
 /* Compacts the string table and renumbers every id the run holds. Ids keep
- * their order, so sorted lists stay sorted; the units' rows and the verdict
- * index are rebuilt, the unit map (keyed by ids) is left to the caller.
+ * their order, so sorted lists and the units' field indexes stay sorted; the
+ * units' keyed tables are indexed again and the verdict index forgotten; the
+ * unit map and forget.c's groups (hashed by ids) are left to the caller.
  * Returns false when out of memory. */
 bool strgc_collect(Stream *s);
 

@@ -87,7 +87,7 @@ static void free_field_index(FieldIndex *fx)
     fx->keys = NULL;
     fx->starts = fx->positions = NULL;
     fx->nkeys = 0;
-    fx->built = false;
+    fx->covered = 0;
 }
 
 void unit_free_events(Unit *u, const Program *p)
@@ -96,6 +96,32 @@ void unit_free_events(Unit *u, const Program *p)
     u->evs = NULL;
     u->nevs = 0;
     for (uint32_t f = 0; u->fields && f < p->log.nfields; f++) free_field_index(&u->fields[f]);
+}
+
+void unit_forget(Unit *u, const Program *p, const uint32_t *moved)
+{
+    /* u->evs becomes each position's new position, or ZNONE: the events held keep their order */
+    uint32_t held = 0;
+    for (uint32_t k = 0; k < u->nevs; k++) u->evs[k] = moved[u->evs[k]] == ZNONE ? ZNONE : held++;
+    for (uint32_t f = 0; u->fields && f < p->log.nfields; f++) {
+        FieldIndex *fx = &u->fields[f];
+        uint32_t nkeys = 0, n = 0, covered = 0;
+        for (uint32_t k = 0; k < fx->covered; k++) covered += u->evs[k] != ZNONE;
+        for (uint32_t k = 0; k < fx->nkeys; k++) {
+            uint32_t from = n;
+            for (uint32_t i = fx->starts[k]; i < fx->starts[k + 1]; i++)
+                if (u->evs[fx->positions[i]] != ZNONE) fx->positions[n++] = u->evs[fx->positions[i]];
+            if (n == from) continue;
+            fx->keys[nkeys] = fx->keys[k];
+            fx->starts[nkeys++] = from;
+        }
+        if (fx->starts) fx->starts[nkeys] = n;
+        fx->nkeys = nkeys;
+        fx->covered = covered;
+    }
+    free(u->evs);
+    u->evs = NULL;
+    u->nevs = 0;
 }
 
 void unit_free_rows(Unit *u, const Program *p)
@@ -113,6 +139,18 @@ void unit_free_rows(Unit *u, const Program *p)
     u->nrows = NULL;
     u->keyed = NULL;
     u->fields = NULL;
+}
+
+bool unit_rekey(Unit *u, const Program *p, const Dataset *ds, const StrId *map)
+{
+    for (uint32_t f = 0; f < p->log.nfields; f++)
+        for (uint32_t k = 0; k < u->fields[f].nkeys; k++) u->fields[f].keys[k] = map[u->fields[f].keys[k]];
+    for (uint32_t t = 0; t < p->ntables; t++) {
+        if (p->tables[t].kind != ZT_KEYED) continue;
+        hidx_free(&u->keyed[t]);
+        if (!build_keyed(&u->keyed[t], u->rows[t], u->nrows[t], &ds->tables[t], p->tables[t].key)) return false;
+    }
+    return true;
 }
 
 uint32_t unit_lookup(const Unit *u, const Dataset *ds, uint32_t t, StrId key)
@@ -166,42 +204,67 @@ static uint64_t *sort_by_key(uint64_t *v, uint64_t *tmp, uint32_t n, StrId max)
     return v;
 }
 
-/* The index from pairs sorted by key: the distinct keys in order, and the
- * positions of each. */
-static bool fill_index(FieldIndex *fx, const uint64_t *v, uint32_t n)
+/* The index grown by pairs sorted by key, whose positions all come after
+ * those it holds: each key's positions stay in time order. */
+static bool merge_index(FieldIndex *fx, const uint64_t *v, uint32_t n, uint32_t covered)
 {
-    uint32_t nkeys = 0;
-    for (uint32_t i = 0; i < n; i++) nkeys += i == 0 || v[i] >> 32 != v[i - 1] >> 32;
-    fx->keys = malloc(sizeof(StrId) * (nkeys + 1u));
-    fx->starts = malloc(sizeof(uint32_t) * (nkeys + 1u));
-    fx->positions = malloc(sizeof(uint32_t) * (n + 1u));
-    if (!fx->keys || !fx->starts || !fx->positions) return false;
-    for (uint32_t i = 0; i < n; i++) {
-        if (i == 0 || v[i] >> 32 != v[i - 1] >> 32) {
-            fx->keys[fx->nkeys] = (StrId)(v[i] >> 32);
-            fx->starts[fx->nkeys++] = i;
-        }
-        fx->positions[i] = (uint32_t)v[i];
+    uint32_t old = fx->nkeys ? fx->starts[fx->nkeys] : 0, nkeys = 0;
+    for (uint32_t i = 0, k = 0; i < n || k < fx->nkeys;) { /* the keys of both */
+        StrId key = i < n && (k == fx->nkeys || (StrId)(v[i] >> 32) <= fx->keys[k]) ? (StrId)(v[i] >> 32) : fx->keys[k];
+        while (i < n && (StrId)(v[i] >> 32) == key) i++;
+        if (k < fx->nkeys && fx->keys[k] == key) k++;
+        nkeys++;
     }
-    fx->starts[nkeys] = n;
-    fx->built = true;
+    StrId *keys = malloc(sizeof(StrId) * (nkeys + 1u));
+    uint32_t *starts = malloc(sizeof(uint32_t) * (nkeys + 1u));
+    uint32_t *positions = malloc(sizeof(uint32_t) * ((size_t)old + n + 1u));
+    if (!keys || !starts || !positions) {
+        free(keys);
+        free(starts);
+        free(positions);
+        return false;
+    }
+    uint32_t at = 0, m = 0;
+    for (uint32_t i = 0, k = 0; i < n || k < fx->nkeys;) {
+        StrId key = i < n && (k == fx->nkeys || (StrId)(v[i] >> 32) <= fx->keys[k]) ? (StrId)(v[i] >> 32) : fx->keys[k];
+        keys[m] = key;
+        starts[m++] = at;
+        if (k < fx->nkeys && fx->keys[k] == key) {
+            uint32_t len = fx->starts[k + 1] - fx->starts[k];
+            memcpy(positions + at, fx->positions + fx->starts[k], sizeof(uint32_t) * len);
+            at += len;
+            k++;
+        }
+        for (; i < n && (StrId)(v[i] >> 32) == key; i++) positions[at++] = (uint32_t)v[i];
+    }
+    starts[m] = at;
+    free_field_index(fx);
+    fx->keys = keys;
+    fx->starts = starts;
+    fx->positions = positions;
+    fx->nkeys = m;
+    fx->covered = covered;
     return true;
 }
 
 /* Builds the index of field f and of every other wanted field not built yet,
- * in one pass over the unit's events (reading an event is what costs: they
- * lie all over the data set), then one field at a time. */
+ * in one pass over the unit's events not indexed yet (reading an event is
+ * what costs: they lie all over the data set), then one field at a time. */
 static bool build_indexes(Unit *u, const Dataset *ds, uint32_t f)
 {
-    uint32_t nf = ds->prog->log.nfields, nset = 0, most = 0;
+    uint32_t nf = ds->prog->log.nfields, nset = 0, most = 0, from = u->nevs;
     uint32_t *set = malloc(sizeof(uint32_t) * (nf + 1u));
     Pairs *pairs = calloc(nf + 1u, sizeof(Pairs));
     bool ok = set && pairs;
     for (uint32_t g = 0; ok && g < nf; g++)
-        if (!u->fields[g].built && (g == f || u->fields[g].wanted)) set[nset++] = g;
-    for (uint32_t k = 0; ok && k < u->nevs; k++) {
+        if (u->fields[g].covered < u->nevs && (g == f || u->fields[g].wanted)) {
+            set[nset++] = g;
+            if (u->fields[g].covered < from) from = u->fields[g].covered;
+        }
+    for (uint32_t k = from; ok && k < u->nevs; k++) {
         const Event *e = &ds->events[u->evs[k]];
         for (uint32_t i = 0; ok && i < nset; i++) {
+            if (k < u->fields[set[i]].covered) continue;
             Cell c = event_cell(ds, e, set[i]);
             if (c.tag == CELL_STR) ok = push_pair(&pairs[i], c.s, k);
             else if (c.tag == CELL_LIST)
@@ -214,7 +277,7 @@ static bool build_indexes(Unit *u, const Dataset *ds, uint32_t f)
     ok = ok && tmp;
     for (uint32_t i = 0; i < nset; i++) {
         FieldIndex *fx = &u->fields[set[i]];
-        if (ok && !fill_index(fx, sort_by_key(pairs[i].v, tmp, pairs[i].n, pairs[i].max), pairs[i].n)) ok = false;
+        if (ok && !merge_index(fx, sort_by_key(pairs[i].v, tmp, pairs[i].n, pairs[i].max), pairs[i].n, u->nevs)) ok = false;
         if (!ok) free_field_index(fx);
         free(pairs[i].v);
     }
@@ -229,7 +292,7 @@ const uint32_t *unit_key_positions(Unit *u, const Dataset *ds, uint32_t f, StrId
     static const uint32_t none[1] = {0};
     FieldIndex *fx = &u->fields[f];
     *n = 0;
-    if (!fx->built && !build_indexes(u, ds, f)) return NULL;
+    if (fx->covered < u->nevs && !build_indexes(u, ds, f)) return NULL;
     uint32_t lo = 0, hi = fx->nkeys;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;

@@ -1,8 +1,11 @@
 /* unit.h - one unit's view of the data set while it is judged: the reference
  * rows that apply to it, the index of each keyed table, its events of the
  * current step in time order, and the per-field indexes of those events that
- * scans use (built together, on first use, once a step). Owned by the scheduler (stream.c), read by
- * the VM (vm.c). Internal to the runtime library. */
+ * scans use (built together, on first use). A streaming run keeps the
+ * indexes across steps: the events a step forgets are taken out of them
+ * (unit_forget), and the next step adds only its new events, which come
+ * after the ones held. Owned by the scheduler (stream.c), read by the VM
+ * (vm.c). Internal to the runtime library. */
 #ifndef ZD_UNIT_H
 #define ZD_UNIT_H
 #include <stdbool.h>
@@ -15,7 +18,7 @@
  * field, by each of its items (membership). */
 typedef struct FieldIndex {
     bool wanted;          /* a scan narrows by it, or it is the id: built with the others */
-    bool built;
+    uint32_t covered;     /* the events indexed: the first `covered` positions of Unit.evs */
     StrId *keys;          /* the distinct keys, ascending (binary search) */
     uint32_t *starts;     /* per key: its first position; starts[nkeys]: the end */
     uint32_t nkeys;
@@ -38,6 +41,15 @@ typedef struct Unit {
 bool unit_build_rows(Unit *u, const Program *p, const Dataset *ds);
 /* Frees the step's events and their field indexes (u->evs is the unit's). */
 void unit_free_events(Unit *u, const Program *p);
+/* Between two steps of a streaming run: takes the events forgotten out of
+ * the field indexes (moved: each event's new index into the data set, or
+ * ZNONE when dropped) and frees the step's events; the next step's come
+ * after those held, in the same order. */
+void unit_forget(Unit *u, const Program *p, const uint32_t *moved);
+/* After the string ids change (map: old id -> new, in the same order): the
+ * field indexes' keys and the keyed tables' indexes. Returns false when out
+ * of memory. */
+bool unit_rekey(Unit *u, const Program *p, const Dataset *ds, const StrId *map);
 /* Frees everything the unit holds. */
 void unit_free_rows(Unit *u, const Program *p);
 
