@@ -434,10 +434,10 @@ static uint32_t **positions_by_unit(Stream *s)
     uint32_t **pos = calloc(s->nunits + 1u, sizeof(uint32_t *));
     if (!s->count || !s->slot_of || !pos) { free(pos); return NULL; }
     uint32_t *count = s->count, *slot_of = s->slot_of;
+    UnitState *us = NULL;
     for (uint32_t i = 0; i < ds->nevents; i++) {
         const Event *e = &ds->events[i];
-        UnitState *us = unit_state(s, e->unit);
-        if (!us) { free(pos); return NULL; }
+        if ((!us || us->u.id != e->unit) && !(us = unit_state(s, e->unit))) { free(pos); return NULL; } /* runs of one unit: one lookup */
         slot_of[i] = (uint32_t)(us - s->units);
         if (us->skip || !in_range(s, us, e)) { slot_of[i] = ZNONE; continue; }
         count[slot_of[i]]++;
@@ -597,14 +597,17 @@ static int step(Stream *s, bool final)
     s->pos = NULL;
     if (s->failed) return -1;
     if (!final) {
-        s->stepped = true;
         if (!forget_events(s, s->slot_of)) return -1;
-        /* strings: when they have doubled since the last time (amortised) */
+        /* strings: when they have doubled since the last compaction, or since
+         * the first step (the reference tables' came before it): amortised */
+        if (!s->stepped) s->strings_kept = ds->strs.n;
+        s->stepped = true;
         if (ds->strs.n > 2 * s->strings_kept + s->window && (!strgc_collect(s) || !unit_index_rebuild(s) || !forget_rehash(s)))
             return -1;
         /* the next step after at least window new events, or half the events
-         * held: the work of a step is proportional to the events held, so it
-         * stays linear in the log, and at most 1.5 times as many are held */
+         * held: the work of a step grows with the events held (a few bit tests
+         * and copies an event: forget.c, unit_forget), so it stays linear in
+         * the log, and at most 1.5 times as many are held */
         uint32_t more = ds->nevents / 2 > s->window ? ds->nevents / 2 : s->window;
         s->step_at = ds->nevents + more;
     }
@@ -680,7 +683,6 @@ Stream *stream_new(const Program *p, Dataset *ds, const RunOptions *opt, RunResu
         w->host.trace = opt->trace;
         w->vm.host = &w->host;
     }
-    s->strings_kept = ds->strs.n;
     s->window = opt->window;
     s->streaming = opt->window > 0;
     s->stepping = s->streaming;
