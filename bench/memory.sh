@@ -9,15 +9,21 @@
 # grows far less than the log (what grows: 8 bytes an event for duplicate
 # ids, and the history the rules reach back into; docs/runtime.md).
 # Usage: bash bench/memory.sh [EVENTS] [UNITS]    (defaults 400000, 8)
+#        bash bench/memory.sh DIR                 (a CSV data set in time order
+#        already made, e.g. by bench/gen_dense.py --in-order: its quarter, half, whole)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 events=${1:-400000}
 units=${2:-8}
 repeat=${REPEAT:-3}
-zhidu=build/zhidu
+zhidu=${ZHIDU:-build/zhidu}
 [ -x "$zhidu" ] || make -s
 dir=build/bench/ordered-$events-$units
-if [ ! -d "$dir" ]; then
+if [ -d "$events" ]; then
+  dir=$events
+  events=$(basename "$dir")
+  units=given
+elif [ ! -d "$dir" ]; then
   echo "generating $events events in time order, $units units (tools/gen_data.py --in-order)..."
   mkdir -p build/bench
   python3 tools/gen_data.py --seed 7 --events "$events" --units "$units" --weeks 104 --in-order --out "$dir" >/dev/null
