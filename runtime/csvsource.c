@@ -50,7 +50,6 @@ typedef struct CsvSource {
     char pending[700];    /* a problem after the queued rows, or "" */
     RawCell *cells;
     uint32_t cells_cap;
-    long last_line;       /* of the row handed out last */
     char problem[200];
 } CsvSource;
 
@@ -339,7 +338,6 @@ static int next_row(Source *base, SourceRow *row, char *err, size_t size)
         const QField *fq = &s->fields[q->first + (uint32_t)i];
         s->cells[i] = (RawCell){s->bytes + fq->off, fq->len, fq->len > 0, NULL};
     }
-    s->last_line = q->line;
     row->cols = s->cells;
     row->ncols = q->nfields;
     row->loc = q->line;
@@ -351,10 +349,7 @@ static int next_row(Source *base, SourceRow *row, char *err, size_t size)
     return 1;
 }
 
-static void where(Source *base, char *buf, size_t size)
-{
-    snprintf(buf, size, "%s:%ld", base->name, ((CsvSource *)base)->last_line);
-}
+static void where(Source *base, int64_t loc, char *buf, size_t size) { snprintf(buf, size, "%s:%lld", base->name, (long long)loc); }
 
 static void free_source(Source *base)
 {

@@ -35,6 +35,7 @@ int engine_run_input(const Program *p, const char *path, const struct InputOptio
 {
     RunOptions ro = *opt;
     InputOptions quiet = *io;
+    quiet.read_ahead = opt->jobs > 1; /* one job: one thread */
     for (int attempt = 0; attempt < 2; attempt++) {
         Dataset *ds = dataset_new(p);
         if (!ds) { snprintf(err, errsize, "%s", msg_text(io->lang, MSG_OOM)); return -1; }

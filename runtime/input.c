@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "errfmt.h"
+#include "readahead.h"
 #include "source.h"
 #include "text.h"
 
@@ -174,6 +175,10 @@ static Input *open_input(Dataset *ds, const char *path, const InputOptions *opt,
         src = sql_source_open(path, opt->lang, !opt->no_integrity_check, err, size);
     }
     if (!src) return NULL;
+    if (opt->read_ahead) { /* out of memory for it: read on this thread */
+        Source *ahead = readahead_new(src);
+        if (ahead) src = ahead;
+    }
     const Program *p = ds->prog;
     Input *in = calloc(1, sizeof *in);
     if (in) in->b = calloc(p->ntables + 1u, sizeof(Binding));
@@ -253,7 +258,7 @@ static int pull(Input *in, char *err, size_t size)
         if (ds->out_of_memory) return errfmt(err, size, msg_text(in->opt.lang, MSG_OOM_READING), in->src->name);
         char where[700];
         if (!bad && b->table_index < 0 && in->opt.max_held && ds->nevents > in->opt.max_held) {
-            in->src->ops->where(in->src, where, sizeof where);
+            in->src->ops->where(in->src, row.loc, where, sizeof where);
             return errfmt(err, size, msg_text(in->opt.lang, MSG_TOO_MANY_HELD), where, (unsigned long long)in->opt.max_held);
         }
         if (!bad) {
@@ -261,7 +266,7 @@ static int pull(Input *in, char *err, size_t size)
             in->st->events++;
             return 1;
         }
-        in->src->ops->where(in->src, where, sizeof where);
+        in->src->ops->where(in->src, row.loc, where, sizeof where);
         if (!in->opt.skip_bad_rows) return errfmt(err, size, "%s: %s", where, bad);
         skip_row(&in->opt, in->st, where, bad);
     }

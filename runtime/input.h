@@ -18,6 +18,7 @@ typedef struct InputOptions {
     Lang lang;           /* the language of the messages (msg.h) */
     bool no_integrity_check; /* a SQLite data set is trusted: no PRAGMA quick_check (it reads the whole file) */
     uint64_t max_held;   /* more events held at once (Dataset.nevents) is an error at the row that makes one more; 0: no limit */
+    bool read_ahead;     /* the backend reads on a thread of its own (readahead.h): a run with more than one job */
 } InputOptions;
 
 typedef struct InputStats {

@@ -16,7 +16,8 @@ typedef struct SourceRow {
     const RawCell *cols;     /* valid until the next call on the source */
     int ncols;
     int64_t loc;             /* line (CSV) or rowid (SQLite), kept with the row */
-    const char *problem;     /* the backend's complaint about the row, or NULL (a cell's: RawCell.bad) */
+    const char *problem;     /* the backend's complaint about the row, or NULL (a cell's: RawCell.bad,
+                              * which is static text: it outlives the row) */
 } SourceRow;
 
 typedef struct Source Source;
@@ -26,8 +27,9 @@ typedef struct SourceOps {
     int (*open_table)(Source *s, const char *name, const char *const **names, int *ncols, char *err, size_t size);
     /* The next row of the open table: 1, 0 at its end, or -1 with the message. */
     int (*next)(Source *s, SourceRow *row, char *err, size_t size);
-    /* Where the last row is, for messages: "FILE:LINE" or "DB:TABLE:rowid N". */
-    void (*where)(Source *s, char *buf, size_t size);
+    /* Where the row of the open table read at `loc` (SourceRow.loc) is, for
+     * messages: "FILE:LINE" or "DB:TABLE:rowid N". */
+    void (*where)(Source *s, int64_t loc, char *buf, size_t size);
     void (*close_table)(Source *s);
     void (*free)(Source *s);
 } SourceOps;

@@ -22,7 +22,6 @@ typedef struct SqlSource {
     sqlite3_stmt *stmt;   /* the rows, prepared on the first next */
     bool has_rowid;
     uint32_t rownum;
-    long long last;       /* rowid (or row number) of the row handed out last */
     RawCell *cols;
 } SqlSource;
 
@@ -146,7 +145,6 @@ static int next_row(Source *base, SourceRow *row, char *err, size_t size)
     if (step != SQLITE_ROW) return errfmt(err, size, msg_text(s->base.lang, MSG_SQL_READING), s->path, s->table, sqlite3_errmsg(s->db));
     s->rownum++;
     int off = s->has_rowid ? 1 : 0;
-    s->last = s->has_rowid ? sqlite3_column_int64(s->stmt, 0) : (long long)s->rownum;
     for (int i = 0; i < s->ncols; i++) {
         /* the column's value itself: one call into SQLite per cell instead of
          * three (its value_ calls are not thread-safe: this connection is
@@ -167,15 +165,15 @@ static int next_row(Source *base, SourceRow *row, char *err, size_t size)
     }
     row->cols = s->cols;
     row->ncols = s->ncols;
-    row->loc = s->last;
+    row->loc = s->has_rowid ? sqlite3_column_int64(s->stmt, 0) : (long long)s->rownum;
     row->problem = NULL;
     return 1;
 }
 
-static void where(Source *base, char *buf, size_t size)
+static void where(Source *base, int64_t loc, char *buf, size_t size)
 {
     SqlSource *s = (SqlSource *)base;
-    snprintf(buf, size, "%s:%s:%s %lld", s->path, s->table, s->has_rowid ? "rowid" : "row", s->last);
+    snprintf(buf, size, "%s:%s:%s %lld", s->path, s->table, s->has_rowid ? "rowid" : "row", (long long)loc);
 }
 
 static void free_source(Source *base)

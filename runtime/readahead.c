@@ -1,0 +1,268 @@
+/* readahead.c - the read-ahead source of readahead.h. A reader thread per
+ * table read, started by the first row asked for and joined when the table
+ * is closed, so a run that stops early (a bad row, an error, too many events
+ * held) leaves no thread behind. The thread fills batches: each row's cells
+ * copied back to back into the batch's bytes (no allocation per row), up to
+ * BATCH_ROWS rows or about BATCH_BYTES bytes; a ring of BATCHES batches
+ * bounds the memory. The backend's end or error is kept in the batch after
+ * the rows read before it, so it reaches the caller at the same row as
+ * without the thread. The ring's counters are shared under one mutex; a
+ * batch is the thread's while it fills it and the caller's from the moment
+ * it is published until the caller moves past it. Signals are blocked on the
+ * thread: they reach the caller's thread as in a run without it. */
+#include "readahead.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "errfmt.h"
+
+enum { BATCHES = 4, BATCH_ROWS = 4096, BATCH_BYTES = 1 << 20 };
+
+typedef struct BRow {
+    int64_t loc;
+    uint32_t first;   /* its first cell */
+    int ncols;
+    size_t problem;   /* offset of the backend's complaint in bytes, or SIZE_MAX */
+} BRow;
+
+typedef struct Batch {
+    BRow *rows;       /* BATCH_ROWS of them */
+    uint32_t nrows;
+    RawCell *cells;   /* their p set when the batch is published: bytes may move while it fills */
+    size_t *offs;     /* each cell's offset in bytes */
+    uint32_t ncells, cells_cap;
+    char *bytes;      /* each cell NUL-terminated, as the backends give them */
+    size_t nbytes, bytes_cap;
+    int end;          /* after the rows: 0 more follow, 1 the table's end, -1 an error (err) */
+    char err[4096];
+    uint32_t next;    /* the caller's: the next row to hand out */
+} Batch;
+
+typedef struct Reader {
+    Source base;
+    Source *inner;
+    pthread_mutex_t mu;
+    pthread_cond_t ready, space;
+    pthread_t thread;
+    bool running;     /* a thread reads the open table: joined by close_table */
+    bool direct;      /* no thread could be started: the caller reads inner itself */
+    bool stop;        /* under mu: the thread stops before its next batch */
+    uint32_t take;    /* under mu: the caller's batch */
+    uint32_t nfull;   /* under mu: batches published and not yet passed by the caller */
+    bool holding;     /* the caller holds batch[take] */
+    Batch batch[BATCHES];
+} Reader;
+
+/* Room for `need` cells (and their offsets): false when out of memory. */
+static bool reserve_cells(Batch *b, uint32_t need)
+{
+    if (need <= b->cells_cap) return true;
+    uint32_t cap = b->cells_cap ? b->cells_cap : 1024;
+    while (cap < need) cap *= 2;
+    RawCell *cells = realloc(b->cells, sizeof(RawCell) * cap);
+    if (cells) b->cells = cells;
+    size_t *offs = cells ? realloc(b->offs, sizeof(size_t) * cap) : NULL;
+    if (!offs) return false;
+    b->offs = offs;
+    b->cells_cap = cap;
+    return true;
+}
+
+/* One row copied into the batch: false when out of memory. */
+static bool copy_row(Batch *b, const SourceRow *row)
+{
+    size_t need = row->problem ? strlen(row->problem) + 1 : 0;
+    for (int i = 0; i < row->ncols; i++) need += row->cols[i].len + 1;
+    if (b->nbytes + need > b->bytes_cap) {
+        size_t cap = b->bytes_cap ? b->bytes_cap : BATCH_BYTES;
+        while (b->nbytes + need > cap) cap *= 2;
+        char *bytes = realloc(b->bytes, cap);
+        if (!bytes) return false;
+        b->bytes = bytes;
+        b->bytes_cap = cap;
+    }
+    if (!reserve_cells(b, b->ncells + (uint32_t)row->ncols)) return false;
+    if (!b->rows && !(b->rows = malloc(sizeof(BRow) * BATCH_ROWS))) return false;
+    BRow *r = &b->rows[b->nrows++];
+    *r = (BRow){row->loc, b->ncells, row->ncols, SIZE_MAX};
+    if (row->problem) {
+        size_t len = strlen(row->problem);
+        r->problem = b->nbytes;
+        memcpy(b->bytes + b->nbytes, row->problem, len + 1);
+        b->nbytes += len + 1;
+    }
+    for (int i = 0; i < row->ncols; i++) {
+        const RawCell *c = &row->cols[i];
+        b->offs[b->ncells] = b->nbytes;
+        b->cells[b->ncells++] = (RawCell){NULL, c->len, c->present, c->bad};
+        if (c->len) memcpy(b->bytes + b->nbytes, c->p, c->len);
+        b->bytes[b->nbytes + c->len] = '\0';
+        b->nbytes += c->len + 1;
+    }
+    return true;
+}
+
+/* On the thread: the next rows of inner into b, up to its end or an error. */
+static void fill(Reader *r, Batch *b)
+{
+    if (b->bytes_cap > 8 * (size_t)BATCH_BYTES) { /* after a huge row: give it back */
+        free(b->bytes);
+        b->bytes = NULL;
+        b->bytes_cap = 0;
+    }
+    b->nrows = b->ncells = b->next = 0;
+    b->nbytes = 0;
+    b->end = 0;
+    while (b->nrows < BATCH_ROWS && b->nbytes < BATCH_BYTES) {
+        SourceRow row;
+        int rc = r->inner->ops->next(r->inner, &row, b->err, sizeof b->err);
+        if (rc <= 0) {
+            b->end = rc == 0 ? 1 : -1;
+            break;
+        }
+        if (!copy_row(b, &row)) {
+            errfmt(b->err, sizeof b->err, msg_text(r->inner->lang, MSG_OOM_READING), r->inner->name);
+            b->end = -1;
+            break;
+        }
+    }
+    for (uint32_t i = 0; i < b->ncells; i++) b->cells[i].p = b->bytes + b->offs[i];
+}
+
+static void *read_ahead(void *arg)
+{
+    Reader *r = arg;
+    for (;;) {
+        pthread_mutex_lock(&r->mu);
+        while (r->nfull == BATCHES && !r->stop) pthread_cond_wait(&r->space, &r->mu);
+        if (r->stop) {
+            pthread_mutex_unlock(&r->mu);
+            return NULL;
+        }
+        Batch *b = &r->batch[(r->take + r->nfull) % BATCHES];
+        pthread_mutex_unlock(&r->mu);
+        fill(r, b);
+        pthread_mutex_lock(&r->mu);
+        r->nfull++;
+        pthread_cond_signal(&r->ready);
+        pthread_mutex_unlock(&r->mu);
+        if (b->end) return NULL;
+    }
+}
+
+/* The thread, with every signal a process is sent blocked (it inherits the
+ * mask); the ones a fault raises stay deliverable. */
+static bool start(Reader *r)
+{
+    sigset_t block, old;
+    sigfillset(&block);
+    static const int faults[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP};
+    for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) sigdelset(&block, faults[i]);
+    pthread_sigmask(SIG_SETMASK, &block, &old);
+    r->running = pthread_create(&r->thread, NULL, read_ahead, r) == 0;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return r->running;
+}
+
+static void close_table(Source *base)
+{
+    Reader *r = (Reader *)base;
+    if (r->running) {
+        pthread_mutex_lock(&r->mu);
+        r->stop = true;
+        pthread_cond_signal(&r->space);
+        pthread_mutex_unlock(&r->mu);
+        pthread_join(r->thread, NULL);
+        r->running = false;
+    }
+    r->stop = r->direct = r->holding = false;
+    r->take = r->nfull = 0;
+    r->inner->ops->close_table(r->inner);
+}
+
+static int open_table(Source *base, const char *name, const char *const **names, int *ncols, char *err, size_t size)
+{
+    Reader *r = (Reader *)base;
+    close_table(base);
+    int rc = r->inner->ops->open_table(r->inner, name, names, ncols, err, size);
+    memcpy(base->name, r->inner->name, sizeof base->name);
+    return rc;
+}
+
+static int next_row(Source *base, SourceRow *row, char *err, size_t size)
+{
+    Reader *r = (Reader *)base;
+    if (r->direct || (!r->running && !start(r))) {
+        r->direct = true;
+        return r->inner->ops->next(r->inner, row, err, size);
+    }
+    Batch *b = r->holding ? &r->batch[r->take] : NULL;
+    while (!b || b->next == b->nrows) {
+        pthread_mutex_lock(&r->mu);
+        if (b) {
+            if (b->end) {
+                pthread_mutex_unlock(&r->mu);
+                return b->end > 0 ? 0 : errfmt(err, size, "%s", b->err);
+            }
+            r->take = (r->take + 1) % BATCHES;
+            r->nfull--;
+            r->holding = false;
+            pthread_cond_signal(&r->space);
+        }
+        while (r->nfull == 0) pthread_cond_wait(&r->ready, &r->mu);
+        r->holding = true;
+        b = &r->batch[r->take];
+        pthread_mutex_unlock(&r->mu);
+    }
+    const BRow *q = &b->rows[b->next++];
+    row->cols = &b->cells[q->first];
+    row->ncols = q->ncols;
+    row->loc = q->loc;
+    row->problem = q->problem == SIZE_MAX ? NULL : b->bytes + q->problem;
+    return 1;
+}
+
+static void where(Source *base, int64_t loc, char *buf, size_t size)
+{
+    Reader *r = (Reader *)base;
+    r->inner->ops->where(r->inner, loc, buf, size);
+}
+
+static void free_source(Source *base)
+{
+    Reader *r = (Reader *)base;
+    close_table(base);
+    r->inner->ops->free(r->inner);
+    for (int i = 0; i < BATCHES; i++) {
+        free(r->batch[i].rows);
+        free(r->batch[i].cells);
+        free(r->batch[i].offs);
+        free(r->batch[i].bytes);
+    }
+    pthread_cond_destroy(&r->ready);
+    pthread_cond_destroy(&r->space);
+    pthread_mutex_destroy(&r->mu);
+    free(r);
+}
+
+static const SourceOps readahead_ops = {open_table, next_row, where, close_table, free_source};
+
+Source *readahead_new(Source *inner)
+{
+    Reader *r = calloc(1, sizeof *r);
+    if (!r) return NULL;
+    if (pthread_mutex_init(&r->mu, NULL) != 0) {
+        free(r);
+        return NULL;
+    }
+    pthread_cond_init(&r->ready, NULL);
+    pthread_cond_init(&r->space, NULL);
+    r->inner = inner;
+    r->base.ops = &readahead_ops;
+    r->base.lang = inner->lang;
+    memcpy(r->base.name, inner->name, sizeof r->base.name);
+    return &r->base;
+}
