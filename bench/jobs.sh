@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # jobs.sh [EVENTS...] - wall and CPU time of `zhidu run --jobs 2` against
-# `--jobs 1` on dense multi-unit logs (bench/gen_dense.py --units), in pairs
-# run back to back (which goes first alternates), with the medians, the ratio
-# of the medians and the load average before and after; checks that the two
-# reports are the same bytes. Environment: UNITS (default 8), REPEAT (pairs,
-# default 5), ORDER=time for logs in time order (default: story order, so
-# every event is held), RULES (default rules/gxnu.zd), ZHIDU (default
-# build/zhidu). Data is kept in build/bench/. Prints Markdown.
+# `--jobs 1` on dense multi-unit logs (bench/gen_dense.py --units), run back
+# to back REPEAT times (the order of the runs rotates each time), with the
+# medians, the ratio of the wall medians and the load average before and
+# after; checks that every run gave the same report bytes. Environment: UNITS
+# (default 8), REPEAT (default 5), ORDER=time for logs in time order
+# (default: story order, so every event is held), RULES (default
+# rules/gxnu.zd), ZHIDU (default build/zhidu), BASELINE (another zhidu
+# binary, e.g. one built from an older commit: timed the same way, in the same
+# rotation, one more row per log), DATA (data sets to use, CSV folders or
+# SQLite files, instead of generating them). Data is kept in build/bench/.
+# Prints Markdown.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 zhidu=${ZHIDU:-build/zhidu}
+baseline=${BASELINE:-}
 units=${UNITS:-8}
 repeat=${REPEAT:-5}
 rules=${RULES:-rules/gxnu.zd}
@@ -22,35 +27,56 @@ mkdir -p "$work"
 
 median() { sort -g | awk '{a[NR] = $1} END {print NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
+# the data sets: DATA, or logs generated at the sizes asked for
+sets=${DATA:-}
+if [ -z "$sets" ]; then
+  for n in $sizes; do
+    dir=$work/dense-$n-u$units-$order
+    if [ ! -d "$dir" ]; then
+      inorder=""
+      [ "$order" = time ] && inorder=--in-order
+      python3 bench/gen_dense.py --events "$n" --units "$units" $inorder --out "$dir.tmp" >/dev/null
+      mv "$dir.tmp" "$dir"
+    fi
+    sets="$sets $dir"
+  done
+fi
+
+# the runs of one data set: binary (z: ZHIDU, b: BASELINE) and job count
+runs="z1 z2"
+[ -n "$baseline" ] && runs="z1 z2 b1 b2"
+nruns=$(echo $runs | wc -w)
+
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; $rules; medians of $repeat"
 echo
-echo "| events | units | order | --jobs 1 wall s | --jobs 2 wall s | wall ratio | --jobs 1 CPU s | --jobs 2 CPU s | same report |"
-echo "|---:|---:|---|---:|---:|---:|---:|---:|---|"
-for n in $sizes; do
-  dir=$work/dense-$n-u$units-$order
-  if [ ! -d "$dir" ]; then
-    inorder=""
-    [ "$order" = time ] && inorder=--in-order
-    python3 bench/gen_dense.py --events "$n" --units "$units" $inorder --out "$dir.tmp" >/dev/null
-    mv "$dir.tmp" "$dir"
-  fi
-  events=$(($(wc -l <"$dir/events.csv") - 1))
-  : >"$work/w1"; : >"$work/w2"; : >"$work/c1"; : >"$work/c2"
+echo "| data | binary | --jobs 1 wall s | --jobs 2 wall s | wall ratio | --jobs 1 CPU s | --jobs 2 CPU s | same report |"
+echo "|---|---|---:|---:|---:|---:|---:|---|"
+for data in $sets; do
+  for r in $runs; do : >"$work/w$r"; : >"$work/c$r"; done
   same=yes
   for i in $(seq "$repeat"); do
-    if [ $((i % 2)) -eq 1 ]; then order_jobs="1 2"; else order_jobs="2 1"; fi
-    for j in $order_jobs; do
-      /usr/bin/time -f "%e %U %S" -o "$work/time" "$zhidu" run "$rules" "$dir" --format jsonl --fail-on never --jobs "$j" >"$work/out$j"
+    # rotate: round i starts at the i-th configuration
+    for r in $(echo $runs | awk -v k=$(((i - 1) % nruns)) '{for (j = 0; j < NF; j++) printf "%s ", $((j + k) % NF + 1)}'); do
+      bin=$zhidu
+      [ "${r%?}" = b ] && bin=$baseline
+      /usr/bin/time -f "%e %U %S" -o "$work/time" "$bin" run "$rules" "$data" --format jsonl --fail-on never --jobs "${r#?}" \
+        >"$work/out$r"
       read -r wall user sys <"$work/time"
-      echo "$wall" >>"$work/w$j"
-      awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}' >>"$work/c$j"
+      echo "$wall" >>"$work/w$r"
+      awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}' >>"$work/c$r"
     done
-    cmp -s "$work/out1" "$work/out2" || same=no
+    for r in $runs; do cmp -s "$work/outz1" "$work/out$r" || same=no; done
   done
-  w1=$(median <"$work/w1"); w2=$(median <"$work/w2")
-  c1=$(median <"$work/c1"); c2=$(median <"$work/c2")
-  ratio=$(awk -v a="$w2" -v b="$w1" 'BEGIN {printf "%.2f", a / b}')
-  echo "| $events | $units | $order | $w1 | $w2 | $ratio | $c1 | $c2 | $same |"
+  for b in z b; do
+    [ -s "$work/w${b}1" ] || continue
+    name=$zhidu
+    [ $b = b ] && name=$baseline
+    w1=$(median <"$work/w${b}1"); w2=$(median <"$work/w${b}2")
+    c1=$(median <"$work/c${b}1"); c2=$(median <"$work/c${b}2")
+    ratio=$(awk -v a="$w2" -v b="$w1" 'BEGIN {printf "%.2f", a / b}')
+    echo "| $(basename "$data") | $(basename "$name") | $w1 | $w2 | $ratio | $c1 | $c2 | $same |"
+  done
+  rm -f "$work"/w[zb]? "$work"/c[zb]?
 done
 echo
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -177,6 +177,35 @@ else
   fail "ahead sqlite" "mkdb.py failed"
 fi
 
+# an interrupt while the reader thread runs (a third thread besides the
+# main one and the judging worker): zhidu dies of it, and the --output file
+# that was there is left as it was
+ahead 200000
+printf 'old\n' >"$tmp/r.txt"
+if python3 - "$zhidu" tests/data/mini.zd "$ra" "$tmp/r.txt" <<'PY'
+import os, signal, subprocess, sys, time
+zhidu, mini, data, out = sys.argv[1:]
+p = subprocess.Popen([zhidu, "run", mini, data, "--jobs", "2", "--output", out], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+seen = False
+deadline = time.time() + 600
+while p.poll() is None and time.time() < deadline:
+    try:
+        seen = len(os.listdir("/proc/%d/task" % p.pid)) >= 3
+    except OSError:
+        pass
+    if seen:
+        p.send_signal(signal.SIGINT)
+        break
+    time.sleep(0.001)
+rc = p.wait()
+if not seen:
+    sys.exit("the reader thread was not seen before zhidu ended (exit %s)" % rc)
+if rc != -signal.SIGINT or open(out).read() != "old\n":
+    sys.exit("exit %s; --output now %r" % (rc, open(out).read()[:80]))
+PY
+then pass "ahead: SIGINT while reading ahead: killed by it, --output untouched"
+else fail "ahead: SIGINT while reading ahead" "see above"; fi
+
 # bad values
 for v in 0 257 x -1 "" 2x +2; do
   "$zhidu" run rules/gxnu.zd examples/gxnu --jobs "$v" >"$tmp/out" 2>"$tmp/err"
