@@ -2,9 +2,10 @@
 # jobs.sh [EVENTS...] - wall and CPU time of `zhidu run --jobs 2` against
 # `--jobs 1` on dense multi-unit logs (bench/gen_dense.py --units), run back
 # to back REPEAT times (the order of the runs rotates each time), with the
-# medians, the ratio of the wall medians and the load average before and
-# after; checks that every run gave the same report bytes. Environment: UNITS
-# (default 8), REPEAT (default 5), ORDER=time for logs in time order
+# medians of wall and CPU time and of peak RSS, the ratio of the wall
+# medians and the load average before and after; checks that every run gave
+# the same report bytes. Environment: UNITS (default 8), REPEAT (default 5),
+# ORDER=time for logs in time order
 # (default: story order, so every event is held), RULES (default
 # rules/gxnu.zd), ZHIDU (default build/zhidu), BASELINE (another zhidu
 # binary, e.g. one built from an older commit: timed the same way, in the same
@@ -49,20 +50,21 @@ nruns=$(echo $runs | wc -w)
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; $rules; medians of $repeat"
 echo
-echo "| data | binary | --jobs 1 wall s | --jobs 2 wall s | wall ratio | --jobs 1 CPU s | --jobs 2 CPU s | same report |"
-echo "|---|---|---:|---:|---:|---:|---:|---|"
+echo "| data | binary | --jobs 1 wall s | --jobs 2 wall s | wall ratio | --jobs 1 CPU s | --jobs 2 CPU s | --jobs 1 MiB | --jobs 2 MiB | same report |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"
 for data in $sets; do
-  for r in $runs; do : >"$work/w$r"; : >"$work/c$r"; done
+  for r in $runs; do : >"$work/w$r"; : >"$work/c$r"; : >"$work/m$r"; done
   same=yes
   for i in $(seq "$repeat"); do
     # rotate: round i starts at the i-th configuration
     for r in $(echo $runs | awk -v k=$(((i - 1) % nruns)) '{for (j = 0; j < NF; j++) printf "%s ", $((j + k) % NF + 1)}'); do
       bin=$zhidu
       [ "${r%?}" = b ] && bin=$baseline
-      /usr/bin/time -f "%e %U %S" -o "$work/time" "$bin" run "$rules" "$data" --format jsonl --fail-on never --jobs "${r#?}" \
+      /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$bin" run "$rules" "$data" --format jsonl --fail-on never --jobs "${r#?}" \
         >"$work/out$r"
-      read -r wall user sys <"$work/time"
+      read -r wall user sys rss <"$work/time"
       echo "$wall" >>"$work/w$r"
+      echo $((rss / 1024)) >>"$work/m$r"
       awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}' >>"$work/c$r"
     done
     for r in $runs; do cmp -s "$work/outz1" "$work/out$r" || same=no; done
@@ -73,10 +75,11 @@ for data in $sets; do
     [ $b = b ] && name=$baseline
     w1=$(median <"$work/w${b}1"); w2=$(median <"$work/w${b}2")
     c1=$(median <"$work/c${b}1"); c2=$(median <"$work/c${b}2")
+    m1=$(median <"$work/m${b}1"); m2=$(median <"$work/m${b}2")
     ratio=$(awk -v a="$w2" -v b="$w1" 'BEGIN {printf "%.2f", a / b}')
-    echo "| $(basename "$data") | $(basename "$name") | $w1 | $w2 | $ratio | $c1 | $c2 | $same |"
+    echo "| $(basename "$data") | $(basename "$name") | $w1 | $w2 | $ratio | $c1 | $c2 | $m1 | $m2 | $same |"
   done
-  rm -f "$work"/w[zb]? "$work"/c[zb]?
+  rm -f "$work"/[wcm][zb]?
 done
 echo
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

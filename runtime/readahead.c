@@ -19,7 +19,7 @@
 
 #include "errfmt.h"
 
-enum { BATCHES = 4, BATCH_ROWS = 4096, BATCH_BYTES = 1 << 20 };
+enum { BATCHES = 8, BATCH_ROWS = 1024, BATCH_BYTES = 1 << 18 };
 
 typedef struct BRow {
     int64_t loc;

@@ -102,7 +102,7 @@ else
 fi
 
 # reading ahead (--jobs 2 and 3 read on a thread of their own, in batches of
-# 4,096 rows): bad rows, a malformed end and a limit far apart in a log of
+# 1,024 rows): bad rows, a malformed end and a limit far apart in a log of
 # 20,000 rows come out at the same rows, in the same order, as with --jobs 1.
 # The lines below are placed by this script, so the messages are known here.
 ra=$tmp/ahead
