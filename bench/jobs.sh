@@ -61,7 +61,7 @@ for data in $sets; do
       bin=$zhidu
       [ "${r%?}" = b ] && bin=$baseline
       /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$bin" run "$rules" "$data" --format jsonl --fail-on never --jobs "${r#?}" \
-        >"$work/out$r"
+        >"$work/out$r" 2>/dev/null
       read -r wall user sys rss <"$work/time"
       echo "$wall" >>"$work/w$r"
       echo $((rss / 1024)) >>"$work/m$r"
