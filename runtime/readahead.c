@@ -50,7 +50,7 @@ typedef struct Reader {
     bool running;     /* a thread reads the open table: joined by close_table */
     bool direct;      /* no thread could be started: the caller reads inner itself */
     bool stop;        /* under mu: the thread stops before its next batch */
-    uint32_t take;    /* under mu: the caller's batch */
+    uint32_t take;    /* the caller's batch: written by the caller under mu */
     uint32_t nfull;   /* under mu: batches published and not yet passed by the caller */
     bool holding;     /* the caller holds batch[take] */
     Batch batch[BATCHES];
