@@ -49,7 +49,7 @@ StrId strtab_find(const StrTab *t, const char *s, size_t len)
 static bool grow(StrTab *t)
 {
     uint32_t cap = t->cap ? t->cap * 2 : 1024;
-    uint32_t *at = realloc(t->at, sizeof(uint32_t) * cap);
+    uint64_t *at = realloc(t->at, sizeof(uint64_t) * cap);
     if (at) t->at = at;
     uint32_t *lens = at ? realloc(t->lens, sizeof(uint32_t) * cap) : NULL;
     if (!lens) return false;
@@ -60,16 +60,16 @@ static bool grow(StrTab *t)
 
 /* Room for size bytes of text, never moved; NULL when out of memory (or
  * past 4 GiB of text). */
-static char *store(StrTab *t, size_t size, uint32_t *at)
+static char *store(StrTab *t, size_t size, uint64_t *at)
 {
     const uint32_t chunk = 1u << STRTAB_CHUNK_BITS;
     if (t->nchunks && size <= chunk - t->used) { /* used is chunk when none is being filled */
         char *p = t->chunks[t->cur] + t->used;
-        *at = t->cur << STRTAB_CHUNK_BITS | t->used;
+        *at = (uint64_t)t->cur << 32 | t->used;
         t->used += (uint32_t)size;
         return p;
     }
-    if (t->nchunks == 1u << (32 - STRTAB_CHUNK_BITS)) return NULL;
+    if (t->nchunks == UINT32_MAX) return NULL;
     if (t->nchunks == t->chunk_cap) {
         uint32_t cap = t->chunk_cap ? t->chunk_cap * 2 : 16;
         char **chunks = realloc(t->chunks, sizeof(char *) * cap);
@@ -81,7 +81,7 @@ static char *store(StrTab *t, size_t size, uint32_t *at)
     if (!c) return NULL;
     uint32_t k = t->nchunks++;
     t->chunks[k] = c;
-    *at = k << STRTAB_CHUNK_BITS;
+    *at = (uint64_t)k << 32;
     if (size < chunk) { /* a longer text keeps its chunk to itself */
         t->cur = k;
         t->used = (uint32_t)size;
@@ -99,7 +99,7 @@ StrId strtab_intern(StrTab *t, const char *s, size_t len)
         return found;
     }
     char *copy = NULL;
-    uint32_t at = 0;
+    uint64_t at = 0;
     if ((t->n == t->cap && !grow(t)) || len >= UINT32_MAX || !(copy = store(t, len + 1, &at)) ||
         hidx_add(&t->index, hash, t->n) != 0) {
         t->failed = true;

@@ -12,14 +12,15 @@ typedef uint32_t StrId;
 
 enum { STRTAB_RECENT = 2048 };
 /* The texts lie in chunks of 1 MiB (a longer one in a chunk of its own),
- * never moved: a string is named by 32 bits, its chunk and its offset. */
+ * never moved: a string is named by its chunk (high 32 bits) and its offset
+ * (low 32 bits), so neither the number of chunks nor the text is limited. */
 enum { STRTAB_CHUNK_BITS = 20 };
 
 typedef struct StrTab {
     char **chunks;
     uint32_t nchunks, chunk_cap;
     uint32_t cur, used;    /* the chunk being filled, and its bytes used */
-    uint32_t *at;          /* per id: chunk << STRTAB_CHUNK_BITS | offset of its text */
+    uint64_t *at;          /* per id: chunk << 32 | offset of its text */
     uint32_t *lens;
     uint32_t n, cap;
     HIdx index;            /* hash of the text -> id */
@@ -52,8 +53,8 @@ StrId *strtab_compact(StrTab *t, const uint8_t *live);
 static inline const char *strtab_str(const StrTab *t, StrId id)
 {
     if (id >= t->n) return "";
-    uint32_t at = t->at[id];
-    return t->chunks[at >> STRTAB_CHUNK_BITS] + (at & ((1u << STRTAB_CHUNK_BITS) - 1));
+    uint64_t at = t->at[id];
+    return t->chunks[at >> 32] + (uint32_t)at;
 }
 static inline uint32_t strtab_len(const StrTab *t, StrId id) { return id < t->n ? t->lens[id] : 0; }
 
