@@ -237,7 +237,7 @@ static int fill(CsvSource *s, char *err, size_t size)
     while (s->next_row == s->nrows) {
         if (s->oom) return errfmt(err, size, msg_text(s->base.lang, MSG_OOM_READING), s->base.name);
         if (s->pending[0]) return errfmt(err, size, "%s", s->pending);
-        if (s->eof) return 0;
+        if (s->eof || (s->base.cancel && __atomic_load_n(s->base.cancel, __ATOMIC_ACQUIRE))) return 0;
         queue_reset(s);
         parse_more(s);
     }

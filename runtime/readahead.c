@@ -49,7 +49,7 @@ typedef struct Reader {
     pthread_t thread;
     bool running;     /* a thread reads the open table: joined by close_table */
     bool direct;      /* no thread could be started: the caller reads inner itself */
-    bool stop;        /* under mu: the thread stops before its next batch */
+    bool stop;        /* set under mu (atomically: fill reads it between rows): the thread stops before its next row */
     uint32_t take;    /* the caller's batch: written by the caller under mu */
     uint32_t nfull;   /* under mu: batches published and not yet passed by the caller */
     bool holding;     /* the caller holds batch[take] */
@@ -116,7 +116,10 @@ static void fill(Reader *r, Batch *b)
     b->nrows = b->ncells = b->next = 0;
     b->nbytes = 0;
     b->end = 0;
-    while (b->nrows < BATCH_ROWS && b->nbytes < BATCH_BYTES) {
+    /* a batch's cells count against its bytes too; a stop asked for is seen
+     * before the next row (and, by Source.cancel, inside a long one) */
+    while (b->nrows < BATCH_ROWS && b->nbytes + b->ncells * (sizeof(RawCell) + sizeof(size_t)) < BATCH_BYTES &&
+           !__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
         SourceRow row;
         int rc = r->inner->ops->next(r->inner, &row, b->err, sizeof b->err);
         if (rc <= 0) {
@@ -172,7 +175,7 @@ static void close_table(Source *base)
     Reader *r = (Reader *)base;
     if (r->running) {
         pthread_mutex_lock(&r->mu);
-        r->stop = true;
+        __atomic_store_n(&r->stop, true, __ATOMIC_RELEASE); /* fill reads it without the lock */
         pthread_cond_signal(&r->space);
         pthread_mutex_unlock(&r->mu);
         pthread_join(r->thread, NULL);
@@ -261,6 +264,7 @@ Source *readahead_new(Source *inner)
     pthread_cond_init(&r->ready, NULL);
     pthread_cond_init(&r->space, NULL);
     r->inner = inner;
+    inner->cancel = &r->stop; /* a row of hundreds of megabytes need not be read to its end to stop */
     r->base.ops = &readahead_ops;
     r->base.lang = inner->lang;
     memcpy(r->base.name, inner->name, sizeof r->base.name);

@@ -39,6 +39,10 @@ struct Source {
     /* the open table, for messages: "DIR/T.csv" or "DB:T" */
     char name[600];
     Lang lang; /* of its messages */
+    /* NULL, or a flag (read atomically) that a reader thread's owner sets
+     * to stop it: the backend then stops in the middle of a long row and
+     * says the table ended (the run is stopping; nobody reads on) */
+    const bool *cancel;
 };
 
 /* NULL with the message (in lang) in err. A database is checked with PRAGMA
