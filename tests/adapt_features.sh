@@ -17,12 +17,7 @@
 # examples/waiguoyu without its `only within 校历 where kind == semester`
 # reports one more catch-up cycle, 06-23..07-07, which runs past the
 # semester's end (its expected.jsonl is checked by tests/examples.sh).
-set -u
-zhidu=$1
-case $zhidu in /*) ;; *) zhidu=$PWD/$zhidu ;; esac
-cd "$(dirname "$0")/.."
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
 mkdir "$tmp/data"
 cp examples/gxnu/*.csv "$tmp/data/"
 awk -F, -v OFS=, 'NR > 1 && $3 == "校长" { $3 = "董事长" } { print }' examples/gxnu/roster.csv >"$tmp/data/roster.csv"

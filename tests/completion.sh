@@ -5,14 +5,9 @@
 # command, every option of every command, every value of an option that
 # takes one of a list), so a command or option added without its completion
 # fails here. Prints PASS/FAIL per check.
-set -u
-zhidu=$1
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
+. "$(dirname "$0")/lib.sh"
 # shellcheck source=../scripts/completion/zhidu.bash
 source scripts/completion/zhidu.bash
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 
 # complete WORD... : COMPREPLY for the command line "zhidu WORD...", the last
 # word being completed, sorted, on one line

@@ -6,11 +6,7 @@
 # (--lang zh; JSON the same in both), and bad input. Every
 # expected output below was worked out by hand from the files written here.
 # Prints PASS/FAIL per check.
-set -u
-zhidu=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-root=$(cd "$(dirname "$0")/.." && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
 cd "$tmp"
 cp "$root/tests/data/mini.zd" base.zd
 data=$root/tests/data/mini_good

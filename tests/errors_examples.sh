@@ -6,13 +6,8 @@
 # checked appended to the running example school.zd of docs/language.md (which
 # is also written beside it, so whole files may extend "school.zd").
 # Prints PASS/FAIL per block.
-set -u
-zhidu=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
+. "$(dirname "$0")/lib.sh"
 doc=docs/errors.md
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 
 # the running example: the first ```zhidu block of docs/language.md
 awk '/^```zhidu[ \t]*$/ { n++; if (n == 1) { on = 1; next } } /^```/ && on { exit } on { print }' \

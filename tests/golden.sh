@@ -2,11 +2,7 @@
 # golden.sh ZHIDU - outputs pinned in tests/golden/ (each checked by hand when
 # written): `zhidu disasm X.zd` must print exactly X.disasm, and the .zbc
 # compiled from X.zd must disassemble to the same text.
-set -u
-zhidu=$1
-cd "$(dirname "$0")/.."
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
 for zd in tests/golden/*.zd; do
   want="${zd%.zd}.disasm"
   [ -e "$want" ] || continue

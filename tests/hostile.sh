@@ -7,13 +7,8 @@
 # interrupt leaves no temporary file; data files must be regular files inside
 # the data set, and --time-limit bounds a run. Inputs in tests/hostile/ (README.md).
 # Prints "PASS name" or "FAIL name: why" per check.
-set -u
-zhidu=$1
-case $zhidu in /*) ;; *) zhidu=$PWD/$zhidu ;; esac
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root/tests/hostile"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
+cd tests/hostile
 mini=$root/tests/data/mini.zd
 good=$root/tests/data/mini_good
 

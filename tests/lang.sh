@@ -8,13 +8,8 @@
 # files of the data folder (zhidu diff: tests/diff.sh); English,
 # byte for byte, under --lang en, under no locale and under LANG=C; the
 # machine formats the same in both languages. Prints PASS/FAIL per case.
-set -u
-zhidu=$1
-case $zhidu in /*) ;; *) zhidu=$PWD/$zhidu ;; esac
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root/tests/data" || exit 2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
+cd tests/data || exit 2
 pass() { echo "PASS lang $1"; }
 fail() { echo "FAIL lang $1: $2"; }
 # same NAME WANT GOT
