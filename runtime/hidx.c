@@ -48,6 +48,12 @@ void hidx_free(HIdx *h)
     h->nslots = h->n = 0;
 }
 
+void hidx_clear(HIdx *h)
+{
+    for (uint32_t i = 0; i < h->nslots; i++) h->slots[i].id = HIDX_NONE;
+    h->n = 0;
+}
+
 static void place(HIdxSlot *slots, uint32_t nslots, uint32_t hash, uint32_t id)
 {
     uint32_t at = hash & (nslots - 1);

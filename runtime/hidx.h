@@ -32,6 +32,9 @@ typedef struct HIdx {
 } HIdx;
 
 void hidx_free(HIdx *h);     /* back to empty (a zeroed HIdx is empty) */
+/* Empty, keeping its slots: as many ids as it held before are added again
+ * without growing (and without failing). */
+void hidx_clear(HIdx *h);
 /* Adds id under hash. Returns 0, or -1 when out of memory (nothing added). */
 int hidx_add(HIdx *h, uint32_t hash, uint32_t id);
 /* The ids stored under hash, one per call: start with *pos = 0, call until

@@ -113,16 +113,65 @@ StrId strtab_intern(StrTab *t, const char *s, size_t len)
     return id;
 }
 
+/* In place, so a compaction needs no second table beside the first: the
+ * texts of the chunks filled in turn are packed towards the first (a text
+ * never moves to a later chunk or offset: a kept text's new place is at or
+ * before its old one), a long text's chunk is kept or freed whole, the
+ * chunks left empty are freed and the others renumbered in order; the index
+ * keeps its slots and takes the kept ids again. */
 StrId *strtab_compact(StrTab *t, const uint8_t *live)
 {
+    enum { LONG = 1, KEPT = 2 };
+    const uint32_t chunk = 1u << STRTAB_CHUNK_BITS;
     StrId *map = calloc(t->n + 1u, sizeof(StrId));
-    if (!map) return NULL;
-    StrTab fresh;
-    strtab_init(&fresh);
+    uint32_t *state = calloc(t->nchunks + 1u, sizeof(uint32_t)); /* per chunk: LONG, KEPT; then its new number */
+    if (!map || !state) {
+        free(map);
+        free(state);
+        return NULL;
+    }
     for (uint32_t i = 1; i < t->n; i++)
-        if (live[i]) map[i] = strtab_intern(&fresh, strtab_str(t, i), t->lens[i]);
-    fresh.failed |= t->failed;
-    strtab_free(t);
-    *t = fresh;
+        if (t->lens[i] + 1 > chunk) state[t->at[i] >> 32] = LONG;
+    uint32_t n = 1, to = 0, used = 1; /* id 0, the empty string, stays at the start of chunk 0 */
+    state[0] = KEPT;
+    for (uint32_t i = 1; i < t->n; i++) {
+        if (!live[i]) continue;
+        uint32_t size = t->lens[i] + 1, from = (uint32_t)(t->at[i] >> 32);
+        if (size > chunk) {
+            state[from] |= KEPT;
+        } else {
+            if (size > chunk - used) { /* the next chunk of texts, at or before from */
+                do to++;
+                while (state[to] & LONG);
+                used = 0;
+            }
+            state[to] |= KEPT;
+            memmove(t->chunks[to] + used, strtab_str(t, i), size);
+            t->at[i] = (uint64_t)to << 32 | used;
+            used += size;
+        }
+        map[i] = n;
+        t->at[n] = t->at[i];
+        t->lens[n++] = t->lens[i];
+    }
+    uint32_t k = 0;
+    for (uint32_t c = 0; c < t->nchunks; c++) {
+        if (!(state[c] & KEPT)) {
+            free(t->chunks[c]);
+            continue;
+        }
+        state[c] = k;
+        t->chunks[k++] = t->chunks[c];
+    }
+    for (uint32_t i = 0; i < n; i++) t->at[i] = (uint64_t)state[t->at[i] >> 32] << 32 | (uint32_t)t->at[i];
+    t->nchunks = k;
+    t->cur = state[to];
+    t->used = used;
+    t->n = n;
+    /* the index keeps its slots: fewer ids than before, no growth, no failure */
+    hidx_clear(&t->index);
+    for (uint32_t i = 0; i < n; i++) hidx_add(&t->index, hidx_hash_text(strtab_str(t, i), t->lens[i]), i);
+    memset(t->recent, 0, sizeof t->recent);
+    free(state);
     return map;
 }

@@ -47,8 +47,8 @@ static inline void strtab_prefetch(const StrTab *t, const char *s, size_t len)
 StrId strtab_find(const StrTab *t, const char *s, size_t len);
 /* Keeps only the strings with live[id] set (id 0 always), in id order, and
  * returns the map old id -> new id (malloc'd; entries of dropped strings are
- * 0). Order is kept: a < b implies map[a] <= map[b]. Out of memory: NULL
- * and the table unchanged (or, part way, t->failed set). */
+ * 0). Order is kept: a < b implies map[a] <= map[b]. In place: it takes no
+ * more memory than the map. Out of memory: NULL and the table unchanged. */
 StrId *strtab_compact(StrTab *t, const uint8_t *live);
 static inline const char *strtab_str(const StrTab *t, StrId id)
 {

@@ -115,6 +115,55 @@ static void test_strtab_interns_once(void **state)
     strtab_free(&t);
 }
 
+/* A compaction in place over many chunks: texts of 40 kB (26 to a chunk of
+ * 1 MiB), long ones (a chunk each) among them; every second one dropped,
+ * the long ones one kept and one dropped. What is kept is found by its text,
+ * reads back the same, and new strings go on after it. */
+static void test_strtab_compact_in_place(void **state)
+{
+    (void)state;
+    enum { N = 200, SIZE = 40000, BIG = (1 << 20) + 10 };
+    StrTab t;
+    strtab_init(&t);
+    char *buf = malloc(BIG);
+    assert_non_null(buf);
+    for (int i = 0; i < N; i++) {
+        size_t len = i % 50 == 8 ? BIG - (size_t)i : SIZE + (size_t)i;
+        memset(buf, 'a' + i % 26, len);
+        buf[0] = (char)('0' + i / 100), buf[1] = (char)('0' + i / 10 % 10), buf[2] = (char)('0' + i % 10); /* distinct */
+        assert_int_equal(strtab_intern(&t, buf, len), (StrId)i + 1);
+    }
+    uint32_t chunks = t.nchunks;
+    uint8_t *live = calloc(t.n, 1);
+    for (int i = 0; i < N; i++) live[i + 1] = i % 2 == 1 || i == 8; /* the long ones: 8 kept, 58, 108, 158 dropped */
+    StrId *map = strtab_compact(&t, live);
+    assert_non_null(map);
+    assert_int_equal(t.n, N / 2 + 2);
+    assert_true(t.nchunks < chunks / 2 + 3);
+    for (int i = 0; i < N; i++) {
+        size_t len = i % 50 == 8 ? BIG - (size_t)i : SIZE + (size_t)i;
+        memset(buf, 'a' + i % 26, len);
+        buf[0] = (char)('0' + i / 100), buf[1] = (char)('0' + i / 10 % 10), buf[2] = (char)('0' + i % 10);
+        if (!live[i + 1]) {
+            assert_int_equal(map[i + 1], 0);
+            assert_int_equal(strtab_find(&t, buf, len), UINT32_MAX);
+            continue;
+        }
+        StrId id = map[i + 1];
+        assert_int_equal(strtab_len(&t, id), len);
+        assert_memory_equal(strtab_str(&t, id), buf, len);
+        assert_int_equal(strtab_str(&t, id)[len], '\0');
+        assert_int_equal(strtab_find(&t, buf, len), id);
+    }
+    assert_int_equal(strtab_intern(&t, "after", 5), N / 2 + 2);
+    assert_string_equal(strtab_str(&t, N / 2 + 2), "after");
+    assert_false(t.failed);
+    free(map);
+    free(live);
+    free(buf);
+    strtab_free(&t);
+}
+
 static void test_utf8_invalid_at(void **state)
 {
     (void)state;
@@ -245,6 +294,7 @@ int main(void)
         cmocka_unit_test(test_hidx_collisions_and_growth),
         cmocka_unit_test(test_strtab_interns_once),
         cmocka_unit_test(test_strtab_long_texts),
+        cmocka_unit_test(test_strtab_compact_in_place),
         cmocka_unit_test(test_utf8_invalid_at),
         cmocka_unit_test(test_utf8_invalid_at_every_place),
         cmocka_unit_test(test_hash_text),
