@@ -105,6 +105,7 @@ static bool prepare(Stream *s)
         f->same = malloc(sizeof(uint32_t) * (p->nretains + 1u));
         f->groups = calloc(p->nretains + 1u, sizeof(ForgetGroups));
         if (!f->same || !f->groups) return false;
+        for (uint32_t k = 0; k < p->nretains; k++) f->groups[k].index.dense = true; /* as many groups as events, at worst */
         /* entries picking the earliest of the same events alike keep the same ones */
         for (uint32_t k = 0; k < p->nretains; k++) {
             const ZRetain *z = &p->retains[k];
@@ -344,7 +345,7 @@ bool forget_rehash(Stream *s)
     Forget *f = &s->forget;
     for (uint32_t k = 0; f->groups && k < p->nretains; k++) {
         ForgetGroups *g = &f->groups[k];
-        hidx_free(&g->index);
+        hidx_clear(&g->index); /* as many groups as before: no growth */
         for (uint32_t r = 0; r < g->n; r++)
             if (hidx_add(&g->index, alike_hash(s->ds, &s->ds->events[g->rep[r]], p->retains[k].fields, p->log.nfields), r) != 0)
                 return false;

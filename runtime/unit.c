@@ -73,6 +73,7 @@ bool unit_build_rows(Unit *u, const Program *p, const Dataset *ds)
         if (!u->rows[t]) return false;
         for (uint32_t k = 0; k < td->n; k++)
             if (row_applies(&td->rows[k], u->id, p->tables[t].kind == ZT_CALENDAR)) u->rows[t][u->nrows[t]++] = k;
+        u->keyed[t].dense = true; /* as large as the table: three-quarters load */
         if (p->tables[t].kind == ZT_KEYED && !build_keyed(&u->keyed[t], u->rows[t], u->nrows[t], td, p->tables[t].key))
             return false;
     }
@@ -147,7 +148,7 @@ bool unit_rekey(Unit *u, const Program *p, const Dataset *ds, const StrId *map)
         for (uint32_t k = 0; k < u->fields[f].nkeys; k++) u->fields[f].keys[k] = map[u->fields[f].keys[k]];
     for (uint32_t t = 0; t < p->ntables; t++) {
         if (p->tables[t].kind != ZT_KEYED) continue;
-        hidx_free(&u->keyed[t]);
+        hidx_clear(&u->keyed[t]); /* as many keys as before: no growth */
         if (!build_keyed(&u->keyed[t], u->rows[t], u->nrows[t], &ds->tables[t], p->tables[t].key)) return false;
     }
     return true;
