@@ -131,13 +131,13 @@ StrId *strtab_compact(StrTab *t, const uint8_t *live)
         return NULL;
     }
     for (uint32_t i = 1; i < t->n; i++)
-        if (t->lens[i] + 1 > chunk) state[t->at[i] >> 32] = LONG;
+        if (t->lens[i] + 1 >= chunk) state[t->at[i] >> 32] = LONG;
     uint32_t n = 1, to = 0, used = 1; /* id 0, the empty string, stays at the start of chunk 0 */
     state[0] = KEPT;
     for (uint32_t i = 1; i < t->n; i++) {
         if (!live[i]) continue;
         uint32_t size = t->lens[i] + 1, from = (uint32_t)(t->at[i] >> 32);
-        if (size > chunk) {
+        if (size >= chunk) { /* a chunk of its own (store: not the one being filled) */
             state[from] |= KEPT;
         } else {
             if (size > chunk - used) { /* the next chunk of texts, at or before from */

@@ -115,35 +115,40 @@ static void test_strtab_interns_once(void **state)
     strtab_free(&t);
 }
 
+/* The i-th text of the test below in buf: its length. */
+static size_t compact_text(char *buf, int i)
+{
+    size_t len = i % 50 == 8                    ? (1u << 20) + 10 - (size_t)i /* longer than a chunk */
+                 : i % 50 == 20 || i % 50 == 21 ? (1u << 20) - 1              /* with its NUL, a chunk exactly */
+                                                : 40000 + (size_t)i;
+    memset(buf, 'a' + i % 26, len);
+    buf[0] = (char)('0' + i / 100), buf[1] = (char)('0' + i / 10 % 10), buf[2] = (char)('0' + i % 10); /* distinct */
+    return len;
+}
+
 /* A compaction in place over many chunks: texts of 40 kB (26 to a chunk of
- * 1 MiB), long ones (a chunk each) among them; every second one dropped,
- * the long ones one kept and one dropped. What is kept is found by its text,
- * reads back the same, and new strings go on after it. */
+ * 1 MiB), and among them texts that take a chunk of their own (longer than a
+ * chunk, or a chunk exactly), some kept, some dropped; every second one of
+ * the others dropped. What is kept is found by its text, reads back the
+ * same, and new strings go on after it. */
 static void test_strtab_compact_in_place(void **state)
 {
     (void)state;
-    enum { N = 200, SIZE = 40000, BIG = (1 << 20) + 10 };
+    enum { N = 200 };
     StrTab t;
     strtab_init(&t);
-    char *buf = malloc(BIG);
+    char *buf = malloc((1u << 20) + 10);
     assert_non_null(buf);
-    for (int i = 0; i < N; i++) {
-        size_t len = i % 50 == 8 ? BIG - (size_t)i : SIZE + (size_t)i;
-        memset(buf, 'a' + i % 26, len);
-        buf[0] = (char)('0' + i / 100), buf[1] = (char)('0' + i / 10 % 10), buf[2] = (char)('0' + i % 10); /* distinct */
-        assert_int_equal(strtab_intern(&t, buf, len), (StrId)i + 1);
-    }
+    for (int i = 0; i < N; i++) assert_int_equal(strtab_intern(&t, buf, compact_text(buf, i)), (StrId)i + 1);
     uint32_t chunks = t.nchunks;
     uint8_t *live = calloc(t.n, 1);
-    for (int i = 0; i < N; i++) live[i + 1] = i % 2 == 1 || i == 8; /* the long ones: 8 kept, 58, 108, 158 dropped */
+    for (int i = 0; i < N; i++) live[i + 1] = i % 2 == 1 || i == 8 || i == 70; /* 8: longer, kept; 70: a chunk, kept */
     StrId *map = strtab_compact(&t, live);
     assert_non_null(map);
-    assert_int_equal(t.n, N / 2 + 2);
+    assert_int_equal(t.n, N / 2 + 3);
     assert_true(t.nchunks < chunks / 2 + 3);
     for (int i = 0; i < N; i++) {
-        size_t len = i % 50 == 8 ? BIG - (size_t)i : SIZE + (size_t)i;
-        memset(buf, 'a' + i % 26, len);
-        buf[0] = (char)('0' + i / 100), buf[1] = (char)('0' + i / 10 % 10), buf[2] = (char)('0' + i % 10);
+        size_t len = compact_text(buf, i);
         if (!live[i + 1]) {
             assert_int_equal(map[i + 1], 0);
             assert_int_equal(strtab_find(&t, buf, len), UINT32_MAX);
@@ -155,9 +160,25 @@ static void test_strtab_compact_in_place(void **state)
         assert_int_equal(strtab_str(&t, id)[len], '\0');
         assert_int_equal(strtab_find(&t, buf, len), id);
     }
-    assert_int_equal(strtab_intern(&t, "after", 5), N / 2 + 2);
-    assert_string_equal(strtab_str(&t, N / 2 + 2), "after");
+    assert_int_equal(strtab_intern(&t, "after", 5), N / 2 + 3);
+    assert_string_equal(strtab_str(&t, N / 2 + 3), "after");
     assert_false(t.failed);
+    free(map);
+    strtab_free(&t);
+    /* a text of a chunk exactly, between two that share the chunk being filled, all kept */
+    strtab_init(&t);
+    assert_int_equal(strtab_intern(&t, "x", 1), 1);
+    size_t len = compact_text(buf, 20);
+    assert_int_equal(strtab_intern(&t, buf, len), 2);
+    assert_int_equal(strtab_intern(&t, "y", 1), 3);
+    memset(live, 1, 4);
+    map = strtab_compact(&t, live);
+    assert_non_null(map);
+    assert_int_equal(map[3], 3);
+    assert_string_equal(strtab_str(&t, 1), "x");
+    assert_string_equal(strtab_str(&t, 3), "y");
+    assert_int_equal(strtab_find(&t, buf, len), 2);
+    assert_int_equal(t.nchunks, 2);
     free(map);
     free(live);
     free(buf);
