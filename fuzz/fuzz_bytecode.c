@@ -39,7 +39,7 @@ static void add_rows(Dataset *ds, Stream *s, const Program *p, bool tables, bool
                 cells[f].present = true;
                 cells[f].bad = NULL;
             }
-            RawCell unit = {"", 0, false, NULL};
+            RawCell unit = {"", 0, false, 0, NULL, 0};
             if (t == p->ntables) {
                 if (dataset_add_event(ds, cells, unit, (uint32_t)row, msg, sizeof msg) == NULL && s) stream_event_added(s);
             } else {

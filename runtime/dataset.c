@@ -114,6 +114,41 @@ static const char *out_of_memory(Dataset *ds, char *msg, size_t size)
     return msg;
 }
 
+uint8_t rawcell_kind(uint8_t vt)
+{
+    if (vt & VT_LIST_FLAG) return RAW_UTF8;
+    switch (vt) {
+    case VT_TIME: return RAW_TIME;
+    case VT_INT:
+    case VT_DURATION:
+    case VT_BOOL: return RAW_UTF8;
+    default: return RAW_TEXT;
+    }
+}
+
+void rawcell_check_present(RawCell *c, uint8_t kind, int tz)
+{
+    if (utf8_invalid_at(c->p, c->len) >= 0) return;
+    if (kind == RAW_TIME) {
+        ZtParsed tp;
+        if (zt_parse(c->p, c->len, &tp)) return;
+        zt_instant t = zt_to_instant(&tp, tz);
+        if (!zt_in_years(t, tz)) return;
+        c->pre = t;
+    } else if (kind == RAW_TEXT) {
+        c->pre = (int64_t)hidx_hash_text64(c->p, c->len, 0);
+    }
+    c->checked = kind;
+}
+
+/* A cell's hash as the string table takes it (64 bits), found once. */
+static uint64_t text_hash(const RawCell *c)
+{
+    return c->checked == RAW_TEXT ? (uint64_t)c->pre : hidx_hash_text64(c->p, c->present ? c->len : 0, 0);
+}
+
+static long invalid_at(const RawCell *c) { return c->checked ? -1 : utf8_invalid_at(c->p, c->len); }
+
 static const char *convert(Dataset *ds, const ZField *f, const RawCell *raw, Cell *out, Arena *lists, char *msg, size_t size)
 {
     memset(out, 0, sizeof *out);
@@ -122,7 +157,7 @@ static const char *convert(Dataset *ds, const ZField *f, const RawCell *raw, Cel
         return msg;
     }
     if (!raw->present || raw->len == 0) return NULL; /* missing */
-    long bad = utf8_invalid_at(raw->p, raw->len);
+    long bad = invalid_at(raw);
     if (bad >= 0) {
         snprintf(msg, size, msg_text(ds->lang, MSG_INVALID_UTF8_AT), (unsigned char)raw->p[bad], bad);
         return msg;
@@ -179,6 +214,11 @@ static const char *convert(Dataset *ds, const ZField *f, const RawCell *raw, Cel
     }
     switch (base) {
     case VT_TIME: {
+        if (raw->checked == RAW_TIME) {
+            out->tag = CELL_TIME;
+            out->i = raw->pre;
+            return NULL;
+        }
         ZtParsed tp;
         const char *why = zt_parse(raw->p, raw->len, &tp);
         if (why) {
@@ -221,7 +261,7 @@ static const char *convert(Dataset *ds, const ZField *f, const RawCell *raw, Cel
         return msg;
     default:
         out->tag = CELL_STR;
-        out->s = strtab_intern(&ds->strs, raw->p, raw->len);
+        out->s = strtab_intern_hashed(&ds->strs, raw->p, raw->len, (uint32_t)text_hash(raw));
         return NULL;
     }
 }
@@ -247,24 +287,25 @@ static StrId unit_of(Dataset *ds, RawCell unit, char *msg, size_t size, const ch
         return 0;
     }
     if (!unit.present || unit.len == 0) return 0;
-    if (utf8_invalid_at(unit.p, unit.len) >= 0) {
+    if (invalid_at(&unit) >= 0) {
         snprintf(msg, size, msg_text(ds->lang, MSG_COL_INVALID_UTF8), program_string(ds->prog, ds->prog->meta.units_column));
         *err = msg;
         return 0;
     }
-    return strtab_intern(&ds->strs, unit.p, unit.len);
+    return strtab_intern_hashed(&ds->strs, unit.p, unit.len, (uint32_t)text_hash(&unit));
 }
 
 /* A 64-bit hash of (unit, id) by their text, so it outlives the strings. Two
  * different pairs collide with probability about n^2 / 2^65 (10 million
- * events: 3 in a million), reported as a duplicate id. Taken from the raw
- * cells (an accepted cell's text is the interned string's), so the slot can
- * be fetched while the row is converted. */
-static uint64_t seen_key(const RawCell *unit, const RawCell *id)
+ * events: 3 in a million), reported as a duplicate id. Made of the two
+ * cells' hashes (text_hash: an accepted cell's text is the interned
+ * string's), the ones their interning takes, so the slot can be fetched
+ * while the row is converted. */
+static uint64_t seen_key(uint64_t unit, uint64_t id)
 {
-    /* the unit's hash seeds the id's, and each mixes in its length */
-    uint64_t h = hidx_hash_text64(unit->p, unit->present ? unit->len : 0, 0);
-    h = hidx_hash_text64(id->p, id->present ? id->len : 0, h);
+    uint64_t h = (unit ^ 0x9E3779B97F4A7C15ull) * 0xBF58476D1CE4E5B9ull;
+    h = (h ^ (h >> 31) ^ id) * 0x94D049BB133111EBull;
+    h ^= h >> 32;
     return h == UINT64_MAX ? 0 : h; /* UINT64_MAX marks an empty slot */
 }
 
@@ -278,6 +319,7 @@ static int seen_insert(Dataset *ds, uint64_t key)
         uint32_t cap = ds->seen_cap ? ds->seen_cap * 2 : 4096;
         uint64_t *slots = malloc(sizeof(uint64_t) * cap);
         if (!slots) return -1;
+        hidx_advise_huge(slots, sizeof(uint64_t) * cap);
         for (uint32_t i = 0; i < cap; i++) slots[i] = UINT64_MAX;
         for (uint32_t i = 0; i < ds->seen_cap; i++) {
             if (ds->seen[i] == UINT64_MAX) continue;
@@ -370,9 +412,10 @@ const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw,
     int fid = ds->log_id, ftime = ds->log_time, ftype = ds->log_type;
     const char *err;
     /* the set's slot is a cache miss in a long log: asked for now, used last */
-    uint64_t key = seen_key(&unit_raw, &raw[fid]);
+    uint64_t hid = text_hash(&raw[fid]);
+    uint64_t key = seen_key(text_hash(&unit_raw), hid);
     if (ds->seen_cap) __builtin_prefetch(&ds->seen[seen_slot(key, ds->seen_cap)]);
-    strtab_prefetch(&ds->strs, raw[fid].p, raw[fid].len);
+    strtab_prefetch(&ds->strs, (uint32_t)hid);
     StrId unit = unit_of(ds, unit_raw, msg, size, &err);
     if (err) return err;
     /* the type first: it decides which fields matter */
@@ -385,7 +428,7 @@ const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw,
         snprintf(msg, size, msg_text(ds->lang, MSG_COL_EMPTY_TYPE), program_string(p, log->fields[ftype].column));
         return msg;
     }
-    long bad_at = utf8_invalid_at(t->p, t->len);
+    long bad_at = invalid_at(t);
     if (bad_at >= 0) {
         snprintf(msg, size, msg_text(ds->lang, MSG_COL_INVALID_UTF8_AT), program_string(p, log->fields[ftype].column),
                  (unsigned char)t->p[bad_at], bad_at);
@@ -393,7 +436,7 @@ const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw,
     }
     int type = -1;
     /* the type's value is interned already if it is one the program knows */
-    StrId tv = strtab_find(&ds->strs, t->p, t->len);
+    StrId tv = strtab_find_hashed(&ds->strs, t->p, t->len, (uint32_t)text_hash(t));
     for (uint32_t i = 0; i < p->nevent_types && tv != UINT32_MAX; i++)
         if (ds->prog_str[p->event_types[i].value] == tv) type = (int)i;
     if (type < 0) {
@@ -402,6 +445,10 @@ const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw,
         snprintf(msg, size, msg_text(ds->lang, MSG_COL_UNKNOWN_TYPE), program_string(p, log->fields[ftype].column), shown);
         return msg;
     }
+    /* a row read ahead (its type checked ahead too) comes with the hashes of
+     * its strings: their index slots are asked for before they are interned */
+    for (uint32_t f = 0; t->checked && f < log->nfields && f < 64; f++)
+        if (raw[f].checked == RAW_TEXT) strtab_prefetch(&ds->strs, (uint32_t)raw[f].pre);
     Cell *cells = ds->row;
     memset(cells, 0, sizeof(Cell) * log->nfields);
     arena_reset(&ds->row_lists);

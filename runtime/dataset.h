@@ -61,15 +61,37 @@ typedef struct TableData {
     const char *source;   /* file or "db:table", for messages */
 } TableData;
 
+/* What is known of a raw cell before it is converted (RawCell.checked):
+ * nothing, or that it is valid UTF-8 without a NUL byte, and also its hash
+ * (a string's) or its instant (a time's). */
+enum { RAW_UNCHECKED, RAW_UTF8, RAW_TEXT, RAW_TIME };
+
 /* A raw value from a reader: bytes and whether the cell is present (not
  * empty/NULL), or what is wrong with it (a SQLite blob: "expected text,
- * found a blob"), reported only when the policy reads the cell. */
+ * found a blob"), reported only when the policy reads the cell. checked and
+ * pre: what rawcell_check found (a reader leaves them 0: unchecked). */
 typedef struct RawCell {
     const char *p;
     size_t len;
     bool present;
+    uint8_t checked;
     const char *bad;
+    int64_t pre;          /* RAW_TEXT: hidx_hash_text64(p, len, 0); RAW_TIME: the UTC instant */
 } RawCell;
+
+/* The check a cell of a field of type vt (ValType, maybe a list) can have
+ * before its conversion: RAW_TEXT, RAW_TIME or RAW_UTF8. */
+uint8_t rawcell_kind(uint8_t vt);
+/* The pure part of converting a present cell as a field of that kind will
+ * (UTF-8, the string's hash, the time at the zone offset tz): done ahead,
+ * on a reader thread or once per cell, and sets checked and pre when the
+ * cell passes. A cell that fails stays unchecked: its conversion finds the
+ * fault again and says what it is, as without the check. */
+void rawcell_check_present(RawCell *c, uint8_t kind, int tz);
+static inline void rawcell_check(RawCell *c, uint8_t kind, int tz)
+{
+    if (kind && !c->checked && c->len && c->present && !c->bad) rawcell_check_present(c, kind, tz);
+}
 
 typedef struct Dataset {
     const Program *prog;

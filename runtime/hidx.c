@@ -1,8 +1,10 @@
 /* hidx.c - open-addressing hash index (see hidx.h). */
+#define _DEFAULT_SOURCE /* MADV_HUGEPAGE */
 #include "hidx.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 enum { HIDX_MIN_SLOTS = 16 };
 
@@ -41,6 +43,18 @@ uint64_t hidx_hash_text64(const void *s, size_t len, uint64_t seed)
     return h;
 }
 
+void hidx_advise_huge(void *p, size_t size)
+{
+#ifdef MADV_HUGEPAGE
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    if (size < 4 * huge) return;
+    uintptr_t from = ((uintptr_t)p + huge - 1) & ~(huge - 1), to = ((uintptr_t)p + size) & ~(huge - 1);
+    if (to > from) madvise((void *)from, to - from, MADV_HUGEPAGE); /* a hint: its failure changes nothing */
+#else
+    (void)p, (void)size;
+#endif
+}
+
 void hidx_free(HIdx *h)
 {
     free(h->slots);
@@ -69,6 +83,7 @@ int hidx_add(HIdx *h, uint32_t hash, uint32_t id)
         if (!n) return -1;
         HIdxSlot *slots = malloc(sizeof *slots * n);
         if (!slots) return -1;
+        hidx_advise_huge(slots, sizeof *slots * n);
         for (uint32_t i = 0; i < n; i++) slots[i].id = HIDX_NONE;
         for (uint32_t i = 0; i < h->nslots; i++)
             if (h->slots[i].id != HIDX_NONE) place(slots, n, h->slots[i].hash, h->slots[i].id);

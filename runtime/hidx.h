@@ -31,6 +31,11 @@ typedef struct HIdx {
     bool dense;
 } HIdx;
 
+/* Asks the kernel for huge pages under a new table of `size` bytes at p
+ * (not yet written) that is probed at random all over: the string index of
+ * a million strings, the data set's (unit, id) set. Its 4 KiB pages would
+ * cost a TLB miss a probe; 2 MiB ones do not. A hint: nothing else changes. */
+void hidx_advise_huge(void *p, size_t size);
 void hidx_free(HIdx *h);     /* back to empty (a zeroed HIdx is empty) */
 /* Empty, keeping its slots: as many ids as it held before are added again
  * without growing (and without failing). */

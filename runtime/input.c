@@ -21,6 +21,7 @@ typedef struct Binding {
     const ZTable *table;
     int table_index;      /* -1 for the event log */
     int *col;             /* per field: source column, or -1 (absent) */
+    uint8_t *kind;        /* per field: the check of its cells (rawcell_kind) */
     int unit_col;         /* -1 when the source has no unit column */
 } Binding;
 
@@ -29,9 +30,12 @@ static bool map_columns(const Program *p, Binding *b, const char *const *names, 
 {
     const ZTable *t = b->table;
     free(b->col);
+    free(b->kind);
     b->col = malloc(sizeof(int) * (t->nfields + 1));
-    if (!b->col) return false;
+    b->kind = malloc(t->nfields + 1u);
+    if (!b->col || !b->kind) return false;
     for (uint32_t f = 0; f < t->nfields; f++) {
+        b->kind[f] = rawcell_kind(t->fields[f].type);
         const char *want = program_string(p, t->fields[f].column);
         b->col[f] = -1;
         for (int i = 0; i < ncols; i++)
@@ -88,12 +92,16 @@ static const char *add_row(Dataset *ds, const Binding *b, const RawCell *cols, i
 {
     RawCell cells[64 + 1];
     const ZTable *t = b->table;
+    int tz = ds->prog->meta.tz_offset;
     for (uint32_t f = 0; f < t->nfields && f < 64; f++) {
-        RawCell none = {"", 0, false, NULL};
+        RawCell none = {"", 0, false, 0, NULL, 0};
         cells[f] = b->col[f] >= 0 && b->col[f] < ncols ? cols[b->col[f]] : none;
     }
-    RawCell unit = {"", 0, false, NULL};
+    RawCell unit = {"", 0, false, 0, NULL, 0};
     if (b->unit_col >= 0 && b->unit_col < ncols) unit = cols[b->unit_col];
+    /* the id's and the unit's hash serve three look-ups each: found once */
+    if (b->table_index < 0 && ds->log_id >= 0 && ds->log_id < 64) rawcell_check(&cells[ds->log_id], b->kind[ds->log_id], tz);
+    rawcell_check(&unit, RAW_TEXT, tz);
     if (b->table_index < 0) return dataset_add_event(ds, cells, unit, loc, msg, size);
     return dataset_add_record(ds, (uint32_t)b->table_index, cells, unit, b->unit_col >= 0, loc, msg, size);
 }
@@ -101,6 +109,7 @@ static const char *add_row(Dataset *ds, const Binding *b, const RawCell *cols, i
 struct Input {
     Dataset *ds;
     Source *src;
+    Source *ahead;        /* src when it reads ahead (readahead.h), else NULL */
     InputOptions opt;
     InputStats *st;
     Binding *b;           /* the reference tables, then the log */
@@ -124,7 +133,10 @@ void input_close(Input *in)
 {
     if (!in) return;
     if (in->src) in->src->ops->free(in->src);
-    for (uint32_t i = 0; in->b && i < in->n; i++) free(in->b[i].col);
+    for (uint32_t i = 0; in->b && i < in->n; i++) {
+        free(in->b[i].col);
+        free(in->b[i].kind);
+    }
     free(in->b);
     free(in);
 }
@@ -175,10 +187,8 @@ static Input *open_input(Dataset *ds, const char *path, const InputOptions *opt,
         src = sql_source_open(path, opt->lang, !opt->no_integrity_check, err, size);
     }
     if (!src) return NULL;
-    if (opt->read_ahead) { /* out of memory for it: read on this thread */
-        Source *ahead = readahead_new(src);
-        if (ahead) src = ahead;
-    }
+    Source *ahead = opt->read_ahead ? readahead_new(src) : NULL; /* NULL, out of memory: read on this thread */
+    if (ahead) src = ahead;
     const Program *p = ds->prog;
     Input *in = calloc(1, sizeof *in);
     if (in) in->b = calloc(p->ntables + 1u, sizeof(Binding));
@@ -190,6 +200,7 @@ static Input *open_input(Dataset *ds, const char *path, const InputOptions *opt,
     }
     in->ds = ds;
     in->src = src;
+    in->ahead = ahead;
     in->opt = *opt;
     in->st = stats;
     in->n = p->ntables + 1;
@@ -227,6 +238,29 @@ static void skip_row(const InputOptions *opt, InputStats *st, const char *where,
     fprintf(opt->report, msg_text(opt->lang, MSG_ROW_SKIPPED), w, y);
 }
 
+/* Tells the reader thread what each column of the open table holds, so it
+ * checks the cells as their fields will be converted (rawcell_check): a
+ * column bound to fields of two kinds gets the check both share. -1 when
+ * out of memory. */
+static int expect(Input *in, const Binding *b)
+{
+    int ncols = 0;
+    for (uint32_t f = 0; f < b->table->nfields; f++)
+        if (b->col[f] >= ncols) ncols = b->col[f] + 1;
+    if (b->unit_col >= ncols) ncols = b->unit_col + 1;
+    uint8_t *kinds = calloc((size_t)ncols + 1, 1);
+    if (!kinds) return -1;
+    for (uint32_t f = 0; f <= b->table->nfields; f++) {
+        int c = f < b->table->nfields ? b->col[f] : b->unit_col;
+        if (c < 0) continue;
+        uint8_t k = f < b->table->nfields ? b->kind[f] : RAW_TEXT;
+        kinds[c] = !kinds[c] || kinds[c] == k ? k : RAW_UTF8;
+    }
+    int rc = readahead_expect(in->ahead, kinds, ncols, in->ds->prog->meta.tz_offset);
+    free(kinds);
+    return rc;
+}
+
 static int pull(Input *in, char *err, size_t size)
 {
     Dataset *ds = in->ds;
@@ -235,6 +269,7 @@ static int pull(Input *in, char *err, size_t size)
             while (in->at < in->n && !wanted(in, in->at)) in->at++;
             if (in->at == in->n) return 0;
             if (open_binding(in, in->at, err, size)) return -1;
+            if (in->ahead && expect(in, &in->b[in->at])) return errfmt(err, size, msg_text(in->opt.lang, MSG_OOM_READING), in->src->name);
             const char *name = arena_strdup(&ds->arena, in->src->name);
             if (in->b[in->at].table_index < 0) ds->event_source = name;
             else ds->tables[in->at].source = name;
@@ -292,7 +327,7 @@ int input_add_row(Dataset *ds, const char *table, const char *const *columns, co
                   uint32_t *next_loc, InputStats *stats, char *err, size_t size)
 {
     const Program *p = ds->prog;
-    Binding b = {NULL, -1, NULL, -1};
+    Binding b = {NULL, -1, NULL, NULL, -1};
     if (p->log.nfields && !strcmp(program_string(p, p->log.table), table)) b.table = &p->log;
     for (uint32_t i = 0; i < p->ntables && !b.table; i++)
         if (!strcmp(program_string(p, p->tables[i].table), table)) { b.table = &p->tables[i]; b.table_index = (int)i; }
@@ -309,7 +344,7 @@ int input_add_row(Dataset *ds, const char *table, const char *const *columns, co
     if (rc == 0) {
         for (size_t c = 0; c < n; c++) {
             size_t len = values[c] ? strlen(values[c]) : 0;
-            cols[c] = (RawCell){values[c] ? values[c] : "", len, len > 0, NULL};
+            cols[c] = (RawCell){values[c] ? values[c] : "", len, len > 0, 0, NULL, 0};
         }
         char msg[512];
         uint32_t loc = ++*next_loc;
@@ -322,5 +357,6 @@ int input_add_row(Dataset *ds, const char *table, const char *const *columns, co
     }
     free(cols);
     free(b.col);
+    free(b.kind);
     return rc ? escaped(err, size) : 0;
 }

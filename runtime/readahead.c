@@ -19,7 +19,7 @@
 
 #include "errfmt.h"
 
-enum { BATCHES = 8, BATCH_ROWS = 1024, BATCH_BYTES = 1 << 18 };
+enum { BATCHES = 8, BATCH_ROWS = 1024, BATCH_BYTES = 1 << 18, CHECK_AHEAD = 2 };
 
 typedef struct BRow {
     int64_t loc;
@@ -53,6 +53,8 @@ typedef struct Reader {
     uint32_t take;    /* the caller's batch: written by the caller under mu */
     uint32_t nfull;   /* under mu: batches published and not yet passed by the caller */
     bool holding;     /* the caller holds batch[take] */
+    uint8_t *kinds;   /* per column of the open table: the check of its cells (rawcell_check), set before the thread starts */
+    int nkinds, tz;
     Batch batch[BATCHES];
 } Reader;
 
@@ -71,8 +73,10 @@ static bool reserve_cells(Batch *b, uint32_t need)
     return true;
 }
 
-/* One row copied into the batch: false when out of memory. */
-static bool copy_row(Batch *b, const SourceRow *row)
+/* One row copied into the batch, its cells checked as the caller will
+ * convert them when `check` (the pure work done here, off the caller's
+ * thread): false when out of memory. */
+static bool copy_row(const Reader *rd, Batch *b, const SourceRow *row, bool check)
 {
     size_t need = row->problem ? strlen(row->problem) + 1 : 0;
     for (int i = 0; i < row->ncols; i++) need += row->cols[i].len + 1;
@@ -96,8 +100,11 @@ static bool copy_row(Batch *b, const SourceRow *row)
     }
     for (int i = 0; i < row->ncols; i++) {
         const RawCell *c = &row->cols[i];
-        b->offs[b->ncells] = b->nbytes;
-        b->cells[b->ncells++] = (RawCell){NULL, c->len, c->present, c->bad};
+        RawCell *cell = &b->cells[b->ncells];
+        b->offs[b->ncells++] = b->nbytes;
+        *cell = *c;
+        if (check && i < rd->nkinds) rawcell_check(cell, rd->kinds[i], rd->tz);
+        cell->p = NULL;
         if (c->len) memcpy(b->bytes + b->nbytes, c->p, c->len);
         b->bytes[b->nbytes + c->len] = '\0';
         b->nbytes += c->len + 1;
@@ -106,7 +113,7 @@ static bool copy_row(Batch *b, const SourceRow *row)
 }
 
 /* On the thread: the next rows of inner into b, up to its end or an error. */
-static void fill(Reader *r, Batch *b)
+static void fill(Reader *r, Batch *b, bool check)
 {
     if (b->bytes_cap > 8 * (size_t)BATCH_BYTES) { /* after a huge row: give it back */
         free(b->bytes);
@@ -126,7 +133,7 @@ static void fill(Reader *r, Batch *b)
             b->end = rc == 0 ? 1 : -1;
             break;
         }
-        if (!copy_row(b, &row)) {
+        if (!copy_row(r, b, &row, check)) {
             errfmt(b->err, sizeof b->err, msg_text(r->inner->lang, MSG_OOM_READING), r->inner->name);
             b->end = -1;
             break;
@@ -146,8 +153,12 @@ static void *read_ahead(void *arg)
             return NULL;
         }
         Batch *b = &r->batch[(r->take + r->nfull) % BATCHES];
+        /* the thread checks cells for the caller only while it is ahead of
+         * it: when the caller waits for rows, the thread reads them bare and
+         * the caller checks them itself; the two threads balance so */
+        bool check = r->nfull >= CHECK_AHEAD;
         pthread_mutex_unlock(&r->mu);
-        fill(r, b);
+        fill(r, b, check);
         pthread_mutex_lock(&r->mu);
         r->nfull++;
         pthread_cond_signal(&r->ready);
@@ -183,6 +194,7 @@ static void close_table(Source *base)
     }
     r->stop = r->direct = r->holding = false;
     r->take = r->nfull = 0;
+    r->nkinds = 0; /* the next table's columns are told anew */
     r->inner->ops->close_table(r->inner);
 }
 
@@ -239,6 +251,7 @@ static void free_source(Source *base)
     Reader *r = (Reader *)base;
     close_table(base);
     r->inner->ops->free(r->inner);
+    free(r->kinds);
     for (int i = 0; i < BATCHES; i++) {
         free(r->batch[i].rows);
         free(r->batch[i].cells);
@@ -249,6 +262,18 @@ static void free_source(Source *base)
     pthread_cond_destroy(&r->space);
     pthread_mutex_destroy(&r->mu);
     free(r);
+}
+
+int readahead_expect(Source *base, const uint8_t *kinds, int ncols, int tz)
+{
+    Reader *r = (Reader *)base;
+    uint8_t *k = realloc(r->kinds, (size_t)ncols + 1);
+    if (!k) return -1;
+    memcpy(k, kinds, (size_t)ncols);
+    r->kinds = k;
+    r->nkinds = ncols;
+    r->tz = tz;
+    return 0;
 }
 
 static const SourceOps readahead_ops = {open_table, next_row, where, close_table, free_source};

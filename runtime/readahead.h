@@ -11,5 +11,10 @@
 /* A source that reads `inner` ahead and owns it from then on (freeing it
  * frees inner). NULL when out of memory: inner is then still the caller's. */
 Source *readahead_new(Source *inner);
+/* What the columns of the table just opened hold, before its first row is
+ * asked for: kinds[i] the check (dataset.h, rawcell_check) of column i's
+ * cells, done on the thread, times at the zone offset tz. -1 when out of
+ * memory. */
+int readahead_expect(Source *ahead, const uint8_t *kinds, int ncols, int tz);
 
 #endif

@@ -39,9 +39,10 @@ static StrId recent(const StrTab *t, const char *s, size_t len, uint32_t hash)
     return UINT32_MAX;
 }
 
-StrId strtab_find(const StrTab *t, const char *s, size_t len)
+StrId strtab_find(const StrTab *t, const char *s, size_t len) { return strtab_find_hashed(t, s, len, hidx_hash_text(s, len)); }
+
+StrId strtab_find_hashed(const StrTab *t, const char *s, size_t len, uint32_t hash)
 {
-    uint32_t hash = hidx_hash_text(s, len);
     StrId id = recent(t, s, len, hash);
     return id != UINT32_MAX ? id : find(t, s, len, hash);
 }
@@ -89,9 +90,10 @@ static char *store(StrTab *t, size_t size, uint64_t *at)
     return c;
 }
 
-StrId strtab_intern(StrTab *t, const char *s, size_t len)
+StrId strtab_intern(StrTab *t, const char *s, size_t len) { return strtab_intern_hashed(t, s, len, hidx_hash_text(s, len)); }
+
+StrId strtab_intern_hashed(StrTab *t, const char *s, size_t len, uint32_t hash)
 {
-    uint32_t hash = hidx_hash_text(s, len);
     StrId found = recent(t, s, len, hash);
     if (found != UINT32_MAX) return found;
     if ((found = find(t, s, len, hash)) != UINT32_MAX) {

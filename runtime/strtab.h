@@ -36,15 +36,18 @@ void strtab_free(StrTab *t);
 /* The id of s, added if new. Out of memory: id 0 and t->failed set, which
  * whoever reads a whole input checks once and reports. */
 StrId strtab_intern(StrTab *t, const char *s, size_t len);
-/* Asks the memory for where s would be found: a reader that will intern a
- * new string (an event id) a little later calls this first, so the miss on
- * a large table overlaps other work. */
-static inline void strtab_prefetch(const StrTab *t, const char *s, size_t len)
+/* The same, given hash = hidx_hash_text(s, len) (worked out once per cell). */
+StrId strtab_intern_hashed(StrTab *t, const char *s, size_t len, uint32_t hash);
+/* Asks the memory for where the string of that hash would be found: a
+ * reader that will intern a string (an event id) a little later calls this
+ * first, so the miss on a large table overlaps other work. */
+static inline void strtab_prefetch(const StrTab *t, uint32_t hash)
 {
-    if (t->index.nslots) __builtin_prefetch(&t->index.slots[hidx_hash_text(s, len) & (t->index.nslots - 1)]);
+    if (t->index.nslots) __builtin_prefetch(&t->index.slots[hash & (t->index.nslots - 1)]);
 }
 /* The id of s if interned, else UINT32_MAX (does not add it). */
 StrId strtab_find(const StrTab *t, const char *s, size_t len);
+StrId strtab_find_hashed(const StrTab *t, const char *s, size_t len, uint32_t hash);
 /* Keeps only the strings with live[id] set (id 0 always), in id order, and
  * returns the map old id -> new id (malloc'd; entries of dropped strings are
  * 0). Order is kept: a < b implies map[a] <= map[b]. In place: it takes no

@@ -364,6 +364,20 @@ usage "--as-of in year 10000 locally" "--as-of: '9999-12-31T20:00:00Z' is not a 
 zrun "$data" no-such-policy.zd mini_good
 expect "a policy that does not exist: exit 2" 2 "zhidu: cannot read no-such-policy.zd: No such file or directory" -
 
+# ==== a cell of 6 MB: read in seconds (libcsv grew its buffer 128 bytes at a time: ====
+# ==== 100 s under ASan), its line break counted, the next row's line right ====
+# events.csv has 8 lines; e90's quoted time (3 MB of x, a line break, 3 MB of y)
+# starts on line 9 and ends on line 10; e91 is on line 11
+mkcase long_cell
+python3 -c 'import sys; sys.stdout.write("e90,\"" + "x" * 3000000 + "\n" + "y" * 3000000 + "\",talk,s1,p1,,\ne91,soon,talk,s1,p1,,\n")' >>"$work/long_cell/events.csv"
+x60=$(printf 'x%.0s' $(seq 60))
+for jobs in 1 2; do
+  rc=0; (cd "$work" && timeout 60 "$zhidu" run "$mini" long_cell --on-bad-row skip --fail-on never --jobs $jobs) >"$tmp/out" 2>"$tmp/err" || rc=$?
+  expect "csv a 6 MB cell, --jobs $jobs" 0 "zhidu: long_cell/events.csv:9: column time: malformed timestamp '$x60...': expected a date YYYY-MM-DD (row skipped)
+zhidu: long_cell/events.csv:11: column time: malformed timestamp 'soon': expected a date YYYY-MM-DD (row skipped)
+zhidu: 2 bad rows skipped"
+done
+
 # ==== bad CSV data: stop at the first bad row with FILE:LINE: column NAME: ... ====
 # bad NAME STDERR [ARGS...]: runs the case made in $work/NAME, expects exit 2
 bad() {

@@ -24,11 +24,11 @@ static const char policy[] =
 
 enum { F_ID, F_TIME, F_TYPE, F_N, F_OK, F_D, F_END, F_TAGS, F_WHO, NF };
 
-static RawCell cell(const char *s) { return (RawCell){s, strlen(s), *s != '\0', NULL}; }
+static RawCell cell(const char *s) { return (RawCell){s, strlen(s), *s != '\0', 0, NULL, 0}; }
 
 static void add(Dataset *ds, const char *const v[NF])
 {
-    RawCell cells[NF], none = {"", 0, false, NULL};
+    RawCell cells[NF], none = {"", 0, false, 0, NULL, 0};
     for (int i = 0; i < NF; i++) cells[i] = cell(v[i]);
     char msg[256];
     const char *bad = dataset_add_event(ds, cells, none, 1, msg, sizeof msg);

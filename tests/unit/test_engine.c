@@ -95,7 +95,7 @@ static void add_row(const Program *p, Dataset *ds, const char *table, const char
     assert_non_null(t);
     RawCell cells[64];
     memset(cells, 0, sizeof cells);
-    RawCell unit = {"", 0, false, NULL};
+    RawCell unit = {"", 0, false, 0, NULL, 0};
     bool has_unit = false;
     char *copy = strdup(spec);
     for (char *item = strtok(copy, "|"); item; item = strtok(NULL, "|")) {
@@ -103,7 +103,7 @@ static void add_row(const Program *p, Dataset *ds, const char *table, const char
         assert_non_null(eq);
         *eq = '\0';
         const char *v = eq + 1;
-        RawCell c = {v, strlen(v), strlen(v) > 0, NULL};
+        RawCell c = {v, strlen(v), strlen(v) > 0, 0, NULL, 0};
         if (!strcmp(item, "unit")) { unit = c; has_unit = true; continue; }
         int f = zt_field(p, t, item);
         assert_true(f >= 0);

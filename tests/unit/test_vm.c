@@ -50,14 +50,14 @@ static const char *no_name(void *ctx, StrId person) { return (void)ctx, (void)pe
 
 static void add(Dataset *ds, int table, RawCell *cells)
 {
-    RawCell none = {"", 0, false, NULL};
+    RawCell none = {"", 0, false, 0, NULL, 0};
     char msg[256];
     const char *bad = table < 0 ? dataset_add_event(ds, cells, none, 1, msg, sizeof msg)
                                 : dataset_add_record(ds, (uint32_t)table, cells, none, false, 1, msg, sizeof msg);
     if (bad) fail_msg("%s", bad);
 }
 
-static RawCell cell(const char *s) { return (RawCell){s, strlen(s), *s != '\0', NULL}; }
+static RawCell cell(const char *s) { return (RawCell){s, strlen(s), *s != '\0', 0, NULL, 0}; }
 
 /* Runs the rule's body on one meeting of `attendees` people (the first
  * `roster` of them 班子成员) and returns the scratch arena's peak in bytes. */
