@@ -335,6 +335,8 @@ int input_add_row(Dataset *ds, const char *table, const char *const *columns, co
     RawCell *cols = malloc(sizeof(RawCell) * (n + 1));
     if (!cols || !map_columns(p, &b, columns, (int)n)) {
         free(cols);
+        free(b.col);
+        free(b.kind);
         return errfmt(err, size, "%s", msg_text(ds->lang, MSG_OOM));
     }
     int rc = 0;
