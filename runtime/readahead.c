@@ -9,7 +9,9 @@
  * without the thread. The ring's counters are shared under one mutex; a
  * batch is the thread's while it fills it and the caller's from the moment
  * it is published until the caller moves past it. Signals are blocked on the
- * thread: they reach the caller's thread as in a run without it. */
+ * thread: they reach the caller's thread as in a run without it. While the
+ * thread is ahead of the caller, it also checks the cells of the columns
+ * the caller told it of (readahead_expect; dataset.h, rawcell_check). */
 #include "readahead.h"
 
 #include <pthread.h>

@@ -2,7 +2,8 @@
  * of field read back through event_cell as it was given, present or
  * missing, with the values that could pass for "missing" (0, false, the
  * smallest integer, an empty list) kept apart from it, and a field the
- * event's type does not carry missing. */
+ * event's type does not carry missing; cells checked ahead (rawcell_check,
+ * as the reader thread does) give the same events and the same messages. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -114,10 +115,91 @@ static void test_cells_read_back(void **state)
     program_free(p);
 }
 
+/* Row v added with every cell checked ahead (rawcell_check, as a reader
+ * thread does) or not: the message, or NULL. */
+static const char *add_checked(Dataset *ds, const char *const v[NF], bool ahead, char *msg, size_t size)
+{
+    RawCell cells[NF], none = {"", 0, false, 0, NULL, 0};
+    for (int i = 0; i < NF; i++) {
+        cells[i] = cell(v[i]);
+        if (ahead) rawcell_check(&cells[i], rawcell_kind(ds->prog->log.fields[i].type), ds->prog->meta.tz_offset);
+    }
+    return dataset_add_event(ds, cells, none, 1, msg, size);
+}
+
+static void test_checked_ahead(void **state)
+{
+    (void)state;
+    Program *p = compile_policy();
+    int tz = p->meta.tz_offset;
+    /* what a check finds: a string's hash, a time's instant, UTF-8 alone for the rest */
+    RawCell c = cell("p1");
+    rawcell_check(&c, RAW_TEXT, tz);
+    assert_int_equal(c.checked, RAW_TEXT);
+    assert_true((uint64_t)c.pre == hidx_hash_text64("p1", 2, 0));
+    c = cell("2024-03-01 08:00:00");
+    rawcell_check(&c, RAW_TIME, tz);
+    assert_int_equal(c.checked, RAW_TIME);
+    assert_int_equal(c.pre, 1709251200);
+    c = cell("b;a");
+    rawcell_check(&c, rawcell_kind(p->log.fields[F_TAGS].type), tz);
+    assert_int_equal(c.checked, RAW_UTF8);
+    /* a cell that fails stays unchecked: a bad date, a time before year 1 at
+     * +08:00 (in UTC), invalid UTF-8, a NUL byte; an empty cell is not checked */
+    const char *fails[][2] = {{"2024-13-01", "t"}, {"0001-01-01 00:00:00", "t"}, {"p\xff", "s"}, {"2024-03-01\xff", "t"}};
+    for (int i = 0; i < 4; i++) {
+        c = cell(fails[i][0]);
+        rawcell_check(&c, fails[i][1][0] == 't' ? RAW_TIME : RAW_TEXT, tz);
+        assert_int_equal(c.checked, RAW_UNCHECKED);
+    }
+    c = (RawCell){"a\0b", 3, true, 0, NULL, 0};
+    rawcell_check(&c, RAW_TEXT, tz);
+    assert_int_equal(c.checked, RAW_UNCHECKED);
+    c = cell("");
+    rawcell_check(&c, RAW_TEXT, tz);
+    assert_int_equal(c.checked, RAW_UNCHECKED);
+
+    /* rows converted from checked cells are the rows converted from raw
+     * ones, and a bad row gets the same message */
+    Dataset *raw = dataset_new(p), *ahead = dataset_new(p);
+    assert_non_null(raw);
+    assert_non_null(ahead);
+    const char *rows[][NF] = {
+        {"e1", "2024-03-01 08:00:00", "full", "3", "true", "7", "2024-03-02 00:00:00", "b;a;b", "p1"},
+        {"e2", "2024-03-01 09:00:00+00:00", "bare", "", "", "", "", "", "p2"},
+        {"e3", "2024-03-01 10:00:00", "full", "x", "", "", "", "", ""},
+        {"e4", "2024-02-30", "full", "", "", "", "", "", ""},
+        {"e5", "2024-03-01", "full", "", "", "", "0001-01-01 00:00:00", "", ""},
+        {"e6", "2024-03-01", "full", "", "", "", "", "", "p\xff"},
+        {"e1", "2024-03-01", "full", "", "", "", "", "", ""},
+    };
+    for (int i = 0; i < 7; i++) {
+        char m1[256], m2[256];
+        const char *b1 = add_checked(raw, rows[i], false, m1, sizeof m1);
+        const char *b2 = add_checked(ahead, rows[i], true, m2, sizeof m2);
+        assert_true((b1 == NULL) == (b2 == NULL));
+        if (b1) assert_string_equal(b1, b2);
+    }
+    assert_int_equal(raw->nevents, 2);
+    assert_int_equal(ahead->nevents, 2);
+    for (uint32_t e = 0; e < 2; e++)
+        for (int f = 0; f < NF; f++) {
+            Cell x = event_cell(raw, &raw->events[e], (uint32_t)f), y = event_cell(ahead, &ahead->events[e], (uint32_t)f);
+            assert_int_equal(x.tag, y.tag);
+            if (x.tag == CELL_STR) assert_string_equal(strtab_str(&raw->strs, x.s), strtab_str(&ahead->strs, y.s));
+            if (x.tag == CELL_TIME || x.tag == CELL_INT || x.tag == CELL_BOOL) assert_true(x.i == y.i);
+            if (x.tag == CELL_LIST) assert_int_equal(x.list->n, y.list->n);
+        }
+    dataset_free(raw);
+    dataset_free(ahead);
+    program_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cells_read_back),
+        cmocka_unit_test(test_checked_ahead),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
