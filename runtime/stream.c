@@ -140,7 +140,7 @@ typedef struct PeriodCtx {
 
 static bool judge_period(Worker *w, UnitState *us, uint32_t rule, bool final, int64_t a, int64_t b, uint16_t table, uint32_t row);
 static void note_judged(Worker *w, const UnitState *us, uint32_t rule, JudgedKind kind, int64_t a, int64_t b, uint32_t order);
-static void push_deferred(Worker *w, UnitState *us, const Deferred *d);
+static void push_deferred(Worker *w, const Deferred *d);
 
 /* A period of the rule: judged when it lies inside the range known so far and
  * was not judged before, unless an exemption overlaps it. */
@@ -156,7 +156,7 @@ static void judge(void *ctx, int64_t a, int64_t b, uint32_t row)
         }
     if (!judge_period(pc->w, pc->us, pc->rule, pc->final, a, b, table, row)) {
         Deferred d = {pc->rule, true, a, b, table, row, ZNONE};
-        push_deferred(pc->w, pc->us, &d);
+        push_deferred(pc->w, &d);
     }
 }
 
@@ -237,16 +237,18 @@ static UnitState *unit_state(Stream *s, StrId id)
     return us;
 }
 
-static void push_deferred(Worker *w, UnitState *us, const Deferred *d)
+/* A run the worker's task could not decide yet: retried at a later step. */
+static void push_deferred(Worker *w, const Deferred *d)
 {
-    if (us->ndeferred == us->cap) {
-        uint32_t cap = us->cap ? us->cap * 2 : 16;
-        Deferred *dd = realloc(us->deferred, sizeof(Deferred) * cap);
+    Task *t = w->task;
+    if (t->ndeferred == t->cap) {
+        uint32_t cap = t->cap ? t->cap * 2 : 16;
+        Deferred *dd = realloc(t->deferred, sizeof(Deferred) * cap);
         if (!dd) { w->failed = true; return; }
-        us->deferred = dd;
-        us->cap = cap;
+        t->deferred = dd;
+        t->cap = cap;
     }
-    us->deferred[us->ndeferred++] = *d;
+    t->deferred[t->ndeferred++] = *d;
 }
 
 /* ---- runs ------------------------------------------------------------------------- */
@@ -369,56 +371,117 @@ static bool in_range(const Stream *s, const UnitState *us, const Event *e)
     return e->time >= us->u.r0 && !(s->opt.has_as_of && e->time > s->opt.as_of);
 }
 
-/* One unit's part of a step: its events in the range, the deferred runs, the
- * periods that now end inside the range, and the new triggering events. */
-static void step_unit(Worker *w, UnitState *us, uint32_t *positions, uint32_t n, bool final)
+/* Pool job: runs the item-th task (in the order claimed) on worker `worker`:
+ * its unit's deferred runs, one periodic rule's periods that now end inside
+ * the range, or the runs its new events trigger, in time order. */
+static void run_task(void *ctx, uint32_t worker, uint32_t item)
 {
-    Stream *s = w->s;
-    const Program *p = s->p;
-    Dataset *ds = s->ds;
-    Vm *vm = &w->vm;
-    Unit *u = &us->u;
-    u->evs = positions;
-    u->nevs = n;
-    if (!s->streaming && !unit_sort_events(u, ds)) {
-        w->failed = true;
-        return;
-    }
-    u->r1 = s->opt.has_as_of ? s->opt.as_of : us->last;
-    vm->unit = u;
-    /* runs deferred by earlier steps */
-    uint32_t kept = 0;
-    for (uint32_t i = 0; i < us->ndeferred; i++) {
-        Deferred d = us->deferred[i];
-        bool done = d.periodic ? judge_period(w, us, d.rule, final, d.from, d.to, d.table, d.row)
-                               : run_trigger(w, us, d.rule, d.event, final);
-        if (!done) us->deferred[kept++] = d;
-    }
-    us->ndeferred = kept;
-    /* periods now inside the range */
-    for (uint32_t r = 0; r < p->nrules; r++) {
-        const ZRule *rule = &p->rules[r];
-        if (rule->disabled || !rule->periodic) continue;
-        if (!calendars_settled(w, us, r, final)) continue; /* its periods wait for a later step */
-        /* before the end, only periods whose events have all been read */
-        int64_t until = final || u->r1 < us->last ? u->r1 : us->last;
-        PeriodCtx pc = {w, us, r, (uint16_t)rule->period_table, final, us->done_to[r], until, NULL, 0};
-        run_periodic(&pc);
-        us->done_to[r] = until;
-    }
-    /* new triggering events, in time order */
-    for (uint32_t i = 0; i < u->nevs; i++) {
-        uint32_t e = u->evs[i];
-        if (e < s->first_new) continue;
-        uint16_t t = ds->events[e].type;
-        for (uint32_t j = 0; j < s->by_type_count[t]; j++) {
-            uint32_t rule = s->by_type[t][j];
-            if (!run_trigger(w, us, rule, e, final)) {
-                Deferred d = {rule, false, 0, 0, 0xFFFF, ZNONE, e};
-                push_deferred(w, us, &d);
+    Stream *s = ctx;
+    Task *t = &s->tasks[s->order ? s->order[item] : item];
+    Worker *w = &s->workers[worker];
+    UnitState *us = &s->units[t->unit];
+    const Dataset *ds = s->ds;
+    bool final = s->final;
+    memcpy(w->vm.weekday, s->vm.weekday, sizeof w->vm.weekday); /* strgc.c renumbers the main VM's */
+    w->vm.unit = &us->u;
+    w->task = t;
+    t->worker = worker;
+    t->kept_from = w->nkept;
+    if (t->kind == TASK_DEFERRED) {
+        for (uint32_t i = t->from; i < t->to; i++) {
+            Deferred d = us->deferred[i];
+            bool done = d.periodic ? judge_period(w, us, d.rule, final, d.from, d.to, d.table, d.row)
+                                   : run_trigger(w, us, d.rule, d.event, final);
+            if (!done) push_deferred(w, &d);
+        }
+    } else if (t->kind == TASK_PERIODS) {
+        uint32_t r = t->from;
+        if (calendars_settled(w, us, r, final)) { /* else its periods wait for a later step */
+            /* before the end, only periods whose events have all been read */
+            int64_t until = final || us->u.r1 < us->last ? us->u.r1 : us->last;
+            PeriodCtx pc = {w, us, r, (uint16_t)s->p->rules[r].period_table, final, us->done_to[r], until, NULL, 0};
+            run_periodic(&pc);
+            us->done_to[r] = until;
+        }
+    } else {
+        for (uint32_t i = t->from; i < t->to; i++) {
+            uint32_t e = us->u.evs[i];
+            if (e < s->first_new) continue;
+            uint16_t type = ds->events[e].type;
+            for (uint32_t j = 0; j < s->by_type_count[type]; j++) {
+                uint32_t rule = s->by_type[type][j];
+                if (!run_trigger(w, us, rule, e, final)) {
+                    Deferred d = {rule, false, 0, 0, 0xFFFF, ZNONE, e};
+                    push_deferred(w, &d);
+                }
             }
         }
     }
+    t->kept_to = w->nkept;
+}
+
+/* A new task of unit k (zeroed but for these), or NULL when out of memory. */
+static Task *task_push(Stream *s, uint32_t k, TaskKind kind, uint32_t from, uint32_t to)
+{
+    if (s->ntasks == s->tasks_cap) {
+        uint32_t cap = s->tasks_cap ? s->tasks_cap * 2 : 64;
+        Task *t = realloc(s->tasks, sizeof(Task) * cap);
+        if (!t) return NULL;
+        s->tasks = t;
+        s->tasks_cap = cap;
+    }
+    Task *t = &s->tasks[s->ntasks++];
+    *t = (Task){.unit = k, .kind = (uint8_t)kind, .from = from, .to = to};
+    return t;
+}
+
+/* The position of unit us's first new event: the new events come after the
+ * ones held (in input order when streaming; holding every event, all new). */
+static uint32_t first_new_position(const Stream *s, const UnitState *us)
+{
+    uint32_t lo = 0, hi = us->u.nevs;
+    while (s->streaming && lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (us->u.evs[mid] < s->first_new) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+}
+
+/* Unit k's tasks, in the order one worker runs them: its deferred runs, its
+ * periodic rules in rule order, the runs of its new events in time order;
+ * deferred runs and new events in pieces of `piece`. False when out of
+ * memory. */
+static bool plan_unit(Stream *s, uint32_t k, uint32_t piece)
+{
+    const Program *p = s->p;
+    UnitState *us = &s->units[k];
+    us->task_from = s->ntasks;
+    for (uint32_t i = 0, to; i < us->ndeferred; i = to) {
+        to = us->ndeferred - i > piece ? i + piece : us->ndeferred;
+        if (!task_push(s, k, TASK_DEFERRED, i, to)) return false;
+    }
+    for (uint32_t r = 0; r < p->nrules; r++)
+        if (!p->rules[r].disabled && p->rules[r].periodic && !task_push(s, k, TASK_PERIODS, r, r)) return false;
+    uint32_t n = us->u.nevs;
+    for (uint32_t i = first_new_position(s, us), to; i < n; i = to) {
+        to = n - i > piece ? i + piece : n;
+        if (!task_push(s, k, TASK_TRIGGERS, i, to)) return false;
+    }
+    us->task_to = s->ntasks;
+    return true;
+}
+
+/* Pool job: the item-th judged unit (in the order claimed) made ready for
+ * its tasks: its events sorted when the run holds them all, and on several
+ * workers its field indexes built, which the tasks then only read. */
+static void prepare_unit(void *ctx, uint32_t worker, uint32_t item)
+{
+    Stream *s = ctx;
+    uint32_t k = s->order ? s->order[item] : item;
+    if (!s->pos[k]) return;
+    Unit *u = &s->units[k].u;
+    if ((!s->streaming && !unit_sort_events(u, s->ds)) || (s->pool && !unit_build_indexes(u, s->ds)))
+        s->workers[worker].failed = true;
 }
 
 /* Each event's unit (s->slot_of; ZNONE: not judged: another unit asked for,
@@ -466,31 +529,13 @@ static int cmp_unit_events(const void *a, const void *b, void *count)
     return x < y ? -1 : x > y;
 }
 
-/* Pool job: judges the step's item-th unit on worker `worker`. */
-static void step_one(void *ctx, uint32_t worker, uint32_t item)
-{
-    Stream *s = ctx;
-    uint32_t k = s->order ? s->order[item] : item;
-    if (!s->pos[k]) return;
-    Worker *w = &s->workers[worker];
-    UnitState *us = &s->units[k];
-    memcpy(w->vm.weekday, s->vm.weekday, sizeof w->vm.weekday); /* strgc.c renumbers the main VM's */
-    us->worker = worker;
-    us->kept_from = w->nkept;
-    step_unit(w, us, s->pos[k], s->count[k], s->final);
-    us->kept_to = w->nkept;
-    /* its events' positions (s->pos[k]) too; a streaming step keeps them and
-     * the indexes for forget.c to trim (unit_forget) */
-    if (s->final || !s->streaming) unit_free_events(&us->u, s->p);
-}
-
-/* Unit us's kept verdicts and notes, in the order its worker gave them, into
+/* Task t's kept verdicts and notes, in the order its worker gave them, into
  * the result: dedupe by identity as they come (verdict.h). */
-static void replay_unit(Stream *s, UnitState *us)
+static void replay_task(Stream *s, const Task *t)
 {
-    Worker *w = &s->workers[us->worker];
+    Worker *w = &s->workers[t->worker];
     RunResult *o = s->out;
-    for (uint32_t i = us->kept_from; i < us->kept_to && !s->failed; i++) {
+    for (uint32_t i = t->kept_from; i < t->kept_to && !s->failed; i++) {
         const Kept *k = &w->kept[i];
         if (!k->is_note) {
             if (!verdict_emit(&s->verdicts, &k->id, k->subjects, k->evidence, k->evidence_loc, k->message, &s->scratch))
@@ -506,6 +551,88 @@ static void replay_unit(Stream *s, UnitState *us)
         }
         o->judged[o->njudged++] = k->note;
     }
+}
+
+/* Unit us's runs still undecided after the step: its tasks', in task order.
+ * False when out of memory. */
+static bool gather_deferred(Stream *s, UnitState *us)
+{
+    uint32_t n = 0;
+    for (uint32_t i = us->task_from; i < us->task_to; i++) n += s->tasks[i].ndeferred;
+    if (n > us->cap) {
+        Deferred *d = realloc(us->deferred, sizeof(Deferred) * n);
+        if (!d) return false;
+        us->deferred = d;
+        us->cap = n;
+    }
+    us->ndeferred = 0;
+    for (uint32_t i = us->task_from; i < us->task_to; i++) {
+        Task *t = &s->tasks[i];
+        if (t->ndeferred) memcpy(us->deferred + us->ndeferred, t->deferred, sizeof(Deferred) * t->ndeferred);
+        us->ndeferred += t->ndeferred;
+    }
+    return true;
+}
+
+/* On several workers, the deferred runs and new events of a task: about
+ * TASK_SHARE tasks a worker (enough that the workers finish together, few
+ * enough that claiming one costs nothing), of TASK_MIN to TASK_MAX each. */
+enum { TASK_SHARE = 16, TASK_MIN = 16, TASK_MAX = 16384 };
+
+/* The step's units judged: on one worker unit by unit, each unit's events
+ * freed (holding every event) once judged; on several, every unit's events
+ * sorted and indexed first (a unit a worker, the largest first), then all
+ * the tasks, periods and deferred runs first (fewer, larger), then the runs
+ * of new events. False when out of memory. */
+static bool judge_units(Stream *s)
+{
+    bool release = s->final || !s->streaming; /* a streaming step keeps the indexes for forget.c to trim (unit_forget) */
+    s->ntasks = 0;
+    if (!s->pool) {
+        for (uint32_t k = 0; k < s->nunits; k++) {
+            if (!s->pos[k]) continue;
+            prepare_unit(s, 0, k);
+            if (s->workers[0].failed || !plan_unit(s, k, UINT32_MAX)) return false;
+            for (uint32_t i = s->units[k].task_from; i < s->units[k].task_to; i++) run_task(s, 0, i);
+            if (release) unit_free_events(&s->units[k].u, s->p);
+        }
+        return true;
+    }
+    s->order = malloc(sizeof(uint32_t) * (s->nunits + 1u));
+    if (!s->order) return false;
+    for (uint32_t k = 0; k < s->nunits; k++) s->order[k] = k;
+    qsort_r(s->order, s->nunits, sizeof(uint32_t), cmp_unit_events, s->count);
+    pool_run(s->pool, s->nunits, prepare_unit, s);
+    bool ok = true;
+    for (uint32_t i = 0; i < s->nworkers; i++) ok = ok && !s->workers[i].failed;
+    uint64_t runs = 0;
+    for (uint32_t k = 0; k < s->nunits; k++)
+        if (s->pos[k]) runs += s->units[k].ndeferred + (s->units[k].u.nevs - first_new_position(s, &s->units[k]));
+    uint64_t piece = runs / ((uint64_t)s->nworkers * TASK_SHARE);
+    piece = piece < TASK_MIN ? TASK_MIN : piece > TASK_MAX ? TASK_MAX : piece;
+    for (uint32_t k = 0; ok && k < s->nunits; k++) ok = !s->pos[k] || plan_unit(s, k, (uint32_t)piece);
+    uint32_t *order = ok ? realloc(s->order, sizeof(uint32_t) * (s->ntasks + 1u)) : NULL;
+    if (order) {
+        uint32_t n = 0;
+        for (uint32_t i = 0; i < s->ntasks; i++)
+            if (s->tasks[i].kind != TASK_TRIGGERS) order[n++] = i;
+        for (uint32_t i = 0; i < s->ntasks; i++)
+            if (s->tasks[i].kind == TASK_TRIGGERS) order[n++] = i;
+        s->order = order;
+        pool_run(s->pool, s->ntasks, run_task, s);
+    }
+    free(s->order);
+    s->order = NULL;
+    for (uint32_t k = 0; release && k < s->nunits; k++)
+        if (s->pos[k]) unit_free_events(&s->units[k].u, s->p);
+    return order != NULL;
+}
+
+/* Frees the tasks' deferred runs (after gather_deferred, or on failure). */
+static void tasks_clear(Stream *s)
+{
+    for (uint32_t i = 0; i < s->ntasks; i++) free(s->tasks[i].deferred);
+    s->ntasks = 0;
 }
 
 /* Evaluates what the events read so far decide. Returns 0, 1 when an event
@@ -551,38 +678,25 @@ static int step(Stream *s, bool final)
     }
     uint32_t **pos = positions_by_unit(s);
     if (!pos) return -1;
-    uint32_t judged = 0;
     for (uint32_t k = 0; k < s->nunits; k++) {
         UnitState *us = &s->units[k];
         if (us->skip || !us->started) {
             free(pos[k]);
             pos[k] = NULL;
-        } else {
-            judged++;
+            continue;
         }
+        us->u.evs = pos[k]; /* the unit's from here */
+        us->u.nevs = s->count[k];
+        us->u.r1 = s->opt.has_as_of ? s->opt.as_of : us->last;
     }
     s->pos = pos;
     s->final = final;
-    if (s->pool && judged > 1) {
-        /* the units with most events first: they are claimed first, so the threads finish together */
-        s->order = malloc(sizeof(uint32_t) * (s->nunits + 1u));
-        if (!s->order) {
-            for (uint32_t k = 0; k < s->nunits; k++) free(pos[k]);
-            free(pos);
-            s->pos = NULL;
-            return -1;
-        }
-        for (uint32_t k = 0; k < s->nunits; k++) s->order[k] = k;
-        qsort_r(s->order, s->nunits, sizeof(uint32_t), cmp_unit_events, s->count);
-        pool_run(s->pool, s->nunits, step_one, s);
-        free(s->order);
-        s->order = NULL;
-    } else {
-        for (uint32_t k = 0; k < s->nunits; k++) step_one(s, 0, k);
-    }
-    /* the verdicts into the result, unit by unit as one worker would have given them */
-    for (uint32_t k = 0; k < s->nunits; k++)
-        if (pos[k]) replay_unit(s, &s->units[k]);
+    if (!judge_units(s)) s->failed = true;
+    /* the verdicts into the result, task by task as one worker would have given them */
+    for (uint32_t i = 0; i < s->ntasks && !s->failed; i++) replay_task(s, &s->tasks[i]);
+    for (uint32_t k = 0; k < s->nunits && !s->failed; k++)
+        if (pos[k] && !gather_deferred(s, &s->units[k])) s->failed = true;
+    tasks_clear(s);
     for (uint32_t i = 0; i < s->nworkers; i++) {
         Worker *w = &s->workers[i];
         if (w->failed) s->failed = true;
@@ -736,6 +850,8 @@ void stream_free(Stream *s)
     free(s->keep_count);
     free(s->count);
     free(s->slot_of);
+    tasks_clear(s);
+    free(s->tasks);
     verdict_free(&s->verdicts);
     arena_free(&s->vm.scratch);
     pool_free(s->pool);

@@ -3,10 +3,14 @@
  * (forget.c) and compacting strings (strgc.c). Neither calls back into the
  * scheduler. Internal to the runtime library; the public face is engine.h.
  *
- * A step judges its units on one or more workers (run --jobs): a worker owns
- * its VM and what its kept runs produced, and touches no unit but the one it
- * judges; the scheduler then replays each unit's verdicts into the result in
- * unit order, so the result is the same whatever the number of workers. */
+ * A step splits each unit's work into tasks (its deferred runs, each periodic
+ * rule, runs of its new events) judged on one or more workers (run --jobs): a
+ * worker owns its VM and what its kept runs produced; a task writes only its
+ * own records and its rule's done_to, and reads a unit whose events are sorted
+ * and indexed before the tasks start. The scheduler then replays the tasks'
+ * verdicts into the result in task order, which is the order one worker
+ * would have given them, so the result is the same whatever the number of
+ * workers. */
 #ifndef ZD_STREAM_H
 #define ZD_STREAM_H
 #include <stdbool.h>
@@ -38,8 +42,20 @@ typedef struct UnitState {
     int64_t *done_to;      /* per rule: periods ending at or before it are judged */
     Deferred *deferred;
     uint32_t ndeferred, cap;
-    uint32_t worker, kept_from, kept_to; /* in this step: who judged it, its records there */
+    uint32_t task_from, task_to; /* in this step: its tasks in Stream.tasks */
 } UnitState;
+
+/* A piece of one unit's work in a step: runs deferred by earlier steps, one
+ * periodic rule's periods, or the runs of some of its new events. */
+typedef enum TaskKind { TASK_DEFERRED, TASK_PERIODS, TASK_TRIGGERS } TaskKind;
+typedef struct Task {
+    uint32_t unit;         /* its index in Stream.units */
+    uint8_t kind;          /* TaskKind */
+    uint32_t from, to;     /* deferred runs [from, to) of the unit; its rule (from); positions [from, to) of Unit.evs */
+    uint32_t worker, kept_from, kept_to; /* who ran it, its records there */
+    Deferred *deferred;    /* the runs it could not decide yet, in order */
+    uint32_t ndeferred, cap;
+} Task;
 
 /* What a kept run produced, until the scheduler replays it into the result:
  * a verdict (its identity, lists and message), or a judged note. */
@@ -65,6 +81,7 @@ typedef struct Worker {
     Arena arena;                          /* the lists and messages of kept */
     Kept *kept;
     uint32_t nkept, cap;
+    Task *task;                           /* the task it runs */
 } Worker;
 
 struct Stream {
@@ -81,7 +98,9 @@ struct Stream {
     uint32_t nworkers;
     struct Pool *pool;                    /* nworkers > 1 */
     uint32_t **pos;                       /* in a step: per unit, its events' positions (NULL: not judged) */
-    uint32_t *order;                      /* in a step on several workers: the units, largest first */
+    Task *tasks;                          /* in a step: every unit's, unit by unit, in the order one worker runs them */
+    uint32_t ntasks, tasks_cap;
+    uint32_t *order;                      /* in a step on several workers: the order they are claimed in */
     bool final;                           /* in a step: the last one */
     uint32_t **by_type, *by_type_count;   /* triggered rules per event type */
     uint32_t **keep_by_type, *keep_count; /* retention entries per event type */

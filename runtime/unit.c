@@ -304,6 +304,13 @@ const uint32_t *unit_key_positions(Unit *u, const Dataset *ds, uint32_t f, StrId
     return fx->positions + fx->starts[lo];
 }
 
+bool unit_build_indexes(Unit *u, const Dataset *ds)
+{
+    for (uint32_t f = 0; f < ds->prog->log.nfields; f++)
+        if (u->fields[f].wanted && u->fields[f].covered < u->nevs) return build_indexes(u, ds, f); /* and the others */
+    return true;
+}
+
 /* An event to sort: its time from the earliest, input order, index. */
 typedef struct SortRec {
     uint64_t t;

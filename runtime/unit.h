@@ -61,6 +61,10 @@ const uint32_t *unit_key_positions(Unit *u, const Dataset *ds, uint32_t f, StrId
 /* Puts u->evs in time order, input order between equal times. Returns
  * false when out of memory. */
 bool unit_sort_events(Unit *u, const Dataset *ds);
+/* Builds the indexes scans may use (the wanted fields') over every event of
+ * u->evs, so that the unit can then be read by several threads at once.
+ * Returns false when out of memory. */
+bool unit_build_indexes(Unit *u, const Dataset *ds);
 /* The first position whose event time is >= t. */
 uint32_t unit_lower_bound(const Unit *u, const Dataset *ds, int64_t t);
 /* The unit's event (in this step) with that id, or ZNONE. */
