@@ -2,7 +2,8 @@
  * 0 .. n-1 of a job, each item once, on whichever thread claims it first;
  * the caller's thread works too and pool_run returns when every item is done.
  * What an item writes must be its own: the pool shares nothing else. Used by
- * the scheduler (stream.c) to judge units in parallel (run --jobs). */
+ * the scheduler (stream.c) to judge the pieces of a step's units in parallel
+ * (run --jobs). */
 #ifndef ZD_POOL_H
 #define ZD_POOL_H
 #include <stdint.h>

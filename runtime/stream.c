@@ -12,6 +12,8 @@
 #define _GNU_SOURCE /* qsort_r: comparisons that need the data set, without globals */
 #include "stream.h"
 
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -371,13 +373,11 @@ static bool in_range(const Stream *s, const UnitState *us, const Event *e)
     return e->time >= us->u.r0 && !(s->opt.has_as_of && e->time > s->opt.as_of);
 }
 
-/* Pool job: runs the item-th task (in the order claimed) on worker `worker`:
- * its unit's deferred runs, one periodic rule's periods that now end inside
- * the range, or the runs its new events trigger, in time order. */
-static void run_task(void *ctx, uint32_t worker, uint32_t item)
+/* Runs task t on worker `worker`: its unit's deferred runs, one periodic
+ * rule's periods that now end inside the range, or the runs its new events
+ * trigger, in time order. */
+static void run_task(Stream *s, uint32_t worker, Task *t)
 {
-    Stream *s = ctx;
-    Task *t = &s->tasks[s->order ? s->order[item] : item];
     Worker *w = &s->workers[worker];
     UnitState *us = &s->units[t->unit];
     const Dataset *ds = s->ds;
@@ -471,17 +471,33 @@ static bool plan_unit(Stream *s, uint32_t k, uint32_t piece)
     return true;
 }
 
-/* Pool job: the item-th judged unit (in the order claimed) made ready for
- * its tasks: its events sorted when the run holds them all, and on several
- * workers its field indexes built, which the tasks then only read. */
-static void prepare_unit(void *ctx, uint32_t worker, uint32_t item)
+/* Unit k made ready for its tasks: its events sorted when the run holds them
+ * all, and on several workers its field indexes built, which the tasks then
+ * only read. False when out of memory. */
+static bool prepare_unit(Stream *s, uint32_t k)
+{
+    Unit *u = &s->units[k].u;
+    return (s->streaming || unit_sort_events(u, s->ds)) && (!s->pool || unit_build_indexes(u, s->ds));
+}
+
+/* Pool job: the item-th piece of a step's work on several workers. The
+ * units to prepare come first (the largest first), then their tasks, unit by
+ * unit in the same order: a task waits for its unit's preparation, which
+ * another worker has claimed before it (rarely: by the time the tasks of a
+ * unit are claimed, the later units are being prepared). */
+static void judge_item(void *ctx, uint32_t worker, uint32_t item)
 {
     Stream *s = ctx;
-    uint32_t k = s->order ? s->order[item] : item;
-    if (!s->pos[k]) return;
-    Unit *u = &s->units[k].u;
-    if ((!s->streaming && !unit_sort_events(u, s->ds)) || (s->pool && !unit_build_indexes(u, s->ds)))
-        s->workers[worker].failed = true;
+    uint32_t k = s->order[item];
+    if (item < s->nprepare) {
+        bool ok = prepare_unit(s, k);
+        if (!ok) s->workers[worker].failed = true;
+        atomic_store_explicit(&s->ready[k], ok ? UNIT_READY : UNIT_FAILED, memory_order_release);
+        return;
+    }
+    unsigned char ready;
+    while ((ready = atomic_load_explicit(&s->ready[s->tasks[k].unit], memory_order_acquire)) == UNIT_PREPARING) sched_yield();
+    if (ready == UNIT_READY) run_task(s, worker, &s->tasks[k]);
 }
 
 /* Each event's unit (s->slot_of; ZNONE: not judged: another unit asked for,
@@ -580,10 +596,8 @@ static bool gather_deferred(Stream *s, UnitState *us)
 enum { TASK_SHARE = 16, TASK_MIN = 16, TASK_MAX = 16384 };
 
 /* The step's units judged: on one worker unit by unit, each unit's events
- * freed (holding every event) once judged; on several, every unit's events
- * sorted and indexed first (a unit a worker, the largest first), then all
- * the tasks, periods and deferred runs first (fewer, larger), then the runs
- * of new events. False when out of memory. */
+ * freed (holding every event) once judged; on several, in one pool job
+ * (judge_item). False when out of memory. */
 static bool judge_units(Stream *s)
 {
     bool release = s->final || !s->streaming; /* a streaming step keeps the indexes for forget.c to trim (unit_forget) */
@@ -591,41 +605,42 @@ static bool judge_units(Stream *s)
     if (!s->pool) {
         for (uint32_t k = 0; k < s->nunits; k++) {
             if (!s->pos[k]) continue;
-            prepare_unit(s, 0, k);
-            if (s->workers[0].failed || !plan_unit(s, k, UINT32_MAX)) return false;
-            for (uint32_t i = s->units[k].task_from; i < s->units[k].task_to; i++) run_task(s, 0, i);
+            if (!prepare_unit(s, k) || !plan_unit(s, k, UINT32_MAX)) return false;
+            for (uint32_t i = s->units[k].task_from; i < s->units[k].task_to; i++) run_task(s, 0, &s->tasks[i]);
             if (release) unit_free_events(&s->units[k].u, s->p);
         }
         return true;
     }
-    s->order = malloc(sizeof(uint32_t) * (s->nunits + 1u));
-    if (!s->order) return false;
-    for (uint32_t k = 0; k < s->nunits; k++) s->order[k] = k;
-    qsort_r(s->order, s->nunits, sizeof(uint32_t), cmp_unit_events, s->count);
-    pool_run(s->pool, s->nunits, prepare_unit, s);
-    bool ok = true;
-    for (uint32_t i = 0; i < s->nworkers; i++) ok = ok && !s->workers[i].failed;
+    uint32_t *units = malloc(sizeof(uint32_t) * (s->nunits + 1u));
+    s->ready = calloc(s->nunits + 1u, sizeof(atomic_uchar));
+    bool ok = units && s->ready;
+    s->nprepare = 0;
+    for (uint32_t k = 0; ok && k < s->nunits; k++)
+        if (s->pos[k]) units[s->nprepare++] = k;
+    if (ok) qsort_r(units, s->nprepare, sizeof(uint32_t), cmp_unit_events, s->count);
     uint64_t runs = 0;
-    for (uint32_t k = 0; k < s->nunits; k++)
-        if (s->pos[k]) runs += s->units[k].ndeferred + (s->units[k].u.nevs - first_new_position(s, &s->units[k]));
+    for (uint32_t i = 0; ok && i < s->nprepare; i++)
+        runs += s->units[units[i]].ndeferred + (s->units[units[i]].u.nevs - first_new_position(s, &s->units[units[i]]));
     uint64_t piece = runs / ((uint64_t)s->nworkers * TASK_SHARE);
     piece = piece < TASK_MIN ? TASK_MIN : piece > TASK_MAX ? TASK_MAX : piece;
-    for (uint32_t k = 0; ok && k < s->nunits; k++) ok = !s->pos[k] || plan_unit(s, k, (uint32_t)piece);
-    uint32_t *order = ok ? realloc(s->order, sizeof(uint32_t) * (s->ntasks + 1u)) : NULL;
-    if (order) {
+    for (uint32_t i = 0; ok && i < s->nprepare; i++) ok = plan_unit(s, units[i], (uint32_t)piece);
+    s->order = ok ? malloc(sizeof(uint32_t) * ((size_t)s->nprepare + s->ntasks + 1u)) : NULL;
+    if (s->order) {
         uint32_t n = 0;
-        for (uint32_t i = 0; i < s->ntasks; i++)
-            if (s->tasks[i].kind != TASK_TRIGGERS) order[n++] = i;
-        for (uint32_t i = 0; i < s->ntasks; i++)
-            if (s->tasks[i].kind == TASK_TRIGGERS) order[n++] = i;
-        s->order = order;
-        pool_run(s->pool, s->ntasks, run_task, s);
+        for (uint32_t i = 0; i < s->nprepare; i++) s->order[n++] = units[i];
+        for (uint32_t i = 0; i < s->nprepare; i++)
+            for (uint32_t t = s->units[units[i]].task_from; t < s->units[units[i]].task_to; t++) s->order[n++] = t;
+        pool_run(s->pool, n, judge_item, s);
     }
+    ok = s->order != NULL;
     free(s->order);
+    free((void *)s->ready);
+    free(units);
     s->order = NULL;
+    s->ready = NULL;
     for (uint32_t k = 0; release && k < s->nunits; k++)
         if (s->pos[k]) unit_free_events(&s->units[k].u, s->p);
-    return order != NULL;
+    return ok;
 }
 
 /* Frees the tasks' deferred runs (after gather_deferred, or on failure). */

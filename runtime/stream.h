@@ -13,6 +13,7 @@
  * workers. */
 #ifndef ZD_STREAM_H
 #define ZD_STREAM_H
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include "engine.h"
@@ -44,6 +45,9 @@ typedef struct UnitState {
     uint32_t ndeferred, cap;
     uint32_t task_from, task_to; /* in this step: its tasks in Stream.tasks */
 } UnitState;
+
+/* Whether a unit's tasks may start (a step on several workers). */
+enum UnitReadiness { UNIT_PREPARING, UNIT_READY, UNIT_FAILED };
 
 /* A piece of one unit's work in a step: runs deferred by earlier steps, one
  * periodic rule's periods, or the runs of some of its new events. */
@@ -100,7 +104,9 @@ struct Stream {
     uint32_t **pos;                       /* in a step: per unit, its events' positions (NULL: not judged) */
     Task *tasks;                          /* in a step: every unit's, unit by unit, in the order one worker runs them */
     uint32_t ntasks, tasks_cap;
-    uint32_t *order;                      /* in a step on several workers: the order they are claimed in */
+    uint32_t *order;                      /* in a step on several workers: the units to prepare, then the tasks, in the order claimed */
+    uint32_t nprepare;                    /* ... the units' count */
+    atomic_uchar *ready;                  /* ... per unit: UnitReadiness */
     bool final;                           /* in a step: the last one */
     uint32_t **by_type, *by_type_count;   /* triggered rules per event type */
     uint32_t **keep_by_type, *keep_count; /* retention entries per event type */
