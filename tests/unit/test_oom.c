@@ -7,10 +7,11 @@
  * the verdicts, free) until a round runs out of nothing; then the same for
  * the command line's path (a streaming run with a window of one event, so
  * that events and strings are dropped between steps, and every report
- * format, HTML too). Each call must
+ * format, HTML too), on one thread and on two (--jobs 2). Each call must
  * either succeed or say "out of memory", and LeakSanitizer (the suite runs
  * under ASan) finds nothing left behind when the binary exits. */
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
@@ -38,14 +39,15 @@ void *__real_calloc(size_t n, size_t size);
 void *__real_realloc(void *p, size_t size);
 char *__real_strdup(const char *s);
 
-static long budget = -1; /* allocations left before they fail; -1: never fail */
-static long refused;     /* allocations failed so far */
+/* atomic: with --jobs the runtime allocates on several threads */
+static _Atomic long budget = -1; /* allocations left before they fail; -1: never fail */
+static _Atomic long refused;     /* allocations failed so far */
 
 static int take(void)
 {
-    if (budget < 0) return 1;
-    if (budget == 0) { refused++; return 0; }
-    budget--;
+    long b = atomic_load(&budget);
+    while (b > 0 && !atomic_compare_exchange_weak(&budget, &b, b - 1)) continue;
+    if (b == 0) { refused++; return 0; }
     return 1;
 }
 
@@ -141,9 +143,10 @@ out_policy:
     zd_policy_free(policy);
 }
 
-/* The command line's path: streaming with a window of one event, then every
- * report format. */
-static void one_streaming_round(const unsigned char *bytes, size_t size, const char *dir, FILE *null)
+/* The command line's path: streaming with a window of one event on `jobs`
+ * threads (run --jobs: a reader thread, the steps' tasks over a pool), then
+ * every report format. */
+static void streaming_round(const unsigned char *bytes, size_t size, const char *dir, FILE *null, uint32_t jobs)
 {
     char err[512] = "";
     Program *p = bc_load(bytes, size, err, sizeof err);
@@ -152,6 +155,7 @@ static void one_streaming_round(const unsigned char *bytes, size_t size, const c
     RunOptions ro = {0};
     ro.window = 1;
     ro.record_judged = true;
+    ro.jobs = jobs;
     Dataset *ds = NULL;
     RunResult result;
     InputStats stats;
@@ -169,6 +173,16 @@ static void one_streaming_round(const unsigned char *bytes, size_t size, const c
     run_result_free(&result);
     dataset_free(ds);
     program_free(p);
+}
+
+static void one_streaming_round(const unsigned char *bytes, size_t size, const char *dir, FILE *null)
+{
+    streaming_round(bytes, size, dir, null, 1);
+}
+
+static void one_parallel_round(const unsigned char *bytes, size_t size, const char *dir, FILE *null)
+{
+    streaming_round(bytes, size, dir, null, 2);
 }
 
 /* Runs rounds with 0, 1, 2, ... allocations allowed until one needs no more. */
@@ -208,12 +222,15 @@ static void test_every_allocation_may_fail(void **state)
     /* without a limit, the rounds succeed */
     one_round(bytes, size, dir, null);
     one_streaming_round(bytes, size, dir, null);
+    one_parallel_round(bytes, size, dir, null);
     for (int at = 0; at < AT_COUNT; at++) assert_int_equal(seen_failing[at], 0);
 
     long rounds = rounds_of(one_round, bytes, size, dir, null);
     if (rounds < 50) fail_msg("only %ld rounds: the seam does not see the runtime's allocations", rounds);
     rounds = rounds_of(one_streaming_round, bytes, size, dir, null);
     if (rounds < 50) fail_msg("only %ld streaming rounds", rounds);
+    rounds = rounds_of(one_parallel_round, bytes, size, dir, null);
+    if (rounds < 50) fail_msg("only %ld streaming rounds on two threads", rounds);
     for (int at = 0; at < AT_COUNT; at++)
         if (!seen_failing[at]) fail_msg("no round ran out of memory in call %d", at);
 
