@@ -12,7 +12,6 @@
 #define _GNU_SOURCE /* qsort_r: comparisons that need the data set, without globals */
 #include "stream.h"
 
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -493,11 +492,18 @@ static void judge_item(void *ctx, uint32_t worker, uint32_t item)
         bool ok = prepare_unit(s, k);
         if (!ok) s->workers[worker].failed = true;
         atomic_store_explicit(&s->ready[k], ok ? UNIT_READY : UNIT_FAILED, memory_order_release);
+        pthread_mutex_lock(&s->ready_mu);
+        pthread_cond_broadcast(&s->ready_cv);
+        pthread_mutex_unlock(&s->ready_mu);
         return;
     }
-    unsigned char ready;
-    while ((ready = atomic_load_explicit(&s->ready[s->tasks[k].unit], memory_order_acquire)) == UNIT_PREPARING) sched_yield();
-    if (ready == UNIT_READY) run_task(s, worker, &s->tasks[k]);
+    atomic_uchar *ready = &s->ready[s->tasks[k].unit];
+    if (atomic_load_explicit(ready, memory_order_acquire) == UNIT_PREPARING) {
+        pthread_mutex_lock(&s->ready_mu);
+        while (atomic_load_explicit(ready, memory_order_acquire) == UNIT_PREPARING) pthread_cond_wait(&s->ready_cv, &s->ready_mu);
+        pthread_mutex_unlock(&s->ready_mu);
+    }
+    if (atomic_load_explicit(ready, memory_order_acquire) == UNIT_READY) run_task(s, worker, &s->tasks[k]);
 }
 
 /* Each event's unit (s->slot_of; ZNONE: not judged: another unit asked for,
@@ -795,7 +801,15 @@ Stream *stream_new(const Program *p, Dataset *ds, const RunOptions *opt, RunResu
         vm->weekday[d] = strtab_intern(&ds->strs, name, 1);
     }
     arena_init(&s->scratch);
-    if (opt->jobs > 1 && !(s->pool = pool_new(opt->jobs))) goto oom;
+    if (opt->jobs > 1) {
+        if (pthread_mutex_init(&s->ready_mu, NULL) != 0) goto oom;
+        if (pthread_cond_init(&s->ready_cv, NULL) != 0) {
+            pthread_mutex_destroy(&s->ready_mu);
+            goto oom;
+        }
+        s->gate = true;
+        if (!(s->pool = pool_new(opt->jobs))) goto oom;
+    }
     s->nworkers = s->pool ? pool_workers(s->pool) : 1;
     s->workers = calloc(s->nworkers, sizeof(Worker));
     if (!s->workers) goto oom;
@@ -870,6 +884,10 @@ void stream_free(Stream *s)
     verdict_free(&s->verdicts);
     arena_free(&s->vm.scratch);
     pool_free(s->pool);
+    if (s->gate) {
+        pthread_cond_destroy(&s->ready_cv);
+        pthread_mutex_destroy(&s->ready_mu);
+    }
     for (uint32_t i = 0; s->workers && i < s->nworkers; i++) {
         arena_free(&s->workers[i].vm.scratch);
         arena_free(&s->workers[i].arena);

@@ -13,6 +13,7 @@
  * workers. */
 #ifndef ZD_STREAM_H
 #define ZD_STREAM_H
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -107,6 +108,9 @@ struct Stream {
     uint32_t *order;                      /* in a step on several workers: the units to prepare, then the tasks, in the order claimed */
     uint32_t nprepare;                    /* ... the units' count */
     atomic_uchar *ready;                  /* ... per unit: UnitReadiness */
+    bool gate;                            /* ready_mu and ready_cv are set up (with a pool) */
+    pthread_mutex_t ready_mu;             /* a task waits on ready_cv for its unit, under ready_mu */
+    pthread_cond_t ready_cv;
     bool final;                           /* in a step: the last one */
     uint32_t **by_type, *by_type_count;   /* triggered rules per event type */
     uint32_t **keep_by_type, *keep_count; /* retention entries per event type */
