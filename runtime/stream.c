@@ -629,7 +629,7 @@ static bool judge_units(Stream *s)
         runs += s->units[units[i]].ndeferred + (s->units[units[i]].u.nevs - first_new_position(s, &s->units[units[i]]));
     uint64_t piece = runs / ((uint64_t)s->nworkers * TASK_SHARE);
     piece = piece < TASK_MIN ? TASK_MIN : piece > TASK_MAX ? TASK_MAX : piece;
-    for (uint32_t i = 0; ok && i < s->nprepare; i++) ok = plan_unit(s, units[i], (uint32_t)piece);
+    for (uint32_t k = 0; ok && k < s->nunits; k++) ok = !s->pos[k] || plan_unit(s, k, (uint32_t)piece); /* in unit order: the replay's */
     s->order = ok ? malloc(sizeof(uint32_t) * ((size_t)s->nprepare + s->ntasks + 1u)) : NULL;
     if (s->order) {
         uint32_t n = 0;
