@@ -187,7 +187,7 @@ static int run_run(const Command *cmd, const CliArgs *args)
         return EXIT_USAGE;
     }
     warn_long_range(p, &result, lang);
-    ReportInfo info = {policy, data, &stats, lang};
+    ReportInfo info = {policy, data, &stats, lang, ro.jobs};
     rc = write_outputs(output, dbpath, fmt, html, p, ds, &result, &info, &ro);
     if (skip && stats.skipped) fprintf(stderr, msg_text(lang, MSG_BAD_ROWS_SKIPPED), (unsigned long long)stats.skipped, stats.skipped == 1 ? "" : "s");
     if (rc == EXIT_OK)

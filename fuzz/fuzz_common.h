@@ -120,7 +120,7 @@ static void check_csv_report(const char *s, size_t len)
  * CSV parses and no cell starts like a formula. */
 static void fuzz_reports(const Program *p, const Dataset *ds, const RunResult *r, const InputStats *st)
 {
-    ReportInfo info = {"policy.zd", "data", st, LANG_EN};
+    ReportInfo info = {"policy.zd", "data", st, LANG_EN, 1};
     static const ReportFormat formats[] = {REPORT_TEXT, REPORT_JSONL, REPORT_JSON, REPORT_CSV};
     for (int k = 0; k <= 4; k++) {
         char *buf = NULL;

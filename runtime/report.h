@@ -16,6 +16,7 @@ typedef struct ReportInfo {
     const char *policy_path, *data_path;
     const InputStats *stats;
     Lang lang;           /* headings and the text summary; machine fields stay English */
+    uint32_t jobs;       /* threads that format the verdicts (0 or 1: the caller's alone); the bytes are the same */
 } ReportInfo;
 
 /* Returns 0, or -1 when out of memory (the output is then cut short). */

@@ -101,9 +101,9 @@ void text_pad(FILE *out, const char *s, int width)
     for (int w = text_write_escaped(out, s); w < width; w++) fputc(' ', out);
 }
 
-/* Where escaped text goes: a stream, or a buffer that keeps what fits. */
+/* Where escaped text goes: a WBuf, or a buffer that keeps what fits. */
 typedef struct Sink {
-    FILE *f;
+    WBuf *w;
     char *buf;
     size_t size, len;
     bool full;
@@ -113,7 +113,7 @@ typedef struct Sink {
  * buffer, as many whole characters as fit. */
 static void put(Sink *k, const char *s, size_t n, bool whole)
 {
-    if (k->f) { fwrite(s, 1, n, k->f); return; }
+    if (k->w) { wbuf_put(k->w, s, n); return; }
     if (k->full) return;
     if (k->len + n >= k->size) {
         k->full = true;
@@ -151,6 +151,11 @@ static int escape(Sink *k, const char *s)
     const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s), *run = p; /* run: written as it is */
     int w = 0;
     while (p < end) {
+        if (*p - 0x20u < 0x5Fu) { /* printable ASCII: as it is, one column */
+            w++;
+            p++;
+            continue;
+        }
         char e[TEXT_ESCAPE_MAX];
         int n, cw, len = escape_of(p, end, &n, &cw, e);
         w += cw;
@@ -176,7 +181,17 @@ int text_escape_char(const char *p, const char *end, char e[TEXT_ESCAPE_MAX], in
 
 int text_write_escaped(FILE *out, const char *s)
 {
-    Sink k = {out, NULL, 0, 0, false};
+    char storage[512];
+    WBuf b;
+    wbuf_init_stream(&b, out, storage, sizeof storage);
+    int w = text_put_escaped(&b, s);
+    wbuf_flush(&b);
+    return w;
+}
+
+int text_put_escaped(WBuf *b, const char *s)
+{
+    Sink k = {b, NULL, 0, 0, false};
     return escape(&k, s);
 }
 
@@ -207,26 +222,41 @@ int text_printf_escaped(FILE *out, const char *fmt, ...)
     return 0;
 }
 
-void json_write_string(FILE *out, const char *s)
+void json_put_string(WBuf *b, const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
     const unsigned char *end = p + strlen(s), *run = p; /* run: the start of what is written as it is */
-    fputc('"', out);
+    wbuf_putc(b, '"');
     while (p < end) {
+        unsigned c = *p;
+        if (c - 0x20u < 0x5Fu && c != '"' && c != '\\') { p++; continue; } /* printable ASCII */
+        if ((c - 0xE1u < 0x0Cu || c - 0xEEu < 2u) && end - p >= 3 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
+            p += 3; /* three bytes, no overlong form or surrogate possible: CJK */
+            continue;
+        }
         uint32_t cp;
         int n = decode(p, end, &cp);
         if (n > 0 && cp != '"' && cp != '\\' && cp >= 0x20 && cp != 0x7F) { p += n; continue; }
-        fwrite(run, 1, (size_t)(p - run), out); /* one call a run, not one a character */
-        if (n == 0) { fputs("\\ufffd", out); p++; run = p; continue; }
-        if (cp == '"') fputs("\\\"", out);
-        else if (cp == '\\') fputs("\\\\", out);
-        else if (cp == '\n') fputs("\\n", out);
-        else if (cp == '\r') fputs("\\r", out);
-        else if (cp == '\t') fputs("\\t", out);
-        else fprintf(out, "\\u%04x", cp);
+        wbuf_put(b, (const char *)run, (size_t)(p - run)); /* one call a run, not one a character */
+        if (n == 0) { wbuf_puts(b, "\\ufffd"); p++; run = p; continue; }
+        if (cp == '"') wbuf_puts(b, "\\\"");
+        else if (cp == '\\') wbuf_puts(b, "\\\\");
+        else if (cp == '\n') wbuf_puts(b, "\\n");
+        else if (cp == '\r') wbuf_puts(b, "\\r");
+        else if (cp == '\t') wbuf_puts(b, "\\t");
+        else wbuf_printf(b, "\\u%04x", cp);
         p += n;
         run = p;
     }
-    fwrite(run, 1, (size_t)(p - run), out);
-    fputc('"', out);
+    wbuf_put(b, (const char *)run, (size_t)(p - run));
+    wbuf_putc(b, '"');
+}
+
+void json_write_string(FILE *out, const char *s)
+{
+    char storage[512];
+    WBuf b;
+    wbuf_init_stream(&b, out, storage, sizeof storage);
+    json_put_string(&b, s);
+    wbuf_flush(&b);
 }

@@ -1,7 +1,6 @@
 /* vrow.c - a verdict as report fields (see vrow.h). */
 #include "vrow.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "ztime.h"
@@ -54,20 +53,11 @@ static const char *list_item(const VRow *row, VRowList which, uint32_t i)
     return "";
 }
 
-char *vrow_join(const VRow *row, VRowList which)
+void vrow_put_list(WBuf *b, const VRow *row, VRowList which)
 {
     uint32_t n = which == VROW_TAGS ? row->ntags : which == VROW_SUBJECTS ? row->nsubjects : row->nevidence;
-    size_t len = 1;
-    for (uint32_t i = 0; i < n; i++) len += strlen(list_item(row, which, i)) + 1;
-    char *s = malloc(len), *at = s;
-    if (!s) return NULL;
     for (uint32_t i = 0; i < n; i++) {
-        const char *part = list_item(row, which, i);
-        size_t k = strlen(part);
-        if (i) *at++ = ';';
-        memcpy(at, part, k);
-        at += k;
+        if (i) wbuf_putc(b, ';');
+        wbuf_puts(b, list_item(row, which, i));
     }
-    *at = '\0';
-    return s;
 }

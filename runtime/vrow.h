@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include "dataset.h"
 #include "engine.h"
+#include "wbuf.h"
 
 enum { VROW_TIME_SIZE = 40 };
 
@@ -36,9 +37,8 @@ const char *vrow_evidence(const VRow *row, uint32_t i);
 int64_t vrow_evidence_loc(const VRow *row, uint32_t i);
 
 typedef enum VRowList { VROW_TAGS, VROW_SUBJECTS, VROW_EVIDENCE } VRowList;
-/* One of the lists as "a;b;c" (CSV cells, database columns); malloc'd, NULL
- * when out of memory. */
-char *vrow_join(const VRow *row, VRowList which);
+/* One of the lists as "a;b;c" (CSV cells, database columns), appended to b. */
+void vrow_put_list(WBuf *b, const VRow *row, VRowList which);
 
 void vrow_time(const Program *p, int64_t t, char buf[VROW_TIME_SIZE]);
 

@@ -210,7 +210,7 @@ int zd_report_write(const zd_report *report, FILE *out, const char *format)
     else if (!strcmp(format, "json")) fmt = REPORT_JSON;
     else if (!strcmp(format, "csv")) fmt = REPORT_CSV;
     else return -1;
-    ReportInfo info = {NULL, NULL, &report->data->stats, LANG_EN};
+    ReportInfo info = {NULL, NULL, &report->data->stats, LANG_EN, 1};
     return report_write(out, fmt, report->data->ds->prog, report->data->ds, &report->result, &info);
 }
 

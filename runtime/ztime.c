@@ -137,6 +137,19 @@ void zt_format(zt_instant t, int offset_seconds, char *buf, size_t size)
     unsigned m, d;
     zt_civil_from_days(days, &y, &m, &d);
     int off = offset_seconds < 0 ? -offset_seconds : offset_seconds;
+    if (y >= 0 && y <= 9999 && size >= 26) { /* the usual case by hand: reports format two a verdict */
+        unsigned f[] = {(unsigned)y / 100, (unsigned)y % 100, m, d, (unsigned)(secs / 3600), (unsigned)(secs / 60 % 60),
+                        (unsigned)(secs % 60), (unsigned)off / 3600, (unsigned)off / 60 % 60};
+        char *o = buf;
+        for (int i = 0; i < 9; i++) {
+            if (i > 1) *o++ = "--T::+:"[i - 2];
+            if (i == 7 && offset_seconds < 0) o[-1] = '-';
+            *o++ = (char)('0' + f[i] / 10);
+            *o++ = (char)('0' + f[i] % 10);
+        }
+        *o = '\0';
+        return;
+    }
     snprintf(buf, size, "%04lld-%02u-%02uT%02d:%02d:%02d%c%02d:%02d", (long long)y, m, d, (int)(secs / 3600),
              (int)(secs / 60 % 60), (int)(secs % 60), offset_seconds < 0 ? '-' : '+', off / 3600, off / 60 % 60);
 }

@@ -164,7 +164,7 @@ static void streaming_round(const unsigned char *bytes, size_t size, const char 
         program_free(p);
         return;
     }
-    ReportInfo info = {"e.zbc", dir, &stats, LANG_EN};
+    ReportInfo info = {"e.zbc", dir, &stats, LANG_EN, jobs}; /* the report formatted on `jobs` threads too */
     if (ds->strs.failed) failed_at(AT_STREAM, NULL);
     else if (report_html_write(null, p, ds, &result, &info) != 0) failed_at(AT_REPORT, NULL);
     else
