@@ -93,6 +93,27 @@ static void put_int(WBuf *b, int64_t x)
     put_uint(b, x < 0 ? 0 - (uint64_t)x : (uint64_t)x);
 }
 
+/* A catalogue text (msg.def) with one conversion, %s or %lld, and its
+ * argument: printf's result without its cost, a few times a verdict; printf
+ * itself for any other text. */
+static void put_msg_s(WBuf *b, const char *fmt, const char *s)
+{
+    const char *c = strchr(fmt, '%');
+    if (!c || c[1] != 's' || strchr(c + 2, '%')) { wbuf_printf(b, fmt, s); return; }
+    wbuf_put(b, fmt, (size_t)(c - fmt));
+    wbuf_puts(b, s);
+    wbuf_puts(b, c + 2);
+}
+
+static void put_msg_lld(WBuf *b, const char *fmt, long long x)
+{
+    const char *c = strchr(fmt, '%');
+    if (!c || strncmp(c, "%lld", 4) || strchr(c + 4, '%')) { wbuf_printf(b, fmt, x); return; }
+    wbuf_put(b, fmt, (size_t)(c - fmt));
+    put_int(b, x);
+    wbuf_puts(b, c + 4);
+}
+
 static void json_list(WBuf *b, const VRow *row, const char *(*item)(const VRow *, uint32_t), uint32_t n)
 {
     for (uint32_t i = 0; i < n; i++) {
@@ -257,9 +278,9 @@ static void write_text_violation(WBuf *b, Lang lang, const Program *p, const Dat
     } else {
         wbuf_puts(b, msg_text(lang, MSG_REP_EVENT));
         text_put_escaped(b, row.trigger);
-        wbuf_printf(b, msg_text(lang, MSG_REP_EVENT_AT), row.trigger_time);
+        put_msg_s(b, msg_text(lang, MSG_REP_EVENT_AT), row.trigger_time);
         text_put_escaped(b, row.source);
-        wbuf_printf(b, msg_text(lang, MSG_REP_EVENT_LOC), (long long)row.trigger_loc);
+        put_msg_lld(b, msg_text(lang, MSG_REP_EVENT_LOC), (long long)row.trigger_loc);
     }
     wbuf_puts(b, "\n    ");
     text_put_escaped(b, row.message);

@@ -30,6 +30,13 @@ static inline __attribute__((always_inline)) int decode(const unsigned char *p, 
 
 int utf8_decode(const unsigned char *p, const unsigned char *end, uint32_t *cp) { return decode(p, end, cp); }
 
+/* Three bytes of UTF-8 at p (< end) that need no more checking: a lead byte
+ * that allows no overlong form or surrogate (most of CJK) and two continuation bytes. */
+static inline bool valid_three(const unsigned char *p, const unsigned char *end)
+{
+    return (p[0] - 0xE1u < 0x0Cu || p[0] - 0xEEu < 2u) && end - p >= 3 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80;
+}
+
 /* Is every byte of the word in 1..0x7F (no NUL, nothing above ASCII)? */
 static inline bool plain_ascii64(uint64_t w) { return !((w | (w - 0x0101010101010101ull)) & 0x8080808080808080ull); }
 static inline bool plain_ascii32(uint32_t w) { return !((w | (w - 0x01010101u)) & 0x80808080u); }
@@ -125,6 +132,14 @@ static void put(Sink *k, const char *s, size_t n, bool whole)
     k->buf[k->len] = '\0';
 }
 
+/* Whether a terminal is shown the code point as it is: not a C0 or C1 control,
+ * DEL, or a bidirectional embedding, override or isolate. */
+static inline bool shown_as_is(uint32_t cp)
+{
+    bool c1_or_bidi = (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+    return cp >= 0x20 && cp != 0x7F && !c1_or_bidi;
+}
+
 /* The one decision of what a terminal is shown for the character at p (< end):
  * 0 when it is shown as it is (*n its bytes, *w its columns), else the length
  * of its escape written into e (NUL-terminated; *n the bytes it replaces). */
@@ -132,8 +147,7 @@ static int escape_of(const unsigned char *p, const unsigned char *end, int *n, i
 {
     uint32_t cp = 0;
     *n = utf8_decode(p, end, &cp);
-    bool c1_or_bidi = (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
-    if (*n && cp >= 0x20 && cp != 0x7F && !c1_or_bidi) { *w = codepoint_width(cp); return 0; }
+    if (*n && shown_as_is(cp)) { *w = codepoint_width(cp); return 0; }
     int len;
     if (*n == 0) len = snprintf(e, TEXT_ESCAPE_MAX, "\\x%02x", *p);
     else if (cp == '\n') len = snprintf(e, TEXT_ESCAPE_MAX, "\\n");
@@ -155,6 +169,14 @@ static int escape(Sink *k, const char *s)
             w++;
             p++;
             continue;
+        }
+        if (valid_three(p, end)) { /* CJK, mostly */
+            uint32_t cp = (uint32_t)(*p & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (uint32_t)(p[2] & 0x3F);
+            if (shown_as_is(cp)) {
+                w += codepoint_width(cp);
+                p += 3;
+                continue;
+            }
         }
         char e[TEXT_ESCAPE_MAX];
         int n, cw, len = escape_of(p, end, &n, &cw, e);
@@ -230,8 +252,8 @@ void json_put_string(WBuf *b, const char *s)
     while (p < end) {
         unsigned c = *p;
         if (c - 0x20u < 0x5Fu && c != '"' && c != '\\') { p++; continue; } /* printable ASCII */
-        if ((c - 0xE1u < 0x0Cu || c - 0xEEu < 2u) && end - p >= 3 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
-            p += 3; /* three bytes, no overlong form or surrogate possible: CJK */
+        if (valid_three(p, end)) { /* CJK: as it is */
+            p += 3;
             continue;
         }
         uint32_t cp;
