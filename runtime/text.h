@@ -28,7 +28,7 @@ void text_pad(FILE *out, const char *s, int width);
  * escaped, so a name cannot forge lines, hide text or reorder it. A backslash
  * stays as it is, so escaping twice changes nothing. Returns the columns written. */
 int text_write_escaped(FILE *out, const char *s);
-int text_put_escaped(WBuf *b, const char *s);
+int text_put_escaped(WBuf *b, const char *s); /* the same, appended to b */
 /* The same into buf (size bytes, NUL-terminated; what does not fit is cut at a
  * character or an escape, never inside one). */
 void text_escape(char *buf, size_t size, const char *s);
@@ -44,6 +44,6 @@ int text_escape_char(const char *p, const char *end, char e[TEXT_ESCAPE_MAX], in
 int text_printf_escaped(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Writes s as a JSON string literal (quotes included); invalid UTF-8 becomes U+FFFD. */
 void json_write_string(FILE *out, const char *s);
-void json_put_string(WBuf *b, const char *s);
+void json_put_string(WBuf *b, const char *s); /* the same, appended to b */
 
 #endif
