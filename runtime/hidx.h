@@ -3,8 +3,9 @@
  * keys: a lookup walks the candidates with the same hash and the caller
  * compares its own keys, so one index serves strings, ids and tuples alike.
  * Linear probing, grown (doubled) at half load (or three quarters, dense); nothing is ever removed
- * (rebuild or empty it, hidx_clear, to forget); the ids under one hash come in the order they were
- * added. Also the string hashes and the one id hash.
+ * (rebuild or empty it, hidx_clear, to forget); the ids under one hash come in no promised order
+ * (added order until a growth re-places a chain that wrapped past the end), so callers match
+ * exactly one key. Also the string hashes and the one id hash.
  *
  * Every hash lookup of the runtime and the compiler goes through it but one:
  * the data set's set of (unit, id) pairs (dataset.c) keeps its 64-bit keys in
