@@ -69,8 +69,7 @@ long utf8_invalid_at(const char *s, size_t n)
             i++;
             continue;
         }
-        if (p[i] - 0xE1u < 0x0Cu || p[i] - 0xEEu < 2u) { /* three bytes, no overlong form or surrogate possible: CJK */
-            if (n - i < 3 || (p[i + 1] & 0xC0) != 0x80 || (p[i + 2] & 0xC0) != 0x80) return (long)i;
+        if (valid_three(p + i, end)) { /* CJK; any other sequence, or a bad one, is decode's */
             i += 3;
             continue;
         }

@@ -196,6 +196,7 @@ static void test_utf8_invalid_at(void **state)
     assert_int_equal(utf8_invalid_at("\xed\xa0\x80", 3), 0);         /* surrogate */
     assert_int_equal(utf8_invalid_at("\xf4\x90\x80\x80", 4), 0);     /* past U+10FFFF */
     assert_int_equal(utf8_invalid_at("xy\xe6\x96", 4), 2);           /* cut short */
+    assert_int_equal(utf8_invalid_at("a\xe6\x41\x87", 4), 1);       /* a CJK lead byte, then ASCII */
     assert_int_equal(utf8_invalid_at("\xf0\x9f\x98\x80!", 5), -1);   /* 4-byte */
     assert_int_equal(utf8_invalid_at("\x80", 1), 0);                 /* lone continuation */
 }
