@@ -487,8 +487,8 @@ static bool prepare_unit(Stream *s, uint32_t k)
 static void judge_item(void *ctx, uint32_t worker, uint32_t item)
 {
     Stream *s = ctx;
-    uint32_t k = s->order[item];
     if (item < s->nprepare) {
+        uint32_t k = s->order[item]; /* a unit */
         bool ok = prepare_unit(s, k);
         if (!ok) s->workers[worker].failed = true;
         atomic_store_explicit(&s->ready[k], ok ? UNIT_READY : UNIT_FAILED, memory_order_release);
@@ -497,13 +497,14 @@ static void judge_item(void *ctx, uint32_t worker, uint32_t item)
         pthread_mutex_unlock(&s->ready_mu);
         return;
     }
-    atomic_uchar *ready = &s->ready[s->tasks[k].unit];
+    Task *t = &s->tasks[s->order[item]];
+    atomic_uchar *ready = &s->ready[t->unit];
     if (atomic_load_explicit(ready, memory_order_acquire) == UNIT_PREPARING) {
         pthread_mutex_lock(&s->ready_mu);
         while (atomic_load_explicit(ready, memory_order_acquire) == UNIT_PREPARING) pthread_cond_wait(&s->ready_cv, &s->ready_mu);
         pthread_mutex_unlock(&s->ready_mu);
     }
-    if (atomic_load_explicit(ready, memory_order_acquire) == UNIT_READY) run_task(s, worker, &s->tasks[k]);
+    if (atomic_load_explicit(ready, memory_order_acquire) == UNIT_READY) run_task(s, worker, t);
 }
 
 /* Each event's unit (s->slot_of; ZNONE: not judged: another unit asked for,
