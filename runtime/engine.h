@@ -5,29 +5,44 @@
 #ifndef ZD_ENGINE_H
 #define ZD_ENGINE_H
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "dataset.h"
 #include "program.h"
 
 typedef struct Violation {
+    /* a million verdicts are held to the end of a run: no padding, the lists
+     * in one block, the message's text shared (verdict.h) */
     uint32_t rule;
     StrId unit;
     bool pending;
     bool periodic;
-    int64_t from, to;        /* periodic: the window */
+    bool message_refs;       /* message is a template: read it with verdict_message (verdict.h) */
     uint32_t row;            /* periodic: its calendar row, or ZNONE (rows giving the same window: the lowest reports) */
     /* triggered: the triggering event (events may be forgotten before the report) */
     StrId trigger_id;
-    int64_t trigger_time;
     uint32_t trigger_order;  /* its place in the input */
-    int64_t trigger_loc;     /* line (CSV) or rowid (SQLite) */
-    StrId *subjects;         /* sorted by string */
     uint32_t nsubjects;
-    StrId *evidence;         /* event ids, sorted by string */
-    int64_t *evidence_loc;   /* where each was read */
     uint32_t nevidence;
-    char *message;
+    int64_t from, to;        /* periodic: the window */
+    int64_t trigger_time;
+    int64_t trigger_loc;     /* line (CSV) or rowid (SQLite) */
+    StrId *subjects;         /* sorted by string; the block of the lists (violation_evidence) */
+    const char *message;     /* shared by the verdicts with the same text or template */
 } Violation;
+
+/* A verdict's lists are one block: its subjects, its evidence (event ids,
+ * sorted by string), then, aligned, where each evidence event was read. */
+static inline size_t violation_lists_size(uint32_t nsubjects, uint32_t nevidence)
+{
+    size_t ids = sizeof(StrId) * ((size_t)nsubjects + nevidence);
+    return (ids + sizeof(int64_t) - 1) / sizeof(int64_t) * sizeof(int64_t) + sizeof(int64_t) * nevidence;
+}
+static inline StrId *violation_evidence(const Violation *v) { return v->subjects + v->nsubjects; }
+static inline int64_t *violation_evidence_loc(const Violation *v)
+{
+    return (int64_t *)((char *)v->subjects + violation_lists_size(v->nsubjects, v->nevidence) - sizeof(int64_t) * v->nevidence);
+}
 
 typedef struct UnitSummary {
     StrId unit;

@@ -12,6 +12,7 @@
 
 #include "report_html_assets.h" /* generated: report_css, report_js */
 #include "msg.h"
+#include "verdict.h"
 #include "ztime.h"
 
 typedef struct Page {
@@ -433,7 +434,8 @@ static void late_table(const Page *pg, uint32_t k)
         }
         esc(o, S(pg, v->trigger_id));
         fprintf(o, "</a></td><td class=\"st-%s\">%s %s</td><td>", state_class[st], state_mark[st], T(pg, state_msg[st]));
-        esc(o, v->message);
+        char msg[VERDICT_MESSAGE_MAX];
+        esc(o, verdict_message(v, &pg->ds->strs, msg));
         fputs("</td></tr>\n", o);
     }
     if (any) fputs("</tbody>\n</table>\n", o);
@@ -633,12 +635,13 @@ static void write_violation(const Page *pg, uint32_t i)
     if (!v->nevidence) fputs(T(pg, M_NONE), o);
     for (uint32_t s = 0; s < v->nevidence; s++) {
         if (s) fputs("<br>", o);
-        esc(o, S(pg, v->evidence[s]));
+        esc(o, S(pg, violation_evidence(v)[s]));
         fputc(' ', o);
-        source(pg, v->evidence_loc[s]);
+        source(pg, violation_evidence_loc(v)[s]);
     }
     fprintf(o, "</dd>\n<dt>%s</dt><dd class=\"msg\">", T(pg, M_MESSAGE));
-    esc(o, v->message);
+    char msg[VERDICT_MESSAGE_MAX];
+    esc(o, verdict_message(v, &pg->ds->strs, msg));
     fputs("</dd>\n</dl>\n</article>\n", o);
 }
 

@@ -44,34 +44,33 @@ static Kept *kept_push(Worker *w)
 }
 
 /* A verdict of the worker's current run: recorded, to be replayed into the
- * result if the run is kept (replay_unit). */
+ * result if the run is kept (replay_unit). Its lists and message in one
+ * block of the worker's arena, which is emptied after each step. */
 static void host_verdict(void *ctx, bool pending, const List *subjects, const List *evidence, const char *message)
 {
     Worker *w = ctx;
-    List *sub = arena_alloc(&w->arena, sizeof(List) + sizeof(StrId) * (subjects->n + 1u));
-    List *ev = arena_alloc(&w->arena, sizeof(List) + sizeof(StrId) * (evidence->n + 1u));
-    int64_t *loc = arena_alloc(&w->arena, sizeof(int64_t) * (evidence->n + 1u));
-    char *msg = arena_alloc(&w->arena, strlen(message) + 1);
-    Kept *k = sub && ev && loc && msg ? kept_push(w) : NULL;
+    size_t lists = violation_lists_size(subjects->n, evidence->n), len = strlen(message);
+    char *block = arena_alloc_packed(&w->arena, lists + len + 1, sizeof(int64_t));
+    Kept *k = block ? kept_push(w) : NULL;
     if (!k) {
         w->failed = true;
         return;
     }
     k->id = w->run;
     k->id.pending = pending;
+    k->id.nsubjects = subjects->n;
+    k->id.nevidence = evidence->n;
+    k->id.subjects = (StrId *)block;
+    memcpy(k->id.subjects, subjects->items, sizeof(StrId) * subjects->n);
+    memcpy(violation_evidence(&k->id), evidence->items, sizeof(StrId) * evidence->n);
     /* where each evidence event was read: the events may be gone by report time */
+    int64_t *loc = violation_evidence_loc(&k->id);
     for (uint32_t i = 0; i < evidence->n; i++) {
         uint32_t e = unit_event_by_id(w->vm.unit, w->vm.ds, evidence->items[i]);
         loc[i] = e == ZNONE ? 0 : w->vm.ds->events[e].loc;
     }
-    sub->n = subjects->n;
-    memcpy(sub->items, subjects->items, sizeof(StrId) * subjects->n);
-    ev->n = evidence->n;
-    memcpy(ev->items, evidence->items, sizeof(StrId) * evidence->n);
-    strcpy(msg, message);
-    k->subjects = sub;
-    k->evidence = ev;
-    k->evidence_loc = loc;
+    char *msg = block + lists;
+    memcpy(msg, message, len + 1);
     k->message = msg;
 }
 
@@ -553,15 +552,16 @@ static int cmp_unit_events(const void *a, const void *b, void *count)
 }
 
 /* Task t's kept verdicts and notes, in the order its worker gave them, into
- * the result: dedupe by identity as they come (verdict.h). */
-static void replay_task(Stream *s, const Task *t)
+ * the result: dedupe by identity as they come (verdict.h). Once: its
+ * records are then none. */
+static void replay_task(Stream *s, Task *t)
 {
     Worker *w = &s->workers[t->worker];
     RunResult *o = s->out;
     for (uint32_t i = t->kept_from; i < t->kept_to && !s->failed; i++) {
         const Kept *k = &w->kept[i];
         if (!k->is_note) {
-            if (!verdict_emit(&s->verdicts, &k->id, k->subjects, k->evidence, k->evidence_loc, k->message, &s->scratch))
+            if (!verdict_emit(&s->verdicts, &k->id, k->message, &s->scratch))
                 s->failed = true;
             continue;
         }
@@ -574,6 +574,7 @@ static void replay_task(Stream *s, const Task *t)
         }
         o->judged[o->njudged++] = k->note;
     }
+    t->kept_to = t->kept_from;
 }
 
 /* Unit us's runs still undecided after the step: its tasks', in task order.
@@ -614,6 +615,11 @@ static bool judge_units(Stream *s)
             if (!s->pos[k]) continue;
             if (!prepare_unit(s, k) || !plan_unit(s, k, UINT32_MAX)) return false;
             for (uint32_t i = s->units[k].task_from; i < s->units[k].task_to; i++) run_task(s, 0, &s->tasks[i]);
+            /* into the result now, in the replay's order: the worker holds
+             * the records of one unit, not of the whole step */
+            for (uint32_t i = s->units[k].task_from; i < s->units[k].task_to; i++) replay_task(s, &s->tasks[i]);
+            s->workers[0].nkept = 0;
+            arena_reset(&s->workers[0].arena);
             if (release) unit_free_events(&s->units[k].u, s->p);
         }
         return true;

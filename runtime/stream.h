@@ -63,14 +63,15 @@ typedef struct Task {
 } Task;
 
 /* What a kept run produced, until the scheduler replays it into the result:
- * a verdict (its identity, lists and message), or a judged note. */
+ * a verdict (its identity and lists, as verdict_emit takes them, and its
+ * message), or a judged note. */
 typedef struct Kept {
-    bool is_note;
-    Judged note;
-    Violation id;
-    const List *subjects, *evidence;
-    const int64_t *evidence_loc;         /* where each evidence event was read */
+    union {
+        Violation id;                     /* lists and message in the worker's arena */
+        Judged note;
+    };
     const char *message;
+    bool is_note;
 } Kept;
 
 /* One worker of a step: a VM with its own scratch, the identity and reads

@@ -42,7 +42,7 @@ static void visit_strings(Stream *s, StrVisit fn, void *ctx)
         fn(&v->unit, ctx);
         fn(&v->trigger_id, ctx);
         for (uint32_t k = 0; k < v->nsubjects; k++) fn(&v->subjects[k], ctx);
-        for (uint32_t k = 0; k < v->nevidence; k++) fn(&v->evidence[k], ctx);
+        for (uint32_t k = 0; k < v->nevidence; k++) fn(&violation_evidence(v)[k], ctx);
     }
     for (uint32_t i = 0; i < s->nunits; i++) {
         fn(&s->units[i].u.id, ctx);

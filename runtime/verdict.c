@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t verdict_hash(const Violation *v, const List *subjects)
+static uint64_t verdict_hash(const Violation *v, const StrId *subjects, uint32_t n)
 {
     uint64_t h = 1469598103934665603ull;
 #define MIX(x) (h = (h ^ (uint64_t)(x)) * 1099511628211ull)
@@ -14,20 +14,20 @@ static uint64_t verdict_hash(const Violation *v, const List *subjects)
     MIX(v->unit);
     MIX(v->pending);
     if (v->periodic) { MIX(v->from); MIX(v->to); } else MIX(v->trigger_order);
-    for (uint32_t i = 0; i < subjects->n; i++) MIX(subjects->items[i]);
+    for (uint32_t i = 0; i < n; i++) MIX(subjects[i]);
 #undef MIX
     return h;
 }
 
-static bool same_identity(const Violation *a, const Violation *b, const List *subjects)
+static bool same_identity(const Violation *a, const Violation *b)
 {
     if (a->rule != b->rule || a->unit != b->unit || a->pending != b->pending || a->periodic != b->periodic) return false;
     if (a->periodic ? (a->from != b->from || a->to != b->to) : a->trigger_order != b->trigger_order) return false;
-    if (a->nsubjects != subjects->n) return false;
+    if (a->nsubjects != b->nsubjects) return false;
     /* a->subjects is sorted by string; compare as sets */
-    for (uint32_t i = 0; i < subjects->n; i++) {
+    for (uint32_t i = 0; i < b->nsubjects; i++) {
         bool found = false;
-        for (uint32_t k = 0; k < a->nsubjects && !found; k++) found = a->subjects[k] == subjects->items[i];
+        for (uint32_t k = 0; k < a->nsubjects && !found; k++) found = a->subjects[k] == b->subjects[i];
         if (!found) return false;
     }
     return true;
@@ -42,23 +42,137 @@ static int cmp_strid_by_text(const void *a, const void *b, void *strs)
 static bool seen_rebuild(Verdicts *vs, Arena *scratch)
 {
     RunResult *out = vs->out;
-    hidx_free(&vs->seen);
+    hidx_clear(&vs->seen);
+    ArenaMark mark = arena_mark(scratch);
     for (uint32_t i = 0; i < out->n; i++) {
         const Violation *v = &out->v[i];
-        List *l = arena_alloc(scratch, sizeof(List) + sizeof(StrId) * v->nsubjects);
-        if (!l) return false;
+        arena_rewind(scratch, mark);
+        StrId *ids = arena_alloc(scratch, sizeof(StrId) * (v->nsubjects + 1u));
+        if (!ids) return false;
         /* the hash needs the id-sorted subjects */
-        l->n = v->nsubjects;
-        memcpy(l->items, v->subjects, sizeof(StrId) * v->nsubjects);
-        for (uint32_t a = 1; a < l->n; a++)
-            for (uint32_t b = a; b > 0 && l->items[b - 1] > l->items[b]; b--) {
-                StrId t = l->items[b]; l->items[b] = l->items[b - 1]; l->items[b - 1] = t;
+        memcpy(ids, v->subjects, sizeof(StrId) * v->nsubjects);
+        for (uint32_t a = 1; a < v->nsubjects; a++)
+            for (uint32_t b = a; b > 0 && ids[b - 1] > ids[b]; b--) {
+                StrId t = ids[b]; ids[b] = ids[b - 1]; ids[b - 1] = t;
             }
-        if (hidx_add(&vs->seen, (uint32_t)verdict_hash(v, l), i) != 0) return false;
+        if (hidx_add(&vs->seen, (uint32_t)verdict_hash(v, ids, v->nsubjects), i) != 0) return false;
     }
     vs->seen_stale = false;
     return true;
 }
+
+/* ---- messages --------------------------------------------------------------------- */
+
+/* A template's references: ESC 'T' (the trigger's id), ESC 'S' k and ESC
+ * 'E' k (subject or evidence k - 1, in stored order), ESC ESC (the byte
+ * ESC itself). Only the first REF_MAX subjects and evidence, and texts of
+ * two bytes or more, are looked for. */
+enum { ESC = 0x01, REF_MAX = 16 };
+
+typedef struct Ref { const char *text; size_t len; char kind, k; } Ref;
+
+static uint32_t add_refs(Ref *refs, uint32_t n, const StrTab *strs, const StrId *ids, uint32_t count, char kind)
+{
+    for (uint32_t i = 0; i < count && i < REF_MAX; i++) {
+        const char *t = strtab_str(strs, ids[i]);
+        size_t len = strlen(t);
+        if (len >= 2) refs[n++] = (Ref){t, len, kind, (char)(i + 1)};
+    }
+    return n;
+}
+
+/* message as v's template into out (2 * VERDICT_MESSAGE_MAX bytes); false
+ * when it has no reference (then it is held as it is). */
+static bool make_template(const Violation *v, const StrTab *strs, const char *message, size_t len, char *out)
+{
+    Ref refs[2 * REF_MAX + 1];
+    uint32_t n = 0;
+    if (!v->periodic) {
+        const char *t = strtab_str(strs, v->trigger_id);
+        if (strlen(t) >= 2) refs[n++] = (Ref){t, strlen(t), 'T', 0};
+    }
+    n = add_refs(refs, n, strs, v->subjects, v->nsubjects, 'S');
+    n = add_refs(refs, n, strs, violation_evidence(v), v->nevidence, 'E');
+    bool any = false;
+    size_t o = 0;
+    for (size_t p = 0; p < len;) {
+        const Ref *best = NULL;
+        for (uint32_t i = 0; i < n; i++)
+            if (refs[i].len <= len - p && refs[i].text[0] == message[p] && (!best || refs[i].len > best->len) &&
+                memcmp(message + p, refs[i].text, refs[i].len) == 0)
+                best = &refs[i];
+        if (best) {
+            out[o++] = ESC;
+            out[o++] = best->kind;
+            if (best->k) out[o++] = best->k;
+            p += best->len;
+            any = true;
+        } else if (message[p] == ESC) {
+            out[o++] = ESC;
+            out[o++] = ESC;
+            p++;
+            any = true;
+        } else {
+            out[o++] = message[p++];
+        }
+    }
+    out[o] = '\0';
+    return any;
+}
+
+/* The text reference r stands for (r just after an ESC), and its length in the template. */
+static const char *ref_text(const Violation *v, const StrTab *strs, const char *r, size_t *skip)
+{
+    *skip = (r[0] == 'S' || r[0] == 'E') && r[1] ? 2 : 1;
+    uint32_t k = *skip == 2 ? (uint8_t)r[1] - 1u : 0;
+    if (r[0] == 'T') return strtab_str(strs, v->trigger_id);
+    if (r[0] == 'S' && k < v->nsubjects) return strtab_str(strs, v->subjects[k]);
+    if (r[0] == 'E' && k < v->nevidence) return strtab_str(strs, violation_evidence(v)[k]);
+    *skip = r[0] == ESC;
+    return r[0] == ESC ? "\x01" : ""; /* ESC ESC; nothing else is made */
+}
+
+const char *verdict_message(const Violation *v, const StrTab *strs, char buf[VERDICT_MESSAGE_MAX])
+{
+    if (!v->message_refs) return v->message;
+    size_t o = 0;
+    for (const char *t = v->message; *t;) {
+        const char *put = t;
+        size_t len = 1, skip = 0;
+        if (*t == ESC) {
+            put = ref_text(v, strs, t + 1, &skip);
+            len = strlen(put);
+        }
+        t += 1 + skip;
+        if (len > VERDICT_MESSAGE_MAX - 1 - o) len = VERDICT_MESSAGE_MAX - 1 - o; /* cannot happen: the text was shorter */
+        memcpy(buf + o, put, len);
+        o += len;
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+/* The one stored copy of text (a message or a template); NULL when out of memory. */
+static const char *intern_text(Verdicts *vs, const char *text)
+{
+    size_t len = strlen(text);
+    uint32_t hash = hidx_hash_text(text, len), pos = 0;
+    for (uint32_t k; (k = hidx_next(&vs->texts, hash, &pos)) != HIDX_NONE;)
+        if (!strcmp(vs->text[k], text)) return vs->text[k];
+    if (vs->ntext == vs->text_cap) {
+        uint32_t cap = vs->text_cap ? vs->text_cap * 2 : 64;
+        const char **t = realloc(vs->text, sizeof(char *) * cap);
+        if (!t) return NULL;
+        vs->text = t;
+        vs->text_cap = cap;
+    }
+    char *copy = arena_alloc_packed(&vs->out->arena, len + 1, 1);
+    if (!copy || hidx_add(&vs->texts, hash, vs->ntext) != 0) return NULL;
+    memcpy(copy, text, len + 1);
+    return vs->text[vs->ntext++] = copy;
+}
+
+/* ---- storing ---------------------------------------------------------------------- */
 
 /* An evidence event and where it was read, sorted together by the event's id. */
 typedef struct Evidence { StrId id; int64_t loc; } Evidence;
@@ -68,69 +182,80 @@ static int cmp_evidence_by_text(const void *a, const void *b, void *strs)
     return strcmp(strtab_str(strs, ((const Evidence *)a)->id), strtab_str(strs, ((const Evidence *)b)->id));
 }
 
-/* A verdict's stored form: the identity, then copies of the lists and
- * message; false when out of memory. */
-static bool fill_verdict(Verdicts *vs, Violation *v, const Violation *id, const List *subjects, const List *evidence,
-                         const int64_t *evidence_loc, const char *message, Arena *scratch)
+/* A verdict's stored form: the identity, its lists in one block of the
+ * result's arena, its message shared; false when out of memory. */
+static bool fill_verdict(Verdicts *vs, Violation *v, const Violation *in, const char *message, Arena *scratch)
 {
     RunResult *out = vs->out;
-    const Dataset *ds = vs->ds;
-    *v = *id;
-    v->nsubjects = subjects->n;
-    v->subjects = arena_alloc(&out->arena, sizeof(StrId) * (subjects->n + 1));
-    v->evidence = arena_alloc(&out->arena, sizeof(StrId) * (evidence->n + 1));
-    v->evidence_loc = arena_alloc(&out->arena, sizeof(int64_t) * (evidence->n + 1));
-    v->message = arena_strdup(&out->arena, message);
-    if (out->arena.failed) return false;
-    memcpy(v->subjects, subjects->items, sizeof(StrId) * subjects->n);
-    qsort_r(v->subjects, v->nsubjects, sizeof(StrId), cmp_strid_by_text, (void *)&ds->strs);
-    v->nevidence = evidence->n;
-    Evidence *ev = arena_alloc(scratch, sizeof(Evidence) * (evidence->n + 1));
-    if (!ev) return false;
-    for (uint32_t i = 0; i < evidence->n; i++) ev[i] = (Evidence){evidence->items[i], evidence_loc ? evidence_loc[i] : 0};
-    if (evidence->n) qsort_r(ev, evidence->n, sizeof(Evidence), cmp_evidence_by_text, (void *)&ds->strs);
-    for (uint32_t i = 0; i < evidence->n; i++) {
-        v->evidence[i] = ev[i].id;
-        v->evidence_loc[i] = ev[i].loc;
+    const StrTab *strs = &vs->ds->strs;
+    uint32_t ns = in->nsubjects, ne = in->nevidence;
+    StrId *block = arena_alloc_packed(&out->arena, violation_lists_size(ns, ne), sizeof(int64_t));
+    ArenaMark mark = arena_mark(scratch);
+    Evidence *ev = arena_alloc(scratch, sizeof(Evidence) * (ne + 1u));
+    if (!block || !ev) return false;
+    const StrId *in_ev = violation_evidence(in);
+    const int64_t *in_loc = violation_evidence_loc(in);
+    for (uint32_t i = 0; i < ne; i++) ev[i] = (Evidence){in_ev[i], in_loc[i]};
+    if (ne) qsort_r(ev, ne, sizeof(Evidence), cmp_evidence_by_text, (void *)strs);
+    *v = *in;
+    v->subjects = block;
+    memcpy(v->subjects, in->subjects, sizeof(StrId) * ns);
+    qsort_r(v->subjects, ns, sizeof(StrId), cmp_strid_by_text, (void *)strs);
+    StrId *evidence = violation_evidence(v);
+    int64_t *loc = violation_evidence_loc(v);
+    for (uint32_t i = 0; i < ne; i++) {
+        evidence[i] = ev[i].id;
+        loc[i] = ev[i].loc;
     }
-    return true;
+    arena_rewind(scratch, mark); /* a step replays a million verdicts: scratch must not grow with them */
+    size_t len = strlen(message);
+    char tpl[2 * VERDICT_MESSAGE_MAX];
+    v->message_refs = len < VERDICT_MESSAGE_MAX && make_template(v, strs, message, len, tpl);
+    v->message = intern_text(vs, v->message_refs ? tpl : message);
+    return v->message != NULL;
 }
 
-bool verdict_emit(Verdicts *vs, const Violation *id, const List *subjects, const List *evidence, const int64_t *evidence_loc,
-                  const char *message, Arena *scratch)
+bool verdict_emit(Verdicts *vs, const Violation *in, const char *message, Arena *scratch)
 {
     RunResult *out = vs->out;
     if (vs->seen_stale && !seen_rebuild(vs, scratch)) return false;
-    uint32_t hash = (uint32_t)verdict_hash(id, subjects), pos = 0;
+    uint32_t hash = (uint32_t)verdict_hash(in, in->subjects, in->nsubjects), pos = 0;
     for (uint32_t k; (k = hidx_next(&vs->seen, hash, &pos)) != HIDX_NONE;) {
-        if (k < out->n && same_identity(&out->v[k], id, subjects)) {
+        if (k < out->n && same_identity(&out->v[k], in)) {
             /* reported already. Two calendar rows can give the same period:
              * the row judged first when every event is held (the lower one)
              * has its verdict reported, whichever step judges it */
-            if (id->row >= out->v[k].row) return true;
-            return fill_verdict(vs, &out->v[k], id, subjects, evidence, evidence_loc, message, scratch);
+            if (in->row >= out->v[k].row) return true;
+            return fill_verdict(vs, &out->v[k], in, message, scratch);
         }
     }
     if (out->n == out->cap) {
-        uint32_t cap = out->cap ? out->cap * 2 : 256;
+        /* by half again: the result is held to the end of the run */
+        uint32_t cap = out->cap ? out->cap + out->cap / 2 : 256;
         Violation *v = realloc(out->v, sizeof(Violation) * cap);
         if (!v) return false;
         out->v = v;
         out->cap = cap;
     }
     if (hidx_add(&vs->seen, hash, out->n) != 0) return false;
-    return fill_verdict(vs, &out->v[out->n++], id, subjects, evidence, evidence_loc, message, scratch);
+    if (!fill_verdict(vs, &out->v[out->n], in, message, scratch)) return false;
+    out->n++;
+    return true;
 }
 
 void verdict_forget_index(Verdicts *vs)
 {
-    hidx_free(&vs->seen);
+    hidx_clear(&vs->seen); /* its slots stay: as many verdicts come back */
     vs->seen_stale = true;
 }
 
 void verdict_free(Verdicts *vs)
 {
-    verdict_forget_index(vs);
+    hidx_free(&vs->seen);
+    hidx_free(&vs->texts);
+    free(vs->text);
+    vs->text = NULL;
+    vs->ntext = vs->text_cap = 0;
 }
 
 static int cmp_violation(const void *a, const void *b, void *ctx)

@@ -16,16 +16,28 @@ typedef struct Verdicts {
     const Dataset *ds;
     HIdx seen;              /* identity hash -> index into the result */
     bool seen_stale;        /* string ids changed: seen is rebuilt before its next use */
+    HIdx texts;             /* hash of a message text or template -> index into text */
+    const char **text;      /* each stored once, in out->arena */
+    uint32_t ntext, text_cap;
 } Verdicts;
 
-/* Records a verdict of identity `id` (everything but the lists and message);
- * evidence_loc[i]: where evidence->items[i] was read (NULL: all 0). Returns
- * false when out of memory. */
-bool verdict_emit(Verdicts *vs, const Violation *id, const List *subjects, const List *evidence, const int64_t *evidence_loc,
-                  const char *message, Arena *scratch);
+/* Records verdict v: its identity (everything but the lists and message) and
+ * its lists as the VM gives them (subjects and evidence sorted by id, in a
+ * block as engine.h lays it out). The result keeps copies. Returns false
+ * when out of memory. */
+bool verdict_emit(Verdicts *vs, const Violation *v, const char *message, Arena *scratch);
 /* Forgets the identity index (after string ids change); rebuilt on demand. */
 void verdict_forget_index(Verdicts *vs);
 void verdict_free(Verdicts *vs);
+
+/* A stored message is held once for all verdicts with the same text; one
+ * shorter than VERDICT_MESSAGE_MAX is held as a template, the verdict's own
+ * subjects, evidence and trigger replaced by references to them, so that
+ * the messages of a rule that differ only in those share one copy
+ * ("议题\1S1提交\1T1前，…"). verdict_message gives the text: the stored one,
+ * or the template filled in into buf. */
+enum { VERDICT_MESSAGE_MAX = 512 };
+const char *verdict_message(const Violation *v, const StrTab *strs, char buf[VERDICT_MESSAGE_MAX]);
 
 /* The order of the report: by unit, rule, window start or trigger time, then
  * subjects; and the unit summaries by unit. */

@@ -1,9 +1,13 @@
 /* vrow.c - a verdict as report fields (see vrow.h). */
 #include "vrow.h"
 
+#include <stddef.h>
 #include <string.h>
 
+#include "verdict.h"
 #include "ztime.h"
+
+_Static_assert((int)VROW_MESSAGE_SIZE == (int)VERDICT_MESSAGE_MAX, "a VRow holds any message verdict.h fills in");
 
 
 void vrow_time(const Program *p, int64_t t, char buf[VROW_TIME_SIZE]) { zt_format(t, p->meta.tz_offset, buf, VROW_TIME_SIZE); }
@@ -11,7 +15,7 @@ void vrow_time(const Program *p, int64_t t, char buf[VROW_TIME_SIZE]) { zt_forma
 void vrow_make(VRow *row, const Program *p, const Dataset *ds, const Violation *v)
 {
     const ZRule *rule = &p->rules[v->rule];
-    memset(row, 0, sizeof *row);
+    memset(row, 0, offsetof(VRow, message_buf));
     row->p = p;
     row->ds = ds;
     row->v = v;
@@ -19,7 +23,7 @@ void vrow_make(VRow *row, const Program *p, const Dataset *ds, const Violation *
     row->rule = program_string(p, rule->name);
     row->severity = program_severity_name(rule->severity);
     row->status = v->pending ? "pending" : "violation";
-    row->message = v->message;
+    row->message = verdict_message(v, &ds->strs, row->message_buf);
     row->clause = rule->nclauses ? program_string(p, rule->clauses[0].id) : "";
     row->clause_text = rule->nclauses ? program_string(p, rule->clauses[0].text) : "";
     row->pending = v->pending;
@@ -40,8 +44,8 @@ void vrow_make(VRow *row, const Program *p, const Dataset *ds, const Violation *
 
 const char *vrow_tag(const VRow *row, uint32_t i) { return program_string(row->p, row->p->rules[row->v->rule].tags[i]); }
 const char *vrow_subject(const VRow *row, uint32_t i) { return strtab_str(&row->ds->strs, row->v->subjects[i]); }
-const char *vrow_evidence(const VRow *row, uint32_t i) { return strtab_str(&row->ds->strs, row->v->evidence[i]); }
-int64_t vrow_evidence_loc(const VRow *row, uint32_t i) { return row->v->evidence_loc[i]; }
+const char *vrow_evidence(const VRow *row, uint32_t i) { return strtab_str(&row->ds->strs, violation_evidence(row->v)[i]); }
+int64_t vrow_evidence_loc(const VRow *row, uint32_t i) { return violation_evidence_loc(row->v)[i]; }
 
 static const char *list_item(const VRow *row, VRowList which, uint32_t i)
 {

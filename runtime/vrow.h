@@ -4,7 +4,8 @@
  * (subjects' display names: report.c's roster index). Every report format (text, jsonl, json, csv, the
  * SQLite report, an HTML page) and the embedding API read verdicts through
  * this, so a field is computed in one place. A VRow borrows from the program,
- * the data set and the verdict; it owns nothing and needs no freeing. */
+ * the data set and the verdict (its message may be in the VRow itself); it
+ * owns nothing and needs no freeing. */
 #ifndef ZD_VROW_H
 #define ZD_VROW_H
 #include <stdbool.h>
@@ -13,7 +14,7 @@
 #include "engine.h"
 #include "wbuf.h"
 
-enum { VROW_TIME_SIZE = 40 };
+enum { VROW_TIME_SIZE = 40, VROW_MESSAGE_SIZE = 512 /* verdict.h: VERDICT_MESSAGE_MAX */ };
 
 typedef struct VRow {
     const Program *p;
@@ -28,6 +29,7 @@ typedef struct VRow {
     int64_t trigger_loc;               /* line (CSV) or rowid (SQLite) */
     const char *source;                /* where events were read ("events" when unknown) */
     uint32_t ntags, nsubjects, nevidence;
+    char message_buf[VROW_MESSAGE_SIZE];   /* message, when the verdict holds a template (verdict.h) */
 } VRow;
 
 void vrow_make(VRow *row, const Program *p, const Dataset *ds, const Violation *v);

@@ -182,7 +182,7 @@ int zd_report_get(const zd_report *report, size_t i, zd_violation *out)
     out->clause = row.clause;
     out->clause_text = row.clause_text;
     out->severity = row.severity;
-    out->message = row.message;
+    out->message = arena_strdup(&r->arena, row.message); /* row.message may be in row */
     out->pending = row.pending;
     out->trigger = row.trigger;
     if (row.periodic) {
