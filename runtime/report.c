@@ -278,7 +278,9 @@ static void write_text_violation(WBuf *b, Lang lang, const Program *p, const Dat
     } else {
         wbuf_puts(b, msg_text(lang, MSG_REP_EVENT));
         text_put_escaped(b, row.trigger);
-        put_msg_s(b, msg_text(lang, MSG_REP_EVENT_AT), row.trigger_time);
+        char at[VROW_TIME_SIZE];
+        vrow_time(p, v->trigger_time, at);
+        put_msg_s(b, msg_text(lang, MSG_REP_EVENT_AT), at);
         text_put_escaped(b, row.source);
         put_msg_lld(b, msg_text(lang, MSG_REP_EVENT_LOC), (long long)row.trigger_loc);
     }

@@ -43,12 +43,12 @@ static bool seen_rebuild(Verdicts *vs, Arena *scratch)
 {
     RunResult *out = vs->out;
     hidx_clear(&vs->seen);
-    ArenaMark mark = arena_mark(scratch);
+    uint32_t most = 0;
+    for (uint32_t i = 0; i < out->n; i++) most = out->v[i].nsubjects > most ? out->v[i].nsubjects : most;
+    StrId *ids = arena_alloc(scratch, sizeof(StrId) * (most + 1u)); /* one for all: scratch must not grow with the verdicts */
+    if (!ids) return false;
     for (uint32_t i = 0; i < out->n; i++) {
         const Violation *v = &out->v[i];
-        arena_rewind(scratch, mark);
-        StrId *ids = arena_alloc(scratch, sizeof(StrId) * (v->nsubjects + 1u));
-        if (!ids) return false;
         /* the hash needs the id-sorted subjects */
         memcpy(ids, v->subjects, sizeof(StrId) * v->nsubjects);
         for (uint32_t a = 1; a < v->nsubjects; a++)
@@ -74,9 +74,8 @@ typedef struct Ref { const char *text; size_t len; char kind, k; } Ref;
 static uint32_t add_refs(Ref *refs, uint32_t n, const StrTab *strs, const StrId *ids, uint32_t count, char kind)
 {
     for (uint32_t i = 0; i < count && i < REF_MAX; i++) {
-        const char *t = strtab_str(strs, ids[i]);
-        size_t len = strlen(t);
-        if (len >= 2) refs[n++] = (Ref){t, len, kind, (char)(i + 1)};
+        size_t len = strtab_len(strs, ids[i]);
+        if (len >= 2) refs[n++] = (Ref){strtab_str(strs, ids[i]), len, kind, (char)(i + 1)};
     }
     return n;
 }
@@ -87,15 +86,21 @@ static bool make_template(const Violation *v, const StrTab *strs, const char *me
 {
     Ref refs[2 * REF_MAX + 1];
     uint32_t n = 0;
-    if (!v->periodic) {
-        const char *t = strtab_str(strs, v->trigger_id);
-        if (strlen(t) >= 2) refs[n++] = (Ref){t, strlen(t), 'T', 0};
-    }
+    if (!v->periodic && strtab_len(strs, v->trigger_id) >= 2)
+        refs[n++] = (Ref){strtab_str(strs, v->trigger_id), strtab_len(strs, v->trigger_id), 'T', 0};
     n = add_refs(refs, n, strs, v->subjects, v->nsubjects, 'S');
     n = add_refs(refs, n, strs, violation_evidence(v), v->nevidence, 'E');
+    /* the bytes a reference or an escape starts with: the runs of other bytes are copied whole */
+    char stops[2 * REF_MAX + 3] = {ESC};
+    for (uint32_t i = 0; i < n; i++) stops[i + 1] = refs[i].text[0];
     bool any = false;
     size_t o = 0;
     for (size_t p = 0; p < len;) {
+        size_t run = strcspn(message + p, stops);
+        memcpy(out + o, message + p, run);
+        o += run;
+        p += run;
+        if (p == len) break;
         const Ref *best = NULL;
         for (uint32_t i = 0; i < n; i++)
             if (refs[i].len <= len - p && refs[i].text[0] == message[p] && (!best || refs[i].len > best->len) &&
@@ -132,21 +137,26 @@ static const char *ref_text(const Violation *v, const StrTab *strs, const char *
     return r[0] == ESC ? "\x01" : ""; /* ESC ESC; nothing else is made */
 }
 
+/* Appends n bytes of s to buf[*o], within VERDICT_MESSAGE_MAX (always: the
+ * text filled in is the message, shorter than that). */
+static void put(char *buf, size_t *o, const char *s, size_t n)
+{
+    if (n > VERDICT_MESSAGE_MAX - 1 - *o) n = VERDICT_MESSAGE_MAX - 1 - *o;
+    memcpy(buf + *o, s, n);
+    *o += n;
+}
+
 const char *verdict_message(const Violation *v, const StrTab *strs, char buf[VERDICT_MESSAGE_MAX])
 {
     if (!v->message_refs) return v->message;
-    size_t o = 0;
-    for (const char *t = v->message; *t;) {
-        const char *put = t;
-        size_t len = 1, skip = 0;
-        if (*t == ESC) {
-            put = ref_text(v, strs, t + 1, &skip);
-            len = strlen(put);
-        }
-        t += 1 + skip;
-        if (len > VERDICT_MESSAGE_MAX - 1 - o) len = VERDICT_MESSAGE_MAX - 1 - o; /* cannot happen: the text was shorter */
-        memcpy(buf + o, put, len);
-        o += len;
+    size_t o = 0, skip;
+    for (const char *t = v->message;;) {
+        const char *esc = strchrnul(t, ESC);
+        put(buf, &o, t, (size_t)(esc - t));
+        if (!*esc) break;
+        const char *ref = ref_text(v, strs, esc + 1, &skip);
+        put(buf, &o, ref, strlen(ref));
+        t = esc + 1 + skip;
     }
     buf[o] = '\0';
     return buf;
@@ -190,24 +200,26 @@ static bool fill_verdict(Verdicts *vs, Violation *v, const Violation *in, const 
     const StrTab *strs = &vs->ds->strs;
     uint32_t ns = in->nsubjects, ne = in->nevidence;
     StrId *block = arena_alloc_packed(&out->arena, violation_lists_size(ns, ne), sizeof(int64_t));
+    /* a verdict names a few evidence events: sorted on the stack, in scratch when many */
+    Evidence few[16];
     ArenaMark mark = arena_mark(scratch);
-    Evidence *ev = arena_alloc(scratch, sizeof(Evidence) * (ne + 1u));
+    Evidence *ev = ne <= 16 ? few : arena_alloc(scratch, sizeof(Evidence) * ne);
     if (!block || !ev) return false;
     const StrId *in_ev = violation_evidence(in);
     const int64_t *in_loc = violation_evidence_loc(in);
     for (uint32_t i = 0; i < ne; i++) ev[i] = (Evidence){in_ev[i], in_loc[i]};
-    if (ne) qsort_r(ev, ne, sizeof(Evidence), cmp_evidence_by_text, (void *)strs);
+    if (ne > 1) qsort_r(ev, ne, sizeof(Evidence), cmp_evidence_by_text, (void *)strs);
     *v = *in;
     v->subjects = block;
     memcpy(v->subjects, in->subjects, sizeof(StrId) * ns);
-    qsort_r(v->subjects, ns, sizeof(StrId), cmp_strid_by_text, (void *)strs);
+    if (ns > 1) qsort_r(v->subjects, ns, sizeof(StrId), cmp_strid_by_text, (void *)strs);
     StrId *evidence = violation_evidence(v);
     int64_t *loc = violation_evidence_loc(v);
     for (uint32_t i = 0; i < ne; i++) {
         evidence[i] = ev[i].id;
         loc[i] = ev[i].loc;
     }
-    arena_rewind(scratch, mark); /* a step replays a million verdicts: scratch must not grow with them */
+    if (ev != few) arena_rewind(scratch, mark); /* a step replays a million verdicts: scratch must not grow with them */
     size_t len = strlen(message);
     char tpl[2 * VERDICT_MESSAGE_MAX];
     v->message_refs = len < VERDICT_MESSAGE_MAX && make_template(v, strs, message, len, tpl);

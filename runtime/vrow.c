@@ -33,7 +33,6 @@ void vrow_make(VRow *row, const Program *p, const Dataset *ds, const Violation *
         vrow_time(p, v->to, row->window_to);
     } else {
         row->trigger = strtab_str(&ds->strs, v->trigger_id);
-        vrow_time(p, v->trigger_time, row->trigger_time);
         row->trigger_loc = v->trigger_loc;
     }
     row->source = ds->event_source ? ds->event_source : "events";

@@ -25,7 +25,6 @@ typedef struct VRow {
     bool pending, periodic;
     char window_from[VROW_TIME_SIZE], window_to[VROW_TIME_SIZE]; /* periodic; else "" */
     const char *trigger;               /* triggered: the event's id; else NULL */
-    char trigger_time[VROW_TIME_SIZE]; /* triggered; else "" */
     int64_t trigger_loc;               /* line (CSV) or rowid (SQLite) */
     const char *source;                /* where events were read ("events" when unknown) */
     uint32_t ntags, nsubjects, nevidence;
@@ -42,6 +41,8 @@ typedef enum VRowList { VROW_TAGS, VROW_SUBJECTS, VROW_EVIDENCE } VRowList;
 /* One of the lists as "a;b;c" (CSV cells, database columns), appended to b. */
 void vrow_put_list(WBuf *b, const VRow *row, VRowList which);
 
+/* A time as the reports write it (a triggered verdict's: v->trigger_time,
+ * formatted only by the report that shows it). */
 void vrow_time(const Program *p, int64_t t, char buf[VROW_TIME_SIZE]);
 
 #endif

@@ -146,12 +146,97 @@ static void test_report_order(void **state)
     for (int i = 0; i < 5; i++) assert_string_equal(message(f, (uint32_t)i), want[i]);
 }
 
+/* A triggered verdict of rule 2 in unit1 at trigger `trig` (input place
+ * `order`) with these subjects and evidence (their locations 10, 20, ...),
+ * its lists laid out as the VM's host lays them out (engine.h). */
+static Violation triggered(Fixture *f, const char *trig, uint32_t order, const char *const *subjects, uint32_t ns,
+                           const char *const *evidence, uint32_t ne)
+{
+    Violation v = {0};
+    v.rule = 2;
+    v.unit = f->u1;
+    v.row = ZNONE;
+    v.trigger_id = strtab_intern(&f->ds.strs, trig, strlen(trig));
+    v.trigger_order = order;
+    v.nsubjects = ns;
+    v.nevidence = ne;
+    v.subjects = arena_alloc(&f->scratch, violation_lists_size(ns, ne));
+    for (uint32_t i = 0; i < ns; i++) v.subjects[i] = strtab_intern(&f->ds.strs, subjects[i], strlen(subjects[i]));
+    for (uint32_t i = 0; i < ne; i++) {
+        violation_evidence(&v)[i] = strtab_intern(&f->ds.strs, evidence[i], strlen(evidence[i]));
+        violation_evidence_loc(&v)[i] = 10 * (i + 1);
+    }
+    return v;
+}
+
+static void test_messages_held_once(void **state)
+{
+    Fixture *f = *state;
+    /* two verdicts of a rule whose messages differ only in the verdict's own subject and trigger */
+    const char *s1[] = {"u2-T00068"}, *s2[] = {"u2-T00070"};
+    Violation a = triggered(f, "u2-0000347", 1, s1, 1, NULL, 0), b = triggered(f, "u2-0000348", 2, s2, 1, NULL, 0);
+    assert_true(verdict_emit(&f->vs, &a, "议题u2-T00068提交u2-0000347前，书记未与校长沟通", &f->scratch));
+    assert_true(verdict_emit(&f->vs, &b, "议题u2-T00070提交u2-0000348前，书记未与校长沟通", &f->scratch));
+    assert_int_equal(f->out.n, 2);
+    assert_string_equal(message(f, 0), "议题u2-T00068提交u2-0000347前，书记未与校长沟通");
+    assert_string_equal(message(f, 1), "议题u2-T00070提交u2-0000348前，书记未与校长沟通");
+    /* one stored text for both, which names neither */
+    assert_true(f->out.v[0].message_refs);
+    assert_ptr_equal(f->out.v[0].message, f->out.v[1].message);
+    assert_null(strstr(f->out.v[0].message, "u2-T00068"));
+    assert_null(strstr(f->out.v[0].message, "u2-0000347"));
+    /* a message with no id of its own is held as it is, once */
+    Violation c = triggered(f, "u2-0000349", 3, s1, 1, NULL, 0), d = triggered(f, "u2-0000350", 4, s2, 1, NULL, 0);
+    assert_true(verdict_emit(&f->vs, &c, "未通报", &f->scratch));
+    assert_true(verdict_emit(&f->vs, &d, "未通报", &f->scratch));
+    assert_false(f->out.v[2].message_refs);
+    assert_string_equal(f->out.v[2].message, "未通报");
+    assert_ptr_equal(f->out.v[2].message, f->out.v[3].message);
+}
+
+static void test_message_text_kept_exactly(void **state)
+{
+    Fixture *f = *state;
+    /* evidence given out of text order: stored in text order with their locations,
+     * and the message still reads as given */
+    const char *subj[] = {"ab123", "ab12"}, *ev[] = {"ev-2", "ev-1"};
+    Violation v = triggered(f, "t-1", 1, subj, 2, ev, 2);
+    const char *text = "ab12 and ab123 (ab12) saw ev-1, ev-2 at t-1; \x01S\x01 \x01\x01 a";
+    assert_true(verdict_emit(&f->vs, &v, text, &f->scratch));
+    const Violation *got = &f->out.v[0];
+    assert_string_equal(strtab_str(&f->ds.strs, violation_evidence(got)[0]), "ev-1");
+    assert_int_equal(violation_evidence_loc(got)[0], 20);
+    assert_string_equal(strtab_str(&f->ds.strs, violation_evidence(got)[1]), "ev-2");
+    assert_int_equal(violation_evidence_loc(got)[1], 10);
+    assert_true(got->message_refs);
+    assert_string_equal(message(f, 0), text);
+    /* one too long to fill into a report's buffer is held as it is */
+    char longer[VERDICT_MESSAGE_MAX + 40];
+    memset(longer, 'x', sizeof longer - 1);
+    longer[sizeof longer - 1] = '\0';
+    memcpy(longer + 100, "ab123", 5);
+    Violation w = triggered(f, "t-2", 2, subj, 2, NULL, 0);
+    assert_true(verdict_emit(&f->vs, &w, longer, &f->scratch));
+    assert_false(f->out.v[1].message_refs);
+    assert_string_equal(message(f, 1), longer);
+}
+
+static void test_violation_size(void **state)
+{
+    (void)state;
+    /* a million verdicts are held to the end of a run (docs/runtime.md, "Memory") */
+    assert_true(sizeof(Violation) <= 80);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_same_identity_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lower_calendar_row_wins, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_messages_held_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_message_text_kept_exactly, setup, teardown),
+        cmocka_unit_test(test_violation_size),
     };
     return cmocka_run_group_tests_name("verdict", tests, NULL, NULL);
 }
