@@ -34,7 +34,7 @@ void verdict_free(Verdicts *vs);
  * shorter than VERDICT_MESSAGE_MAX is held as a template, the verdict's own
  * subjects, evidence and trigger replaced by references to them, so that
  * the messages of a rule that differ only in those share one copy
- * ("议题\1S1提交\1T1前，…"). verdict_message gives the text: the stored one,
+ * ("议题\1S\1提交\1T前，…": ESC is byte 1). verdict_message gives the text: the stored one,
  * or the template filled in into buf. */
 enum { VERDICT_MESSAGE_MAX = 512 };
 const char *verdict_message(const Violation *v, const StrTab *strs, char buf[VERDICT_MESSAGE_MAX]);
