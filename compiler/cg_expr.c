@@ -230,6 +230,22 @@ static void gen_row_select(Gen *g, Var *sc, Expr *e)
     cg_emit(g, ZOP_LOAD, result, 0, 0, e->loc);
 }
 
+/* An `exists` that only asks whether its keys happened by a time: one
+ * EARLIEST, no scan and nothing kept while streaming (plan_earliest). Not
+ * when tracing: zhidu explain shows the events a selection examines. */
+static bool gen_earliest(Gen *g, Var *sc, Expr *e)
+{
+    EarliestPlan ep;
+    if (g->trace || !plan_earliest(e, &ep)) return false;
+    uint32_t fields = cg_const(g, CONST_MASK, (int64_t)ep.fields);
+    if (fields > UINT16_MAX) return false; /* operand b is 16 bits: scan */
+    uint32_t types = cg_const(g, CONST_MASK, (int64_t)cg_known_types(g, e->event_mask));
+    for (int i = 0; i < ep.nkeys; i++) cg_expr(g, sc, ep.key[i]);
+    cg_expr(g, sc, ep.until);
+    cg_emit(g, ZOP_EARLIEST, ep.nkeys | (ep.strict ? 0x80 : 0), (int)fields, types, e->loc);
+    return true;
+}
+
 /* exists / count / latest / first: a scan over the events of the checked range. */
 static void gen_select(Gen *g, Var *sc, Expr *e)
 {
@@ -237,6 +253,7 @@ static void gen_select(Gen *g, Var *sc, Expr *e)
         gen_row_select(g, sc, e);
         return;
     }
+    if (gen_earliest(g, sc, e)) return;
     int result = cg_new_slots(g, 1, e->loc);
     int ev = cg_new_slots(g, 2, e->loc);
     Var *inner = cg_bind_var(g, sc, e->name, ev);

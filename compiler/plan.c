@@ -334,6 +334,82 @@ void plan_retention(const PlanContext *ctx, const Expr *select, const ScanPlan *
     if (pr->pick != ZK_ALL) pr->fields = fields;
 }
 
+/* Whether e is `var.f` of a log field holding names (or lists of them, `list`). */
+static bool name_field(const Expr *e, const char *var, bool list)
+{
+    if (e->kind != EX_FIELD || e->lhs->kind != EX_NAME || strcmp(e->lhs->name, var) || e->field < 0 || e->field >= 64 ||
+        !e->type)
+        return false;
+    const Type *t = e->type;
+    if ((t->kind == T_LIST) != list) return false;
+    if (list) t = t->elem;
+    return t && (t->kind == T_TEXT || t->kind == T_ID || t->kind == T_PERSON || t->kind == T_ENUM);
+}
+
+/* A value (or a list of values, `list`) of names for a key: it depends
+ * neither on var nor on other events. */
+static bool key_value(const Expr *k, const char *var, bool list)
+{
+    if (!k->type || mentions(k, var) || selects_events(k)) return false;
+    if (list) return k->type->kind == T_LIST;
+    return k->type->kind == T_TEXT || k->type->kind == T_ID || k->type->kind == T_PERSON || k->type->kind == T_ENUM;
+}
+
+/* Conjunct c as a key of p: the field it pins and its value(s). */
+static bool earliest_key(const char *var, Expr *c, EarliestPlan *p)
+{
+    if (c->kind != EX_BINARY) return false;
+    Expr *a = c->lhs, *b = c->rhs, *f = NULL, *k = NULL;
+    if (c->op == OP_EQ && name_field(a, var, false) && key_value(b, var, false)) f = a, k = b;
+    else if (c->op == OP_EQ && name_field(b, var, false) && key_value(a, var, false)) f = b, k = a;
+    else if (c->op == OP_IN && name_field(b, var, true) && key_value(a, var, false)) f = b, k = a;
+    else if (c->op == OP_IN && name_field(a, var, false) && key_value(b, var, true)) f = a, k = b;
+    else if (c->op == OP_NE) {
+        /* `var.f & S != {}` (or `S & var.f`, or mirrored): any of S in var.f */
+        Expr *inter = b->kind == EX_SET && !b->args.len ? a : a->kind == EX_SET && !a->args.len ? b : NULL;
+        if (!inter || inter->kind != EX_BINARY || inter->op != OP_INTER) return false;
+        if (name_field(inter->lhs, var, true) && key_value(inter->rhs, var, true)) f = inter->lhs, k = inter->rhs;
+        else if (name_field(inter->rhs, var, true) && key_value(inter->lhs, var, true)) f = inter->rhs, k = inter->lhs;
+    }
+    if (!f || (p->fields >> f->field & 1) || p->nkeys == ZL_EARLIEST_KEYS) return false;
+    /* in field order: the keys after it move up */
+    int at = p->nkeys++;
+    for (; at > 0 && p->field[at - 1] > f->field; at--) {
+        p->key[at] = p->key[at - 1];
+        p->field[at] = p->field[at - 1];
+    }
+    p->key[at] = k;
+    p->field[at] = f->field;
+    p->fields |= (uint64_t)1 << f->field;
+    return true;
+}
+
+/* Every conjunct of e (its `and`s taken apart, to a depth) a key of p or
+ * its one upper time bound. */
+static bool earliest_conjuncts(const char *var, Expr *e, EarliestPlan *p, int depth)
+{
+    if (e->kind == EX_BINARY && e->op == OP_AND)
+        return depth < 64 && earliest_conjuncts(var, e->lhs, p, depth + 1) && earliest_conjuncts(var, e->rhs, p, depth + 1);
+    if (e->kind == EX_BINARY && !p->until) {
+        Expr *bound = NULL;
+        if ((e->op == OP_LE || e->op == OP_LT) && is_time_of(e->lhs, var)) bound = e->rhs;
+        if ((e->op == OP_GE || e->op == OP_GT) && is_time_of(e->rhs, var)) bound = e->lhs;
+        if (bound && !mentions(bound, var) && !selects_events(bound) && bound->type && bound->type->kind == T_TIME) {
+            p->until = bound;
+            p->strict = e->op == OP_LT || e->op == OP_GT;
+            return true;
+        }
+    }
+    return earliest_key(var, e, p);
+}
+
+bool plan_earliest(const Expr *select, EarliestPlan *out)
+{
+    memset(out, 0, sizeof *out);
+    if (select->select != SEL_EXISTS || select->rows || !select->rhs) return false;
+    return earliest_conjuncts(select->name, select->rhs, out, 0) && out->until && out->nkeys > 0;
+}
+
 void plan_scan(const Expr *select, ScanPlan *out)
 {
     memset(out, 0, sizeof *out);

@@ -9,6 +9,7 @@
 #define ZD_PLAN_H
 #include <stdbool.h>
 #include <stdint.h>
+#include "limits.h"
 #include "program.h"
 #include "sema.h"
 
@@ -45,6 +46,23 @@ typedef struct ScanPlan {
 } ScanPlan;
 
 void plan_scan(const Expr *select, ScanPlan *out);
+
+/* An `exists` answered by the earliest time of each key (EARLIEST): every
+ * conjunct of its where pins a field of the event that holds names to values
+ * not depending on it (`x.f == k`, `k in x.f`; `x.f in S` for a field of one
+ * value, `x.f & S != {}` for a list field: any of S), each field once, but
+ * one, its upper time bound `x.time <= U` (or `<`, or mirrored). Keys in
+ * field order. */
+typedef struct EarliestPlan {
+    uint64_t fields;
+    Expr *key[ZL_EARLIEST_KEYS];
+    int field[ZL_EARLIEST_KEYS];
+    int nkeys;
+    Expr *until;
+    bool strict;
+} EarliestPlan;
+
+bool plan_earliest(const Expr *select, EarliestPlan *out);
 
 /* Where a selection stands in its rule, as far as retention cares. */
 typedef struct PlanContext {

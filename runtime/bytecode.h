@@ -9,7 +9,7 @@
 #include "msg.h"
 #include "program.h"
 
-enum { BC_VERSION = 5, BC_HEADER_SIZE = 32, BC_SECTION_ENTRY_SIZE = 16, BC_MAX_FILE_SIZE = 256 * 1024 * 1024 };
+enum { BC_VERSION = 6, BC_HEADER_SIZE = 32, BC_SECTION_ENTRY_SIZE = 16, BC_MAX_FILE_SIZE = 256 * 1024 * 1024 };
 extern const unsigned char bc_magic[8];
 
 typedef enum BcSection {

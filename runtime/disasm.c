@@ -59,6 +59,19 @@ static const char *field_name(const Program *p, const ZTable *t, uint32_t f)
 
 static const ZTable *table_at(const Program *p, uint32_t b) { return b < p->ntables ? &p->tables[b] : NULL; }
 
+/* The log fields of a field mask constant: "(.a, .b)". */
+static void field_names(FILE *out, const Program *p, uint32_t c)
+{
+    uint64_t fields = c < p->nconsts ? (uint64_t)p->consts[c].value : 0;
+    const char *sep = "(";
+    for (uint32_t f = 0; f < p->log.nfields && f < 64; f++)
+        if (fields >> f & 1) {
+            text_printf_escaped(out, "%s.%s", sep, program_string(p, p->log.fields[f].name));
+            sep = ", ";
+        }
+    fputs(*sep == '(' ? "(?)" : ")", out);
+}
+
 void disasm_insn(const Program *p, uint32_t i, uint32_t fstart, FILE *out)
 {
     const Insn *in = &p->code[i];
@@ -91,6 +104,12 @@ void disasm_insn(const Program *p, uint32_t i, uint32_t fstart, FILE *out)
     case LAYOUT_SLOTF: fprintf(o, "s%u, .%s", in->a, field_name(p, &p->log, in->b)); break;
     case LAYOUT_TRACE: fprintf(o, "s%u, point %u", in->a, in->c); break;
     case LAYOUT_ROWS: { const ZTable *t = table_at(p, in->b); fprintf(o, "s%u, %s", in->a, t ? program_string(p, t->name) : "?"); break; }
+    case LAYOUT_EARLY:
+        fprintf(o, "%u%s, ", in->a & 0x7Fu, in->a & 0x80u ? " <" : "");
+        field_names(o, p, in->b);
+        fputs(", ", o);
+        print_const(p, in->c, o);
+        break;
     }
     fclose(o);
     const ZLine *ln = &p->lines[i];
@@ -105,6 +124,14 @@ void disasm_insn(const Program *p, uint32_t i, uint32_t fstart, FILE *out)
 static void print_plan(const Program *p, uint32_t i, FILE *out)
 {
     const Insn *in = &p->code[i];
+    if (in->op == ZOP_EARLIEST) { /* one lookup: no scan */
+        fputs("      plan:", out);
+        if (in->c < p->nconsts) type_names(out, p, (uint64_t)p->consts[in->c].value, true);
+        fputs(": earliest time by ", out);
+        field_names(out, p, in->b);
+        fprintf(out, " (%s a time)  ; %u:%u\n", in->a & 0x80u ? "before" : "until", p->lines[i].line, p->lines[i].col);
+        return;
+    }
     bool key = in->op == ZOP_SCAN_INIT_EQ || in->op == ZOP_SCAN_INIT_EQ_IN;
     bool period = in->op == ZOP_SCAN_INIT_IN || in->op == ZOP_SCAN_INIT_EQ_IN;
     bool from = false, last = false, until = i > 0 && p->code[i - 1].op != ZOP_MISSING; /* the until is pushed last */
@@ -251,7 +278,8 @@ void disasm_program(const Program *p, FILE *out)
         }
         for (uint32_t f = 0; f < p->nfuncs; f++)
             for (uint32_t k = 0; p->funcs[f].rule == i && k < p->funcs[f].count && p->funcs[f].start + k < p->ninsns; k++)
-                if (zop_is_scan_init(p->code[p->funcs[f].start + k].op)) print_plan(p, p->funcs[f].start + k, out);
+                if (zop_is_scan_init(p->code[p->funcs[f].start + k].op) || p->code[p->funcs[f].start + k].op == ZOP_EARLIEST)
+                    print_plan(p, p->funcs[f].start + k, out);
     }
     fputs("\ncode:\n", out);
     static const char *fkinds[] = {"body", "event filter", "row filter"};

@@ -21,6 +21,7 @@ enum {
     ZL_MAX_TZ_OFFSET = 18 * 3600, /* seconds east or west of UTC */
     ZL_MAX_EXPANSION = 100000,  /* expression nodes of one definition, its calls inlined */
     ZL_MAX_DISJUNCTS = 8,       /* disjuncts of one `or` whose index lists a scan unites (SCAN_ANY_*) */
+    ZL_EARLIEST_KEYS = 4,       /* key fields of one EARLIEST: an `exists` pinning more keeps scanning */
     ZL_MAX_OPEN_SCANS = 2,      /* loops over all events nested in a rule (a trigger, a selection
                                  * by neither a field's value nor a period): n events cost n^2 */
 };

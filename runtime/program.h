@@ -36,6 +36,7 @@ typedef enum InsnLayout {
     LAYOUT_EMIT,   /* b: number of message parts */
     LAYOUT_TRACE,  /* a: slot, c: trace point (Program.trace) */
     LAYOUT_ROWS,   /* a: slot, b: a calendar table */
+    LAYOUT_EARLY,  /* a: key count (| 0x80: strict), b: constant index of a field mask, c: of a type mask */
 } InsnLayout;
 
 typedef struct OpcodeInfo {

@@ -470,12 +470,14 @@ static bool plan_unit(Stream *s, uint32_t k, uint32_t piece)
 }
 
 /* Unit k made ready for its tasks: its events sorted when the run holds them
- * all, and on several workers its field indexes built, which the tasks then
- * only read. False when out of memory. */
+ * all, on several workers its field indexes built, which the tasks then
+ * only read, and its new events taken into its earliest times. False when
+ * out of memory. */
 static bool prepare_unit(Stream *s, uint32_t k)
 {
     Unit *u = &s->units[k].u;
-    return (s->streaming || unit_sort_events(u, s->ds)) && (!s->pool || unit_build_indexes(u, s->ds));
+    return (s->streaming || unit_sort_events(u, s->ds)) && (!s->pool || unit_build_indexes(u, s->ds)) &&
+           earliest_setup(&u->early, s->p) && earliest_add(&u->early, s->ds, u->evs, first_new_position(s, &s->units[k]), u->nevs);
 }
 
 /* Pool job: the item-th piece of a step's work on several workers. The

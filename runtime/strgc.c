@@ -46,6 +46,7 @@ static void visit_strings(Stream *s, StrVisit fn, void *ctx)
     }
     for (uint32_t i = 0; i < s->nunits; i++) {
         fn(&s->units[i].u.id, ctx);
+        earliest_visit(&s->units[i].u.early, fn, ctx);
     }
     for (uint32_t i = 0; i < out->njudged; i++) fn(&out->judged[i].unit, ctx);
     for (int d = 1; d <= 7; d++) fn(&s->vm.weekday[d], ctx);
@@ -68,8 +69,10 @@ bool strgc_collect(Stream *s)
     }
     visit_strings(s, remap_string, map);
     bool ok = true;
-    for (uint32_t i = 0; ok && i < s->nunits; i++)
+    for (uint32_t i = 0; ok && i < s->nunits; i++) {
+        earliest_rehash(&s->units[i].u.early);
         if (!s->units[i].skip) ok = unit_rekey(&s->units[i].u, s->p, ds, map);
+    }
     free(map);
     free(live);
     verdict_forget_index(&s->verdicts); /* verdict identities hash the ids */

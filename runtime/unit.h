@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "dataset.h"
+#include "earliest.h"
 #include "hidx.h"
 #include "program.h"
 
@@ -34,6 +35,7 @@ typedef struct Unit {
     uint32_t *nrows;
     HIdx *keyed;          /* per table (keyed tables only): hidx_hash_id of a key -> its row (the later row wins) */
     FieldIndex *fields;   /* per log field, built on first use */
+    Earliest early;       /* the earliest time of each key, over every event of the unit so far (earliest.h) */
 } Unit;
 
 /* The reference rows that apply to u->id and the keyed indexes. Returns

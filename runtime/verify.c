@@ -56,6 +56,7 @@ static int pops_of(const Insn *in)
     int pops = opcode_info[in->op].pops;
     if (pops >= 0) return pops;
     if (in->op == ZOP_MAKE_LIST) return in->b;
+    if (in->op == ZOP_EARLIEST) return (in->a & 0x7F) + 1; /* the keys and the until */
     return in->b + 2; /* VIOLATE / PENDING: subjects, evidence, b parts */
 }
 
@@ -245,6 +246,26 @@ static int check_func_ref(const Program *p, uint32_t f, uint32_t rule, ZFuncKind
     return 0;
 }
 
+/* EARLIEST: a type mask, and 1 to ZL_EARLIEST_KEYS key fields of the log
+ * holding names (text, id, person, enum, or lists of them), as many as keys. */
+static int check_earliest(const Program *p, uint32_t at, const Insn *in, Lang lang, char *err, size_t size)
+{
+    if (in->c >= p->nconsts || p->consts[in->c].kind != CONST_MASK)
+        return fail(lang, err, size, V_OPERAND_NOT_EVENT_TYPE, at, in->c);
+    if (p->nevent_types < 64 && ((uint64_t)p->consts[in->c].value >> p->nevent_types) != 0)
+        return fail(lang, err, size, V_MASK_NAMES_EVENT_TYPES, at);
+    uint64_t fields = in->b < p->nconsts && p->consts[in->b].kind == CONST_MASK ? (uint64_t)p->consts[in->b].value : 0;
+    uint32_t n = (uint32_t)__builtin_popcountll(fields);
+    bool ok = n >= 1 && n <= ZL_EARLIEST_KEYS && (p->log.nfields >= 64 || (fields >> p->log.nfields) == 0);
+    for (uint32_t f = 0; ok && f < p->log.nfields && f < 64; f++) {
+        uint8_t base = p->log.fields[f].type & ~VT_LIST_FLAG;
+        if (fields >> f & 1) ok = base == VT_TEXT || base == VT_ID || base == VT_PERSON || base == VT_ENUM;
+    }
+    if (!ok) return fail(lang, err, size, V_EARLIEST_FIELDS, at, in->b, ZL_EARLIEST_KEYS);
+    if ((in->a & 0x7Fu) != n) return fail(lang, err, size, V_EARLIEST_COUNT, at, in->a & 0x7Fu, n);
+    return 0;
+}
+
 static int check_insn(const Program *p, uint32_t at, const Insn *in, Lang lang, char *err, size_t size)
 {
     const OpcodeInfo *info = &opcode_info[in->op];
@@ -289,6 +310,8 @@ static int check_insn(const Program *p, uint32_t at, const Insn *in, Lang lang, 
         if (p->nevent_types < 64 && ((uint64_t)p->consts[in->c].value >> p->nevent_types) != 0)
             return fail(lang, err, size, V_MASK_NAMES_EVENT_TYPES, at);
         break;
+    case LAYOUT_EARLY:
+        return check_earliest(p, at, in, lang, err, size);
     default:
         break;
     }

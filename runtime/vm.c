@@ -617,6 +617,37 @@ static bool scan_next(Vm *vm, Iter *it, uint32_t *event)
     return false;
 }
 
+/* EARLIEST: whether some combination of the keys (each a name, or any name of
+ * a list; missing: none) has its earliest time <= until (< when strict), which
+ * is what an `exists` scan pinning those fields would find. What it read is
+ * recorded as that scan would: up to the match, else up to until. */
+static bool earliest(Vm *vm, const Insn *in, const Value *keys, Value until)
+{
+    const EarliestTable *t = earliest_table(&vm->unit->early, (uint64_t)vm->p->consts[in->c].value,
+                                            (uint64_t)vm->p->consts[in->b].value);
+    uint32_t n = in->a & 0x7Fu, at[ZL_EARLIEST_KEYS] = {0}, nv[ZL_EARLIEST_KEYS];
+    const StrId *vals[ZL_EARLIEST_KEYS];
+    int64_t best = INT64_MAX;
+    bool any = t != NULL;
+    for (uint32_t i = 0; any && i < n; i++) {
+        if (keys[i].tag == V_STR) vals[i] = &keys[i].idx, nv[i] = 1;
+        else if (keys[i].tag == V_LIST) vals[i] = as_list(keys[i])->items, nv[i] = as_list(keys[i])->n;
+        else nv[i] = 0;
+        any = nv[i] > 0;
+    }
+    while (any) {
+        StrId combo[ZL_EARLIEST_KEYS];
+        for (uint32_t i = 0; i < n; i++) combo[i] = vals[i][at[i]];
+        int64_t e = earliest_get(t, combo);
+        if (e < best) best = e;
+        any = earliest_next(at, nv, n);
+    }
+    bool found = until.tag == V_TIME && best != INT64_MAX && (in->a & 0x80u ? best < until.i : best <= until.i);
+    int64_t need = found ? best : until.tag == V_TIME ? until.i : INT64_MAX;
+    if (need > vm->host->reads->need_data) vm->host->reads->need_data = need;
+    return found;
+}
+
 /* ---- the interpreter ---------------------------------------------------------------- */
 
 /* ROSTER_ATTR: the union of column in->c over the roster rows of `person` in
@@ -914,6 +945,11 @@ Value vm_call(Vm *vm, uint32_t f, Value arg)
         case ZOP_SCAN_ANY_OR: scan_any_or(slots[in->a + 1u].it); break;
         case ZOP_SCAN_ANY_END: scan_any_end(slots[in->a + 1u].it); break;
         case ZOP_SCAN_LAST: scan_last(vm, slots[in->a + 1u].it); break;
+        case ZOP_EARLIEST:
+            sp -= (in->a & 0x7Fu) + 1u;
+            *sp = mk_bool(earliest(vm, in, sp, sp[in->a & 0x7Fu]));
+            sp++;
+            break;
         case ZOP_SCAN_NEXT: {
             next_iteration(vm, slots[in->a + 1u].it, slots, fn->nslots, in->a, in->a + 1u, stack, sp);
             uint32_t e;

@@ -3,7 +3,8 @@
 # runtime/opcodes.def declares: one row per opcode, in the same order, and in
 # each row the operands (from the layout, through the doc's layout table, which
 # must name every layout of program.h), the stack effect (pops -> pushes; a
-# count of -1 is "b", or "b+2" for VIOLATE/PENDING as verify.c counts it) and
+# count of -1 is "b", "a+1" for EARLIEST, or "b+2" for VIOLATE/PENDING as
+# verify.c counts it) and
 # the effect (the synopsis, word for word). Only the last column, what the
 # verifier checks, is prose the test cannot derive.
 set -u
@@ -63,7 +64,7 @@ for name, layout, pops, pushes, syn in ops:
     if pops >= 0:
         p = str(pops)
     else:
-        p = "b" if layout == "COUNT" else "b+2"
+        p = "b" if layout == "COUNT" else "a+1" if layout == "EARLY" else "b+2"
     want = [layout_rows.get(layout, "?"), "%s → %d" % (p, pushes), syn]
     got = c[1:4]
     say(got == want, "opcode %s documented" % name,

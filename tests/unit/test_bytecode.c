@@ -1197,6 +1197,46 @@ static void test_refuse_operands_out_of_range(void **state)
     expect_refused(TINY(op255), "insn 0: unknown opcode 255", NULL);
 }
 
+/* EARLIEST: its key fields a mask of fields holding names, as many as the
+ * keys it pops, and an event-type mask; a well-formed one verifies and runs
+ * off no retention entry. The tiny log's fields: id (0), time (1), type (2). */
+static void test_refuse_bad_earliest(void **state)
+{
+    (void)state;
+    static const Insn ok[] = {I(CONST, 0, 0, C_STR_EV), I(CONST, 0, 0, C_TIME), I(EARLIEST, 1, C_MASK, C_MASK), I(POP, 0, 0, 0),
+                              I(RETURN, 0, 0, 0)};
+    Program *p = TINY(ok);
+    p->nretains = 0;
+    char err[512] = "";
+    if (verify_program(p, err, sizeof err)) fail_msg("a well-formed EARLIEST is refused: %s", err);
+    program_free(p);
+    static const Insn strict[] = {I(CONST, 0, 0, C_STR_EV), I(CONST, 0, 0, C_TIME), I(EARLIEST, 0x81, C_MASK, C_MASK),
+                                  I(POP, 0, 0, 0), I(RETURN, 0, 0, 0)};
+    p = TINY(strict);
+    if (verify_program(p, err, sizeof err)) fail_msg("a strict EARLIEST is refused: %s", err);
+    program_free(p);
+    /* the key fields not a mask constant */
+    static const Insn not_mask[] = {I(CONST, 0, 0, C_STR_EV), I(CONST, 0, 0, C_TIME), I(EARLIEST, 1, C_INT, C_MASK),
+                                    I(POP, 0, 0, 0), I(RETURN, 0, 0, 0)};
+    expect_refused(TINY(not_mask), "insn 2: EARLIEST's key fields (constant 2) must be a mask of 1 to 4 fields of the log", NULL);
+    /* a key field holding times: the constant's mask names field 1 */
+    p = TINY(ok);
+    p->consts[C_DURATION] = (ZConst){CONST_MASK, 2};
+    p->code[2].b = C_DURATION;
+    expect_refused(p, "insn 2: EARLIEST's key fields (constant 3) must be", NULL);
+    /* two keys popped, one field named */
+    static const Insn count[] = {I(CONST, 0, 0, C_STR_EV), I(CONST, 0, 0, C_STR_EV), I(CONST, 0, 0, C_TIME),
+                                 I(EARLIEST, 2, C_MASK, C_MASK), I(POP, 0, 0, 0), I(RETURN, 0, 0, 0)};
+    expect_refused(TINY(count), "insn 3: EARLIEST takes 2 keys, but its field mask names 1 fields", NULL);
+    /* the event types not a mask constant, or naming types that do not exist */
+    static const Insn types[] = {I(CONST, 0, 0, C_STR_EV), I(CONST, 0, 0, C_TIME), I(EARLIEST, 1, C_MASK, C_STR_EV),
+                                 I(POP, 0, 0, 0), I(RETURN, 0, 0, 0)};
+    expect_refused(TINY(types), "insn 2: operand 0 is not an event-type mask constant", NULL);
+    /* more keys than the stack holds */
+    static const Insn under[] = {I(CONST, 0, 0, C_TIME), I(EARLIEST, 1, C_MASK, C_MASK), I(POP, 0, 0, 0), I(RETURN, 0, 0, 0)};
+    expect_refused(TINY(under), "insn 1: EARLIEST needs 2 stack values", NULL);
+}
+
 static void test_refuse_scan_without_mask(void **state)
 {
     (void)state;
@@ -1414,6 +1454,7 @@ int main(void)
         cmocka_unit_test(test_refuse_violate_in_filter),
         cmocka_unit_test(test_refuse_operands_out_of_range),
         cmocka_unit_test(test_refuse_scan_without_mask),
+        cmocka_unit_test(test_refuse_bad_earliest),
         cmocka_unit_test(test_refuse_table_of_wrong_kind),
         cmocka_unit_test(test_refuse_unreachable),
         cmocka_unit_test(test_refuse_small_max_stack),

@@ -19,6 +19,7 @@
 #include "codegen.h"
 #include "compiler.h"
 #include "dataset.h"
+#include "earliest.h"
 #include "engine.h"
 #include "ztime.h"
 
@@ -330,6 +331,85 @@ static void test_history_kept(void **state)
     world_free(w);
 }
 
+/* An exists of pinned fields and an upper time bound is a lookup of the
+ * earliest time of each (actor, target) of the reports (EARLIEST), per unit.
+ * Worked by hand (<=: 先, <: 严, the secretary at the meeting's time: 书):
+ * m1 (a; s, u): s has r1 before it, u none -> 先 and 严 "m1 u"; 书: p1 is
+ * secretary and reported to s at m1's very time (r2) -> nothing. m2 (a; u)
+ * at r3's time: 先 passes, 严 not -> "m2 u"; 书: p1 never reported to u ->
+ * "m2 a". m3 (b; s): b reports to s only after it (r4) -> 先, 严 "m3 s";
+ * 书: p2 is secretary by then and never reported (p1's r2 no longer counts)
+ * -> "m3 b". Unit B has no reports: m4 fails all three. */
+static void test_earliest_lookup(void **state)
+{
+    (void)state;
+    World *w = world("rule 先 { tags E clause \"c\" \"t\" severity must on m: meeting\n"
+                     "  for x in m.targets\n"
+                     "  require exists(r: report where r.actor == m.actor and x in r.targets and r.time <= m.time)\n"
+                     "  subjects x message \"x\" }\n"
+                     "rule 严 { tags F clause \"c\" \"t\" severity must on m: meeting\n"
+                     "  for x in m.targets\n"
+                     "  require exists(r: report where r.time < m.time and x in r.targets and m.actor == r.actor)\n"
+                     "  subjects x message \"x\" }\n"
+                     "rule 书 { tags G clause \"c\" \"t\" severity must on m: meeting\n"
+                     "  require exists(r: report where r.actor in 书记 at m.time and r.targets & m.targets != {} and r.time <= m.time)\n"
+                     "  subjects m.actor message \"x\" }\n");
+    Program *p = w->p;
+    uint32_t earliest = 0;
+    for (uint32_t i = 0; i < p->ninsns; i++) earliest += p->code[i].op == ZOP_EARLIEST;
+    assert_int_equal(earliest, 3); /* no scan: every rule's selection is a lookup */
+    assert_int_equal(p->nretains, 0); /* and keeps nothing */
+    row(w, "roster", "person=p1|role=书记|from=2024-01-01|to=2024-09-05|unit=A");
+    row(w, "roster", "person=p2|role=书记|from=2024-09-05|to=|unit=A");
+    row(w, "roster", "person=p1|role=书记|from=|to=|unit=B");
+    row(w, "events", "id=r1|time=2024-09-01T09:00|type=report|actor=a|targets=s;t|unit=A");
+    row(w, "events", "id=r2|time=2024-09-02T09:00|type=report|actor=p1|targets=s|unit=A");
+    row(w, "events", "id=m1|time=2024-09-02T09:00|type=meeting|actor=a|targets=s;u|unit=A");
+    row(w, "events", "id=m4|time=2024-09-02T10:00|type=meeting|actor=a|targets=s|unit=B");
+    row(w, "events", "id=r3|time=2024-09-03T10:00|type=report|actor=a|targets=u|unit=A");
+    row(w, "events", "id=m2|time=2024-09-03T10:00|type=meeting|actor=a|targets=u|unit=A");
+    row(w, "events", "id=m3|time=2024-09-06T09:00|type=meeting|actor=b|targets=s|unit=A");
+    row(w, "events", "id=r4|time=2024-09-07T09:00|type=report|actor=b|targets=s|unit=A");
+    run(w, NULL, NULL);
+    expect(w, "[A] m1 u\n[A] m3 s\n[A] m1 u\n[A] m2 u\n[A] m3 s\n[A] m2 a\n[A] m3 b\n[B] m4 s\n[B] m4 s\n[B] m4 a\n");
+    world_free(w);
+}
+
+/* The earliest time of a key is the least of its events' times, whatever
+ * order they are taken in: here the latest first. */
+static void test_earliest_out_of_order(void **state)
+{
+    (void)state;
+    World *w = world("rule 先 { tags E clause \"c\" \"t\" severity must on m: meeting\n"
+                     "  for x in m.targets\n"
+                     "  require exists(r: report where r.actor == m.actor and x in r.targets and r.time <= m.time)\n"
+                     "  subjects x message \"x\" }\n");
+    row(w, "events", "id=r1|time=2024-09-05T09:00|type=report|actor=a|targets=v");
+    row(w, "events", "id=m1|time=2024-09-04T09:00|type=meeting|actor=a|targets=v;w");
+    row(w, "events", "id=r2|time=2024-09-01T09:00|type=report|actor=a|targets=v;w");
+    row(w, "events", "id=r3|time=2024-09-03T09:00|type=report|actor=a|targets=w");
+    Earliest es = {0};
+    assert_true(earliest_setup(&es, w->p));
+    assert_int_equal(es.ntables, 1);
+    uint32_t evs[] = {0, 3, 2};                 /* r1, r3, r2: not in time order */
+    assert_true(earliest_add(&es, w->ds, evs, 0, 3));
+    const EarliestTable *t = earliest_table(&es, es.tables[0].types, es.tables[0].fields);
+    assert_non_null(t);
+    StrId a = strtab_find(&w->ds->strs, "a", 1), v = strtab_find(&w->ds->strs, "v", 1), x = strtab_find(&w->ds->strs, "w", 1);
+    ZtParsed tp;
+    assert_null(zt_parse("2024-09-01T09:00", 16, &tp));
+    int64_t sep1 = zt_to_instant(&tp, 8 * 3600);
+    StrId av[] = {a, v}, aw[] = {a, x}, va[] = {v, a};
+    assert_true(earliest_get(t, av) == sep1);  /* r2, not r1 taken first */
+    assert_true(earliest_get(t, aw) == sep1);  /* r2, not r3 */
+    assert_true(earliest_get(t, va) == INT64_MAX); /* keys in field order */
+    earliest_free(&es);
+    /* and the whole run, holding every event as the rows come out of order */
+    run(w, NULL, NULL);
+    expect(w, "");
+    world_free(w);
+}
+
 /* Triggered rules: the deadline decides between violation and pending, with
  * --as-of moving the end of the range. */
 static void test_deadline_pending_and_as_of(void **state)
@@ -507,6 +587,8 @@ int main(void)
         cmocka_unit_test(test_units),
         cmocka_unit_test(test_from_narrows_range),
         cmocka_unit_test(test_history_kept),
+        cmocka_unit_test(test_earliest_lookup),
+        cmocka_unit_test(test_earliest_out_of_order),
     };
     return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
 }

@@ -65,6 +65,65 @@ static void plan(const char *require, ScanPlan *scan, RetainPlan *keep)
     compile_free(c);
 }
 
+/* Whether plan_earliest takes `require` (an exists); its fields and strictness. */
+static bool earliest(const char *require, EarliestPlan *ep)
+{
+    Compilation *c = check_require(require);
+    bool ok = plan_earliest(the_selection(c), ep);
+    compile_free(c);
+    return ok;
+}
+
+/* An exists of pinned fields and an upper time bound, in any order and
+ * form, is one lookup of the earliest time by its fields, in field order. */
+static void test_earliest_time_by_keys(void **state)
+{
+    (void)state;
+    EarliestPlan ep;
+    /* ref (4) pinned to a value, topic (5) holding one, a mirrored bound */
+    assert_true(earliest("exists(x: meeting where \"T1\" in x.topic and e.time >= x.time and x.actor == e.actor)", &ep));
+    assert_int_equal(ep.fields, (1 << 3) | (1 << 5));
+    assert_int_equal(ep.nkeys, 2);
+    assert_int_equal(ep.field[0], 3);
+    assert_int_equal(ep.field[1], 5);
+    assert_false(ep.strict);
+    /* any of a list: a field of one value in it, a list field meeting it */
+    assert_true(earliest("exists(x: meeting where x.actor in {\"a\", \"b\"} and x.topic & e.topic != {} and x.time < e.time)", &ep));
+    assert_int_equal(ep.fields, (1 << 3) | (1 << 5));
+    assert_true(ep.strict);
+    assert_true(earliest("exists(x: meeting where {} != e.topic & x.topic and x.time <= e.time)", &ep));
+    assert_int_equal(ep.fields, 1 << 5);
+}
+
+/* Anything else the condition asks of the event keeps the scan. */
+static void test_earliest_refused(void **state)
+{
+    (void)state;
+    EarliestPlan ep;
+    const char *refused[] = {
+        "exists(x: meeting where x.actor == e.actor)",                                        /* no upper bound */
+        "exists(x: meeting where x.actor == e.actor and x.time <= e.time and x.time >= e.time - 时限)", /* a lower one */
+        "exists(x: meeting where x.actor != e.actor and x.time <= e.time)",                   /* not a pin */
+        "exists(x: meeting where x.actor == e.actor and x.actor == \"a\" and x.time <= e.time)", /* a field twice */
+        "exists(x: meeting where 相关(x, e.actor, \"T\") and x.time <= e.time)",              /* the event bare */
+        "exists(x: meeting where x.actor == e.actor and x.time <= e.time and x.time <= e.time)", /* two bounds */
+        "exists(x: report where x.ref == x.id and x.time <= e.time)",                         /* a key reading x */
+        "exists(x: report where x.actor == latest(y: report where y.time < e.time).actor and x.time <= e.time)",
+        "exists(x: meeting where (x.actor == e.actor or \"T\" in x.topic) and x.time <= e.time)",
+        "count(x: meeting where x.actor == e.actor and x.time <= e.time) > 0",
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+        Compilation *c = check_require(refused[i]);
+        RuleSym *r = c->policy->rules[0];
+        Expr *sel = NULL;
+        for (int k = 0; k < r->clauses.len; k++)
+            if (r->clauses.items[k]->kind == CL_REQUIRE) sel = r->clauses.items[k]->expr;
+        if (sel->kind != EX_SELECT) sel = sel->lhs; /* count(...) > 0 */
+        if (plan_earliest(sel, &ep)) fail_msg("taken: %s", refused[i]);
+        compile_free(c);
+    }
+}
+
 static void test_keyed_scan_from_trigger(void **state)
 {
     (void)state;
@@ -231,6 +290,8 @@ static void test_union_of_set_members(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_earliest_time_by_keys),
+        cmocka_unit_test(test_earliest_refused),
         cmocka_unit_test(test_keyed_scan_from_trigger),
         cmocka_unit_test(test_until_and_earliest),
         cmocka_unit_test(test_member_of_list_field),

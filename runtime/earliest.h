@@ -1,0 +1,56 @@
+/* earliest.h - per unit, the earliest time of each key of the program's
+ * earliest tables: for an EARLIEST instruction (docs/bytecode.md), whose
+ * operands name event types and key fields, the earliest time among the
+ * unit's events of those types of each combination of those fields' values
+ * (a list field: each of its items). Kept up to date as each step's events
+ * arrive (the minimum: in any order), never trimmed, so the events
+ * themselves need not be held; the string collection marks and remaps its
+ * keys. Owned by the unit (unit.h), filled by the scheduler (stream.c) before
+ * a step's tasks read it, read by the VM. Internal to the runtime library. */
+#ifndef ZD_EARLIEST_H
+#define ZD_EARLIEST_H
+#include <stdbool.h>
+#include <stdint.h>
+#include "dataset.h"
+#include "hidx.h"
+#include "program.h"
+
+/* One table: `types` and `fields` as the instruction's constants give them. */
+typedef struct EarliestTable {
+    uint64_t types, fields;
+    uint32_t nkeys;       /* fields set in `fields` */
+    uint32_t *entries;    /* per entry: nkeys StrIds in field order, then the time (two words) */
+    uint32_t n, cap;
+    HIdx idx;             /* the hash of an entry's keys -> the entry */
+} EarliestTable;
+
+typedef struct Earliest {
+    EarliestTable *tables;
+    uint32_t ntables;
+    bool set_up;
+} Earliest;
+
+/* The tables p's EARLIEST instructions read (once per unit; false when out of memory). */
+bool earliest_setup(Earliest *es, const Program *p);
+/* Takes events evs[from .. n) (indices into ds->events) into the tables.
+ * False when out of memory (the tables stay valid, but not complete). */
+bool earliest_add(Earliest *es, const Dataset *ds, const uint32_t *evs, uint32_t from, uint32_t n);
+/* The table of these operands, or NULL. */
+const EarliestTable *earliest_table(const Earliest *es, uint64_t types, uint64_t fields);
+/* The earliest time of the entry with these keys (nkeys, in field order), or INT64_MAX. */
+int64_t earliest_get(const EarliestTable *t, const StrId *keys);
+/* The next combination of n lists' values, nv[i] values in list i (none
+ * empty): advances the odometer `at` (all 0 at first); false after the last. */
+static inline bool earliest_next(uint32_t *at, const uint32_t *nv, uint32_t n)
+{
+    uint32_t i = 0;
+    while (i < n && ++at[i] == nv[i]) at[i++] = 0;
+    return i < n;
+}
+/* Calls fn on every key the tables hold (the string collection's mark and remap). */
+void earliest_visit(Earliest *es, void (*fn)(StrId *id, void *ctx), void *ctx);
+/* After the ids changed (earliest_visit with a remap): rehashes, in place. */
+void earliest_rehash(Earliest *es);
+void earliest_free(Earliest *es);
+
+#endif
