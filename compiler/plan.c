@@ -346,11 +346,26 @@ static bool name_field(const Expr *e, const char *var, bool list)
     return t && (t->kind == T_TEXT || t->kind == T_ID || t->kind == T_PERSON || t->kind == T_ENUM);
 }
 
+/* Does e read a variable (a bare name that is no parameter, table or enum
+ * member: sema resolves those to a symbol)? */
+static bool reads_variable(const Expr *e)
+{
+    if (!e) return false;
+    if (e->kind == EX_NAME && !e->sym) return true;
+    if (reads_variable(e->lhs) || reads_variable(e->rhs)) return true;
+    for (int i = 0; i < e->args.len; i++)
+        if (reads_variable(e->args.items[i])) return true;
+    return false;
+}
+
 /* A value (or a list of values, `list`) of names for a key: it depends
- * neither on var nor on other events. */
+ * neither on var nor on other events, but on some variable of the rule. A
+ * constant key (`m.kind == 讨论会`) would key every event of the types where
+ * a retention entry's filter keeps only those it matches: that selection
+ * stays a scan. */
 static bool key_value(const Expr *k, const char *var, bool list)
 {
-    if (!k->type || mentions(k, var) || selects_events(k)) return false;
+    if (!k->type || mentions(k, var) || selects_events(k) || !reads_variable(k)) return false;
     if (list) return k->type->kind == T_LIST;
     return k->type->kind == T_TEXT || k->type->kind == T_ID || k->type->kind == T_PERSON || k->type->kind == T_ENUM;
 }

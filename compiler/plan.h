@@ -49,8 +49,9 @@ void plan_scan(const Expr *select, ScanPlan *out);
 
 /* An `exists` answered by the earliest time of each key (EARLIEST): every
  * conjunct of its where pins a field of the event that holds names to values
- * not depending on it (`x.f == k`, `k in x.f`; `x.f in S` for a field of one
- * value, `x.f & S != {}` for a list field: any of S), each field once, but
+ * not depending on it but on a variable of the rule (`x.f == k`, `k in
+ * x.f`; `x.f in S` for a field of one value, `x.f & S != {}` for a list
+ * field: any of S), each field once, but
  * one, its upper time bound `x.time <= U` (or `<`, or mirrored). Keys in
  * field order. */
 typedef struct EarliestPlan {
