@@ -93,6 +93,10 @@ static char *listing(const Program *p, uint32_t f)
         case LAYOUT_SLOTF: snprintf(ops, sizeof ops, " %u .%s", in->a, program_string(p, p->log.fields[in->b].name)); break;
         case LAYOUT_TRACE: snprintf(ops, sizeof ops, " %u %u", in->a, in->c); break;
         case LAYOUT_ROWS: snprintf(ops, sizeof ops, " %u %u", in->a, in->b); break;
+        case LAYOUT_EARLY:
+            snprintf(ops, sizeof ops, " %u %llx %llx", in->a, (unsigned long long)p->consts[in->b].value,
+                     (unsigned long long)p->consts[in->c].value);
+            break;
         case LAYOUT_NONE: break;
         }
         len += (size_t)snprintf(out + len, cap - len, "%s%s%s", i ? "; " : "", info->name, ops);
@@ -151,6 +155,28 @@ static void test_loop_exists_deadline(void **state)
                 "LOAD 1; MAKE_LIST 1; LOAD 0; EV_FIELD .id; MAKE_LIST 1; LOAD 1; TO_TEXT 1; VIOLATE 1; JUMP 60; "
                 "LOAD 1; MAKE_LIST 1; LOAD 0; EV_FIELD .id; MAKE_LIST 1; LOAD 1; TO_TEXT 1; PENDING 1; "
                 "LOOP 3; RETURN");
+}
+
+/* An exists of pinned fields and an upper time bound (plan_earliest): its
+ * keys in field order (actor before targets before ref, whatever the order
+ * written), the bound, one EARLIEST (a: 3 keys, | 0x80 for `<`; b: the
+ * fields actor 3, targets 4, ref 5; c: the report type, 2); no scan, no
+ * retention entry. */
+static void test_earliest_lookup(void **state)
+{
+    (void)state;
+    const char *rules = "rule r { tags T clause \"1\" \"x\" severity must on m: meeting\n"
+                        "  for x in m.targets\n"
+                        "  require exists(r: report where r.ref == m.id and x in r.targets and r.time < m.time and r.actor == m.actor)\n"
+                        "  message \"x\" }\n";
+    assert_body(rules, 0,
+                "LOAD 0; EV_FIELD .targets; ITER_INIT 1; ITER_NEXT 1 18; "
+                "LOAD 0; EV_FIELD .actor; LOAD 1; LOAD 0; EV_FIELD .id; LOAD 0; EV_FIELD .time; EARLIEST 131 38 2; "
+                "JUMP_IF_TRUE 17; MAKE_LIST 0; MAKE_LIST 0; CONST \"x\"; VIOLATE 1; LOOP 3; RETURN");
+    Program *p = compile_rules(rules);
+    assert_non_null(p);
+    assert_int_equal(p->nretains, 0);
+    program_free(p);
 }
 
 static void test_periodic_with_exemption(void **state)
@@ -290,7 +316,7 @@ static void test_retention_pick(void **state)
 {
     (void)state;
     Program *p = compile_rules("rule a { tags T clause \"1\" \"x\" severity must on m: meeting\n"
-                               "  require exists(c: report where c.ref == m.id and c.time <= m.time)\n"
+                               "  require exists(c: report where c.ref == \"r1\" and c.time <= m.time)\n"
                                "      and present(latest(c: report where m.actor in c.targets and c.time <= m.time))\n"
                                "      and present(latest(c: report where c.actor == m.actor and c.time <= m.time - 1d))\n"
                                "      and count(c: report where c.actor == m.actor) > 1\n"
@@ -452,6 +478,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_simple_require),
         cmocka_unit_test(test_loop_exists_deadline),
+        cmocka_unit_test(test_earliest_lookup),
         cmocka_unit_test(test_periodic_with_exemption),
         cmocka_unit_test(test_key_and_period_scan),
         cmocka_unit_test(test_latest_and_pending_when),
