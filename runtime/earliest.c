@@ -6,6 +6,14 @@
 
 #include "limits.h"
 
+uint64_t earliest_fields(const Program *p)
+{
+    uint64_t fields = 0;
+    for (uint32_t i = 0; i < p->ninsns; i++)
+        if (p->code[i].op == ZOP_EARLIEST) fields |= (uint64_t)p->consts[p->code[i].b].value;
+    return fields;
+}
+
 bool earliest_setup(Earliest *es, const Program *p)
 {
     if (es->set_up) return true;

@@ -5,7 +5,7 @@
  * (a list field: each of its items). Kept up to date as each step's events
  * arrive (the minimum: in any order), never trimmed, so the events
  * themselves need not be held; the string collection marks and remaps its
- * keys. Owned by the unit (unit.h), filled by the scheduler (stream.c) before
+ * keys. Only a streaming run keeps them (earliest_fields). Owned by the unit (unit.h), filled by the scheduler (stream.c) before
  * a step's tasks read it, read by the VM. Internal to the runtime library. */
 #ifndef ZD_EARLIEST_H
 #define ZD_EARLIEST_H
@@ -30,6 +30,10 @@ typedef struct Earliest {
     bool set_up;
 } Earliest;
 
+/* The log fields p's EARLIEST instructions key by. A run holding every
+ * event keeps no tables: the VM reads the held events through these fields'
+ * indexes instead (vm.c), as the scan would, for no memory beyond them. */
+uint64_t earliest_fields(const Program *p);
 /* The tables p's EARLIEST instructions read (once per unit; false when out of memory). */
 bool earliest_setup(Earliest *es, const Program *p);
 /* Takes events evs[from .. n) (indices into ds->events) into the tables.

@@ -471,13 +471,17 @@ static bool plan_unit(Stream *s, uint32_t k, uint32_t piece)
 
 /* Unit k made ready for its tasks: its events sorted when the run holds them
  * all, on several workers its field indexes built, which the tasks then
- * only read, and its new events taken into its earliest times. False when
- * out of memory. */
+ * only read, and, streaming, its new events taken into its earliest times.
+ * False when out of memory. */
 static bool prepare_unit(Stream *s, uint32_t k)
 {
     Unit *u = &s->units[k].u;
+    uint64_t read = s->streaming ? 0 : earliest_fields(s->p); /* holding every event: EARLIEST reads their indexes */
+    for (uint32_t f = 0; f < s->p->log.nfields && f < 64; f++)
+        if (read >> f & 1) u->fields[f].wanted = true;
     return (s->streaming || unit_sort_events(u, s->ds)) && (!s->pool || unit_build_indexes(u, s->ds)) &&
-           earliest_setup(&u->early, s->p) && earliest_add(&u->early, s->ds, u->evs, first_new_position(s, &s->units[k]), u->nevs);
+           (!s->streaming || (earliest_setup(&u->early, s->p) &&
+                              earliest_add(&u->early, s->ds, u->evs, first_new_position(s, &s->units[k]), u->nevs)));
 }
 
 /* Pool job: the item-th piece of a step's work on several workers. The

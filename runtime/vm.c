@@ -617,18 +617,50 @@ static bool scan_next(Vm *vm, Iter *it, uint32_t *event)
     return false;
 }
 
+/* Holding every event (no earliest table): the time of the first event of
+ * the types whose fields hold the keys `combo`, up to until, read through the
+ * index of the key with the fewest events, as a scan narrowed by them would;
+ * INT64_MAX when none. */
+static int64_t earliest_held(Vm *vm, uint64_t types, uint64_t fields, const StrId *combo, uint32_t n, int64_t until)
+{
+    uint32_t f[ZL_EARLIEST_KEYS], k = 0, best = 0, fewest = UINT32_MAX;
+    const uint32_t *pos = NULL;
+    for (uint32_t b = 0; b < 64 && k < n; b++)
+        if (fields >> b & 1) f[k++] = b;
+    for (uint32_t j = 0; j < n; j++) {
+        uint32_t np;
+        const uint32_t *p = unit_key_positions(vm->unit, vm->ds, f[j], combo[j], &np);
+        if (!p) { vm->failed = true; return INT64_MAX; }
+        if (np < fewest) fewest = np, pos = p, best = j;
+    }
+    for (uint32_t i = 0; i < fewest; i++) {
+        const Event *ev = &vm->ds->events[vm->unit->evs[pos[i]]];
+        if (ev->time > until) break;
+        bool all = types >> ev->type & 1;
+        for (uint32_t j = 0; all && j < n; j++) {
+            if (j == best) continue;
+            Cell c = event_cell(vm->ds, ev, f[j]);
+            all = (c.tag == CELL_STR && c.s == combo[j]) || (c.tag == CELL_LIST && c.list && list_has(c.list, combo[j]));
+        }
+        if (all) return ev->time;
+    }
+    return INT64_MAX;
+}
+
 /* EARLIEST: whether some combination of the keys (each a name, or any name of
  * a list; missing: none) has its earliest time <= until (< when strict), which
- * is what an `exists` scan pinning those fields would find. What it read is
+ * is what an `exists` scan pinning those fields would find: from the unit's
+ * earliest table when streaming, else from the events held. What it read is
  * recorded as that scan would: up to the match, else up to until. */
 static bool earliest(Vm *vm, const Insn *in, const Value *keys, Value until)
 {
-    const EarliestTable *t = earliest_table(&vm->unit->early, (uint64_t)vm->p->consts[in->c].value,
-                                            (uint64_t)vm->p->consts[in->b].value);
+    uint64_t types = (uint64_t)vm->p->consts[in->c].value, fields = (uint64_t)vm->p->consts[in->b].value;
+    bool held = !vm->unit->early.set_up;
+    const EarliestTable *t = held ? NULL : earliest_table(&vm->unit->early, types, fields);
     uint32_t n = in->a & 0x7Fu, at[ZL_EARLIEST_KEYS] = {0}, nv[ZL_EARLIEST_KEYS];
     const StrId *vals[ZL_EARLIEST_KEYS];
     int64_t best = INT64_MAX;
-    bool any = t != NULL;
+    bool any = (held || t) && until.tag == V_TIME; /* else nothing passes `v.time <= until` */
     for (uint32_t i = 0; any && i < n; i++) {
         if (keys[i].tag == V_STR) vals[i] = &keys[i].idx, nv[i] = 1;
         else if (keys[i].tag == V_LIST) vals[i] = as_list(keys[i])->items, nv[i] = as_list(keys[i])->n;
@@ -638,7 +670,7 @@ static bool earliest(Vm *vm, const Insn *in, const Value *keys, Value until)
     while (any) {
         StrId combo[ZL_EARLIEST_KEYS];
         for (uint32_t i = 0; i < n; i++) combo[i] = vals[i][at[i]];
-        int64_t e = earliest_get(t, combo);
+        int64_t e = held ? earliest_held(vm, types, fields, combo, n, until.i) : earliest_get(t, combo);
         if (e < best) best = e;
         any = earliest_next(at, nv, n);
     }
