@@ -19,6 +19,19 @@ typedef struct List {
     StrId items[];
 } List;
 
+/* Whether list l (its items sorted, as every list is) holds s. */
+static inline bool list_has(const List *l, StrId s)
+{
+    uint32_t lo = 0, hi = l->n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (l->items[mid] < s) lo = mid + 1;
+        else if (l->items[mid] > s) hi = mid;
+        else return true;
+    }
+    return false;
+}
+
 typedef enum CellTag { CELL_MISSING, CELL_STR, CELL_LIST, CELL_TIME, CELL_INT, CELL_BOOL } CellTag;
 
 typedef struct Cell {

@@ -5,6 +5,16 @@
 #include <string.h>
 
 #include "limits.h"
+#include "unit.h"
+
+/* The next combination of n lists' values, nv[i] values in list i (none
+ * empty): advances the odometer `at` (all 0 at first); false after the last. */
+static bool next_combination(uint32_t *at, const uint32_t *nv, uint32_t n)
+{
+    uint32_t i = 0;
+    while (i < n && ++at[i] == nv[i]) at[i++] = 0;
+    return i < n;
+}
 
 uint64_t earliest_fields(const Program *p)
 {
@@ -109,7 +119,7 @@ static bool add_event(EarliestTable *t, const Dataset *ds, const Event *e)
         StrId combo[ZL_EARLIEST_KEYS];
         for (uint32_t i = 0; i < t->nkeys; i++) combo[i] = vals[i][at[i]];
         if (!put(t, combo, e->time)) return false;
-        if (!earliest_next(at, nv, t->nkeys)) return true;
+        if (!next_combination(at, nv, t->nkeys)) return true;
     }
 }
 
@@ -127,6 +137,52 @@ int64_t earliest_get(const EarliestTable *t, const StrId *keys)
 {
     uint32_t k = find(t, keys, hash_keys(keys, t->nkeys));
     return k == HIDX_NONE ? INT64_MAX : entry_time(t, k);
+}
+
+/* Holding every event: the time of the first event of `types` up to until
+ * whose fields f[0..n) hold combo, read through the index of the key with the
+ * fewest events, as a scan narrowed by them would; INT64_MAX when none. */
+static int64_t first_held(Unit *u, const Dataset *ds, uint64_t types, const uint32_t *f, const StrId *combo, uint32_t n,
+                          int64_t until, bool *failed)
+{
+    uint32_t best = 0, fewest = UINT32_MAX;
+    const uint32_t *pos = NULL;
+    for (uint32_t j = 0; j < n; j++) {
+        uint32_t np;
+        const uint32_t *p = unit_key_positions(u, ds, f[j], combo[j], &np);
+        if (!p) { *failed = true; return INT64_MAX; }
+        if (np < fewest) fewest = np, pos = p, best = j;
+    }
+    for (uint32_t i = 0; i < fewest; i++) {
+        const Event *ev = &ds->events[u->evs[pos[i]]];
+        if (ev->time > until) break;
+        bool all = types >> ev->type & 1;
+        for (uint32_t j = 0; all && j < n; j++) {
+            if (j == best) continue;
+            Cell c = event_cell(ds, ev, f[j]);
+            all = (c.tag == CELL_STR && c.s == combo[j]) || (c.tag == CELL_LIST && c.list && list_has(c.list, combo[j]));
+        }
+        if (all) return ev->time;
+    }
+    return INT64_MAX;
+}
+
+int64_t earliest_least(Unit *u, const Dataset *ds, uint64_t types, uint64_t fields, const StrId *const *vals,
+                       const uint32_t *nv, uint32_t n, int64_t until, bool *failed)
+{
+    const EarliestTable *t = u->early.set_up ? earliest_table(&u->early, types, fields) : NULL;
+    if (u->early.set_up && !t) return INT64_MAX;
+    uint32_t f[ZL_EARLIEST_KEYS], k = 0, at[ZL_EARLIEST_KEYS] = {0};
+    for (uint32_t b = 0; b < 64 && k < n; b++)
+        if (fields >> b & 1) f[k++] = b;
+    int64_t best = INT64_MAX;
+    do {
+        StrId combo[ZL_EARLIEST_KEYS] = {0};
+        for (uint32_t i = 0; i < n; i++) combo[i] = vals[i][at[i]];
+        int64_t e = t ? earliest_get(t, combo) : first_held(u, ds, types, f, combo, n, until, failed);
+        if (e < best) best = e;
+    } while (next_combination(at, nv, n));
+    return best;
 }
 
 void earliest_visit(Earliest *es, void (*fn)(StrId *id, void *ctx), void *ctx)

@@ -43,14 +43,14 @@ bool earliest_add(Earliest *es, const Dataset *ds, const uint32_t *evs, uint32_t
 const EarliestTable *earliest_table(const Earliest *es, uint64_t types, uint64_t fields);
 /* The earliest time of the entry with these keys (nkeys, in field order), or INT64_MAX. */
 int64_t earliest_get(const EarliestTable *t, const StrId *keys);
-/* The next combination of n lists' values, nv[i] values in list i (none
- * empty): advances the odometer `at` (all 0 at first); false after the last. */
-static inline bool earliest_next(uint32_t *at, const uint32_t *nv, uint32_t n)
-{
-    uint32_t i = 0;
-    while (i < n && ++at[i] == nv[i]) at[i++] = 0;
-    return i < n;
-}
+struct Unit;
+/* The least earliest time, up to until, over every combination of keys (key
+ * i one of the nv[i] > 0 names vals[i]) of the events of `types` whose key
+ * `fields` hold them, in unit u: from its table when streaming (set up),
+ * else read from the events held through the index of the key with the
+ * fewest, in time order. INT64_MAX when none; *failed set when out of memory. */
+int64_t earliest_least(struct Unit *u, const Dataset *ds, uint64_t types, uint64_t fields, const StrId *const *vals,
+                       const uint32_t *nv, uint32_t n, int64_t until, bool *failed);
 /* Calls fn on every key the tables hold (the string collection's mark and remap). */
 void earliest_visit(Earliest *es, void (*fn)(StrId *id, void *ctx), void *ctx);
 /* After the ids changed (earliest_visit with a remap): rehashes, in place. */

@@ -876,6 +876,7 @@ void stream_free(Stream *s)
     const Program *p = s->p;
     for (uint32_t k = 0; k < s->nunits; k++) {
         if (!s->units[k].skip) unit_free_rows(&s->units[k].u, p);
+        earliest_free(&s->units[k].u.early);
         free(s->units[k].done_to);
         free(s->units[k].deferred);
     }

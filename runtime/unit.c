@@ -136,7 +136,6 @@ void unit_free_rows(Unit *u, const Program *p)
     free(u->nrows);
     free(u->keyed);
     free(u->fields);
-    earliest_free(&u->early);
     u->rows = NULL;
     u->nrows = NULL;
     u->keyed = NULL;

@@ -58,18 +58,6 @@ static List *new_list(Vm *vm, uint32_t n)
     return arena_alloc(&vm->scratch, sizeof(List) + sizeof(StrId) * n);
 }
 
-static bool list_has(const List *l, StrId s)
-{
-    uint32_t lo = 0, hi = l->n;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (l->items[mid] < s) lo = mid + 1;
-        else if (l->items[mid] > s) hi = mid;
-        else return true;
-    }
-    return false;
-}
-
 static const List *list_merge(Vm *vm, const List *a, const List *b, int op) /* 0 union, 1 inter, 2 diff */
 {
     /* lists are never changed once made: an empty side gives a side, or the empty list, without a copy */
@@ -617,67 +605,32 @@ static bool scan_next(Vm *vm, Iter *it, uint32_t *event)
     return false;
 }
 
-/* Holding every event (no earliest table): the time of the first event of
- * the types whose fields hold the keys `combo`, up to until, read through the
- * index of the key with the fewest events, as a scan narrowed by them would;
- * INT64_MAX when none. */
-static int64_t earliest_held(Vm *vm, uint64_t types, uint64_t fields, const StrId *combo, uint32_t n, int64_t until)
+/* EARLIEST: pops the keys and until, pushes whether some combination of the
+ * keys (each a name, or any name of a list; missing: none) has its earliest
+ * time <= until (< when strict), which is what an `exists` scan pinning
+ * those fields would find (earliest_least). What it read is recorded as that
+ * scan would: up to the match, else up to until. */
+static Value *earliest(Vm *vm, const Insn *in, Value *sp)
 {
-    uint32_t f[ZL_EARLIEST_KEYS], k = 0, best = 0, fewest = UINT32_MAX;
-    const uint32_t *pos = NULL;
-    for (uint32_t b = 0; b < 64 && k < n; b++)
-        if (fields >> b & 1) f[k++] = b;
-    for (uint32_t j = 0; j < n; j++) {
-        uint32_t np;
-        const uint32_t *p = unit_key_positions(vm->unit, vm->ds, f[j], combo[j], &np);
-        if (!p) { vm->failed = true; return INT64_MAX; }
-        if (np < fewest) fewest = np, pos = p, best = j;
-    }
-    for (uint32_t i = 0; i < fewest; i++) {
-        const Event *ev = &vm->ds->events[vm->unit->evs[pos[i]]];
-        if (ev->time > until) break;
-        bool all = types >> ev->type & 1;
-        for (uint32_t j = 0; all && j < n; j++) {
-            if (j == best) continue;
-            Cell c = event_cell(vm->ds, ev, f[j]);
-            all = (c.tag == CELL_STR && c.s == combo[j]) || (c.tag == CELL_LIST && c.list && list_has(c.list, combo[j]));
-        }
-        if (all) return ev->time;
-    }
-    return INT64_MAX;
-}
-
-/* EARLIEST: whether some combination of the keys (each a name, or any name of
- * a list; missing: none) has its earliest time <= until (< when strict), which
- * is what an `exists` scan pinning those fields would find: from the unit's
- * earliest table when streaming, else from the events held. What it read is
- * recorded as that scan would: up to the match, else up to until. */
-static bool earliest(Vm *vm, const Insn *in, const Value *keys, Value until)
-{
-    uint64_t types = (uint64_t)vm->p->consts[in->c].value, fields = (uint64_t)vm->p->consts[in->b].value;
-    bool held = !vm->unit->early.set_up;
-    const EarliestTable *t = held ? NULL : earliest_table(&vm->unit->early, types, fields);
-    uint32_t n = in->a & 0x7Fu, at[ZL_EARLIEST_KEYS] = {0}, nv[ZL_EARLIEST_KEYS];
+    uint32_t n = in->a & 0x7Fu, nv[ZL_EARLIEST_KEYS];
+    sp -= n + 1u;
+    const Value *keys = sp, until = sp[n];
     const StrId *vals[ZL_EARLIEST_KEYS];
-    int64_t best = INT64_MAX;
-    bool any = (held || t) && until.tag == V_TIME; /* else nothing passes `v.time <= until` */
+    bool any = until.tag == V_TIME; /* else nothing passes `v.time <= until` */
     for (uint32_t i = 0; any && i < n; i++) {
         if (keys[i].tag == V_STR) vals[i] = &keys[i].idx, nv[i] = 1;
         else if (keys[i].tag == V_LIST) vals[i] = as_list(keys[i])->items, nv[i] = as_list(keys[i])->n;
         else nv[i] = 0;
         any = nv[i] > 0;
     }
-    while (any) {
-        StrId combo[ZL_EARLIEST_KEYS];
-        for (uint32_t i = 0; i < n; i++) combo[i] = vals[i][at[i]];
-        int64_t e = held ? earliest_held(vm, types, fields, combo, n, until.i) : earliest_get(t, combo);
-        if (e < best) best = e;
-        any = earliest_next(at, nv, n);
-    }
+    int64_t best = !any ? INT64_MAX
+                        : earliest_least(vm->unit, vm->ds, (uint64_t)vm->p->consts[in->c].value,
+                                         (uint64_t)vm->p->consts[in->b].value, vals, nv, n, until.i, &vm->failed);
     bool found = until.tag == V_TIME && best != INT64_MAX && (in->a & 0x80u ? best < until.i : best <= until.i);
     int64_t need = found ? best : until.tag == V_TIME ? until.i : INT64_MAX;
     if (need > vm->host->reads->need_data) vm->host->reads->need_data = need;
-    return found;
+    *sp = mk_bool(found);
+    return sp + 1;
 }
 
 /* ---- the interpreter ---------------------------------------------------------------- */
@@ -890,11 +843,7 @@ Value vm_call(Vm *vm, uint32_t f, Value arg)
         case ZOP_NEG:
             sp[-1] = (sp[-1].tag == V_INT || sp[-1].tag == V_DUR) && sp[-1].i != INT64_MIN ? mk_int(sp[-1].tag, -sp[-1].i) : missing;
             break;
-        case ZOP_MAKE_LIST:
-            sp -= in->b;
-            *sp = mk_list(make_list(vm, sp, in->b));
-            sp++;
-            break;
+        case ZOP_MAKE_LIST: sp -= in->b; *sp = mk_list(make_list(vm, sp, in->b)); sp++; break;
         case ZOP_SIZE: sp[-1] = mk_int(V_INT, as_list(sp[-1])->n); break;
         case ZOP_PRESENT: sp[-1] = mk_bool(sp[-1].tag != V_MISSING); break;
         case ZOP_WEEKDAY: {
@@ -977,11 +926,7 @@ Value vm_call(Vm *vm, uint32_t f, Value arg)
         case ZOP_SCAN_ANY_OR: scan_any_or(slots[in->a + 1u].it); break;
         case ZOP_SCAN_ANY_END: scan_any_end(slots[in->a + 1u].it); break;
         case ZOP_SCAN_LAST: scan_last(vm, slots[in->a + 1u].it); break;
-        case ZOP_EARLIEST:
-            sp -= (in->a & 0x7Fu) + 1u;
-            *sp = mk_bool(earliest(vm, in, sp, sp[in->a & 0x7Fu]));
-            sp++;
-            break;
+        case ZOP_EARLIEST: sp = earliest(vm, in, sp); break;
         case ZOP_SCAN_NEXT: {
             next_iteration(vm, slots[in->a + 1u].it, slots, fn->nslots, in->a, in->a + 1u, stack, sp);
             uint32_t e;
