@@ -5,10 +5,12 @@
  * memory follows what is held. */
 #include "forget.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "period.h"
+#include "pool.h"
 #include "stream.h"
 
 /* The longest period of a periodic rule for the unit (INT64_MAX: unbounded). */
@@ -69,8 +71,8 @@ static bool events_alike(const Dataset *ds, const Event *a, const Event *b, uint
 }
 
 /* Whether retention entry z keeps event i at all: its type, the range of its
- * unit, and the entry's filter. */
-static bool entry_takes(Stream *s, const ZRetain *z, uint32_t i)
+ * unit, and the entry's filter (run on vm, whose unit is the event's). */
+static bool entry_takes(Stream *s, Vm *vm, const ZRetain *z, uint32_t i)
 {
     const Event *e = &s->ds->events[i];
     if (e->type >= 64 || !(z->mask & ((uint64_t)1 << e->type))) return false;
@@ -78,8 +80,8 @@ static bool entry_takes(Stream *s, const ZRetain *z, uint32_t i)
     Value arg = {0};
     arg.tag = V_EVENT;
     arg.idx = i;
-    Value ok = vm_call(&s->vm, z->filter, arg);
-    arena_reset(&s->vm.scratch);
+    Value ok = vm_call(vm, z->filter, arg);
+    arena_reset(&vm->scratch);
     return ok.tag == V_BOOL && ok.i;
 }
 
@@ -89,11 +91,11 @@ enum {
 };
 
 /* Whether entry k takes event i: learnt when the event came (k < 64), or
- * asked (then s->vm.unit must be the event's unit). */
-static bool takes(Stream *s, uint32_t k, uint32_t i)
+ * asked (then vm->unit must be the event's unit). */
+static bool takes(Stream *s, Vm *vm, uint32_t k, uint32_t i)
 {
     if (k < 64) return s->forget.takes[i] >> k & 1;
-    return entry_takes(s, &s->p->retains[k], i);
+    return entry_takes(s, vm, &s->p->retains[k], i);
 }
 
 /* The first call's set-up, and room for every event held and every unit. */
@@ -138,25 +140,38 @@ static bool prepare(Stream *s)
     return true;
 }
 
-/* What the new events are: the entries that take them, and whether one
- * keeps them to the end. */
-static void learn_new(Stream *s, const uint32_t *unit_of)
+/* The events to learn or to keep, in pieces of PIECE claimed by the workers. */
+enum { PIECE = 4096 };
+typedef struct Learn {
+    Stream *s;
+    const uint32_t *unit_of;
+} Learn;
+
+/* What the item-th piece of the new events are: the entries that take them,
+ * and whether one keeps them to the end (a pool job: each piece writes its
+ * events' own takes and fate; the filters only read the data set). */
+static void learn_piece(void *ctx, uint32_t worker, uint32_t item)
 {
+    const Learn *l = ctx;
+    Stream *s = l->s;
+    const uint32_t *unit_of = l->unit_of;
     const Program *p = s->p;
     Dataset *ds = s->ds;
     Forget *f = &s->forget;
-    for (uint32_t i = f->seen; i < ds->nevents; i++) {
+    Vm *vm = stream_worker_vm(s, worker);
+    uint32_t from = f->seen + item * PIECE, to = ds->nevents - from > PIECE ? from + PIECE : ds->nevents;
+    for (uint32_t i = from; i < to; i++) {
         f->takes[i] = 0;
         f->fate[i] = 0;
         if (unit_of[i] == ZNONE) continue;
-        s->vm.unit = &s->units[unit_of[i]].u;
+        vm->unit = &s->units[unit_of[i]].u;
         uint16_t type = ds->events[i].type;
         for (uint32_t j = 0; j < s->keep_count[type]; j++) {
             uint32_t k = s->keep_by_type[type][j];
             const ZRetain *z = &p->retains[k];
             bool always = z->pick == ZK_ALL && z->kind == ZR_ALWAYS;
             if (k >= 64 && !always) continue; /* asked each time */
-            if (!entry_takes(s, z, i)) continue;
+            if (!entry_takes(s, vm, z, i)) continue;
             if (k < 64) f->takes[i] |= (uint64_t)1 << k;
             if (always) f->fate[i] |= FATE_FOREVER;
         }
@@ -204,7 +219,7 @@ static bool group_events(Stream *s, uint32_t k, const uint32_t *unit_of, const i
     for (uint32_t i = latest ? 0 : f->seen; i < ds->nevents; i++) {
         if (unit_of[i] == ZNONE) continue;
         if (k >= 64) s->vm.unit = &s->units[unit_of[i]].u;
-        if (!takes(s, k, i)) continue;
+        if (!takes(s, &s->vm, k, i)) continue;
         int64_t t = ds->events[i].time;
         if (latest) {
             if (t > since[(size_t)unit_of[i] * p->nrules + z->rule]) { keep[i] = 1; continue; }
@@ -232,7 +247,7 @@ static bool group_events(Stream *s, uint32_t k, const uint32_t *unit_of, const i
 
 /* Whether held event i is kept for an entry that keeps all its events
  * from a time on (from: per rule, for its unit). */
-static bool kept_from(Stream *s, uint32_t i, const int64_t *from)
+static bool kept_from(Stream *s, Vm *vm, uint32_t i, const int64_t *from)
 {
     const Event *e = &s->ds->events[i];
     for (uint32_t j = 0; j < s->keep_count[e->type]; j++) {
@@ -241,9 +256,33 @@ static bool kept_from(Stream *s, uint32_t i, const int64_t *from)
         if (z->pick != ZK_ALL || z->kind == ZR_ALWAYS) continue; /* the latter: FATE_FOREVER */
         /* |offset| <= ZT_MAX_SPAN: no overflow */
         int64_t t = z->kind == ZR_PERIOD ? from[z->rule] : from[z->rule] + z->offset;
-        if (e->time >= t && takes(s, k, i)) return true;
+        if (e->time >= t && takes(s, vm, k, i)) return true;
     }
     return false;
+}
+
+typedef struct Held {
+    Stream *s;
+    const uint32_t *unit_of;
+    const int64_t *since;  /* per unit and rule (forget_events) */
+    uint8_t *keep;
+} Held;
+
+/* Pool job: whether the events held of the item-th piece not kept yet are
+ * kept, to the end or for an entry keeping all from a time on (each piece
+ * writes its events' own keep). */
+static void keep_piece(void *ctx, uint32_t worker, uint32_t item)
+{
+    const Held *h = ctx;
+    Stream *s = h->s;
+    Vm *vm = stream_worker_vm(s, worker);
+    uint32_t n = s->ds->nevents, from = item * PIECE, to = n - from > PIECE ? from + PIECE : n;
+    for (uint32_t i = from; i < to; i++) {
+        uint32_t u = h->unit_of[i];
+        if (h->keep[i] || u == ZNONE) continue;
+        vm->unit = &s->units[u].u;
+        h->keep[i] = (s->forget.fate[i] & FATE_FOREVER) || kept_from(s, vm, i, h->since + (size_t)u * s->p->nrules);
+    }
 }
 
 /* A copy of an event's packed cells into arena a; NULL when out of memory. */
@@ -287,6 +326,20 @@ static bool compact(Stream *s, const uint8_t *keep, uint32_t *moved)
     return ok && !ds->event_arena.failed;
 }
 
+typedef struct ForgetUnits {
+    Stream *s;
+    const uint32_t *moved;
+} ForgetUnits;
+
+/* Pool job: the item-th unit's field indexes without the events dropped. */
+static void forget_unit(void *ctx, uint32_t worker, uint32_t item)
+{
+    (void)worker;
+    const ForgetUnits *fu = ctx;
+    UnitState *us = &fu->s->units[item];
+    if (!us->skip) unit_forget(&us->u, fu->s->p, fu->moved);
+}
+
 /* A retention entry keeps events from the beginning, from the earliest
  * period not yet judged, or from the earliest trigger not yet run; of events
  * alike, only the earliest or latest when the entry says so. */
@@ -316,20 +369,24 @@ bool forget_events(Stream *s, const uint32_t *unit_of)
             if (!d->periodic) keep[d->event] = 1;
         }
     }
-    if (ok) learn_new(s, unit_of);
+    if (ok) {
+        Learn l = {s, unit_of};
+        pool_run(s->pool, (ds->nevents - f->seen + PIECE - 1) / PIECE, learn_piece, &l);
+    }
     for (uint32_t k = 0; ok && k < p->nretains; k++)
         if (p->retains[k].pick != ZK_ALL && f->same[k] == k && !group_events(s, k, unit_of, since, keep)) ok = false;
-    for (uint32_t i = 0; ok && i < ds->nevents; i++) {
-        if (keep[i] || unit_of[i] == ZNONE) continue;
-        s->vm.unit = &s->units[unit_of[i]].u;
-        keep[i] = (f->fate[i] & FATE_FOREVER) || kept_from(s, i, since + (size_t)unit_of[i] * p->nrules);
+    if (ok) {
+        Held h = {s, unit_of, since, keep};
+        pool_run(s->pool, (ds->nevents + PIECE - 1) / PIECE, keep_piece, &h);
     }
     ok = ok && compact(s, keep, moved);
     for (uint32_t k = 0; ok && k < p->nretains; k++)
         if (p->retains[k].pick != ZK_ALL && f->same[k] == k)
             for (uint32_t g = 0; g < f->groups[k].n; g++) f->groups[k].rep[g] = moved[f->groups[k].rep[g]];
-    for (uint32_t k = 0; ok && k < s->nunits; k++)
-        if (!s->units[k].skip) unit_forget(&s->units[k].u, p, moved);
+    if (ok) {
+        ForgetUnits fu = {s, moved};
+        pool_run(s->pool, s->nunits, forget_unit, &fu);
+    }
     for (uint32_t k = 0; ok && k < s->nunits; k++)
         for (uint32_t i = 0; i < s->units[k].ndeferred; i++)
             if (!s->units[k].deferred[i].periodic) s->units[k].deferred[i].event = moved[s->units[k].deferred[i].event];
@@ -339,18 +396,32 @@ bool forget_events(Stream *s, const uint32_t *unit_of)
     return ok;
 }
 
+typedef struct Rehash {
+    Stream *s;
+    atomic_bool failed;
+} Rehash;
+
+/* Pool job: entry item's groups hashed again (each entry's index is its own). */
+static void rehash_entry(void *ctx, uint32_t worker, uint32_t item)
+{
+    (void)worker;
+    Rehash *rh = ctx;
+    const Program *p = rh->s->p;
+    ForgetGroups *g = &rh->s->forget.groups[item];
+    hidx_clear(&g->index); /* as many groups as before: no growth */
+    for (uint32_t r = 0; r < g->n; r++)
+        if (hidx_add(&g->index, alike_hash(rh->s->ds, &rh->s->ds->events[g->rep[r]], p->retains[item].fields, p->log.nfields), r) != 0) {
+            atomic_store(&rh->failed, true);
+            return;
+        }
+}
+
 bool forget_rehash(Stream *s)
 {
-    const Program *p = s->p;
-    Forget *f = &s->forget;
-    for (uint32_t k = 0; f->groups && k < p->nretains; k++) {
-        ForgetGroups *g = &f->groups[k];
-        hidx_clear(&g->index); /* as many groups as before: no growth */
-        for (uint32_t r = 0; r < g->n; r++)
-            if (hidx_add(&g->index, alike_hash(s->ds, &s->ds->events[g->rep[r]], p->retains[k].fields, p->log.nfields), r) != 0)
-                return false;
-    }
-    return true;
+    if (!s->forget.groups) return true;
+    Rehash rh = {s, false};
+    pool_run(s->pool, s->p->nretains, rehash_entry, &rh);
+    return !atomic_load(&rh.failed);
 }
 
 void forget_free(Forget *f, uint32_t nretains)

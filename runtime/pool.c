@@ -79,10 +79,14 @@ Pool *pool_new(uint32_t workers)
     return pool;
 }
 
-uint32_t pool_workers(const Pool *pool) { return pool->nthreads + 1; }
+uint32_t pool_workers(const Pool *pool) { return pool ? pool->nthreads + 1 : 1; }
 
 void pool_run(Pool *pool, uint32_t n, PoolFn fn, void *ctx)
 {
+    if (!pool || n < 2) {
+        for (uint32_t i = 0; i < n; i++) fn(ctx, 0, i);
+        return;
+    }
     pthread_mutex_lock(&pool->mu);
     pool->fn = fn;
     pool->ctx = ctx;

@@ -237,6 +237,17 @@ static UnitState *unit_state(Stream *s, StrId id)
     return us;
 }
 
+/* The state of event unit `id`, `last` the previous event's: a log of few
+ * units (interleaved in time order) asks no hash index; NULL when out of
+ * memory. */
+static UnitState *event_unit(Stream *s, UnitState *last, StrId id)
+{
+    if (last && last->u.id == id) return last;
+    for (uint32_t k = 0; s->nunits <= 8 && k < s->nunits; k++)
+        if (s->units[k].u.id == id) return &s->units[k];
+    return unit_state(s, id);
+}
+
 /* A run the worker's task could not decide yet: retried at a later step. */
 static void push_deferred(Worker *w, const Deferred *d)
 {
@@ -380,8 +391,7 @@ static void run_task(Stream *s, uint32_t worker, Task *t)
     UnitState *us = &s->units[t->unit];
     const Dataset *ds = s->ds;
     bool final = s->final;
-    memcpy(w->vm.weekday, s->vm.weekday, sizeof w->vm.weekday); /* strgc.c renumbers the main VM's */
-    w->vm.unit = &us->u;
+    stream_worker_vm(s, worker)->unit = &us->u;
     w->task = t;
     t->worker = worker;
     t->kept_from = w->nkept;
@@ -512,40 +522,105 @@ static void judge_item(void *ctx, uint32_t worker, uint32_t item)
     if (atomic_load_explicit(ready, memory_order_acquire) == UNIT_READY) run_task(s, worker, t);
 }
 
+/* The index of unit `id`, which step() has seen, `last` the previous
+ * event's: read only, so the pieces of positions_by_unit may ask at once. */
+static uint32_t known_unit(const Stream *s, uint32_t last, StrId id)
+{
+    if (last != ZNONE && s->units[last].u.id == id) return last;
+    if (s->nunits <= 8) {
+        for (uint32_t k = 0; k < s->nunits; k++)
+            if (s->units[k].u.id == id) return k;
+        return ZNONE;
+    }
+    uint32_t pos = 0;
+    for (uint32_t i; (i = hidx_next(&s->unit_index, hidx_hash_id(id), &pos)) != HIDX_NONE;)
+        if (s->units[i].u.id == id) return i;
+    return ZNONE;
+}
+
+/* positions_by_unit in pieces: nparts ranges of the events, and per range
+ * and unit its events in the step (counted, then the next place in pos) and
+ * its new ones. */
+typedef struct Positions {
+    Stream *s;
+    uint32_t nparts;
+    uint32_t *at, *news;
+    uint32_t **pos;
+} Positions;
+
+static void part_range(const Positions *ps, uint32_t part, uint32_t *from, uint32_t *to)
+{
+    uint64_t n = ps->s->ds->nevents;
+    *from = (uint32_t)(n * part / ps->nparts);
+    *to = (uint32_t)(n * (part + 1) / ps->nparts);
+}
+
+/* Pool job: the units of the part-th range's events, counted. */
+static void count_part(void *ctx, uint32_t worker, uint32_t part)
+{
+    (void)worker;
+    Positions *ps = ctx;
+    Stream *s = ps->s;
+    uint32_t *at = ps->at + (size_t)part * s->nunits, *news = ps->news + (size_t)part * s->nunits;
+    uint32_t from, to, k = ZNONE;
+    part_range(ps, part, &from, &to);
+    for (uint32_t i = from; i < to; i++) {
+        const Event *e = &s->ds->events[i];
+        k = known_unit(s, k, e->unit); /* every event's unit has a state: step() made them */
+        s->slot_of[i] = k;
+        if (k == ZNONE) continue;
+        if (s->units[k].skip || !in_range(s, &s->units[k], e)) { s->slot_of[i] = ZNONE; continue; }
+        at[k]++;
+        if (i >= s->first_new) news[k]++;
+    }
+}
+
+/* Pool job: the part-th range's events into their units' positions. */
+static void fill_part(void *ctx, uint32_t worker, uint32_t part)
+{
+    (void)worker;
+    Positions *ps = ctx;
+    uint32_t *at = ps->at + (size_t)part * ps->s->nunits, *slot_of = ps->s->slot_of;
+    uint32_t from, to;
+    part_range(ps, part, &from, &to);
+    for (uint32_t i = from; i < to; i++)
+        if (slot_of[i] != ZNONE) ps->pos[slot_of[i]][at[slot_of[i]]++] = i;
+}
+
 /* Each event's unit (s->slot_of; ZNONE: not judged: another unit asked for,
  * or outside the range) and the positions of each unit's events in the
- * window (s->count of them). NULL when out of memory. */
+ * window (s->count of them), in ranges of the events on the workers. NULL
+ * when out of memory. */
 static uint32_t **positions_by_unit(Stream *s)
 {
     Dataset *ds = s->ds;
+    uint32_t nu = s->nunits;
+    Positions ps = {s, s->pool && ds->nevents >= 65536 ? 2 * s->nworkers : 1, NULL, NULL, NULL};
     free(s->count);
     free(s->slot_of);
-    s->count = calloc(s->nunits + 1u, sizeof(uint32_t));
+    s->count = calloc(nu + 1u, sizeof(uint32_t));
     s->slot_of = malloc(sizeof(uint32_t) * (ds->nevents + 1u));
-    uint32_t **pos = calloc(s->nunits + 1u, sizeof(uint32_t *));
-    if (!s->count || !s->slot_of || !pos) { free(pos); return NULL; }
-    uint32_t *count = s->count, *slot_of = s->slot_of;
-    UnitState *us = NULL;
-    for (uint32_t i = 0; i < ds->nevents; i++) {
-        const Event *e = &ds->events[i];
-        if ((!us || us->u.id != e->unit) && !(us = unit_state(s, e->unit))) { free(pos); return NULL; } /* runs of one unit: one lookup */
-        slot_of[i] = (uint32_t)(us - s->units);
-        if (us->skip || !in_range(s, us, e)) { slot_of[i] = ZNONE; continue; }
-        count[slot_of[i]]++;
-        if (i >= s->first_new) us->events++;
-    }
-    for (uint32_t k = 0; k < s->nunits; k++) {
-        pos[k] = malloc(sizeof(uint32_t) * (count[k] + 1u));
-        if (!pos[k]) {
-            for (uint32_t j = 0; j < k; j++) free(pos[j]);
-            free(pos);
-            return NULL;
+    ps.pos = calloc(nu + 1u, sizeof(uint32_t *));
+    ps.at = calloc((size_t)ps.nparts * nu + 1u, sizeof(uint32_t));
+    ps.news = calloc((size_t)ps.nparts * nu + 1u, sizeof(uint32_t));
+    bool ok = s->count && s->slot_of && ps.pos && ps.at && ps.news;
+    if (ok) pool_run(s->pool, ps.nparts, count_part, &ps);
+    for (uint32_t k = 0; ok && k < nu; k++) {
+        for (uint32_t part = 0; part < ps.nparts; part++) {
+            uint32_t n = ps.at[(size_t)part * nu + k];
+            ps.at[(size_t)part * nu + k] = s->count[k]; /* where the part's events of unit k go */
+            s->count[k] += n;
+            s->units[k].events += ps.news[(size_t)part * nu + k];
         }
-        count[k] = 0;
+        ok = (ps.pos[k] = malloc(sizeof(uint32_t) * (s->count[k] + 1u))) != NULL;
     }
-    for (uint32_t i = 0; i < ds->nevents; i++)
-        if (slot_of[i] != ZNONE) pos[slot_of[i]][count[slot_of[i]]++] = i;
-    return pos;
+    if (ok) pool_run(s->pool, ps.nparts, fill_part, &ps);
+    for (uint32_t k = 0; !ok && ps.pos && k < nu; k++) free(ps.pos[k]);
+    free(ps.at);
+    free(ps.news);
+    if (ok) return ps.pos;
+    free(ps.pos);
+    return NULL;
 }
 
 /* By decreasing number of events in the step (count[k]), then unit index. */
@@ -679,10 +754,10 @@ static int step(Stream *s, bool final)
     /* the new events: units, their latest time, and whether they come in time order */
     for (uint32_t k = 0; k < s->nunits; k++) s->units[k].low = INT64_MAX;
     bool ordered = true;
+    UnitState *us = NULL;
     for (uint32_t i = s->first_new; i < ds->nevents; i++) {
         const Event *e = &ds->events[i];
-        UnitState *us = unit_state(s, e->unit);
-        if (!us) return -1;
+        if (!(us = event_unit(s, us, e->unit))) return -1;
         if (us->has_events && e->time < us->last && ordered) {
             ordered = false;
             s->disorder_loc = e->loc;

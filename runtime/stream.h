@@ -17,6 +17,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include "engine.h"
 #include "forget.h"
 #include "unit.h"
@@ -133,5 +134,15 @@ struct Stream {
     uint32_t strings_kept;                /* strings after the last compaction */
     Forget forget;                        /* forget.c's, across steps */
 };
+
+/* Worker w's VM, for a pool job of the scheduler or of the passes between
+ * steps (forget.c's filters): the weekday names as the main VM's now, which
+ * strgc.c renumbers. */
+static inline Vm *stream_worker_vm(struct Stream *s, uint32_t w)
+{
+    Vm *vm = &s->workers[w].vm;
+    memcpy(vm->weekday, s->vm.weekday, sizeof vm->weekday);
+    return vm;
+}
 
 #endif

@@ -2,8 +2,10 @@
  * every id the run holds, compact the table, remap. */
 #include "strgc.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 
+#include "pool.h"
 #include "stream.h"
 
 /* Every interned string the run still holds, for marking and remapping. */
@@ -55,6 +57,22 @@ static void visit_strings(Stream *s, StrVisit fn, void *ctx)
 static void mark_string(StrId *id, void *live) { ((uint8_t *)live)[*id] = 1; }
 static void remap_string(StrId *id, void *map) { *id = ((const StrId *)map)[*id]; }
 
+typedef struct Rekey {
+    Stream *s;
+    const StrId *map;
+    atomic_bool failed;
+} Rekey;
+
+/* Pool job: the item-th unit's indexes under the new string ids. */
+static void rekey_unit(void *ctx, uint32_t worker, uint32_t item)
+{
+    (void)worker;
+    Rekey *rk = ctx;
+    UnitState *us = &rk->s->units[item];
+    earliest_rehash(&us->u.early);
+    if (!us->skip && !unit_rekey(&us->u, rk->s->p, rk->s->ds, rk->map)) atomic_store(&rk->failed, true);
+}
+
 bool strgc_collect(Stream *s)
 {
     Dataset *ds = s->ds;
@@ -68,11 +86,9 @@ bool strgc_collect(Stream *s)
         return false;
     }
     visit_strings(s, remap_string, map);
-    bool ok = true;
-    for (uint32_t i = 0; ok && i < s->nunits; i++) {
-        earliest_rehash(&s->units[i].u.early);
-        if (!s->units[i].skip) ok = unit_rekey(&s->units[i].u, s->p, ds, map);
-    }
+    Rekey rk = {s, map, false};
+    pool_run(s->pool, s->nunits, rekey_unit, &rk); /* each unit's indexes are its own */
+    bool ok = !atomic_load(&rk.failed);
     free(map);
     free(live);
     verdict_forget_index(&s->verdicts); /* verdict identities hash the ids */
