@@ -8,7 +8,9 @@
  * event kept to the end (taken by an entry that keeps from the beginning, or
  * the earliest of its group) has its cells moved once into the data set's
  * lasting arena; only the others are copied at each step. So a step costs a
- * few bit tests per event held and a filter call per new event. */
+ * few bit tests per event held and a filter call per new event; with a pool
+ * (run --jobs), the filters, the keep tests and each unit's indexes are done
+ * in pieces on its workers, each piece writing only its own events' marks. */
 #ifndef ZD_FORGET_H
 #define ZD_FORGET_H
 #include <stdbool.h>
