@@ -19,7 +19,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-typedef struct QField { size_t off, len; } QField;
 typedef struct QRow { long line; uint32_t first; int nfields; } QRow;
 
 typedef struct CsvSource {
@@ -29,10 +28,13 @@ typedef struct CsvSource {
     FILE *f;
     struct csv_parser parser;
     bool parser_live;
-    /* fields parsed and not yet handed out, their bytes back to back (NUL-terminated) */
+    /* fields parsed and not yet handed out, their bytes back to back
+     * (NUL-terminated), each a cell as the rows hand them out: both are
+     * made room for before a chunk is parsed (reserve), so a field is
+     * queued without a check and its bytes do not move while the chunk is */
     char *bytes;
     size_t nbytes, bytes_cap;
-    QField *fields;
+    RawCell *fields;
     uint32_t nfields, fields_cap;
     uint32_t rec_first;   /* the record being read: its first field */
     QRow *rows;
@@ -48,8 +50,6 @@ typedef struct CsvSource {
     long consumed;        /* bytes of the file parsed so far */
     bool first_chunk, eof, oom;
     char pending[700];    /* a problem after the queued rows, or "" */
-    RawCell *cells;
-    uint32_t cells_cap;
     char problem[200];
 } CsvSource;
 
@@ -95,27 +95,14 @@ static bool may_break_line(const char *d, size_t len)
 static void on_field(void *data, size_t len, void *ctx)
 {
     CsvSource *s = ctx;
-    if (s->oom) return;
     if (!s->in_record) {
         s->in_record = true;
         s->record_line = s->line;
     }
-    if (s->nfields == s->fields_cap && !grow((void **)&s->fields, &s->fields_cap, s->nfields + 1, sizeof(QField))) {
-        s->oom = true;
-        return;
-    }
-    if (s->nbytes + len + 1 > s->bytes_cap) {
-        size_t cap = s->bytes_cap ? s->bytes_cap : 4096;
-        while (s->nbytes + len + 1 > cap) cap *= 2;
-        char *b = realloc(s->bytes, cap);
-        if (!b) { s->oom = true; return; }
-        s->bytes = b;
-        s->bytes_cap = cap;
-    }
-    if (len) memcpy(s->bytes + s->nbytes, data, len);
-    s->bytes[s->nbytes + len] = '\0';
-    s->fields[s->nfields].off = s->nbytes;
-    s->fields[s->nfields++].len = len;
+    char *at = s->bytes + s->nbytes;
+    if (len) memcpy(at, data, len);
+    at[len] = '\0';
+    s->fields[s->nfields++] = (RawCell){at, len, len > 0, 0, NULL, 0};
     s->nbytes += len + 1;
     /* the line breaks inside a quoted field: LF, CRLF, and a lone CR (a CR-only file's line end) */
     const char *d = data;
@@ -131,12 +118,12 @@ static void take_header(CsvSource *s, int n)
     if (!s->header) { s->oom = true; return; }
     s->ncols = n;
     for (int i = 0; i < n; i++) {
-        const QField *q = &s->fields[s->rec_first + (uint32_t)i];
-        const char *name = s->bytes + q->off;
+        const RawCell *q = &s->fields[s->rec_first + (uint32_t)i];
+        const char *name = q->p;
         if (i == 0 && q->len >= 3 && !memcmp(name, "\xEF\xBB\xBF", 3)) name += 3;
         s->header[i] = strdup(name);
         if (!s->header[i]) s->oom = true;
-        if (!s->nul_in_header && memchr(name, '\0', q->len - (size_t)(name - (s->bytes + q->off))))
+        if (!s->nul_in_header && memchr(name, '\0', q->len - (size_t)(name - q->p)))
             s->nul_in_header = i + 1; /* strdup would cut the name there */
     }
     s->header_done = true;
@@ -160,7 +147,6 @@ static void on_row(int c, void *ctx)
         s->nfields = s->rec_first; /* its bytes stay until the queue is emptied */
         return;
     }
-    if (!grow((void **)&s->rows, &s->rows_cap, s->nrows + 1, sizeof(QRow))) { s->oom = true; return; }
     s->rows[s->nrows++] = (QRow){started, s->rec_first, n};
     s->rec_first = s->nfields;
 }
@@ -183,17 +169,83 @@ static void set_pending(CsvSource *s, const char *fmt, ...)
 /* Empties the queue, keeping the fields of a record not yet complete. */
 static void queue_reset(CsvSource *s)
 {
-    size_t from = s->rec_first < s->nfields ? s->fields[s->rec_first].off : s->nbytes;
+    size_t from = s->rec_first < s->nfields ? (size_t)(s->fields[s->rec_first].p - s->bytes) : s->nbytes;
     memmove(s->bytes, s->bytes + from, s->nbytes - from);
     s->nbytes -= from;
     uint32_t keep = s->nfields - s->rec_first;
     for (uint32_t i = 0; i < keep; i++) {
         s->fields[i] = s->fields[s->rec_first + i];
-        s->fields[i].off -= from;
+        s->fields[i].p -= from;
     }
     s->nfields = keep;
     s->rec_first = 0;
     s->nrows = s->next_row = 0;
+}
+
+/* Room for what parsing n more bytes can queue: a field or a row per byte
+ * at most (and one of each at the end), and the bytes of the fields, which
+ * are these and what libcsv holds of a field begun before (less than its
+ * buffer), a NUL after each. The queued fields follow their bytes if they
+ * move. false when out of memory. */
+static bool reserve(CsvSource *s, size_t n)
+{
+    size_t need = s->nbytes + csv_get_buffer_size(&s->parser) + 2 * n + 2;
+    if (need > s->bytes_cap) {
+        size_t cap = s->bytes_cap ? s->bytes_cap : 1 << 17;
+        while (cap < need) cap *= 2;
+        char *b = malloc(cap);
+        if (!b) return false;
+        memcpy(b, s->bytes, s->nbytes);
+        for (uint32_t i = 0; i < s->nfields; i++) s->fields[i].p = b + (s->fields[i].p - s->bytes);
+        free(s->bytes);
+        s->bytes = b;
+        s->bytes_cap = cap;
+    }
+    if (n + 1 > UINT32_MAX - s->nfields || n + 1 > UINT32_MAX - s->nrows) return false;
+    return grow((void **)&s->fields, &s->fields_cap, s->nfields + (uint32_t)n + 1, sizeof(RawCell)) &&
+           grow((void **)&s->rows, &s->rows_cap, s->nrows + (uint32_t)n + 1, sizeof(QRow));
+}
+
+static bool blank(unsigned char c) { return c == ' ' || c == '\t'; }
+static bool field_edge(unsigned char c) { return c == ',' || c == '\r' || c == '\n' || blank(c); }
+
+/* Could a blank (a space or a tab) of d[0..n) be trimmed if libcsv took
+ * blanks for spaces, as by default? It trims them at the start and the end
+ * of an unquoted field, and keeps them after a quoted field's closing quote
+ * to see what follows; inside a quoted field it never asks. A blank between
+ * two other bytes of an unquoted field (the one in "2024-09-02 09:39:16")
+ * is a byte like any other either way: after a byte that is not a comma, a
+ * line end or a quote, libcsv is inside a field; then a byte that is not a
+ * comma, a line end or a blank keeps it there, forgetting the blank (a
+ * quote there is the same error either way). A blank at either end of d
+ * has a neighbour not known here: it could be. */
+static bool may_trim(const char *d, size_t n)
+{
+    for (int k = 0; k < 2; k++) /* spaces, then tabs: memchr skips the bytes between */
+        for (const char *q = d, *end = d + n; (q = memchr(q, k ? '\t' : ' ', (size_t)(end - q))) != NULL; q++)
+            if (q == d || q + 1 == end || field_edge((unsigned char)q[-1]) || q[-1] == '"' || field_edge((unsigned char)q[1]))
+                return true;
+    return false;
+}
+
+/* Parses the chunk's bytes. libcsv asks whether a byte is a space (to trim
+ * it, which zhidu never does: no_space says none is) through a function, a
+ * call a byte; a piece where none could be trimmed is parsed with libcsv's
+ * own test (blanks are spaces), which then makes no difference. The bytes
+ * parsed: less than n after an error. */
+static size_t parse_pieces(CsvSource *s, const char *chunk, size_t n)
+{
+    enum { PIECE = 1024 };
+    size_t done = 0;
+    while (done < n) {
+        size_t len = n - done < PIECE ? n - done : PIECE;
+        csv_set_space_func(&s->parser, may_trim(chunk + done, len) ? no_space : NULL);
+        size_t used = csv_parse(&s->parser, chunk + done, len, on_field, on_row, s);
+        done += used;
+        if (used != len) break;
+    }
+    csv_set_space_func(&s->parser, no_space);
+    return done;
 }
 
 /* Parses the next chunk of the file (or its end). */
@@ -206,6 +258,10 @@ static void parse_more(CsvSource *s)
         s->eof = true;
         if (ferror(s->f)) {
             set_pending(s, msg_text(s->base.lang, MSG_CSV_READ_ERROR), path, strerror(errno));
+            return;
+        }
+        if (!reserve(s, 0)) {
+            s->oom = true;
             return;
         }
         if (csv_fini(&s->parser, on_field, on_row, s) != 0)
@@ -226,7 +282,12 @@ static void parse_more(CsvSource *s)
      * ASan): a block as large as the buffer doubles it instead */
     size_t have = csv_get_buffer_size(&s->parser);
     csv_set_blk_size(&s->parser, have > 4096 ? have : 4096);
-    size_t used = csv_parse(&s->parser, chunk, n, on_field, on_row, s);
+    if (!reserve(s, n)) {
+        s->oom = true;
+        s->eof = true;
+        return;
+    }
+    size_t used = parse_pieces(s, chunk, n);
     if (used != n && !s->oom) {
         int code = csv_error(&s->parser);
         set_pending(s, msg_text(s->base.lang, MSG_CSV_MALFORMED), path, s->line, s->consumed + (long)used,
@@ -337,13 +398,7 @@ static int next_row(Source *base, SourceRow *row, char *err, size_t size)
     int rc = fill(s, err, size);
     if (rc <= 0) return rc;
     const QRow *q = &s->rows[s->next_row++];
-    if (!grow((void **)&s->cells, &s->cells_cap, (uint32_t)q->nfields + 1, sizeof(RawCell)))
-        return errfmt(err, size, msg_text(base->lang, MSG_OOM_READING), base->name);
-    for (int i = 0; i < q->nfields; i++) {
-        const QField *fq = &s->fields[q->first + (uint32_t)i];
-        s->cells[i] = (RawCell){s->bytes + fq->off, fq->len, fq->len > 0, 0, NULL, 0};
-    }
-    row->cols = s->cells;
+    row->cols = &s->fields[q->first];
     row->ncols = q->nfields;
     row->loc = q->line;
     row->problem = NULL;
@@ -363,7 +418,6 @@ static void free_source(Source *base)
     free(s->bytes);
     free(s->fields);
     free(s->rows);
-    free(s->cells);
     free(s->dir);
     free(s->real_dir);
     free(s);

@@ -9,6 +9,19 @@
 #include "text.h"
 #include "ztime.h"
 
+/* The short strings of the data met lately (the values that come back: a
+ * person, a kind, a unit, a list's items), by the low bits of their 64-bit
+ * hash, with their bytes and ids: a cell found here is known by comparing
+ * its bytes with these, without checking its UTF-8 again (only a string
+ * that passed is kept) or looking it up in the string table, whose texts
+ * lie elsewhere. Direct-mapped: a newcomer takes its slot. */
+enum { TEXTS = 2048, TEXT_MAX = 32 }; /* a name of ten Chinese characters is 30 bytes */
+struct SeenText {
+    uint64_t hash;
+    uint32_t len;         /* 0: an empty slot */
+    StrId id;
+    char text[TEXT_MAX];
+};
 
 Dataset *dataset_new(const Program *p)
 {
@@ -37,6 +50,7 @@ Dataset *dataset_new(const Program *p)
     ds->packed = arena_alloc(&ds->arena, sizeof(uint16_t) * ((size_t)p->nevent_types * nf + 1u));
     ds->cell_kind = arena_alloc(&ds->arena, nf + 1u);
     ds->row = arena_alloc(&ds->arena, sizeof(Cell) * (nf + 1u));
+    ds->texts = arena_alloc(&ds->arena, sizeof(SeenText) * TEXTS);
     if (ds->arena.failed) {
         dataset_free(ds);
         return NULL;
@@ -81,6 +95,59 @@ void dataset_free(Dataset *ds)
     free(ds);
 }
 
+void dataset_forget_texts(Dataset *ds) { memset(ds->texts, 0, sizeof(SeenText) * TEXTS); }
+
+/* Are a[0..len) and b[0..len) the same bytes, 1 <= len <= 32? By loads
+ * that may overlap, none past either end. */
+static inline bool same_short(const char *a, const char *b, size_t len)
+{
+    if (len > 16) return same_short(a, b, 16) && same_short(a + len - 16, b + len - 16, 16);
+    if (len >= 8) {
+        uint64_t x, y, u, v;
+        memcpy(&x, a, 8), memcpy(&y, b, 8), memcpy(&u, a + len - 8, 8), memcpy(&v, b + len - 8, 8);
+        return x == y && u == v;
+    }
+    if (len >= 4) {
+        uint32_t x, y, u, v;
+        memcpy(&x, a, 4), memcpy(&y, b, 4), memcpy(&u, a + len - 4, 4), memcpy(&v, b + len - 4, 4);
+        return x == y && u == v;
+    }
+    return a[0] == b[0] && a[len / 2] == b[len / 2] && a[len - 1] == b[len - 1];
+}
+
+/* The id of p[0..len) (hash: hidx_hash_text64's) if it was met lately, else UINT32_MAX. */
+static inline StrId known_text(const Dataset *ds, const char *p, size_t len, uint64_t hash)
+{
+    const SeenText *e = &ds->texts[hash & (TEXTS - 1)];
+    return e->hash == hash && e->len == len && len - 1 < TEXT_MAX && same_short(e->text, p, len) ? e->id : UINT32_MAX;
+}
+
+/* Keeps a string that is valid UTF-8 without a NUL byte, with its id. */
+static void met_text(Dataset *ds, const char *p, size_t len, uint64_t hash, StrId id)
+{
+    if (len - 1 >= TEXT_MAX || ds->strs.failed) return;
+    SeenText *e = &ds->texts[hash & (TEXTS - 1)];
+    e->hash = hash;
+    e->len = (uint32_t)len;
+    e->id = id;
+    memset(e->text, 0, TEXT_MAX);
+    memcpy(e->text, p, len);
+}
+
+/* A cell's string as an id: met lately, or checked (a fault: its offset in
+ * *bad) and interned, and kept among those met unless `once` (an event's
+ * id, which never comes back: it would only push out the values that do). */
+static StrId intern_text(Dataset *ds, const RawCell *c, uint64_t hash, bool once, long *bad)
+{
+    *bad = -1;
+    StrId id = once ? UINT32_MAX : known_text(ds, c->p, c->len, hash);
+    if (id != UINT32_MAX) return id;
+    if (!c->checked && (*bad = utf8_invalid_at(c->p, c->len)) >= 0) return 0;
+    id = strtab_intern_hashed(&ds->strs, c->p, c->len, (uint32_t)hash);
+    if (!once) met_text(ds, c->p, c->len, hash, id);
+    return id;
+}
+
 static int cmp_strid(const void *a, const void *b)
 {
     StrId x = *(const StrId *)a, y = *(const StrId *)b;
@@ -105,7 +172,6 @@ static void quote(const RawCell *c, char *buf, size_t size)
     buf[n] = '\0';
 }
 
-/* Converts one raw cell to the field's type; returns NULL or what is wrong. */
 /* The row cannot be added for want of memory: not a bad row (no policy skips it). */
 static const char *out_of_memory(Dataset *ds, char *msg, size_t size)
 {
@@ -149,7 +215,75 @@ static uint64_t text_hash(const RawCell *c)
 
 static long invalid_at(const RawCell *c) { return c->checked ? -1 : utf8_invalid_at(c->p, c->len); }
 
-static const char *convert(Dataset *ds, const ZField *f, const RawCell *raw, Cell *out, Arena *lists, char *msg, size_t size)
+/* A list cell: split on ';', empty items dropped, nothing trimmed. Its
+ * UTF-8 is checked whole, before any of its items is interned, unless every
+ * item was met lately (then it is valid). */
+static const char *convert_list(Dataset *ds, const RawCell *raw, Cell *out, Arena *lists, char *msg, size_t size)
+{
+    uint32_t count = 0;
+    StrId stack[64];
+    StrId *items = stack;
+    size_t cap = 64;
+    bool checked = raw->checked;
+    for (const char *q = raw->p, *end = raw->p + raw->len; q < end;) {
+        const char *semi = memchr(q, ';', (size_t)(end - q));
+        size_t len = (size_t)((semi ? semi : end) - q);
+        if (len) {
+            if (count == cap) {
+                StrId *grown = malloc(sizeof(StrId) * cap * 2);
+                if (!grown) {
+                    if (items != stack) free(items);
+                    return out_of_memory(ds, msg, size);
+                }
+                memcpy(grown, items, sizeof(StrId) * count);
+                if (items != stack) free(items);
+                items = grown;
+                cap *= 2;
+            }
+            uint64_t hash = hidx_hash_text64(q, len, 0);
+            StrId id = known_text(ds, q, len, hash);
+            if (id == UINT32_MAX) {
+                long bad = checked ? -1 : utf8_invalid_at(raw->p, raw->len);
+                if (bad >= 0) {
+                    if (items != stack) free(items);
+                    snprintf(msg, size, msg_text(ds->lang, MSG_INVALID_UTF8_AT), (unsigned char)raw->p[bad], bad);
+                    return msg;
+                }
+                checked = true;
+                id = strtab_intern_hashed(&ds->strs, q, len, (uint32_t)hash);
+                met_text(ds, q, len, hash, id);
+            }
+            items[count++] = id;
+        }
+        q += len + 1;
+    }
+    if (count > 16) qsort(items, count, sizeof(StrId), cmp_strid);
+    else /* a few items: insertion sort, without qsort's calls */
+        for (uint32_t i = 1; i < count; i++) {
+            StrId x = items[i];
+            uint32_t k = i;
+            for (; k > 0 && items[k - 1] > x; k--) items[k] = items[k - 1];
+            items[k] = x;
+        }
+    uint32_t u = 0;
+    for (uint32_t i = 0; i < count; i++)
+        if (u == 0 || items[u - 1] != items[i]) items[u++] = items[i];
+    List *l = arena_alloc_packed(lists, sizeof(List) + sizeof(StrId) * u, _Alignof(List));
+    if (!l) {
+        if (items != stack) free(items);
+        return out_of_memory(ds, msg, size);
+    }
+    l->n = u;
+    memcpy(l->items, items, sizeof(StrId) * u);
+    if (items != stack) free(items);
+    out->tag = CELL_LIST;
+    out->list = l;
+    return NULL;
+}
+
+/* Converts one raw cell to the field's type; returns NULL or what is wrong. */
+static const char *convert(Dataset *ds, const ZField *f, const RawCell *raw, bool once, Cell *out, Arena *lists, char *msg,
+                           size_t size)
 {
     memset(out, 0, sizeof *out);
     if (raw->bad) {
@@ -157,61 +291,23 @@ static const char *convert(Dataset *ds, const ZField *f, const RawCell *raw, Cel
         return msg;
     }
     if (!raw->present || raw->len == 0) return NULL; /* missing */
-    long bad = invalid_at(raw);
+    if (f->type & VT_LIST_FLAG) return convert_list(ds, raw, out, lists, msg, size);
+    uint8_t base = f->type;
+    long bad;
+    if (base != VT_TIME && base != VT_INT && base != VT_DURATION && base != VT_BOOL) {
+        out->s = intern_text(ds, raw, text_hash(raw), once, &bad);
+        if (bad < 0) {
+            out->tag = CELL_STR;
+            return NULL;
+        }
+    } else {
+        bad = invalid_at(raw);
+    }
     if (bad >= 0) {
         snprintf(msg, size, msg_text(ds->lang, MSG_INVALID_UTF8_AT), (unsigned char)raw->p[bad], bad);
         return msg;
     }
-    uint8_t base = f->type & (uint8_t)~VT_LIST_FLAG;
     char shown[200];
-    if (f->type & VT_LIST_FLAG) {
-        /* split on ';', drop empty items, nothing trimmed */
-        uint32_t count = 0;
-        StrId stack[64];
-        StrId *items = stack;
-        size_t cap = 64;
-        size_t start = 0;
-        for (size_t i = 0; i <= raw->len; i++) {
-            if (i < raw->len && raw->p[i] != ';') continue;
-            if (i > start) {
-                if (count == cap) {
-                    StrId *grown = malloc(sizeof(StrId) * cap * 2);
-                    if (!grown) {
-                        if (items != stack) free(items);
-                        return out_of_memory(ds, msg, size);
-                    }
-                    memcpy(grown, items, sizeof(StrId) * count);
-                    if (items != stack) free(items);
-                    items = grown;
-                    cap *= 2;
-                }
-                items[count++] = strtab_intern(&ds->strs, raw->p + start, i - start);
-            }
-            start = i + 1;
-        }
-        if (count > 16) qsort(items, count, sizeof(StrId), cmp_strid);
-        else /* a few items: insertion sort, without qsort's calls */
-            for (uint32_t i = 1; i < count; i++) {
-                StrId x = items[i];
-                uint32_t k = i;
-                for (; k > 0 && items[k - 1] > x; k--) items[k] = items[k - 1];
-                items[k] = x;
-            }
-        uint32_t u = 0;
-        for (uint32_t i = 0; i < count; i++)
-            if (u == 0 || items[u - 1] != items[i]) items[u++] = items[i];
-        List *l = arena_alloc_packed(lists, sizeof(List) + sizeof(StrId) * u, _Alignof(List));
-        if (!l) {
-            if (items != stack) free(items);
-            return out_of_memory(ds, msg, size);
-        }
-        l->n = u;
-        memcpy(l->items, items, sizeof(StrId) * u);
-        if (items != stack) free(items);
-        out->tag = CELL_LIST;
-        out->list = l;
-        return NULL;
-    }
     switch (base) {
     case VT_TIME: {
         if (raw->checked == RAW_TIME) {
@@ -259,18 +355,16 @@ static const char *convert(Dataset *ds, const ZField *f, const RawCell *raw, Cel
         quote(raw, shown, sizeof shown);
         snprintf(msg, size, msg_text(ds->lang, MSG_NOT_BOOL), shown);
         return msg;
-    default:
-        out->tag = CELL_STR;
-        out->s = strtab_intern_hashed(&ds->strs, raw->p, raw->len, (uint32_t)text_hash(raw));
-        return NULL;
     }
+    return NULL; /* not reached: the strings are converted above */
 }
 
 static const char *convert_row(Dataset *ds, const ZTable *t, const RawCell *raw, Cell *cells, Arena *lists, char *msg, size_t size)
 {
+    uint32_t id = t == &ds->prog->log && ds->log_id >= 0 ? (uint32_t)ds->log_id : UINT32_MAX;
     for (uint32_t i = 0; i < t->nfields; i++) {
         char why[300];
-        if (convert(ds, &t->fields[i], &raw[i], &cells[i], lists, why, sizeof why)) {
+        if (convert(ds, &t->fields[i], &raw[i], i == id, &cells[i], lists, why, sizeof why)) {
             snprintf(msg, size, msg_text(ds->lang, MSG_COLUMN), program_string(ds->prog, t->fields[i].column), why);
             return msg;
         }
@@ -278,21 +372,24 @@ static const char *convert_row(Dataset *ds, const ZTable *t, const RawCell *raw,
     return NULL;
 }
 
-static StrId unit_of(Dataset *ds, RawCell unit, char *msg, size_t size, const char **err)
+/* The unit's id (hash: text_hash(&unit)), or 0 and *err. */
+static StrId unit_of(Dataset *ds, const RawCell *unit, uint64_t hash, char *msg, size_t size, const char **err)
 {
     *err = NULL;
-    if (unit.bad) {
-        snprintf(msg, size, "column %s: %s", program_string(ds->prog, ds->prog->meta.units_column), unit.bad);
+    if (unit->bad) {
+        snprintf(msg, size, "column %s: %s", program_string(ds->prog, ds->prog->meta.units_column), unit->bad);
         *err = msg;
         return 0;
     }
-    if (!unit.present || unit.len == 0) return 0;
-    if (invalid_at(&unit) >= 0) {
+    if (!unit->present || unit->len == 0) return 0;
+    long bad;
+    StrId id = intern_text(ds, unit, hash, false, &bad);
+    if (bad >= 0) {
         snprintf(msg, size, msg_text(ds->lang, MSG_COL_INVALID_UTF8), program_string(ds->prog, ds->prog->meta.units_column));
         *err = msg;
         return 0;
     }
-    return strtab_intern_hashed(&ds->strs, unit.p, unit.len, (uint32_t)text_hash(&unit));
+    return id;
 }
 
 /* A 64-bit hash of (unit, id) by their text, so it outlives the strings. Two
@@ -412,11 +509,11 @@ const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw,
     int fid = ds->log_id, ftime = ds->log_time, ftype = ds->log_type;
     const char *err;
     /* the set's slot is a cache miss in a long log: asked for now, used last */
-    uint64_t hid = text_hash(&raw[fid]);
-    uint64_t key = seen_key(text_hash(&unit_raw), hid);
+    uint64_t hid = text_hash(&raw[fid]), hunit = text_hash(&unit_raw);
+    uint64_t key = seen_key(hunit, hid);
     if (ds->seen_cap) __builtin_prefetch(&ds->seen[seen_slot(key, ds->seen_cap)]);
     strtab_prefetch(&ds->strs, (uint32_t)hid);
-    StrId unit = unit_of(ds, unit_raw, msg, size, &err);
+    StrId unit = unit_of(ds, &unit_raw, hunit, msg, size, &err);
     if (err) return err;
     /* the type first: it decides which fields matter */
     const RawCell *t = &raw[ftype];
@@ -428,16 +525,21 @@ const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw,
         snprintf(msg, size, msg_text(ds->lang, MSG_COL_EMPTY_TYPE), program_string(p, log->fields[ftype].column));
         return msg;
     }
-    long bad_at = invalid_at(t);
-    if (bad_at >= 0) {
-        snprintf(msg, size, msg_text(ds->lang, MSG_COL_INVALID_UTF8_AT), program_string(p, log->fields[ftype].column),
-                 (unsigned char)t->p[bad_at], bad_at);
-        return msg;
-    }
-    int type = -1;
     /* the type's value is interned already if it is one the program knows */
-    StrId tv = strtab_find_hashed(&ds->strs, t->p, t->len, (uint32_t)text_hash(t));
-    for (uint32_t i = 0; i < p->nevent_types && tv != UINT32_MAX; i++)
+    uint64_t htype = text_hash(t);
+    StrId tv = known_text(ds, t->p, t->len, htype);
+    if (tv == UINT32_MAX) {
+        long bad_at = invalid_at(t);
+        if (bad_at >= 0) {
+            snprintf(msg, size, msg_text(ds->lang, MSG_COL_INVALID_UTF8_AT), program_string(p, log->fields[ftype].column),
+                     (unsigned char)t->p[bad_at], bad_at);
+            return msg;
+        }
+        tv = strtab_find_hashed(&ds->strs, t->p, t->len, (uint32_t)htype);
+        if (tv != UINT32_MAX) met_text(ds, t->p, t->len, htype, tv);
+    }
+    int type = -1; /* the last type of that value, as the program's */
+    for (uint32_t i = p->nevent_types; i-- > 0 && tv != UINT32_MAX && type < 0;)
         if (ds->prog_str[p->event_types[i].value] == tv) type = (int)i;
     if (type < 0) {
         char shown[200];
@@ -495,7 +597,7 @@ const char *dataset_add_record(Dataset *ds, uint32_t table, const RawCell *raw, 
 {
     const ZTable *t = &ds->prog->tables[table];
     const char *err;
-    StrId unit = unit_of(ds, unit_raw, msg, size, &err);
+    StrId unit = unit_of(ds, &unit_raw, text_hash(&unit_raw), msg, size, &err);
     if (err) return err;
     Cell *cells = arena_alloc(&ds->arena, sizeof(Cell) * t->nfields);
     if (!cells) return out_of_memory(ds, msg, size);

@@ -106,6 +106,8 @@ static inline void rawcell_check(RawCell *c, uint8_t kind, int tz)
     if (kind && !c->checked && c->len && c->present && !c->bad) rawcell_check_present(c, kind, tz);
 }
 
+typedef struct SeenText SeenText;
+
 typedef struct Dataset {
     const Program *prog;
     StrTab strs;
@@ -121,6 +123,7 @@ typedef struct Dataset {
     uint16_t *npacked;    /* per event type: how many */
     uint8_t *cell_kind;   /* per log field: the CellTag of its values */
     Cell *row;            /* a row's cells (every log field) while it is converted */
+    SeenText *texts;      /* short strings of the data met lately, with their ids (dataset.c) */
     uint32_t nevents, cap;
     uint32_t next_order;  /* events accepted so far */
     const char *event_source;
@@ -136,6 +139,9 @@ typedef struct Dataset {
 
 Dataset *dataset_new(const Program *p);
 void dataset_free(Dataset *ds);
+/* Forgets the ids of the strings met lately: called when the string table
+ * renumbers its ids (strtab_compact). */
+void dataset_forget_texts(Dataset *ds);
 
 /* Adds a row of the event log (cells in log-field order) or of reference table
  * `table` (cells in that table's field order). unit is the unit column's cell

@@ -23,6 +23,7 @@ typedef struct Binding {
     int *col;             /* per field: source column, or -1 (absent) */
     uint8_t *kind;        /* per field: the check of its cells (rawcell_kind) */
     int unit_col;         /* -1 when the source has no unit column */
+    bool in_order;        /* field f is column f, for every field (at most 64) */
 } Binding;
 
 /* The column of each field and of the unit (the last of a name). */
@@ -41,6 +42,8 @@ static bool map_columns(const Program *p, Binding *b, const char *const *names, 
         for (int i = 0; i < ncols; i++)
             if (!strcmp(names[i], want)) b->col[f] = i;
     }
+    b->in_order = t->nfields <= 64;
+    for (uint32_t f = 0; f < t->nfields; f++) b->in_order &= b->col[f] == (int)f;
     b->unit_col = -1;
     if (p->meta.units_column != ZNONE) {
         const char *u = program_string(p, p->meta.units_column);
@@ -87,21 +90,26 @@ static int bind_columns(Lang lang, const Program *p, Binding *b, const char *sou
     return 0;
 }
 
-/* Hands one source row to the data set: NULL, or what is wrong with it. */
-static const char *add_row(Dataset *ds, const Binding *b, const RawCell *cols, int ncols, int64_t loc, char *msg, size_t size)
+/* Hands one source row to the data set: NULL, or what is wrong with it.
+ * When the source's columns are the table's fields in order, its cells are
+ * handed on as they are, not copied. */
+static const char *add_row(Dataset *ds, const Binding *b, RawCell *cols, int ncols, int64_t loc, char *msg, size_t size)
 {
-    RawCell cells[64 + 1];
+    RawCell copy[64 + 1];
+    RawCell *cells = cols;
     const ZTable *t = b->table;
     int tz = ds->prog->meta.tz_offset;
-    for (uint32_t f = 0; f < t->nfields && f < 64; f++) {
-        RawCell none = {"", 0, false, 0, NULL, 0};
-        cells[f] = b->col[f] >= 0 && b->col[f] < ncols ? cols[b->col[f]] : none;
+    if (!b->in_order || (int)t->nfields > ncols) {
+        cells = copy;
+        for (uint32_t f = 0; f < t->nfields && f < 64; f++) {
+            RawCell none = {"", 0, false, 0, NULL, 0};
+            cells[f] = b->col[f] >= 0 && b->col[f] < ncols ? cols[b->col[f]] : none;
+        }
     }
     RawCell unit = {"", 0, false, 0, NULL, 0};
     if (b->unit_col >= 0 && b->unit_col < ncols) unit = cols[b->unit_col];
-    /* the id's and the unit's hash serve three look-ups each: found once */
+    /* the id's hash serves three look-ups: found once */
     if (b->table_index < 0 && ds->log_id >= 0 && ds->log_id < 64) rawcell_check(&cells[ds->log_id], b->kind[ds->log_id], tz);
-    rawcell_check(&unit, RAW_TEXT, tz);
     if (b->table_index < 0) return dataset_add_event(ds, cells, unit, loc, msg, size);
     return dataset_add_record(ds, (uint32_t)b->table_index, cells, unit, b->unit_col >= 0, loc, msg, size);
 }
@@ -327,7 +335,7 @@ int input_add_row(Dataset *ds, const char *table, const char *const *columns, co
                   uint32_t *next_loc, InputStats *stats, char *err, size_t size)
 {
     const Program *p = ds->prog;
-    Binding b = {NULL, -1, NULL, NULL, -1};
+    Binding b = {NULL, -1, NULL, NULL, -1, false};
     if (p->log.nfields && !strcmp(program_string(p, p->log.table), table)) b.table = &p->log;
     for (uint32_t i = 0; i < p->ntables && !b.table; i++)
         if (!strcmp(program_string(p, p->tables[i].table), table)) { b.table = &p->tables[i]; b.table_index = (int)i; }

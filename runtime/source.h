@@ -13,7 +13,8 @@
 #include "msg.h"
 
 typedef struct SourceRow {
-    const RawCell *cols;     /* valid until the next call on the source */
+    RawCell *cols;           /* valid until the next call on the source; the caller may
+                              * check them in place (rawcell_check) */
     int ncols;
     int64_t loc;             /* line (CSV) or rowid (SQLite), kept with the row */
     const char *problem;     /* the backend's complaint about the row, or NULL (a cell's: RawCell.bad,

@@ -86,6 +86,7 @@ bool strgc_collect(Stream *s)
         return false;
     }
     visit_strings(s, remap_string, map);
+    dataset_forget_texts(ds);
     Rekey rk = {s, map, false};
     pool_run(s->pool, s->nunits, rekey_unit, &rk); /* each unit's indexes are its own */
     bool ok = !atomic_load(&rk.failed);

@@ -281,6 +281,44 @@ static void test_parse_rejects(void **state)
     expect_parse_error("2025-03-03T08:00-05:60", "zone offset out of range");
 }
 
+/* YYYY-MM-DD HH:MM:SS, the shape of most log times, has a path of its own
+ * (ztime.c, plain): the same values, and every fault of that length named
+ * as the general parse names it. */
+static void test_parse_nineteen_bytes(void **state)
+{
+    (void)state;
+    ZtParsed p = parse_ok("2025-03-03 08:30:15");
+    assert_int_equal(p.local_seconds, D20250303 + 8 * H + 30 * M + 15);
+    assert_true(p.has_time);
+    assert_false(p.has_offset);
+    assert_int_equal(p.offset_seconds, 0);
+    assert_int_equal(parse_ok("2024-02-29T23:59:59").local_seconds, 19782LL * DAY + DAY - 1);
+    assert_int_equal(parse_ok("0001-01-01 00:00:00").local_seconds, -62135596800LL);
+    assert_int_equal(parse_ok("9999-12-31 23:59:59").local_seconds, 253402300799LL);
+    assert_int_equal(parse_ok("1969-12-31 23:59:59").local_seconds, -1);
+    expect_parse_error("2023-02-29 10:00:00", "no such date");
+    expect_parse_error("2025-13-01 10:00:00", "no such date");
+    expect_parse_error("2025-03-00 10:00:00", "no such date");
+    expect_parse_error("2025-03-03 24:00:00", "hour, minute or second out of range");
+    expect_parse_error("2025-03-03 23:60:00", "hour, minute or second out of range");
+    expect_parse_error("2025-03-03 23:59:60", "hour, minute or second out of range");
+    expect_parse_error("2025-03-03t10:00:00", "expected 'T' or a space before the time");
+    expect_parse_error("2025-03-03 10:00-00", "expected a zone offset +HH:MM or -HH:MM");
+    expect_parse_error("2025-03-03 10:00x00", "unexpected text after the time");
+    expect_parse_error("2025-03-03 10-00:00", "expected a time HH:MM");
+    expect_parse_error("2025/03-03 10:00:00", "expected a date YYYY-MM-DD");
+    expect_parse_error("2025-03/03 10:00:00", "expected a date YYYY-MM-DD");
+    expect_parse_error("2025-03-03 10:00:0x", "expected seconds after ':'");
+    expect_parse_error("2025-03-03 10:0x:00", "expected a time HH:MM");
+    expect_parse_error("2025-03-03 x0:00:00", "expected a time HH:MM");
+    expect_parse_error("2025-03-0x 10:00:00", "expected a date YYYY-MM-DD");
+    expect_parse_error("202x-03-03 10:00:00", "expected a date YYYY-MM-DD");
+    /* a digit's neighbours below '0' and above '9' */
+    expect_parse_error("2025-03-03 10:00:/0", "expected seconds after ':'");
+    expect_parse_error("2025-03-03 10:00::0", "expected seconds after ':'");
+    expect_parse_error("2025-03-03 08:30:1Z", "expected seconds after ':'");
+}
+
 static void test_parse_clears_output_on_error(void **state)
 {
     (void)state;
@@ -434,6 +472,7 @@ int main(void)
         cmocka_unit_test(test_parse_times),
         cmocka_unit_test(test_parse_uses_len_not_nul),
         cmocka_unit_test(test_parse_rejects),
+        cmocka_unit_test(test_parse_nineteen_bytes),
         cmocka_unit_test(test_parse_clears_output_on_error),
         cmocka_unit_test(test_to_instant),
         cmocka_unit_test(test_midnight_boundaries),
