@@ -10,16 +10,18 @@
 #include "ztime.h"
 
 /* The short strings of the data met lately (the values that come back: a
- * person, a kind, a unit, a list's items), by the low bits of their 64-bit
- * hash, with their bytes and ids: a cell found here is known by comparing
- * its bytes with these, without checking its UTF-8 again (only a string
- * that passed is kept) or looking it up in the string table, whose texts
- * lie elsewhere. Direct-mapped: a newcomer takes its slot. */
-enum { TEXTS = 2048, TEXT_MAX = 32 }; /* a name of ten Chinese characters is 30 bytes */
+ * person, a kind, a unit, a list's items), with their ids: a cell found
+ * here is known by comparing its bytes with these, without hashing it,
+ * checking its UTF-8 again (only a string that passed is kept) or looking
+ * it up in the string table, whose texts lie elsewhere. A slot is chosen by
+ * a few of the bytes, direct-mapped: a newcomer takes it. A slot a cache line. */
+enum { TEXTS = 2048, TEXT_MAX = 48 }; /* sixteen Chinese characters */
+enum { TYPE_UNKNOWN = -2 };          /* SeenText.type not worked out yet */
 struct SeenText {
-    uint64_t hash;
-    uint32_t len;         /* 0: an empty slot */
+    uint64_t hash;        /* hidx_hash_text64 of the text: what the string table and the (unit, id) set take */
     StrId id;
+    uint16_t len;         /* 0: an empty slot */
+    int16_t type;         /* the event type of that value, -1 none, or TYPE_UNKNOWN */
     char text[TEXT_MAX];
 };
 
@@ -97,11 +99,11 @@ void dataset_free(Dataset *ds)
 
 void dataset_forget_texts(Dataset *ds) { memset(ds->texts, 0, sizeof(SeenText) * TEXTS); }
 
-/* Are a[0..len) and b[0..len) the same bytes, 1 <= len <= 32? By loads
- * that may overlap, none past either end. */
+/* Are a[0..len) and b[0..len) the same bytes, 1 <= len <= TEXT_MAX? By
+ * loads that may overlap, none past either end. */
 static inline bool same_short(const char *a, const char *b, size_t len)
 {
-    if (len > 16) return same_short(a, b, 16) && same_short(a + len - 16, b + len - 16, 16);
+    if (len > 16) return same_short(a, b, 16) && same_short(a + 16, b + 16, len - 16);
     if (len >= 8) {
         uint64_t x, y, u, v;
         memcpy(&x, a, 8), memcpy(&y, b, 8), memcpy(&u, a + len - 8, 8), memcpy(&v, b + len - 8, 8);
@@ -115,36 +117,67 @@ static inline bool same_short(const char *a, const char *b, size_t len)
     return a[0] == b[0] && a[len / 2] == b[len / 2] && a[len - 1] == b[len - 1];
 }
 
-/* The id of p[0..len) (hash: hidx_hash_text64's) if it was met lately, else UINT32_MAX. */
-static inline StrId known_text(const Dataset *ds, const char *p, size_t len, uint64_t hash)
+/* The slot of p[0..len), 1 <= len <= TEXT_MAX: from its first and last bytes and its length. */
+static inline SeenText *text_slot(const Dataset *ds, const char *p, size_t len)
 {
-    const SeenText *e = &ds->texts[hash & (TEXTS - 1)];
-    return e->hash == hash && e->len == len && len - 1 < TEXT_MAX && same_short(e->text, p, len) ? e->id : UINT32_MAX;
+    uint64_t x;
+    if (len >= 8) {
+        uint64_t a, b;
+        memcpy(&a, p, 8), memcpy(&b, p + len - 8, 8);
+        x = a * 0x9E3779B97F4A7C15ull ^ b;
+    } else if (len >= 4) {
+        uint32_t a, b;
+        memcpy(&a, p, 4), memcpy(&b, p + len - 4, 4);
+        x = a | (uint64_t)b << 32;
+    } else {
+        x = (unsigned char)p[0] | (unsigned)(unsigned char)p[len / 2] << 8 | (unsigned)(unsigned char)p[len - 1] << 16;
+    }
+    x = (x ^ len) * 0xBF58476D1CE4E5B9ull;
+    return &ds->texts[x >> 53]; /* TEXTS = 2^11 */
 }
 
-/* Keeps a string that is valid UTF-8 without a NUL byte, with its id. */
-static void met_text(Dataset *ds, const char *p, size_t len, uint64_t hash, StrId id)
+/* The slot holding p[0..len) if it was met lately, else NULL. */
+static inline SeenText *seen_text(const Dataset *ds, const char *p, size_t len)
 {
-    if (len - 1 >= TEXT_MAX || ds->strs.failed) return;
-    SeenText *e = &ds->texts[hash & (TEXTS - 1)];
-    e->hash = hash;
-    e->len = (uint32_t)len;
-    e->id = id;
-    memset(e->text, 0, TEXT_MAX);
-    memcpy(e->text, p, len);
+    if (len - 1 >= TEXT_MAX) return NULL;
+    SeenText *e = text_slot(ds, p, len);
+    return e->len == len && same_short(e->text, p, len) ? e : NULL;
 }
+
+/* Keeps a string that is valid UTF-8 without a NUL byte, with its hash and
+ * id: its slot, or NULL when it is too long to keep. */
+static SeenText *met_text(Dataset *ds, const char *p, size_t len, uint64_t hash, StrId id)
+{
+    if (len - 1 >= TEXT_MAX || ds->strs.failed) return NULL;
+    SeenText *e = text_slot(ds, p, len);
+    *e = (SeenText){hash, id, (uint16_t)len, TYPE_UNKNOWN, {0}};
+    memcpy(e->text, p, len);
+    return e;
+}
+
+/* A cell's hash as the string table takes it (64 bits), found once. */
+static uint64_t text_hash(const RawCell *c)
+{
+    return c->checked == RAW_TEXT ? (uint64_t)c->pre : hidx_hash_text64(c->p, c->present ? c->len : 0, 0);
+}
+
+static long invalid_at(const RawCell *c) { return c->checked ? -1 : utf8_invalid_at(c->p, c->len); }
 
 /* A cell's string as an id: met lately, or checked (a fault: its offset in
  * *bad) and interned, and kept among those met unless `once` (an event's
  * id, which never comes back: it would only push out the values that do). */
-static StrId intern_text(Dataset *ds, const RawCell *c, uint64_t hash, bool once, long *bad)
+static StrId intern_text(Dataset *ds, const RawCell *c, bool once, uint64_t *hash, long *bad)
 {
     *bad = -1;
-    StrId id = once ? UINT32_MAX : known_text(ds, c->p, c->len, hash);
-    if (id != UINT32_MAX) return id;
+    const SeenText *e = once ? NULL : seen_text(ds, c->p, c->len);
+    if (e) {
+        *hash = e->hash;
+        return e->id;
+    }
+    *hash = text_hash(c);
     if (!c->checked && (*bad = utf8_invalid_at(c->p, c->len)) >= 0) return 0;
-    id = strtab_intern_hashed(&ds->strs, c->p, c->len, (uint32_t)hash);
-    if (!once) met_text(ds, c->p, c->len, hash, id);
+    StrId id = strtab_intern_hashed(&ds->strs, c->p, c->len, (uint32_t)*hash);
+    if (!once) met_text(ds, c->p, c->len, *hash, id);
     return id;
 }
 
@@ -207,13 +240,6 @@ void rawcell_check_present(RawCell *c, uint8_t kind, int tz)
     c->checked = kind;
 }
 
-/* A cell's hash as the string table takes it (64 bits), found once. */
-static uint64_t text_hash(const RawCell *c)
-{
-    return c->checked == RAW_TEXT ? (uint64_t)c->pre : hidx_hash_text64(c->p, c->present ? c->len : 0, 0);
-}
-
-static long invalid_at(const RawCell *c) { return c->checked ? -1 : utf8_invalid_at(c->p, c->len); }
 
 /* A list cell: split on ';', empty items dropped, nothing trimmed. Its
  * UTF-8 is checked whole, before any of its items is interned, unless every
@@ -240,9 +266,9 @@ static const char *convert_list(Dataset *ds, const RawCell *raw, Cell *out, Aren
                 items = grown;
                 cap *= 2;
             }
-            uint64_t hash = hidx_hash_text64(q, len, 0);
-            StrId id = known_text(ds, q, len, hash);
-            if (id == UINT32_MAX) {
+            const SeenText *e = seen_text(ds, q, len);
+            StrId id = e ? e->id : UINT32_MAX;
+            if (!e) {
                 long bad = checked ? -1 : utf8_invalid_at(raw->p, raw->len);
                 if (bad >= 0) {
                     if (items != stack) free(items);
@@ -250,6 +276,7 @@ static const char *convert_list(Dataset *ds, const RawCell *raw, Cell *out, Aren
                     return msg;
                 }
                 checked = true;
+                uint64_t hash = hidx_hash_text64(q, len, 0);
                 id = strtab_intern_hashed(&ds->strs, q, len, (uint32_t)hash);
                 met_text(ds, q, len, hash, id);
             }
@@ -295,7 +322,8 @@ static const char *convert(Dataset *ds, const ZField *f, const RawCell *raw, boo
     uint8_t base = f->type;
     long bad;
     if (base != VT_TIME && base != VT_INT && base != VT_DURATION && base != VT_BOOL) {
-        out->s = intern_text(ds, raw, text_hash(raw), once, &bad);
+        uint64_t hash;
+        out->s = intern_text(ds, raw, once, &hash, &bad);
         if (bad < 0) {
             out->tag = CELL_STR;
             return NULL;
@@ -372,18 +400,22 @@ static const char *convert_row(Dataset *ds, const ZTable *t, const RawCell *raw,
     return NULL;
 }
 
-/* The unit's id (hash: text_hash(&unit)), or 0 and *err. */
-static StrId unit_of(Dataset *ds, const RawCell *unit, uint64_t hash, char *msg, size_t size, const char **err)
+/* The unit's id and *hash (text_hash's), or 0 and *err. */
+static StrId unit_of(Dataset *ds, const RawCell *unit, uint64_t *hash, char *msg, size_t size, const char **err)
 {
     *err = NULL;
+    *hash = 0;
     if (unit->bad) {
         snprintf(msg, size, "column %s: %s", program_string(ds->prog, ds->prog->meta.units_column), unit->bad);
         *err = msg;
         return 0;
     }
-    if (!unit->present || unit->len == 0) return 0;
+    if (!unit->present || unit->len == 0) {
+        *hash = text_hash(unit);
+        return 0;
+    }
     long bad;
-    StrId id = intern_text(ds, unit, hash, false, &bad);
+    StrId id = intern_text(ds, unit, false, hash, &bad);
     if (bad >= 0) {
         snprintf(msg, size, msg_text(ds->lang, MSG_COL_INVALID_UTF8), program_string(ds->prog, ds->prog->meta.units_column));
         *err = msg;
@@ -509,12 +541,12 @@ const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw,
     int fid = ds->log_id, ftime = ds->log_time, ftype = ds->log_type;
     const char *err;
     /* the set's slot is a cache miss in a long log: asked for now, used last */
-    uint64_t hid = text_hash(&raw[fid]), hunit = text_hash(&unit_raw);
+    uint64_t hid = text_hash(&raw[fid]), hunit;
+    strtab_prefetch(&ds->strs, (uint32_t)hid);
+    StrId unit = unit_of(ds, &unit_raw, &hunit, msg, size, &err);
+    if (err) return err;
     uint64_t key = seen_key(hunit, hid);
     if (ds->seen_cap) __builtin_prefetch(&ds->seen[seen_slot(key, ds->seen_cap)]);
-    strtab_prefetch(&ds->strs, (uint32_t)hid);
-    StrId unit = unit_of(ds, &unit_raw, hunit, msg, size, &err);
-    if (err) return err;
     /* the type first: it decides which fields matter */
     const RawCell *t = &raw[ftype];
     if (t->bad) {
@@ -525,22 +557,28 @@ const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw,
         snprintf(msg, size, msg_text(ds->lang, MSG_COL_EMPTY_TYPE), program_string(p, log->fields[ftype].column));
         return msg;
     }
-    /* the type's value is interned already if it is one the program knows */
-    uint64_t htype = text_hash(t);
-    StrId tv = known_text(ds, t->p, t->len, htype);
-    if (tv == UINT32_MAX) {
-        long bad_at = invalid_at(t);
-        if (bad_at >= 0) {
-            snprintf(msg, size, msg_text(ds->lang, MSG_COL_INVALID_UTF8_AT), program_string(p, log->fields[ftype].column),
-                     (unsigned char)t->p[bad_at], bad_at);
-            return msg;
+    /* the type's value is interned already if it is one the program knows;
+     * a value met lately knows its type */
+    SeenText *seen = seen_text(ds, t->p, t->len);
+    int type = seen ? seen->type : TYPE_UNKNOWN;
+    if (type == TYPE_UNKNOWN) {
+        StrId tv = seen ? seen->id : UINT32_MAX;
+        if (!seen) {
+            long bad_at = invalid_at(t);
+            if (bad_at >= 0) {
+                snprintf(msg, size, msg_text(ds->lang, MSG_COL_INVALID_UTF8_AT), program_string(p, log->fields[ftype].column),
+                         (unsigned char)t->p[bad_at], bad_at);
+                return msg;
+            }
+            uint64_t htype = text_hash(t);
+            tv = strtab_find_hashed(&ds->strs, t->p, t->len, (uint32_t)htype);
+            if (tv != UINT32_MAX) seen = met_text(ds, t->p, t->len, htype, tv);
         }
-        tv = strtab_find_hashed(&ds->strs, t->p, t->len, (uint32_t)htype);
-        if (tv != UINT32_MAX) met_text(ds, t->p, t->len, htype, tv);
+        type = -1; /* the last type of that value, as the program's */
+        for (uint32_t i = p->nevent_types; i-- > 0 && tv != UINT32_MAX && type < 0;)
+            if (ds->prog_str[p->event_types[i].value] == tv) type = (int)i;
+        if (seen && type < INT16_MAX) seen->type = (int16_t)type;
     }
-    int type = -1; /* the last type of that value, as the program's */
-    for (uint32_t i = p->nevent_types; i-- > 0 && tv != UINT32_MAX && type < 0;)
-        if (ds->prog_str[p->event_types[i].value] == tv) type = (int)i;
     if (type < 0) {
         char shown[200];
         quote(t, shown, sizeof shown);
@@ -597,7 +635,8 @@ const char *dataset_add_record(Dataset *ds, uint32_t table, const RawCell *raw, 
 {
     const ZTable *t = &ds->prog->tables[table];
     const char *err;
-    StrId unit = unit_of(ds, &unit_raw, text_hash(&unit_raw), msg, size, &err);
+    uint64_t hunit;
+    StrId unit = unit_of(ds, &unit_raw, &hunit, msg, size, &err);
     if (err) return err;
     Cell *cells = arena_alloc(&ds->arena, sizeof(Cell) * t->nfields);
     if (!cells) return out_of_memory(ds, msg, size);
