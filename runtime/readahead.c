@@ -33,8 +33,7 @@ typedef struct BRow {
 typedef struct Batch {
     BRow *rows;       /* BATCH_ROWS of them */
     uint32_t nrows;
-    RawCell *cells;   /* their p set when the batch is published: bytes may move while it fills */
-    size_t *offs;     /* each cell's offset in bytes */
+    RawCell *cells;   /* pointing into bytes (moved with them when they grow) */
     uint32_t ncells, cells_cap;
     char *bytes;      /* each cell NUL-terminated, as the backends give them */
     size_t nbytes, bytes_cap;
@@ -60,37 +59,50 @@ typedef struct Reader {
     Batch batch[BATCHES];
 } Reader;
 
-/* Room for `need` cells (and their offsets): false when out of memory. */
+/* Room for `need` cells: false when out of memory. */
 static bool reserve_cells(Batch *b, uint32_t need)
 {
     if (need <= b->cells_cap) return true;
     uint32_t cap = b->cells_cap ? b->cells_cap : 1024;
     while (cap < need) cap *= 2;
     RawCell *cells = realloc(b->cells, sizeof(RawCell) * cap);
-    if (cells) b->cells = cells;
-    size_t *offs = cells ? realloc(b->offs, sizeof(size_t) * cap) : NULL;
-    if (!offs) return false;
-    b->offs = offs;
+    if (!cells) return false;
+    b->cells = cells;
     b->cells_cap = cap;
+    return true;
+}
+
+/* Room for `need` more bytes, the cells following them if they move:
+ * false when out of memory. */
+static bool reserve_bytes(Batch *b, size_t need)
+{
+    if (b->nbytes + need <= b->bytes_cap) return true;
+    size_t cap = b->bytes_cap ? b->bytes_cap : BATCH_BYTES;
+    while (b->nbytes + need > cap) cap *= 2;
+    char *bytes = malloc(cap);
+    if (!bytes) return false;
+    if (b->nbytes) memcpy(bytes, b->bytes, b->nbytes);
+    for (uint32_t i = 0; i < b->ncells; i++) b->cells[i].p = bytes + (b->cells[i].p - b->bytes);
+    free(b->bytes);
+    b->bytes = bytes;
+    b->bytes_cap = cap;
     return true;
 }
 
 /* One row copied into the batch, its cells checked as the caller will
  * convert them when `check` (the pure work done here, off the caller's
- * thread): false when out of memory. */
+ * thread): false when out of memory. Cells that lie back to back, each
+ * followed by its NUL (a CSV row's), are copied in one piece. */
 static bool copy_row(const Reader *rd, Batch *b, const SourceRow *row, bool check)
 {
-    size_t need = row->problem ? strlen(row->problem) + 1 : 0;
-    for (int i = 0; i < row->ncols; i++) need += row->cols[i].len + 1;
-    if (b->nbytes + need > b->bytes_cap) {
-        size_t cap = b->bytes_cap ? b->bytes_cap : BATCH_BYTES;
-        while (b->nbytes + need > cap) cap *= 2;
-        char *bytes = realloc(b->bytes, cap);
-        if (!bytes) return false;
-        b->bytes = bytes;
-        b->bytes_cap = cap;
+    size_t need = row->problem ? strlen(row->problem) + 1 : 0, span = 0;
+    bool whole = row->ncols > 0;
+    for (int i = 0; i < row->ncols; i++) {
+        need += row->cols[i].len + 1;
+        whole = whole && row->cols[i].p == row->cols[0].p + span;
+        span += row->cols[i].len + 1;
     }
-    if (!reserve_cells(b, b->ncells + (uint32_t)row->ncols)) return false;
+    if (!reserve_bytes(b, need) || !reserve_cells(b, b->ncells + (uint32_t)row->ncols)) return false;
     if (!b->rows && !(b->rows = malloc(sizeof(BRow) * BATCH_ROWS))) return false;
     BRow *r = &b->rows[b->nrows++];
     *r = (BRow){row->loc, b->ncells, row->ncols, SIZE_MAX};
@@ -100,14 +112,14 @@ static bool copy_row(const Reader *rd, Batch *b, const SourceRow *row, bool chec
         memcpy(b->bytes + b->nbytes, row->problem, len + 1);
         b->nbytes += len + 1;
     }
+    if (whole) memcpy(b->bytes + b->nbytes, row->cols[0].p, span);
     for (int i = 0; i < row->ncols; i++) {
         const RawCell *c = &row->cols[i];
-        RawCell *cell = &b->cells[b->ncells];
-        b->offs[b->ncells++] = b->nbytes;
+        RawCell *cell = &b->cells[b->ncells++];
         *cell = *c;
         if (check && i < rd->nkinds) rawcell_check(cell, rd->kinds[i], rd->tz);
-        cell->p = NULL;
-        if (c->len) memcpy(b->bytes + b->nbytes, c->p, c->len);
+        cell->p = b->bytes + b->nbytes;
+        if (!whole && c->len) memcpy(b->bytes + b->nbytes, c->p, c->len);
         b->bytes[b->nbytes + c->len] = '\0';
         b->nbytes += c->len + 1;
     }
@@ -141,7 +153,6 @@ static void fill(Reader *r, Batch *b, bool check)
             break;
         }
     }
-    for (uint32_t i = 0; i < b->ncells; i++) b->cells[i].p = b->bytes + b->offs[i];
 }
 
 static void *read_ahead(void *arg)
@@ -257,7 +268,6 @@ static void free_source(Source *base)
     for (int i = 0; i < BATCHES; i++) {
         free(r->batch[i].rows);
         free(r->batch[i].cells);
-        free(r->batch[i].offs);
         free(r->batch[i].bytes);
     }
     pthread_cond_destroy(&r->ready);

@@ -151,17 +151,18 @@ static int next_row(Source *base, SourceRow *row, char *err, size_t size)
          * read by this thread alone) */
         sqlite3_value *v = sqlite3_column_value(s->stmt, i + off);
         int t = sqlite3_value_type(v);
-        s->cols[i] = (RawCell){"", 0, false, 0, NULL, 0};
-        if (t == SQLITE_NULL) continue;
-        /* a problem of this cell, reported if the policy reads the column */
-        if (t == SQLITE_BLOB) { s->cols[i].bad = msg_text(base->lang, MSG_SQL_BLOB); continue; }
-        if (t == SQLITE_FLOAT) { s->cols[i].bad = msg_text(base->lang, MSG_SQL_REAL); continue; }
+        const char *bad = NULL; /* a problem of this cell, reported if the policy reads the column */
+        if (t == SQLITE_BLOB) bad = msg_text(base->lang, MSG_SQL_BLOB);
+        if (t == SQLITE_FLOAT) bad = msg_text(base->lang, MSG_SQL_REAL);
+        if (t == SQLITE_NULL || bad) {
+            s->cols[i] = (RawCell){"", 0, false, 0, bad, 0};
+            continue;
+        }
         /* SQLite's own copy: valid until the next step, as a row's cells must be */
         const unsigned char *text = sqlite3_value_text(v);
         int len = sqlite3_value_bytes(v);
         if (!text && len) return errfmt(err, size, msg_text(base->lang, MSG_OOM_READING), base->name);
-        if (!text) text = (const unsigned char *)"";
-        s->cols[i] = (RawCell){(const char *)text, (size_t)len, len > 0, 0, NULL, 0};
+        s->cols[i] = (RawCell){text ? (const char *)text : "", (size_t)len, len > 0, 0, NULL, 0};
     }
     row->cols = s->cols;
     row->ncols = s->ncols;
