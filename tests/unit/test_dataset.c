@@ -3,7 +3,9 @@
  * missing, with the values that could pass for "missing" (0, false, the
  * smallest integer, an empty list) kept apart from it, and a field the
  * event's type does not carry missing; cells checked ahead (rawcell_check,
- * as the reader thread does) give the same events and the same messages. */
+ * as the reader thread does) give the same events and the same messages;
+ * values met before (dataset.c keeps the short ones with their ids) are
+ * the same strings, types and faults as the first time. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -195,11 +197,105 @@ static void test_checked_ahead(void **state)
     program_free(p);
 }
 
+static const char *add_row(Dataset *ds, const char *const v[NF], char *msg, size_t size) { return add_checked(ds, v, false, msg, size); }
+
+/* The strings met lately (dataset.c, SeenText): a value found there again is
+ * the same id; a list whose known items come before a fault is refused with
+ * the fault's offset in the cell and interns nothing; a known string that
+ * is not a type's value is not a type, and a type's value met first in
+ * another column is still its type; after the string table renumbers its
+ * ids (strtab_compact) and the data set forgets them, values met again get
+ * the new ids. */
+static void test_met_lately(void **state)
+{
+    (void)state;
+    Program *p = compile_policy();
+    Dataset *ds = dataset_new(p);
+    assert_non_null(ds);
+    char msg[256];
+    const char *r1[NF] = {"e1", "2024-03-01 08:00:00", "full", "", "", "", "", "b;a", "full"};
+    assert_null(add_row(ds, r1, msg, sizeof msg));
+    StrId a = strtab_find(&ds->strs, "a", 1), b = strtab_find(&ds->strs, "b", 1);
+    StrId who = strtab_find(&ds->strs, "full", 4);
+    uint32_t n = ds->strs.n;
+    /* 22 and 48 bytes: kept whole, compared by their 16-byte pieces */
+    const char *long1 = "数学与统计学院x", *long2 = "物理科学与技术学院物理科学与技术";
+    assert_int_equal(strlen(long1), 22);
+    assert_int_equal(strlen(long2), 48);
+    const char *r2[NF] = {"e2", "2024-03-01 09:00:00", "full", "", "", "", "", "a;b;a", long1};
+    const char *r3[NF] = {"e3", "2024-03-01 10:00:00", "full", "", "", "", "", "", long2};
+    const char *r4[NF] = {"e4", "2024-03-01 11:00:00", "full", "", "", "", "", long1, long2};
+    assert_null(add_row(ds, r2, msg, sizeof msg));
+    assert_null(add_row(ds, r3, msg, sizeof msg));
+    assert_null(add_row(ds, r4, msg, sizeof msg));
+    assert_int_equal(ds->strs.n, n + 5); /* e2, e3, e4, long1, long2 */
+    const Event *e = ds->events;
+    assert_int_equal(event_cell(ds, &e[0], F_WHO).s, who);
+    assert_int_equal(event_cell(ds, &e[1], F_TAGS).list->n, 2);
+    assert_int_equal(event_cell(ds, &e[1], F_TAGS).list->items[0], a < b ? a : b);
+    assert_int_equal(event_cell(ds, &e[3], F_WHO).s, event_cell(ds, &e[2], F_WHO).s);
+    assert_int_equal(event_cell(ds, &e[3], F_TAGS).list->items[0], event_cell(ds, &e[1], F_WHO).s);
+    /* one byte apart from a kept one, at either end or in the middle: another string */
+    const char *near[] = {"数学与统计学院x\x80", "敷学与统计学院x", "物理科学与技术学院物理科学与技木", "b;c", "fulm"};
+    for (int i = 0; i < 5; i++) {
+        char id[8];
+        snprintf(id, sizeof id, "n%d", i);
+        const char *r[NF] = {id, "2024-03-01 12:00:00", "full", "", "", "", "", i == 3 ? near[i] : "", i == 3 ? "" : near[i]};
+        const char *bad = add_row(ds, r, msg, sizeof msg);
+        if (i == 0) {
+            assert_string_equal(bad, "column who: invalid UTF-8 (byte 0x80 at offset 22)");
+            continue;
+        }
+        assert_null(bad);
+        Cell c = event_cell(ds, &ds->events[ds->nevents - 1], i == 3 ? F_TAGS : F_WHO);
+        if (i == 3) assert_int_equal(c.list->n, 2);
+        else assert_string_equal(strtab_str(&ds->strs, c.s), near[i]);
+    }
+    /* a fault after items met before: refused, nothing of the cell interned
+     * (the row's id is, converted before it, as ever) */
+    n = ds->strs.n;
+    const char *r5[NF] = {"e5", "2024-03-01 13:00:00", "full", "", "", "", "", "a;b;new;\xff", ""};
+    assert_string_equal(add_row(ds, r5, msg, sizeof msg), "column tags: invalid UTF-8 (byte 0xFF at offset 8)");
+    assert_int_equal(ds->strs.n, n + 1);
+    assert_int_equal(strtab_find(&ds->strs, "new", 3), UINT32_MAX);
+    /* types: a known string that is no type, then a type's value met as a person first */
+    const char *r6[NF] = {"e6", "2024-03-01 14:00:00", "a", "", "", "", "", "", ""};
+    assert_string_equal(add_row(ds, r6, msg, sizeof msg), "column type: unknown event type 'a'");
+    const char *r7[NF] = {"e7", "2024-03-01 15:00:00", "bare", "", "", "", "", "", "bare"};
+    const char *r8[NF] = {"e8", "2024-03-01 16:00:00", "bare", "", "", "", "", "", ""};
+    assert_null(add_row(ds, r7, msg, sizeof msg));
+    assert_null(add_row(ds, r8, msg, sizeof msg));
+    assert_int_equal(ds->events[ds->nevents - 1].type, 1);
+    assert_int_equal(ds->events[ds->nevents - 2].type, 1);
+    /* renumbered: keep the program's strings and "b" only; "a" and the rest go */
+    uint8_t *live = calloc(ds->strs.n + 1u, 1);
+    assert_non_null(live);
+    for (uint32_t i = 0; i < p->nstrings; i++) live[ds->prog_str[i]] = 1;
+    live[b] = 1;
+    StrId *map = strtab_compact(&ds->strs, live);
+    assert_non_null(map);
+    for (uint32_t i = 0; i < p->nstrings; i++) ds->prog_str[i] = map[ds->prog_str[i]];
+    StrId b2 = map[b];
+    free(map);
+    free(live);
+    dataset_forget_texts(ds);
+    ds->nevents = 0;
+    const char *r9[NF] = {"e9", "2024-03-01 17:00:00", "full", "", "", "", "", "b", "a"};
+    assert_null(add_row(ds, r9, msg, sizeof msg));
+    assert_int_equal(event_cell(ds, &ds->events[0], F_TAGS).list->items[0], b2);
+    Cell w = event_cell(ds, &ds->events[0], F_WHO);
+    assert_string_equal(strtab_str(&ds->strs, w.s), "a");
+    assert_int_equal(ds->events[0].type, 0);
+    dataset_free(ds);
+    program_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cells_read_back),
         cmocka_unit_test(test_checked_ahead),
+        cmocka_unit_test(test_met_lately),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
