@@ -195,7 +195,7 @@ static bool reserve(CsvSource *s, size_t n)
         while (cap < need) cap *= 2;
         char *b = malloc(cap);
         if (!b) return false;
-        memcpy(b, s->bytes, s->nbytes);
+        if (s->nbytes) memcpy(b, s->bytes, s->nbytes);
         for (uint32_t i = 0; i < s->nfields; i++) s->fields[i].p = b + (s->fields[i].p - s->bytes);
         free(s->bytes);
         s->bytes = b;
