@@ -14,7 +14,7 @@
  * here is known by comparing its bytes with these, without hashing it,
  * checking its UTF-8 again (only a string that passed is kept) or looking
  * it up in the string table, whose texts lie elsewhere. A slot is chosen by
- * a few of the bytes, direct-mapped: a newcomer takes it. A slot a cache line. */
+ * a few of the bytes, direct-mapped: a newcomer takes it. 64 bytes a slot. */
 enum { TEXTS = 2048, TEXT_MAX = 48 }; /* sixteen Chinese characters */
 enum { TYPE_UNKNOWN = -2 };          /* SeenText.type not worked out yet */
 struct SeenText {
@@ -24,6 +24,7 @@ struct SeenText {
     int16_t type;         /* the event type of that value, -1 none, or TYPE_UNKNOWN */
     char text[TEXT_MAX];
 };
+_Static_assert(sizeof(SeenText) == 64, "a slot is 64 bytes");
 
 Dataset *dataset_new(const Program *p)
 {
