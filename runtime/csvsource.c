@@ -190,17 +190,7 @@ static void queue_reset(CsvSource *s)
 static bool reserve(CsvSource *s, size_t n)
 {
     size_t need = s->nbytes + csv_get_buffer_size(&s->parser) + 2 * n + 2;
-    if (need > s->bytes_cap) {
-        size_t cap = s->bytes_cap ? s->bytes_cap : 1 << 17;
-        while (cap < need) cap *= 2;
-        char *b = malloc(cap);
-        if (!b) return false;
-        if (s->nbytes) memcpy(b, s->bytes, s->nbytes);
-        for (uint32_t i = 0; i < s->nfields; i++) s->fields[i].p = b + (s->fields[i].p - s->bytes);
-        free(s->bytes);
-        s->bytes = b;
-        s->bytes_cap = cap;
-    }
+    if (!source_grow_bytes(&s->bytes, &s->bytes_cap, s->nbytes, need, 1 << 17, s->fields, s->nfields)) return false;
     if (n + 1 > UINT32_MAX - s->nfields || n + 1 > UINT32_MAX - s->nrows) return false;
     return grow((void **)&s->fields, &s->fields_cap, s->nfields + (uint32_t)n + 1, sizeof(RawCell)) &&
            grow((void **)&s->rows, &s->rows_cap, s->nrows + (uint32_t)n + 1, sizeof(QRow));

@@ -76,17 +76,7 @@ static bool reserve_cells(Batch *b, uint32_t need)
  * false when out of memory. */
 static bool reserve_bytes(Batch *b, size_t need)
 {
-    if (b->nbytes + need <= b->bytes_cap) return true;
-    size_t cap = b->bytes_cap ? b->bytes_cap : BATCH_BYTES;
-    while (b->nbytes + need > cap) cap *= 2;
-    char *bytes = malloc(cap);
-    if (!bytes) return false;
-    if (b->nbytes) memcpy(bytes, b->bytes, b->nbytes);
-    for (uint32_t i = 0; i < b->ncells; i++) b->cells[i].p = bytes + (b->cells[i].p - b->bytes);
-    free(b->bytes);
-    b->bytes = bytes;
-    b->bytes_cap = cap;
-    return true;
+    return source_grow_bytes(&b->bytes, &b->bytes_cap, b->nbytes, b->nbytes + need, BATCH_BYTES, b->cells, b->ncells);
 }
 
 /* One row copied into the batch, its cells checked as the caller will

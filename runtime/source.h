@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 #include "dataset.h"
 #include "msg.h"
 
@@ -45,6 +47,25 @@ struct Source {
      * says the table ended (the run is stopping; nobody reads on) */
     const bool *cancel;
 };
+
+/* Grows a buffer of cells' bytes (*bytes, *cap, `used` of them taken) to
+ * hold `need` bytes, doubling from `first`, the n cells that point into it
+ * moved with it: false when out of memory (nothing changed). For the
+ * backends and the reader thread, which fill such buffers row by row. */
+static inline bool source_grow_bytes(char **bytes, size_t *cap, size_t used, size_t need, size_t first, RawCell *cells, uint32_t n)
+{
+    if (need <= *cap) return true;
+    size_t c = *cap ? *cap : first;
+    while (c < need) c *= 2;
+    char *b = malloc(c);
+    if (!b) return false;
+    if (used) memcpy(b, *bytes, used);
+    for (uint32_t i = 0; i < n; i++) cells[i].p = b + (cells[i].p - *bytes);
+    free(*bytes);
+    *bytes = b;
+    *cap = c;
+    return true;
+}
 
 /* NULL with the message (in lang) in err. A database is checked with PRAGMA
  * quick_check before any row is read, unless `check` is false (a trusted one). */
