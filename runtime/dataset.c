@@ -10,6 +10,58 @@
 #include "ztime.h"
 
 
+/* A cell's kind is its field's (ValType); a time takes 2 words, an integer 3. */
+static uint8_t cell_kind(uint8_t type)
+{
+    uint8_t base = type & (uint8_t)~VT_LIST_FLAG;
+    return type & VT_LIST_FLAG ? CELL_LIST
+           : base == VT_TIME ? CELL_TIME
+           : base == VT_INT || base == VT_DURATION ? CELL_INT
+           : base == VT_BOOL ? CELL_BOOL
+                             : CELL_STR;
+}
+static const uint8_t cell_words[] = {[CELL_STR] = 1, [CELL_LIST] = 1, [CELL_TIME] = 2, [CELL_INT] = 3, [CELL_BOOL] = 1};
+
+/* Which cells of table t's rows are kept (TableData.slot): those of the
+ * fields an instruction reads (ROW_FIELD, PERIOD_FIELD, ROSTER_ATTR: every
+ * one whose operands name a table and its field), a keyed table's key when
+ * a LOOKUP reads the table (unit.c indexes it), a roster's person, role, from, to and name (the ROLE_*
+ * and ROSTER_ATTR instructions, the reports' names) and a calendar's from
+ * and to (periods, ROW_WITHIN, ROW_OVERLAPS): nothing else reads a row. */
+static bool table_layout(Dataset *ds, uint32_t t)
+{
+    const Program *p = ds->prog;
+    const ZTable *zt = &p->tables[t];
+    TableData *td = &ds->tables[t];
+    uint32_t nf = zt->nfields;
+    td->slot = arena_alloc(&ds->arena, sizeof(uint16_t) * (nf + 1u));
+    td->kind = arena_alloc(&ds->arena, nf + 1u);
+    td->packed = arena_alloc(&ds->arena, sizeof(uint16_t) * (nf + 1u));
+    if (ds->arena.failed) return false;
+    uint8_t *read = td->kind; /* flags first */
+    static const char *const fixed[ZT_KIND_COUNT][5] = {
+        [ZT_ROSTER] = {"person", "role", "from", "to", "name"}, [ZT_CALENDAR] = {"from", "to"}};
+    for (int k = 0; zt->kind < ZT_KIND_COUNT && k < 5 && fixed[zt->kind][k]; k++) {
+        int f = zt_field(p, zt, fixed[zt->kind][k]);
+        if (f >= 0) read[f] = true;
+    }
+    for (uint32_t i = 0; i < p->ninsns; i++) {
+        const Insn *in = &p->code[i];
+        if (in->op < OPCODE_COUNT && opcode_info[in->op].layout == LAYOUT_TFIELD && in->b == t && in->c < nf) read[in->c] = true;
+        if (in->op == ZOP_LOOKUP && in->b == t && zt->kind == ZT_KEYED && zt->key >= 0 && (uint32_t)zt->key < nf) read[zt->key] = true;
+    }
+    for (uint32_t f = 0; f < nf; f++) {
+        td->slot[f] = SLOT_NONE;
+        if (read[f]) {
+            td->slot[f] = td->nwords;
+            td->nwords += cell_words[cell_kind(zt->fields[f].type)];
+            td->packed[td->npacked++] = (uint16_t)f;
+        }
+        td->kind[f] = cell_kind(zt->fields[f].type);
+    }
+    return true;
+}
+
 Dataset *dataset_new(const Program *p)
 {
     Dataset *ds = calloc(1, sizeof *ds);
@@ -41,16 +93,12 @@ Dataset *dataset_new(const Program *p)
         dataset_free(ds);
         return NULL;
     }
-    /* a cell's kind is its field's; a time takes 2 words, an integer 3 */
-    static const uint8_t words[] = {[CELL_STR] = 1, [CELL_LIST] = 1, [CELL_TIME] = 2, [CELL_INT] = 3, [CELL_BOOL] = 1};
-    for (uint32_t f = 0; f < nf; f++) {
-        uint8_t type = p->log.fields[f].type, base = type & (uint8_t)~VT_LIST_FLAG;
-        ds->cell_kind[f] = type & VT_LIST_FLAG ? CELL_LIST
-                           : base == VT_TIME ? CELL_TIME
-                           : base == VT_INT || base == VT_DURATION ? CELL_INT
-                           : base == VT_BOOL ? CELL_BOOL
-                                             : CELL_STR;
-    }
+    for (uint32_t f = 0; f < nf; f++) ds->cell_kind[f] = cell_kind(p->log.fields[f].type);
+    for (uint32_t t = 0; t < p->ntables; t++)
+        if (!table_layout(ds, t)) {
+            dataset_free(ds);
+            return NULL;
+        }
     for (uint32_t t = 0; t < p->nevent_types; t++)
         for (uint32_t f = 0; f < nf; f++) {
             bool carried = f >= 64 || (p->event_types[t].fields & ((uint64_t)1 << f));
@@ -61,7 +109,7 @@ Dataset *dataset_new(const Program *p)
             else if ((int)f == ds->log_type) *slot = SLOT_TYPE;
             else {
                 *slot = ds->nwords[t];
-                ds->nwords[t] += words[ds->cell_kind[f]];
+                ds->nwords[t] += cell_words[ds->cell_kind[f]];
                 ds->packed[(size_t)t * nf + ds->npacked[t]++] = (uint16_t)f;
             }
         }
@@ -105,7 +153,6 @@ static void quote(const RawCell *c, char *buf, size_t size)
     buf[n] = '\0';
 }
 
-/* Converts one raw cell to the field's type; returns NULL or what is wrong. */
 /* The row cannot be added for want of memory: not a bad row (no policy skips it). */
 static const char *out_of_memory(Dataset *ds, char *msg, size_t size)
 {
@@ -149,6 +196,9 @@ static uint64_t text_hash(const RawCell *c)
 
 static long invalid_at(const RawCell *c) { return c->checked ? -1 : utf8_invalid_at(c->p, c->len); }
 
+/* Converts one raw cell to the field's type; returns NULL or what is wrong.
+ * A list's items go to `lists`; with none (NULL), a cell is only checked:
+ * no string is interned nor list kept, and a string or list stays missing. */
 static const char *convert(Dataset *ds, const ZField *f, const RawCell *raw, Cell *out, Arena *lists, char *msg, size_t size)
 {
     memset(out, 0, sizeof *out);
@@ -164,6 +214,7 @@ static const char *convert(Dataset *ds, const ZField *f, const RawCell *raw, Cel
     }
     uint8_t base = f->type & (uint8_t)~VT_LIST_FLAG;
     char shown[200];
+    if (!lists && (f->type & VT_LIST_FLAG || cell_kind(f->type) == CELL_STR)) return NULL; /* valid UTF-8 is all they need */
     if (f->type & VT_LIST_FLAG) {
         /* split on ';', drop empty items, nothing trimmed */
         uint32_t count = 0;
@@ -266,11 +317,14 @@ static const char *convert(Dataset *ds, const ZField *f, const RawCell *raw, Cel
     }
 }
 
-static const char *convert_row(Dataset *ds, const ZTable *t, const RawCell *raw, Cell *cells, Arena *lists, char *msg, size_t size)
+/* slot: per field, SLOT_NONE when its cell is only checked (NULL: none). */
+static const char *convert_row(Dataset *ds, const ZTable *t, const RawCell *raw, Cell *cells, Arena *lists, const uint16_t *slot,
+                               char *msg, size_t size)
 {
     for (uint32_t i = 0; i < t->nfields; i++) {
         char why[300];
-        if (convert(ds, &t->fields[i], &raw[i], &cells[i], lists, why, sizeof why)) {
+        Arena *to = slot && slot[i] == SLOT_NONE ? NULL : lists;
+        if (convert(ds, &t->fields[i], &raw[i], &cells[i], to, why, sizeof why)) {
             snprintf(msg, size, msg_text(ds->lang, MSG_COLUMN), program_string(ds->prog, t->fields[i].column), why);
             return msg;
         }
@@ -341,22 +395,23 @@ static int seen_insert(Dataset *ds, uint64_t key)
     return 1;
 }
 
-/* The packed cells of an event of the type from the row's cells (dataset.h,
- * Event), in ds->event_arena; NULL when there are none (or out of memory). */
-static uint32_t *pack(Dataset *ds, uint32_t type, const Cell *cells)
+/* Packed cells (dataset.h, Event) in arena a from a row's cells: the n
+ * fields `field` at their words `slot` (by field), of kinds `kind` (by
+ * field), nwords words and their lists after them; NULL when there are none
+ * (or out of memory). */
+static uint32_t *pack(Arena *a, const uint16_t *slot, const uint16_t *field, uint32_t n, size_t nwords, const uint8_t *kind,
+                      const Cell *cells)
 {
-    uint32_t nf = ds->prog->log.nfields, n = ds->npacked[type];
-    const uint16_t *slot = &ds->cell_slot[(size_t)type * nf], *field = &ds->packed[(size_t)type * nf];
-    size_t nw = ds->nwords[type];
+    size_t nw = nwords;
     for (uint32_t j = 0; j < n; j++)
         if (cells[field[j]].tag == CELL_LIST) nw += 1u + cells[field[j]].list->n;
-    uint32_t *w = nw ? arena_alloc_packed(&ds->event_arena, sizeof(uint32_t) * nw, sizeof(uint32_t)) : NULL;
+    uint32_t *w = nw ? arena_alloc_packed(a, sizeof(uint32_t) * nw, sizeof(uint32_t)) : NULL;
     if (!w) return NULL;
-    uint32_t at = ds->nwords[type];
+    uint32_t at = (uint32_t)nwords;
     for (uint32_t j = 0; j < n; j++) {
         uint32_t f = field[j], k = slot[f];
         const Cell *c = &cells[f];
-        switch (ds->cell_kind[f]) {
+        switch (kind[f]) {
         case CELL_STR: w[k] = c->tag == CELL_STR ? c->s : 0; break;
         case CELL_LIST:
             if (c->tag != CELL_LIST) break;
@@ -392,17 +447,30 @@ size_t dataset_event_bytes(const Dataset *ds, const Event *e)
     return sizeof(uint32_t) * nw;
 }
 
+/* fn on every string of packed cells (see pack). */
+static void packed_strs(uint32_t *cells, const uint16_t *slot, const uint16_t *field, uint32_t n, const uint8_t *kind,
+                        void (*fn)(StrId *id, void *ctx), void *ctx)
+{
+    for (uint32_t j = 0; j < n; j++) {
+        uint32_t *w = &cells[slot[field[j]]];
+        if (!*w) continue;
+        if (kind[field[j]] == CELL_STR) fn(w, ctx);
+        else if (kind[field[j]] == CELL_LIST)
+            for (uint32_t i = 0, *l = &cells[*w]; i < l[0]; i++) fn(&l[1 + i], ctx);
+    }
+}
+
 void dataset_event_strs(Event *e, const Dataset *ds, void (*fn)(StrId *id, void *ctx), void *ctx)
 {
     uint32_t nf = ds->prog->log.nfields;
-    const uint16_t *slot = &ds->cell_slot[(size_t)e->type * nf], *field = &ds->packed[(size_t)e->type * nf];
-    for (uint32_t j = 0; j < ds->npacked[e->type]; j++) {
-        uint32_t *w = &e->cells[slot[field[j]]];
-        if (!*w) continue;
-        if (ds->cell_kind[field[j]] == CELL_STR) fn(w, ctx);
-        else if (ds->cell_kind[field[j]] == CELL_LIST)
-            for (uint32_t i = 0, *l = &e->cells[*w]; i < l[0]; i++) fn(&l[1 + i], ctx);
-    }
+    packed_strs(e->cells, &ds->cell_slot[(size_t)e->type * nf], &ds->packed[(size_t)e->type * nf], ds->npacked[e->type],
+                ds->cell_kind, fn, ctx);
+}
+
+void dataset_record_strs(Record *r, const TableData *td, void (*fn)(StrId *id, void *ctx), void *ctx)
+{
+    fn(&r->unit, ctx);
+    if (r->cells) packed_strs(r->cells, td->slot, td->packed, td->npacked, td->kind, fn, ctx);
 }
 
 const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw, int64_t loc, char *msg, size_t size)
@@ -452,7 +520,7 @@ const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw,
     Cell *cells = ds->row;
     memset(cells, 0, sizeof(Cell) * log->nfields);
     arena_reset(&ds->row_lists);
-    const char *bad = convert_row(ds, log, raw, cells, &ds->row_lists, msg, size);
+    const char *bad = convert_row(ds, log, raw, cells, &ds->row_lists, NULL, msg, size);
     if (bad) return bad;
     if (cells[fid].tag != CELL_STR) {
         snprintf(msg, size, msg_text(ds->lang, MSG_COL_EMPTY_ID), program_string(p, log->fields[fid].column));
@@ -484,24 +552,27 @@ const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw,
     e->loc = loc;
     e->order = ds->next_order++;
     /* fields the type does not carry are not part of the event */
-    e->cells = pack(ds, (uint32_t)type, cells);
+    uint32_t nf = log->nfields;
+    e->cells = pack(&ds->event_arena, &ds->cell_slot[(size_t)type * nf], &ds->packed[(size_t)type * nf], ds->npacked[type],
+                    ds->nwords[type], ds->cell_kind, cells);
     if (!e->cells && ds->event_arena.failed) return out_of_memory(ds, msg, size);
     ds->nevents++;
     return NULL;
 }
 
-const char *dataset_add_record(Dataset *ds, uint32_t table, const RawCell *raw, RawCell unit_raw, bool has_unit, int64_t loc,
-                               char *msg, size_t size)
+const char *dataset_add_record(Dataset *ds, uint32_t table, const RawCell *raw, RawCell unit_raw, bool has_unit, char *msg,
+                               size_t size)
 {
     const ZTable *t = &ds->prog->tables[table];
+    TableData *td = &ds->tables[table];
     const char *err;
     StrId unit = unit_of(ds, unit_raw, msg, size, &err);
     if (err) return err;
-    Cell *cells = arena_alloc(&ds->arena, sizeof(Cell) * t->nfields);
+    arena_reset(&ds->row_lists); /* the row's cells and lists, until they are packed */
+    Cell *cells = arena_alloc(&ds->row_lists, sizeof(Cell) * t->nfields);
     if (!cells) return out_of_memory(ds, msg, size);
-    const char *bad = convert_row(ds, t, raw, cells, &ds->arena, msg, size);
+    const char *bad = convert_row(ds, t, raw, cells, &ds->row_lists, td->slot, msg, size);
     if (bad) return bad;
-    TableData *td = &ds->tables[table];
     if (td->n == td->cap) {
         uint32_t cap = td->cap ? td->cap * 2 : 64;
         Record *rows = realloc(td->rows, sizeof(Record) * cap);
@@ -509,10 +580,8 @@ const char *dataset_add_record(Dataset *ds, uint32_t table, const RawCell *raw, 
         td->rows = rows;
         td->cap = cap;
     }
-    Record *r = &td->rows[td->n++];
-    r->unit = unit;
-    r->has_unit = has_unit;
-    r->loc = loc;
-    r->cells = cells;
+    uint32_t *w = pack(&ds->arena, td->slot, td->packed, td->npacked, td->nwords, td->kind, cells);
+    if (!w && ds->arena.failed) return out_of_memory(ds, msg, size);
+    td->rows[td->n++] = (Record){unit, has_unit, w};
     return NULL;
 }

@@ -19,11 +19,12 @@ const char *unit_person_name(const Dataset *ds, StrId unit, StrId person)
         int fp = zt_field(p, &p->tables[t], "person"), fn = zt_field(p, &p->tables[t], "name");
         if (fp < 0 || fn < 0) return NULL;
         const char *found = NULL;
-        for (uint32_t k = 0; k < ds->tables[t].n; k++) {
-            const Record *r = &ds->tables[t].rows[k];
+        const TableData *td = &ds->tables[t];
+        for (uint32_t k = 0; k < td->n; k++) {
+            const Record *r = &td->rows[k];
             if (!row_applies(r, unit, false)) continue;
-            if (r->cells[fp].tag == CELL_STR && r->cells[fp].s == person && r->cells[fn].tag == CELL_STR)
-                found = strtab_str(&ds->strs, r->cells[fn].s);
+            Cell cp = record_cell(td, r, (uint32_t)fp), cn = record_cell(td, r, (uint32_t)fn);
+            if (cp.tag == CELL_STR && cp.s == person && cn.tag == CELL_STR) found = strtab_str(&ds->strs, cn.s);
         }
         return found;
     }
@@ -35,8 +36,8 @@ static uint32_t keyed_find(const HIdx *kx, const TableData *td, int key, StrId s
 {
     uint32_t pos = 0;
     for (uint32_t row; (row = hidx_next(kx, hidx_hash_id(s), &pos)) != HIDX_NONE;) {
-        const Cell *c = &td->rows[row].cells[key];
-        if (c->tag == CELL_STR && c->s == s) return row;
+        Cell c = record_cell(td, &td->rows[row], (uint32_t)key);
+        if (c.tag == CELL_STR && c.s == s) return row;
     }
     return ZNONE;
 }
@@ -45,9 +46,9 @@ static bool build_keyed(HIdx *kx, const uint32_t *rows, uint32_t n, const TableD
 {
     for (uint32_t k = n; k-- > 0;) { /* the later row wins: it is indexed first */
         uint32_t row = rows[k];
-        const Cell *c = &td->rows[row].cells[key];
-        if (c->tag != CELL_STR || keyed_find(kx, td, key, c->s) != ZNONE) continue;
-        if (hidx_add(kx, hidx_hash_id(c->s), row) != 0) return false;
+        Cell c = record_cell(td, &td->rows[row], (uint32_t)key);
+        if (c.tag != CELL_STR || keyed_find(kx, td, key, c.s) != ZNONE) continue;
+        if (hidx_add(kx, hidx_hash_id(c.s), row) != 0) return false;
     }
     return true;
 }

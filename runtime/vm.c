@@ -171,9 +171,11 @@ static bool row_holds(Vm *vm, Value x, Value v, bool within)
     const Record *r = row_of(vm, v);
     if (!r || v.tag != V_ROW || vm->p->tables[v.table].kind != ZT_CALENDAR) return false;
     const ZTable *t = &vm->p->tables[v.table];
+    const TableData *td = &vm->ds->tables[v.table];
     int ff = zt_field(vm->p, t, "from"), ft = zt_field(vm->p, t, "to");
-    int64_t from = ff >= 0 && r->cells[ff].tag == CELL_TIME ? r->cells[ff].i : INT64_MIN;
-    int64_t to = ft >= 0 && r->cells[ft].tag == CELL_TIME ? r->cells[ft].i : INT64_MAX;
+    Cell cf = ff >= 0 ? record_cell(td, r, (uint32_t)ff) : (Cell){0}, ct = ft >= 0 ? record_cell(td, r, (uint32_t)ft) : (Cell){0};
+    int64_t from = cf.tag == CELL_TIME ? cf.i : INT64_MIN;
+    int64_t to = ct.tag == CELL_TIME ? ct.i : INT64_MAX;
     if (x.tag == V_TIME) return from <= x.i && x.i < to;
     if (x.tag != V_PERIOD) return false;
     return within ? from <= x.i && x.to <= to : from < x.to && x.i < to;
@@ -221,15 +223,20 @@ RosterCols vm_roster_cols(const Program *p)
     return c;
 }
 
-static bool cell_is(const Cell *c, StrId s) { return c->tag == CELL_STR && c->s == s; }
+/* Whether row r of td holds the string s in field f. */
+static bool cell_is(const TableData *td, const Record *r, int f, StrId s)
+{
+    Cell c = record_cell(td, r, (uint32_t)f);
+    return c.tag == CELL_STR && c.s == s;
+}
 
 /* from <= a (missing: always) and, for `at`, t < to; for `throughout`, to >= b. */
-static bool row_valid(const Record *r, RosterCols c, int64_t a, int64_t b, bool throughout)
+static bool row_valid(const TableData *td, const Record *r, RosterCols c, int64_t a, int64_t b, bool throughout)
 {
-    const Cell *from = &r->cells[c.from], *to = &r->cells[c.to];
-    if (from->tag == CELL_TIME && from->i > a) return false;
-    if (to->tag != CELL_TIME) return true;
-    return throughout ? to->i >= b : a < to->i;
+    Cell from = record_cell(td, r, (uint32_t)c.from), to = record_cell(td, r, (uint32_t)c.to);
+    if (from.tag == CELL_TIME && from.i > a) return false;
+    if (to.tag != CELL_TIME) return true;
+    return throughout ? to.i >= b : a < to.i;
 }
 
 static const List *role_holders(Vm *vm, uint32_t table, Value role, int64_t a, int64_t b, bool throughout)
@@ -240,9 +247,11 @@ static const List *role_holders(Vm *vm, uint32_t table, Value role, int64_t a, i
     List *l = new_list(vm, n);
     if (!l) return &empty_list;
     for (uint32_t k = 0; k < n; k++) {
-        const Record *r = &vm->ds->tables[table].rows[vm->unit->rows[table][k]];
-        if (!cell_is(&r->cells[c.role], role.idx) || r->cells[c.person].tag != CELL_STR) continue;
-        if (row_valid(r, c, a, b, throughout)) l->items[l->n++] = r->cells[c.person].s;
+        const TableData *td = &vm->ds->tables[table];
+        const Record *r = &td->rows[vm->unit->rows[table][k]];
+        Cell person = record_cell(td, r, (uint32_t)c.person);
+        if (!cell_is(td, r, c.role, role.idx) || person.tag != CELL_STR) continue;
+        if (row_valid(td, r, c, a, b, throughout)) l->items[l->n++] = person.s;
     }
     return sorted_set(l);
 }
@@ -643,15 +652,16 @@ static const List *roster_attr(Vm *vm, const Insn *in, Value person, Value role,
     if (person.tag != V_STR || role.tag != V_STR || t.tag != V_TIME) return acc;
     RosterCols c = vm->roster;
     for (uint32_t k = 0; k < vm->unit->nrows[in->b]; k++) {
-        const Record *r = &vm->ds->tables[in->b].rows[vm->unit->rows[in->b][k]];
-        if (!cell_is(&r->cells[c.person], person.idx) || !cell_is(&r->cells[c.role], role.idx)) continue;
-        if (!row_valid(r, c, t.i, t.i, false)) continue;
-        const Cell *cell = &r->cells[in->c];
-        if (cell->tag == CELL_LIST) acc = list_merge(vm, acc, cell->list, 0);
-        else if (cell->tag == CELL_STR) {
+        const TableData *td = &vm->ds->tables[in->b];
+        const Record *r = &td->rows[vm->unit->rows[in->b][k]];
+        if (!cell_is(td, r, c.person, person.idx) || !cell_is(td, r, c.role, role.idx)) continue;
+        if (!row_valid(td, r, c, t.i, t.i, false)) continue;
+        Cell cell = record_cell(td, r, in->c);
+        if (cell.tag == CELL_LIST) acc = list_merge(vm, acc, cell.list, 0);
+        else if (cell.tag == CELL_STR) {
             List *one = new_list(vm, 1);
             if (!one) break;
-            one->items[one->n++] = cell->s;
+            one->items[one->n++] = cell.s;
             acc = list_merge(vm, acc, one, 0);
         }
     }
@@ -795,7 +805,8 @@ Value vm_call(Vm *vm, uint32_t f, Value arg)
         case ZOP_ROW_FIELD:
         case ZOP_PERIOD_FIELD: {
             const Record *r = sp[-1].table == in->b ? row_of(vm, sp[-1]) : NULL;
-            sp[-1] = r ? cell_value(&r->cells[in->c], vm->p->tables[in->b].fields[in->c].type) : missing;
+            Cell c = r ? record_cell(&vm->ds->tables[in->b], r, in->c) : (Cell){0};
+            sp[-1] = r ? cell_value(&c, vm->p->tables[in->b].fields[in->c].type) : missing;
             break;
         }
         case ZOP_PERIOD_FROM: sp[-1] = sp[-1].tag == V_PERIOD ? mk_int(V_TIME, sp[-1].i) : missing; break;
