@@ -25,11 +25,16 @@ static const uint8_t cell_words[] = {[CELL_STR] = 1, [CELL_LIST] = 1, [CELL_TIME
 /* Which cells of table t's rows are kept (TableData.slot): those of the
  * fields an instruction reads (ROW_FIELD, PERIOD_FIELD, ROSTER_ATTR: every
  * one whose operands name a table and its field), a keyed table's key when
- * a LOOKUP reads the table (unit.c indexes it), a roster's person, role, from, to and name (the ROLE_*
- * and ROSTER_ATTR instructions, the reports' names) and a calendar's from
- * and to (periods, ROW_WITHIN, ROW_OVERLAPS): nothing else reads a row. */
+ * a LOOKUP reads the table (unit.c indexes it), and the fields the runtime
+ * reads by name (TableData.fixed): a roster's person, role, from, to and
+ * name (ROLE_*, ROSTER_ATTR, the reports' names), a calendar's from and to
+ * (periods, ROW_WITHIN, ROW_OVERLAPS). Nothing else reads a row. */
 static bool table_layout(Dataset *ds, uint32_t t)
 {
+    static const char *const fixed[ZT_KIND_COUNT][FIX_COUNT] = {
+        [ZT_ROSTER] = {[FIX_PERSON] = "person", [FIX_ROLE] = "role", [FIX_FROM] = "from", [FIX_TO] = "to", [FIX_NAME] = "name"},
+        [ZT_CALENDAR] = {[FIX_FROM] = "from", [FIX_TO] = "to"}};
+    static const uint8_t fixed_kind[FIX_COUNT] = {CELL_STR, CELL_STR, CELL_TIME, CELL_TIME, CELL_STR};
     const Program *p = ds->prog;
     const ZTable *zt = &p->tables[t];
     TableData *td = &ds->tables[t];
@@ -39,11 +44,10 @@ static bool table_layout(Dataset *ds, uint32_t t)
     td->packed = arena_alloc(&ds->arena, sizeof(uint16_t) * (nf + 1u));
     if (ds->arena.failed) return false;
     uint8_t *read = td->kind; /* flags first */
-    static const char *const fixed[ZT_KIND_COUNT][5] = {
-        [ZT_ROSTER] = {"person", "role", "from", "to", "name"}, [ZT_CALENDAR] = {"from", "to"}};
-    for (int k = 0; zt->kind < ZT_KIND_COUNT && k < 5 && fixed[zt->kind][k]; k++) {
-        int f = zt_field(p, zt, fixed[zt->kind][k]);
-        if (f >= 0) read[f] = true;
+    int at[FIX_COUNT];
+    for (int k = 0; k < FIX_COUNT; k++) {
+        at[k] = zt->kind < ZT_KIND_COUNT && fixed[zt->kind][k] ? zt_field(p, zt, fixed[zt->kind][k]) : -1;
+        if (at[k] >= 0) read[at[k]] = true;
     }
     for (uint32_t i = 0; i < p->ninsns; i++) {
         const Insn *in = &p->code[i];
@@ -59,6 +63,8 @@ static bool table_layout(Dataset *ds, uint32_t t)
         }
         td->kind[f] = cell_kind(zt->fields[f].type);
     }
+    for (int k = 0; k < FIX_COUNT; k++)
+        td->fixed[k] = at[k] >= 0 && td->kind[at[k]] == fixed_kind[k] ? td->slot[at[k]] : SLOT_NONE;
     return true;
 }
 
@@ -214,8 +220,8 @@ static const char *convert(Dataset *ds, const ZField *f, const RawCell *raw, Cel
     }
     uint8_t base = f->type & (uint8_t)~VT_LIST_FLAG;
     char shown[200];
-    if (!lists && (f->type & VT_LIST_FLAG || cell_kind(f->type) == CELL_STR)) return NULL; /* valid UTF-8 is all they need */
     if (f->type & VT_LIST_FLAG) {
+        if (!lists) return NULL; /* valid UTF-8 is all a list needs */
         /* split on ';', drop empty items, nothing trimmed */
         uint32_t count = 0;
         StrId stack[64];
@@ -311,6 +317,7 @@ static const char *convert(Dataset *ds, const ZField *f, const RawCell *raw, Cel
         snprintf(msg, size, msg_text(ds->lang, MSG_NOT_BOOL), shown);
         return msg;
     default:
+        if (!lists) return NULL; /* and a string */
         out->tag = CELL_STR;
         out->s = strtab_intern_hashed(&ds->strs, raw->p, raw->len, (uint32_t)text_hash(raw));
         return NULL;
@@ -363,44 +370,75 @@ static uint64_t seen_key(uint64_t unit, uint64_t id)
     return h == UINT64_MAX ? 0 : h; /* UINT64_MAX marks an empty slot */
 }
 
-static uint32_t seen_slot(uint64_t key, uint32_t cap) { return (uint32_t)((key * 0x9E3779B97F4A7C15ull) >> 32) & (cap - 1); }
+/* The set of keys is an ordered table (Amble and Knuth's ordered hash
+ * table): linear probing whose keys stand in ascending order, each at or
+ * after its home slot, which rises with the key (its top bits scaled to the
+ * table), so a search stops at the first key not below its own, and an
+ * insertion shifts the rest of its run by one. Full to seven eighths, grown
+ * by half: 9 to 14 bytes a key. SEEN_PAD slots after the last home take
+ * the runs that go past it (the last one stays empty: every scan stops). */
+enum { SEEN_PAD = 64 };
 
-/* Inserts (unit, id) into the open-addressed set: 1, 0 if it was there, -1
- * when out of memory. */
+static uint32_t seen_slot(uint64_t key, uint32_t cap) { return (uint32_t)(((key >> 32) * cap) >> 32); }
+
+/* The set in a table of cap slots (and the pad): the keys in order, each at
+ * its home or just after the one before. False when out of memory, or when
+ * the keys overrun the pad (then a larger table is tried). */
+static bool seen_rebuild(Dataset *ds, uint32_t cap)
+{
+    for (;; cap += cap / 8) {
+        size_t total = (size_t)cap + SEEN_PAD, at = 0;
+        uint64_t *slots = malloc(sizeof(uint64_t) * total);
+        if (!slots) return false;
+        hidx_advise_huge(slots, sizeof(uint64_t) * total);
+        memset(slots, 0xFF, sizeof(uint64_t) * total); /* UINT64_MAX: empty */
+        for (size_t i = 0, old = ds->seen_cap ? (size_t)ds->seen_cap + SEEN_PAD : 0; i < old && at < total - 1; i++) {
+            uint64_t k = ds->seen[i];
+            if (k == UINT64_MAX) continue;
+            size_t h = seen_slot(k, cap);
+            if (h < at) h = at;
+            slots[h] = k;
+            at = h + 1;
+        }
+        if (at < total - 1 || ds->nseen == 0) {
+            free(ds->seen);
+            ds->seen = slots;
+            ds->seen_cap = cap;
+            return true;
+        }
+        free(slots);
+    }
+}
+
+/* Inserts (unit, id) into the set: 1, 0 if it was there, -1 when out of
+ * memory. */
 static int seen_insert(Dataset *ds, uint64_t key)
 {
-    if ((ds->nseen + 1) * 2 > ds->seen_cap) {
-        uint32_t cap = ds->seen_cap ? ds->seen_cap * 2 : 4096;
-        uint64_t *slots = malloc(sizeof(uint64_t) * cap);
-        if (!slots) return -1;
-        hidx_advise_huge(slots, sizeof(uint64_t) * cap);
-        for (uint32_t i = 0; i < cap; i++) slots[i] = UINT64_MAX;
-        for (uint32_t i = 0; i < ds->seen_cap; i++) {
-            if (ds->seen[i] == UINT64_MAX) continue;
-            uint32_t h = seen_slot(ds->seen[i], cap);
-            while (slots[h] != UINT64_MAX) h = (h + 1) & (cap - 1);
-            slots[h] = ds->seen[i];
+    if ((uint64_t)(ds->nseen + 1) * 8 > (uint64_t)ds->seen_cap * 7 &&
+        !seen_rebuild(ds, ds->seen_cap ? ds->seen_cap + ds->seen_cap / 2 : 4096))
+        return -1;
+    for (;;) {
+        uint64_t *s = ds->seen;
+        uint32_t i = seen_slot(key, ds->seen_cap), j;
+        while (s[i] < key) i++; /* an empty slot (UINT64_MAX) stops it too */
+        if (s[i] == key) return 0;
+        for (j = i; s[j] != UINT64_MAX; j++) {}
+        if (j < ds->seen_cap + SEEN_PAD - 1u) {
+            memmove(&s[i + 1], &s[i], sizeof(uint64_t) * (j - i));
+            s[i] = key;
+            ds->nseen++;
+            return 1;
         }
-        free(ds->seen);
-        ds->seen = slots;
-        ds->seen_cap = cap;
+        if (!seen_rebuild(ds, ds->seen_cap + ds->seen_cap / 8)) return -1; /* the run would reach the last slot */
     }
-    uint32_t h = seen_slot(key, ds->seen_cap);
-    while (ds->seen[h] != UINT64_MAX) {
-        if (ds->seen[h] == key) return 0;
-        h = (h + 1) & (ds->seen_cap - 1);
-    }
-    ds->seen[h] = key;
-    ds->nseen++;
-    return 1;
 }
 
 /* Packed cells (dataset.h, Event) in arena a from a row's cells: the n
  * fields `field` at their words `slot` (by field), of kinds `kind` (by
  * field), nwords words and their lists after them; NULL when there are none
  * (or out of memory). */
-static uint32_t *pack(Arena *a, const uint16_t *slot, const uint16_t *field, uint32_t n, size_t nwords, const uint8_t *kind,
-                      const Cell *cells)
+__attribute__((always_inline)) static inline uint32_t *pack(Arena *a, const uint16_t *slot, const uint16_t *field, uint32_t n, size_t nwords, const uint8_t *kind,
+                                                             const Cell *cells)
 {
     size_t nw = nwords;
     for (uint32_t j = 0; j < n; j++)

@@ -72,6 +72,10 @@ typedef struct Record {
     uint32_t *cells;      /* the packed cells (NULL: none), in Dataset.arena */
 } Record;
 
+/* The fields of a roster and a calendar that the runtime reads by name
+ * (TableData.fixed): a calendar has from and to. */
+enum { FIX_PERSON, FIX_ROLE, FIX_FROM, FIX_TO, FIX_NAME, FIX_COUNT };
+
 typedef struct TableData {
     Record *rows;
     uint32_t n, cap;
@@ -80,6 +84,7 @@ typedef struct TableData {
     uint8_t *kind;        /* per field: the CellTag of its values */
     uint16_t *packed;     /* the fields kept, in order */
     uint16_t npacked, nwords;
+    uint16_t fixed[FIX_COUNT]; /* where those fields' cells lie (SLOT_NONE: absent, or not a string, a time) */
 } TableData;
 
 /* What is known of a raw cell before it is converted (RawCell.checked):
@@ -191,8 +196,28 @@ static inline Cell event_cell(const Dataset *ds, const Event *e, uint32_t f)
 {
     uint16_t k = ds->cell_slot[(size_t)e->type * ds->prog->log.nfields + f];
     Cell c = {0};
-    if (k < SLOT_TYPE) c = packed_cell(e->cells, k, ds->cell_kind[f]);
-    else if (k == SLOT_ID) c.tag = CELL_STR, c.s = e->id;
+    if (k < SLOT_TYPE) {
+        const uint32_t *w = e->cells + k;
+        switch (ds->cell_kind[f]) {
+        case CELL_STR:
+            if (w[0]) c.tag = CELL_STR, c.s = w[0];
+            break;
+        case CELL_LIST:
+            if (w[0]) c.tag = CELL_LIST, c.list = (const List *)(e->cells + w[0]);
+            break;
+        case CELL_TIME:
+            memcpy(&c.i, w, sizeof c.i);
+            if (c.i != INT64_MIN) c.tag = CELL_TIME;
+            else c.i = 0;
+            break;
+        case CELL_INT:
+            if (w[0]) c.tag = CELL_INT, memcpy(&c.i, w + 1, sizeof c.i);
+            break;
+        case CELL_BOOL:
+            if (w[0]) c.tag = CELL_BOOL, c.i = w[0] - 1;
+            break;
+        }
+    } else if (k == SLOT_ID) c.tag = CELL_STR, c.s = e->id;
     else if (k == SLOT_TIME) c.tag = CELL_TIME, c.i = e->time;
     else if (k == SLOT_TYPE) c.tag = CELL_STR, c.s = ds->prog_str[ds->prog->event_types[e->type].value];
     return c;
@@ -205,6 +230,15 @@ static inline Cell record_cell(const TableData *td, const Record *r, uint32_t f)
     uint16_t k = td->slot[f];
     if (k < SLOT_TYPE) return packed_cell(r->cells, k, td->kind[f]);
     return (Cell){0};
+}
+/* A row's time at word k of its cells w (a slot of TableData.fixed),
+ * INT64_MIN when missing (never a time's value: times have four-digit
+ * years); a string there is w[k], 0 when missing. */
+static inline int64_t record_time_at(const uint32_t *w, uint16_t k)
+{
+    int64_t t = INT64_MIN;
+    if (k != SLOT_NONE) memcpy(&t, w + k, sizeof t);
+    return t;
 }
 
 /* The bytes of e's packed cells, its lists included (what a copy takes). */

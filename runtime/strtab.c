@@ -22,7 +22,7 @@ void strtab_free(StrTab *t)
     memset(t, 0, sizeof *t);
 }
 
-static StrId find(const StrTab *t, const char *s, size_t len, uint32_t hash)
+static inline StrId find(const StrTab *t, const char *s, size_t len, uint32_t hash)
 {
     uint32_t pos = 0;
     for (StrId i; (i = hidx_next(&t->index, hash, &pos)) != HIDX_NONE;)
@@ -31,7 +31,7 @@ static StrId find(const StrTab *t, const char *s, size_t len, uint32_t hash)
 }
 
 /* The id of s if it was found lately, else UINT32_MAX. */
-static StrId recent(const StrTab *t, const char *s, size_t len, uint32_t hash)
+static inline StrId recent(const StrTab *t, const char *s, size_t len, uint32_t hash)
 {
     const HIdxSlot *r = &t->recent[hash & (STRTAB_RECENT - 1)];
     if (r->hash == hash && r->id < t->n && strtab_len(t, r->id) == len && memcmp(strtab_str(t, r->id), s, len) == 0) return r->id;

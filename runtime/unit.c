@@ -16,15 +16,13 @@ const char *unit_person_name(const Dataset *ds, StrId unit, StrId person)
     const Program *p = ds->prog;
     for (uint32_t t = 0; t < p->ntables; t++) {
         if (p->tables[t].kind != ZT_ROSTER) continue;
-        int fp = zt_field(p, &p->tables[t], "person"), fn = zt_field(p, &p->tables[t], "name");
-        if (fp < 0 || fn < 0) return NULL;
-        const char *found = NULL;
         const TableData *td = &ds->tables[t];
+        uint16_t kp = td->fixed[FIX_PERSON], kn = td->fixed[FIX_NAME];
+        if (kp == SLOT_NONE || kn == SLOT_NONE || !person) return NULL;
+        const char *found = NULL;
         for (uint32_t k = 0; k < td->n; k++) {
             const Record *r = &td->rows[k];
-            if (!row_applies(r, unit, false)) continue;
-            Cell cp = record_cell(td, r, (uint32_t)fp), cn = record_cell(td, r, (uint32_t)fn);
-            if (cp.tag == CELL_STR && cp.s == person && cn.tag == CELL_STR) found = strtab_str(&ds->strs, cn.s);
+            if (row_applies(r, unit, false) && r->cells[kp] == person && r->cells[kn]) found = strtab_str(&ds->strs, r->cells[kn]);
         }
         return found;
     }

@@ -223,35 +223,42 @@ RosterCols vm_roster_cols(const Program *p)
     return c;
 }
 
-/* Whether row r of td holds the string s in field f. */
-static bool cell_is(const TableData *td, const Record *r, int f, StrId s)
+/* Where a roster's person, role, from and to lie in its rows
+ * (TableData.fixed), copied out for a loop over them. */
+typedef struct RosterSlots {
+    uint16_t person, role, from, to;
+} RosterSlots;
+
+static RosterSlots roster_slots(const TableData *td)
 {
-    Cell c = record_cell(td, r, (uint32_t)f);
-    return c.tag == CELL_STR && c.s == s;
+    return (RosterSlots){td->fixed[FIX_PERSON], td->fixed[FIX_ROLE], td->fixed[FIX_FROM], td->fixed[FIX_TO]};
 }
 
-/* from <= a (missing: always) and, for `at`, t < to; for `throughout`, to >= b. */
-static bool row_valid(const TableData *td, const Record *r, RosterCols c, int64_t a, int64_t b, bool throughout)
+/* Row w (Record.cells) is person's (0: anyone's) in role, from <= a
+ * (missing: always) and, for `at`, a < to; for `throughout`, to >= b. The
+ * caller makes sure that person and role lie somewhere. */
+static inline bool row_valid(const uint32_t *w, RosterSlots k, StrId person, StrId role, int64_t a, int64_t b, bool throughout)
 {
-    Cell from = record_cell(td, r, (uint32_t)c.from), to = record_cell(td, r, (uint32_t)c.to);
-    if (from.tag == CELL_TIME && from.i > a) return false;
-    if (to.tag != CELL_TIME) return true;
-    return throughout ? to.i >= b : a < to.i;
+    if (w[k.role] != role || !w[k.person] || (person && w[k.person] != person)) return false; /* missing: 0 */
+    int64_t from = record_time_at(w, k.from), to = record_time_at(w, k.to);
+    if (from > a) return false; /* missing: INT64_MIN */
+    return to == INT64_MIN || (throughout ? to >= b : a < to);
 }
 
 static const List *role_holders(Vm *vm, uint32_t table, Value role, int64_t a, int64_t b, bool throughout)
 {
     if (table >= vm->p->ntables || role.tag != V_STR) return &empty_list;
-    RosterCols c = vm->roster; /* the verifier allows ROLE_* only on the roster */
     uint32_t n = vm->unit->nrows[table];
     List *l = new_list(vm, n);
     if (!l) return &empty_list;
+    const TableData *td = &vm->ds->tables[table]; /* the verifier allows ROLE_* only on the roster */
+    const Record *rows = td->rows;
+    const uint32_t *mine = vm->unit->rows[table];
+    RosterSlots rs = roster_slots(td);
+    if (rs.person == SLOT_NONE || rs.role == SLOT_NONE || !role.idx) n = 0;
     for (uint32_t k = 0; k < n; k++) {
-        const TableData *td = &vm->ds->tables[table];
-        const Record *r = &td->rows[vm->unit->rows[table][k]];
-        Cell person = record_cell(td, r, (uint32_t)c.person);
-        if (!cell_is(td, r, c.role, role.idx) || person.tag != CELL_STR) continue;
-        if (row_valid(td, r, c, a, b, throughout)) l->items[l->n++] = person.s;
+        const uint32_t *w = rows[mine[k]].cells;
+        if (row_valid(w, rs, 0, role.idx, a, b, throughout)) l->items[l->n++] = w[rs.person];
     }
     return sorted_set(l);
 }
@@ -650,12 +657,12 @@ static const List *roster_attr(Vm *vm, const Insn *in, Value person, Value role,
 {
     const List *acc = &empty_list;
     if (person.tag != V_STR || role.tag != V_STR || t.tag != V_TIME) return acc;
-    RosterCols c = vm->roster;
-    for (uint32_t k = 0; k < vm->unit->nrows[in->b]; k++) {
-        const TableData *td = &vm->ds->tables[in->b];
+    const TableData *td = &vm->ds->tables[in->b];
+    RosterSlots rs = roster_slots(td);
+    uint32_t n = rs.person == SLOT_NONE || rs.role == SLOT_NONE || !person.idx || !role.idx ? 0 : vm->unit->nrows[in->b];
+    for (uint32_t k = 0; k < n; k++) {
         const Record *r = &td->rows[vm->unit->rows[in->b][k]];
-        if (!cell_is(td, r, c.person, person.idx) || !cell_is(td, r, c.role, role.idx)) continue;
-        if (!row_valid(td, r, c, t.i, t.i, false)) continue;
+        if (!row_valid(r->cells, rs, person.idx, role.idx, t.i, t.i, false)) continue;
         Cell cell = record_cell(td, r, in->c);
         if (cell.tag == CELL_LIST) acc = list_merge(vm, acc, cell.list, 0);
         else if (cell.tag == CELL_STR) {

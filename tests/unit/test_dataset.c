@@ -11,6 +11,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -293,12 +294,51 @@ static void test_table_keeps_what_is_read(void **state)
     program_free(p);
 }
 
+/* The (unit, id) pairs accepted: through every growth of the set (an
+ * ordered table, dataset.c), every id given again in its unit is refused,
+ * the same id in another unit is not, and nothing new is taken for one
+ * seen. */
+static void test_duplicate_ids(void **state)
+{
+    (void)state;
+    Program *p = compile_policy();
+    Dataset *ds = dataset_new(p);
+    assert_non_null(ds);
+    enum { N = 60000 };
+    char id[32], msg[256];
+    const char *v[NF] = {id, "2024-03-01 08:00:00", "bare", "", "", "", "", "", ""};
+    RawCell cells[NF];
+    RawCell units[2] = {cell("u1"), cell("u2")};
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < N; i++) {
+            snprintf(id, sizeof id, "e%d", i);
+            for (int f = 0; f < NF; f++) cells[f] = cell(v[f]);
+            const char *bad = dataset_add_event(ds, cells, units[i % 2], 1, msg, sizeof msg);
+            if (round == 0) {
+                if (bad) fail_msg("%s", bad);
+                continue;
+            }
+            char want[64];
+            snprintf(want, sizeof want, "column id: duplicate event id 'e%d'", i);
+            assert_non_null(bad);
+            assert_string_equal(bad, want);
+            /* in the other unit, new */
+            assert_null(dataset_add_event(ds, cells, units[1 - i % 2], 1, msg, sizeof msg));
+        }
+    assert_int_equal(ds->nevents, 2 * N);
+    assert_int_equal(ds->nseen, 2 * N);
+    assert_true(ds->seen_cap >= 2 * N && (uint64_t)ds->seen_cap * 7 >= (uint64_t)ds->nseen * 8); /* full to 7/8 at most */
+    dataset_free(ds);
+    program_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cells_read_back),
         cmocka_unit_test(test_checked_ahead),
         cmocka_unit_test(test_table_keeps_what_is_read),
+        cmocka_unit_test(test_duplicate_ids),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
