@@ -164,8 +164,9 @@ const char *dataset_add_record(Dataset *ds, uint32_t table, const RawCell *cells
  * or the id, time and type the Event holds itself. */
 enum EventSlot { SLOT_TYPE = UINT16_MAX - 3, SLOT_TIME, SLOT_ID, SLOT_NONE };
 
-/* The cell at word k of packed cells (Event), of that CellTag. */
-static inline Cell packed_cell(const uint32_t *cells, uint32_t k, uint8_t kind)
+/* The cell at word k of packed cells (Event), of that CellTag (inlined
+ * whole: the VM reads every event's cells through it). */
+__attribute__((always_inline)) static inline Cell packed_cell(const uint32_t *cells, uint32_t k, uint8_t kind)
 {
     const uint32_t *w = cells + k;
     Cell c = {0};
@@ -195,29 +196,9 @@ static inline Cell packed_cell(const uint32_t *cells, uint32_t k, uint8_t kind)
 static inline Cell event_cell(const Dataset *ds, const Event *e, uint32_t f)
 {
     uint16_t k = ds->cell_slot[(size_t)e->type * ds->prog->log.nfields + f];
+    if (k < SLOT_TYPE) return packed_cell(e->cells, k, ds->cell_kind[f]);
     Cell c = {0};
-    if (k < SLOT_TYPE) {
-        const uint32_t *w = e->cells + k;
-        switch (ds->cell_kind[f]) {
-        case CELL_STR:
-            if (w[0]) c.tag = CELL_STR, c.s = w[0];
-            break;
-        case CELL_LIST:
-            if (w[0]) c.tag = CELL_LIST, c.list = (const List *)(e->cells + w[0]);
-            break;
-        case CELL_TIME:
-            memcpy(&c.i, w, sizeof c.i);
-            if (c.i != INT64_MIN) c.tag = CELL_TIME;
-            else c.i = 0;
-            break;
-        case CELL_INT:
-            if (w[0]) c.tag = CELL_INT, memcpy(&c.i, w + 1, sizeof c.i);
-            break;
-        case CELL_BOOL:
-            if (w[0]) c.tag = CELL_BOOL, c.i = w[0] - 1;
-            break;
-        }
-    } else if (k == SLOT_ID) c.tag = CELL_STR, c.s = e->id;
+    if (k == SLOT_ID) c.tag = CELL_STR, c.s = e->id;
     else if (k == SLOT_TIME) c.tag = CELL_TIME, c.i = e->time;
     else if (k == SLOT_TYPE) c.tag = CELL_STR, c.s = ds->prog_str[ds->prog->event_types[e->type].value];
     return c;
