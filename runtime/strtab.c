@@ -48,7 +48,7 @@ StrId strtab_find_hashed(const StrTab *t, const char *s, size_t len, uint32_t ha
 
 static bool grow(StrTab *t)
 {
-    uint32_t cap = t->cap ? t->cap * 2 : 1024;
+    uint32_t cap = t->cap ? t->cap + t->cap / 2 : 1024; /* by half: the table of a million ids has less room to spare */
     uint64_t *ent = cap > t->cap ? realloc(t->ent, sizeof(uint64_t) * cap) : NULL;
     if (!ent) return false;
     t->ent = ent;

@@ -72,6 +72,8 @@ bool unit_build_rows(Unit *u, const Program *p, const Dataset *ds)
         if (!u->rows[t]) return false;
         for (uint32_t k = 0; k < td->n; k++)
             if (row_applies(&td->rows[k], u->id, p->tables[t].kind == ZT_CALENDAR)) u->rows[t][u->nrows[t]++] = k;
+        uint32_t *fit = realloc(u->rows[t], sizeof(uint32_t) * (u->nrows[t] + 1u)); /* a unit's share of the table */
+        if (fit) u->rows[t] = fit;
         u->keyed[t].dense = true; /* as large as the table: three-quarters load */
         if (p->tables[t].kind == ZT_KEYED && !build_keyed(&u->keyed[t], u->rows[t], u->nrows[t], td, p->tables[t].key))
             return false;
