@@ -139,8 +139,9 @@ typedef struct Dataset {
     const char *event_source;
     TableData *tables;    /* one per program table */
     /* every (unit, id) pair accepted, as a 64-bit hash of the two strings, for
-     * duplicate detection: 8 bytes an event, the one cost that grows with the
-     * number of events in a streaming run */
+     * duplicate detection: 8 bytes an event in an ordered hash table
+     * (dataset.c: seen_cap slots and 64 after them), the one cost that grows
+     * with the number of events in a streaming run */
     uint64_t *seen;
     uint32_t nseen, seen_cap;
     bool out_of_memory;   /* a row could not be added for want of memory */
