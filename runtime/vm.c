@@ -161,6 +161,15 @@ static const Record *row_of(Vm *vm, Value v)
     return &vm->ds->tables[v.table].rows[v.idx];
 }
 
+/* ROW_FIELD, PERIOD_FIELD: field in->c of v, a row of table in->b. */
+static Value row_field(Vm *vm, const Insn *in, Value v)
+{
+    const Record *r = v.table == in->b ? row_of(vm, v) : NULL;
+    if (!r) return missing;
+    Cell c = record_cell(&vm->ds->tables[in->b], r, in->c);
+    return cell_value(&c, vm->p->tables[in->b].fields[in->c].type);
+}
+
 /* ---- calendar rows ----------------------------------------------------------------- */
 
 /* Whether a period [a, b) (a time: a == b) lies in (within) or shares an
@@ -810,12 +819,7 @@ Value vm_call(Vm *vm, uint32_t f, Value arg)
             break;
         }
         case ZOP_ROW_FIELD:
-        case ZOP_PERIOD_FIELD: {
-            const Record *r = sp[-1].table == in->b ? row_of(vm, sp[-1]) : NULL;
-            Cell c = r ? record_cell(&vm->ds->tables[in->b], r, in->c) : (Cell){0};
-            sp[-1] = r ? cell_value(&c, vm->p->tables[in->b].fields[in->c].type) : missing;
-            break;
-        }
+        case ZOP_PERIOD_FIELD: sp[-1] = row_field(vm, in, sp[-1]); break;
         case ZOP_PERIOD_FROM: sp[-1] = sp[-1].tag == V_PERIOD ? mk_int(V_TIME, sp[-1].i) : missing; break;
         case ZOP_PERIOD_TO: sp[-1] = sp[-1].tag == V_PERIOD ? mk_int(V_TIME, sp[-1].to) : missing; break;
         case ZOP_LOOKUP: {
