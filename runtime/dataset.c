@@ -384,9 +384,10 @@ static uint32_t seen_slot(uint64_t key, uint32_t cap) { return (uint32_t)(((key 
 /* The set in a table of cap slots (and the pad): the keys in order, each at
  * its home or just after the one before. False when out of memory, or when
  * the keys overrun the pad (then a larger table is tried). */
-static bool seen_rebuild(Dataset *ds, uint32_t cap)
+static bool seen_rebuild(Dataset *ds, uint64_t cap)
 {
     for (;; cap += cap / 8) {
+        if (cap >= UINT32_MAX - SEEN_PAD) return false; /* past 3.7 billion keys */
         size_t total = (size_t)cap + SEEN_PAD, at = 0;
         uint64_t *slots = malloc(sizeof(uint64_t) * total);
         if (!slots) return false;
@@ -395,7 +396,7 @@ static bool seen_rebuild(Dataset *ds, uint32_t cap)
         for (size_t i = 0, old = ds->seen_cap ? (size_t)ds->seen_cap + SEEN_PAD : 0; i < old && at < total - 1; i++) {
             uint64_t k = ds->seen[i];
             if (k == UINT64_MAX) continue;
-            size_t h = seen_slot(k, cap);
+            size_t h = seen_slot(k, (uint32_t)cap);
             if (h < at) h = at;
             slots[h] = k;
             at = h + 1;
@@ -403,7 +404,7 @@ static bool seen_rebuild(Dataset *ds, uint32_t cap)
         if (at < total - 1 || ds->nseen == 0) {
             free(ds->seen);
             ds->seen = slots;
-            ds->seen_cap = cap;
+            ds->seen_cap = (uint32_t)cap;
             return true;
         }
         free(slots);
@@ -415,7 +416,7 @@ static bool seen_rebuild(Dataset *ds, uint32_t cap)
 static int seen_insert(Dataset *ds, uint64_t key)
 {
     if ((uint64_t)(ds->nseen + 1) * 8 > (uint64_t)ds->seen_cap * 7 &&
-        !seen_rebuild(ds, ds->seen_cap ? ds->seen_cap + ds->seen_cap / 2 : 4096))
+        !seen_rebuild(ds, ds->seen_cap ? (uint64_t)ds->seen_cap * 3 / 2 : 4096))
         return -1;
     for (;;) {
         uint64_t *s = ds->seen;
@@ -429,7 +430,7 @@ static int seen_insert(Dataset *ds, uint64_t key)
             ds->nseen++;
             return 1;
         }
-        if (!seen_rebuild(ds, ds->seen_cap + ds->seen_cap / 8)) return -1; /* the run would reach the last slot */
+        if (!seen_rebuild(ds, (uint64_t)ds->seen_cap * 9 / 8)) return -1; /* the run would reach the last slot */
     }
 }
 
