@@ -43,7 +43,7 @@ static void add_rows(Dataset *ds, Stream *s, const Program *p, bool tables, bool
             if (t == p->ntables) {
                 if (dataset_add_event(ds, cells, unit, (uint32_t)row, msg, sizeof msg) == NULL && s) stream_event_added(s);
             } else {
-                dataset_add_record(ds, t, cells, unit, false, (uint32_t)row, msg, sizeof msg);
+                dataset_add_record(ds, t, cells, unit, false, msg, sizeof msg);
             }
         }
     }

@@ -26,6 +26,64 @@ struct SeenText {
 };
 _Static_assert(sizeof(SeenText) == 64, "a slot is 64 bytes");
 
+/* A cell's kind is its field's (ValType); a time takes 2 words, an integer 3. */
+static uint8_t cell_kind(uint8_t type)
+{
+    uint8_t base = type & (uint8_t)~VT_LIST_FLAG;
+    return type & VT_LIST_FLAG ? CELL_LIST
+           : base == VT_TIME ? CELL_TIME
+           : base == VT_INT || base == VT_DURATION ? CELL_INT
+           : base == VT_BOOL ? CELL_BOOL
+                             : CELL_STR;
+}
+static const uint8_t cell_words[] = {[CELL_STR] = 1, [CELL_LIST] = 1, [CELL_TIME] = 2, [CELL_INT] = 3, [CELL_BOOL] = 1};
+
+/* Which cells of table t's rows are kept (TableData.slot): those of the
+ * fields an instruction reads (ROW_FIELD, PERIOD_FIELD, ROSTER_ATTR: every
+ * one whose operands name a table and its field), a keyed table's key when
+ * a LOOKUP reads the table (unit.c indexes it), and the fields the runtime
+ * reads by name (TableData.fixed): a roster's person, role, from, to and
+ * name (ROLE_*, ROSTER_ATTR, the reports' names), a calendar's from and to
+ * (periods, ROW_WITHIN, ROW_OVERLAPS). Nothing else reads a row. */
+static bool table_layout(Dataset *ds, uint32_t t)
+{
+    static const char *const fixed[ZT_KIND_COUNT][FIX_COUNT] = {
+        [ZT_ROSTER] = {[FIX_PERSON] = "person", [FIX_ROLE] = "role", [FIX_FROM] = "from", [FIX_TO] = "to", [FIX_NAME] = "name"},
+        [ZT_CALENDAR] = {[FIX_FROM] = "from", [FIX_TO] = "to"}};
+    static const uint8_t fixed_kind[FIX_COUNT] = {CELL_STR, CELL_STR, CELL_TIME, CELL_TIME, CELL_STR};
+    const Program *p = ds->prog;
+    const ZTable *zt = &p->tables[t];
+    TableData *td = &ds->tables[t];
+    uint32_t nf = zt->nfields;
+    td->slot = arena_alloc(&ds->arena, sizeof(uint16_t) * (nf + 1u));
+    td->kind = arena_alloc(&ds->arena, nf + 1u);
+    td->packed = arena_alloc(&ds->arena, sizeof(uint16_t) * (nf + 1u));
+    if (ds->arena.failed) return false;
+    uint8_t *read = td->kind; /* flags first */
+    int at[FIX_COUNT];
+    for (int k = 0; k < FIX_COUNT; k++) {
+        at[k] = zt->kind < ZT_KIND_COUNT && fixed[zt->kind][k] ? zt_field(p, zt, fixed[zt->kind][k]) : -1;
+        if (at[k] >= 0) read[at[k]] = true;
+    }
+    for (uint32_t i = 0; i < p->ninsns; i++) {
+        const Insn *in = &p->code[i];
+        if (in->op < OPCODE_COUNT && opcode_info[in->op].layout == LAYOUT_TFIELD && in->b == t && in->c < nf) read[in->c] = true;
+        if (in->op == ZOP_LOOKUP && in->b == t && zt->kind == ZT_KEYED && zt->key >= 0 && (uint32_t)zt->key < nf) read[zt->key] = true;
+    }
+    for (uint32_t f = 0; f < nf; f++) {
+        td->slot[f] = SLOT_NONE;
+        if (read[f]) {
+            td->slot[f] = td->nwords;
+            td->nwords += cell_words[cell_kind(zt->fields[f].type)];
+            td->packed[td->npacked++] = (uint16_t)f;
+        }
+        td->kind[f] = cell_kind(zt->fields[f].type);
+    }
+    for (int k = 0; k < FIX_COUNT; k++)
+        td->fixed[k] = at[k] >= 0 && td->kind[at[k]] == fixed_kind[k] ? td->slot[at[k]] : SLOT_NONE;
+    return true;
+}
+
 Dataset *dataset_new(const Program *p)
 {
     Dataset *ds = calloc(1, sizeof *ds);
@@ -58,16 +116,12 @@ Dataset *dataset_new(const Program *p)
         dataset_free(ds);
         return NULL;
     }
-    /* a cell's kind is its field's; a time takes 2 words, an integer 3 */
-    static const uint8_t words[] = {[CELL_STR] = 1, [CELL_LIST] = 1, [CELL_TIME] = 2, [CELL_INT] = 3, [CELL_BOOL] = 1};
-    for (uint32_t f = 0; f < nf; f++) {
-        uint8_t type = p->log.fields[f].type, base = type & (uint8_t)~VT_LIST_FLAG;
-        ds->cell_kind[f] = type & VT_LIST_FLAG ? CELL_LIST
-                           : base == VT_TIME ? CELL_TIME
-                           : base == VT_INT || base == VT_DURATION ? CELL_INT
-                           : base == VT_BOOL ? CELL_BOOL
-                                             : CELL_STR;
-    }
+    for (uint32_t f = 0; f < nf; f++) ds->cell_kind[f] = cell_kind(p->log.fields[f].type);
+    for (uint32_t t = 0; t < p->ntables; t++)
+        if (!table_layout(ds, t)) {
+            dataset_free(ds);
+            return NULL;
+        }
     for (uint32_t t = 0; t < p->nevent_types; t++)
         for (uint32_t f = 0; f < nf; f++) {
             bool carried = f >= 64 || (p->event_types[t].fields & ((uint64_t)1 << f));
@@ -78,7 +132,7 @@ Dataset *dataset_new(const Program *p)
             else if ((int)f == ds->log_type) *slot = SLOT_TYPE;
             else {
                 *slot = ds->nwords[t];
-                ds->nwords[t] += words[ds->cell_kind[f]];
+                ds->nwords[t] += cell_words[ds->cell_kind[f]];
                 ds->packed[(size_t)t * nf + ds->npacked[t]++] = (uint16_t)f;
             }
         }
@@ -309,7 +363,9 @@ static const char *convert_list(Dataset *ds, const RawCell *raw, Cell *out, Aren
     return NULL;
 }
 
-/* Converts one raw cell to the field's type; returns NULL or what is wrong. */
+/* Converts one raw cell to the field's type; returns NULL or what is wrong.
+ * A list's items go to `lists`; with none (NULL), a cell is only checked:
+ * no string is interned nor list kept, and a string or list stays missing. */
 static const char *convert(Dataset *ds, const ZField *f, const RawCell *raw, bool once, Cell *out, Arena *lists, char *msg,
                            size_t size)
 {
@@ -319,10 +375,15 @@ static const char *convert(Dataset *ds, const ZField *f, const RawCell *raw, boo
         return msg;
     }
     if (!raw->present || raw->len == 0) return NULL; /* missing */
-    if (f->type & VT_LIST_FLAG) return convert_list(ds, raw, out, lists, msg, size);
     uint8_t base = f->type;
+    bool text = (base & VT_LIST_FLAG) || (base != VT_TIME && base != VT_INT && base != VT_DURATION && base != VT_BOOL);
     long bad;
-    if (base != VT_TIME && base != VT_INT && base != VT_DURATION && base != VT_BOOL) {
+    if (text && !lists) {
+        bad = invalid_at(raw); /* valid UTF-8 is all a string or list needs */
+        if (bad < 0) return NULL;
+    } else if (base & VT_LIST_FLAG) {
+        return convert_list(ds, raw, out, lists, msg, size);
+    } else if (text) {
         uint64_t hash;
         out->s = intern_text(ds, raw, once, &hash, &bad);
         if (bad < 0) {
@@ -388,12 +449,15 @@ static const char *convert(Dataset *ds, const ZField *f, const RawCell *raw, boo
     return NULL; /* not reached: the strings are converted above */
 }
 
-static const char *convert_row(Dataset *ds, const ZTable *t, const RawCell *raw, Cell *cells, Arena *lists, char *msg, size_t size)
+/* slot: per field, SLOT_NONE when its cell is only checked (NULL: none). */
+static const char *convert_row(Dataset *ds, const ZTable *t, const RawCell *raw, Cell *cells, Arena *lists, const uint16_t *slot,
+                               char *msg, size_t size)
 {
     uint32_t id = t == &ds->prog->log && ds->log_id >= 0 ? (uint32_t)ds->log_id : UINT32_MAX;
     for (uint32_t i = 0; i < t->nfields; i++) {
         char why[300];
-        if (convert(ds, &t->fields[i], &raw[i], i == id, &cells[i], lists, why, sizeof why)) {
+        Arena *to = slot && slot[i] == SLOT_NONE ? NULL : lists;
+        if (convert(ds, &t->fields[i], &raw[i], i == id, &cells[i], to, why, sizeof why)) {
             snprintf(msg, size, msg_text(ds->lang, MSG_COLUMN), program_string(ds->prog, t->fields[i].column), why);
             return msg;
         }
@@ -439,54 +503,87 @@ static uint64_t seen_key(uint64_t unit, uint64_t id)
     return h == UINT64_MAX ? 0 : h; /* UINT64_MAX marks an empty slot */
 }
 
-static uint32_t seen_slot(uint64_t key, uint32_t cap) { return (uint32_t)((key * 0x9E3779B97F4A7C15ull) >> 32) & (cap - 1); }
+/* The set of keys is an ordered table (Amble and Knuth's ordered hash
+ * table): linear probing whose keys stand in ascending order, each at or
+ * after its home slot, which rises with the key (its top bits scaled to the
+ * table), so a search stops at the first key not below its own, and an
+ * insertion shifts the rest of its run by one. Full to seven eighths, grown
+ * by half: 9 to 14 bytes a key. SEEN_PAD slots after the last home take
+ * the runs that go past it (the last one stays empty: every scan stops). */
+enum { SEEN_PAD = 64 };
 
-/* Inserts (unit, id) into the open-addressed set: 1, 0 if it was there, -1
- * when out of memory. */
-static int seen_insert(Dataset *ds, uint64_t key)
+static uint32_t seen_slot(uint64_t key, uint32_t cap) { return (uint32_t)(((key >> 32) * cap) >> 32); }
+
+/* The set in a table of cap slots (and the pad): the keys in order, each at
+ * its home or just after the one before. False when out of memory, or when
+ * the keys overrun the pad (then a larger table is tried). */
+static bool seen_rebuild(Dataset *ds, uint64_t cap)
 {
-    if ((ds->nseen + 1) * 2 > ds->seen_cap) {
-        uint32_t cap = ds->seen_cap ? ds->seen_cap * 2 : 4096;
-        uint64_t *slots = malloc(sizeof(uint64_t) * cap);
-        if (!slots) return -1;
-        hidx_advise_huge(slots, sizeof(uint64_t) * cap);
-        for (uint32_t i = 0; i < cap; i++) slots[i] = UINT64_MAX;
-        for (uint32_t i = 0; i < ds->seen_cap; i++) {
-            if (ds->seen[i] == UINT64_MAX) continue;
-            uint32_t h = seen_slot(ds->seen[i], cap);
-            while (slots[h] != UINT64_MAX) h = (h + 1) & (cap - 1);
-            slots[h] = ds->seen[i];
+    for (;; cap += cap / 8) {
+        if (cap >= UINT32_MAX - SEEN_PAD) return false; /* past 3.7 billion keys */
+        size_t total = (size_t)cap + SEEN_PAD, at = 0;
+        uint64_t *slots = malloc(sizeof(uint64_t) * total);
+        if (!slots) return false;
+        hidx_advise_huge(slots, sizeof(uint64_t) * total);
+        memset(slots, 0xFF, sizeof(uint64_t) * total); /* UINT64_MAX: empty */
+        for (size_t i = 0, old = ds->seen_cap ? (size_t)ds->seen_cap + SEEN_PAD : 0; i < old && at < total - 1; i++) {
+            uint64_t k = ds->seen[i];
+            if (k == UINT64_MAX) continue;
+            size_t h = seen_slot(k, (uint32_t)cap);
+            if (h < at) h = at;
+            slots[h] = k;
+            at = h + 1;
         }
-        free(ds->seen);
-        ds->seen = slots;
-        ds->seen_cap = cap;
+        if (at < total - 1 || ds->nseen == 0) {
+            free(ds->seen);
+            ds->seen = slots;
+            ds->seen_cap = (uint32_t)cap;
+            return true;
+        }
+        free(slots);
     }
-    uint32_t h = seen_slot(key, ds->seen_cap);
-    while (ds->seen[h] != UINT64_MAX) {
-        if (ds->seen[h] == key) return 0;
-        h = (h + 1) & (ds->seen_cap - 1);
-    }
-    ds->seen[h] = key;
-    ds->nseen++;
-    return 1;
 }
 
-/* The packed cells of an event of the type from the row's cells (dataset.h,
- * Event), in ds->event_arena; NULL when there are none (or out of memory). */
-static uint32_t *pack(Dataset *ds, uint32_t type, const Cell *cells)
+/* Inserts (unit, id) into the set: 1, 0 if it was there, -1 when out of
+ * memory. */
+static int seen_insert(Dataset *ds, uint64_t key)
 {
-    uint32_t nf = ds->prog->log.nfields, n = ds->npacked[type];
-    const uint16_t *slot = &ds->cell_slot[(size_t)type * nf], *field = &ds->packed[(size_t)type * nf];
-    size_t nw = ds->nwords[type];
+    if ((uint64_t)(ds->nseen + 1) * 8 > (uint64_t)ds->seen_cap * 7 &&
+        !seen_rebuild(ds, ds->seen_cap ? (uint64_t)ds->seen_cap * 3 / 2 : 4096))
+        return -1;
+    for (;;) {
+        uint64_t *s = ds->seen;
+        uint32_t i = seen_slot(key, ds->seen_cap), j;
+        while (s[i] < key) i++; /* an empty slot (UINT64_MAX) stops it too */
+        if (s[i] == key) return 0;
+        for (j = i; s[j] != UINT64_MAX; j++) {}
+        if (j < ds->seen_cap + SEEN_PAD - 1u) {
+            memmove(&s[i + 1], &s[i], sizeof(uint64_t) * (j - i));
+            s[i] = key;
+            ds->nseen++;
+            return 1;
+        }
+        if (!seen_rebuild(ds, (uint64_t)ds->seen_cap * 9 / 8)) return -1; /* the run would reach the last slot */
+    }
+}
+
+/* Packed cells (dataset.h, Event) in arena a from a row's cells: the n
+ * fields `field` at their words `slot` (by field), of kinds `kind` (by
+ * field), nwords words and their lists after them; NULL when there are none
+ * (or out of memory). */
+__attribute__((always_inline)) static inline uint32_t *pack(Arena *a, const uint16_t *slot, const uint16_t *field, uint32_t n, size_t nwords, const uint8_t *kind,
+                                                             const Cell *cells)
+{
+    size_t nw = nwords;
     for (uint32_t j = 0; j < n; j++)
         if (cells[field[j]].tag == CELL_LIST) nw += 1u + cells[field[j]].list->n;
-    uint32_t *w = nw ? arena_alloc_packed(&ds->event_arena, sizeof(uint32_t) * nw, sizeof(uint32_t)) : NULL;
+    uint32_t *w = nw ? arena_alloc_packed(a, sizeof(uint32_t) * nw, sizeof(uint32_t)) : NULL;
     if (!w) return NULL;
-    uint32_t at = ds->nwords[type];
+    uint32_t at = (uint32_t)nwords;
     for (uint32_t j = 0; j < n; j++) {
         uint32_t f = field[j], k = slot[f];
         const Cell *c = &cells[f];
-        switch (ds->cell_kind[f]) {
+        switch (kind[f]) {
         case CELL_STR: w[k] = c->tag == CELL_STR ? c->s : 0; break;
         case CELL_LIST:
             if (c->tag != CELL_LIST) break;
@@ -522,17 +619,30 @@ size_t dataset_event_bytes(const Dataset *ds, const Event *e)
     return sizeof(uint32_t) * nw;
 }
 
+/* fn on every string of packed cells (see pack). */
+static void packed_strs(uint32_t *cells, const uint16_t *slot, const uint16_t *field, uint32_t n, const uint8_t *kind,
+                        void (*fn)(StrId *id, void *ctx), void *ctx)
+{
+    for (uint32_t j = 0; j < n; j++) {
+        uint32_t *w = &cells[slot[field[j]]];
+        if (!*w) continue;
+        if (kind[field[j]] == CELL_STR) fn(w, ctx);
+        else if (kind[field[j]] == CELL_LIST)
+            for (uint32_t i = 0, *l = &cells[*w]; i < l[0]; i++) fn(&l[1 + i], ctx);
+    }
+}
+
 void dataset_event_strs(Event *e, const Dataset *ds, void (*fn)(StrId *id, void *ctx), void *ctx)
 {
     uint32_t nf = ds->prog->log.nfields;
-    const uint16_t *slot = &ds->cell_slot[(size_t)e->type * nf], *field = &ds->packed[(size_t)e->type * nf];
-    for (uint32_t j = 0; j < ds->npacked[e->type]; j++) {
-        uint32_t *w = &e->cells[slot[field[j]]];
-        if (!*w) continue;
-        if (ds->cell_kind[field[j]] == CELL_STR) fn(w, ctx);
-        else if (ds->cell_kind[field[j]] == CELL_LIST)
-            for (uint32_t i = 0, *l = &e->cells[*w]; i < l[0]; i++) fn(&l[1 + i], ctx);
-    }
+    packed_strs(e->cells, &ds->cell_slot[(size_t)e->type * nf], &ds->packed[(size_t)e->type * nf], ds->npacked[e->type],
+                ds->cell_kind, fn, ctx);
+}
+
+void dataset_record_strs(Record *r, const TableData *td, void (*fn)(StrId *id, void *ctx), void *ctx)
+{
+    fn(&r->unit, ctx);
+    if (r->cells) packed_strs(r->cells, td->slot, td->packed, td->npacked, td->kind, fn, ctx);
 }
 
 const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw, int64_t loc, char *msg, size_t size)
@@ -593,7 +703,7 @@ const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw,
     Cell *cells = ds->row;
     memset(cells, 0, sizeof(Cell) * log->nfields);
     arena_reset(&ds->row_lists);
-    const char *bad = convert_row(ds, log, raw, cells, &ds->row_lists, msg, size);
+    const char *bad = convert_row(ds, log, raw, cells, &ds->row_lists, NULL, msg, size);
     if (bad) return bad;
     if (cells[fid].tag != CELL_STR) {
         snprintf(msg, size, msg_text(ds->lang, MSG_COL_EMPTY_ID), program_string(p, log->fields[fid].column));
@@ -625,25 +735,28 @@ const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw,
     e->loc = loc;
     e->order = ds->next_order++;
     /* fields the type does not carry are not part of the event */
-    e->cells = pack(ds, (uint32_t)type, cells);
+    uint32_t nf = log->nfields;
+    e->cells = pack(&ds->event_arena, &ds->cell_slot[(size_t)type * nf], &ds->packed[(size_t)type * nf], ds->npacked[type],
+                    ds->nwords[type], ds->cell_kind, cells);
     if (!e->cells && ds->event_arena.failed) return out_of_memory(ds, msg, size);
     ds->nevents++;
     return NULL;
 }
 
-const char *dataset_add_record(Dataset *ds, uint32_t table, const RawCell *raw, RawCell unit_raw, bool has_unit, int64_t loc,
-                               char *msg, size_t size)
+const char *dataset_add_record(Dataset *ds, uint32_t table, const RawCell *raw, RawCell unit_raw, bool has_unit, char *msg,
+                               size_t size)
 {
     const ZTable *t = &ds->prog->tables[table];
+    TableData *td = &ds->tables[table];
     const char *err;
     uint64_t hunit;
     StrId unit = unit_of(ds, &unit_raw, &hunit, msg, size, &err);
     if (err) return err;
-    Cell *cells = arena_alloc(&ds->arena, sizeof(Cell) * t->nfields);
+    arena_reset(&ds->row_lists); /* the row's cells and lists, until they are packed */
+    Cell *cells = arena_alloc(&ds->row_lists, sizeof(Cell) * t->nfields);
     if (!cells) return out_of_memory(ds, msg, size);
-    const char *bad = convert_row(ds, t, raw, cells, &ds->arena, msg, size);
+    const char *bad = convert_row(ds, t, raw, cells, &ds->row_lists, td->slot, msg, size);
     if (bad) return bad;
-    TableData *td = &ds->tables[table];
     if (td->n == td->cap) {
         uint32_t cap = td->cap ? td->cap * 2 : 64;
         Record *rows = realloc(td->rows, sizeof(Record) * cap);
@@ -651,10 +764,8 @@ const char *dataset_add_record(Dataset *ds, uint32_t table, const RawCell *raw, 
         td->rows = rows;
         td->cap = cap;
     }
-    Record *r = &td->rows[td->n++];
-    r->unit = unit;
-    r->has_unit = has_unit;
-    r->loc = loc;
-    r->cells = cells;
+    uint32_t *w = pack(&ds->arena, td->slot, td->packed, td->npacked, td->nwords, td->kind, cells);
+    if (!w && ds->arena.failed) return out_of_memory(ds, msg, size);
+    td->rows[td->n++] = (Record){unit, has_unit, w};
     return NULL;
 }

@@ -61,17 +61,30 @@ typedef struct Event {
     uint32_t *cells;      /* the packed cells (NULL: none), in Dataset.event_arena */
 } Event;
 
+/* A reference table's row holds its unit and the cells of the fields the
+ * program can read (dataset_new finds them: the fields its instructions read,
+ * a keyed table's key, a roster's and a calendar's fixed fields), packed as an
+ * event's are; every other cell is checked as it is read, then dropped. Read
+ * through record_cell. */
 typedef struct Record {
     StrId unit;
     bool has_unit;        /* the table has a unit column */
-    int64_t loc;
-    Cell *cells;          /* one per field of the table */
+    uint32_t *cells;      /* the packed cells (NULL: none), in Dataset.arena */
 } Record;
+
+/* The fields of a roster and a calendar that the runtime reads by name
+ * (TableData.fixed): a calendar has from and to. */
+enum { FIX_PERSON, FIX_ROLE, FIX_FROM, FIX_TO, FIX_NAME, FIX_COUNT };
 
 typedef struct TableData {
     Record *rows;
     uint32_t n, cap;
     const char *source;   /* file or "db:table", for messages */
+    uint16_t *slot;       /* per field: the word of its cell in Record.cells, or SLOT_NONE: not kept */
+    uint8_t *kind;        /* per field: the CellTag of its values */
+    uint16_t *packed;     /* the fields kept, in order */
+    uint16_t npacked, nwords;
+    uint16_t fixed[FIX_COUNT]; /* where those fields' cells lie (SLOT_NONE: absent, or not a string, a time) */
 } TableData;
 
 /* What is known of a raw cell before it is converted (RawCell.checked):
@@ -129,8 +142,9 @@ typedef struct Dataset {
     const char *event_source;
     TableData *tables;    /* one per program table */
     /* every (unit, id) pair accepted, as a 64-bit hash of the two strings, for
-     * duplicate detection: 8 bytes an event, the one cost that grows with the
-     * number of events in a streaming run */
+     * duplicate detection: 8 bytes an event in an ordered hash table
+     * (dataset.c: seen_cap slots and 64 after them), the one cost that grows
+     * with the number of events in a streaming run */
     uint64_t *seen;
     uint32_t nseen, seen_cap;
     bool out_of_memory;   /* a row could not be added for want of memory */
@@ -150,43 +164,69 @@ void dataset_forget_texts(Dataset *ds);
  * (then nothing is added; ds->out_of_memory tells a row that is not bad
  * but could not be stored). The message is valid until the next call. */
 const char *dataset_add_event(Dataset *ds, const RawCell *cells, RawCell unit, int64_t loc, char *msg, size_t msgsize);
-const char *dataset_add_record(Dataset *ds, uint32_t table, const RawCell *cells, RawCell unit, bool has_unit, int64_t loc,
-                               char *msg, size_t msgsize);
+const char *dataset_add_record(Dataset *ds, uint32_t table, const RawCell *cells, RawCell unit, bool has_unit, char *msg,
+                               size_t msgsize);
 
 /* Where an event's field is when not in Event.cells: not carried (missing),
  * or the id, time and type the Event holds itself. */
 enum EventSlot { SLOT_TYPE = UINT16_MAX - 3, SLOT_TIME, SLOT_ID, SLOT_NONE };
 
+/* The cell at word k of packed cells (Event), of that CellTag (inlined
+ * whole: the VM reads every event's cells through it). */
+__attribute__((always_inline)) static inline Cell packed_cell(const uint32_t *cells, uint32_t k, uint8_t kind)
+{
+    const uint32_t *w = cells + k;
+    Cell c = {0};
+    switch (kind) {
+    case CELL_STR:
+        if (w[0]) c.tag = CELL_STR, c.s = w[0];
+        break;
+    case CELL_LIST:
+        if (w[0]) c.tag = CELL_LIST, c.list = (const List *)(cells + w[0]);
+        break;
+    case CELL_TIME:
+        memcpy(&c.i, w, sizeof c.i);
+        if (c.i != INT64_MIN) c.tag = CELL_TIME;
+        else c.i = 0;
+        break;
+    case CELL_INT:
+        if (w[0]) c.tag = CELL_INT, memcpy(&c.i, w + 1, sizeof c.i);
+        break;
+    case CELL_BOOL:
+        if (w[0]) c.tag = CELL_BOOL, c.i = w[0] - 1;
+        break;
+    }
+    return c;
+}
+
 /* Event e's cell of log field f; a field its type does not carry is missing. */
 static inline Cell event_cell(const Dataset *ds, const Event *e, uint32_t f)
 {
     uint16_t k = ds->cell_slot[(size_t)e->type * ds->prog->log.nfields + f];
+    if (k < SLOT_TYPE) return packed_cell(e->cells, k, ds->cell_kind[f]);
     Cell c = {0};
-    if (k < SLOT_TYPE) {
-        const uint32_t *w = e->cells + k;
-        switch (ds->cell_kind[f]) {
-        case CELL_STR:
-            if (w[0]) c.tag = CELL_STR, c.s = w[0];
-            break;
-        case CELL_LIST:
-            if (w[0]) c.tag = CELL_LIST, c.list = (const List *)(e->cells + w[0]);
-            break;
-        case CELL_TIME:
-            memcpy(&c.i, w, sizeof c.i);
-            if (c.i != INT64_MIN) c.tag = CELL_TIME;
-            else c.i = 0;
-            break;
-        case CELL_INT:
-            if (w[0]) c.tag = CELL_INT, memcpy(&c.i, w + 1, sizeof c.i);
-            break;
-        case CELL_BOOL:
-            if (w[0]) c.tag = CELL_BOOL, c.i = w[0] - 1;
-            break;
-        }
-    } else if (k == SLOT_ID) c.tag = CELL_STR, c.s = e->id;
+    if (k == SLOT_ID) c.tag = CELL_STR, c.s = e->id;
     else if (k == SLOT_TIME) c.tag = CELL_TIME, c.i = e->time;
     else if (k == SLOT_TYPE) c.tag = CELL_STR, c.s = ds->prog_str[ds->prog->event_types[e->type].value];
     return c;
+}
+
+/* Row r's cell of field f of its table td; a field not kept (no instruction
+ * reads it) is missing. */
+static inline Cell record_cell(const TableData *td, const Record *r, uint32_t f)
+{
+    uint16_t k = td->slot[f];
+    if (k < SLOT_TYPE) return packed_cell(r->cells, k, td->kind[f]);
+    return (Cell){0};
+}
+/* A row's time at word k of its cells w (a slot of TableData.fixed),
+ * INT64_MIN when missing (never a time's value: times have four-digit
+ * years); a string there is w[k], 0 when missing. */
+static inline int64_t record_time_at(const uint32_t *w, uint16_t k)
+{
+    int64_t t = INT64_MIN;
+    if (k != SLOT_NONE) memcpy(&t, w + k, sizeof t);
+    return t;
 }
 
 /* The bytes of e's packed cells, its lists included (what a copy takes). */
@@ -195,5 +235,7 @@ size_t dataset_event_bytes(const Dataset *ds, const Event *e);
  * that marks and remaps them; a remap must keep the order of the ids (lists
  * stay sorted). */
 void dataset_event_strs(Event *e, const Dataset *ds, void (*fn)(StrId *id, void *ctx), void *ctx);
+/* The same for a row of td (its unit too). */
+void dataset_record_strs(Record *r, const TableData *td, void (*fn)(StrId *id, void *ctx), void *ctx);
 
 #endif

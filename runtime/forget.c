@@ -23,9 +23,11 @@ static int64_t longest_period(Stream *s, UnitState *us, const ZRule *r)
     int ff = zt_field(p, t, "from"), ft = zt_field(p, t, "to");
     int64_t longest = 0;
     for (uint32_t k = 0; k < us->u.nrows[r->period_table]; k++) {
-        const Record *row = &s->ds->tables[r->period_table].rows[us->u.rows[r->period_table][k]];
-        if (row->cells[ff].tag != CELL_TIME || row->cells[ft].tag != CELL_TIME) continue;
-        int64_t len = row->cells[ft].i - row->cells[ff].i;
+        const TableData *td = &s->ds->tables[r->period_table];
+        const Record *row = &td->rows[us->u.rows[r->period_table][k]];
+        Cell from = record_cell(td, row, (uint32_t)ff), to = record_cell(td, row, (uint32_t)ft);
+        if (from.tag != CELL_TIME || to.tag != CELL_TIME) continue;
+        int64_t len = to.i - from.i;
         if (len > longest) longest = len;
     }
     return longest;

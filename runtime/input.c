@@ -111,7 +111,7 @@ static const char *add_row(Dataset *ds, const Binding *b, RawCell *cols, int nco
     /* the id's hash serves three look-ups: found once */
     if (b->table_index < 0 && ds->log_id >= 0 && ds->log_id < 64) rawcell_check(&cells[ds->log_id], b->kind[ds->log_id], tz);
     if (b->table_index < 0) return dataset_add_event(ds, cells, unit, loc, msg, size);
-    return dataset_add_record(ds, (uint32_t)b->table_index, cells, unit, b->unit_col >= 0, loc, msg, size);
+    return dataset_add_record(ds, (uint32_t)b->table_index, cells, unit, b->unit_col >= 0, msg, size);
 }
 
 struct Input {

@@ -223,8 +223,8 @@ static bool names_index(const Dataset *ds, Names *nm)
     if (!nm->rows) return false;
     for (uint32_t k = 0; k < ds->tables[t].n; k++) {
         const Record *r = &ds->tables[t].rows[k];
-        if (r->cells[fp].tag == CELL_STR && r->cells[fn].tag == CELL_STR)
-            nm->rows[nm->n++] = (NameRow){r->has_unit ? r->unit : ANY_UNIT, r->cells[fp].s, r->cells[fn].s, k};
+        Cell cp = record_cell(&ds->tables[t], r, (uint32_t)fp), cn = record_cell(&ds->tables[t], r, (uint32_t)fn);
+        if (cp.tag == CELL_STR && cn.tag == CELL_STR) nm->rows[nm->n++] = (NameRow){r->has_unit ? r->unit : ANY_UNIT, cp.s, cn.s, k};
     }
     qsort(nm->rows, nm->n, sizeof *nm->rows, cmp_name_row);
     return true;

@@ -115,9 +115,10 @@ static Interval *calendar_rows(Vm *vm, uint32_t table, uint32_t filter, uint32_t
             Value ok = vm_call(vm, filter, arg);
             if (!(ok.tag == V_BOOL && ok.i)) continue;
         }
-        const Record *r = &vm->ds->tables[table].rows[row];
-        out[*count].from = r->cells[ff].tag == CELL_TIME ? r->cells[ff].i : INT64_MIN;
-        out[*count].to = r->cells[ft].tag == CELL_TIME ? r->cells[ft].i : INT64_MAX;
+        const TableData *td = &vm->ds->tables[table];
+        Cell from = record_cell(td, &td->rows[row], (uint32_t)ff), to = record_cell(td, &td->rows[row], (uint32_t)ft);
+        out[*count].from = from.tag == CELL_TIME ? from.i : INT64_MIN;
+        out[*count].to = to.tag == CELL_TIME ? to.i : INT64_MAX;
         out[*count].row = row;
         (*count)++;
     }

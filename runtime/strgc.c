@@ -11,28 +11,13 @@
 /* Every interned string the run still holds, for marking and remapping. */
 typedef void (*StrVisit)(StrId *id, void *ctx);
 
-static void visit_cells(Cell *cells, uint32_t n, StrVisit fn, void *ctx)
-{
-    for (uint32_t f = 0; f < n; f++) {
-        if (cells[f].tag == CELL_MISSING) continue;
-        fn(&cells[f].s, ctx);
-        if (cells[f].tag == CELL_LIST && cells[f].list) {
-            List *l = (List *)cells[f].list;
-            for (uint32_t i = 0; i < l->n; i++) fn(&l->items[i], ctx);
-        }
-    }
-}
-
 static void visit_strings(Stream *s, StrVisit fn, void *ctx)
 {
     const Program *p = s->p;
     Dataset *ds = s->ds;
     for (uint32_t i = 0; i < p->nstrings; i++) fn(&ds->prog_str[i], ctx);
     for (uint32_t t = 0; t < p->ntables; t++)
-        for (uint32_t k = 0; k < ds->tables[t].n; k++) {
-            fn(&ds->tables[t].rows[k].unit, ctx);
-            visit_cells(ds->tables[t].rows[k].cells, p->tables[t].nfields, fn, ctx);
-        }
+        for (uint32_t k = 0; k < ds->tables[t].n; k++) dataset_record_strs(&ds->tables[t].rows[k], &ds->tables[t], fn, ctx);
     for (uint32_t i = 0; i < ds->nevents; i++) {
         fn(&ds->events[i].id, ctx);
         fn(&ds->events[i].unit, ctx);

@@ -17,25 +17,24 @@ void strtab_free(StrTab *t)
 {
     for (uint32_t i = 0; i < t->nchunks; i++) free(t->chunks[i]);
     free(t->chunks);
-    free(t->at);
-    free(t->lens);
+    free(t->ent);
     hidx_free(&t->index);
     memset(t, 0, sizeof *t);
 }
 
-static StrId find(const StrTab *t, const char *s, size_t len, uint32_t hash)
+static inline StrId find(const StrTab *t, const char *s, size_t len, uint32_t hash)
 {
     uint32_t pos = 0;
     for (StrId i; (i = hidx_next(&t->index, hash, &pos)) != HIDX_NONE;)
-        if (t->lens[i] == len && memcmp(strtab_str(t, i), s, len) == 0) return i;
+        if (strtab_len(t, i) == len && memcmp(strtab_str(t, i), s, len) == 0) return i;
     return UINT32_MAX;
 }
 
 /* The id of s if it was found lately, else UINT32_MAX. */
-static StrId recent(const StrTab *t, const char *s, size_t len, uint32_t hash)
+static inline StrId recent(const StrTab *t, const char *s, size_t len, uint32_t hash)
 {
     const HIdxSlot *r = &t->recent[hash & (STRTAB_RECENT - 1)];
-    if (r->hash == hash && r->id < t->n && t->lens[r->id] == len && memcmp(strtab_str(t, r->id), s, len) == 0) return r->id;
+    if (r->hash == hash && r->id < t->n && strtab_len(t, r->id) == len && memcmp(strtab_str(t, r->id), s, len) == 0) return r->id;
     return UINT32_MAX;
 }
 
@@ -49,28 +48,27 @@ StrId strtab_find_hashed(const StrTab *t, const char *s, size_t len, uint32_t ha
 
 static bool grow(StrTab *t)
 {
-    uint32_t cap = t->cap ? t->cap * 2 : 1024;
-    uint64_t *at = realloc(t->at, sizeof(uint64_t) * cap);
-    if (at) t->at = at;
-    uint32_t *lens = at ? realloc(t->lens, sizeof(uint32_t) * cap) : NULL;
-    if (!lens) return false;
-    t->lens = lens;
+    uint32_t cap = t->cap ? t->cap + t->cap / 2 : 1024; /* by half: the table of a million ids has less room to spare */
+    uint64_t *ent = cap > t->cap ? realloc(t->ent, sizeof(uint64_t) * cap) : NULL;
+    if (!ent) return false;
+    t->ent = ent;
     t->cap = cap;
     return true;
 }
 
-/* Room for size bytes of text, never moved; NULL when out of memory (or
- * past 4 GiB of text). */
-static char *store(StrTab *t, size_t size, uint64_t *at)
+/* Room for the text of len bytes and its NUL, never moved, and its entry
+ * (StrTab.ent); NULL when out of memory (or out of chunks). */
+static char *store(StrTab *t, size_t len, uint64_t *ent)
 {
     const uint32_t chunk = 1u << STRTAB_CHUNK_BITS;
+    size_t size = len + 1;
     if (t->nchunks && size <= chunk - t->used) { /* used is chunk when none is being filled */
         char *p = t->chunks[t->cur] + t->used;
-        *at = (uint64_t)t->cur << 32 | t->used;
+        *ent = (uint64_t)t->cur << 40 | (uint64_t)t->used << STRTAB_CHUNK_BITS | len;
         t->used += (uint32_t)size;
         return p;
     }
-    if (t->nchunks == UINT32_MAX) return NULL;
+    if (t->nchunks == 1u << 24) return NULL;
     if (t->nchunks == t->chunk_cap) {
         uint32_t cap = t->chunk_cap ? t->chunk_cap * 2 : 16;
         char **chunks = realloc(t->chunks, sizeof(char *) * cap);
@@ -78,15 +76,21 @@ static char *store(StrTab *t, size_t size, uint64_t *at)
         t->chunks = chunks;
         t->chunk_cap = cap;
     }
-    char *c = malloc(size > chunk ? size : chunk);
+    bool is_long = len >= STRTAB_LONG; /* size >= chunk: a chunk of its own, its length first */
+    uint64_t head = is_long ? sizeof(uint64_t) : 0;
+    char *c = malloc(is_long ? head + size : chunk);
     if (!c) return NULL;
     uint32_t k = t->nchunks++;
     t->chunks[k] = c;
-    *at = (uint64_t)k << 32;
-    if (size < chunk) { /* a longer text keeps its chunk to itself */
-        t->cur = k;
-        t->used = (uint32_t)size;
+    if (is_long) {
+        uint64_t n = len;
+        memcpy(c, &n, sizeof n);
+        *ent = (uint64_t)k << 40 | head << STRTAB_CHUNK_BITS | STRTAB_LONG;
+        return c + head;
     }
+    *ent = (uint64_t)k << 40 | len;
+    t->cur = k;
+    t->used = (uint32_t)size;
     return c;
 }
 
@@ -101,8 +105,8 @@ StrId strtab_intern_hashed(StrTab *t, const char *s, size_t len, uint32_t hash)
         return found;
     }
     char *copy = NULL;
-    uint64_t at = 0;
-    if ((t->n == t->cap && !grow(t)) || len >= UINT32_MAX || !(copy = store(t, len + 1, &at)) ||
+    uint64_t ent = 0;
+    if ((t->n == t->cap && !grow(t)) || len >= UINT32_MAX || !(copy = store(t, len, &ent)) ||
         hidx_add(&t->index, hash, t->n) != 0) {
         t->failed = true;
         return 0;
@@ -110,8 +114,7 @@ StrId strtab_intern_hashed(StrTab *t, const char *s, size_t len, uint32_t hash)
     memcpy(copy, s, len);
     copy[len] = '\0';
     uint32_t id = t->n++;
-    t->at[id] = at;
-    t->lens[id] = (uint32_t)len;
+    t->ent[id] = ent;
     return id;
 }
 
@@ -133,13 +136,13 @@ StrId *strtab_compact(StrTab *t, const uint8_t *live)
         return NULL;
     }
     for (uint32_t i = 1; i < t->n; i++)
-        if (t->lens[i] + 1 >= chunk) state[t->at[i] >> 32] = LONG;
+        if ((t->ent[i] & STRTAB_LONG) == STRTAB_LONG) state[t->ent[i] >> 40] = LONG;
     uint32_t n = 1, to = 0, used = 1; /* id 0, the empty string, stays at the start of chunk 0 */
     state[0] = KEPT;
     for (uint32_t i = 1; i < t->n; i++) {
         if (!live[i]) continue;
-        uint32_t size = t->lens[i] + 1, from = (uint32_t)(t->at[i] >> 32);
-        if (size >= chunk) { /* a chunk of its own (store: not the one being filled) */
+        uint32_t len = (uint32_t)(t->ent[i] & STRTAB_LONG), size = len + 1, from = (uint32_t)(t->ent[i] >> 40);
+        if (len == STRTAB_LONG) { /* a chunk of its own (store: not the one being filled) */
             state[from] |= KEPT;
         } else {
             if (size > chunk - used) { /* the next chunk of texts, at or before from */
@@ -149,12 +152,11 @@ StrId *strtab_compact(StrTab *t, const uint8_t *live)
             }
             state[to] |= KEPT;
             memmove(t->chunks[to] + used, strtab_str(t, i), size);
-            t->at[i] = (uint64_t)to << 32 | used;
+            t->ent[i] = (uint64_t)to << 40 | (uint64_t)used << STRTAB_CHUNK_BITS | len;
             used += size;
         }
         map[i] = n;
-        t->at[n] = t->at[i];
-        t->lens[n++] = t->lens[i];
+        t->ent[n++] = t->ent[i];
     }
     uint32_t k = 0;
     for (uint32_t c = 0; c < t->nchunks; c++) {
@@ -165,14 +167,14 @@ StrId *strtab_compact(StrTab *t, const uint8_t *live)
         state[c] = k;
         t->chunks[k++] = t->chunks[c];
     }
-    for (uint32_t i = 0; i < n; i++) t->at[i] = (uint64_t)state[t->at[i] >> 32] << 32 | (uint32_t)t->at[i];
+    for (uint32_t i = 0; i < n; i++) t->ent[i] = (uint64_t)state[t->ent[i] >> 40] << 40 | (t->ent[i] & (((uint64_t)1 << 40) - 1));
     t->nchunks = k;
     t->cur = state[to];
     t->used = used;
     t->n = n;
     /* the index keeps its slots: fewer ids than before, no growth, no failure */
     hidx_clear(&t->index);
-    for (uint32_t i = 0; i < n; i++) hidx_add(&t->index, hidx_hash_text(strtab_str(t, i), t->lens[i]), i);
+    for (uint32_t i = 0; i < n; i++) hidx_add(&t->index, hidx_hash_text(strtab_str(t, i), strtab_len(t, i)), i);
     memset(t->recent, 0, sizeof t->recent);
     free(state);
     return map;

@@ -6,22 +6,25 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
+#include <string.h>
 #include "hidx.h"
 
 typedef uint32_t StrId;
 
 enum { STRTAB_RECENT = 2048 };
-/* The texts lie in chunks of 1 MiB (a longer one in a chunk of its own),
- * never moved: a string is named by its chunk (high 32 bits) and its offset
- * (low 32 bits), so neither the number of chunks nor the text is limited. */
-enum { STRTAB_CHUNK_BITS = 20 };
+/* The texts lie in chunks of 1 MiB, never moved (a text of a chunk or more
+ * in a chunk of its own: a long text). An id's entry, 8 bytes, says where
+ * its text is and how long it is: its chunk (high 24 bits), its offset in
+ * the chunk (20 bits) and its length (low 20 bits); a long text's length is
+ * STRTAB_LONG there, and its chunk starts with its length (8 bytes, then the
+ * text). So up to 2^24 chunks (16 TiB of text) and texts of up to 4 GiB. */
+enum { STRTAB_CHUNK_BITS = 20, STRTAB_LONG = (1 << STRTAB_CHUNK_BITS) - 1 };
 
 typedef struct StrTab {
     char **chunks;
     uint32_t nchunks, chunk_cap;
     uint32_t cur, used;    /* the chunk being filled, and its bytes used */
-    uint64_t *at;          /* per id: chunk << 32 | offset of its text */
-    uint32_t *lens;
+    uint64_t *ent;         /* per id: chunk << 40 | offset << 20 | length (or STRTAB_LONG) */
     uint32_t n, cap;
     HIdx index;            /* hash of the text -> id */
     /* the strings found again lately, by the low bits of their hash: a data
@@ -56,9 +59,15 @@ StrId *strtab_compact(StrTab *t, const uint8_t *live);
 static inline const char *strtab_str(const StrTab *t, StrId id)
 {
     if (id >= t->n) return "";
-    uint64_t at = t->at[id];
-    return t->chunks[at >> 32] + (uint32_t)at;
+    uint64_t e = t->ent[id];
+    return t->chunks[e >> 40] + ((e >> STRTAB_CHUNK_BITS) & STRTAB_LONG);
 }
-static inline uint32_t strtab_len(const StrTab *t, StrId id) { return id < t->n ? t->lens[id] : 0; }
+static inline uint32_t strtab_len(const StrTab *t, StrId id)
+{
+    if (id >= t->n) return 0;
+    uint64_t e = t->ent[id], len = e & STRTAB_LONG;
+    if (len == STRTAB_LONG) memcpy(&len, t->chunks[e >> 40], sizeof len);
+    return (uint32_t)len;
+}
 
 #endif

@@ -16,14 +16,13 @@ const char *unit_person_name(const Dataset *ds, StrId unit, StrId person)
     const Program *p = ds->prog;
     for (uint32_t t = 0; t < p->ntables; t++) {
         if (p->tables[t].kind != ZT_ROSTER) continue;
-        int fp = zt_field(p, &p->tables[t], "person"), fn = zt_field(p, &p->tables[t], "name");
-        if (fp < 0 || fn < 0) return NULL;
+        const TableData *td = &ds->tables[t];
+        uint16_t kp = td->fixed[FIX_PERSON], kn = td->fixed[FIX_NAME];
+        if (kp == SLOT_NONE || kn == SLOT_NONE || !person) return NULL;
         const char *found = NULL;
-        for (uint32_t k = 0; k < ds->tables[t].n; k++) {
-            const Record *r = &ds->tables[t].rows[k];
-            if (!row_applies(r, unit, false)) continue;
-            if (r->cells[fp].tag == CELL_STR && r->cells[fp].s == person && r->cells[fn].tag == CELL_STR)
-                found = strtab_str(&ds->strs, r->cells[fn].s);
+        for (uint32_t k = 0; k < td->n; k++) {
+            const Record *r = &td->rows[k];
+            if (row_applies(r, unit, false) && r->cells[kp] == person && r->cells[kn]) found = strtab_str(&ds->strs, r->cells[kn]);
         }
         return found;
     }
@@ -35,8 +34,8 @@ static uint32_t keyed_find(const HIdx *kx, const TableData *td, int key, StrId s
 {
     uint32_t pos = 0;
     for (uint32_t row; (row = hidx_next(kx, hidx_hash_id(s), &pos)) != HIDX_NONE;) {
-        const Cell *c = &td->rows[row].cells[key];
-        if (c->tag == CELL_STR && c->s == s) return row;
+        Cell c = record_cell(td, &td->rows[row], (uint32_t)key);
+        if (c.tag == CELL_STR && c.s == s) return row;
     }
     return ZNONE;
 }
@@ -45,9 +44,9 @@ static bool build_keyed(HIdx *kx, const uint32_t *rows, uint32_t n, const TableD
 {
     for (uint32_t k = n; k-- > 0;) { /* the later row wins: it is indexed first */
         uint32_t row = rows[k];
-        const Cell *c = &td->rows[row].cells[key];
-        if (c->tag != CELL_STR || keyed_find(kx, td, key, c->s) != ZNONE) continue;
-        if (hidx_add(kx, hidx_hash_id(c->s), row) != 0) return false;
+        Cell c = record_cell(td, &td->rows[row], (uint32_t)key);
+        if (c.tag != CELL_STR || keyed_find(kx, td, key, c.s) != ZNONE) continue;
+        if (hidx_add(kx, hidx_hash_id(c.s), row) != 0) return false;
     }
     return true;
 }
@@ -73,6 +72,8 @@ bool unit_build_rows(Unit *u, const Program *p, const Dataset *ds)
         if (!u->rows[t]) return false;
         for (uint32_t k = 0; k < td->n; k++)
             if (row_applies(&td->rows[k], u->id, p->tables[t].kind == ZT_CALENDAR)) u->rows[t][u->nrows[t]++] = k;
+        uint32_t *fit = realloc(u->rows[t], sizeof(uint32_t) * (u->nrows[t] + 1u)); /* a unit's share of the table */
+        if (fit) u->rows[t] = fit;
         u->keyed[t].dense = true; /* as large as the table: three-quarters load */
         if (p->tables[t].kind == ZT_KEYED && !build_keyed(&u->keyed[t], u->rows[t], u->nrows[t], td, p->tables[t].key))
             return false;

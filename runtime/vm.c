@@ -161,6 +161,15 @@ static const Record *row_of(Vm *vm, Value v)
     return &vm->ds->tables[v.table].rows[v.idx];
 }
 
+/* ROW_FIELD, PERIOD_FIELD: field in->c of v, a row of table in->b. */
+static Value row_field(Vm *vm, const Insn *in, Value v)
+{
+    const Record *r = v.table == in->b ? row_of(vm, v) : NULL;
+    if (!r) return missing;
+    Cell c = record_cell(&vm->ds->tables[in->b], r, in->c);
+    return cell_value(&c, vm->p->tables[in->b].fields[in->c].type);
+}
+
 /* ---- calendar rows ----------------------------------------------------------------- */
 
 /* Whether a period [a, b) (a time: a == b) lies in (within) or shares an
@@ -171,9 +180,11 @@ static bool row_holds(Vm *vm, Value x, Value v, bool within)
     const Record *r = row_of(vm, v);
     if (!r || v.tag != V_ROW || vm->p->tables[v.table].kind != ZT_CALENDAR) return false;
     const ZTable *t = &vm->p->tables[v.table];
+    const TableData *td = &vm->ds->tables[v.table];
     int ff = zt_field(vm->p, t, "from"), ft = zt_field(vm->p, t, "to");
-    int64_t from = ff >= 0 && r->cells[ff].tag == CELL_TIME ? r->cells[ff].i : INT64_MIN;
-    int64_t to = ft >= 0 && r->cells[ft].tag == CELL_TIME ? r->cells[ft].i : INT64_MAX;
+    Cell cf = ff >= 0 ? record_cell(td, r, (uint32_t)ff) : (Cell){0}, ct = ft >= 0 ? record_cell(td, r, (uint32_t)ft) : (Cell){0};
+    int64_t from = cf.tag == CELL_TIME ? cf.i : INT64_MIN;
+    int64_t to = ct.tag == CELL_TIME ? ct.i : INT64_MAX;
     if (x.tag == V_TIME) return from <= x.i && x.i < to;
     if (x.tag != V_PERIOD) return false;
     return within ? from <= x.i && x.to <= to : from < x.to && x.i < to;
@@ -221,28 +232,42 @@ RosterCols vm_roster_cols(const Program *p)
     return c;
 }
 
-static bool cell_is(const Cell *c, StrId s) { return c->tag == CELL_STR && c->s == s; }
+/* Where a roster's person, role, from and to lie in its rows
+ * (TableData.fixed), copied out for a loop over them. */
+typedef struct RosterSlots {
+    uint16_t person, role, from, to;
+} RosterSlots;
 
-/* from <= a (missing: always) and, for `at`, t < to; for `throughout`, to >= b. */
-static bool row_valid(const Record *r, RosterCols c, int64_t a, int64_t b, bool throughout)
+static RosterSlots roster_slots(const TableData *td)
 {
-    const Cell *from = &r->cells[c.from], *to = &r->cells[c.to];
-    if (from->tag == CELL_TIME && from->i > a) return false;
-    if (to->tag != CELL_TIME) return true;
-    return throughout ? to->i >= b : a < to->i;
+    return (RosterSlots){td->fixed[FIX_PERSON], td->fixed[FIX_ROLE], td->fixed[FIX_FROM], td->fixed[FIX_TO]};
+}
+
+/* Row w (Record.cells) is person's (0: anyone's) in role, from <= a
+ * (missing: always) and, for `at`, a < to; for `throughout`, to >= b. The
+ * caller makes sure that person and role lie somewhere. */
+static inline bool row_valid(const uint32_t *w, RosterSlots k, StrId person, StrId role, int64_t a, int64_t b, bool throughout)
+{
+    if (w[k.role] != role || !w[k.person] || (person && w[k.person] != person)) return false; /* missing: 0 */
+    int64_t from = record_time_at(w, k.from), to = record_time_at(w, k.to);
+    if (from > a) return false; /* missing: INT64_MIN */
+    return to == INT64_MIN || (throughout ? to >= b : a < to);
 }
 
 static const List *role_holders(Vm *vm, uint32_t table, Value role, int64_t a, int64_t b, bool throughout)
 {
     if (table >= vm->p->ntables || role.tag != V_STR) return &empty_list;
-    RosterCols c = vm->roster; /* the verifier allows ROLE_* only on the roster */
     uint32_t n = vm->unit->nrows[table];
     List *l = new_list(vm, n);
     if (!l) return &empty_list;
+    const TableData *td = &vm->ds->tables[table]; /* the verifier allows ROLE_* only on the roster */
+    const Record *rows = td->rows;
+    const uint32_t *mine = vm->unit->rows[table];
+    RosterSlots rs = roster_slots(td);
+    if (rs.person == SLOT_NONE || rs.role == SLOT_NONE || !role.idx) n = 0;
     for (uint32_t k = 0; k < n; k++) {
-        const Record *r = &vm->ds->tables[table].rows[vm->unit->rows[table][k]];
-        if (!cell_is(&r->cells[c.role], role.idx) || r->cells[c.person].tag != CELL_STR) continue;
-        if (row_valid(r, c, a, b, throughout)) l->items[l->n++] = r->cells[c.person].s;
+        const uint32_t *w = rows[mine[k]].cells;
+        if (row_valid(w, rs, 0, role.idx, a, b, throughout)) l->items[l->n++] = w[rs.person];
     }
     return sorted_set(l);
 }
@@ -641,17 +666,18 @@ static const List *roster_attr(Vm *vm, const Insn *in, Value person, Value role,
 {
     const List *acc = &empty_list;
     if (person.tag != V_STR || role.tag != V_STR || t.tag != V_TIME) return acc;
-    RosterCols c = vm->roster;
-    for (uint32_t k = 0; k < vm->unit->nrows[in->b]; k++) {
-        const Record *r = &vm->ds->tables[in->b].rows[vm->unit->rows[in->b][k]];
-        if (!cell_is(&r->cells[c.person], person.idx) || !cell_is(&r->cells[c.role], role.idx)) continue;
-        if (!row_valid(r, c, t.i, t.i, false)) continue;
-        const Cell *cell = &r->cells[in->c];
-        if (cell->tag == CELL_LIST) acc = list_merge(vm, acc, cell->list, 0);
-        else if (cell->tag == CELL_STR) {
+    const TableData *td = &vm->ds->tables[in->b];
+    RosterSlots rs = roster_slots(td);
+    uint32_t n = rs.person == SLOT_NONE || rs.role == SLOT_NONE || !person.idx || !role.idx ? 0 : vm->unit->nrows[in->b];
+    for (uint32_t k = 0; k < n; k++) {
+        const Record *r = &td->rows[vm->unit->rows[in->b][k]];
+        if (!row_valid(r->cells, rs, person.idx, role.idx, t.i, t.i, false)) continue;
+        Cell cell = record_cell(td, r, in->c);
+        if (cell.tag == CELL_LIST) acc = list_merge(vm, acc, cell.list, 0);
+        else if (cell.tag == CELL_STR) {
             List *one = new_list(vm, 1);
             if (!one) break;
-            one->items[one->n++] = cell->s;
+            one->items[one->n++] = cell.s;
             acc = list_merge(vm, acc, one, 0);
         }
     }
@@ -793,11 +819,7 @@ Value vm_call(Vm *vm, uint32_t f, Value arg)
             break;
         }
         case ZOP_ROW_FIELD:
-        case ZOP_PERIOD_FIELD: {
-            const Record *r = sp[-1].table == in->b ? row_of(vm, sp[-1]) : NULL;
-            sp[-1] = r ? cell_value(&r->cells[in->c], vm->p->tables[in->b].fields[in->c].type) : missing;
-            break;
-        }
+        case ZOP_PERIOD_FIELD: sp[-1] = row_field(vm, in, sp[-1]); break;
         case ZOP_PERIOD_FROM: sp[-1] = sp[-1].tag == V_PERIOD ? mk_int(V_TIME, sp[-1].i) : missing; break;
         case ZOP_PERIOD_TO: sp[-1] = sp[-1].tag == V_PERIOD ? mk_int(V_TIME, sp[-1].to) : missing; break;
         case ZOP_LOOKUP: {

@@ -5,13 +5,15 @@
  * event's type does not carry missing; cells checked ahead (rawcell_check,
  * as the reader thread does) give the same events and the same messages;
  * values met before (dataset.c keeps the short ones with their ids) are
- * the same strings, types and faults as the first time. */
+ * the same strings, types and faults as the first time; a reference
+ * table's row keeps only the cells its program can read. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -290,12 +292,149 @@ static void test_met_lately(void **state)
     program_free(p);
 }
 
+/* A reference table keeps only the cells its program can read: the key, read
+ * by the lookup, and lead, read through the row; title, when, n and tags,
+ * which nothing reads, are checked as they are read, then dropped. */
+static const char table_policy[] =
+    "policy t { title \"t\" document \"d\" effective 2024-01-01 timezone \"+08:00\" }\n"
+    "events \"events\" { id: id time: time type: text topic: id }\n"
+    "event meeting { topic }\n"
+    "table 议题 \"topics\" key topic { topic: id title: text at: time n: int tags: list text lead: person }\n"
+    "%s";
+static const char lookup_rule[] = "rule r { tags R clause \"c\" \"t\" severity must on m: meeting\n"
+                                  "  require present(议题[m.topic].lead) subjects m.topic message \"x\" }\n";
+
+enum { T_TOPIC, T_TITLE, T_WHEN, T_N, T_TAGS, T_LEAD, TNF };
+
+static Dataset *table_dataset(const char *rules, Program **out)
+{
+    char src[1024];
+    snprintf(src, sizeof src, table_policy, rules);
+    Compilation *c = compile_new();
+    compile_check_text(c, "t.zd", src, strlen(src));
+    assert_int_equal(c->diag.errors, 0);
+    Program *p = codegen_policy(c->policy, &c->diag);
+    compile_free(c);
+    assert_non_null(p);
+    *out = p;
+    Dataset *ds = dataset_new(p);
+    assert_non_null(ds);
+    return ds;
+}
+
+/* Adds a topics row: NULL, or the message. */
+static const char *add_topic(Dataset *ds, const char *const v[TNF], char *msg, size_t size)
+{
+    RawCell cells[TNF], none = {"", 0, false, 0, NULL, 0};
+    for (int i = 0; i < TNF; i++) cells[i] = cell(v[i]);
+    return dataset_add_record(ds, 0, cells, none, false, msg, size);
+}
+
+static void test_table_keeps_what_is_read(void **state)
+{
+    (void)state;
+    Program *p;
+    Dataset *ds = table_dataset(lookup_rule, &p);
+    const TableData *td = &ds->tables[0];
+    char msg[256];
+    const char *good[TNF] = {"T1", "关于T1的议题", "2024-03-01", "7", "tag1;tag2", "p1"};
+    assert_null(add_topic(ds, good, msg, sizeof msg));
+    assert_int_equal(td->n, 1);
+    assert_int_equal(td->npacked, 2);
+    assert_int_equal(td->nwords, 2); /* two strings: a word each */
+    Cell c = record_cell(td, &td->rows[0], T_TOPIC);
+    assert_int_equal(c.tag, CELL_STR);
+    assert_string_equal(strtab_str(&ds->strs, c.s), "T1");
+    c = record_cell(td, &td->rows[0], T_LEAD);
+    assert_int_equal(c.tag, CELL_STR);
+    assert_string_equal(strtab_str(&ds->strs, c.s), "p1");
+    for (int f = T_TITLE; f <= T_TAGS; f++) assert_int_equal(record_cell(td, &td->rows[0], (uint32_t)f).tag, CELL_MISSING);
+    /* the strings of the cells dropped are not interned either */
+    assert_int_equal(strtab_find(&ds->strs, "关于T1的议题", strlen("关于T1的议题")), UINT32_MAX);
+    assert_int_equal(strtab_find(&ds->strs, "tag1", 4), UINT32_MAX);
+    assert_int_equal(strtab_find(&ds->strs, "tag2", 4), UINT32_MAX);
+
+    /* a bad cell in a column nothing reads is a bad row as before, with the same message */
+    const char *bad[][TNF] = {
+        {"T2", "ab\xff", "", "", "", "p2"},
+        {"T2", "", "2024-02-30", "", "", "p2"},
+        {"T2", "", "", "seven", "", "p2"},
+        {"T2", "", "", "", "x;\xc0\x80", "p2"},
+    };
+    const char *why[] = {
+        "column title: invalid UTF-8 (byte 0xFF at offset 2)",
+        "column at: malformed timestamp '2024-02-30': no such date",
+        "column n: 'seven' is not an integer",
+        "column tags: invalid UTF-8 (byte 0xC0 at offset 2)",
+    };
+    for (int i = 0; i < 4; i++) {
+        const char *m = add_topic(ds, bad[i], msg, sizeof msg);
+        assert_non_null(m);
+        assert_string_equal(m, why[i]);
+    }
+    assert_int_equal(td->n, 1);
+    dataset_free(ds);
+    program_free(p);
+
+    /* with no lookup of the table, not even its key is kept */
+    ds = table_dataset("", &p);
+    td = &ds->tables[0];
+    assert_null(add_topic(ds, good, msg, sizeof msg));
+    assert_int_equal(td->npacked, 0);
+    assert_null(td->rows[0].cells);
+    assert_int_equal(record_cell(td, &td->rows[0], T_TOPIC).tag, CELL_MISSING);
+    assert_int_equal(strtab_find(&ds->strs, "T1", 2), UINT32_MAX);
+    assert_null(add_topic(ds, bad[0], msg, sizeof msg) ? NULL : "accepted");
+    dataset_free(ds);
+    program_free(p);
+}
+
+/* The (unit, id) pairs accepted: through every growth of the set (an
+ * ordered table, dataset.c), every id given again in its unit is refused,
+ * the same id in another unit is not, and nothing new is taken for one
+ * seen. */
+static void test_duplicate_ids(void **state)
+{
+    (void)state;
+    Program *p = compile_policy();
+    Dataset *ds = dataset_new(p);
+    assert_non_null(ds);
+    enum { N = 60000 };
+    char id[32], msg[256];
+    const char *v[NF] = {id, "2024-03-01 08:00:00", "bare", "", "", "", "", "", ""};
+    RawCell cells[NF];
+    RawCell units[2] = {cell("u1"), cell("u2")};
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < N; i++) {
+            snprintf(id, sizeof id, "e%d", i);
+            for (int f = 0; f < NF; f++) cells[f] = cell(v[f]);
+            const char *bad = dataset_add_event(ds, cells, units[i % 2], 1, msg, sizeof msg);
+            if (round == 0) {
+                if (bad) fail_msg("%s", bad);
+                continue;
+            }
+            char want[64];
+            snprintf(want, sizeof want, "column id: duplicate event id 'e%d'", i);
+            assert_non_null(bad);
+            assert_string_equal(bad, want);
+            /* in the other unit, new */
+            assert_null(dataset_add_event(ds, cells, units[1 - i % 2], 1, msg, sizeof msg));
+        }
+    assert_int_equal(ds->nevents, 2 * N);
+    assert_int_equal(ds->nseen, 2 * N);
+    assert_true(ds->seen_cap >= 2 * N && (uint64_t)ds->seen_cap * 7 >= (uint64_t)ds->nseen * 8); /* full to 7/8 at most */
+    dataset_free(ds);
+    program_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cells_read_back),
         cmocka_unit_test(test_checked_ahead),
         cmocka_unit_test(test_met_lately),
+        cmocka_unit_test(test_table_keeps_what_is_read),
+        cmocka_unit_test(test_duplicate_ids),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -112,7 +112,7 @@ static void add_row(const Program *p, Dataset *ds, const char *table, const char
     }
     char msg[256];
     const char *bad = index < 0 ? dataset_add_event(ds, cells, unit, 1, msg, sizeof msg)
-                                : dataset_add_record(ds, (uint32_t)index, cells, unit, has_unit, 1, msg, sizeof msg);
+                                : dataset_add_record(ds, (uint32_t)index, cells, unit, has_unit, msg, sizeof msg);
     if (bad) fprintf(stderr, "row %s: %s\n", spec, bad);
     assert_null(bad);
     /* cells point into copy: the data set keeps only interned strings */

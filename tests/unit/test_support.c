@@ -185,6 +185,85 @@ static void test_strtab_compact_in_place(void **state)
     strtab_free(&t);
 }
 
+/* A fixed pseudo-random sequence (xorshift64): the same on every run. */
+static uint64_t next_random(uint64_t *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    return *x;
+}
+
+/* Random texts (short ones, ones near a chunk's size and a few longer than
+ * a chunk, whose length the chunk holds), interned and compacted in turn
+ * with random strings kept, checked after each round against a copy of what
+ * each id should name: its text, its length (the 20 bits of an entry, or
+ * the long text's own), the NUL after it, and that the table finds it. */
+static void test_strtab_random_compactions(void **state)
+{
+    (void)state;
+    enum { ROUNDS = 12, ADD = 400, CHUNK = 1 << STRTAB_CHUNK_BITS };
+    uint64_t x = 0x9E3779B97F4A7C15ull;
+    StrTab t;
+    strtab_init(&t);
+    char **model = calloc(ROUNDS * ADD + 2, sizeof(char *)); /* per id: its text (id 0: "") */
+    size_t *lens = calloc(ROUNDS * ADD + 2, sizeof(size_t));
+    char *buf = malloc(CHUNK + 5000);
+    assert_true(model && lens && buf);
+    model[0] = strdup("");
+    uint32_t n = 1, serial = 0;
+    for (int round = 0; round < ROUNDS; round++) {
+        for (int i = 0; i < ADD; i++) {
+            uint64_t r = next_random(&x);
+            size_t len = r % 100 == 0 ? CHUNK - 2 + (r >> 8) % 4 /* around STRTAB_LONG */
+                         : r % 100 == 1 ? CHUNK + (r >> 8) % 5000
+                         : r % 100 < 20 ? 1000 + (r >> 8) % 60000
+                                        : 12 + (r >> 8) % 30;
+            for (size_t k = 0; k < len; k++) buf[k] = (char)('a' + (r >> (k % 50)) % 26);
+            int w = snprintf(buf, 12, "%u.", serial++); /* distinct: each starts with its own number */
+            buf[w] = '.';
+            StrId id = strtab_intern(&t, buf, len);
+            assert_false(t.failed);
+            assert_int_equal(id, n);
+            model[n] = malloc(len + 1);
+            memcpy(model[n], buf, len);
+            model[n][len] = '\0';
+            lens[n++] = len;
+        }
+        uint8_t *live = calloc(n, 1);
+        live[0] = 1;
+        for (uint32_t i = 1; i < n; i++) live[i] = next_random(&x) % 3 != 0;
+        StrId *map = strtab_compact(&t, live);
+        assert_non_null(map);
+        uint32_t kept = 0;
+        for (uint32_t i = 0; i < n; i++) {
+            if (!live[i]) {
+                assert_int_equal(strtab_find(&t, model[i], lens[i]), UINT32_MAX);
+                free(model[i]);
+                continue;
+            }
+            assert_int_equal(map[i], kept);
+            model[kept] = model[i];
+            lens[kept++] = lens[i];
+        }
+        n = kept;
+        assert_int_equal(t.n, n);
+        for (uint32_t i = 0; i < n; i++) {
+            assert_int_equal(strtab_len(&t, i), lens[i]);
+            assert_memory_equal(strtab_str(&t, i), model[i], lens[i]);
+            assert_int_equal(strtab_str(&t, i)[lens[i]], '\0');
+            assert_int_equal(strtab_find(&t, model[i], lens[i]), i);
+        }
+        free(map);
+        free(live);
+    }
+    for (uint32_t i = 0; i < n; i++) free(model[i]);
+    free(model);
+    free(lens);
+    free(buf);
+    strtab_free(&t);
+}
+
 static void test_utf8_invalid_at(void **state)
 {
     (void)state;
@@ -317,6 +396,7 @@ int main(void)
         cmocka_unit_test(test_strtab_interns_once),
         cmocka_unit_test(test_strtab_long_texts),
         cmocka_unit_test(test_strtab_compact_in_place),
+        cmocka_unit_test(test_strtab_random_compactions),
         cmocka_unit_test(test_utf8_invalid_at),
         cmocka_unit_test(test_utf8_invalid_at_every_place),
         cmocka_unit_test(test_hash_text),

@@ -53,7 +53,7 @@ static void add(Dataset *ds, int table, RawCell *cells)
     RawCell none = {"", 0, false, 0, NULL, 0};
     char msg[256];
     const char *bad = table < 0 ? dataset_add_event(ds, cells, none, 1, msg, sizeof msg)
-                                : dataset_add_record(ds, (uint32_t)table, cells, none, false, 1, msg, sizeof msg);
+                                : dataset_add_record(ds, (uint32_t)table, cells, none, false, msg, sizeof msg);
     if (bad) fail_msg("%s", bad);
 }
 
