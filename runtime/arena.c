@@ -159,6 +159,15 @@ char *arena_printf(Arena *a, const char *fmt, ...)
     return p;
 }
 
+void *array_grow(void *items, uint32_t *cap, size_t size, uint32_t first)
+{
+    uint32_t n = *cap ? *cap * 2 : first;
+    if (n <= *cap || (size && (size_t)n > SIZE_MAX / size)) return NULL;
+    void *p = realloc(items, size * n);
+    if (p) *cap = n;
+    return p;
+}
+
 void ptrvec_push(Arena *a, PtrVec *v, void *item)
 {
     if (v->len == v->cap) {

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Out of memory: every allocating function below returns NULL (ptrvec_push
  * leaves the vector as it was) and sets `failed`, which stays set until
@@ -46,6 +47,11 @@ char *arena_strndup(Arena *a, const char *s, size_t n);
 char *arena_strdup(Arena *a, const char *s);
 char *arena_printf(Arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *arena_vprintf(Arena *a, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+
+/* A malloc'd array one element larger: `items` reallocated to twice *cap
+ * elements of `size` bytes (`first` when empty), *cap updated; NULL, and
+ * items and *cap as they were, when out of memory or past 2^32 elements. */
+void *array_grow(void *items, uint32_t *cap, size_t size, uint32_t first);
 
 /* A growable array of pointers whose storage comes from the arena. */
 typedef struct PtrVec {

@@ -721,11 +721,9 @@ const char *dataset_add_event(Dataset *ds, const RawCell *raw, RawCell unit_raw,
         return msg;
     }
     if (ds->nevents == ds->cap) {
-        uint32_t cap = ds->cap ? ds->cap * 2 : 1024;
-        Event *ev = realloc(ds->events, sizeof(Event) * cap);
+        Event *ev = array_grow(ds->events, &ds->cap, sizeof(Event), 1024);
         if (!ev) return out_of_memory(ds, msg, size);
         ds->events = ev;
-        ds->cap = cap;
     }
     Event *e = &ds->events[ds->nevents];
     e->time = cells[ftime].i;
@@ -758,11 +756,9 @@ const char *dataset_add_record(Dataset *ds, uint32_t table, const RawCell *raw, 
     const char *bad = convert_row(ds, t, raw, cells, &ds->row_lists, td->slot, msg, size);
     if (bad) return bad;
     if (td->n == td->cap) {
-        uint32_t cap = td->cap ? td->cap * 2 : 64;
-        Record *rows = realloc(td->rows, sizeof(Record) * cap);
+        Record *rows = array_grow(td->rows, &td->cap, sizeof(Record), 64);
         if (!rows) return out_of_memory(ds, msg, size);
         td->rows = rows;
-        td->cap = cap;
     }
     uint32_t *w = pack(&ds->arena, td->slot, td->packed, td->npacked, td->nwords, td->kind, cells);
     if (!w && ds->arena.failed) return out_of_memory(ds, msg, size);

@@ -194,11 +194,9 @@ static uint32_t find_group(Stream *s, const ForgetGroups *g, const ZRetain *z, u
 static bool add_group(ForgetGroups *g, uint32_t hash, uint32_t i)
 {
     if (g->n == g->cap) {
-        uint32_t cap = g->cap ? g->cap * 2 : 256;
-        uint32_t *rep = cap > g->cap ? realloc(g->rep, sizeof(uint32_t) * cap) : NULL;
+        uint32_t *rep = array_grow(g->rep, &g->cap, sizeof(uint32_t), 256);
         if (!rep) return false;
         g->rep = rep;
-        g->cap = cap;
     }
     if (hidx_add(&g->index, hash, g->n) != 0) return false;
     g->rep[g->n++] = i;

@@ -29,14 +29,12 @@
 static Kept *kept_push(Worker *w)
 {
     if (w->nkept == w->cap) {
-        uint32_t cap = w->cap ? w->cap * 2 : 64;
-        Kept *k = realloc(w->kept, sizeof(Kept) * cap);
+        Kept *k = array_grow(w->kept, &w->cap, sizeof(Kept), 64);
         if (!k) {
             w->failed = true;
             return NULL;
         }
         w->kept = k;
-        w->cap = cap;
     }
     Kept *k = &w->kept[w->nkept++];
     memset(k, 0, sizeof *k);
@@ -216,11 +214,9 @@ static UnitState *unit_state(Stream *s, StrId id)
     for (uint32_t i; (i = hidx_next(&s->unit_index, hidx_hash_id(id), &pos)) != HIDX_NONE;)
         if (s->units[i].u.id == id) return &s->units[i];
     if (s->nunits == s->cap) {
-        uint32_t cap = s->cap ? s->cap * 2 : 16;
-        UnitState *units = realloc(s->units, sizeof(UnitState) * cap);
+        UnitState *units = array_grow(s->units, &s->cap, sizeof(UnitState), 16);
         if (!units) return NULL;
         s->units = units;
-        s->cap = cap;
     }
     UnitState *us = &s->units[s->nunits];
     memset(us, 0, sizeof *us);
@@ -254,11 +250,9 @@ static void push_deferred(Worker *w, const Deferred *d)
 {
     Task *t = w->task;
     if (t->ndeferred == t->cap) {
-        uint32_t cap = t->cap ? t->cap * 2 : 16;
-        Deferred *dd = realloc(t->deferred, sizeof(Deferred) * cap);
+        Deferred *dd = array_grow(t->deferred, &t->cap, sizeof(Deferred), 16);
         if (!dd) { w->failed = true; return; }
         t->deferred = dd;
-        t->cap = cap;
     }
     t->deferred[t->ndeferred++] = *d;
 }
@@ -433,11 +427,9 @@ static void run_task(Stream *s, uint32_t worker, Task *t)
 static Task *task_push(Stream *s, uint32_t k, TaskKind kind, uint32_t from, uint32_t to)
 {
     if (s->ntasks == s->tasks_cap) {
-        uint32_t cap = s->tasks_cap ? s->tasks_cap * 2 : 64;
-        Task *t = realloc(s->tasks, sizeof(Task) * cap);
+        Task *t = array_grow(s->tasks, &s->tasks_cap, sizeof(Task), 64);
         if (!t) return NULL;
         s->tasks = t;
-        s->tasks_cap = cap;
     }
     Task *t = &s->tasks[s->ntasks++];
     *t = (Task){.unit = k, .kind = (uint8_t)kind, .from = from, .to = to};
@@ -648,11 +640,9 @@ static void replay_task(Stream *s, Task *t)
             continue;
         }
         if (o->njudged == o->judged_cap) {
-            uint32_t cap = o->judged_cap ? o->judged_cap * 2 : 64;
-            Judged *j = realloc(o->judged, sizeof(Judged) * cap);
+            Judged *j = array_grow(o->judged, &o->judged_cap, sizeof(Judged), 64);
             if (!j) { s->failed = true; return; }
             o->judged = j;
-            o->judged_cap = cap;
         }
         o->judged[o->njudged++] = k->note;
     }

@@ -171,11 +171,9 @@ typedef struct Pairs {
 static bool push_pair(Pairs *pp, StrId key, uint32_t k)
 {
     if (pp->n == pp->cap) {
-        uint32_t cap = pp->cap ? pp->cap * 2 : 1024;
-        uint64_t *v = cap > pp->cap ? realloc(pp->v, sizeof(uint64_t) * cap) : NULL;
+        uint64_t *v = array_grow(pp->v, &pp->cap, sizeof(uint64_t), 1024);
         if (!v) return false;
         pp->v = v;
-        pp->cap = cap;
     }
     pp->v[pp->n++] = (uint64_t)key << 32 | k;
     if (key > pp->max) pp->max = key;

@@ -170,11 +170,9 @@ static const char *intern_text(Verdicts *vs, const char *text)
     for (uint32_t k; (k = hidx_next(&vs->texts, hash, &pos)) != HIDX_NONE;)
         if (!strcmp(vs->text[k], text)) return vs->text[k];
     if (vs->ntext == vs->text_cap) {
-        uint32_t cap = vs->text_cap ? vs->text_cap * 2 : 64;
-        const char **t = realloc(vs->text, sizeof(char *) * cap);
+        const char **t = array_grow(vs->text, &vs->text_cap, sizeof(char *), 64);
         if (!t) return NULL;
         vs->text = t;
-        vs->text_cap = cap;
     }
     char *copy = arena_alloc_packed(&vs->out->arena, len + 1, 1);
     if (!copy || hidx_add(&vs->texts, hash, vs->ntext) != 0) return NULL;

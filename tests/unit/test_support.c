@@ -389,9 +389,30 @@ static void test_arena_alloc_refuses(void **state)
     arena_free(&a);
 }
 
+/* array_grow: the first size, then twice; past 2^32 elements NULL with the
+ * array and its capacity as they were. */
+static void test_array_grow(void **state)
+{
+    (void)state;
+    uint32_t cap = 0;
+    int *v = array_grow(NULL, &cap, sizeof(int), 4);
+    assert_non_null(v);
+    assert_int_equal(cap, 4);
+    for (int i = 0; i < 4; i++) v[i] = i;
+    v = array_grow(v, &cap, sizeof(int), 4);
+    assert_non_null(v);
+    assert_int_equal(cap, 8);
+    assert_int_equal(v[3], 3);
+    uint32_t big = 0x80000000u;
+    assert_null(array_grow(v, &big, sizeof(int), 4));
+    assert_int_equal(big, 0x80000000u);
+    free(v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_array_grow),
         cmocka_unit_test(test_hidx_collisions_and_growth),
         cmocka_unit_test(test_strtab_interns_once),
         cmocka_unit_test(test_strtab_long_texts),
